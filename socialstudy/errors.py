@@ -1,0 +1,53 @@
+"""One exception hierarchy, so every failure names the file, the line and the fix."""
+
+from __future__ import annotations
+
+
+class StudyError(Exception):
+    """Base class: a problem the user can act on, never a bare traceback."""
+
+    def __init__(self, problem: str, *, file: str | None = None, line: int | None = None,
+                 fix: str | None = None):
+        self.problem = problem
+        self.file = file
+        self.line = line
+        self.fix = fix
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        where = ""
+        if self.file:
+            where = f"{self.file}:{self.line}: " if self.line else f"{self.file}: "
+        text = f"{where}{self.problem}"
+        if self.fix:
+            text += f"\n  Fix: {self.fix}"
+        return text
+
+
+class RegistryError(StudyError):
+    """The registry (data/raw/reports.yml) is missing, malformed or points at nothing."""
+
+
+class HashMismatchError(RegistryError):
+    """A raw file's bytes differ from the SHA-256 recorded in the registry."""
+
+
+class RawFileError(StudyError):
+    """A raw file cannot be read as the study expects (encoding, line endings, empty)."""
+
+
+class NumberFormatError(StudyError):
+    """A cell looks numeric but is not a number the Swedish way; becomes a reject row."""
+
+
+class CrosswalkError(StudyError):
+    """A crosswalk or anchor file does not match the raw reports it cites."""
+
+
+class ParameterError(StudyError):
+    """A run parameter (year, municipality) that the registry cannot satisfy."""
+
+
+class SchemaError(StudyError):
+    """A processed table violates its declared schema."""

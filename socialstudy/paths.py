@@ -1,0 +1,37 @@
+"""Where things live. Inputs come from the repository; outputs go under an output root
+that defaults to the repository too, so a test can rebuild the study elsewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+REGISTRY = RAW / "reports.yml"
+NOTEBOOKS = ROOT / "notebooks"
+CROSSWALKS = Path(__file__).resolve().parent / "crosswalks"
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """The output folders of one study run."""
+
+    root: Path = ROOT
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def figures(self) -> Path:
+        return self.root / "figures"
+
+    @property
+    def build(self) -> Path:
+        return self.root / "build"
+
+    def ensure(self) -> "Outputs":
+        for folder in (self.processed, self.figures):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self

@@ -1,0 +1,98 @@
+"""Cross-footing: where a table has a total row, its parts must sum to it within rounding.
+Every check is listed in ``quality.csv`` with its status, so the reports' own
+inconsistencies are visible rather than hidden."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from decimal import Decimal
+
+from .clean import CleanResult, Overrides, _issue
+from .extract import Table
+from .numbers import format_decimal
+from .registry import Report
+
+TOTAL_LABEL = re.compile(r"^(totalt?|summa\b.*|.*\btotalt$)", re.I)
+NON_ADDITIVE = re.compile(r"medelålder|genomsnitt|snitt|index", re.I)
+ADDITIVE = {"actual", "budget", "deviation", "change", "forecast"}
+
+
+def total_rows(table: Table, override: Overrides | None) -> dict[int, list[int]]:
+    """Total line -> part lines. Explicit in table_overrides.csv, else bold or 'Totalt'/
+    'Summa' rows, whose parts are the rows since the previous total (or, if none, the
+    earlier subtotals: Intäkter + Kostnader = Nettoresultat)."""
+    if override and override.totals:
+        return override.totals
+    totals: dict[int, list[int]] = {}
+    parts: list[int] = []
+    subtotals: list[int] = []
+    for row in table.body:
+        if row.kind != "body":
+            if row.kind == "section":
+                parts = []
+            continue
+        raw_label = row.cells[0].strip()
+        bold = raw_label.startswith("<b>") or raw_label.startswith("**")
+        if (bold or TOTAL_LABEL.match(row.label)) and (parts or subtotals):
+            totals[row.line] = parts if parts else list(subtotals)
+            subtotals.append(row.line)
+            parts = []
+        else:
+            parts.append(row.line)
+    return totals
+
+
+def crossfoot(table: Table, report: Report, override: Overrides | None,
+              result: CleanResult) -> None:
+    totals = total_rows(table, override)
+    if not totals:
+        return
+    facts = defaultdict(dict)
+    for fact in result.facts:
+        if fact["table_id"] == table.table_id:
+            facts[fact["source_line"]][fact["source_col"]] = fact
+    for total_line, part_lines in sorted(totals.items()):
+        if not part_lines:
+            continue
+        for col, total in sorted(facts[total_line].items()):
+            if (total["measure"] not in ADDITIVE or total["unit"] == "percent"
+                    or NON_ADDITIVE.search(total["column_label"])):
+                continue
+            parts = [facts[line].get(col) for line in part_lines]
+            present = [p for p in parts if p is not None]
+            if not present:
+                continue
+            decimals = max([total["decimals"]] + [p["decimals"] for p in present])
+            scale = Decimal(1000) if total["unit"] == "tkr" and total["printed_unit"] in (
+                "mnkr", "mkr") else Decimal(1)
+            step = Decimal(1).scaleb(-decimals) * scale
+            tolerance = step / 2 * (len(present) + 1)
+            expected = sum(Decimal(p["value"]) for p in present)
+            actual = Decimal(total["value"])
+            diff = actual - expected
+            status = "ok" if abs(diff) <= tolerance else "mismatch"
+            missing = len(parts) - len(present)
+            note = f"sum of lines {_ranges(part_lines)}"
+            if missing:
+                note += f"; {missing} part(s) have no number in this column"
+            result.issues.append(_issue(
+                "crossfoot", report, table, total_line, total["row_label"],
+                total["column_label"], expected=format_decimal(expected),
+                actual=format_decimal(actual), difference=format_decimal(diff),
+                tolerance=format_decimal(tolerance), status=status, note=note))
+
+
+def _ranges(lines: list[int]) -> str:
+    out, start, prev = [], None, None
+    for line in lines:
+        if start is None:
+            start = prev = line
+        elif line == prev + 1:
+            prev = line
+        else:
+            out.append(f"{start}-{prev}" if start != prev else str(start))
+            start = prev = line
+    if start is not None:
+        out.append(f"{start}-{prev}" if start != prev else str(start))
+    return ",".join(out)

@@ -1,0 +1,32 @@
+"""Shared fixtures: the extraction of the real reports, built once per test session."""
+
+import pytest
+
+from socialstudy.build import extract_and_clean
+from socialstudy.registry import load_registry
+
+
+@pytest.fixture(scope="session")
+def reports():
+    return load_registry()
+
+
+@pytest.fixture(scope="session")
+def extraction(reports):
+    return extract_and_clean(reports)
+
+
+@pytest.fixture(scope="session")
+def facts(extraction):
+    return extraction.facts
+
+
+def fact(facts, doc_id, line, column_label=None, col=None):
+    """The one fact at a raw line (and column); fails loudly if absent or ambiguous."""
+    rows = facts[(facts.doc_id == doc_id) & (facts.source_line == line)]
+    if column_label is not None:
+        rows = rows[rows.column_label == column_label]
+    if col is not None:
+        rows = rows[rows.source_col == col]
+    assert len(rows) == 1, f"expected one fact at {doc_id}:{line} {column_label!r}, got {len(rows)}"
+    return rows.iloc[0]
