@@ -226,3 +226,13 @@ def extract_tables(report: Report, lines: list[str] | None = None) -> list[Table
     return tables
 
 
+
+
+def excerpt(report: Report, first: int, last: int) -> "pd.DataFrame":
+    """Raw lines ``first``..``last`` of a report, tabs shown as ``⇥``, for the notebooks."""
+    import pandas as pd
+    lines = read_lines(report.path)
+    return pd.DataFrame({"line": range(first, last + 1),
+                         "raw text (⇥ = tab)": [lines[i - 1].replace("\t", " ⇥ ")
+                                                for i in range(first, last + 1)]}
+                        ).set_index("line")

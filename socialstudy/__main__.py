@@ -1,0 +1,39 @@
+"""Command line: ``python -m socialstudy run [--year latest|YYYY] [--municipalities …]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .errors import StudyError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m socialstudy",
+                                     description="Run the comparative study.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="execute the notebooks in order with papermill")
+    run.add_argument("--year", default="latest",
+                     help="'latest' (each municipality's newest full-year report) or a "
+                          "fiscal year such as 2023")
+    run.add_argument("--municipalities", default="all",
+                     help="comma-separated names from data/raw/reports.yml, or 'all'")
+    run.add_argument("--force", action="store_true",
+                     help="run every notebook even if nothing changed")
+    run.add_argument("--quiet", action="store_true", help="no progress output")
+    args = parser.parse_args(argv)
+    from .pipeline import run as run_study
+    try:
+        results = run_study(args.year, args.municipalities, force=args.force,
+                            progress=not args.quiet)
+    except StudyError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    ran = sum(r.status == "ran" for r in results)
+    print(f"study complete: {ran} notebook(s) run, {len(results) - ran} unchanged; "
+          f"executed notebooks in {results[0].output.parent}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
