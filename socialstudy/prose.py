@@ -18,6 +18,17 @@ COLUMNS = ("doc_id", "source_line", "quote", "number_text", "topic", "variable",
 MONEY = {"mnkr": Decimal(1000), "mkr": Decimal(1000), "tkr": Decimal(1)}
 
 
+DIRECTION = {"[deficit]": -1, "[decrease]": -1, "[surplus]": 1, "[increase]": 1}
+
+
+def direction_sign(definition: str) -> int:
+    """Prose states direction in words ("underskott på 35,5", "minskning med 0,6"), not with
+    a sign; the anchor records it as a leading tag, so deficits and decreases turn negative
+    (budget deviation: positive = better than budget)."""
+    tag = definition.split(" ", 1)[0]
+    return DIRECTION.get(tag, 1)
+
+
 def anchored_line(report: Report, lines: list[str], line_no: int, quote: str,
                   crosswalk: str, crosswalk_line: str) -> str:
     """The raw line ``line_no``, after checking that ``quote`` stands on it."""
@@ -44,7 +55,8 @@ def prose_facts(reports: list[Report]) -> list[dict]:
             continue
         lines = lines_of.setdefault(report.doc_id, read_lines(report.path))
         line_no = int(row["source_line"])
-        anchored_line(report, lines, line_no, row["quote"], "prose_facts.csv", row["_line"])
+        text = anchored_line(report, lines, line_no, row["quote"], "prose_facts.csv",
+                             row["_line"])
         if row["number_text"] not in row["quote"]:
             raise CrosswalkError(f"number_text {row['number_text']!r} is not in its quote",
                                  file="socialstudy/crosswalks/prose_facts.csv",
@@ -55,7 +67,7 @@ def prose_facts(reports: list[Report]) -> list[dict]:
             raise CrosswalkError(f"number_text {row['number_text']!r}: {exc.problem}",
                                  file="socialstudy/crosswalks/prose_facts.csv",
                                  line=int(row["_line"])) from None
-        value, unit = parsed.value, row["unit"]
+        value, unit = parsed.value * direction_sign(row["definition"]), row["unit"]
         if unit in MONEY:
             value, unit = value * MONEY[unit], "tkr"
         facts.append({
@@ -65,6 +77,7 @@ def prose_facts(reports: list[Report]) -> list[dict]:
             "measure": row["variable"], "basis": "", "value": format_decimal(value),
             "unit": unit, "printed_unit": row["unit"], "decimals": parsed.decimals,
             "footnote": "", "source_kind": "prose", "source_file": report.file,
-            "source_line": line_no, "source_col": 0, "raw": row["quote"],
+            "source_line": line_no,
+            "source_col": text.index(row["quote"]) + row["quote"].index(row["number_text"]) + 1, "raw": row["quote"],
             "note": f"{row['topic']}; scope: {row['scope']}; {row['definition']}"})
     return facts
