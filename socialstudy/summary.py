@@ -1,0 +1,83 @@
+"""The study's findings for one scope, computed from the processed tables so that the
+summary notebook's sentences follow the data (and the ``year`` parameter)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .compare import NOT_REPORTED
+from .scope import Scope
+
+REMIT = {"Haninge": "IFO, economic assistance, disability care (incl. LSS); no elderly care",
+         "Huddinge": "IFO and non-LSS psychiatric disability support; almost no economic "
+                     "assistance, no LSS, no elderly care",
+         "Strängnäs": "IFO, economic assistance, disability care, elderly care and municipal "
+                      "health care"}
+
+
+def load(processed: Path) -> dict[str, pd.DataFrame]:
+    names = ("cost_by_type", "cost_by_activity", "budget_deviation", "staffing", "goals",
+             "indicators")
+    return {n: pd.read_csv(processed / f"{n}.csv", keep_default_na=False, dtype=str)
+            .assign(fiscal_year=lambda f: f.fiscal_year.astype(int)) for n in names}
+
+
+def _pick(frame: pd.DataFrame, muni: str, year: int | None) -> pd.DataFrame:
+    return frame[(frame.municipality == muni) & (frame.fiscal_year == year)]
+
+
+def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per municipality: remit, net cost, budget deviation, personnel share,
+    turnover and sick leave, goals met; 'not reported' where the report lacks it."""
+    rows = []
+    for sel in scope.selections.values():
+        muni, year = sel.municipality, sel.fiscal_year
+        activity = _pick(tables["cost_by_activity"], muni, year)
+        total = activity[(activity.category == "total") & (activity.net_cost_tkr != "")]
+        deviation = _pick(tables["budget_deviation"], muni, year)
+        types = _pick(tables["cost_by_type"], muni, year)
+        personnel = types[types.category == "personnel"]
+        staff = _pick(tables["staffing"], muni, year)
+        goals = _pick(tables["goals"], muni, year)
+        goals = goals[goals.assessment_kind == "year_end_attainment"]
+        rows.append({
+            "municipality": muni, "year": year if year else NOT_REPORTED,
+            "period": sel.period or "", "remit": REMIT.get(muni, ""),
+            "net cost (mnkr)": _mnkr(total.net_cost_tkr.iloc[0]) if len(total) else NOT_REPORTED,
+            "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
+                                     else NOT_REPORTED),
+            "personnel share of gross cost (%)": (_share(personnel) if len(personnel)
+                                                  else NOT_REPORTED),
+            "turnover, whole committee (%)": _staff(staff, "turnover_total_pct"),
+            "sick leave (%)": _staff(staff, "sick_leave_total_pct"),
+            "goals met or largely met": (f"{goals.level.isin(['met', 'largely_met']).sum()} of "
+                                         f"{len(goals)}" if len(goals) else NOT_REPORTED),
+        })
+    return pd.DataFrame(rows).set_index("municipality")
+
+
+def _mnkr(tkr: str) -> str:
+    return f"{float(tkr) / 1000:.1f}"
+
+
+def _share(rows: pd.DataFrame) -> str:
+    row = rows.iloc[0]
+    suffix = " (prose)" if row.value_status != "reported" else ""
+    return f"{float(row.share_pct):.1f}{suffix}"
+
+
+def _staff(staff: pd.DataFrame, variable: str) -> str:
+    rows = staff[(staff.variable == variable)]
+    committee = rows[(rows.status == "reported") & (rows.scope_class == "committee")]
+    if committee.empty:
+        section = rows[(rows.status == "reported") & (rows.scope_class == "section")]
+        if not section.empty:
+            first = section.sort_values("source_line").iloc[0]
+            return f"{NOT_REPORTED} (only {first.value} for {first.scope})"
+        return NOT_REPORTED
+    first = committee.assign(table=committee.source_kind != "table").sort_values(
+        ["table", "source_line"]).iloc[0]
+    note = " (R12 to Nov)" if first.period == "r12_nov" else ""
+    return f"{float(first.value):.1f}{note}"
