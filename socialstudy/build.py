@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import paths, schemas
 from .clean import (CELL_COLUMNS, FACT_COLUMNS, ISSUE_COLUMNS, REJECT_COLUMNS, CleanResult,
                     clean_table, load_measures, load_overrides)
 from .extract import Table, extract_tables
@@ -64,7 +64,10 @@ def _frame(rows: list[dict], columns: list[str], keys: list[str]) -> pd.DataFram
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> Path:
-    """Byte-stable CSV: UTF-8, LF, minimal quoting, no index; values already formatted."""
+    """Byte-stable CSV: UTF-8, LF, minimal quoting, no index; values already formatted.
+    A table with a declared schema (socialstudy.schemas, by file stem) is validated first:
+    a frame that breaks it raises SchemaError and nothing is written."""
+    schemas.validate_if_declared(frame, path.stem)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL,
                  encoding="utf-8")

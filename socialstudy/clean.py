@@ -76,8 +76,8 @@ def header_columns(table: Table, override: Overrides | None) -> list[list[str]]:
         return [[label] for label in override.columns] + [[] for _ in range(n - 1 - len(override.columns))]
     columns: list[list[str]] = [[] for _ in range(n - 1)]
     for row in table.header:
-        cells = [clean_label(c) for c in row.cells[1:]] + [""] * (n - len(row.cells))
-        last = ""
+        cells = [clean_label(c) for c in row.cells[1:]]  # printed cells only: a ragged
+        last = ""                                        # body cell gets no label
         for j, text in enumerate(cells):
             if text:
                 last = text
@@ -197,7 +197,7 @@ def clean_table(table: Table, report: Report, result: CleanResult,
         if row.kind == "continuation":
             continue
         nxt = body[idx + 1] if idx + 1 < len(body) and body[idx + 1].kind == "continuation" else None
-        if n_header and len(row.cells) > max(n_header, len(columns) + 1) and any(
+        if n_header and len(row.cells) > n_header and any(
                 c.strip() for c in row.cells[n_header:]):
             result.issues.append(_issue(
                 "ragged_row", report, table, row.line, row.label, "",

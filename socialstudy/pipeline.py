@@ -34,11 +34,15 @@ class RunResult:
     output: Path
 
 
-def run_dir(outputs: paths.Outputs, parameters: dict) -> Path:
+def run_name(parameters: dict) -> str:
     parts = [f"year={parameters['year']}"]
     if parameters.get("municipalities", "all") != "all":
         parts.append("municipalities=" + parameters["municipalities"].replace(",", "+"))
-    return outputs.build / ",".join(parts)
+    return ",".join(parts)
+
+
+def is_default(parameters: dict) -> bool:
+    return all(str(parameters[k]) == v for k, v in DEFAULTS.items())
 
 
 def code_hash(notebook: Path) -> str:
@@ -68,11 +72,16 @@ def run(year: str = "latest", municipalities: str = "all", *, force: bool = Fals
         notebooks: tuple[str, ...] = NOTEBOOKS) -> list[RunResult]:
     import papermill as pm
 
-    outputs = (outputs or paths.Outputs()).ensure()
-    parameters = {"year": str(year), "municipalities": municipalities,
-                  "out_dir": "" if outputs.root == paths.ROOT else str(outputs.root)}
+    parameters = {"year": str(year), "municipalities": municipalities}
     check_parameters(parameters)
-    folder = run_dir(outputs, parameters)
+    base = outputs or paths.Outputs()
+    folder = base.build / run_name(parameters)
+    if outputs is None and not is_default(parameters):
+        # another year or selection: a self-contained output tree, the committed
+        # data/processed and figures (the default study) stay as they are
+        base = paths.Outputs(folder)
+    outputs = base.ensure()
+    parameters["out_dir"] = "" if outputs.root == paths.ROOT else str(outputs.root)
     folder.mkdir(parents=True, exist_ok=True)
     results = []
     for index, name in enumerate(notebooks, start=1):
@@ -103,8 +112,7 @@ def run(year: str = "latest", municipalities: str = "all", *, force: bool = Fals
         seconds = time.perf_counter() - start
         results.append(RunResult(name, "ran", seconds, target))
         _say(progress, f"[{index}/{len(notebooks)}] {name}: done in {seconds:.1f} s")
-    if SUMMARY in notebooks and parameters["year"] == DEFAULTS["year"] and \
-            municipalities == DEFAULTS["municipalities"] and outputs.root == paths.ROOT:
+    if SUMMARY in notebooks and is_default(parameters) and outputs.root == paths.ROOT:
         store_summary(folder / SUMMARY, paths.NOTEBOOKS / SUMMARY)
     return results
 

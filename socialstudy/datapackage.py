@@ -1,0 +1,123 @@
+"""``data/processed/datapackage.json``: the processed tables as a Frictionless Data Package.
+
+The package describes every CSV in the processed folder that has a schema in
+:mod:`socialstudy.schemas` (fields, types, constraints, units, primary keys) and lists the
+raw reports it was derived from with the SHA-256 recorded in the registry. With
+``hashes=True`` it also records each CSV's size and SHA-256, so ``frictionless validate``
+then fails on any CSV changed afterwards (call it last, after every CSV is written; without
+hashes the package stays valid across rebuilds that keep to the schemas). The JSON is deterministic (sorted keys, indent 2, trailing
+newline, no timestamps), so rebuilding unchanged data gives identical bytes. Check it with
+``frictionless validate data/processed/datapackage.json``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from . import __version__, schemas
+from .registry import Report
+
+NAME = "socialstudy-processed"
+TITLE = ("Comparative study of Swedish municipal social-services committee reports "
+         "(Haninge, Huddinge, Strängnäs): processed tables")
+DESCRIPTION = (
+    "Tables extracted from the text of social-services committee (socialnämnd) reports of "
+    "Swedish municipalities: an inventory of tables, one fact per number with its raw file, "
+    "line and cell, the numeric-looking cells that are not numbers (rejects), the cell "
+    "inventory and the quality checks (cross-footing of totals). Money is in tkr (thousand "
+    "SEK), signs as printed. Built by the Python package socialstudy from the raw reports "
+    "listed under 'sources'; every fact can be traced to a line of one of them.")
+LICENSES = [{
+    "name": "MIT",
+    "path": "https://opensource.org/licenses/MIT",
+    "title": "MIT License (applies to the socialstudy code that produced these tables)",
+}]
+LICENSE_NOTE = (
+    "Code: MIT (see the licenses entry). Data: the figures are derived from public reports "
+    "published by the municipalities listed under 'sources'; those reports remain the "
+    "municipalities' publications and should be cited as the origin of any figure. The MIT "
+    "license covers the code and the arrangement of these tables, not the municipalities' "
+    "reports.")
+CONTRIBUTORS = [{"title": "The socialstudy contributors", "role": "author"}]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _resource(processed_dir: Path, name: str, hashes: bool) -> dict:
+    spec = schemas.get(name)
+    path = processed_dir / f"{name}.csv"
+    resource = {
+        "name": name,
+        "path": path.name,
+        "profile": "tabular-data-resource",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "title": spec["title"],
+        "description": spec["description"],
+        "schema": schemas.table_schema(name),
+    }
+    if hashes:
+        resource["bytes"] = path.stat().st_size
+        resource["hash"] = f"sha256:{_sha256(path)}"
+    return resource
+
+
+def _source(report: Report) -> dict:
+    return {
+        "title": f"{report.municipality}: {report.title}" if report.title
+        else f"{report.municipality}: {report.doc_id}",
+        "path": f"../raw/{report.file}",
+        "doc_id": report.doc_id,
+        "municipality": report.municipality,
+        "kommun_code": report.kommun_code,
+        "document_type": report.document_type,
+        "fiscal_year": report.fiscal_year,
+        "period_covered": report.period_covered,
+        "money_unit": report.money_unit,
+        "sha256": report.sha256,
+    }
+
+
+def datapackage(processed_dir: Path, reports: list[Report], *, hashes: bool = False) -> dict:
+    """The package descriptor (a dict) for the CSVs with a schema in ``processed_dir``."""
+    processed_dir = Path(processed_dir)
+    resources = [_resource(processed_dir, name, hashes) for name in schemas.names()
+                 if (processed_dir / f"{name}.csv").is_file()]
+    return {
+        "profile": "tabular-data-package",
+        "name": NAME,
+        "title": TITLE,
+        "description": DESCRIPTION,
+        "version": __version__,
+        "licenses": LICENSES,
+        "licenseNote": LICENSE_NOTE,
+        "contributors": CONTRIBUTORS,
+        "sources": [_source(r) for r in sorted(reports, key=lambda r: r.doc_id)],
+        "resources": resources,
+    }
+
+
+def write_datapackage(processed_dir: Path, reports: list[Report], *,
+                      hashes: bool = False) -> Path:
+    """Write ``processed_dir/datapackage.json`` deterministically and return its path."""
+    descriptor = datapackage(processed_dir, reports, hashes=hashes)
+    text = json.dumps(descriptor, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    path = Path(processed_dir) / "datapackage.json"
+    path.write_bytes(text.encode("utf-8"))
+    return path
+
+
+def main() -> None:
+    """``python -m socialstudy.datapackage``: (re)write data/processed/datapackage.json."""
+    from . import paths
+    from .registry import load_registry
+    print(write_datapackage(paths.Outputs().processed, load_registry()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,294 @@
+"""Hostile inputs: damaged raw files, a broken registry, awkward tables, and property-based
+checks of Swedish number parsing. Everything goes through the public functions
+(load_registry, extract_tables, extract_and_clean, parse_number) on tmp copies."""
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from socialstudy import paths
+from socialstudy.build import extract_and_clean
+from socialstudy.errors import HashMismatchError, RawFileError, RegistryError
+from socialstudy.extract import extract_tables
+from socialstudy.numbers import looks_numeric, parse_number
+from socialstudy.registry import Report, load_registry, sha256_of
+
+HANINGE = "000_7601200e7e1b7bea.txt"
+
+
+@pytest.fixture
+def raw(tmp_path) -> Path:
+    """A tmp copy of data/raw: the real reports and a registry pointing at the copies."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for path in paths.RAW.glob("*.txt"):
+        shutil.copyfile(path, folder / path.name)
+    shutil.copyfile(paths.REGISTRY, folder / "reports.yml")
+    return folder
+
+
+def _entries(raw: Path) -> list[dict]:
+    return yaml.safe_load((raw / "reports.yml").read_text(encoding="utf-8"))["reports"]
+
+
+def _save(raw: Path, entries: list[dict]) -> None:
+    (raw / "reports.yml").write_text(yaml.safe_dump({"reports": entries}, allow_unicode=True),
+                                     encoding="utf-8")
+
+
+def _reregister(raw: Path, file: str) -> Report:
+    """Record the current hash of ``file`` (as if someone registered the damaged file), so
+    the damage reaches the reader instead of stopping at the hash check."""
+    entries = _entries(raw)
+    for entry in entries:
+        if entry["file"] == file:
+            entry["sha256"] = sha256_of(raw / file)
+    _save(raw, entries)
+    return next(r for r in load_registry(raw / "reports.yml") if r.file == file)
+
+
+def test_the_tmp_copy_is_sound(raw):
+    assert len(load_registry(raw / "reports.yml")) == 4
+
+
+# ---- the registry and the hash guard ----------------------------------------------------
+
+def test_truncated_raw_file_is_refused(raw):
+    path = raw / HANINGE
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(HashMismatchError) as info:
+        load_registry(raw / "reports.yml")
+    error = info.value
+    assert error.file == str(path) and HANINGE in str(error)
+    assert "changed after registration" in str(error)
+    assert "Fix:" in str(error) and "restore the original bytes" in error.fix
+
+
+def test_raw_file_changed_after_registration_is_refused(raw):
+    path = raw / HANINGE
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"-1 243,4", b"-1 234,4", 1))
+    assert path.read_bytes() != data and len(path.read_bytes()) == len(data)
+    with pytest.raises(HashMismatchError, match=HANINGE) as info:
+        load_registry(raw / "reports.yml")
+    assert "new entry with its own doc_id" in info.value.fix
+
+
+def test_registry_entry_pointing_at_a_missing_file(raw):
+    entries = _entries(raw)
+    entries[1]["file"] = "999_missing.txt"
+    _save(raw, entries)
+    with pytest.raises(RegistryError) as info:
+        load_registry(raw / "reports.yml")
+    assert not isinstance(info.value, HashMismatchError)
+    assert "999_missing.txt" in str(info.value) and "is missing" in str(info.value)
+    assert info.value.fix and "999_missing.txt" in info.value.fix
+
+
+def test_missing_registry_and_broken_yaml(tmp_path, raw):
+    with pytest.raises(RegistryError, match="registry file not found"):
+        load_registry(tmp_path / "nowhere.yml")
+    (raw / "reports.yml").write_text("reports:\n  - doc_id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(RegistryError, match="not valid YAML") as info:
+        load_registry(raw / "reports.yml")
+    assert info.value.line is not None
+
+
+# ---- raw files the reader must refuse, with file and line -------------------------------
+
+def _first_line_with(data: bytes, predicate) -> int:
+    index = next(i for i, byte in enumerate(data) if predicate(byte))
+    return data[:index].count(b"\n") + 1
+
+
+def test_latin1_text_is_refused_with_its_line(raw):
+    path = raw / HANINGE
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("latin-1", errors="replace"))
+    report = _reregister(raw, HANINGE)
+    expected_line = _first_line_with(path.read_bytes(), lambda b: b >= 0x80)
+    with pytest.raises(RawFileError) as info:
+        extract_tables(report)
+    error = info.value
+    assert error.file == str(path) and error.line == expected_line
+    assert f"{HANINGE}:{expected_line}:" in str(error) and "Latin-1" in str(error)
+    assert "iconv" in error.fix
+    with pytest.raises(RawFileError, match="Latin-1"):
+        extract_and_clean([report])
+
+
+def test_utf8_with_bom_is_refused(raw):
+    path = raw / HANINGE
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    report = _reregister(raw, HANINGE)
+    with pytest.raises(RawFileError) as info:
+        extract_tables(report)
+    assert info.value.line == 1 and HANINGE in str(info.value)
+    assert "byte-order mark" in str(info.value) and "without BOM" in info.value.fix
+
+
+def test_crlf_line_endings_are_refused(raw):
+    path = raw / HANINGE
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    report = _reregister(raw, HANINGE)
+    with pytest.raises(RawFileError) as info:
+        extract_and_clean([report])
+    assert info.value.line == 1 and HANINGE in str(info.value)
+    assert "line endings" in str(info.value) and "dos2unix" in info.value.fix
+
+
+def test_a_single_stray_cr_is_found_at_its_line(raw):
+    path = raw / HANINGE
+    lines = path.read_bytes().split(b"\n")
+    lines[41] += b"\r"
+    path.write_bytes(b"\n".join(lines))
+    report = _reregister(raw, HANINGE)
+    with pytest.raises(RawFileError) as info:
+        extract_tables(report)
+    assert info.value.line == 42 and f"{HANINGE}:42:" in str(info.value)
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n  \n"])
+def test_empty_report_is_refused(raw, content):
+    (raw / HANINGE).write_bytes(content)
+    report = _reregister(raw, HANINGE)
+    with pytest.raises(RawFileError, match="empty") as info:
+        extract_and_clean([report])
+    assert HANINGE in str(info.value) and info.value.fix
+
+
+# ---- awkward tables in synthetic reports --------------------------------------------------
+
+def synthetic(tmp_path: Path, text: str, doc_id: str = "testby_2024_ar") -> Report:
+    path = tmp_path / f"{doc_id}.txt"
+    path.write_text(text, encoding="utf-8")
+    return Report(doc_id=doc_id, file=path.name, municipality="Testby", kommun_code="9999",
+                  document_type="annual_report", title="Synthetic annual report 2024",
+                  fiscal_year=2024, period="full_year", period_covered="2024-01-01/2024-12-31",
+                  money_unit="tkr", cost_sign="costs negative", sha256=sha256_of(path),
+                  path=path)
+
+
+RAGGED = """Socialnämnden 2024
+
+Resultaträkning, tkr
+\tUtfall 2024\tBudget 2024
+Intäkter\t100\t120
+Kostnader\t-300\t-310\t-5
+Nettoresultat\t-200\t-190
+"""
+
+
+def test_ragged_row_loses_nothing(tmp_path):
+    """The extra cell of a row longer than its header (line 6, cell 3) is still a fact."""
+    result = extract_and_clean([synthetic(tmp_path, RAGGED)])
+    facts, rejects = result.facts, result.rejects
+    assert len(rejects) == 0
+    extra = facts[(facts.source_line == 6) & (facts.source_col == 3)]
+    assert extra.value.tolist() == ["-5"] and extra.raw.tolist() == ["-5"]
+    assert len(facts) == 7
+
+
+def test_ragged_row_is_reported_in_quality(tmp_path):
+    result = extract_and_clean([synthetic(tmp_path, RAGGED)])
+    quality = result.quality
+    ragged = quality[quality.check == "ragged_row"]
+    assert ragged.source_line.tolist() == [6] and ragged.row_label.tolist() == ["Kostnader"]
+    extra = result.facts[(result.facts.source_line == 6) & (result.facts.source_col == 3)]
+    assert extra.column_label.tolist() == [""]  # no header stands above the extra cell
+
+
+UNKNOWN = """Nyckeltal
+\tUtfall 2024\tFlumfaktor
+Placeringar\t12\t7
+Hemtjänst\t40\t3
+"""
+
+
+def test_unknown_header_column_is_reported_not_guessed(tmp_path):
+    result = extract_and_clean([synthetic(tmp_path, UNKNOWN)])
+    facts = result.facts
+    known = facts[facts.source_col == 1]
+    unknown = facts[facts.source_col == 2]
+    assert set(known.measure) == {"actual"}
+    assert unknown.measure.tolist() == ["unclassified", "unclassified"]
+    assert unknown.value.tolist() == ["7", "3"]
+    issues = result.quality[result.quality.check == "unknown_header"]
+    assert issues.column_label.tolist() == ["Flumfaktor"]
+    assert issues.source_line.tolist() == [2] and "measures.csv" in issues.note.iloc[0]
+
+
+TWO_MARKS = """Kostnader, tkr
+\tUtfall 2024\tBudget 2024
+Personal\t1,234,5\t1 300
+Lokaler\t12.5,3\t14
+"""
+
+
+def test_number_with_two_decimal_marks_is_a_reject(tmp_path):
+    result = extract_and_clean([synthetic(tmp_path, TWO_MARKS)])
+    rejects = result.rejects
+    assert rejects[["source_line", "source_col", "raw"]].values.tolist() == [
+        [3, 1, "1,234,5"], [4, 1, "12.5,3"]]
+    assert rejects.reason.str.contains("more than one decimal mark").all()
+    assert rejects.row_label.tolist() == ["Personal", "Lokaler"]
+    assert result.facts[["source_line", "source_col", "value"]].values.tolist() == [
+        [3, 2, "1300"], [4, 2, "14"]]
+
+
+def test_synthetic_tables_are_found(tmp_path):
+    report = synthetic(tmp_path, RAGGED)
+    tables = extract_tables(report)
+    assert len(tables) == 1 and tables[0].title == "Resultaträkning, tkr"
+    assert (tables[0].first_line, tables[0].last_line, tables[0].unit) == (4, 7, "tkr")
+
+
+# ---- Swedish numbers, property-based ----------------------------------------------------
+
+MINUS = ["-", "\u2013", "\u2212"]  # hyphen, en dash, minus sign
+THOUSANDS = [" ", "\u00a0", "\u202f", ""]  # space, no-break space, narrow no-break, none
+
+
+@st.composite
+def swedish_numbers(draw):
+    """(text, value, percent, decimals): a Decimal printed the Swedish way."""
+    integer = draw(st.integers(0, 999_999_999))
+    decimals = draw(st.integers(0, 3))
+    fraction = draw(st.integers(0, 10 ** decimals - 1)) if decimals else 0
+    negative = draw(st.booleans())
+    percent = draw(st.booleans())
+    text = f"{integer:,}".replace(",", draw(st.sampled_from(THOUSANDS)))
+    if decimals:
+        text += "," + str(fraction).zfill(decimals)
+    if negative:
+        text = draw(st.sampled_from(MINUS)) + draw(st.sampled_from(["", " "])) + text
+    if percent:
+        text += draw(st.sampled_from(["%", " %"]))
+    text += draw(st.sampled_from(["", "*", " *", "**"]))
+    value = Decimal(integer) + Decimal(fraction).scaleb(-decimals)
+    return text, -value if negative else value, percent, decimals
+
+
+@settings(max_examples=400, deadline=None)
+@given(swedish_numbers())
+def test_swedish_numbers_round_trip(case):
+    text, value, percent, decimals = case
+    parsed = parse_number(text)
+    assert parsed.value == value
+    assert parsed.percent is percent
+    assert parsed.decimals == decimals
+    assert parsed.footnote == text[len(text.rstrip("*")):]
+    assert looks_numeric(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(swedish_numbers(), st.sampled_from(["<b>{}</b>", "**{}**", "● {}", "{} <sup>2</sup>"]))
+def test_markup_around_a_number_does_not_change_it(case, wrapper):
+    text, value, percent, _ = case
+    parsed = parse_number(wrapper.format(text))
+    assert (parsed.value, parsed.percent) == (value, percent)
