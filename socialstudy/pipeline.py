@@ -112,9 +112,18 @@ def run(year: str = "latest", municipalities: str = "all", *, force: bool = Fals
         seconds = time.perf_counter() - start
         results.append(RunResult(name, "ran", seconds, target))
         _say(progress, f"[{index}/{len(notebooks)}] {name}: done in {seconds:.1f} s")
+    publish(outputs, progress)
     if SUMMARY in notebooks and is_default(parameters) and outputs.root == paths.ROOT:
         store_summary(folder / SUMMARY, paths.NOTEBOOKS / SUMMARY)
     return results
+
+
+def publish(outputs: paths.Outputs, progress: bool) -> None:
+    """Describe the processed tables as a Frictionless data package (with file hashes)."""
+    from .datapackage import write_datapackage
+    from .registry import load_registry
+    path = write_datapackage(outputs.processed, load_registry(), hashes=True)
+    _say(progress, f"data package: {path}")
 
 
 def store_summary(executed: Path, committed: Path) -> None:
@@ -122,7 +131,8 @@ def store_summary(executed: Path, committed: Path) -> None:
     (timestamps, durations), so the stored outputs are exactly what nbval re-checks."""
     notebook = json.loads(executed.read_text(encoding="utf-8"))
     notebook.get("metadata", {}).pop("papermill", None)
-    for cell in notebook.get("cells", []):
+    for index, cell in enumerate(notebook.get("cells", [])):
+        cell["id"] = f"cell-{index:02d}"  # papermill's injected cell gets a random id
         meta = cell.get("metadata", {})
         meta.pop("papermill", None)
         meta.pop("execution", None)

@@ -1,0 +1,81 @@
+"""The runner: parameters checked before any notebook runs, honest scopes for other years,
+caching, and a rebuild that reproduces the committed outputs byte for byte."""
+
+import filecmp
+import subprocess
+import sys
+
+import pytest
+
+from socialstudy import paths, pipeline
+from socialstudy.errors import ParameterError
+from socialstudy.scope import resolve
+
+
+def test_unknown_year_fails_before_execution(reports, facts):
+    with pytest.raises(ParameterError, match=r"2010.*2020, 2022, 2023, 2024"):
+        resolve(2010, "all", reports, facts)
+
+
+def test_unknown_municipality_fails_listing_the_known_ones(reports, facts):
+    with pytest.raises(ParameterError, match="Stockholm.*Haninge, Huddinge, Strängnäs"):
+        resolve("latest", "Stockholm", reports, facts)
+
+
+def test_cli_error_is_one_clear_message(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "socialstudy", "run", "--year", "2010"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error: data/raw/reports.yml: no report gives outcomes for 2010")
+    assert "Traceback" not in done.stderr
+
+
+def test_latest_uses_each_municipalitys_newest_full_year(reports, facts):
+    table = resolve("latest", "all", reports, facts).table()
+    assert dict(zip(table.municipality, table.fiscal_year)) == {
+        "Haninge": 2024, "Huddinge": 2024, "Strängnäs": 2023}
+
+
+def test_2023_uses_prior_year_columns(reports, facts):
+    scope = resolve(2023, "all", reports, facts)
+    assert {m: s.doc_id for m, s in scope.selections.items()} == {
+        "Haninge": "haninge_2024_ar", "Huddinge": "huddinge_2024_vb",
+        "Strängnäs": "strangnas_2023_ar"}
+    assert not scope.has_part_year
+
+
+def test_2020_is_flagged_part_year(reports, facts):
+    scope = resolve(2020, "all", reports, facts)
+    assert scope.has_part_year
+    assert scope.selections["Haninge"].period == "jan_apr"
+    assert scope.selections["Huddinge"].doc_id is None
+
+
+def test_municipality_names_are_case_insensitive(reports, facts):
+    scope = resolve("latest", "huddinge,STRÄNGNÄS", reports, facts)
+    assert list(scope.selections) == ["Huddinge", "Strängnäs"]
+
+
+@pytest.fixture(scope="module")
+def rebuild(tmp_path_factory):
+    out = paths.Outputs(tmp_path_factory.mktemp("rebuild"))
+    first = pipeline.run(outputs=out, force=True, progress=False)
+    second = pipeline.run(outputs=out, progress=False)
+    return out, first, second
+
+
+def test_rebuild_reproduces_committed_outputs_byte_for_byte(rebuild):
+    out, first, _ = rebuild
+    assert [r.status for r in first] == ["ran"] * len(pipeline.NOTEBOOKS)
+    for name in ("data/processed", "figures"):
+        committed = sorted(p.name for p in (paths.ROOT / name).iterdir())
+        rebuilt = sorted(p.name for p in (out.root / name).iterdir())
+        assert rebuilt == committed, name
+        match, mismatch, errors = filecmp.cmpfiles(paths.ROOT / name, out.root / name,
+                                                   committed, shallow=False)
+        assert mismatch == [] and errors == [], f"{name}: {mismatch} {errors}"
+
+
+def test_unchanged_rerun_skips_every_notebook(rebuild):
+    _, _, second = rebuild
+    assert [r.status for r in second] == ["skipped"] * len(pipeline.NOTEBOOKS)
