@@ -21,7 +21,16 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--force", action="store_true",
                      help="run every notebook even if nothing changed")
     run.add_argument("--quiet", action="store_true", help="no progress output")
+    sub.add_parser("bench", help="time the default study against papermill's floor")
     args = parser.parse_args(argv)
+    if args.command == "bench":
+        from .benchmark import measure
+        result = measure()
+        print(f"floor (papermill, {5} notebooks with parameters + imports): "
+              f"{result['floor_s']:.1f} s\nfull default study (forced): {result['study_s']:.1f} s "
+              f"({result['ratio']:.2f}x the floor)\nrerun with nothing changed: "
+              f"{result['rerun_s']:.1f} s")
+        return 0
     from .pipeline import run as run_study
     try:
         results = run_study(args.year, args.municipalities, force=args.force,

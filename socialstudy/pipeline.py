@@ -101,7 +101,8 @@ def run(year: str = "latest", municipalities: str = "all", *, force: bool = Fals
         try:
             pm.execute_notebook(str(source), str(target), parameters=parameters,
                                 progress_bar=progress, cwd=str(paths.NOTEBOOKS),
-                                kernel_name="python3", log_output=False)
+                                kernel_name="python3", log_output=False,
+                                request_save_on_cell_execute=False)
         except pm.PapermillExecutionError as exc:
             raise StudyError(
                 f"notebook {name} failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue})",

@@ -1,0 +1,46 @@
+"""Wall time of the default study against the toolchain's floor: papermill executing the
+same number of notebooks that hold only the parameters cell and the imports."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import time
+from pathlib import Path
+
+from . import paths, pipeline
+
+
+def _floor_notebook(source: Path, target: Path) -> None:
+    """Keep the parameters cell and the first code cell after it (the imports)."""
+    notebook = json.loads(source.read_text(encoding="utf-8"))
+    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
+    params = next(i for i, c in enumerate(code) if "parameters" in c["metadata"].get("tags", []))
+    imports = code[params + 1]
+    imports["source"] = "\n".join(line for line in "".join(imports["source"]).splitlines()
+                                  if line.startswith(("import ", "from ")))
+    notebook["cells"] = [code[params], imports]
+    target.write_text(json.dumps(notebook), encoding="utf-8")
+
+
+def measure() -> dict[str, float]:
+    """Seconds for the full default study (forced, into a temporary output tree) and for
+    the floor, measured in one process one after the other."""
+    import papermill as pm
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        start = time.perf_counter()
+        for name in pipeline.NOTEBOOKS:
+            _floor_notebook(paths.NOTEBOOKS / name, tmp / name)
+            pm.execute_notebook(str(tmp / name), str(tmp / f"out_{name}"), progress_bar=False,
+                                kernel_name="python3", cwd=str(paths.NOTEBOOKS),
+                                request_save_on_cell_execute=False)
+        floor = time.perf_counter() - start
+        start = time.perf_counter()
+        pipeline.run(outputs=paths.Outputs(tmp / "study"), force=True, progress=False)
+        study = time.perf_counter() - start
+        start = time.perf_counter()
+        pipeline.run(outputs=paths.Outputs(tmp / "study"), progress=False)
+        rerun = time.perf_counter() - start
+    return {"floor_s": floor, "study_s": study, "ratio": study / floor, "rerun_s": rerun}
