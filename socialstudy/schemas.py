@@ -676,3 +676,584 @@ register("quality", {
                       == (r["status"] == "ok"))),
     ],
 })
+
+# ------------------------------------------------------------------------------------------
+# The comparison tables (socialstudy.compare, written by notebooks 02-04)
+# ------------------------------------------------------------------------------------------
+# Each vocabulary maps a code to its meaning; the enum of a column is its keys, and
+# socialstudy.dictionary prints the meanings in docs/data_dictionary.md.
+
+from .compare import NOT_REPORTED, STAFFING_VARIABLES, scope_class  # noqa: E402
+
+PERIOD_MEANINGS = {
+    "full_year": "the whole fiscal year (January–December)",
+    "jan_apr": "January–April of the fiscal year (interim report; not comparable with a "
+               "full year)",
+    "multi_year": "a span of years ending in fiscal_year",
+    "unspecified": "the report does not say which period the figure covers",
+    "r12_nov": "rolling 12 months to the end of November of fiscal_year (R12)",
+    "point_in_time": "a stock at a date (e.g. employees on 31 December), not a flow",
+}
+assert list(PERIOD_MEANINGS) == PERIODS
+
+FLOWS = {
+    "cost": "a type of cost (gross cost, before revenue), costs positive",
+    "revenue": "a type of revenue (or, for prose shares, of financing)",
+    "total": "a total row: total cost, total revenue or the net result",
+}
+
+COST_CATEGORIES = {
+    # category: (flow, meaning, typical Kommun-Bas account groups)
+    "personnel": ("cost", "wages, social charges and pensions of the committee's own staff",
+                  "class 5 (50–59)"),
+    "premises": ("cost", "rents of premises and land and property costs", "60–61"),
+    "grants_paid": ("cost", "grants paid (lämnade bidrag), incl. economic-assistance "
+                            "payments and payments to personal-assistance providers", "45"),
+    "purchased_services": ("cost", "purchased core services (köp av huvudverksamhet): "
+                                   "placements in HVB and foster homes, purchased care",
+                           "46"),
+    "other_costs": ("cost", "residual operating costs: materials, IT, transport, "
+                            "consultants and agency staff, other services", "62–78"),
+    "depreciation_interest": ("cost", "depreciation and (internal) interest on the "
+                                      "committee's fixed assets", "79, 84–85"),
+    "fees": ("revenue", "user fees and charges (taxor och avgifter)", "31"),
+    "sales": ("revenue", "sales of services to other bodies (försäljning av verksamhet "
+                         "och konsulttjänster)", "36"),
+    "grants_received": ("revenue", "grants received, mainly state grants (e.g. "
+                                   "Migrationsverket, Socialstyrelsen)", "35"),
+    "other_revenue": ("revenue", "residual revenue (rents, sales of goods, other); for "
+                                 "Strängnäs's prose shares also the municipal tax "
+                                 "allocation", "30, 34, 37–39"),
+    "total_cost": ("total", "total gross cost of the committee (sum of the cost types)",
+                   "n/a"),
+    "total_revenue": ("total", "total revenue of the committee (sum of the revenue types)",
+                      "n/a"),
+    "net_result": ("total", "net result = revenue − cost, shown as net cost (costs "
+                            "positive)", "n/a"),
+}
+
+ACTIVITY_CATEGORIES = {
+    # category: (meaning, nearest RS activity of SCB's räkenskapssammandrag)
+    "children_young_people": ("care and support for children, young people and families: "
+                              "investigations, placements (HVB, foster homes), open care",
+                              "barn- och ungdomsvård"),
+    "adults_substance_abuse": ("care for adults with substance-abuse problems",
+                               "vård för vuxna med missbruksproblem"),
+    "economic_assistance": ("economic assistance (försörjningsstöd) paid to households",
+                            "ekonomiskt bistånd"),
+    "disability_support": ("support for people with disabilities under LSS/SFB and SoL "
+                           "(housing, personal assistance, daily activities, "
+                           "socialpsykiatri)",
+                           "insatser enligt LSS/SFB; insatser till personer med "
+                           "funktionsnedsättning enligt SoL"),
+    "elderly_care": ("elderly care: home care and residential care", "äldreomsorg"),
+    "health_care": ("municipal health and medical care (HSL)",
+                    "hälso- och sjukvård (part of äldreomsorg / LSS in RS)"),
+    "administration": ("the committee itself, management and staff units of the "
+                       "department (overheads are allocated differently between "
+                       "municipalities)", "nämnd- och styrelseverksamhet; gemensam "
+                                          "administration"),
+    "other": ("activities outside the categories above or units spanning several "
+              "(family law, refugee reception, other support to adults, labour-market "
+              "measures, a purchasing unit without split)",
+              "familjerätt och familjerådgivning; övriga insatser till vuxna; "
+              "flyktingmottagande; arbetsmarknadsåtgärder"),
+    "total": ("the committee's total (closing row of the activity table)", "n/a"),
+}
+
+FITS = {
+    "exact": "the report's line is the harmonized category",
+    "approximate": "the line is mostly the category; part of it belongs elsewhere or is "
+                   "unclear",
+    "mixed": "the line spans several categories; it is placed in the dominant one (see the "
+             "justification in the crosswalk)",
+}
+
+VALUE_STATUSES = {
+    "reported": "the amount is printed in a table of the report",
+    "share only (prose)": "the report gives only a percentage share in running text; no "
+                          "amount",
+}
+
+SHARE_BASES = {
+    "gross cost": "share of the committee's total gross cost (computed here)",
+    "total revenue": "share of the committee's total revenue (computed here)",
+    "total cost (as stated in prose)": "share of total cost as printed in the report's text",
+    "financing (as stated in prose)": "share of the committee's financing (tax allocation "
+                                      "+ own revenue) as printed in the report's text",
+}
+
+SIGN_CHECKS = {
+    "agrees": "the printed deviation has the sign of budget − net cost (positive = better "
+              "than budget)",
+    "opposite sign": "the printed deviation has the opposite sign of budget − net cost",
+    "too small to tell": "budget − net cost or the printed deviation is below 1 000 tkr, "
+                         "too small for the sign check",
+}
+
+PCT_SOURCES = {
+    "computed from amounts": "100 × deviation_tkr / |budget_tkr| of the committee total",
+    "printed by the report": "the percentage as printed (no amounts for that year)",
+}
+
+STAFFING_STATUSES = {
+    "reported": "the report gives the figure (table or anchored prose quote)",
+    NOT_REPORTED: "the report does not give the figure; column reason says why",
+}
+
+STAFFING_VARIABLE_MEANINGS = {
+    "headcount": ("count", "persons employed (at a date: see definition)"),
+    "fte": ("count", "full-time equivalents (årsarbetare)"),
+    "turnover_total_pct": ("percent", "staff turnover, all leavers as % of staff (leaver "
+                                      "definition and denominator vary: see definition)"),
+    "turnover_voluntary_pct": ("percent", "leavers on the employee's own initiative (own "
+                                          "resignations) as % of staff"),
+    "sick_leave_total_pct": ("percent", "total sick leave as % of ordinary working time"),
+    "sick_leave_long_share_pct": ("percent", "long-term sick leave as % of total sick leave "
+                                             "(statutory: 60 days or more)"),
+    "sick_leave_short_share_pct": ("percent", "short-term sick leave as % of total sick "
+                                              "leave"),
+    "sick_leave_women_pct": ("percent", "sick leave of women as % of their ordinary "
+                                        "working time"),
+    "sick_leave_men_pct": ("percent", "sick leave of men as % of their ordinary working "
+                                      "time"),
+    # further staffing variables quoted from prose (facts.csv, prose_facts.csv)
+    "headcount_permanent": ("count", "permanent employees (tillsvidareanställda)"),
+    "headcount_temporary": ("count", "fixed-term employees (visstidsanställda)"),
+    "headcount_fulltime": ("count", "employees with full-time employment"),
+    "headcount_change": ("count", "change in the number of employees"),
+    "leavers_count": ("count", "number of employees who left"),
+    "share_women_pct": ("percent", "women as % of employees"),
+    "share_men_pct": ("percent", "men as % of employees"),
+    "sick_leave_short_pct": ("percent", "short-term sick leave (e.g. days 1–14) as % of "
+                                        "working time"),
+    "sick_leave_short_women_pct": ("percent", "short-term sick leave of women as % of "
+                                              "working time"),
+    "sick_leave_short_men_pct": ("percent", "short-term sick leave of men as % of working "
+                                            "time"),
+    "agency_staff_change_pct": ("percent", "change in the number of agency (hired) staff, "
+                                           "%"),
+    "worked_hours_change_pct": ("percent", "change in hours worked, %"),
+    "change_pp": ("percentage_points", "change of a staffing percentage against the "
+                                       "previous year, percentage points"),
+    "work_environment_reports_count": ("count", "work-environment events reported (risk "
+                                                "observations, near-misses, incidents)"),
+    "work_accidents_count": ("count", "reported work accidents"),
+    "occupational_disease_count": ("count", "reported cases of occupational disease"),
+}
+assert set(STAFFING_VARIABLES) <= set(STAFFING_VARIABLE_MEANINGS)
+
+SCOPE_CLASSES = {
+    "committee": "the whole committee (its department): comparable across municipalities",
+    "section": "one section or profession of the committee only",
+    "municipality": "the municipality as a whole (all committees), a comparison value",
+    "lower_bound": "a lower bound only ('över 30 procent'): not a value",
+}
+
+GOAL_LEVELS = {
+    # level: (rank, meaning)
+    "met": ("4", "fully attained / assignment done"),
+    "largely_met": ("3", "attained to a high degree ('i hög grad')"),
+    "partly_met": ("2", "partly attained ('delvis')"),
+    "not_met": ("1", "not attained / assignment not done"),
+    "not_assessed": ("", "no degree of attainment given (e.g. 'contributes to the goals')"),
+}
+
+ASSESSMENT_KINDS = {
+    "year_end_attainment": "the committee's year-end assessment of one of its goals",
+    "interim_contribution": "an interim report's statement that the committee contributes "
+                            "to the council's goals (no attainment)",
+    "assignment_status": "status of a political assignment (uppdrag) given to the "
+                         "administration",
+}
+
+DIRECTIONS = {
+    "higher": "a higher value is better (the target is a floor)",
+    "lower": "a lower value is better (the target is a ceiling)",
+}
+
+ATTAINMENTS = {
+    "met": "the value reaches the target for the same year",
+    "not met": "the value misses the target for the same year",
+    "no target for this year": "no target for the value's year (a later target is not used)",
+}
+
+GOAL_ID_PATTERN = r"[a-z0-9]+(?:[_.][a-z0-9]+)*"
+
+
+def _field(name: str, kind: str, description: str, *, unit: str | None = None,
+           **constraints: Any) -> dict:
+    spec = {"name": name, "type": kind, "description": description,
+            "constraints": constraints}
+    if unit:
+        spec["unit"] = unit
+    return spec
+
+
+def _period() -> dict:
+    return _field("period", "string", "Period the row covers: "
+                  + "; ".join(f"{k} = {v}" for k, v in PERIOD_MEANINGS.items()) + ".",
+                  required=True, enum=PERIODS)
+
+
+def _present(text: str | None) -> bool:
+    return text is not None
+
+
+def _close(a: Decimal, b: Decimal, tolerance: str = "0.0051") -> bool:
+    return abs(a - b) <= Decimal(tolerance)
+
+
+register("cost_by_type", {
+    "title": "Costs and revenues by type (Kommun-Bas-like taxonomy)",
+    "description": "One row per municipality, report, year and report line of the "
+                   "committee's income statement, mapped to a common cost/revenue type "
+                   "(socialstudy/crosswalks/cost_types.csv). Amounts in tkr with costs "
+                   "positive; each type's share of gross cost (revenue types: of total "
+                   "revenue). Strängnäs gives only percentage shares in prose: those rows "
+                   "have no amount and value_status 'share only (prose)'.",
+    "primary_key": ["doc_id", "fiscal_year", "period", "flow", "category", "report_label"],
+    "fields": [
+        common("municipality"),
+        common("doc_id"),
+        common("fiscal_year"),
+        _period(),
+        _field("flow", "string", "cost (a cost type), revenue (a revenue type) or total "
+                                 "(total cost, total revenue, net result).",
+               required=True, enum=list(FLOWS)),
+        _field("category", "string", "Harmonized cost or revenue type; see the data "
+                                     "dictionary for meanings and Kommun-Bas groups.",
+               required=True, enum=list(COST_CATEGORIES)),
+        _field("report_label", "string", "Row label as printed in the report (Swedish; "
+                                         "English in crosswalks/translations.csv).",
+               required=True),
+        _field("value_tkr", "number", "Amount, costs and revenues positive (the sign as "
+                                      "printed is in column raw); empty when the report "
+                                      "gives only a share in prose.", unit="tkr"),
+        _field("value_status", "string", "'reported' (amount from a table) or 'share only "
+                                         "(prose)' (a percentage share in running text).",
+               required=True, enum=list(VALUE_STATUSES)),
+        _field("share_pct", "number", "Share of gross cost (cost rows) or of total revenue "
+                                      "(revenue rows), 2 decimals; for prose rows the share "
+                                      "as printed; empty for total rows.", unit="percent",
+               minimum=0, maximum=100),
+        _field("share_basis", "string", "What share_pct is a share of; empty when "
+                                        "share_pct is empty.", enum=list(SHARE_BASES)),
+        _field("fit", "string", "How well the report line matches the category (from the "
+                                "crosswalk): exact, approximate or mixed.",
+               required=True, enum=list(FITS)),
+        _field("unit", "string", "Unit of value_tkr: always tkr (thousand SEK).",
+               required=True, enum=["tkr"]),
+        _field("source_kind", "string", "'table' for a table cell, 'prose' for an anchored "
+                                        "quote.", required=True, enum=SOURCE_KINDS),
+        common("source_file"),
+        common("source_line"),
+        common("raw", description="The cell exactly as printed (sign and money unit of the "
+                                  "report, markup included); for prose rows the quote."),
+    ],
+    "row_checks": [
+        row_check("flow matches the category's flow", ["flow", "category"],
+                  lambda r: COST_CATEGORIES[r["category"]][0] == r["flow"]),
+        row_check("value_tkr is given iff value_status is 'reported' (prose rows: no "
+                  "amount)", ["value_tkr", "value_status", "source_kind"],
+                  lambda r: _present(r["value_tkr"]) == (r["value_status"] == "reported")
+                  == (r["source_kind"] == "table")),
+        row_check("costs positive: value_tkr >= 0 for cost and total rows",
+                  ["flow", "value_tkr"],
+                  lambda r: r["value_tkr"] is None or r["flow"] == "revenue"
+                  or Decimal(r["value_tkr"]) >= 0),
+        row_check("share_pct and share_basis are both given or both empty; total rows "
+                  "have neither", ["flow", "share_pct", "share_basis"],
+                  lambda r: _present(r["share_pct"]) == _present(r["share_basis"])
+                  and not (r["flow"] == "total" and _present(r["share_pct"]))),
+    ],
+})
+
+register("cost_by_activity", {
+    "title": "Net cost, budget and deviation by activity",
+    "description": "One row per report, year, period and line of the committee's main "
+                   "activity table (net cost per department or RS activity), mapped to a "
+                   "common activity category (socialstudy/crosswalks/activities.csv). Net "
+                   "costs positive, deviation positive = better than budget; each line's "
+                   "share of the committee total. Remits differ between the committees "
+                   "(crosswalks/remit.csv), so totals are not comparable as they stand.",
+    "primary_key": ["doc_id", "fiscal_year", "period", "source_line"],
+    "fields": [
+        common("municipality"),
+        common("doc_id"),
+        common("fiscal_year"),
+        _period(),
+        _field("category", "string", "Harmonized activity category (close to SCB's RS "
+                                     "activities); 'total' for the committee total.",
+               required=True, enum=list(ACTIVITY_CATEGORIES)),
+        _field("report_label", "string", "Row label as printed (Swedish; English in "
+                                         "crosswalks/translations.csv).", required=True),
+        _field("fit", "string", "How well the line matches the category: exact, "
+                                "approximate or mixed (see the crosswalk's justification).",
+               required=True, enum=list(FITS)),
+        _field("net_cost_tkr", "number", "Net cost (costs minus revenue), costs positive; "
+                                         "empty if the table gives no outcome for this "
+                                         "year/period.", unit="tkr"),
+        _field("budget_tkr", "number", "Net budget for the same period, costs positive; "
+                                       "empty if not printed.", unit="tkr"),
+        _field("deviation_tkr", "number", "Budget deviation as printed (positive = better "
+                                          "than budget, checked in deviation_sign_check); "
+                                          "empty if not printed.", unit="tkr"),
+        _field("unit", "string", "Unit of the _tkr columns: always tkr (thousand SEK).",
+               required=True, enum=["tkr"]),
+        common("source_file"),
+        common("source_line"),
+        common("table_id", description="The activity table the row comes from: "
+                                       "'<doc_id>:L<first line>' (the table with the "
+                                       "largest total when a report has sub-tables)."),
+        _field("deviation_pct", "number", "100 × deviation_tkr / |budget_tkr|, 2 decimals; "
+                                          "empty unless both are given.", unit="percent"),
+        _field("share_of_total_pct", "number", "100 × net_cost_tkr / the committee total's "
+                                               "net cost (same report, year and period), "
+                                               "2 decimals; empty without a net cost.",
+               unit="percent"),
+        _field("deviation_sign_check", "string", "Does the printed deviation agree in sign "
+                                                 "with budget − net cost? Empty unless net "
+                                                 "cost, budget and deviation are all given.",
+               enum=list(SIGN_CHECKS)),
+    ],
+    "row_checks": [
+        TABLE_OF_DOC,
+        row_check("at least one of net_cost_tkr, budget_tkr, deviation_tkr is given",
+                  ["net_cost_tkr", "budget_tkr", "deviation_tkr"],
+                  lambda r: any(_present(r[c]) for c in ("net_cost_tkr", "budget_tkr",
+                                                          "deviation_tkr"))),
+        row_check("deviation_pct is given only with budget_tkr and deviation_tkr",
+                  ["deviation_pct", "budget_tkr", "deviation_tkr"],
+                  lambda r: r["deviation_pct"] is None or (
+                      _present(r["budget_tkr"]) and _present(r["deviation_tkr"]))),
+        row_check("share_of_total_pct is given only with net_cost_tkr; the total row's "
+                  "share is 100", ["share_of_total_pct", "net_cost_tkr", "category"],
+                  lambda r: r["share_of_total_pct"] is None or (
+                      _present(r["net_cost_tkr"]) and (r["category"] != "total" or Decimal(
+                          r["share_of_total_pct"]) == 100))),
+        row_check("deviation_sign_check is given iff net cost, budget and deviation are",
+                  ["deviation_sign_check", "net_cost_tkr", "budget_tkr", "deviation_tkr"],
+                  lambda r: _present(r["deviation_sign_check"]) == all(
+                      _present(r[c]) for c in ("net_cost_tkr", "budget_tkr",
+                                               "deviation_tkr"))),
+    ],
+})
+
+register("budget_deviation", {
+    "title": "Budget deviation of the committee",
+    "description": "One row per municipality, year and period: the committee's deviation "
+                   "from its net budget in % of the budget, positive = better than budget. "
+                   "Computed from the activity table's total where amounts exist (see "
+                   "cost_by_activity), else the percentage the report prints.",
+    "primary_key": ["municipality", "doc_id", "fiscal_year", "period"],
+    "fields": [
+        common("municipality"),
+        common("doc_id"),
+        common("fiscal_year"),
+        _period(),
+        _field("deviation_tkr", "number", "Deviation of the committee total (budget − net "
+                                          "cost, as printed), positive = better; empty when "
+                                          "only a percentage is printed.", unit="tkr"),
+        _field("budget_tkr", "number", "Net budget of the committee for the period; empty "
+                                       "when only a percentage is printed.", unit="tkr"),
+        _field("deviation_pct", "number", "Deviation in % of the net budget, positive = "
+                                          "better than budget, 2 decimals.", unit="percent",
+               required=True),
+        _field("pct_source", "string", "'computed from amounts' or 'printed by the "
+                                       "report'.", required=True, enum=list(PCT_SOURCES)),
+        _field("unit", "string", "Unit of deviation_pct: always percent (deviation_tkr and "
+                                 "budget_tkr are in tkr).", required=True, enum=["percent"]),
+        common("source_file"),
+        common("source_line", description="Raw-file line of the total row (computed) or of "
+                                          "the printed percentage."),
+    ],
+    "row_checks": [
+        row_check("'computed from amounts' iff deviation_tkr and budget_tkr are given, and "
+                  "then deviation_pct = 100 × deviation_tkr / |budget_tkr| (±0.005)",
+                  ["pct_source", "deviation_tkr", "budget_tkr", "deviation_pct"],
+                  lambda r: (r["pct_source"] == "computed from amounts") == (
+                      _present(r["deviation_tkr"]) and _present(r["budget_tkr"])) and (
+                      r["pct_source"] != "computed from amounts" or _close(
+                          Decimal(r["deviation_pct"]),
+                          100 * Decimal(r["deviation_tkr"]) / abs(Decimal(r["budget_tkr"]))))),
+    ],
+})
+
+
+def _staffing_unit(variable: str) -> str:
+    return STAFFING_VARIABLE_MEANINGS[variable][0]
+
+
+def _staffing_row(r: dict) -> bool:
+    filled = [c for c in ("value", "unit", "scope", "source_kind", "source_line", "raw",
+                          "scope_class") if _present(r[c])]
+    if r["status"] == NOT_REPORTED:
+        return not filled and _present(r["reason"]) and not _present(r["definition"])
+    return len(filled) == 7 and not _present(r["reason"])
+
+
+register("staffing", {
+    "title": "Staffing: headcount, FTE, turnover and sick leave",
+    "description": "One row per figure a report gives on the committee's staff (every year "
+                   "it gives), with its scope and definition, plus one 'not reported' row "
+                   "(with the reason) for each standard variable a full-year report lacks. "
+                   "Definitions differ (turnover has no statutory definition; Huddinge's "
+                   "sick leave is R12 to November): compare only rows of the same "
+                   "scope_class and read the definition.",
+    "primary_key": ["doc_id", "variable", "fiscal_year", "period", "scope", "source_line"],
+    "unique_where": [
+        unique_where("one 'not reported' row per report and variable",
+                     ["doc_id", "variable"], lambda r: r["status"] == NOT_REPORTED),
+    ],
+    "fields": [
+        common("municipality"),
+        common("doc_id"),
+        common("fiscal_year"),
+        _period(),
+        _field("variable", "string", "Harmonized staffing variable (see the data "
+                                     "dictionary); the standard ones are "
+                                     + ", ".join(STAFFING_VARIABLES) + ".",
+               required=True, enum=list(STAFFING_VARIABLE_MEANINGS)),
+        _field("value", "number", "The figure (plain decimal); empty for 'not reported' "
+                                  "rows.", unit="given by column 'unit'"),
+        _field("unit", "string", "count (persons, FTE) or percent; empty for 'not "
+                                 "reported' rows.", enum=FACT_UNITS),
+        _field("status", "string", "'reported' or 'not reported'.", required=True,
+               enum=list(STAFFING_STATUSES)),
+        _field("scope", "string", "Whose staff the figure covers (whole committee, a "
+                                  "section, the whole municipality); empty for 'not "
+                                  "reported' rows."),
+        _field("definition", "string", "How the figure is defined: leavers counted, "
+                                       "denominator, date or period, basis; empty for 'not "
+                                       "reported' rows."),
+        _field("reason", "string", "Why the report gives no figure ('not reported' rows "
+                                   "only; from crosswalks/not_reported.csv); empty for "
+                                   "reported rows."),
+        _field("source_kind", "string", "'table' or 'prose'; empty for 'not reported' rows.",
+               enum=SOURCE_KINDS),
+        common("source_file", description="Raw text file under data/raw/ the figure was "
+                                          "read from (for 'not reported' rows: the report "
+                                          "searched)."),
+        common("source_line", description="Raw-file line of the cell or quote; empty for "
+                                          "'not reported' rows.",
+               constraints={"minimum": 1}),
+        common("raw", description="The cell or quoted sentence exactly as printed; empty "
+                                  "for 'not reported' rows.", constraints={}),
+        _field("scope_class", "string", "What the figure may be set beside: committee, "
+                                        "section, municipality or lower_bound (from scope "
+                                        "and definition); empty for 'not reported' rows.",
+               enum=list(SCOPE_CLASSES)),
+    ],
+    "row_checks": [
+        row_check("a 'not reported' row has a non-empty reason and no value, unit, scope, "
+                  "definition, source or raw; a 'reported' row has all of them and no "
+                  "reason", ["status", "reason", "value", "unit", "scope", "source_kind",
+                             "source_line", "raw", "scope_class", "definition"],
+                  _staffing_row),
+        row_check("unit matches the variable (count for headcount/FTE/counts, percent for "
+                  "_pct, percentage_points for change_pp)", ["variable", "unit"],
+                  lambda r: r["unit"] is None or r["unit"] == _staffing_unit(r["variable"])),
+        row_check("percentages lie between 0 and 100", ["unit", "value"],
+                  lambda r: r["unit"] != "percent" or 0 <= Decimal(r["value"]) <= 100),
+        row_check("scope_class follows from scope and definition (compare.scope_class)",
+                  ["scope", "definition", "scope_class"],
+                  lambda r: r["status"] == NOT_REPORTED or r["scope_class"] == scope_class(
+                      r["scope"] or "", r["definition"] or "")),
+    ],
+})
+
+register("goals", {
+    "title": "Goal outcomes on a common scale",
+    "description": "One row per goal or political assignment a report assesses, with the "
+                   "goal and status exactly as printed (Swedish; English in "
+                   "crosswalks/translations.csv) and the status placed on a common ordinal "
+                   "scale by crosswalks/goal_levels.csv. These are the committees' own "
+                   "assessments, not independent measurements.",
+    "primary_key": ["doc_id", "goal_id"],
+    "fields": [
+        common("municipality"),
+        common("doc_id"),
+        common("fiscal_year"),
+        _period(),
+        _field("goal_id", "string", "Identifier of the goal in "
+                                    "crosswalks/goal_assessments.csv ('<doc>_<number>').",
+               required=True, pattern=GOAL_ID_PATTERN),
+        _field("goal_text", "string", "The goal or assignment as printed (Swedish).",
+               required=True),
+        _field("status_text", "string", "The committee's status as printed: words, emoji "
+                                        "or traffic light (Swedish).", required=True),
+        _field("level", "string", "Status on the common scale: met, largely_met, "
+                                  "partly_met, not_met, not_assessed (first matching "
+                                  "pattern of crosswalks/goal_levels.csv).",
+               required=True, enum=list(GOAL_LEVELS)),
+        _field("rank", "integer", "Ordinal rank of level: 4 met, 3 largely_met, 2 "
+                                  "partly_met, 1 not_met; empty for not_assessed.",
+               unit="ordinal rank", minimum=1, maximum=4),
+        _field("assessment_kind", "string", "year_end_attainment (a goal's year-end "
+                                            "assessment), interim_contribution (interim "
+                                            "statement, no attainment) or assignment_status "
+                                            "(a political assignment).",
+               required=True, enum=list(ASSESSMENT_KINDS)),
+        common("source_file"),
+        common("source_line", description="Raw-file line of the status text."),
+        _field("goal_line", "integer", "Raw-file line of the goal text.",
+               unit="line number", required=True, minimum=1),
+    ],
+    "row_checks": [
+        row_check("rank is the level's rank (empty for not_assessed)", ["level", "rank"],
+                  lambda r: (r["rank"] or "") == GOAL_LEVELS[r["level"]][0]),
+    ],
+})
+
+
+def _attained(r: dict) -> bool:
+    if r["target"] is None:
+        return r["attainment"] == "no target for this year" and r["target_column"] is None
+    value, target = Decimal(r["value"]), Decimal(r["target"])
+    met = value >= target if r["direction"] == "higher" else value <= target
+    return r["target_column"] is not None and r["attainment"] == ("met" if met else "not met")
+
+
+register("indicators", {
+    "title": "Indicator outcomes against their targets",
+    "description": "One row per indicator and year from the reports' goal tables that have a "
+                   "target column: the outcome, the target for the same year (if any) and "
+                   "whether it was met given the indicator's direction "
+                   "(crosswalks/indicator_direction.csv). A later target (e.g. 2030) is "
+                   "shown but never used for an earlier year.",
+    "primary_key": ["doc_id", "indicator", "fiscal_year"],
+    "fields": [
+        common("municipality"),
+        common("doc_id"),
+        _field("indicator", "string", "Indicator name as printed, footnote stars included "
+                                      "(Swedish; English in crosswalks/translations.csv).",
+               required=True),
+        common("fiscal_year"),
+        _field("value", "number", "The outcome for fiscal_year.",
+               unit="given by column 'unit'", required=True),
+        _field("unit", "string", "Unit of value and target: percent, number, "
+                                 "sek_per_inhabitant, ….", required=True, enum=FACT_UNITS),
+        _field("target", "number", "Target for the same year; empty if none.",
+               unit="given by column 'unit'"),
+        _field("target_column", "string", "Header of the target's column as printed (e.g. "
+                                          "'Etappmål 2024'); empty if no target."),
+        _field("later_target", "string", "Latest target for a later year: '<value> "
+                                         "(<column header>)'; empty if none.",
+               pattern=r"\S+ \(.+\)"),
+        _field("direction", "string", "higher or lower: which way is better.",
+               required=True, enum=list(DIRECTIONS)),
+        _field("attainment", "string", "met / not met against the same year's target, or "
+                                       "'no target for this year'.",
+               required=True, enum=list(ATTAINMENTS)),
+        common("source_file"),
+        common("source_line"),
+        common("raw"),
+    ],
+    "row_checks": [
+        row_check("attainment follows from value, target and direction; target and "
+                  "target_column go together",
+                  ["value", "target", "target_column", "direction", "attainment"],
+                  _attained),
+    ],
+})
