@@ -17,7 +17,7 @@ study: $(VENV)/.installed
 	$(PY) -m socialstudy run --year $(YEAR)
 
 test: $(VENV)/.installed
-	$(PY) -m pytest -p no:cacheprovider tests --nbval notebooks/05_summary.ipynb --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(PY) -m pytest -p no:cacheprovider tests --nbval notebooks/05_summary.ipynb
 
 clean-build:
 	rm -rf build

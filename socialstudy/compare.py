@@ -252,7 +252,7 @@ def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
                                    entry["definition"], entry["period"]))
     prose = facts[(facts.source_kind == "prose") & facts.measure.isin(STAFFING_VARIABLES)]
     for fact in prose.itertuples():
-        _, scope, definition = (fact.note.split("; ", 2) + ["", ""])[:3]
+        _, scope, definition = (fact.note.split(" | ", 2) + ["", ""])[:3]
         rows.append(_staff_row(fact, fact.measure, scope.removeprefix("scope: "), definition,
                                fact.period))
     frame = pd.DataFrame(rows)

@@ -26,8 +26,10 @@ DESCRIPTION = (
     "Tables extracted from the text of social-services committee (socialnämnd) reports of "
     "Swedish municipalities: an inventory of tables, one fact per number with its raw file, "
     "line and cell, the numeric-looking cells that are not numbers (rejects), the cell "
-    "inventory and the quality checks (cross-footing of totals). Money is in tkr (thousand "
-    "SEK), signs as printed. Built by the Python package socialstudy from the raw reports "
+    "inventory and the quality checks (cross-footing of totals), signs as printed; and the "
+    "comparison across Haninge, Huddinge and Strängnäs: cost by type and by activity, budget "
+    "deviation, staffing, goals and indicators, with costs positive and budget deviation "
+    "positive = better than budget. Money is in tkr (thousand SEK). Built by the Python package socialstudy from the raw reports "
     "listed under 'sources'; every fact can be traced to a line of one of them.")
 LICENSES = [{
     "name": "MIT",

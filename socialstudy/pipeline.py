@@ -113,18 +113,25 @@ def run(year: str = "latest", municipalities: str = "all", *, force: bool = Fals
         seconds = time.perf_counter() - start
         results.append(RunResult(name, "ran", seconds, target))
         _say(progress, f"[{index}/{len(notebooks)}] {name}: done in {seconds:.1f} s")
-    publish(outputs, progress)
-    if SUMMARY in notebooks and is_default(parameters) and outputs.root == paths.ROOT:
+    default = is_default(parameters) and outputs.root == paths.ROOT
+    if SUMMARY in notebooks and default:
         store_summary(folder / SUMMARY, paths.NOTEBOOKS / SUMMARY)
+    publish(outputs, [folder / name for name in notebooks],
+            paths.ROOT / "reports" / "html" if default else folder / "html", progress)
     return results
 
 
-def publish(outputs: paths.Outputs, progress: bool) -> None:
-    """Describe the processed tables as a Frictionless data package (with file hashes)."""
+def publish(outputs: paths.Outputs, executed: list[Path], html_dir: Path, progress: bool) -> None:
+    """Data package (with file hashes), data dictionary and the static HTML report."""
     from .datapackage import write_datapackage
+    from .dictionary import write_dictionary
     from .registry import load_registry
-    path = write_datapackage(outputs.processed, load_registry(), hashes=True)
-    _say(progress, f"data package: {path}")
+    from .report import render_html
+    written = [write_datapackage(outputs.processed, load_registry(), hashes=True),
+               write_dictionary(outputs.processed, outputs.root / "docs" / "data_dictionary.md"),
+               render_html(executed, html_dir)[0]]
+    for path in written:
+        _say(progress, f"wrote {path}")
 
 
 def store_summary(executed: Path, committed: Path) -> None:

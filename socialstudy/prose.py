@@ -79,5 +79,5 @@ def prose_facts(reports: list[Report]) -> list[dict]:
             "footnote": "", "source_kind": "prose", "source_file": report.file,
             "source_line": line_no,
             "source_col": text.index(row["quote"]) + row["quote"].index(row["number_text"]) + 1, "raw": row["quote"],
-            "note": f"{row['topic']}; scope: {row['scope']}; {row['definition']}"})
+            "note": f"{row['topic']} | scope: {row['scope']} | {row['definition']}"})
     return facts
