@@ -14,6 +14,7 @@ import json
 import shutil
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,8 +71,6 @@ def check_parameters(parameters: dict) -> None:
 def run(year: str = "latest", municipalities: str = "all", *, force: bool = False,
         outputs: paths.Outputs | None = None, progress: bool = True,
         notebooks: tuple[str, ...] = NOTEBOOKS) -> list[RunResult]:
-    import papermill as pm
-
     parameters = {"year": str(year), "municipalities": municipalities}
     check_parameters(parameters)
     base = outputs or paths.Outputs()
@@ -83,6 +82,32 @@ def run(year: str = "latest", municipalities: str = "all", *, force: bool = Fals
     outputs = base.ensure()
     parameters["out_dir"] = "" if outputs.root == paths.ROOT else str(outputs.root)
     folder.mkdir(parents=True, exist_ok=True)
+    default = is_default(parameters) and outputs.root == paths.ROOT
+    html_dir = paths.ROOT / "reports" / "html" if default else folder / "html"
+    html_dir.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # HTML renders while the next kernel runs
+        pages = {}
+
+        def render_later(name: str, executed: Path) -> None:
+            pages[name] = pool.submit(_render, name, executed, html_dir, default)
+
+        results = _execute(notebooks, folder, parameters, outputs, force, progress,
+                           render_later)
+        rendered = {Path(name).stem: future.result() for name, future in pages.items()}
+    publish(outputs, rendered, html_dir, progress)
+    return results
+
+
+def _render(name: str, executed: Path, html_dir: Path, default: bool) -> tuple[Path, str]:
+    from .report import render_notebook
+    if name == SUMMARY and default:
+        store_summary(executed, paths.NOTEBOOKS / SUMMARY)
+    return render_notebook(executed, html_dir)
+
+
+def _execute(notebooks, folder, parameters, outputs, force, progress, done) -> list[RunResult]:
+    import papermill as pm
+
     results = []
     for index, name in enumerate(notebooks, start=1):
         source = paths.NOTEBOOKS / name
@@ -94,6 +119,7 @@ def run(year: str = "latest", municipalities: str = "all", *, force: bool = Fals
                 and outputs.processed.exists() and any(outputs.processed.iterdir()):
             _say(progress, f"[{index}/{len(notebooks)}] {name}: unchanged, skipped")
             results.append(RunResult(name, "skipped", 0.0, target))
+            done(name, target)
             continue
         _say(progress, f"[{index}/{len(notebooks)}] {name}: running")
         start = time.perf_counter()
@@ -113,23 +139,19 @@ def run(year: str = "latest", municipalities: str = "all", *, force: bool = Fals
         seconds = time.perf_counter() - start
         results.append(RunResult(name, "ran", seconds, target))
         _say(progress, f"[{index}/{len(notebooks)}] {name}: done in {seconds:.1f} s")
-    default = is_default(parameters) and outputs.root == paths.ROOT
-    if SUMMARY in notebooks and default:
-        store_summary(folder / SUMMARY, paths.NOTEBOOKS / SUMMARY)
-    publish(outputs, [folder / name for name in notebooks],
-            paths.ROOT / "reports" / "html" if default else folder / "html", progress)
+        done(name, target)
     return results
 
 
-def publish(outputs: paths.Outputs, executed: list[Path], html_dir: Path, progress: bool) -> None:
-    """Data package (with file hashes), data dictionary and the static HTML report."""
+def publish(outputs: paths.Outputs, rendered: dict, html_dir: Path, progress: bool) -> None:
+    """Data package (with file hashes), data dictionary and the HTML report's index."""
     from .datapackage import write_datapackage
     from .dictionary import write_dictionary
     from .registry import load_registry
-    from .report import render_html
+    from .report import write_index
     written = [write_datapackage(outputs.processed, load_registry(), hashes=True),
                write_dictionary(outputs.processed, outputs.root / "docs" / "data_dictionary.md"),
-               render_html(executed, html_dir)[0]]
+               write_index(rendered, html_dir)[0]]
     for path in written:
         _say(progress, f"wrote {path}")
 

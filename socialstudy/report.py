@@ -27,6 +27,7 @@ Choices:
 from __future__ import annotations
 
 import copy
+import functools
 import html
 from pathlib import Path
 
@@ -49,7 +50,9 @@ INDEX_TITLE = ("Comparative study of Swedish municipal social-services reports "
                "(Haninge, Huddinge, Strängnäs)")
 
 
+@functools.lru_cache(maxsize=1)
 def _exporter():
+    """One exporter per process: loading the template is the slow part."""
     from nbconvert import HTMLExporter
     exporter = HTMLExporter(template_name="lab")
     exporter.exclude_input_prompt = True
@@ -143,11 +146,14 @@ def render_html(executed_notebooks: list[Path], out_dir: Path) -> list[Path]:
     if len(by_stem) != len(executed_notebooks):
         raise ValueError("two notebooks with the same name: their pages would overwrite "
                          "each other")
-    pages, entries = [], []
-    for stem in _order(list(by_stem)):
-        page, description = render_notebook(by_stem[stem], out_dir)
-        pages.append(page)
-        entries.append((stem, description))
-    index = out_dir / "index.html"
-    index.write_bytes(_index(entries).encode("utf-8"))
-    return [index] + pages
+    rendered = {stem: render_notebook(path, out_dir) for stem, path in by_stem.items()}
+    return write_index(rendered, out_dir)
+
+
+def write_index(rendered: dict[str, tuple[Path, str]], out_dir: Path) -> list[Path]:
+    """``index.html`` for already rendered pages (stem -> (page, description)); returns
+    the index first, then the pages in index order."""
+    order = _order(list(rendered))
+    index = Path(out_dir) / "index.html"
+    index.write_bytes(_index([(stem, rendered[stem][1]) for stem in order]).encode("utf-8"))
+    return [index] + [rendered[stem][0] for stem in order]
