@@ -157,7 +157,8 @@ def staffing_panel(staff: pd.DataFrame, variables: dict[str, str], title: str) -
         ax.plot(part.fiscal_year, part.value.astype(float), color=PALETTE[muni],
                 linestyle="-" if whole else "--",
                 marker=markers[list(variables).index(variable) % len(markers)],
-                label=f"{muni}: {variables[variable]}" + ("" if whole else f" – {series}"))
+                label=f"{muni}: {variables[variable]}" + ("" if whole else f" – {series}")
+                + (" (R12 to Nov)" if (part.period == "r12_nov").any() else ""))
     missing = staff[(staff.status != "reported") & staff.variable.isin(variables)]
     lacking = sorted(set(missing.municipality) - set(reported.municipality))
     if lacking:
