@@ -79,3 +79,25 @@ def test_rebuild_reproduces_committed_outputs_byte_for_byte(rebuild):
 def test_unchanged_rerun_skips_every_notebook(rebuild):
     _, _, second = rebuild
     assert [r.status for r in second] == ["skipped"] * len(pipeline.NOTEBOOKS)
+
+
+def test_failure_names_notebook_and_cell_and_keeps_it(tmp_path, monkeypatch):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from socialstudy.errors import StudyError
+    source = tmp_path / "notebooks"
+    source.mkdir()
+    params = new_code_cell('year = "latest"\nmunicipalities = "all"\nout_dir = ""')
+    params.metadata["tags"] = ["parameters"]
+    notebook = new_notebook(cells=[params, new_code_cell("1 / 0")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "language": "python",
+                                       "display_name": "Python 3"}
+    nbformat.write(notebook, source / "broken.ipynb")
+    monkeypatch.setattr(pipeline.paths, "NOTEBOOKS", source)
+    with pytest.raises(StudyError, match=r"notebook broken.ipynb failed in cell \d+ "
+                                         r"\(ZeroDivisionError"):
+        pipeline.run(outputs=paths.Outputs(tmp_path / "out"), notebooks=("broken.ipynb",),
+                     progress=False)
+    kept = tmp_path / "out" / "build" / "year=latest" / "broken.ipynb"
+    assert kept.exists() and "ZeroDivisionError" in kept.read_text(encoding="utf-8")
