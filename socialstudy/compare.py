@@ -41,6 +41,12 @@ def load_facts(processed: Path) -> pd.DataFrame:
     return facts
 
 
+def at_lines(facts: pd.DataFrame, keys) -> pd.Series:
+    """Which facts stand at one of the (doc_id, source_line) pairs in ``keys``."""
+    return pd.Series([(d, l) in keys for d, l in zip(facts.doc_id, facts.source_line)],
+                     index=facts.index)
+
+
 def _costs_negative(report: Report) -> bool:
     return report.cost_sign.startswith("costs negative")
 
@@ -117,9 +123,7 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
     crosswalk = {(r["doc_id"], int(r["source_line"])): r
                  for r in read_crosswalk("activities.csv", ("municipality", "doc_id", "source_line",
                                                             "report_label", "category", "fit"))}
-    in_crosswalk = pd.Series([(d, l) in crosswalk for d, l in zip(facts.doc_id, facts.source_line)],
-                             index=facts.index)
-    keyed = facts[(facts.source_kind == "table") & in_crosswalk]
+    keyed = facts[(facts.source_kind == "table") & at_lines(facts, crosswalk)]
     keyed = keyed[keyed.measure.isin(["actual", "budget", "deviation"])
                   & keyed.basis.isin(["net", ""])]
     rows = []
@@ -164,6 +168,7 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
         fmt(100 * float(d) / abs(float(b)), 2) if float(b) else ""
         for d, b in zip(frame.loc[has_budget, "deviation_tkr"], frame.loc[has_budget, "budget_tkr"])]
     frame["deviation_sign_check"] = [_sign_check(r) for r in frame.itertuples()]
+    frame["note"] = [_missing_note(r) for r in frame.itertuples()]
     return frame.sort_values(["municipality", "doc_id", "fiscal_year", "period", "source_line"],
                              kind="mergesort").reset_index(drop=True)
 
@@ -180,6 +185,17 @@ def _main_activity_table(doc_facts: pd.DataFrame, crosswalk: dict) -> str:
     return ranked.table_id.iloc[-1]
 
 
+def _missing_note(row) -> str:
+    """Name the amounts the report does not print for this line, year and period."""
+    missing = [name for name, value in (("net cost", row.net_cost_tkr),
+                                        ("budget", row.budget_tkr),
+                                        ("deviation", row.deviation_tkr)) if not value]
+    if not missing:
+        return ""
+    return (f"not reported: {', '.join(missing)} (the table prints none for "
+            f"{row.fiscal_year} {row.period.replace('_', '-')})")
+
+
 def _sign_check(row) -> str:
     """Does the printed deviation agree with budget − actual (net costs positive)?"""
     if not (row.budget_tkr and row.net_cost_tkr and row.deviation_tkr):
@@ -193,7 +209,8 @@ def _sign_check(row) -> str:
 
 def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Committee-level budget deviation per municipality and year (positive = better):
-    computed from the totals where amounts exist, else the percentage the report prints."""
+    computed from the totals where amounts exist, else the percentage the report prints
+    at a line listed in ``crosswalks/printed_deviation.csv``."""
     rows = []
     totals = activity[(activity.category == "total") & (activity.deviation_pct != "")]
     for r in totals.itertuples():
@@ -204,13 +221,11 @@ def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFram
                      "unit": "percent", "source_file": r.source_file,
                      "source_line": r.source_line})
     seen = {(r["municipality"], r["fiscal_year"]) for r in rows}
-    printed = facts[facts.row_label.str.contains(r"^(?:Budgethållning|Socialnämnden)", regex=True)
-                    & (facts.unit == "percent") & facts.measure.isin(["actual", "unclassified"])]
+    lines = {(r["doc_id"], int(r["source_line"]))
+             for r in read_crosswalk("printed_deviation.csv", ("doc_id", "source_line", "why"))}
+    printed = facts[at_lines(facts, lines) & (facts.unit == "percent") & (facts.measure == "actual")]
     for r in printed.sort_values(["source_line", "fiscal_year"]).itertuples():
-        if (r.municipality, r.fiscal_year) in seen or r.column_label.startswith("Etapp"):
-            continue
-        if r.row_label == "Socialnämnden" and r.source_line != printed[
-                printed.row_label == "Socialnämnden"].source_line.max():
+        if (r.municipality, r.fiscal_year) in seen:
             continue
         seen.add((r.municipality, r.fiscal_year))
         rows.append({"municipality": r.municipality, "doc_id": r.doc_id,

@@ -1016,9 +1016,16 @@ register("cost_by_activity", {
                                                  "with budget − net cost? Empty unless net "
                                                  "cost, budget and deviation are all given.",
                enum=list(SIGN_CHECKS)),
+        _field("note", "string", "Why an amount is empty: which of net cost, budget and "
+                                 "deviation the report does not print for this line, year "
+                                 "and period."),
     ],
     "row_checks": [
         TABLE_OF_DOC,
+        row_check("a row with an empty amount says why in note",
+                  ["net_cost_tkr", "budget_tkr", "deviation_tkr", "note"],
+                  lambda r: _present(r["note"]) != all(
+                      _present(r[c]) for c in ("net_cost_tkr", "budget_tkr", "deviation_tkr"))),
         row_check("at least one of net_cost_tkr, budget_tkr, deviation_tkr is given",
                   ["net_cost_tkr", "budget_tkr", "deviation_tkr"],
                   lambda r: any(_present(r[c]) for c in ("net_cost_tkr", "budget_tkr",
