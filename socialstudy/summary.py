@@ -7,14 +7,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from .compare import NOT_REPORTED
+from .compare import NOT_REPORTED, remit_matrix
 from .scope import Scope
 
-REMIT = {"Haninge": "IFO, economic assistance, disability care (incl. LSS); no elderly care",
-         "Huddinge": "IFO and non-LSS psychiatric disability support; almost no economic "
-                     "assistance, no LSS, no elderly care",
-         "Strängnäs": "IFO, economic assistance, disability care, elderly care and municipal "
-                      "health care"}
+def remit_text(municipality: str) -> str:
+    """The committee's remit in words, derived from crosswalks/remit.csv."""
+    matrix = remit_matrix()
+    if municipality not in matrix:
+        return ""
+    column = matrix[municipality]
+    parts = [f"{label}: {', '.join(c.replace('_', ' ') for c in column.index[column == value])}"
+             for value, label in (("partial", "partly"), ("no", "not in remit"))
+             if (column == value).any()]
+    return "; ".join(parts) or "all activity areas"
 
 
 def load(processed: Path) -> dict[str, pd.DataFrame]:
@@ -44,7 +49,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         goals = goals[goals.assessment_kind == "year_end_attainment"]
         rows.append({
             "municipality": muni, "year": year if year else NOT_REPORTED,
-            "period": sel.period or "", "remit": REMIT.get(muni, ""),
+            "period": sel.period or "", "remit": remit_text(muni),
             "net cost (mnkr)": _mnkr(total.net_cost_tkr.iloc[0]) if len(total) else NOT_REPORTED,
             "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
                                      else NOT_REPORTED),
