@@ -237,15 +237,15 @@ def _check_file(entry: Entry, registry: Path) -> None:
     inside = registry.parent / name
     plain = (name == Path(name).name and "\\" not in name and not name.startswith(".")
              and name.endswith(".txt"))
+    if plain and inside.is_symlink():
+        raise _fail(registry, line, f"file {name!r} is a symbolic link",
+                    "raw files are real copies: replace the link by the file's bytes "
+                    f"(cp --remove-destination \"$(readlink -f {name})\" {name})")
     if not plain or inside.resolve().parent != registry.parent.resolve():
         raise _fail(registry, line, f"file {name!r} is not a .txt file directly in "
                     f"{registry.parent}",
                     "copy the report into data/raw/ (python -m socialstudy add-report does) "
                     "and give its bare file name")
-    if inside.is_symlink():
-        raise _fail(registry, line, f"file {name!r} is a symbolic link",
-                    "raw files are real copies: replace the link by the file's bytes "
-                    f"(cp --remove-destination \"$(readlink -f {name})\" {name})")
 
 
 def _check_unique(entries: list[Entry], registry: Path) -> None:
