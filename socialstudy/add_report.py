@@ -1,7 +1,8 @@
 """``python -m socialstudy add-report``: register a new report text without editing code.
 
 Everything is checked before anything is written: the registry as it stands, the text
-(UTF-8 without BOM, LF line endings, tab-separated table cells), the arguments, and that
+(UTF-8 without BOM, LF line endings, tab-separated table cells, no row whose cells would
+shift for spaces before its first tab), the arguments, and that
 neither the bytes nor the derived doc_id are registered yet. Then the text is copied into
 ``data/raw/<doc_id>.txt`` byte for byte and one entry is appended to ``reports.yml``
 (existing bytes untouched, comments kept), each written to a temporary file and moved
@@ -163,6 +164,15 @@ def _read_source(source: Path) -> bytes:
             "no tab-separated cells: the study would find no table in it", file=str(source),
             fix="extract the text so that table cells are separated by tabs (README, "
                 "'Adding a report'); pdftotext -layout aligns cells with spaces instead")
+    shifted = next((i for i, line in enumerate(lines, 1)
+                    if "\t" in line and re.match(r" {2,}\S", line)), None)
+    if shifted:
+        raise RawFileError(
+            "spaces, not a tab, before the first cell of a tab-separated row: its cells "
+            "would shift one column (a header's 'Utfall' read as the row label)",
+            file=str(source), line=shifted,
+            fix="start the line with a tab where its first cell is empty, as in the existing "
+                "files (README, 'Adding a report')")
     return source.read_bytes()
 
 
