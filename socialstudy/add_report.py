@@ -2,8 +2,8 @@
 
 Everything is checked before anything is written: the registry as it stands, the text
 (UTF-8 without BOM, LF line endings, tab-separated table cells, no row whose cells would
-shift for spaces before its first tab), the arguments, and that
-neither the bytes nor the derived doc_id are registered yet. Then the text is copied into
+shift for spaces before its first tab), the arguments, and that neither the bytes nor
+the derived doc_id are registered yet. Then the text is copied into
 ``data/raw/<doc_id>.txt`` byte for byte and one entry is appended to ``reports.yml``
 (existing bytes untouched, comments kept), each written to a temporary file and moved
 into place, so an interrupted run leaves the registry as it was.

@@ -23,7 +23,7 @@ from .errors import HashMismatchError, RegistryError
 REQUIRED = ("doc_id", "file", "municipality", "kommun_code", "document_type", "fiscal_year",
             "period", "period_covered", "money_unit", "cost_sign", "sha256")
 OPTIONAL = ("title",)
-DOCUMENT_TYPES = {"annual_report": "full_year", "interim_report": None}
+DOCUMENT_TYPES = ("annual_report", "interim_report")
 # period -> (first day, last day) of the fiscal year the report covers
 PERIODS = {"full_year": ("01-01", "12-31"), "jan_apr": ("01-01", "04-30"),
            "jan_aug": ("01-01", "08-31")}
