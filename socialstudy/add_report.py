@@ -36,14 +36,16 @@ def add_subparser(sub) -> None:
     """The ``add-report`` subcommand (kept here so ``__main__`` stays one block)."""
     cmd = sub.add_parser("add-report", help="copy a report text into data/raw/, register it "
                                             "in reports.yml and print its review")
-    cmd.add_argument("path", type=Path, metavar="PATH", help="the report's text (UTF-8, LF, tab-separated cells)")
+    cmd.add_argument("path", type=Path, metavar="PATH",
+                     help="the report's text (UTF-8, LF, tab-separated cells)")
     cmd.add_argument("--municipality", required=True, metavar="NAME", help="e.g. Haninge")
-    cmd.add_argument("--kommun-code", required=True, metavar="CODE", help="SCB's four-digit code, e.g. 0136")
+    cmd.add_argument("--kommun-code", required=True, metavar="CODE",
+                     help="SCB's four-digit code, e.g. 0136")
     cmd.add_argument("--fiscal-year", required=True, metavar="YYYY", help="e.g. 2025")
     cmd.add_argument("--period", required=True, choices=list(reg.PERIODS))
     cmd.add_argument("--money-unit", required=True, choices=list(reg.MONEY_UNITS))
-    cmd.add_argument("--title", metavar="TEXT", help="the report's own title (default: derived, e.g. "
-                                     "'Annual report 2025')")
+    cmd.add_argument("--title", metavar="TEXT", help="the report's own title (default: "
+                                                     "derived, e.g. 'Annual report 2025')")
     cmd.add_argument("--registry", type=Path, default=None, help=argparse.SUPPRESS)
 
 

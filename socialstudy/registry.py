@@ -86,27 +86,36 @@ def document_type_of(period: str) -> str:
     return "annual_report" if period == "full_year" else "interim_report"
 
 
-def load_registry(registry: Path = paths.REGISTRY) -> list[Report]:
+def load_registry(path: Path = paths.REGISTRY) -> list[Report]:
     """Read and check the registry, then check that every file exists and matches its hash."""
-    if not registry.exists():
-        raise RegistryError("registry file not found", file=str(registry),
+    if not path.exists():
+        raise RegistryError("registry file not found", file=str(path),
                             fix="restore data/raw/reports.yml from git")
-    reports = parse_registry(registry.read_text(encoding="utf-8"), registry)
-    for report in reports:
-        verify_file(report, registry)
-    return reports
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RegistryError("not valid UTF-8", file=str(path),
+                            line=data[: exc.start].count(b"\n") + 1,
+                            fix="save reports.yml as UTF-8 (iconv -f latin1 -t utf-8)") from None
+    parsed = _parse(text, path)
+    for report, entry in parsed:
+        verify_file(report, path, line=entry.lines["file"])
+    return [report for report, _ in parsed]
 
 
 def parse_registry(text: str, registry: Path) -> list[Report]:
     """The reports of a registry text, every entry and every cross-entry rule checked;
     reads no raw file (``registry`` names the file in errors and locates data/raw)."""
+    return [report for report, _ in _parse(text, registry)]
+
+
+def _parse(text: str, registry: Path) -> list[tuple[Report, Entry]]:
     entries = _entries(text, registry)
-    reports = []
     for entry in entries:
         _check_entry(entry, registry)
-        reports.append(_report(entry, registry))
     _check_unique(entries, registry)
-    return reports
+    return [(_report(entry, registry), entry) for entry in entries]
 
 
 def _fail(registry: Path, line: int | None, problem: str, fix: str) -> RegistryError:
@@ -145,7 +154,10 @@ def _entry(node: yaml.Node, registry: Path) -> Entry:
     values, lines = {}, {}
     constructor = SafeConstructor()
     for key_node, value_node in node.value:
-        key = key_node.value
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if not isinstance(key, str):
+            raise _fail(registry, key_node.start_mark.line + 1, "a key is not a plain name",
+                        "write each key as 'name: value'")
         if key in values:
             raise _fail(registry, key_node.start_mark.line + 1,
                         f"key {key!r} appears twice in the entry starting at line {line} "
@@ -281,10 +293,12 @@ def _report(entry: Entry, registry: Path) -> Report:
         sha256=values["sha256"], path=registry.parent / values["file"])
 
 
-def verify_file(report: Report, registry: Path = paths.REGISTRY) -> None:
+def verify_file(report: Report, registry: Path = paths.REGISTRY, *,
+                line: int | None = None) -> None:
+    """The raw file exists and its bytes are the registered ones."""
     if not report.path.exists():
         raise RegistryError(f"{report.doc_id}: raw file {report.file} is missing",
-                            file=str(registry),
+                            file=str(registry), line=line,
                             fix=f"copy {report.file} unchanged from ../shared/reports/ into "
                                 f"{report.path.parent}, or remove its entry")
     actual = sha256_of(report.path)

@@ -193,6 +193,24 @@ def test_one_municipality_with_two_kommun_codes_is_refused(raw):
     _refused(raw, second, "Haninge with kommun_code 0136 contradicts line")
 
 
+def test_registry_that_is_not_utf8_is_refused(raw):
+    line = _line_of(raw, "municipality: Strängnäs")
+    path = raw / "reports.yml"
+    latin1 = path.read_bytes().replace("Strängnäs".encode(), "Strängnäs".encode("latin-1"))
+    path.write_bytes(latin1)
+    _refused(raw, line, "not valid UTF-8")
+
+
+def test_missing_raw_file_names_its_entry(raw):
+    (raw / HANINGE).unlink()
+    error = _refused(raw, _line_of(raw, f"file: {HANINGE}"), "haninge_2024_ar", "is missing")
+    assert HANINGE in error.fix
+
+
+def test_loader_keyword_of_the_agreement(raw):
+    assert [r.doc_id for r in load_registry(path=raw / "reports.yml")][:1] == ["haninge_2024_ar"]
+
+
 def test_value_that_is_not_text_is_refused(raw):
     line = _edit(raw, "municipality: Huddinge", "municipality: [Huddinge]")
     _refused(raw, line, "municipality is the list")
