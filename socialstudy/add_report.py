@@ -137,7 +137,8 @@ def add_report(source: Path, *, municipality: str, kommun_code: str, fiscal_year
 def _check_arguments(municipality: str, kommun_code: str, fiscal_year: int, period: str,
                      money_unit: str, title: str | None) -> None:
     problems = [
-        (municipality == municipality.strip() and slug(municipality),
+        (municipality == municipality.strip() and "\n" not in municipality
+         and slug(municipality),
          f"--municipality {municipality!r}", "the municipality's name, e.g. Haninge"),
         (re.fullmatch(r"[0-9]{4}", kommun_code), f"--kommun-code {kommun_code!r}",
          "SCB's four-digit municipality code with its leading zero, e.g. 0136"),
