@@ -22,7 +22,12 @@ def main(argv: list[str] | None = None) -> int:
                      help="run every notebook even if nothing changed")
     run.add_argument("--quiet", action="store_true", help="no progress output")
     sub.add_parser("bench", help="time the default study against papermill's floor")
+    from .add_report import add_subparser as add_report_subparser  # add-report (registry)
+    add_report_subparser(sub)
     args = parser.parse_args(argv)
+    if args.command == "add-report":
+        from .add_report import run as add_report
+        return add_report(args)
     if args.command == "bench":
         from .benchmark import measure
         result = measure()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import registry
 from .crosswalk import read_crosswalk
 from .errors import CrosswalkError
 from .extract import read_lines
@@ -48,7 +49,8 @@ def at_lines(facts: pd.DataFrame, keys) -> pd.Series:
 
 
 def _costs_negative(report: Report) -> bool:
-    return report.cost_sign.startswith("costs negative")
+    return report.cost_sign in (registry.COSTS_NEGATIVE,
+                                registry.COSTS_NEGATIVE_STATEMENT_NET_POSITIVE_ACTIVITY)
 
 
 # --- cost by type -----------------------------------------------------------------------

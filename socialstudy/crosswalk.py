@@ -1,29 +1,114 @@
-"""Small CSV crosswalks that live beside the code: read them, check them, fail by line."""
+"""Small CSV crosswalks that live beside the code: read them, check them, fail by line.
+
+A crosswalk holds judgements, so a damaged row must never be read as a different
+judgement: a row with too few or too many fields, an unbalanced quote (which would
+swallow the following rows into one value), an empty value where one is needed, or two
+rows with the same key (the last would silently win) stop the study with the file, the
+row's line and the fix.
+"""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Iterable, Iterator
 
 from . import paths
 from .errors import CrosswalkError
 
 
-def read_crosswalk(name: str, required: tuple[str, ...], folder: Path = paths.CROSSWALKS
+def read_crosswalk(name: str, required: tuple[str, ...], folder: Path = paths.CROSSWALKS, *,
+                   key: tuple[str, ...] = (), filled: tuple[str, ...] = ()
                    ) -> list[dict[str, str]]:
-    """Rows of ``crosswalks/<name>`` as dicts, each with ``_line`` (its line in the file)."""
+    """Rows of ``crosswalks/<name>`` as dicts, each with ``_line`` (its line in the file).
+
+    ``required``: columns the header must have. ``key``: columns that identify a row; each
+    must be non-empty and no two rows may share them. ``filled``: further columns that
+    must be non-empty in every row.
+    """
     path = folder / name
     if not path.exists():
         raise CrosswalkError("crosswalk file not found", file=str(path),
                              fix="restore it from git; the study cannot map labels without it")
     with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in required if c not in (reader.fieldnames or [])]
-        if missing:
-            raise CrosswalkError(f"missing columns {missing}", file=str(path), line=1,
-                                 fix=f"the header must contain {list(required)}")
-        rows = []
-        for row in reader:
-            row["_line"] = str(reader.line_num)
-            rows.append(row)
+        records = list(_records(fh, path))
+    if not records:
+        raise CrosswalkError("empty file, not even a header", file=str(path), line=1,
+                             fix=f"the first line names the columns, e.g. {','.join(required)}")
+    header = _header(records[0][1], path, tuple(required) + tuple(key) + tuple(filled))
+    rows = [_row(header, fields, line, path) for line, fields in records[1:]]
+    _check_filled(rows, tuple(key) + tuple(filled), path)
+    if key:
+        _check_unique(rows, tuple(key), path)
     return rows
+
+
+def _records(lines: Iterable[str], path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line, fields) of each non-blank record; a record must stand on one line."""
+    reader = csv.reader(lines, strict=True)
+    start = 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise CrosswalkError(f"unbalanced quote ({exc})", file=str(path),
+                                 line=start, fix=_QUOTE_FIX) from None
+        if reader.line_num != start and fields:
+            raise CrosswalkError(f"the row spans lines {start}-{reader.line_num}: an "
+                                 "unbalanced quote swallowed the line break", file=str(path),
+                                 line=start, fix=_QUOTE_FIX)
+        if fields:
+            yield start, fields
+        start = reader.line_num + 1
+
+
+_QUOTE_FIX = ('close the quote: a value containing a comma or a quote is written in double '
+              'quotes, a quote inside it doubled ("a ""b"", c"); a value stays on one line')
+
+
+def _header(fields: list[str], path: Path, needed: tuple[str, ...]) -> list[str]:
+    odd = sorted({f for f in fields if fields.count(f) > 1 or not f.strip()})
+    if odd:
+        raise CrosswalkError(f"header has repeated or empty column names {odd}",
+                             file=str(path), line=1, fix="give every column one unique name")
+    missing = [c for c in dict.fromkeys(needed) if c not in fields]
+    if missing:
+        raise CrosswalkError(f"missing columns {missing}", file=str(path), line=1,
+                             fix=f"the header must contain {list(dict.fromkeys(needed))}")
+    return fields
+
+
+def _row(header: list[str], fields: list[str], line: int, path: Path) -> dict[str, str]:
+    if len(fields) != len(header):
+        raise CrosswalkError(
+            f"row has {len(fields)} fields, the header has {len(header)}", file=str(path),
+            line=line, fix="put a value containing a comma in double quotes, and give every "
+                           f"column a value (empty is ',,'): {','.join(header)}")
+    row = dict(zip(header, fields))
+    row["_line"] = str(line)
+    return row
+
+
+def _check_filled(rows: list[dict[str, str]], columns: tuple[str, ...], path: Path) -> None:
+    for row in rows:
+        empty = [c for c in dict.fromkeys(columns) if not row[c].strip()]
+        if empty:
+            raise CrosswalkError(f"empty {', '.join(empty)}", file=str(path),
+                                 line=int(row["_line"]),
+                                 fix=f"fill in {', '.join(empty)}, or delete the row")
+
+
+def _check_unique(rows: list[dict[str, str]], key: tuple[str, ...], path: Path) -> None:
+    first: dict[tuple[str, ...], str] = {}
+    for row in rows:
+        value = tuple(row[c] for c in key)
+        if value in first:
+            shown = ", ".join(f"{c}={v!r}" for c, v in zip(key, value))
+            raise CrosswalkError(
+                f"duplicate key ({shown}): also at line {first[value]}", file=str(path),
+                line=int(row["_line"]),
+                fix="keep one row per key (otherwise the last row would silently win); "
+                    "merge the two or correct the key")
+        first[value] = row["_line"]
