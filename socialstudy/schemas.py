@@ -125,7 +125,7 @@ def _describe(frame: pd.DataFrame, rows: list[int], shown: list[str]) -> str:
 def _frictionless_violations(name: str, text: str, frame: pd.DataFrame) -> list[Violation]:
     from frictionless import Resource
     report = Resource(data=text.encode("utf-8"), format="csv",
-                      schema=frictionless_schema(name)).validate()
+                      schema=frictionless_schema(name)).validate(limit_errors=10**7)
     groups: dict[tuple[str, str], list[int]] = {}
     for error in report.flatten(["type", "rowNumber", "fieldName", "note"]):
         kind, row_number, column, note = error
