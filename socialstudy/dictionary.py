@@ -73,12 +73,6 @@ def swedish_labels(processed_dir: Path, folder: Path = paths.CROSSWALKS
     return {label: sorted(places) for label, places in sorted(used.items())}
 
 
-def missing_translations(processed_dir: Path, folder: Path = paths.CROSSWALKS) -> list[str]:
-    translations = load_translations(folder)
-    return [label for label in swedish_labels(processed_dir, folder)
-            if label not in translations]
-
-
 # ---- Markdown helpers ------------------------------------------------------------------------
 
 def md(text: object) -> str:

@@ -200,15 +200,3 @@ def write_index(rendered: dict[str, tuple[Path, str]], out_dir: Path) -> list[Pa
         path.write_bytes(NAV.sub(lambda _: _nav(pages, stem), text).encode("utf-8"))
     return [index] + [rendered[stem][0] for stem in order] + [dictionary]
 
-
-def render_html(executed_notebooks: list[Path], out_dir: Path) -> list[Path]:
-    """Convert executed notebooks to linked static HTML in ``out_dir`` (see
-    :func:`write_index` for what is returned). Same notebooks → same bytes."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    by_stem = {Path(p).stem: Path(p) for p in executed_notebooks}
-    if len(by_stem) != len(executed_notebooks):
-        raise ValueError("two notebooks with the same name: their pages would overwrite "
-                         "each other")
-    return write_index({stem: render_notebook(path, out_dir)
-                        for stem, path in by_stem.items()}, out_dir)
