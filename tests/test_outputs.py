@@ -72,6 +72,15 @@ def test_declared_categories_cover_the_analysis_vocabularies():
                for lv, rk in ranks.items())
 
 
+def test_committed_scope_class_follows_from_scope_and_definition():
+    # an analysis rule, so checked here rather than in the (declarative) schema file
+    staffing = _read("staffing")
+    reported = staffing[staffing.status == "reported"]
+    assert len(reported) > 40
+    for row in reported.itertuples():
+        assert row.scope_class == compare.scope_class(row.scope, row.definition), row
+
+
 def test_a_not_reported_row_needs_a_reason():
     staffing = _read("staffing")
     row = staffing.index[staffing.status == "not reported"][0]
