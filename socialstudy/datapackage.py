@@ -1,7 +1,10 @@
 """``data/processed/datapackage.json``: the processed tables as a Frictionless Data Package.
 
-The package describes every CSV in the processed folder that has a schema in
-:mod:`socialstudy.schemas` (fields, types, constraints, units, primary keys) and lists the
+The package describes every CSV at the top of the processed folder by its schema file
+``socialstudy/schemas/<stem>.yaml`` (fields, types, constraints, categories, units, primary
+keys), so a new table needs only its YAML file. A top-level CSV without a schema file stops
+the build (every published table is described); subfolders such as ``selection/`` (a run's
+selected subset of the panel) are not part of the package. It also lists the
 raw reports it was derived from with the SHA-256 recorded in the registry. With
 ``hashes=True`` it also records each CSV's size and SHA-256, so ``frictionless validate``
 then fails on any CSV changed afterwards (call it last, after every CSV is written; without
@@ -17,6 +20,7 @@ import json
 from pathlib import Path
 
 from . import __version__, schemas
+from .errors import SchemaError
 from .registry import Report
 
 NAME = "socialstudy-processed"
@@ -88,8 +92,13 @@ def _source(report: Report) -> dict:
 def datapackage(processed_dir: Path, reports: list[Report], *, hashes: bool = False) -> dict:
     """The package descriptor (a dict) for the CSVs with a schema in ``processed_dir``."""
     processed_dir = Path(processed_dir)
-    resources = [_resource(processed_dir, name, hashes) for name in schemas.names()
-                 if (processed_dir / f"{name}.csv").is_file()]
+    stems = sorted(p.stem for p in processed_dir.glob("*.csv"))
+    undeclared = [s for s in stems if s not in schemas.names()]
+    if undeclared:
+        raise SchemaError(f"{', '.join(s + '.csv' for s in undeclared)} has no schema",
+                          file=str(processed_dir),
+                          fix=f"describe it in socialstudy/schemas/{undeclared[0]}.yaml")
+    resources = [_resource(processed_dir, name, hashes) for name in stems]
     return {
         "profile": "tabular-data-package",
         "name": NAME,
@@ -118,7 +127,7 @@ def main() -> None:
     """``python -m socialstudy.datapackage``: (re)write data/processed/datapackage.json."""
     from . import paths
     from .registry import load_registry
-    print(write_datapackage(paths.Outputs().processed, load_registry()))
+    print(write_datapackage(paths.Outputs().processed, load_registry(), hashes=True))
 
 
 if __name__ == "__main__":

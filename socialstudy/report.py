@@ -1,27 +1,18 @@
-"""Static HTML of the executed notebooks, with an index page (``reports/html/``).
-
-:func:`render_html` converts each executed notebook with nbconvert's ``HTMLExporter``
-(the ``lab`` template) and writes ``index.html`` linking the summary first and then
-notebooks 01–04, each with a one-line description, and the data dictionary (linked as
-``../../docs/data_dictionary.md``, i.e. relative to ``reports/html/``).
+"""Static HTML of the executed notebooks (``reports/html/``): an index, one page per
+notebook and the data dictionary, linked in reading order by previous/next links.
 
 Choices:
 
-* **Code stays visible; the ``In [n]:`` / ``Out[n]:`` prompts are left out.** The study is
-  about traceability: a reader should see which ``socialstudy`` function produced each
-  table and figure and with which parameters, and the notebooks' code cells are short.
-  Execution counts say nothing to a reader and vary with how a notebook was run, so the
-  prompts are dropped (this also keeps the bytes stable).
-* **Self-contained pages.** The notebooks show their figures with
-  ``IPython.display.Image``, so the PNGs already sit base64-encoded in the outputs and are
-  embedded as ``data:image/png;base64`` images; images in Markdown cells are embedded too
-  (``embed_images``). The lab template inlines its CSS. Nothing is fetched except MathJax,
-  which only matters for formulas (the notebooks have none).
-* **Deterministic.** No timestamps: run metadata that papermill and Jupyter add
-  (``metadata.papermill``, cell ``execution`` times, widget state) is removed before
-  export, cells without an id get ``cell-<n>``, and the page title is the notebook's first
-  heading, not its path. The same notebook content therefore always gives the same bytes,
-  whichever folder or run it came from.
+* **Offline.** The pages load nothing: nbconvert's ``lab`` template is used with its
+  require.js, MathJax and mermaid blocks emptied (the notebooks have no widgets, formulas
+  or diagrams), its CSS inlined and every image embedded as a ``data:`` URI.
+* **Accessible.** Every output image gets alt text: the heading or first line of the
+  Markdown cell above it, with the figure's name when the code cell names one.
+* **Code visible, prompts left out.** A reader sees which ``socialstudy`` function made
+  each table and figure; execution counts say nothing and vary between runs.
+* **Deterministic.** Run metadata (papermill, execution times, widget state) is removed and
+  every cell id is replaced by ``cell-<n>`` (papermill gives its injected cell a random
+  id), so the same notebook content always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -29,11 +20,15 @@ from __future__ import annotations
 import copy
 import functools
 import html
+import re
 from pathlib import Path
 
 import nbformat
 
+from . import paths
+
 SUMMARY = "05_summary"
+INDEX, DICTIONARY = "index", "data_dictionary"
 DESCRIPTIONS = {
     "05_summary": "Summary: what the three committees' reports say – and do not say – with "
                   "key figures, findings and caveats.",
@@ -48,29 +43,71 @@ DESCRIPTIONS = {
 }
 INDEX_TITLE = ("Comparative study of Swedish municipal social-services reports "
                "(Haninge, Huddinge, Strängnäs)")
+DICTIONARY_TITLE = "Data dictionary"
+NAV = re.compile(r'<nav class="study-nav">.*?</nav>', re.S)
+TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block body_header -%}{{ super() }}
+<nav class="study-nav"></nav>
+{%- endblock body_header -%}
+{% block data_png scoped %}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img alt="{{ output.metadata.get('alt', '') | escape_html }}" \
+src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}">
+</div>
+{% endblock data_png %}
+"""
+STYLE = """<style>
+body { font-family: sans-serif; max-width: 60em; margin: 2em auto; line-height: 1.5;
+       padding: 0 1em; }
+table { border-collapse: collapse; margin-bottom: 1em; font-size: 0.9em; }
+th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; vertical-align: top; }
+li { margin-bottom: 0.6em; }
+nav.study-nav { margin: 1em 0; }
+</style>"""
 
 
 @functools.lru_cache(maxsize=1)
 def _exporter():
     """One exporter per process: loading the template is the slow part."""
+    from jinja2 import DictLoader
     from nbconvert import HTMLExporter
-    exporter = HTMLExporter(template_name="lab")
+    exporter = HTMLExporter(template_name="lab", template_file="study.html.j2",
+                            extra_loaders=[DictLoader({"study.html.j2": TEMPLATE})])
     exporter.exclude_input_prompt = True
     exporter.exclude_output_prompt = True
     exporter.embed_images = True
     return exporter
 
 
+def _alt(previous_markdown: str, source: str, number: int) -> str:
+    """Alt text of the ``number``-th figure of a cell: the Markdown line above it, with
+    the figure's name when the code names it."""
+    lines = [ln.lstrip("#").strip() for ln in previous_markdown.splitlines() if ln.strip()]
+    text = re.sub(r"[*_`]", "", lines[0]) if lines else "Figure"
+    named = re.findall(r'"([a-z][a-z0-9_]*)(?:\.png"|",\s*outputs\.figures)', source)
+    if number < len(named):
+        return f"Figure {named[number].replace('_', ' ')}: {text}"
+    return f"Figure: {text}"
+
+
 def _clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without run metadata (timestamps, durations, widget state)."""
+    """A copy without run metadata, with stable cell ids and alt text for every image."""
     notebook = copy.deepcopy(notebook)
     for key in ("papermill", "widgets", "execution"):
         notebook.metadata.pop(key, None)
+    markdown = ""
     for index, cell in enumerate(notebook.cells):
         for key in ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled"):
             cell.metadata.pop(key, None)
-        if not cell.get("id"):
-            cell["id"] = f"cell-{index:02d}"
+        cell["id"] = f"cell-{index:02d}"
+        if cell.cell_type == "markdown":
+            markdown = cell.source
+        images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
+        for number, output in enumerate(images):
+            output.setdefault("metadata", {})["alt"] = _alt(markdown, cell.source, number)
     return notebook
 
 
@@ -84,76 +121,82 @@ def _heading(notebook: nbformat.NotebookNode, default: str) -> str:
     return default
 
 
-def _description(stem: str, notebook: nbformat.NotebookNode) -> str:
-    return DESCRIPTIONS.get(stem) or _heading(notebook, stem)
-
-
 def _order(stems: list[str]) -> list[str]:
     """Summary first, then the numbered notebooks in order."""
     return sorted(stems, key=lambda s: (s != SUMMARY, s))
 
 
 def render_notebook(path: Path, out_dir: Path) -> tuple[Path, str]:
-    """Render one notebook to ``out_dir/<stem>.html``; return the path and description."""
+    """Render one notebook to ``out_dir/<stem>.html``; return the path and description.
+    Its previous/next links are filled in by :func:`write_index`."""
     path = Path(path)
     notebook = _clean(nbformat.read(path, as_version=4))
     title = _heading(notebook, path.stem)
     body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
     target = Path(out_dir) / f"{path.stem}.html"
     target.write_bytes(body.encode("utf-8"))
-    return target, _description(path.stem, notebook)
+    return target, DESCRIPTIONS.get(path.stem) or title
 
 
-def _index(entries: list[tuple[str, str]]) -> str:
+def _nav(pages: list[str], stem: str) -> str:
+    """Index, previous and next links (the sequence wraps round)."""
+    i = pages.index(stem)
+    links = [("Index", "", INDEX), ("Previous", ' rel="prev"', pages[i - 1]),
+             ("Next", ' rel="next"', pages[(i + 1) % len(pages)])]
+    return ('<nav class="study-nav">' + " · ".join(
+        f'<a href="{target}.html"{rel}>{word}: {html.escape(target)}</a>'
+        for word, rel, target in links) + "</nav>")
+
+
+def _page(title: str, body: str, nav: str) -> str:
+    return (f'<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f"<title>{html.escape(title)}</title>\n{STYLE}\n</head>\n<body>\n{nav}\n"
+            f"{body}\n{nav}\n</body>\n</html>\n")
+
+
+def _index_body(entries: list[tuple[str, str]]) -> str:
     items = "\n".join(
         f'  <li><a href="{html.escape(stem)}.html">{html.escape(stem)}</a> – '
         f"{html.escape(description)}</li>" for stem, description in entries)
-    return (f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<title>{html.escape(INDEX_TITLE)}</title>
-<style>
-body {{ font-family: sans-serif; max-width: 50em; margin: 2em auto; line-height: 1.5;
-       padding: 0 1em; }}
-li {{ margin-bottom: 0.6em; }}
-</style>
-</head>
-<body>
-<h1>{html.escape(INDEX_TITLE)}</h1>
-<p>The study's notebooks, executed and rendered as static pages. Start with the summary;
-notebooks 01–04 show how each table and figure was made. Every number is traced to a line
-of a raw report.</p>
-<ol>
-{items}
-</ol>
-<p>Column definitions, categories, translations of the reports' Swedish labels and the
-nearest Kolada key figures: <a href="../../docs/data_dictionary.md">data dictionary</a>.</p>
-</body>
-</html>
-""")
+    return (f"<h1>{html.escape(INDEX_TITLE)}</h1>\n<p>The study's notebooks, executed and "
+            "rendered as static pages. Start with the summary; notebooks 01–04 show how "
+            "each table and figure was made. Every number is traced to a line of a raw "
+            f"report.</p>\n<ol>\n{items}\n</ol>\n<p>Column definitions, categories, "
+            "translations of the reports' Swedish labels and the nearest Kolada key figures: "
+            f'<a href="{DICTIONARY}.html">data dictionary</a>.</p>')
 
 
-def render_html(executed_notebooks: list[Path], out_dir: Path) -> list[Path]:
-    """Convert executed notebooks to static HTML in ``out_dir`` and write ``index.html``.
+def dictionary_source(out_dir: Path) -> Path:
+    """The ``docs/data_dictionary.md`` of the run that owns ``out_dir`` (the nearest one
+    above it), else the committed one."""
+    for folder in list(Path(out_dir).resolve().parents)[:3]:
+        if (folder / "docs" / "data_dictionary.md").is_file():
+            return folder / "docs" / "data_dictionary.md"
+    return paths.ROOT / "docs" / "data_dictionary.md"
 
-    Returns the written files: ``index.html`` first, then one ``<stem>.html`` per notebook
-    in index order (summary first, then by name). Same notebooks → same bytes.
-    """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    by_stem = {Path(p).stem: Path(p) for p in executed_notebooks}
-    if len(by_stem) != len(executed_notebooks):
-        raise ValueError("two notebooks with the same name: their pages would overwrite "
-                         "each other")
-    rendered = {stem: render_notebook(path, out_dir) for stem, path in by_stem.items()}
-    return write_index(rendered, out_dir)
+
+def _dictionary_body(source: Path) -> str:
+    import mistune
+    text = source.read_text(encoding="utf-8")
+    return mistune.create_markdown(plugins=["table"], escape=False)(text)
 
 
 def write_index(rendered: dict[str, tuple[Path, str]], out_dir: Path) -> list[Path]:
-    """``index.html`` for already rendered pages (stem -> (page, description)); returns
-    the index first, then the pages in index order."""
+    """``index.html`` and ``data_dictionary.html`` for already rendered pages (stem ->
+    (page, description)), and previous/next links on every page. Returns the index, the
+    notebook pages in reading order, then the dictionary page."""
+    out_dir = Path(out_dir)
     order = _order(list(rendered))
-    index = Path(out_dir) / "index.html"
-    index.write_bytes(_index([(stem, rendered[stem][1]) for stem in order]).encode("utf-8"))
-    return [index] + [rendered[stem][0] for stem in order]
+    pages = [INDEX] + order + [DICTIONARY]
+    index = out_dir / "index.html"
+    index.write_bytes(_page(INDEX_TITLE, _index_body(
+        [(stem, rendered[stem][1]) for stem in order]), _nav(pages, INDEX)).encode("utf-8"))
+    dictionary = out_dir / f"{DICTIONARY}.html"
+    dictionary.write_bytes(_page(DICTIONARY_TITLE, _dictionary_body(dictionary_source(
+        out_dir)), _nav(pages, DICTIONARY)).encode("utf-8"))
+    for stem in order:
+        path = rendered[stem][0]
+        text = path.read_text(encoding="utf-8")
+        path.write_bytes(NAV.sub(lambda _: _nav(pages, stem), text).encode("utf-8"))
+    return [index] + [rendered[stem][0] for stem in order] + [dictionary]
+
