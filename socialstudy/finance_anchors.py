@@ -122,7 +122,7 @@ def _one_row(hits: pd.DataFrame, row: dict) -> pd.DataFrame:
     first = hits[hits.table_id == tables[0]]
     for other in tables[1:]:
         again = hits[hits.table_id == other]
-        if _values(first) != _values(again):
+        if not _same_values(first, again):
             raise CrosswalkError(f"label {row['report_label']!r} stands in {tables[0]} and "
                                  f"{other} with different values", **where,
                                  fix="narrow the row with column_pattern")
@@ -137,9 +137,22 @@ def _one_row(hits: pd.DataFrame, row: dict) -> pd.DataFrame:
     return first
 
 
-def _values(hits: pd.DataFrame) -> list:
-    return sorted((y, m, c, abs(n)) for y, m, c, n in
-                  zip(hits.fiscal_year, hits.measure, hits.column_label, hits.number))
+def _same_values(one: pd.DataFrame, other: pd.DataFrame) -> bool:
+    """The same figures, up to sign and the printed rounding (a report may print a
+    total as 501 534 in one table and 501 533 in another)."""
+    def cells(hits):
+        return {(y, m, c): (abs(n), _step(u, d)) for y, m, c, n, u, d in zip(
+            hits.fiscal_year, hits.measure, hits.column_label, hits.number, hits.printed_unit,
+            hits.decimals)}
+    a, b = cells(one), cells(other)
+    return a.keys() == b.keys() and all(
+        abs(a[k][0] - b[k][0]) <= 1.5 * max(a[k][1], b[k][1]) for k in a)
+
+
+def _step(printed_unit: str, decimals) -> float:
+    """Rounding step of a printed amount in tkr (0,1 mnkr = 100 tkr)."""
+    scale = 1000 if printed_unit in ("mnkr", "mkr") else 1
+    return scale * 10 ** -int(decimals or 0)
 
 
 def not_reported_reason(doc_id: str, measure: str, default: str) -> str:
