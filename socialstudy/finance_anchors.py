@@ -37,6 +37,7 @@ class Anchor:
     report: Report
     topic: str
     item: str
+    year: int
     value: Decimal
     unit: str
     line: int
@@ -69,7 +70,8 @@ def prose_anchors(reports: list[Report], topic: str) -> list[Anchor]:
 
 
 def _find(report: Report, lines: list[str], row: dict) -> Anchor | None:
-    pattern = template_regex(row["template"], report.fiscal_year + int(row["year_offset"]))
+    year = report.fiscal_year + int(row["year_offset"])
+    pattern = template_regex(row["template"], year)
     hits = [(i, m) for i, text in enumerate(lines, start=1) for m in pattern.finditer(text)]
     where = dict(file=f"socialstudy/crosswalks/{PROSE}", line=int(row["_line"]))
     if len(hits) > 1:
@@ -91,7 +93,7 @@ def _find(report: Report, lines: list[str], row: dict) -> Anchor | None:
     unit = row["unit"]
     if unit in MONEY:
         value, unit = value * MONEY[unit], "tkr"
-    return Anchor(report, row["topic"], row["item"], value, unit, line, match.group(0),
+    return Anchor(report, row["topic"], row["item"], year, value, unit, line, match.group(0),
                   row["definition"])
 
 
@@ -155,13 +157,13 @@ def _step(printed_unit: str, decimals) -> float:
     return scale * 10 ** -int(decimals or 0)
 
 
-def not_reported_reason(doc_id: str, measure: str, default: str) -> str:
-    """The reason a report lacks a measure: the crosswalk's, or a generic one for a report
+def not_reported_reason(doc_id: str, measure: str, default: str, topic: str = "") -> str:
+    """The reason a report lacks a measure: the crosswalk's row for the measure, else its
+    row for the whole ``topic`` (e.g. staffing_detail), else a generic one for a report
     nobody has read for this measure yet."""
-    for row in read_crosswalk(NOT_REPORTED, ("doc_id", "measure", "reason")):
-        if row["doc_id"] == doc_id and row["measure"] == measure:
-            return row["reason"]
-    return default
+    reasons = {(r["doc_id"], r["measure"]): r["reason"]
+               for r in read_crosswalk(NOT_REPORTED, ("doc_id", "measure", "reason"))}
+    return reasons.get((doc_id, measure)) or reasons.get((doc_id, topic)) or default
 
 
 def tkr(value: Decimal | float) -> str:
