@@ -22,7 +22,20 @@ def main(argv: list[str] | None = None) -> int:
                      help="run every notebook even if nothing changed")
     run.add_argument("--quiet", action="store_true", help="no progress output")
     sub.add_parser("bench", help="time the default study against papermill's floor")
+    # --- finance helper: write the finance and staffing-detail tables (issue 10) ---
+    sub.add_parser("finance", help="write the finance tables into data/processed/ "
+                                   "(needs facts.csv from a study run)")
     args = parser.parse_args(argv)
+    if args.command == "finance":
+        from . import paths
+        from .finance_report import write_finance_tables
+        try:
+            written = write_finance_tables(paths.Outputs().processed)
+        except StudyError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 2
+        print("\n".join(str(p.relative_to(paths.ROOT)) for p in written))
+        return 0
     if args.command == "bench":
         from .benchmark import measure
         result = measure()

@@ -145,6 +145,8 @@ def _rank_drivers(rows: list[dict]) -> list[dict]:
             continue
         total = float(net[0]["deviation_tkr"])
         parts = [r for r in same if r["flow"] in ("cost", "revenue") and r["deviation_tkr"]]
+        if not any(r["flow"] == "revenue" for r in parts):  # revenue printed as a total only
+            parts += [r for r in same if r["category"] == "total_revenue" and r["deviation_tkr"]]
         for r in parts:
             r["share_of_net_deviation_pct"] = fmt(100 * float(r["deviation_tkr"]) / total, 2)
         ranked = sorted(parts, key=lambda r: (-float(r["deviation_tkr"]) / total,
