@@ -1,34 +1,25 @@
 """The measures a municipal-finance analyst expects, each a tidy table with provenance:
 budget and deviation per cost type (and what drives the deviation), revenue and grant
-dependence, net-cost growth, investments and net cost per inhabitant.
+dependence, net-cost growth and investments.
 
 Conventions: money in tkr, **costs and net costs positive**, deviation **positive =
 better than budget**. A measure a report lacks is a row with status ``not reported`` and
 the reason, never a 0 and never a silent gap. One-off items and forecast accuracy are in
-``finance_events``, staffing detail in ``staffing_detail``.
+``finance_events``, net cost per inhabitant in ``per_inhabitant``, staffing detail in
+``staffing_detail``.
 """
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pandas as pd
 
-from . import paths
 from .compare import fmt
 from .crosswalk import read_crosswalk
-from .errors import StudyError
 from .finance_anchors import not_reported_reason, table_rows
 from .registry import Report
 
-POPULATION = paths.ROOT / "data" / "external" / "population.csv"
 NOT_REPORTED = "not reported"
 BASE = ["municipality", "doc_id", "fiscal_year", "period"]
-
-
-class PopulationError(StudyError):
-    """data/external/population.csv is missing or malformed."""
 
 
 def base(report: Report, year: int | None = None, period: str | None = None) -> dict:
@@ -79,7 +70,8 @@ def budget_by_cost_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFr
     for report in reports:
         table = _budget_table(facts[facts.doc_id == report.doc_id], report, crosswalk)
         if table.empty:
-            rows.append({**base(report), "status": NOT_REPORTED, "reason": not_reported_reason(
+            rows.append({**base(report), "report_label": "(none: no budget per cost type)",
+                         "status": NOT_REPORTED, "reason": not_reported_reason(
                 report.doc_id, "budget_by_cost_type",
                 "the report prints no budget per cost type (no income statement with a "
                 "budget column)"), "source_file": report.file})
@@ -329,77 +321,3 @@ def _investment_row(report: Report, got: dict, first) -> dict:
             "reason": "part-year outcome: no full-year deviation" if part_year else "",
             "scope": first.scope, "unit": "tkr", "source_file": first.source_file,
             "source_line": first.source_line, "raw_outcome": actual.raw if actual is not None else ""}
-
-
-# --- per inhabitant ---------------------------------------------------------------------------
-
-PER_INHABITANT = ["municipality", "kommun_code", "doc_id", "fiscal_year", "period",
-                  "net_cost_tkr", "population", "net_cost_per_inhabitant_kr", "status", "reason",
-                  "population_source", "source_file", "source_line", "raw"]
-
-
-def load_population(path: Path = POPULATION) -> dict[tuple[str, int], dict]:
-    """{(municipality, year): row} from the cited population file, checked line by line."""
-    if not path.exists():
-        raise PopulationError("population file not found", file=str(path),
-                              fix="restore data/external/population.csv from git")
-    out = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        need = ["municipality", "kommun_code", "year", "population", "source"]
-        if reader.fieldnames != need:
-            raise PopulationError(f"columns must be {need}", file=str(path), line=1)
-        for row in reader:
-            line = reader.line_num
-            if not (row["kommun_code"].isdigit() and len(row["kommun_code"]) == 4):
-                raise PopulationError("kommun_code must be four digits (e.g. 0136)",
-                                      file=str(path), line=line)
-            if not (row["year"].isdigit() and row["population"].isdigit() and row["source"]):
-                raise PopulationError("year and population must be whole numbers and the "
-                                      "source named", file=str(path), line=line,
-                                      fix="leave a value out rather than guess it")
-            key = (row["municipality"], int(row["year"]))
-            if key in out:
-                raise PopulationError(f"{key} appears twice", file=str(path), line=line)
-            out[key] = {**row, "_line": line}
-    return out
-
-
-def per_inhabitant(facts: pd.DataFrame, reports: list[Report],
-                   population: dict | None = None) -> pd.DataFrame:
-    """Net cost per inhabitant (kr) for each full year a report gives a committee total,
-    with the population on 31 December of that year from data/external/population.csv."""
-    population = load_population() if population is None else population
-    totals = committee_totals(facts, reports, "net_cost_total")
-    rows = []
-    for report in reports:
-        years = sorted(y for d, y in totals if d == report.doc_id)
-        if not years:
-            rows.append({**base(report), "kommun_code": report.kommun_code,
-                         "status": NOT_REPORTED, "source_file": report.file,
-                         "reason": not_reported_reason(report.doc_id, "per_inhabitant",
-                                                       "the report gives no full-year net cost "
-                                                       "of the committee")})
-        for year in years:
-            rows.append(_inhabitant_row(report, year, totals[(report.doc_id, year)], population))
-    return tidy(rows, PER_INHABITANT, ["municipality", "fiscal_year", "doc_id"])
-
-
-def _inhabitant_row(report: Report, year: int, total, population: dict) -> dict:
-    net = abs(total.number)
-    row = {**base(report, year, "full_year"), "kommun_code": report.kommun_code,
-           "net_cost_tkr": fmt(net), "source_file": total.source_file,
-           "source_line": total.source_line, "raw": total.raw}
-    pop = population.get((report.municipality, year))
-    if pop is None:
-        return {**row, "status": "not available",
-                "reason": f"population on 31 December {year} is not in "
-                          "data/external/population.csv (no offline source; add it from SCB "
-                          "as the README's 'Population data' section describes)"}
-    if pop["kommun_code"] != report.kommun_code:
-        raise PopulationError(f"kommun_code {pop['kommun_code']} differs from the registry's "
-                              f"{report.kommun_code} for {report.municipality}",
-                              file=str(POPULATION), line=pop["_line"])
-    return {**row, "population": int(pop["population"]),
-            "net_cost_per_inhabitant_kr": fmt(1000 * net / int(pop["population"]), 0),
-            "status": "derived", "reason": "", "population_source": pop["source"]}

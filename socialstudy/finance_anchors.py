@@ -16,7 +16,7 @@ import pandas as pd
 from .crosswalk import read_crosswalk
 from .errors import CrosswalkError
 from .extract import read_lines
-from .numbers import format_decimal, parse_number
+from .numbers import parse_number
 from .prose import MONEY
 from .registry import Report
 
@@ -165,7 +165,3 @@ def not_reported_reason(doc_id: str, measure: str, default: str, topic: str = ""
                for r in read_crosswalk(NOT_REPORTED, ("doc_id", "measure", "reason"))}
     return reasons.get((doc_id, measure)) or reasons.get((doc_id, topic)) or default
 
-
-def tkr(value: Decimal | float) -> str:
-    """A money amount in tkr as fixed text (no float noise)."""
-    return format_decimal(Decimal(str(value)))

@@ -43,7 +43,8 @@ def one_off_items(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     for report in reports:
         items = _items([a for a in anchors if a.report.doc_id == report.doc_id])
         if not items:
-            rows.append({**base(report), "status": NOT_REPORTED, "source_file": report.file,
+            rows.append({**base(report), "item": "(none named)", "status": NOT_REPORTED,
+                         "source_file": report.file,
                          "reason": not_reported_reason(
                              report.doc_id, "one_off",
                              "no one-off item found in the report's wording (if it names one, "
@@ -102,7 +103,9 @@ def forecast_accuracy(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFram
     covered = {r["doc_id"] for r in rows} | {r["forecast_doc_id"] for r in rows}
     for report in reports:
         if report.doc_id not in covered:
-            rows.append({**base(report), "status": NOT_REPORTED, "source_file": report.file,
+            rows.append({**base(report), "forecast_made": "(no forecast)",
+                         "forecast_doc_id": report.doc_id, "status": NOT_REPORTED,
+                         "source_file": report.file,
                          "reason": not_reported_reason(
                              report.doc_id, "forecast",
                              "the report gives no full-year forecast to compare with an outcome")})

@@ -10,9 +10,9 @@ import pandas as pd
 
 from .build import write_csv
 from .compare import fmt, load_facts
-from .finance import (budget_by_cost_type, investments, net_cost_growth, per_inhabitant,
-                      revenue_dependence)
+from .finance import budget_by_cost_type, investments, net_cost_growth, revenue_dependence
 from .finance_events import forecast_accuracy, one_off_items
+from .per_inhabitant import per_inhabitant
 from .registry import Report, load_registry
 from .staffing_detail import staffing_detail
 

@@ -36,7 +36,8 @@ def staffing_detail(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         have = {r["variable"] for r in rows if r["doc_id"] == report.doc_id}
         for variable in REQUIRED:
             if variable not in have:
-                rows.append({**base(report), "variable": variable, "status": NOT_REPORTED,
+                rows.append({**base(report), "variable": variable, "breakdown": "all",
+                             "status": NOT_REPORTED,
                              "source_file": report.file, "reason": not_reported_reason(
                                  report.doc_id, variable, "not found in the report's tables "
                                  "or in the wording the crosswalks know", "staffing_detail")})

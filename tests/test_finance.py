@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import pytest
 
-from socialstudy import finance, finance_anchors, finance_events, finance_report, paths
+from socialstudy import finance_anchors, finance_events, finance_report, paths, per_inhabitant
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract import read_lines
 from socialstudy.registry import by_doc_id
@@ -173,7 +173,7 @@ def test_net_cost_per_inhabitant(tables, reports):
     assert gap.status == "not available" and gap.net_cost_per_inhabitant_kr == ""
     assert "Population data" in gap.reason
     codes = {r.municipality: r.kommun_code for r in reports}
-    for (muni, _), pop in finance.load_population().items():
+    for (muni, _), pop in per_inhabitant.load_population().items():
         assert pop["kommun_code"] == codes[muni]
 
 
@@ -181,8 +181,8 @@ def test_population_file_errors_name_the_line(tmp_path):
     bad = tmp_path / "population.csv"
     bad.write_text("municipality,kommun_code,year,population,source\n"
                    "Haninge,136,2024,100895,SCB\n", encoding="utf-8")
-    with pytest.raises(finance.PopulationError, match=r"population.csv:2: kommun_code"):
-        finance.load_population(bad)
+    with pytest.raises(per_inhabitant.PopulationError, match=r"population.csv:2: kommun_code"):
+        per_inhabitant.load_population(bad)
 
 
 # --- staffing detail --------------------------------------------------------------------------
