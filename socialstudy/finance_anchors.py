@@ -26,7 +26,7 @@ NOT_REPORTED = "finance_not_reported.csv"
 PROSE_COLUMNS = ("municipality", "topic", "item", "template", "year_offset", "unit",
                  "sign", "stated_value", "must_match_in", "definition")
 TABLE_COLUMNS = ("municipality", "measure", "report_label", "column_pattern", "occurrence",
-                 "scope")
+                 "must_match_in", "scope")
 _NUMBER = r"-?\d{1,3}(?: \d{3})+(?:,\d+)?|-?\d+(?:,\d+)?"
 
 
@@ -110,12 +110,23 @@ def table_rows(facts: pd.DataFrame, reports: list[Report], measure: str) -> pd.D
                      & (facts.row_label == row["report_label"]) & facts.doc_id.isin(docs)]
         if row["column_pattern"]:
             hits = hits[hits.column_label.str.contains(row["column_pattern"], regex=True)]
+        require_rows(row, docs, set(hits.doc_id), TABLES)
         for _, doc_hits in hits.groupby("doc_id"):
             picked.append(_one_row(doc_hits, row).assign(scope=row["scope"]))
     if not picked:
         return facts.iloc[0:0].assign(scope="")
     return pd.concat(picked).sort_values(["doc_id", "source_line", "source_col"],
                                          kind="mergesort").reset_index(drop=True)
+
+
+def require_rows(row: dict, docs: set[str], found: set[str], crosswalk: str) -> None:
+    """A crosswalk row written for a report (``must_match_in``) must find its figure there:
+    a renamed label or a changed extraction stops the run instead of going missing."""
+    for doc_id in sorted(set(row["must_match_in"].split(";")) & docs - found):
+        raise CrosswalkError(f"{row['report_label']!r} ({row['municipality']}) not found in "
+                             f"the facts of {doc_id}", file=f"socialstudy/crosswalks/{crosswalk}",
+                             line=int(row["_line"]),
+                             fix="check the label against data/processed/facts.csv")
 
 
 def _one_row(hits: pd.DataFrame, row: dict) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from .compare import fmt
 from .crosswalk import read_crosswalk
 from .errors import CrosswalkError
 from .finance import BASE, NOT_REPORTED, base, tidy
-from .finance_anchors import not_reported_reason, prose_anchors
+from .finance_anchors import not_reported_reason, prose_anchors, require_rows
 from .registry import Report
 
 COLUMNS = BASE + ["variable", "breakdown", "value", "unit", "status", "definition", "reason",
@@ -21,7 +21,7 @@ COLUMNS = BASE + ["variable", "breakdown", "value", "unit", "status", "definitio
 REQUIRED = ("voluntary_resignations_pct", "voluntary_resignations_count", "sick_leave_short_pct",
             "sick_leave_by_sex_pct", "sick_leave_by_age_pct", "hired_staff_cost_tkr")
 MAP_COLUMNS = ("municipality", "variable", "breakdown", "source_kind", "report_label",
-               "fact_measure", "definition")
+               "fact_measure", "must_match_in", "definition")
 UNITS = {"voluntary_resignations_count": "count", "hired_staff_cost_tkr": "tkr"}
 
 
@@ -45,7 +45,7 @@ def staffing_detail(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
 
 
 def _mapped_rows(facts: pd.DataFrame, reports: list[Report]) -> list[dict]:
-    munis = {r.municipality for r in reports}
+    munis, docs = {r.municipality for r in reports}, {r.doc_id for r in reports}
     rows = []
     for entry in read_crosswalk("staffing_detail.csv", MAP_COLUMNS):
         if entry["municipality"] not in munis:
@@ -54,6 +54,7 @@ def _mapped_rows(facts: pd.DataFrame, reports: list[Report]) -> list[dict]:
                      & (facts.source_kind == entry["source_kind"])
                      & (facts.row_label == entry["report_label"])
                      & (facts.measure == entry["fact_measure"])]
+        require_rows(entry, docs, set(hits.doc_id), "staffing_detail.csv")
         if hits.duplicated(["doc_id", "fiscal_year", "period"]).any():
             raise CrosswalkError(f"label {entry['report_label']!r} gives two values for one year",
                                  file="socialstudy/crosswalks/staffing_detail.csv",

@@ -299,3 +299,15 @@ def test_reader_table_and_sentences(tables):
         "Köp av tjänster", "-61")
     text = " ".join(finance_report.sentences(tables))
     assert "-111.6 mnkr instead of -71.9 mnkr" in text and "line 353" in text
+
+
+def test_a_label_gone_missing_stops_the_run(ffacts, reports):
+    """If the extraction renamed a row the crosswalk relies on, the run stops naming the
+    crosswalk row instead of reporting the measure as missing."""
+    renamed = ffacts.assign(row_label=ffacts.row_label.replace(
+        "Avgångar externt på egen begäran i procent", "Avgångar (omdöpt)"))
+    with pytest.raises(CrosswalkError, match="staffing_detail.csv:2: .* not found"):
+        staffing_detail(renamed, reports)
+    renamed = ffacts.assign(row_label=ffacts.row_label.replace("Summa investeringar", "Summa"))
+    with pytest.raises(CrosswalkError, match="finance_tables.csv"):
+        finance_report.finance_tables(renamed, reports)
