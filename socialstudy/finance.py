@@ -15,7 +15,7 @@ import pandas as pd
 
 from .compare import fmt
 from .crosswalk import read_crosswalk
-from .finance_anchors import not_reported_reason, table_rows
+from .finance_anchors import not_reported_reason, prose_anchors, table_rows
 from .registry import Report
 
 NOT_REPORTED = "not reported"
@@ -150,8 +150,8 @@ def _rank_drivers(rows: list[dict]) -> list[dict]:
 
 # --- revenue and grant dependence -------------------------------------------------------------
 
-REVENUE = BASE + ["measure", "value", "unit", "status", "basis", "reason", "source_file",
-                  "source_line", "other_lines", "raw"]
+REVENUE = BASE + ["measure", "value", "unit", "status", "basis", "printed_value", "check",
+                  "reason", "source_file", "source_line", "other_lines", "raw"]
 REVENUE_MEASURES = ("revenue_tkr", "gross_cost_tkr", "revenue_share_of_gross_cost_pct",
                     "grants_tkr", "grants_share_of_gross_cost_pct", "revenue_change_tkr",
                     "revenue_change_pct")
@@ -170,7 +170,25 @@ def revenue_dependence(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFra
             found = {m: v for m, v in _revenue_values(report, year, revenue, cost, grants)}
             for measure in REVENUE_MEASURES:
                 rows.append(found.get(measure) or _missing_revenue(report, year, measure, years))
+    _check_stated_change(rows, prose_anchors(reports, "revenue_change_stated"))
     return tidy(rows, REVENUE, ["municipality", "doc_id", "fiscal_year", "measure"])
+
+
+def _check_stated_change(rows: list[dict], stated: list) -> None:
+    """Set the revenue change the text states (its line joins other_lines) beside the one
+    the table gives: the two can disagree (Haninge's text says +16,6 %, its income
+    statement +11,7 %)."""
+    for anchor in stated:
+        for row in rows:
+            if (row["doc_id"], row["fiscal_year"], row["measure"]) == (
+                    anchor.report.doc_id, anchor.year, "revenue_change_pct"):
+                printed = float(anchor.value)
+                row["printed_value"] = fmt(printed)
+                row["other_lines"] = ";".join(filter(None, [row.get("other_lines", ""),
+                                                            str(anchor.line)]))
+                if row.get("value"):
+                    row["check"] = ("agrees" if abs(float(row["value"]) - printed) < 0.051
+                                    else "differs")
 
 
 def _revenue_values(report: Report, year: int, revenue: dict, cost: dict, grants: dict):

@@ -85,6 +85,11 @@ def test_revenue_and_grant_dependence(tables):
     # Huddinge: revenue 49 339 vs 63 622; the text says -22,4 procent (line 469)
     change = one(frame, doc_id="huddinge_2024_vb", fiscal_year=2024, measure="revenue_change_pct")
     assert change.value == "-22.45" and "-22,4 procent" in raw_line(HUDDINGE, 469)
+    assert (change.printed_value, change.check, change.other_lines) == ("-22.4", "agrees", "469")
+    # Haninge's text (line 355) says +16,6 %; its income statement gives 291,6 -> 325,7 (+11,7 %)
+    haninge = one(frame, doc_id="haninge_2024_ar", fiscal_year=2024, measure="revenue_change_pct")
+    assert (haninge.value, haninge.printed_value, haninge.check) == ("11.69", "16.6", "differs")
+    assert "16,6 procent" in raw_line(HANINGE, 355)
     missing = one(frame, doc_id="strangnas_2023_ar", measure="revenue_change_pct")
     assert missing.status == "not reported" and "shares" in missing.reason and missing.value == ""
 
