@@ -15,7 +15,7 @@ import pandas as pd
 
 from .compare import fmt
 from .crosswalk import read_crosswalk
-from .finance_anchors import not_reported_reason, prose_anchors, table_rows
+from .finance_anchors import not_reported_reason, prose_anchors, rounding_step, table_rows
 from .registry import Report
 
 NOT_REPORTED = "not reported"
@@ -33,12 +33,6 @@ def tidy(rows: list[dict], columns: list[str], keys: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=columns, dtype=object).fillna("")
     return frame.sort_values(keys, kind="mergesort", key=lambda s: s.astype(str)
                              if s.dtype == object else s).reset_index(drop=True)
-
-
-def step(fact) -> float:
-    """Rounding step of a printed amount in tkr (0,1 mnkr → 100 tkr)."""
-    scale = 1000 if fact.printed_unit in ("mnkr", "mkr") else 1
-    return scale * 10 ** -int(fact.decimals or 0)
 
 
 def committee_totals(facts: pd.DataFrame, reports: list[Report], measure: str,
@@ -126,7 +120,8 @@ def _check(computed: float | None, printed) -> str:
     with the one computed from budget and outcome, within the printed rounding?"""
     if computed is None or printed is None:
         return ""
-    return "agrees" if abs(computed - printed.number) <= 1.5 * step(printed) else "differs"
+    tolerance = 1.5 * rounding_step(printed.printed_unit, printed.decimals)
+    return "agrees" if abs(computed - printed.number) <= tolerance else "differs"
 
 
 def _rank_drivers(rows: list[dict]) -> list[dict]:

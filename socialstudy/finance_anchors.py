@@ -154,7 +154,7 @@ def _same_values(one: pd.DataFrame, other: pd.DataFrame) -> bool:
     """The same figures, up to sign and the printed rounding (a report may print a
     total as 501 534 in one table and 501 533 in another)."""
     def cells(hits):
-        return {(y, m, c): (abs(n), _step(u, d)) for y, m, c, n, u, d in zip(
+        return {(y, m, c): (abs(n), rounding_step(u, d)) for y, m, c, n, u, d in zip(
             hits.fiscal_year, hits.measure, hits.column_label, hits.number, hits.printed_unit,
             hits.decimals)}
     a, b = cells(one), cells(other)
@@ -162,7 +162,7 @@ def _same_values(one: pd.DataFrame, other: pd.DataFrame) -> bool:
         abs(a[k][0] - b[k][0]) <= 1.5 * max(a[k][1], b[k][1]) for k in a)
 
 
-def _step(printed_unit: str, decimals) -> float:
+def rounding_step(printed_unit: str, decimals) -> float:
     """Rounding step of a printed amount in tkr (0,1 mnkr = 100 tkr)."""
     scale = 1000 if printed_unit in ("mnkr", "mkr") else 1
     return scale * 10 ** -int(decimals or 0)

@@ -75,9 +75,21 @@ def sentences(tables: dict[str, pd.DataFrame]) -> list[str]:
     for r in tables["net_cost_growth"].query("status == 'derived'").itertuples():
         out.append(f"{r.municipality}: net cost grew {r.change_pct} % from {r.prior_year} to "
                    f"{r.fiscal_year} ({r.source_file} line {r.source_line}).")
+    for r in tables["forecast_accuracy"].query("status != 'not reported'").itertuples():
+        if r.forecast_month == "08":
+            out.append(f"{r.municipality} {r.fiscal_year}: the August forecast of the deviation "
+                       f"({mnkr(r.forecast_deviation_tkr)} mnkr) missed the outcome "
+                       f"({mnkr(r.outcome_deviation_tkr)} mnkr) by {mnkr(r.error_tkr)} mnkr "
+                       f"(+ = outcome better; {r.source_file} line {r.source_line}).")
+    revenue = tables["revenue_dependence"]
+    for r in revenue[revenue.measure == "revenue_share_of_gross_cost_pct"].query(
+            "status == 'derived'").itertuples():
+        lines = ";".join(filter(None, [str(r.source_line), r.other_lines]))
+        out.append(f"{r.municipality} {r.fiscal_year}: revenue covered {r.value} % of gross "
+                   f"cost ({r.source_file} lines {lines}).")
     for r in tables["per_inhabitant"].itertuples():
-        value = (f"{r.net_cost_per_inhabitant_kr} kr per inhabitant" if r.status == "derived"
-                 else f"{r.status} ({r.reason})")
-        out.append(f"{r.municipality} {r.fiscal_year}: net cost {value} (the committees' "
-                   "remits differ, so this is no efficiency comparison).")
+        value = (f"{r.net_cost_per_inhabitant_kr} kr per inhabitant (the committees' remits "
+                 "differ, so this is no efficiency comparison)" if r.status == "derived"
+                 else f"{r.status}: {r.reason}")
+        out.append(f"{r.municipality} {r.fiscal_year}: net cost {value}.")
     return out
