@@ -104,7 +104,8 @@ def _type_rows(table: pd.DataFrame, report: Report, crosswalk: dict) -> list[dic
                      "category": entry["category"], "report_label": cell.row_label.iloc[0],
                      "fit": entry["fit"], "budget_tkr": fmt(bud), "outcome_tkr": fmt(out),
                      "deviation_tkr": fmt(dev),
-                     "deviation_pct": fmt(100 * dev / abs(bud), 2) if dev is not None and bud else "",
+                     "deviation_pct": fmt(100 * dev / abs(bud), 2) if dev is not None and bud
+                     else "",
                      "printed_deviation_tkr": fmt(printed.number) if printed is not None else "",
                      "deviation_check": _check(dev, printed),
                      "status": "reported", "reason": "", "unit": "tkr",
@@ -333,4 +334,5 @@ def _investment_row(report: Report, got: dict, first) -> dict:
             "status": "reported",
             "reason": "part-year outcome: no full-year deviation" if part_year else "",
             "scope": first.scope, "unit": "tkr", "source_file": first.source_file,
-            "source_line": first.source_line, "raw_outcome": actual.raw if actual is not None else ""}
+            "source_line": first.source_line,
+            "raw_outcome": actual.raw if actual is not None else ""}

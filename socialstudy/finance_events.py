@@ -67,7 +67,8 @@ def _items(anchors: list[Anchor]) -> dict[str, list[Anchor]]:
         if len({m.value for m in mentions}) > 1:
             raise CrosswalkError(
                 f"item {name!r} has different amounts in {mentions[0].report.file} (lines "
-                f"{', '.join(str(m.line) for m in mentions)})", file=f"socialstudy/crosswalks/{PROSE}",
+                f"{', '.join(str(m.line) for m in mentions)})",
+                file=f"socialstudy/crosswalks/{PROSE}",
                 fix="give the mentions different item names if they are different items")
     return items
 

@@ -84,7 +84,8 @@ def _derived_short(rows: list[dict]) -> list[dict]:
         if key in total and key not in own:
             value = float(total[key]["value"]) * float(part["value"]) / 100
             out.append({**part, "variable": "sick_leave_short_pct", "value": fmt(value, 2),
-                        "status": "derived", "raw": "", "other_lines": str(total[key]["source_line"]),
+                        "status": "derived", "raw": "",
+                        "other_lines": str(total[key]["source_line"]),
                         "definition": "derived: total sick leave x short-term share of it; "
                                       "the day range of 'korttidsfrånvaro' is not stated"})
     return out

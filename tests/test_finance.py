@@ -43,7 +43,7 @@ def one(frame, **where):
 # --- budget per cost type ---------------------------------------------------------------------
 
 def test_haninge_purchased_services_drive_the_deficit(tables):
-    # 000_…txt line 347: Köp av tjänster -610,5 | -549,5 | -61,0 ; net deviation -71,9 (line 351)
+    # 000_…txt line 347: Köp av tjänster -610,5 | -549,5 | -61,0; net deviation -71,9 (351)
     row = one(tables["budget_by_cost_type"], doc_id="haninge_2024_ar",
               report_label="Köp av tjänster")
     assert (row.budget_tkr, row.outcome_tkr, row.deviation_tkr) == ("549500", "610500", "-61000")
@@ -59,7 +59,8 @@ def test_huddinge_revenue_and_personnel_drive_the_surplus(tables):
     revenue = one(frame, doc_id="huddinge_2024_vb", report_label="Verksamhetens intäkter")
     personnel = one(frame, doc_id="huddinge_2024_vb", report_label="Personal")
     assert (revenue.driver_rank, revenue.deviation_tkr) == (1, "7365")
-    assert (personnel.driver_rank, personnel.deviation_tkr, personnel.source_line) == (2, "6326", 455)
+    assert (personnel.driver_rank, personnel.deviation_tkr, personnel.source_line) == (
+        2, "6326", 455)
     assert set(frame[frame.status == "reported"].deviation_check) == {"agrees"}
 
 
@@ -135,7 +136,8 @@ def test_forecast_accuracy(tables):
 
 
 def test_template_year_slot_and_number_slot():
-    pattern = finance_anchors.template_regex("För {year} hade man kostnader på {n} miljoner", 2023)
+    pattern = finance_anchors.template_regex("För {year} hade man kostnader på {n} miljoner",
+                                             2023)
     assert pattern.search("För 2023 hade man kostnader på 3,3 miljoner").group("n") == "3,3"
     assert pattern.search("För 2024 hade man kostnader på 3,3 miljoner") is None
 
@@ -201,7 +203,8 @@ def test_staffing_detail_values(tables):
                fiscal_year=2024).value == "61"
     short = one(frame, doc_id="huddinge_2024_vb", variable="sick_leave_short_pct", breakdown="all")
     assert (short.value, short.source_line, short.period) == ("2.3", 782, "r12_nov")
-    derived = one(frame, doc_id="haninge_2024_ar", variable="sick_leave_short_pct", fiscal_year=2024)
+    derived = one(frame, doc_id="haninge_2024_ar", variable="sick_leave_short_pct",
+                  fiscal_year=2024)
     assert (derived.value, derived.status, derived.other_lines) == ("3.19", "derived", "466")
     old = one(frame, doc_id="huddinge_2024_vb", variable="hired_staff_cost_tkr", fiscal_year=2023)
     assert (old.value, old.source_line) == ("3300", 439) and old.raw in raw_line(HUDDINGE, 439)
