@@ -7,8 +7,6 @@ deviation **positive = better than budget** (checked against budget − actual).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +15,7 @@ from . import matching
 from .crosswalk import read_crosswalk
 from .errors import CrosswalkError
 from .extract import read_lines
+from .outcomes import goal_levels, goals, harmonize_status, indicators  # noqa: F401 (API)
 from .registry import Report, by_doc_id, load_registry
 
 STAFFING_VARIABLES = ("headcount", "fte", "turnover_total_pct", "turnover_voluntary_pct",
@@ -48,8 +47,15 @@ def at_lines(facts: pd.DataFrame, keys) -> pd.Series:
                      index=facts.index)
 
 
+# registry cost_sign values (agreement 2) whose income statement prints costs negative;
+# the two older free-text spellings are accepted until the registry branch lands
+COSTS_NEGATIVE_SIGNS = {"costs_negative", "costs_negative_statement_net_positive_activity",
+                        "costs negative",
+                        "costs negative in the income statement, net costs positive per activity"}
+
+
 def _costs_negative(report: Report) -> bool:
-    return report.cost_sign.startswith("costs negative")
+    return report.cost_sign in COSTS_NEGATIVE_SIGNS
 
 
 # --- cost by type -----------------------------------------------------------------------
@@ -131,13 +137,13 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
                   & table.basis.isin(["net", ""])]
     rows = []
     for doc_id, doc_facts in table.groupby("doc_id"):
+        for entry, line in zip(doc_facts.entry, doc_facts.source_line):
+            if entry is not None and entry.get("_ambiguous"):
+                raise matching.ambiguity_error(entry, doc_id, line)
         table_id = _main_activity_table(doc_facts)
         if table_id is None:
             continue
         main = doc_facts[doc_facts.table_id == table_id]
-        for entry, line in zip(main.entry, main.source_line):
-            if entry is not None and entry.get("_ambiguous"):
-                raise matching.ambiguity_error(entry, doc_id, line)
         totals = main[(main.entry.map(_category) == "total") & (main.measure == "actual")]
         sign = -1 if (totals.number < 0).any() else 1
         for (line, year, period), cell in main.groupby(["source_line", "fiscal_year", "period"]):
@@ -197,7 +203,7 @@ def _activity_row(cell: pd.DataFrame, sign: int, table_id: str) -> dict:
 def _main_activity_table(doc_facts: pd.DataFrame) -> str | None:
     """The table whose mapped total is largest: sub-tables (a department's breakdown)
     would double count the department."""
-    mapped = doc_facts[[e is not None and not e.get("_ambiguous") for e in doc_facts.entry]]
+    mapped = doc_facts[doc_facts.entry.notna()]
     totals = mapped[[e["category"] == "total" for e in mapped.entry]]
     totals = totals[totals.measure == "actual"]
     if totals.empty:
@@ -391,99 +397,3 @@ def _staff_row(fact, variable: str, scope: str, definition: str, period: str) ->
             "value": fact.value, "unit": unit, "status": "reported", "scope": scope,
             "definition": definition, "reason": "", "source_kind": fact.source_kind,
             "source_file": fact.source_file, "source_line": fact.source_line, "raw": fact.raw}
-
-
-# --- goals and indicators ---------------------------------------------------------------
-
-def goal_levels() -> list[tuple[re.Pattern, str, str]]:
-    return [(re.compile(r["pattern"], re.I), r["level"], r["rank"])
-            for r in read_crosswalk("goal_levels.csv", ("pattern", "level", "rank"))]
-
-
-def harmonize_status(status: str, levels: list[tuple[re.Pattern, str, str]]) -> tuple[str, str]:
-    for pattern, level, rank in levels:
-        if pattern.search(status):
-            return level, rank
-    raise CrosswalkError(f"status {status!r} matches no pattern",
-                         file="socialstudy/crosswalks/goal_levels.csv",
-                         fix="add a pattern for this wording with its level")
-
-
-def goals(reports: list[Report]) -> pd.DataFrame:
-    """Every assessed goal with its verbatim status and its level on the common scale.
-    Goals are keyed by municipality + wording (``goal_assessments.csv``); the goal's line
-    and its status are found in each report of that municipality (``matching.locate_goal``)."""
-    levels = goal_levels()
-    entries = read_crosswalk("goal_assessments.csv", GOAL_COLUMNS)
-    rows = []
-    for report in reports:
-        own = [e for e in entries if e["municipality"] == report.municipality]
-        lines = read_lines(report.path) if own else []
-        for entry in own:
-            others = [e["goal_text"] for e in own if e is not entry]
-            found = matching.locate_goal(lines, entry, others, levels)
-            if found is None:
-                continue
-            goal_line, status, status_line = found
-            level, rank = harmonize_status(status, levels)
-            rows.append({"municipality": report.municipality, "doc_id": report.doc_id,
-                         "fiscal_year": report.fiscal_year, "period": report.period,
-                         "goal_id": goal_id(report, entry["goal_no"]),
-                         "goal_text": entry["goal_text"], "status_text": status,
-                         "level": level, "rank": rank,
-                         "assessment_kind": entry["assessment_kind"],
-                         "source_file": report.file, "source_line": status_line,
-                         "goal_line": goal_line})
-    return pd.DataFrame(rows, columns=GOAL_OUTPUT).sort_values(
-        ["municipality", "fiscal_year", "goal_id"], kind="mergesort").reset_index(drop=True)
-
-
-GOAL_COLUMNS = ("municipality", "goal_no", "goal_text", "status_cue", "status_quote",
-                "assessment_kind")
-GOAL_OUTPUT = ["municipality", "doc_id", "fiscal_year", "period", "goal_id", "goal_text",
-               "status_text", "level", "rank", "assessment_kind", "source_file",
-               "source_line", "goal_line"]
-
-
-def goal_id(report: Report, goal_no: str) -> str:
-    """'<municipality, ASCII lower case>_<fiscal year>_<goal number>', e.g. haninge_2024_1.1."""
-    ascii_name = unicodedata.normalize("NFKD", report.municipality).encode("ascii", "ignore")
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_name.decode().lower()).strip("_")
-    return f"{slug}_{report.fiscal_year}_{goal_no}"
-
-
-def indicators(facts: pd.DataFrame) -> pd.DataFrame:
-    """Indicator outcomes beside their targets; attainment only where a target exists
-    for the same year (a 2026 target says nothing about 2024)."""
-    directions = [(re.compile(r["pattern"], re.I), r["direction"])
-                  for r in read_crosswalk("indicator_direction.csv", ("pattern", "direction"))]
-    with_target = facts[(facts.measure == "target") & (facts.source_kind == "table")]
-    tables = set(with_target.table_id)
-    rows = []
-    for (table_id, label), group in facts[facts.table_id.isin(tables)].groupby(
-            ["table_id", "row_label"], sort=True):
-        targets = group[group.measure == "target"]
-        direction = next(d for p, d in directions if p.search(label))
-        for actual in group[group.measure == "actual"].itertuples():
-            same = targets[targets.fiscal_year == actual.fiscal_year]
-            target = same.iloc[0] if not same.empty else None
-            if target is None:
-                attained = "no target for this year"
-            elif direction == "lower":
-                attained = "met" if actual.number <= target.number else "not met"
-            else:
-                attained = "met" if actual.number >= target.number else "not met"
-            later = targets[targets.fiscal_year > actual.fiscal_year]
-            rows.append({
-                "municipality": actual.municipality, "doc_id": actual.doc_id,
-                "indicator": label, "fiscal_year": actual.fiscal_year,
-                "value": actual.value, "unit": actual.unit,
-                "target": target.value if target is not None else "",
-                "target_column": target.column_label if target is not None else "",
-                "later_target": ("" if later.empty else
-                                 f"{later.iloc[-1].value} ({later.iloc[-1].column_label})"),
-                "direction": direction, "attainment": attained,
-                "source_file": actual.source_file, "source_line": actual.source_line,
-                "raw": actual.raw})
-    return pd.DataFrame(rows).sort_values(["municipality", "indicator", "fiscal_year"],
-                                          kind="mergesort").reset_index(drop=True)

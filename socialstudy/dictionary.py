@@ -39,7 +39,7 @@ CROSSWALK_LABELS = (("cost_types.csv", "report_label", None),
                     ("staffing_map.csv", "row_label", None),
                     ("prose_facts.csv", "row_label", ("topic", "staffing")),
                     ("goal_assessments.csv", "goal_text", None),
-                    ("goal_assessments.csv", "status_text", None))
+                    ("goal_assessments.csv", "status_quote", None))
 
 KOMMUN_CODES = {"Haninge": "0136", "Huddinge": "0126", "Strängnäs": "0486"}
 
@@ -340,17 +340,18 @@ def _part_categories(translations: dict[str, str]) -> list[str]:
     out += _table(["category", "meaning", "nearest RS activity"],
                   [[code(c), md(meaning), md(rs)]
                    for c, (meaning, rs) in schemas.ACTIVITY_CATEGORIES.items()])
-    rows = read_crosswalk("activities.csv", ("municipality", "doc_id", "source_line",
-                                             "report_label", "category", "fit"))
+    rows = read_crosswalk("activities.csv", ("municipality", "report_label", "occurrence",
+                                             "category", "fit"))
     order = list(schemas.ACTIVITY_CATEGORIES)
     rows = sorted(rows, key=lambda r: (order.index(r["category"]), r["municipality"],
-                                       r["doc_id"], int(r["source_line"])))
-    out += ["Report lines mapped to each category (`crosswalks/activities.csv`):", ""]
-    out += _table(["category", "municipality", "report", "line", "report label (Swedish)",
+                                       r["report_label"], r["occurrence"]))
+    out += ["Report labels mapped to each category (`crosswalks/activities.csv`; "
+            "occurrence = which of a label's repeated rows in one table):", ""]
+    out += _table(["category", "municipality", "report label (Swedish)", "occurrence",
                    "English", "fit"],
-                  [[code(r["category"]), md(r["municipality"]), code(r["doc_id"]),
-                    r["source_line"], md(r["report_label"]),
-                    md(translations.get(r["report_label"], "")), code(r["fit"])]
+                  [[code(r["category"]), md(r["municipality"]), md(r["report_label"]),
+                    r["occurrence"], md(translations.get(r["report_label"], "")),
+                    code(r["fit"])]
                    for r in rows])
     remit = read_crosswalk("remit.csv", ("municipality", "category", "in_remit"))
     munis = sorted({r["municipality"] for r in remit})
