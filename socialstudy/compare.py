@@ -17,12 +17,9 @@ from .errors import CrosswalkError
 from .extract import read_lines
 from .outcomes import goal_levels, goals, harmonize_status, indicators  # noqa: F401 (API)
 from .registry import Report, by_doc_id, load_registry
+from .staffing import (NOT_REPORTED, STAFFING_VARIABLES, scope_class,  # noqa: F401 (API)
+                       staffing)
 
-STAFFING_VARIABLES = ("headcount", "fte", "turnover_total_pct", "turnover_voluntary_pct",
-                      "sick_leave_total_pct", "sick_leave_long_share_pct",
-                      "sick_leave_short_share_pct", "sick_leave_women_pct",
-                      "sick_leave_men_pct")
-NOT_REPORTED = "not reported"
 
 
 def fmt(value: float | None, digits: int = 4) -> str:
@@ -91,7 +88,7 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         row = _type_row(fact, entry, None, "share only (prose)")
         row["share_pct"] = fmt(fact.number)
         rows.append(row)
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=TYPE_COLUMNS)
     for (muni, year, doc), group in frame.groupby(["municipality", "fiscal_year", "doc_id"]):
         for flow, total_cat in (("cost", "total_cost"), ("revenue", "total_revenue")):
             total = group[group.category == total_cat]
@@ -109,6 +106,11 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     frame.loc[prose & (frame.flow == "revenue"), "share_basis"] = "financing (as stated in prose)"
     return frame.sort_values(["municipality", "fiscal_year", "flow", "category", "report_label"],
                              kind="mergesort").reset_index(drop=True)
+
+
+TYPE_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "flow", "category",
+                "report_label", "value_tkr", "value_status", "share_pct", "share_basis", "fit",
+                "unit", "source_kind", "source_file", "source_line", "raw"]
 
 
 def _type_row(fact, entry: dict, value: float | None, status: str) -> dict:
@@ -269,8 +271,11 @@ def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFram
                      "budget_tkr": "", "deviation_pct": fmt(r.number, 2),
                      "pct_source": "printed by the report", "unit": "percent",
                      "source_file": r.source_file, "source_line": r.source_line})
-    return pd.DataFrame(rows).sort_values(["municipality", "fiscal_year", "period"],
-                                          kind="mergesort").reset_index(drop=True)
+    columns = ["municipality", "doc_id", "fiscal_year", "period", "deviation_tkr", "budget_tkr",
+               "deviation_pct", "pct_source", "unit", "source_file", "source_line"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["municipality", "fiscal_year", "period"],
+                             kind="mergesort").reset_index(drop=True)
 
 
 def _one_line_per_report(found: pd.DataFrame, name: str) -> None:
@@ -305,95 +310,3 @@ def remit_matrix(reports: list[Report] | None = None) -> pd.DataFrame:
     for municipality in sorted(set(texts) - set(matrix.columns)):
         matrix[municipality] = "unknown"
     return matrix.reindex(columns=sorted(matrix.columns)).fillna("unknown")
-
-
-# --- staffing ---------------------------------------------------------------------------
-
-def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
-    """Headcount, FTE, turnover and sick leave for every year each report gives, with
-    scope and definition; a measure a report lacks is a 'not reported' row with the reason."""
-    rows = [_staff_row(fact, entry["variable"], entry["scope"], entry["definition"],
-                       entry["period"]) for fact, entry in staffing_table_facts(facts)]
-    prose = facts[(facts.source_kind == "prose") & facts.measure.isin(STAFFING_VARIABLES)]
-    for fact in prose.itertuples():
-        scope, definition = _prose_scope(fact)
-        rows.append(_staff_row(fact, fact.measure, scope, definition, fact.period))
-    frame = pd.DataFrame(rows)
-    reasons = {(r["municipality"], int(r["fiscal_year"]), r["variable"]): r["reason"]
-               for r in read_crosswalk("not_reported.csv", ("municipality", "fiscal_year",
-                                                            "variable", "reason"))}
-    missing = []
-    for report in reports:
-        if not report.is_full_year:
-            continue
-        have = frame[(frame.municipality == report.municipality)
-                     & (frame.fiscal_year == report.fiscal_year)]
-        for variable in STAFFING_VARIABLES:
-            if (have.variable == variable).any():
-                continue
-            missing.append({
-                "municipality": report.municipality, "doc_id": report.doc_id,
-                "fiscal_year": report.fiscal_year, "period": report.period,
-                "variable": variable, "value": "", "unit": "", "status": NOT_REPORTED,
-                "scope": "", "definition": "",
-                "reason": reasons.get((report.municipality, report.fiscal_year, variable),
-                                      "not found in the report's text or tables"),
-                "source_kind": "", "source_file": report.file, "source_line": "", "raw": ""})
-    frame = pd.concat([frame, pd.DataFrame(missing)], ignore_index=True)
-    frame["scope_class"] = [scope_class(s, d) for s, d in zip(frame.scope, frame.definition)]
-    return frame.sort_values(["municipality", "variable", "fiscal_year", "scope", "source_line"],
-                             kind="mergesort", key=lambda s: s.astype(str)).reset_index(drop=True)
-
-
-def staffing_table_facts(facts: pd.DataFrame) -> list[tuple]:
-    """(fact, staffing_map row) for every table figure a staffing_map row points at:
-    municipality + row label + column pattern; within a report the row must match one
-    table only."""
-    mapping = matching.keyed_crosswalk("staffing_map.csv", ("municipality", "row_label",
-                                                            "column_pattern", "variable"),
-                                       ("scope", "definition", "period"))
-    table = facts[(facts.source_kind == "table") & (facts.measure == "actual")]
-    found = []
-    for entry in mapping.values():
-        hits = table[(table.municipality == entry["municipality"])
-                     & (table.row_label == entry["row_label"])]
-        if entry["column_pattern"]:
-            hits = hits[hits.column_label.str.contains(entry["column_pattern"], regex=True)]
-        for doc_id, group in hits.groupby("doc_id"):
-            if group.table_id.nunique() > 1:
-                raise CrosswalkError(
-                    f"{doc_id}: {entry['row_label']!r} matches tables "
-                    f"{sorted(set(group.table_id))}", file="socialstudy/crosswalks/staffing_map.csv",
-                    line=int(entry["_line"]), fix="narrow column_pattern so one table matches")
-        found += [(fact, entry) for fact in hits.itertuples()]
-    return found
-
-
-def _prose_scope(fact) -> tuple[str, str]:
-    """Scope and definition of a prose figure: the structured columns of facts.csv
-    (agreement 1); facts written before those columns existed packed them into ``note``."""
-    if hasattr(fact, "scope") and hasattr(fact, "definition"):
-        return fact.scope, fact.definition
-    _, scope, definition = (fact.note.split(" | ", 2) + ["", ""])[:3]
-    return scope.removeprefix("scope: "), definition
-
-
-def scope_class(scope: str, definition: str) -> str:
-    """committee | section | municipality | lower_bound: what a figure may be set beside."""
-    if definition.startswith("lower bound"):
-        return "lower_bound"
-    if "as a whole" in scope:
-        return "municipality"
-    if scope.startswith("whole committee"):
-        return "committee"
-    return "section" if scope else ""
-
-
-def _staff_row(fact, variable: str, scope: str, definition: str, period: str) -> dict:
-    unit = "count" if variable in ("headcount", "fte", "leavers_count",
-                                   "headcount_permanent", "headcount_temporary") else fact.unit
-    return {"municipality": fact.municipality, "doc_id": fact.doc_id,
-            "fiscal_year": fact.fiscal_year, "period": period, "variable": variable,
-            "value": fact.value, "unit": unit, "status": "reported", "scope": scope,
-            "definition": definition, "reason": "", "source_kind": fact.source_kind,
-            "source_file": fact.source_file, "source_line": fact.source_line, "raw": fact.raw}

@@ -105,5 +105,9 @@ def indicators(facts: pd.DataFrame) -> pd.DataFrame:
                 "direction": direction, "attainment": attained,
                 "source_file": actual.source_file, "source_line": actual.source_line,
                 "raw": actual.raw})
-    return pd.DataFrame(rows).sort_values(["municipality", "indicator", "fiscal_year"],
-                                          kind="mergesort").reset_index(drop=True)
+    columns = ["municipality", "doc_id", "indicator", "fiscal_year", "value", "unit", "target",
+               "target_column", "later_target", "direction", "attainment", "source_file",
+               "source_line", "raw"]
+    return pd.DataFrame(rows, columns=columns).sort_values(
+        ["municipality", "indicator", "fiscal_year"],
+        kind="mergesort").reset_index(drop=True)
