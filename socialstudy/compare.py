@@ -206,6 +206,8 @@ def _main_activity_table(doc_facts: pd.DataFrame) -> str | None:
     """The table whose mapped total is largest: sub-tables (a department's breakdown)
     would double count the department."""
     mapped = doc_facts[doc_facts.entry.notna()]
+    if mapped.empty:
+        return None
     totals = mapped[[e["category"] == "total" for e in mapped.entry]]
     totals = totals[totals.measure == "actual"]
     if totals.empty:
