@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -295,7 +296,8 @@ def _goal_items(report: Report, earlier: list[Report]) -> list[Item]:
 
 
 def _close_line(wording: str, lines: list[str]) -> str | None:
-    cells = {c.strip().lstrip("#* ").rstrip("* ") for t in lines for c in t.split("\t")}
+    cells = {re.sub(r"^[#*\s]*(\d+(\.\d+)*\s+)?", "", c).rstrip("* ")
+             for t in lines for c in t.split("\t")}
     close = _closest(wording, sorted(c for c in cells if 0.7 < len(c) / len(wording) < 1.4))
     return close[0] if close else None
 
