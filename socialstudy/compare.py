@@ -38,12 +38,6 @@ def load_facts(processed: Path) -> pd.DataFrame:
     return facts
 
 
-def at_lines(facts: pd.DataFrame, keys) -> pd.Series:
-    """Which facts stand at one of the (doc_id, source_line) pairs in ``keys``."""
-    return pd.Series([(d, l) in keys for d, l in zip(facts.doc_id, facts.source_line)],
-                     index=facts.index)
-
-
 # registry cost_sign values (agreement 2) whose income statement prints costs negative;
 # the two older free-text spellings are accepted until the registry branch lands
 COSTS_NEGATIVE_SIGNS = {"costs_negative", "costs_negative_statement_net_positive_activity",
@@ -212,8 +206,8 @@ def _main_activity_table(doc_facts: pd.DataFrame) -> str | None:
     totals = totals[totals.measure == "actual"]
     if totals.empty:
         return None
-    ranked = totals.assign(size=totals.number.abs(),
-                           rows=totals.table_id.map(mapped.groupby("table_id").source_line.nunique()))
+    rows = mapped.groupby("table_id").source_line.nunique()
+    ranked = totals.assign(size=totals.number.abs(), rows=totals.table_id.map(rows))
     ranked = ranked.sort_values(["size", "rows", "table_id"], kind="mergesort")
     return ranked.table_id.iloc[-1]
 

@@ -227,7 +227,7 @@ def _staffing_items(report: Report, facts: pd.DataFrame) -> list[Item]:
     own = staff[staff.fiscal_year == report.fiscal_year]
     rows = read_crosswalk("staffing_map.csv", ("municipality", "row_label", "column_pattern",
                                                "variable", "scope", "definition", "period"))
-    labels = set(facts[facts.source_kind == "table"].row_label)
+    table = facts[(facts.source_kind == "table") & (facts.measure == "actual")]
     items = []
     for variable in compare.STAFFING_VARIABLES:
         got = own[(own.variable == variable) & (own.status == "reported")]
@@ -236,7 +236,7 @@ def _staffing_items(report: Report, facts: pd.DataFrame) -> list[Item]:
             items.append(Item(variable, FOUND, f"{r.value} {r.unit} ({r.source_kind}, line "
                               f"{r.source_line}, scope: {r.scope})"))
             continue
-        proposal = _staffing_proposal(report, variable, rows, labels)
+        proposal = _staffing_proposal(report, variable, rows, table)
         if proposal:
             items.append(proposal)
         else:
@@ -246,13 +246,17 @@ def _staffing_items(report: Report, facts: pd.DataFrame) -> list[Item]:
     return items
 
 
-def _staffing_proposal(report, variable, rows, labels) -> Item | None:
+def _staffing_proposal(report, variable, rows, table) -> Item | None:
+    """The same committee's row under a similar label, else another committee's row with
+    the same label – only if it would pick figures in this report."""
     candidates = [r for r in rows if r["variable"] == variable]
     mine = [r for r in candidates if r["municipality"] == report.municipality]
     for row in mine + [r for r in candidates if r not in mine]:
+        hits = table[table.column_label.str.contains(row["column_pattern"], regex=True)]
+        labels = sorted(set(hits.row_label))
         label = row["row_label"] if row["row_label"] in labels else None
         if label is None and row in mine:
-            close = _closest(row["row_label"], sorted(labels))
+            close = _closest(row["row_label"], labels)
             label = close[0] if close else None
         if label is not None:
             values = [report.municipality, label] + [row[c] for c in (

@@ -72,8 +72,9 @@ def staffing_table_facts(facts: pd.DataFrame) -> list[tuple]:
             if group.table_id.nunique() > 1:
                 raise CrosswalkError(
                     f"{doc_id}: {entry['row_label']!r} matches tables "
-                    f"{sorted(set(group.table_id))}", file="socialstudy/crosswalks/staffing_map.csv",
-                    line=int(entry["_line"]), fix="narrow column_pattern so one table matches")
+                    f"{sorted(set(group.table_id))}",
+                    file="socialstudy/crosswalks/staffing_map.csv", line=int(entry["_line"]),
+                    fix="narrow column_pattern so one table matches")
         found += [(fact, entry) for fact in hits.itertuples()]
     return found
 

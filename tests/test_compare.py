@@ -162,12 +162,14 @@ def edit(folder, name, old, new):
 
 def test_a_repeated_label_without_occurrence_stops_the_run(crosswalks, cfacts, reports):
     # 004_…txt lines 397 and 405: 'Socialnämnden' is the committee's own unit and the total
-    edit(crosswalks, "activities.csv", "Strängnäs,Socialnämnden,first,", "Strängnäs,Socialnämnden,,")
+    edit(crosswalks, "activities.csv", "Strängnäs,Socialnämnden,first,",
+         "Strängnäs,Socialnämnden,,")
     with pytest.raises(CrosswalkError, match=r"activities.csv:\d+: duplicate key"):
         compare.cost_by_activity(cfacts, reports)
     edit(crosswalks, "activities.csv", "Strängnäs,Socialnämnden,,administration", "Strängnäs,"
          "Socialnämndens egna,,administration")
-    edit(crosswalks, "activities.csv", "Strängnäs,Socialnämnden,last,", "Strängnäs,Socialnämnd,last,")
+    edit(crosswalks, "activities.csv", "Strängnäs,Socialnämnden,last,",
+         "Strängnäs,Socialnämnd,last,")
     with pytest.raises(CrosswalkError, match=r"activities.csv:\d+: label 'Socialnämnden' stands "
                                              r"in strangnas_2023_ar line 397 as the first row"):
         compare.cost_by_activity(cfacts, reports)
@@ -193,7 +195,8 @@ def test_staffing_row_matching_two_tables_stops_the_run(crosswalks, cfacts, repo
 
 
 def test_remit_evidence_must_stand_in_the_reports(crosswalks, reports):
-    edit(crosswalks, "remit.csv", "Barn & ungdomsvård,Largest", "Barn & ungdomsverksamhet,Largest")
+    edit(crosswalks, "remit.csv", "Barn & ungdomsvård,Largest",
+         "Barn & ungdomsverksamhet,Largest")
     with pytest.raises(CrosswalkError, match=r"remit.csv:10: evidence 'Barn & ungdomsverksamhet'"):
         compare.remit_matrix(reports)
 

@@ -73,7 +73,8 @@ def haninge(tmp_path_factory):
             "Målet bedöms vara delvis uppfyllt. Socialnämnden har under 2025":
                 "Målet bedöms vara uppfyllt. Socialnämnden har under 2025",
             # prose turnover (line 443 said 14 procent)
-            "verksamhetsområden var totalt 14 procent": "verksamhetsområden var totalt 16 procent"})
+            "verksamhetsområden var totalt 14 procent":
+                "verksamhetsområden var totalt 16 procent"})
     return Corpus(registry).compare()
 
 
@@ -191,7 +192,8 @@ def test_review_proposes_the_renamed_line(haninge):
     assert {"net cost", "budget", "budget deviation", "cost type personnel",
             "turnover_total_pct", "sick_leave_total_pct", "goal haninge_2025_1.1"} <= found
     text = review.review_text(haninge.report.doc_id, haninge.registry)
-    assert "NEEDS A DECISION (1)" in text and "paste into socialstudy/crosswalks/activities.csv" in text
+    assert "NEEDS A DECISION (1)" in text
+    assert "paste into socialstudy/crosswalks/activities.csv" in text
 
 
 def test_review_warns_when_the_tables_are_gone(tmp_path):
