@@ -215,3 +215,12 @@ def test_cost_sign_enum_and_old_text_agree(cfacts, reports):
         "costs negative": "costs_negative", "net costs positive": "net_costs_positive"}.get(
         r.cost_sign, "costs_negative_statement_net_positive_activity")) for r in reports]
     assert compare.cost_by_type(cfacts, enum).equals(compare.cost_by_type(cfacts, reports))
+
+
+def test_occurrence_of_a_repeated_label():
+    import pandas as pd
+    from socialstudy.matching import occurrence
+    facts = pd.DataFrame({"table_id": ["t"] * 5 + ["u"],
+                          "row_label": ["A", "B", "A", "A", "A", "A"],
+                          "source_line": [1, 2, 3, 3, 4, 9]})
+    assert occurrence(facts).tolist() == ["first", "", "middle", "middle", "last", ""]

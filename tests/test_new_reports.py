@@ -260,3 +260,18 @@ def test_review_cli_on_a_real_report(capsys):
 def test_review_cli_unknown_doc_id(capsys):
     assert main(["review", "nowhere_2024_ar"]) == 2
     assert "no report with doc_id 'nowhere_2024_ar'" in capsys.readouterr().err
+
+
+def test_a_reworded_goal_is_proposed_not_mapped(tmp_path):
+    # 002_…txt line 90: goal g4; next year's report words it differently
+    old = "Vuxna upplever en förbättrad situation efter beviljat stöd från socialtjänsten"
+    new = "Vuxna upplever en förbättrad livssituation efter beviljat stöd från socialtjänsten"
+    registry = synthetic.next_year_report("huddinge_2024_vb", tmp_path, seed=2,
+                                          replacements={old: new})
+    corpus = Corpus(registry).compare()
+    assert "huddinge_2025_g4" not in set(corpus.goals.goal_id)
+    assert len(corpus.goals[corpus.goals.assessment_kind == "year_end_attainment"]) == 6
+    _, items, _ = review.review("huddinge_2025_vb", registry)
+    goal = next(i for i in items if i.measure == "goal g4")
+    assert goal.status == review.DECIDE and goal.crosswalk == "goal_assessments.csv"
+    assert goal.proposal.startswith(f"Huddinge,g4,{new},,,year_end_attainment,")
