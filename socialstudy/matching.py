@@ -15,6 +15,8 @@ from .errors import CrosswalkError
 
 OCCURRENCES = ("", "first", "last")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+# a numbered heading ("#### 4.1 Invånare i …") opens the next goal, known or not
+_NUMBERED_HEADING = re.compile(r"^#+\s*[*_]*\s*\d+(\.\d+)*\.?\s")
 
 
 def keyed_crosswalk(name: str, key: tuple[str, ...], required: tuple[str, ...] = ()
@@ -108,8 +110,8 @@ def locate_goal(lines: list[str], entry: dict, others: list[str], levels: list
     """(goal line, status wording, status line) of a goal keyed by its wording, or None
     when the wording is not in the report. The status is ``status_quote`` where the
     crosswalk gives one (a shared statement anywhere in the report), else the first cell
-    or sentence after the goal – before the next goal – that matches ``status_cue`` and a
-    goal_levels pattern. Occurrences of the wording without such a status (a list of
+    or sentence after the goal – before the next goal or numbered heading – that matches
+    ``status_cue`` and a goal_levels pattern. Occurrences of the wording without such a status (a list of
     goals, a table of contents) are passed over."""
     goal = entry["goal_text"]
     for goal_line in lines_with(lines, goal):
@@ -131,7 +133,8 @@ def _status_after(lines: list[str], goal_line: int, goal: str, others: list[str]
                   levels: list) -> tuple[str, int] | None:
     for number in range(goal_line, len(lines) + 1):
         text = lines[number - 1]
-        if number > goal_line and any(other in text for other in others):
+        if number > goal_line and (_NUMBERED_HEADING.match(text)
+                                   or any(other in text for other in others)):
             return None
         for segment in segments(text, goal if number == goal_line else ""):
             if re.search(cue, segment) and any(p.search(segment) for p, _, _ in levels):

@@ -284,6 +284,13 @@ def _goal_items(report: Report, earlier: list[Report]) -> list[Item]:
     for row in (mine or rows):
         if row["goal_text"] in set(goals.goal_text) or (mine and row["goal_text"] not in expected):
             continue
+        if mine and any(row["goal_text"] in t for t in lines):
+            items.append(Item(f"goal {row['goal_no']}", DECIDE, "the wording stands in the "
+                              "report but no assessment matching goal_levels.csv (and the "
+                              "row's status_cue) follows before the next goal: add its wording "
+                              "to goal_levels.csv or give the row a status_quote",
+                              "goal_assessments.csv"))
+            continue
         wording = row["goal_text"] if any(row["goal_text"] in t for t in lines) else _close_line(
             row["goal_text"], lines)
         if wording is None:

@@ -275,3 +275,21 @@ def test_a_reworded_goal_is_proposed_not_mapped(tmp_path):
     goal = next(i for i in items if i.measure == "goal g4")
     assert goal.status == review.DECIDE and goal.crosswalk == "goal_assessments.csv"
     assert goal.proposal.startswith(f"Huddinge,g4,{new},,,year_end_attainment,")
+
+
+def test_a_goal_without_its_assessment_takes_no_other_goals_status(tmp_path):
+    # 000_…txt line 179: goal 1.2's assessment is gone, and goal 4.1 (heading line 206,
+    # status line 216) is reworded, so no known goal bounds the scan: it stops at the
+    # numbered heading '#### 4.1 …' instead of borrowing 4.1's 'delvis uppfyllt'
+    registry = synthetic.next_year_report("haninge_2024_ar", tmp_path, seed=4, replacements={
+        "Nämnden bedömer att nämndmålet i hög grad uppfylls": "Nämnden har arbetat vidare",
+        "ska ha en egen försörjning": "ska kunna försörja sig själva"})
+    corpus = Corpus(registry).compare()
+    assert sorted(corpus.goals.goal_id) == ["haninge_2025_1.1", "haninge_2025_5.1",
+                                            "haninge_2025_8.1"]
+    _, items, _ = review.review("haninge_2025_ar", registry)
+    goal = next(i for i in items if i.measure == "goal 1.2")
+    assert goal.status == review.DECIDE and "no assessment" in goal.detail
+    reworded = next(i for i in items if i.measure == "goal 4.1")
+    assert reworded.proposal.startswith(
+        "Haninge,4.1,Invånare i Haninge kommun ska kunna försörja sig själva,")
