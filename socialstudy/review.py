@@ -66,9 +66,12 @@ def review(doc_id: str, registry: Path = paths.REGISTRY) -> tuple[Report, list[I
     extraction = extract_and_clean([report])
     facts = extraction.facts.assign(number=extraction.facts.value.astype(float))
     earlier = _earlier_reports(report, reports)
-    warnings = _table_warnings(report, extraction.tables, earlier)
-    items = (_committee_items(report, facts) + _cost_type_items(report, facts)
-             + _activity_items(report, facts) + _staffing_items(report, facts)
+    previous = next((r for r in earlier if r.document_type == report.document_type), None)
+    before = extract_and_clean([previous]) if previous else None
+    warnings = _table_warnings(report, extraction.tables, previous, before)
+    had = _previously_reported(previous, before)
+    items = (_committee_items(report, facts) + _cost_type_items(report, facts, had)
+             + _activity_items(report, facts) + _staffing_items(report, facts, had)
              + _goal_items(report, earlier) + _remit_items(report, reports))
     return report, items, warnings
 
@@ -81,20 +84,38 @@ def _earlier_reports(report: Report, reports: list[Report]) -> list[Report]:
                   reverse=True)
 
 
-def _table_warnings(report: Report, tables: pd.DataFrame, earlier: list[Report]) -> list[str]:
+def _table_warnings(report: Report, tables: pd.DataFrame, previous: Report | None,
+                    before) -> list[str]:
     count = int((tables.kind == "data").sum()) if not tables.empty else 0
     if count == 0:
         return ["the report yields no tables: are its columns separated by tabs? "
                 "(see README 'Adding a report')"]
-    previous = next((r for r in earlier if r.document_type == report.document_type), None)
     if previous is None:
         return []
-    before = extract_and_clean([previous]).tables
-    before_count = int((before.kind == "data").sum())
+    before_count = int((before.tables.kind == "data").sum())
     if count < FEWER_TABLES * before_count:
         return [f"the report yields {count} tables, far fewer than the {before_count} of "
                 f"{previous.doc_id}: check the text extraction"]
     return []
+
+
+def _previously_reported(previous: Report | None, before) -> dict[str, str]:
+    """Staffing variables and cost types the committee's previous report of the same kind
+    gave, with where: a measure found then but not now needs a decision, not silence."""
+    if previous is None:
+        return {}
+    facts = before.facts.assign(number=before.facts.value.astype(float))
+    staff = compare.staffing(facts, [previous])
+    staff = staff[(staff.status == "reported") & (staff.fiscal_year == previous.fiscal_year)]
+    types = compare.cost_by_type(facts, [previous])
+    types = types[types.fiscal_year == previous.fiscal_year]
+    had = {f"cost type {r.category}": f"{r.source_kind} line {r.source_line} '{r.raw}'"
+           for r in types.itertuples()}
+    had.update({r.variable: f"{r.source_kind} line {r.source_line} '{r.raw}'"
+                for r in staff.itertuples()})
+    return {k: f"{previous.doc_id} gave it ({v}) but it is not found now: a renamed row "
+               "or reworded sentence? (prose figures: crosswalks/prose_facts.csv)"
+            for k, v in had.items()}
 
 
 def csv_row(values: list) -> str:
@@ -140,7 +161,7 @@ def _committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
 
 # --- cost types -------------------------------------------------------------------------
 
-def _cost_type_items(report: Report, facts: pd.DataFrame) -> list[Item]:
+def _cost_type_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
     rows = read_crosswalk("cost_types.csv", ("municipality", "report_label", "flow",
                                              "category", "kommun_bas", "fit"))
     types = compare.cost_by_type(facts, [report])
@@ -156,7 +177,10 @@ def _cost_type_items(report: Report, facts: pd.DataFrame) -> list[Item]:
         item = _label_proposal(report, label, line, mine, rows, "cost type", "cost_types.csv",
                                lambda r: [r["flow"], r["category"], r["kommun_bas"], r["fit"]])
         items.append(item)
-    if own.empty and not table:
+    found = {i.measure for i in items}
+    items += [Item(measure, DECIDE, why) for measure, why in sorted(had.items())
+              if measure.startswith("cost type") and measure not in found]
+    if not items:
         items.append(Item("cost types", ABSENT, "no income-statement table or prose shares "
                           "found"))
     return items
@@ -222,7 +246,7 @@ def _activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
 
 # --- staffing ---------------------------------------------------------------------------
 
-def _staffing_items(report: Report, facts: pd.DataFrame) -> list[Item]:
+def _staffing_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
     staff = compare.staffing(facts, [report])
     own = staff[staff.fiscal_year == report.fiscal_year]
     rows = read_crosswalk("staffing_map.csv", ("municipality", "row_label", "column_pattern",
@@ -239,6 +263,8 @@ def _staffing_items(report: Report, facts: pd.DataFrame) -> list[Item]:
         proposal = _staffing_proposal(report, variable, rows, table)
         if proposal:
             items.append(proposal)
+        elif variable in had:
+            items.append(Item(variable, DECIDE, had[variable]))
         else:
             reason = own[own.variable == variable].reason
             items.append(Item(variable, ABSENT, reason.iloc[0] if not reason.empty else

@@ -293,3 +293,17 @@ def test_a_goal_without_its_assessment_takes_no_other_goals_status(tmp_path):
     reworded = next(i for i in items if i.measure == "goal 4.1")
     assert reworded.proposal.startswith(
         "Haninge,4.1,Invånare i Haninge kommun ska kunna försörja sig själva,")
+
+
+def test_review_never_calls_a_figure_of_last_year_absent(strangnas):
+    # 004_…txt line 630: 'Den totala sjukfrånvaron … var 9,4 procent' (prose). Until the
+    # facts branch anchors prose by wording it is not found in next year's report: the
+    # review must then ask, not say 'not in the report'.
+    _, items, _ = review.review(strangnas.report.doc_id, strangnas.registry)
+    sick = next(i for i in items if i.measure == "sick_leave_total_pct")
+    assert sick.status in (review.FOUND, review.DECIDE)
+    if sick.status == review.DECIDE:
+        assert sick.detail.startswith("strangnas_2023_ar gave it (prose line 630 'Den totala "
+                                      "sjukfrånvaron")
+    personnel = next(i for i in items if i.measure == "cost type personnel")
+    assert personnel.status in (review.FOUND, review.DECIDE)
