@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import compare, paths
-from .build import extract_and_clean
+from .build import Extraction, extract_and_clean
 from .crosswalk import read_crosswalk
 from .errors import RegistryError
 from .extract import read_lines
@@ -85,7 +85,7 @@ def _earlier_reports(report: Report, reports: list[Report]) -> list[Report]:
 
 
 def _table_warnings(report: Report, tables: pd.DataFrame, previous: Report | None,
-                    before) -> list[str]:
+                    before: Extraction | None) -> list[str]:
     count = int((tables.kind == "data").sum()) if not tables.empty else 0
     if count == 0:
         return ["the report yields no tables: are its columns separated by tabs? "
@@ -99,7 +99,8 @@ def _table_warnings(report: Report, tables: pd.DataFrame, previous: Report | Non
     return []
 
 
-def _previously_reported(previous: Report | None, before) -> dict[str, str]:
+def _previously_reported(previous: Report | None, before: Extraction | None
+                         ) -> dict[str, str]:
     """Staffing variables and cost types the committee's previous report of the same kind
     gave, with where: a measure found then but not now needs a decision, not silence."""
     if previous is None:
