@@ -24,10 +24,22 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("bench", help="time the default study against papermill's floor")
     from .add_report import add_subparser as add_report_subparser  # add-report (registry)
     add_report_subparser(sub)
+    # --- review (crosswalks helper): one report's measures, found / to decide / absent ---
+    review = sub.add_parser("review", help="list what the comparison finds in one report "
+                                           "and what needs a decision")
+    review.add_argument("doc_id", help="a doc_id of data/raw/reports.yml")
     args = parser.parse_args(argv)
     if args.command == "add-report":
         from .add_report import run as add_report
         return add_report(args)
+    if args.command == "review":
+        from .review import review_text
+        try:
+            print(review_text(args.doc_id), end="")
+        except StudyError as exc:
+            print(f"error: {exc.message}", file=sys.stderr)
+            return 2
+        return 0
     if args.command == "bench":
         from .benchmark import measure
         result = measure()

@@ -7,23 +7,19 @@ deviation **positive = better than budget** (checked against budget − actual).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
 
-from . import registry
+from . import matching, registry
 from .crosswalk import read_crosswalk
 from .errors import CrosswalkError
 from .extract import read_lines
-from .prose import anchored_line
-from .registry import Report, by_doc_id
+from .outcomes import goal_levels, goals, harmonize_status, indicators  # noqa: F401 (API)
+from .registry import Report, by_doc_id, load_registry
+from .staffing import (NOT_REPORTED, STAFFING_VARIABLES, scope_class,  # noqa: F401 (API)
+                       staffing)
 
-STAFFING_VARIABLES = ("headcount", "fte", "turnover_total_pct", "turnover_voluntary_pct",
-                      "sick_leave_total_pct", "sick_leave_long_share_pct",
-                      "sick_leave_short_share_pct", "sick_leave_women_pct",
-                      "sick_leave_men_pct")
-NOT_REPORTED = "not reported"
 
 
 def fmt(value: float | None, digits: int = 4) -> str:
@@ -42,10 +38,11 @@ def load_facts(processed: Path) -> pd.DataFrame:
     return facts
 
 
-def at_lines(facts: pd.DataFrame, keys) -> pd.Series:
-    """Which facts stand at one of the (doc_id, source_line) pairs in ``keys``."""
-    return pd.Series([(d, l) in keys for d, l in zip(facts.doc_id, facts.source_line)],
-                     index=facts.index)
+# registry cost_sign values (agreement 2) whose income statement prints costs negative;
+# the two older free-text spellings are accepted until the registry branch lands
+COSTS_NEGATIVE_SIGNS = {"costs_negative", "costs_negative_statement_net_positive_activity",
+                        "costs negative",
+                        "costs negative in the income statement, net costs positive per activity"}
 
 
 def _costs_negative(report: Report) -> bool:
@@ -86,7 +83,7 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         row = _type_row(fact, entry, None, "share only (prose)")
         row["share_pct"] = fmt(fact.number)
         rows.append(row)
-    frame = pd.DataFrame(rows)
+    frame = pd.DataFrame(rows, columns=TYPE_COLUMNS)
     for (muni, year, doc), group in frame.groupby(["municipality", "fiscal_year", "doc_id"]):
         for flow, total_cat in (("cost", "total_cost"), ("revenue", "total_revenue")):
             total = group[group.category == total_cat]
@@ -106,6 +103,11 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
                              kind="mergesort").reset_index(drop=True)
 
 
+TYPE_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "flow", "category",
+                "report_label", "value_tkr", "value_status", "share_pct", "share_basis", "fit",
+                "unit", "source_kind", "source_file", "source_line", "raw"]
+
+
 def _type_row(fact, entry: dict, value: float | None, status: str) -> dict:
     return {"municipality": fact.municipality, "doc_id": fact.doc_id,
             "fiscal_year": fact.fiscal_year, "period": fact.period, "flow": entry["flow"],
@@ -121,39 +123,29 @@ def _type_row(fact, entry: dict, value: float | None, status: str) -> dict:
 
 def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     """Net cost, budget and deviation per activity on the common taxonomy, net costs
-    positive, deviation positive = better than budget, share of the committee's total."""
-    crosswalk = {(r["doc_id"], int(r["source_line"])): r
-                 for r in read_crosswalk("activities.csv", ("municipality", "doc_id", "source_line",
-                                                            "report_label", "category", "fit"))}
-    keyed = facts[(facts.source_kind == "table") & at_lines(facts, crosswalk)]
-    keyed = keyed[keyed.measure.isin(["actual", "budget", "deviation"])
-                  & keyed.basis.isin(["net", ""])]
+    positive, deviation positive = better than budget, share of the committee's total.
+    Rows are mapped by municipality + label (``crosswalks/activities.csv``); a line of the
+    activity table without a crosswalk row stays in, as category 'unmapped', never
+    silently dropped or guessed."""
+    table = facts[facts.source_kind == "table"]
+    table = table.assign(entry=matching.match_labels(table, activity_crosswalk(),
+                                                     "activities.csv"))
+    table = table[table.measure.isin(["actual", "budget", "deviation"])
+                  & table.basis.isin(["net", ""])]
     rows = []
-    for doc_id, doc_facts in keyed.groupby("doc_id"):
-        table_id = _main_activity_table(doc_facts, crosswalk)
-        table = doc_facts[doc_facts.table_id == table_id]
-        total_lines = [l for (d, l), e in crosswalk.items()
-                       if d == doc_id and e["category"] == "total" and l in set(table.source_line)]
-        actual_total = table[table.source_line.isin(total_lines) & (table.measure == "actual")]
-        negative = (actual_total.number < 0).any()
-        for (line, year, period), cell in table.groupby(["source_line", "fiscal_year", "period"]):
-            entry = crosswalk[(doc_id, line)]
-            by_measure = {m: g.iloc[0] for m, g in cell.groupby("measure")}
-            sign = -1 if negative else 1
-            net = by_measure.get("actual")
-            budget = by_measure.get("budget")
-            dev = by_measure.get("deviation")
-            first = cell.iloc[0]
-            rows.append({
-                "municipality": first.municipality, "doc_id": doc_id, "fiscal_year": year,
-                "period": period, "category": entry["category"],
-                "report_label": first.row_label, "fit": entry["fit"],
-                "net_cost_tkr": fmt(sign * net.number) if net is not None else "",
-                "budget_tkr": fmt(sign * budget.number) if budget is not None else "",
-                "deviation_tkr": fmt(dev.number) if dev is not None else "",
-                "unit": "tkr", "source_file": first.source_file, "source_line": line,
-                "table_id": table_id})
-    frame = pd.DataFrame(rows)
+    for doc_id, doc_facts in table.groupby("doc_id"):
+        for entry, line in zip(doc_facts.entry, doc_facts.source_line):
+            if entry is not None and entry.get("_ambiguous"):
+                raise matching.ambiguity_error(entry, doc_id, line)
+        table_id = _main_activity_table(doc_facts)
+        if table_id is None:
+            continue
+        main = doc_facts[doc_facts.table_id == table_id]
+        totals = main[(main.entry.map(_category) == "total") & (main.measure == "actual")]
+        sign = -1 if (totals.number < 0).any() else 1
+        for (line, year, period), cell in main.groupby(["source_line", "fiscal_year", "period"]):
+            rows.append(_activity_row(cell, sign, table_id))
+    frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
     frame["deviation_pct"] = ""
     frame["share_of_total_pct"] = ""
     for (doc, year, period), group in frame.groupby(["doc_id", "fiscal_year", "period"]):
@@ -175,14 +167,48 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
                              kind="mergesort").reset_index(drop=True)
 
 
-def _main_activity_table(doc_facts: pd.DataFrame, crosswalk: dict) -> str:
-    """The table whose total is largest: sub-tables (a department's breakdown) would
-    double count the department."""
-    totals = doc_facts[[crosswalk[(d, l)]["category"] == "total"
-                        for d, l in zip(doc_facts.doc_id, doc_facts.source_line)]]
+ACTIVITY_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "category",
+                    "report_label", "fit", "net_cost_tkr", "budget_tkr", "deviation_tkr",
+                    "unit", "source_file", "source_line", "table_id"]
+UNMAPPED = "unmapped"
+
+
+def activity_crosswalk() -> dict[tuple, dict]:
+    return matching.keyed_crosswalk("activities.csv", ("municipality", "report_label",
+                                                       "occurrence"), ("category", "fit"))
+
+
+def _category(entry: dict | None) -> str:
+    return UNMAPPED if entry is None or entry.get("_ambiguous") else entry["category"]
+
+
+def _activity_row(cell: pd.DataFrame, sign: int, table_id: str) -> dict:
+    by_measure = {m: g.iloc[0] for m, g in cell.groupby("measure")}
+    net, budget, dev = (by_measure.get(m) for m in ("actual", "budget", "deviation"))
+    first = cell.iloc[0]
+    return {"municipality": first.municipality, "doc_id": first.doc_id,
+            "fiscal_year": first.fiscal_year, "period": first.period,
+            "category": _category(first.entry), "report_label": first.row_label,
+            "fit": UNMAPPED if first.entry is None else first.entry["fit"],
+            "net_cost_tkr": fmt(sign * net.number) if net is not None else "",
+            "budget_tkr": fmt(sign * budget.number) if budget is not None else "",
+            "deviation_tkr": fmt(dev.number) if dev is not None else "",
+            "unit": "tkr", "source_file": first.source_file,
+            "source_line": first.source_line, "table_id": table_id}
+
+
+def _main_activity_table(doc_facts: pd.DataFrame) -> str | None:
+    """The table whose mapped total is largest: sub-tables (a department's breakdown)
+    would double count the department."""
+    mapped = doc_facts[doc_facts.entry.notna()]
+    if mapped.empty:
+        return None
+    totals = mapped[[e["category"] == "total" for e in mapped.entry]]
     totals = totals[totals.measure == "actual"]
-    ranked = totals.assign(size=totals.number.abs(),
-                           rows=totals.table_id.map(doc_facts.groupby("table_id").source_line.nunique()))
+    if totals.empty:
+        return None
+    rows = mapped.groupby("table_id").source_line.nunique()
+    ranked = totals.assign(size=totals.number.abs(), rows=totals.table_id.map(rows))
     ranked = ranked.sort_values(["size", "rows", "table_id"], kind="mergesort")
     return ranked.table_id.iloc[-1]
 
@@ -223,9 +249,16 @@ def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFram
                      "unit": "percent", "source_file": r.source_file,
                      "source_line": r.source_line})
     seen = {(r["municipality"], r["fiscal_year"]) for r in rows}
-    lines = {(r["doc_id"], int(r["source_line"]))
-             for r in read_crosswalk("printed_deviation.csv", ("doc_id", "source_line", "why"))}
-    printed = facts[at_lines(facts, lines) & (facts.unit == "percent") & (facts.measure == "actual")]
+    crosswalk = matching.keyed_crosswalk("printed_deviation.csv", ("municipality", "report_label",
+                                                                   "occurrence"), ("why",))
+    candidates = facts[(facts.source_kind == "table") & (facts.unit == "percent")
+                       & (facts.measure == "actual")]
+    entries = matching.match_labels(candidates, crosswalk, "printed_deviation.csv")
+    for entry, doc_id, line in zip(entries, candidates.doc_id, candidates.source_line):
+        if entry is not None and entry.get("_ambiguous"):
+            raise matching.ambiguity_error(entry, doc_id, line)
+    printed = candidates[entries.notna()]
+    _one_line_per_report(printed, "printed_deviation.csv")
     for r in printed.sort_values(["source_line", "fiscal_year"]).itertuples():
         if (r.municipality, r.fiscal_year) in seen:
             continue
@@ -235,167 +268,42 @@ def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFram
                      "budget_tkr": "", "deviation_pct": fmt(r.number, 2),
                      "pct_source": "printed by the report", "unit": "percent",
                      "source_file": r.source_file, "source_line": r.source_line})
-    return pd.DataFrame(rows).sort_values(["municipality", "fiscal_year", "period"],
-                                          kind="mergesort").reset_index(drop=True)
+    columns = ["municipality", "doc_id", "fiscal_year", "period", "deviation_tkr", "budget_tkr",
+               "deviation_pct", "pct_source", "unit", "source_file", "source_line"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["municipality", "fiscal_year", "period"],
+                             kind="mergesort").reset_index(drop=True)
 
 
-def remit_matrix() -> pd.DataFrame:
-    rows = read_crosswalk("remit.csv", ("municipality", "category", "in_remit"))
-    frame = pd.DataFrame(rows).drop(columns="_line")
-    return frame.pivot(index="category", columns="municipality", values="in_remit")
+def _one_line_per_report(found: pd.DataFrame, name: str) -> None:
+    """A label-keyed row must point at one line per report; two lines are ambiguous."""
+    for doc_id, group in found.groupby("doc_id"):
+        if group.source_line.nunique() > 1:
+            raise CrosswalkError(f"{doc_id}: the label {group.row_label.iloc[0]!r} matches lines "
+                                 f"{sorted(set(group.source_line))}",
+                                 file=f"socialstudy/crosswalks/{name}",
+                                 fix="qualify the row (occurrence, column pattern) so that one "
+                                     "line matches")
 
 
-# --- staffing ---------------------------------------------------------------------------
-
-def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
-    """Headcount, FTE, turnover and sick leave for every year each report gives, with
-    scope and definition; a measure a report lacks is a 'not reported' row with the reason."""
-    rows = []
-    mapping = read_crosswalk("staffing_map.csv", ("doc_id", "table_line", "row_label",
-                                                  "column_pattern", "variable", "scope",
-                                                  "definition", "period"))
-    for entry in mapping:
-        table_id = f"{entry['doc_id']}:L{int(entry['table_line']):04d}"
-        hits = facts[(facts.table_id == table_id) & (facts.row_label == entry["row_label"])
-                     & (facts.measure == "actual")]
-        if entry["column_pattern"]:
-            hits = hits[hits.column_label.str.contains(entry["column_pattern"], regex=True)]
-        if hits.empty:
-            raise CrosswalkError(f"no facts for {entry['row_label']!r} in table {table_id}",
-                                 file="socialstudy/crosswalks/staffing_map.csv",
-                                 line=int(entry["_line"]), fix="check the table line and label")
-        for fact in hits.itertuples():
-            rows.append(_staff_row(fact, entry["variable"], entry["scope"],
-                                   entry["definition"], entry["period"]))
-    prose = facts[(facts.source_kind == "prose") & facts.measure.isin(STAFFING_VARIABLES)]
-    for fact in prose.itertuples():
-        _, scope, definition = (fact.note.split(" | ", 2) + ["", ""])[:3]
-        rows.append(_staff_row(fact, fact.measure, scope.removeprefix("scope: "), definition,
-                               fact.period))
-    frame = pd.DataFrame(rows)
-    reasons = {(r["municipality"], r["variable"]): r["reason"]
-               for r in read_crosswalk("not_reported.csv", ("municipality", "variable", "reason"))}
-    missing = []
+def remit_matrix(reports: list[Report] | None = None) -> pd.DataFrame:
+    """Does each committee run each activity: yes / partial / no from ``remit.csv``, and
+    'unknown' for a municipality the crosswalk does not cover. Every evidence quote is
+    checked to stand in one of its municipality's registered reports."""
+    reports = load_registry() if reports is None else reports
+    rows = read_crosswalk("remit.csv", ("municipality", "category", "in_remit", "evidence"))
+    texts: dict[str, list[str]] = {}
     for report in reports:
-        if not report.is_full_year:
-            continue
-        have = frame[(frame.municipality == report.municipality)
-                     & (frame.fiscal_year == report.fiscal_year)]
-        for variable in STAFFING_VARIABLES:
-            if (have.variable == variable).any():
-                continue
-            missing.append({
-                "municipality": report.municipality, "doc_id": report.doc_id,
-                "fiscal_year": report.fiscal_year, "period": report.period,
-                "variable": variable, "value": "", "unit": "", "status": NOT_REPORTED,
-                "scope": "", "definition": "",
-                "reason": reasons.get((report.municipality, variable),
-                                      "not found in the report's text or tables"),
-                "source_kind": "", "source_file": report.file, "source_line": "", "raw": ""})
-    frame = pd.concat([frame, pd.DataFrame(missing)], ignore_index=True)
-    frame["scope_class"] = [scope_class(s, d) for s, d in zip(frame.scope, frame.definition)]
-    return frame.sort_values(["municipality", "variable", "fiscal_year", "scope", "source_line"],
-                             kind="mergesort", key=lambda s: s.astype(str)).reset_index(drop=True)
-
-
-def scope_class(scope: str, definition: str) -> str:
-    """committee | section | municipality | lower_bound: what a figure may be set beside."""
-    if definition.startswith("lower bound"):
-        return "lower_bound"
-    if "as a whole" in scope:
-        return "municipality"
-    if scope.startswith("whole committee"):
-        return "committee"
-    return "section" if scope else ""
-
-
-def _staff_row(fact, variable: str, scope: str, definition: str, period: str) -> dict:
-    unit = "count" if variable in ("headcount", "fte", "leavers_count",
-                                   "headcount_permanent", "headcount_temporary") else fact.unit
-    return {"municipality": fact.municipality, "doc_id": fact.doc_id,
-            "fiscal_year": fact.fiscal_year, "period": period, "variable": variable,
-            "value": fact.value, "unit": unit, "status": "reported", "scope": scope,
-            "definition": definition, "reason": "", "source_kind": fact.source_kind,
-            "source_file": fact.source_file, "source_line": fact.source_line, "raw": fact.raw}
-
-
-# --- goals and indicators ---------------------------------------------------------------
-
-def goal_levels() -> list[tuple[re.Pattern, str, str]]:
-    return [(re.compile(r["pattern"], re.I), r["level"], r["rank"])
-            for r in read_crosswalk("goal_levels.csv", ("pattern", "level", "rank"))]
-
-
-def harmonize_status(status: str, levels: list[tuple[re.Pattern, str, str]]) -> tuple[str, str]:
-    for pattern, level, rank in levels:
-        if pattern.search(status):
-            return level, rank
-    raise CrosswalkError(f"status {status!r} matches no pattern",
-                         file="socialstudy/crosswalks/goal_levels.csv",
-                         fix="add a pattern for this wording with its level")
-
-
-def goals(reports: list[Report]) -> pd.DataFrame:
-    """Every assessed goal with its verbatim status and its level on the common scale;
-    each goal and status is checked to stand on its cited line."""
-    docs = by_doc_id(reports)
-    levels = goal_levels()
-    rows, lines_of = [], {}
-    for entry in read_crosswalk("goal_assessments.csv", ("doc_id", "goal_id", "goal_text",
-                                                         "goal_line", "status_text",
-                                                         "status_line", "assessment_kind")):
-        report = docs.get(entry["doc_id"])
-        if report is None:
-            continue
-        lines = lines_of.setdefault(report.doc_id, read_lines(report.path))
-        anchored_line(report, lines, int(entry["goal_line"]), entry["goal_text"],
-                      "goal_assessments.csv", entry["_line"])
-        anchored_line(report, lines, int(entry["status_line"]), entry["status_text"],
-                      "goal_assessments.csv", entry["_line"])
-        level, rank = harmonize_status(entry["status_text"], levels)
-        rows.append({"municipality": report.municipality, "doc_id": report.doc_id,
-                     "fiscal_year": report.fiscal_year, "period": report.period,
-                     "goal_id": entry["goal_id"], "goal_text": entry["goal_text"],
-                     "status_text": entry["status_text"], "level": level, "rank": rank,
-                     "assessment_kind": entry["assessment_kind"],
-                     "source_file": report.file, "source_line": int(entry["status_line"]),
-                     "goal_line": int(entry["goal_line"])})
-    return pd.DataFrame(rows).sort_values(["municipality", "fiscal_year", "goal_id"],
-                                          kind="mergesort").reset_index(drop=True)
-
-
-def indicators(facts: pd.DataFrame) -> pd.DataFrame:
-    """Indicator outcomes beside their targets; attainment only where a target exists
-    for the same year (a 2026 target says nothing about 2024)."""
-    directions = [(re.compile(r["pattern"], re.I), r["direction"])
-                  for r in read_crosswalk("indicator_direction.csv", ("pattern", "direction"))]
-    with_target = facts[(facts.measure == "target") & (facts.source_kind == "table")]
-    tables = set(with_target.table_id)
-    rows = []
-    for (table_id, label), group in facts[facts.table_id.isin(tables)].groupby(
-            ["table_id", "row_label"], sort=True):
-        targets = group[group.measure == "target"]
-        direction = next(d for p, d in directions if p.search(label))
-        for actual in group[group.measure == "actual"].itertuples():
-            same = targets[targets.fiscal_year == actual.fiscal_year]
-            target = same.iloc[0] if not same.empty else None
-            if target is None:
-                attained = "no target for this year"
-            elif direction == "lower":
-                attained = "met" if actual.number <= target.number else "not met"
-            else:
-                attained = "met" if actual.number >= target.number else "not met"
-            later = targets[targets.fiscal_year > actual.fiscal_year]
-            rows.append({
-                "municipality": actual.municipality, "doc_id": actual.doc_id,
-                "indicator": label, "fiscal_year": actual.fiscal_year,
-                "value": actual.value, "unit": actual.unit,
-                "target": target.value if target is not None else "",
-                "target_column": target.column_label if target is not None else "",
-                "later_target": ("" if later.empty else
-                                 f"{later.iloc[-1].value} ({later.iloc[-1].column_label})"),
-                "direction": direction, "attainment": attained,
-                "source_file": actual.source_file, "source_line": actual.source_line,
-                "raw": actual.raw})
-    return pd.DataFrame(rows).sort_values(["municipality", "indicator", "fiscal_year"],
-                                          kind="mergesort").reset_index(drop=True)
+        texts.setdefault(report.municipality, []).extend(read_lines(report.path))
+    for row in rows:
+        lines = texts.get(row["municipality"])
+        if lines is not None and not any(row["evidence"] in line for line in lines):
+            raise CrosswalkError(f"evidence {row['evidence'][:60]!r} is in none of "
+                                 f"{row['municipality']}'s reports",
+                                 file="socialstudy/crosswalks/remit.csv", line=int(row["_line"]),
+                                 fix="quote the report's wording exactly")
+    frame = pd.DataFrame(rows).drop(columns="_line")
+    matrix = frame.pivot(index="category", columns="municipality", values="in_remit")
+    for municipality in sorted(set(texts) - set(matrix.columns)):
+        matrix[municipality] = "unknown"
+    return matrix.reindex(columns=sorted(matrix.columns)).fillna("unknown")

@@ -191,19 +191,20 @@ def _part_cost_types(translations: dict[str, str]) -> list[str]:
 
 def _part_activities(translations: dict[str, str]) -> list[str]:
     order = list(schemas.categories("cost_by_activity", "category"))
-    rows = sorted(read_crosswalk("activities.csv", ("municipality", "doc_id", "source_line",
-                                                    "report_label", "category", "fit")),
-                  key=lambda r: (order.index(r["category"]), r["municipality"], r["doc_id"],
-                                 int(r["source_line"])))
+    rows = sorted(read_crosswalk("activities.csv", ("municipality", "report_label", "occurrence",
+                                                    "category", "fit")),
+                  key=lambda r: (order.index(r["category"]), r["municipality"],
+                                 r["report_label"], r["occurrence"]))
     out = ["### 2.2 Report lines mapped to activity categories (`crosswalks/activities.csv`)",
            "", "Close to the activities of SCB's räkenskapssammandrag (RS); Haninge and "
            "Strängnäs report by their own departments, so several lines map only "
-           "approximately.", ""]
-    out += _table(["category", "municipality", "report", "line", "report label (Swedish)",
+           "approximately. `occurrence` says which of a label's repeated rows in one table "
+           "is meant (first/last).", ""]
+    out += _table(["category", "municipality", "report label (Swedish)", "occurrence",
                    "English", "fit"],
-                  [[code(r["category"]), md(r["municipality"]), code(r["doc_id"]),
-                    r["source_line"], md(r["report_label"]),
-                    md(translations.get(r["report_label"], "")), code(r["fit"])]
+                  [[code(r["category"]), md(r["municipality"]), md(r["report_label"]),
+                    r["occurrence"], md(translations.get(r["report_label"], "")),
+                    code(r["fit"])]
                    for r in rows])
     remit = read_crosswalk("remit.csv", ("municipality", "category", "in_remit"))
     munis = sorted({r["municipality"] for r in remit})

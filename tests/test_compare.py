@@ -1,8 +1,13 @@
 """The comparison tables, tied to values printed in the reports."""
 
+import shutil
+
 import pytest
 
-from socialstudy import compare
+from socialstudy import compare, crosswalk, paths
+from socialstudy.errors import CrosswalkError
+from socialstudy.extract import read_lines
+from socialstudy.registry import by_doc_id
 
 
 @pytest.fixture(scope="module")
@@ -98,12 +103,30 @@ def test_goal_counts(reports):
     assert "year_end_attainment" not in set(interim.assessment_kind)
 
 
-def test_goal_levels_agree_with_the_anchor_file(reports):
-    from socialstudy.crosswalk import read_crosswalk
-    anchors = {r["goal_id"]: r["level"] for r in read_crosswalk(
-        "goal_assessments.csv", ("goal_id", "level"))}
-    goals = compare.goals(reports)
-    assert dict(zip(goals.goal_id, goals.level)) == anchors
+def test_goal_status_found_by_code(reports):
+    goals = compare.goals(reports).set_index("goal_id")
+    # 000_…txt: heading line 157, assessment sentence line 179 of the 'Kommentar' prose
+    row = goals.loc["haninge_2024_1.2"]
+    assert (row.goal_line, row.source_line, row.level) == (157, 179, "largely_met")
+    assert row.status_text == "Nämnden bedömer att nämndmålet i hög grad uppfylls"
+    # the wording also stands inside a sentence at line 87; the heading at 206 has the status
+    assert tuple(goals.loc["haninge_2024_4.1", ["goal_line", "source_line"]]) == (206, 216)
+    # 002_…txt line 157: the status cell 'Klart' stands before the assignment's wording
+    assert tuple(goals.loc["huddinge_2024_a1", ["status_text", "level"]]) == ("Klart", "met")
+    # 001_…txt line 46: one shared statement for the four KF goals (status_quote)
+    assert goals.loc["haninge_2020_kf4", "source_line"] == 46
+    assert goals.loc["haninge_2020_kf4", "level"] == "not_assessed"
+    # 004_…txt line 148: table row 'Låg sjukfrånvaro hos medarbetarna … Delvis uppfyllt'
+    assert tuple(goals.loc["strangnas_2023_g8", ["status_text", "level"]]) == (
+        "Delvis uppfyllt", "partly_met")
+
+
+def test_every_goal_and_status_stands_on_its_found_line(reports):
+    docs = by_doc_id(reports)
+    for row in compare.goals(reports).itertuples():
+        lines = read_lines(docs[row.doc_id].path)
+        assert row.goal_text in lines[row.goal_line - 1], row.goal_id
+        assert row.status_text in lines[row.source_line - 1], row.goal_id
 
 
 def test_indicator_attainment_only_against_same_year_targets(cfacts):
@@ -119,3 +142,85 @@ def test_remit_matrix_states_the_differences():
     assert remit.loc["elderly_care"].to_dict() == {"Haninge": "no", "Huddinge": "no",
                                                    "Strängnäs": "yes"}
     assert remit.loc["economic_assistance", "Huddinge"] == "partial"
+
+
+@pytest.fixture
+def crosswalks(tmp_path, monkeypatch):
+    """A private copy of the crosswalk folder that the comparison reads instead."""
+    folder = tmp_path / "crosswalks"
+    shutil.copytree(paths.CROSSWALKS, folder)
+    monkeypatch.setattr(crosswalk.read_crosswalk, "__defaults__", (folder,))
+    return folder
+
+
+def edit(folder, name, old, new):
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_repeated_label_without_occurrence_stops_the_run(crosswalks, cfacts, reports):
+    # 004_…txt lines 397 and 405: 'Socialnämnden' is the committee's own unit and the total
+    edit(crosswalks, "activities.csv", "Strängnäs,Socialnämnden,first,",
+         "Strängnäs,Socialnämnden,,")
+    with pytest.raises(CrosswalkError, match=r"activities.csv:\d+: duplicate key"):
+        compare.cost_by_activity(cfacts, reports)
+    edit(crosswalks, "activities.csv", "Strängnäs,Socialnämnden,,administration", "Strängnäs,"
+         "Socialnämndens egna,,administration")
+    edit(crosswalks, "activities.csv", "Strängnäs,Socialnämnden,last,",
+         "Strängnäs,Socialnämnd,last,")
+    with pytest.raises(CrosswalkError, match=r"activities.csv:\d+: label 'Socialnämnden' stands "
+                                             r"in strangnas_2023_ar line 397 as the first row"):
+        compare.cost_by_activity(cfacts, reports)
+
+
+def test_a_line_without_crosswalk_row_is_kept_as_unmapped(crosswalks, cfacts, reports):
+    # 002_…txt line 497: Barn & ungdomsvård 304 133; without its row it is not guessed
+    edit(crosswalks, "activities.csv", "Huddinge,Barn & ungdomsvård,", "Huddinge,Barn och unga,")
+    activity = compare.cost_by_activity(cfacts, reports)
+    row = one(activity, municipality="Huddinge", report_label="Barn & ungdomsvård",
+              fiscal_year=2024)
+    assert (row.category, row.fit, row.net_cost_tkr, row.source_line) == (
+        "unmapped", "unmapped", "304133", 497)
+
+
+def test_staffing_row_matching_two_tables_stops_the_run(crosswalks, cfacts, reports):
+    # 000_…txt: 'Funktionshinderomsorg' is a row of two tables (lines 371 and 394)
+    with (crosswalks / "staffing_map.csv").open("a", encoding="utf-8") as fh:
+        fh.write("Haninge,Funktionshinderomsorg,,fte,whole committee,test,full_year\n")
+    with pytest.raises(CrosswalkError, match=r"staffing_map.csv:14: haninge_2024_ar: "
+                                             r"'Funktionshinderomsorg' matches tables"):
+        compare.staffing(cfacts, reports)
+
+
+def test_remit_evidence_must_stand_in_the_reports(crosswalks, reports):
+    edit(crosswalks, "remit.csv", "Barn & ungdomsvård,Largest",
+         "Barn & ungdomsverksamhet,Largest")
+    with pytest.raises(CrosswalkError, match=r"remit.csv:10: evidence 'Barn & ungdomsverksamhet'"):
+        compare.remit_matrix(reports)
+
+
+def test_unknown_remit_for_a_municipality_absent_from_the_crosswalk(crosswalks, reports):
+    edit(crosswalks, "remit.csv", "\nSträngnäs,", "\nStraengnaes,")
+    remit = compare.remit_matrix(reports)
+    assert set(remit["Strängnäs"]) == {"unknown"}
+    assert remit.loc["elderly_care"].to_dict() == {"Haninge": "no", "Huddinge": "no",
+                                                   "Straengnaes": "yes", "Strängnäs": "unknown"}
+
+
+def test_cost_sign_enum_and_old_text_agree(cfacts, reports):
+    import dataclasses
+    enum = [dataclasses.replace(r, cost_sign={
+        "costs negative": "costs_negative", "net costs positive": "net_costs_positive"}.get(
+        r.cost_sign, "costs_negative_statement_net_positive_activity")) for r in reports]
+    assert compare.cost_by_type(cfacts, enum).equals(compare.cost_by_type(cfacts, reports))
+
+
+def test_occurrence_of_a_repeated_label():
+    import pandas as pd
+    from socialstudy.matching import occurrence
+    facts = pd.DataFrame({"table_id": ["t"] * 5 + ["u"],
+                          "row_label": ["A", "B", "A", "A", "A", "A"],
+                          "source_line": [1, 2, 3, 3, 4, 9]})
+    assert occurrence(facts).tolist() == ["first", "", "middle", "middle", "last", ""]

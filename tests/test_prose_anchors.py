@@ -18,16 +18,6 @@ def test_every_prose_quote_is_on_its_line(reports):
         assert row["number_text"] in row["quote"], row["_line"]
 
 
-def test_every_goal_and_status_is_on_its_line(reports):
-    docs = by_doc_id(reports)
-    for row in crosswalk.read_crosswalk("goal_assessments.csv", ("doc_id", "goal_text",
-                                                                 "goal_line", "status_text",
-                                                                 "status_line")):
-        lines = read_lines(docs[row["doc_id"]].path)
-        assert row["goal_text"] in lines[int(row["goal_line"]) - 1], row["_line"]
-        assert row["status_text"] in lines[int(row["status_line"]) - 1], row["_line"]
-
-
 def test_huddinge_turnover_quote(facts):
     row = facts[(facts.source_kind == "prose") & (facts.doc_id == "huddinge_2024_vb")
                 & (facts.source_line == 773) & (facts.measure == "turnover_total_pct")]

@@ -1,0 +1,194 @@
+"""Synthetic reports generated at test time from a real seed report (agreement 7).
+
+``next_year_report`` writes what next year's report of a known committee looks like: every
+year +1 (headers, titles, prose), every money cell scaled by one seeded factor, a few
+prose lines inserted and removed (so every line number moves), one activity row renamed.
+``new_municipality_report`` writes the seed under another municipality's name and kommun
+code. Each writes a temporary ``data/raw/`` holding the real reports, the new one and a
+``reports.yml`` with SHA-256 computed, returns that registry's path, and records what was
+planted in ``planted.json`` beside it (``planted(registry)`` reads it back).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+import re
+import shutil
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import yaml
+
+from socialstudy import compare, paths
+from socialstudy.build import extract_and_clean
+from socialstudy.crosswalk import read_crosswalk
+from socialstudy.extract import read_lines
+from socialstudy.registry import by_doc_id, load_registry
+
+NUMBER = re.compile(r"(?P<sign>[-−–]?)(?P<int>\d{1,3}(?:(?P<sep>[ \u00a0])\d{3})+|\d+)"
+                    r"(?:(?P<dec>[,.])(?P<frac>\d+))?")
+YEAR = re.compile(r"(?<![\d,.])(?:19|20)\d{2}(?![\d])")
+INSERTED = ["", "Rapporten följer förvaltningens reviderade mall för verksamhetsberättelser, "
+                "med samma indelning som föregående år.", ""]
+
+
+def next_year_report(seed_doc_id: str, tmp_path: Path, seed: int = 0, *,
+                     cells: dict[tuple[str, str], str] | None = None,
+                     replacements: dict[str, str] | None = None) -> Path:
+    """Registry path of a temp corpus holding the real reports and next year's report of
+    the seed's committee. ``cells`` plants new raw text in table cells keyed by the seed's
+    (row label, column label); ``replacements`` are further exact text edits (each must
+    occur)."""
+    report = by_doc_id(load_registry())[seed_doc_id]
+    rng = random.Random(seed)
+    factor = Decimal(100 + rng.randint(3, 9)) / 100
+    lines = read_lines(report.path)
+    facts = extract_and_clean([report]).facts
+    table = facts[facts.source_kind == "table"]
+    money = {(r.source_line, r.source_col) for r in table.itertuples() if r.unit == "tkr"}
+    plants = _plant_positions(table, cells or {})
+    renamed = _renamed_row(facts, report)
+    shift = lambda text: _shift_years(text, report.fiscal_year)  # noqa: E731
+    out = []
+    for number, text in enumerate(lines, start=1):
+        if "\t" not in text:
+            out.append(shift(text))
+            continue
+        parts = text.split("\t")
+        for col, cell in enumerate(parts):
+            if (number, col) in plants:
+                parts[col] = NUMBER.sub(plants[(number, col)], cell, count=1)
+            elif (number, col) in money:
+                parts[col] = NUMBER.sub(lambda m: _scaled_text(m, factor), cell, count=1)
+            else:
+                parts[col] = shift(cell)
+        if number == renamed["seed_line"]:
+            parts[0] = parts[0].replace(renamed["from"], renamed["to"])
+        out.append("\t".join(parts))
+    removed = _remove_some(out, rng)
+    text = "\n".join(out[:2] + INSERTED + out[2:]) + "\n"
+    for old, new in (replacements or {}).items():
+        assert old in text, f"replacement text not in the synthetic report: {old!r}"
+        text = text.replace(old, new)
+    year = report.fiscal_year + 1
+    doc_id = seed_doc_id.replace(str(report.fiscal_year), str(year))
+    entry = {"doc_id": doc_id, "fiscal_year": year,
+             "title": _shift_years(report.title, report.fiscal_year),
+             "period_covered": _shift_years(report.period_covered, report.fiscal_year)}
+    return _write_corpus(tmp_path, report, entry, text, {
+        "doc_id": doc_id, "money_factor": str(factor), "renamed": renamed,
+        "inserted_after_line": 2, "inserted_lines": len(INSERTED), "removed": removed})
+
+
+def new_municipality_report(seed_doc_id: str, tmp_path: Path, name: str = "Nyköping",
+                            kommun_code: str = "0480") -> Path:
+    """Registry path of a temp corpus holding the real reports and the seed's text under
+    another municipality's name (every occurrence replaced) and kommun code."""
+    report = by_doc_id(load_registry())[seed_doc_id]
+    text = report.path.read_text(encoding="utf-8").replace(report.municipality, name)
+    doc_id = f"{slug(name)}_{seed_doc_id.split('_', 1)[1]}"
+    entry = {"doc_id": doc_id, "municipality": name, "kommun_code": kommun_code,
+             "title": report.title.replace(report.municipality, name)}
+    return _write_corpus(tmp_path, report, entry, text, {
+        "doc_id": doc_id, "municipality": name, "kommun_code": kommun_code})
+
+
+def planted(registry: Path) -> dict:
+    """What the generator planted in the corpus of ``registry``."""
+    return json.loads((registry.parent / "planted.json").read_text(encoding="utf-8"))
+
+
+def scale(raw: str, factor: str | Decimal) -> Decimal:
+    """The value the generator writes for a printed amount ``raw`` (e.g. '-1 243,4')."""
+    match = NUMBER.search(raw)
+    return Decimal(NUMBER.sub(lambda m: _scaled_text(m, Decimal(factor)), match.group(0))
+                   .replace(" ", "").replace(",", ".").replace("−", "-"))
+
+
+def slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+
+
+def _shift_years(text: str, fiscal_year: int) -> str:
+    def bump(match: re.Match) -> str:
+        year = int(match.group(0))
+        return str(year + 1) if fiscal_year - 15 <= year <= fiscal_year + 10 else match.group(0)
+    return YEAR.sub(bump, text)
+
+
+def _scaled_text(match: re.Match, factor: Decimal) -> str:
+    digits = match.group("int").replace(" ", "").replace("\u00a0", "")
+    frac = match.group("frac") or ""
+    value = Decimal(f"{digits}.{frac}" if frac else digits) * factor
+    value = value.quantize(Decimal(1).scaleb(-len(frac)), rounding=ROUND_HALF_UP)
+    whole, _, decimals = f"{value:f}".partition(".")
+    if match.group("sep"):
+        whole = f"{int(whole):,}".replace(",", match.group("sep"))
+    text = whole + (match.group("dec") + decimals if frac else "")
+    return match.group("sign") + text
+
+
+def _plant_positions(table, cells: dict[tuple[str, str], str]) -> dict[tuple[int, int], str]:
+    positions = {}
+    for (label, column), raw in cells.items():
+        hits = table[(table.row_label == label) & (table.column_label == column)]
+        assert len(hits) == 1, f"plant {label!r} / {column!r}: {len(hits)} cells in the seed"
+        positions[(int(hits.source_line.iloc[0]), int(hits.source_col.iloc[0]))] = raw
+    return positions
+
+
+def _renamed_row(facts, report) -> dict:
+    """The seed's largest activity line (not the total) gets ' m.m.' appended."""
+    activity = compare.cost_by_activity(facts.assign(number=facts.value.astype(float)),
+                                        [report])
+    lines = activity[(activity.category != "total") & (activity.net_cost_tkr != "")
+                     & (activity.fiscal_year == report.fiscal_year)]
+    row = lines.loc[lines.net_cost_tkr.astype(float).idxmax()]
+    return {"from": row.report_label, "to": f"{row.report_label} m.m.",
+            "seed_line": int(row.source_line), "category": row.category}
+
+
+def _remove_some(lines: list[str], rng: random.Random, count: int = 2) -> list[str]:
+    """Remove ``count`` plain prose lines far from any table and quoting no crosswalk
+    wording (so what they drop is text, not a judgement)."""
+    wordings = _crosswalk_wordings()
+    near_table = {i + d for i, text in enumerate(lines) if "\t" in text for d in range(-6, 7)}
+    candidates = [i for i, text in enumerate(lines)
+                  if i not in near_table and len(text) > 80 and not re.search(r"\d", text)
+                  and not text.startswith("#") and not re.search(r"uppfyll|uppnå|bedöm", text)
+                  and not any(w in text for w in wordings)]
+    chosen = sorted(rng.sample(candidates, count), reverse=True)
+    return [lines.pop(i) for i in chosen]
+
+
+def _crosswalk_wordings() -> set[str]:
+    wordings = set()
+    for path in sorted(paths.CROSSWALKS.glob("*.csv")):
+        for row in read_crosswalk(path.name, ()):
+            wordings |= {v for k, v in row.items() if k != "_line" and v and len(v) >= 12}
+    return wordings
+
+
+def _write_corpus(tmp_path: Path, seed, entry: dict, text: str, record: dict) -> Path:
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    registry = yaml.safe_load(paths.REGISTRY.read_text(encoding="utf-8"))
+    for existing in registry["reports"]:
+        shutil.copyfile(paths.REGISTRY.parent / existing["file"], raw / existing["file"])
+    data = text.encode("utf-8")
+    sha = hashlib.sha256(data).hexdigest()
+    new = dict(next(e for e in registry["reports"] if e["doc_id"] == seed.doc_id))
+    new.update(entry, file=f"900_{sha[:16]}.txt", sha256=sha)
+    (raw / new["file"]).write_bytes(data)
+    registry["reports"].append(new)
+    path = raw / "reports.yml"
+    path.write_text(yaml.safe_dump(registry, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    record.update(file=new["file"], seed_doc_id=seed.doc_id)
+    (raw / "planted.json").write_text(json.dumps(record, ensure_ascii=False, indent=1),
+                                      encoding="utf-8")
+    return path
