@@ -35,6 +35,7 @@ def fmt(value: float | None, digits: int = 4) -> str:
 
 def load_facts(processed: Path) -> pd.DataFrame:
     facts = pd.read_csv(processed / "facts.csv", dtype={"value": str, "raw": str, "note": str,
+                                                         "scope": str, "definition": str,
                                                          "footnote": str, "column_label": str},
                         keep_default_na=False)
     facts["number"] = facts["value"].astype(float)
@@ -267,9 +268,7 @@ def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
                                    entry["definition"], entry["period"]))
     prose = facts[(facts.source_kind == "prose") & facts.measure.isin(STAFFING_VARIABLES)]
     for fact in prose.itertuples():
-        _, scope, definition = (fact.note.split(" | ", 2) + ["", ""])[:3]
-        rows.append(_staff_row(fact, fact.measure, scope.removeprefix("scope: "), definition,
-                               fact.period))
+        rows.append(_staff_row(fact, fact.measure, fact.scope, fact.definition, fact.period))
     frame = pd.DataFrame(rows)
     reasons = {(r["municipality"], r["variable"]): r["reason"]
                for r in read_crosswalk("not_reported.csv", ("municipality", "variable", "reason"))}

@@ -21,6 +21,9 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _FOOTSTARS = re.compile(r"\s*(\*+)$")
 _NUMBER = re.compile(r"^(?P<int>\d{1,3}(?: \d{3})+|\d+)(?:(?P<mark>[.,])(?P<frac>\d+))?$")
 _DASHES = {"-", "–", "—", "−", "--", "---"}
+# A unit written in the cell after the number ("12 procent", "-74,0 mnkr"): still one number.
+_UNIT_WORD = re.compile(r"\s*\b(procent|mnkr|mkr|tkr|kr)\.?$", re.I)
+UNIT_OF_WORD = {"procent": "%", "mnkr": "mnkr", "mkr": "mkr", "tkr": "tkr", "kr": "sek"}
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Parsed:
     percent: bool
     footnote: str
     decimals: int
+    unit: str = ""  # money or kronor unit printed in the cell itself (mnkr, mkr, tkr, sek)
 
 
 def strip_markup(text: str) -> str:
@@ -57,6 +61,7 @@ def looks_numeric(raw: str) -> bool:
         return True
     if not any(ch.isdigit() for ch in text):
         return False
+    text = _UNIT_WORD.sub("", text)
     return not re.search(r"[^\W\d_]{3,}", text) and len(text) <= 40
 
 
@@ -79,9 +84,15 @@ def parse_number(raw: str) -> Parsed:
         raise NumberFormatError("empty after removing markup")
     if text in _DASHES:
         raise NumberFormatError("dash in place of a value (nothing reported)")
-    percent = text.endswith("%")
+    unit = ""
+    word = _UNIT_WORD.search(text)
+    if word and word.start() > 0:
+        unit, text = UNIT_OF_WORD[word.group(1).lower()], text[: word.start()].strip()
+    percent = unit == "%"
     if percent:
-        text = text[:-1].strip()
+        unit = ""
+    elif text.endswith("%"):
+        percent, text = True, text[:-1].strip()
     sign = 1
     if text and text[0] in MINUS_SIGNS + "+":
         sign = -1 if text[0] in MINUS_SIGNS else 1
@@ -106,7 +117,8 @@ def parse_number(raw: str) -> Parsed:
     value = Decimal(digits) * sign
     if value == 0:
         value = Decimal(0).quantize(Decimal(1).scaleb(-len(frac))) if frac else Decimal(0)
-    return Parsed(value=value, percent=percent, footnote="".join(footnotes), decimals=len(frac))
+    return Parsed(value=value, percent=percent, footnote="".join(footnotes), decimals=len(frac),
+                  unit=unit)
 
 
 def format_decimal(value: Decimal) -> str:

@@ -75,7 +75,7 @@ BASES = ["cost", "net", "revenue"]
 TABLE_KINDS = ["data", "toc"]
 CELL_ROLES = ["header", "label", "value", "rule"]
 QUALITY_CHECKS = ["crossfoot", "no_header", "ragged_row", "table_of_contents",
-                  "unknown_header"]
+                  "unknown_header", "no_tables", "space_separated_columns"]
 QUALITY_STATUSES = ["ok", "mismatch", "issue"]
 MIN_YEAR, MAX_YEAR = 2000, 2035
 
@@ -564,9 +564,20 @@ register("facts", {
         common("raw", description="The cell exactly as printed (a number wrapped onto the "
                                   "next line: both parts, newline-separated); for prose "
                                   "facts the quoted sentence."),
+        {"name": "topic", "type": "string",
+         "description": "Prose facts: subject of the quote (staffing, finance, "
+                        "cost_structure, revenue_structure); empty for table facts.",
+         "constraints": {}},
+        {"name": "scope", "type": "string",
+         "description": "Prose facts: whose figure it is (whole committee, a section, the "
+                        "municipality); empty for table facts.",
+         "constraints": {}},
+        {"name": "definition", "type": "string",
+         "description": "Prose facts: what exactly the figure counts, as far as the report "
+                        "says; empty for table facts.",
+         "constraints": {}},
         {"name": "note", "type": "string",
-         "description": "Remarks (e.g. 'number wrapped onto line 592'; prose: topic, scope "
-                        "and definition).",
+         "description": "Free-text remarks (e.g. 'number wrapped onto line 592').",
          "constraints": {}},
     ],
     "row_checks": [
