@@ -63,6 +63,9 @@ OTHER_MEANINGS = {
                                                                "than the header",
     "table_of_contents": "a table of contents was found",
     "unknown_header": "a column header not in crosswalks/measures.csv",
+    "no_tables": "the report yields no tab-separated table at all",
+    "space_separated_columns": "lines that look like a table with columns separated by "
+                               "spaces, not tabs (not read)",
     "ok": "the parts add up within rounding", "mismatch": "the parts do not add up",
     "issue": "an extraction issue (not a cross-footing)",
     "cost": "gross costs", "net": "net (costs minus revenue)", "revenue": "revenue",
