@@ -21,8 +21,15 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--force", action="store_true",
                      help="run every notebook even if nothing changed")
     run.add_argument("--quiet", action="store_true", help="no progress output")
-    sub.add_parser("bench", help="time the default study against papermill's floor")
+    bench = sub.add_parser("bench", help="time the default study against papermill's floor")
+    bench.add_argument("--corpus", type=int, nargs="*", metavar="N",
+                       help="instead: extract N synthetic reports (copies of the seeds); "
+                            "no N = 4 16 64 256 1000")
     args = parser.parse_args(argv)
+    if args.command == "bench" and args.corpus is not None:
+        from . import scale
+        print(scale.table(scale.measure(tuple(args.corpus) or scale.SIZES)))
+        return 0
     if args.command == "bench":
         from .benchmark import measure
         result = measure()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .errors import RawFileError
@@ -26,7 +27,7 @@ class Row:
     cells: list[str]
     kind: str = "body"  # header | body | section | rule | continuation
 
-    @property
+    @cached_property
     def label(self) -> str:
         return clean_label(self.cells[0]) if self.cells else ""
 

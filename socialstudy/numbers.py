@@ -21,6 +21,15 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _FOOTSTARS = re.compile(r"\s*(\*+)$")
 _NUMBER = re.compile(r"^(?P<int>\d{1,3}(?: \d{3})+|\d+)(?:(?P<mark>[.,])(?P<frac>\d+))?$")
 _DASHES = {"-", "–", "—", "−", "--", "---"}
+_SUP_ANY = re.compile(r"<sup>(.*?)</sup>")
+_SUP_DROP = re.compile(r"<sup>.*?</sup>")
+_HEADING = re.compile(r"^#+\s*")
+_WHITESPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W\d_]{3,}")  # three letters in a row: a word, not a number
+_RUN_OF_SPACES = re.compile(r" +")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TWO_NUMBERS = re.compile(r"\d\s*%?\s*[(/]\s*\d|%\s+\d")
+_DIGITS_AND_SPACES = re.compile(r"[\d ]+")
 # A unit written in the cell after the number ("12 procent", "-74,0 mnkr"): still one number.
 _UNIT_WORD = re.compile(r"\s*\b(procent|mnkr|mkr|tkr|kr)\.?$", re.I)
 UNIT_OF_WORD = {"procent": "%", "mnkr": "mnkr", "mkr": "mkr", "tkr": "tkr", "kr": "sek"}
@@ -37,20 +46,25 @@ class Parsed:
 
 def strip_markup(text: str) -> str:
     """Remove extraction markup (``<b>``, ``<p>``, ``**bold**``) but keep footnote marks."""
+    if "<" not in text and "*" not in text:
+        return text
     text = _BOLD.sub(r"\1", text)
     text = _SUP.sub(lambda m: f"<sup>{m.group(1)}</sup>", text)  # normalise case
-    text = re.sub(r"<sup>(.*?)</sup>", "\x00\\1\x01", text)
+    text = _SUP_ANY.sub("\x00\\1\x01", text)
     text = _TAG.sub("", text)
     return text.replace("\x00", "<sup>").replace("\x01", "</sup>")
 
 
 def clean_label(text: str) -> str:
     """A label as printed minus markup and footnote marks, whitespace collapsed."""
-    text = _SUP.sub("", text)
-    text = _BOLD.sub(r"\1", text)
-    text = _TAG.sub("", text)
-    text = re.sub(r"^#+\s*", "", text.strip())
-    return re.sub(r"\s+", " ", text).strip()
+    if "<" in text:
+        text = _TAG.sub("", _SUP.sub("", text))
+    if "**" in text:
+        text = _BOLD.sub(r"\1", text)
+    text = text.strip()
+    if text.startswith("#"):
+        text = _HEADING.sub("", text)
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def looks_numeric(raw: str) -> bool:
@@ -62,7 +76,7 @@ def looks_numeric(raw: str) -> bool:
     if not any(ch.isdigit() for ch in text):
         return False
     text = _UNIT_WORD.sub("", text)
-    return not re.search(r"[^\W\d_]{3,}", text) and len(text) <= 40
+    return not _WORD.search(text) and len(text) <= 40
 
 
 def parse_number(raw: str) -> Parsed:
@@ -71,8 +85,8 @@ def parse_number(raw: str) -> Parsed:
     for ch in SPACES:
         text = text.replace(ch, " ")
     text = text.strip()
-    footnotes = re.findall(r"<sup>(.*?)</sup>", text)
-    text = re.sub(r"<sup>.*?</sup>", "", text).strip()
+    footnotes = _SUP_ANY.findall(text)
+    text = _SUP_DROP.sub("", text).strip()
     stars = _FOOTSTARS.search(text)
     if stars:
         footnotes.append(stars.group(1))
@@ -97,16 +111,16 @@ def parse_number(raw: str) -> Parsed:
     if text and text[0] in MINUS_SIGNS + "+":
         sign = -1 if text[0] in MINUS_SIGNS else 1
         text = text[1:].strip()
-    text = re.sub(r" +", " ", text)
+    text = _RUN_OF_SPACES.sub(" ", text)
     if text.count(",") + text.count(".") > 1:
         raise NumberFormatError("more than one decimal mark or mixed thousands separators")
     match = _NUMBER.match(text)
-    if not match and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not match and _DATE.fullmatch(text):
         raise NumberFormatError("a date (YYYY-MM-DD), not a quantity")
-    if not match and re.search(r"\d\s*%?\s*[(/]\s*\d|%\s+\d", text):
+    if not match and _TWO_NUMBERS.search(text):
         raise NumberFormatError("two numbers in one cell (value and comparison value)")
     if not match:
-        if re.fullmatch(r"[\d ]+", text):
+        if _DIGITS_AND_SPACES.fullmatch(text):
             raise NumberFormatError("digits separated by spaces that are not groups of three "
                                     "(two numbers in one cell?)")
         raise NumberFormatError("not a single number")

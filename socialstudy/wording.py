@@ -24,10 +24,23 @@ class Wording:
     text: str
     pattern: re.Pattern
     years: tuple[tuple[str, int], ...]  # regex group -> offset from the fiscal year
+    literal: str  # the longest fixed piece: lines without it need no regex search
 
     def find(self, text: str, fiscal_year: int) -> list[re.Match]:
         """Every place ``text`` holds this wording with its year slots right."""
-        return [m for m in self.pattern.finditer(text) if self._years_right(m, fiscal_year)]
+        if not self.literal:
+            return [m for m in self.pattern.finditer(text) if self._years_right(m, fiscal_year)]
+        hits, at, done = [], text.find(self.literal), -1
+        while at >= 0:
+            start = text.rfind("\n", 0, at) + 1
+            end = text.find("\n", at)
+            end = len(text) if end < 0 else end
+            if start > done:  # each line once
+                hits += [m for m in self.pattern.finditer(text, start, end)
+                         if self._years_right(m, fiscal_year)]
+                done = start
+            at = text.find(self.literal, end + 1)
+        return hits
 
     def fullmatch(self, text: str, fiscal_year: int) -> bool:
         """Whether all of ``text`` is this wording (a table title or header row)."""
@@ -40,8 +53,9 @@ class Wording:
 
 def compile_wording(text: str, *, number_slot: bool = True) -> Wording:
     """Template text -> Wording; ValueError saying what is wrong with the template."""
-    parts, years, last, n_slots = [], [], 0, 0
+    parts, years, last, n_slots, fixed = [], [], 0, 0, []
     for i, slot in enumerate(SLOT.finditer(text)):
+        fixed.append(text[last:slot.start()])
         parts.append(re.escape(text[last:slot.start()]))
         name = slot.group(1)
         if name == "n":
@@ -54,13 +68,15 @@ def compile_wording(text: str, *, number_slot: bool = True) -> Wording:
             parts.append(f"(?P<y{i}>{YEAR})")
         last = slot.end()
     parts.append(re.escape(text[last:]))
+    fixed.append(text[last:])
     if number_slot and n_slots != 1:
         raise ValueError(f"needs exactly one {{n}} slot, has {n_slots}")
     if not number_slot and n_slots:
         raise ValueError("a {n} slot is only meaningful in a prose anchor")
     if not text.strip():
         raise ValueError("empty wording")
-    return Wording(text=text, pattern=re.compile("".join(parts)), years=tuple(years))
+    return Wording(text=text, pattern=re.compile("".join(parts)), years=tuple(years),
+                   literal=max(fixed, key=len))
 
 
 def render_years(text: str, fiscal_year: int) -> str:
