@@ -15,7 +15,8 @@ from .overrides import load_override_rows, match_overrides
 from .prose import load_prose_rows, match_report
 from .quality import crossfoot
 from .registry import Report, load_registry
-from .rows import CELL_COLUMNS, FACT_COLUMNS, ISSUE_COLUMNS, REJECT_COLUMNS, records
+from .rows import (CELL_COLUMNS, FACT_COLUMNS, ISSUE_COLUMNS, REJECT_COLUMNS, Cell, Fact,
+                   Issue, Reject, records)
 
 TABLE_COLUMNS = ["doc_id", "table_id", "kind", "title", "title_line", "first_line",
                  "last_line", "n_header_rows", "n_rows", "n_cols", "unit"]
@@ -42,13 +43,13 @@ def extract_and_clean(reports: list[Report] | None = None) -> Extraction:
         inventory.extend(_inventory_row(t) for t in tables)
     return Extraction(
         tables=_frame(inventory, TABLE_COLUMNS, ["doc_id", "first_line"]),
-        facts=_frame(records(result.facts), FACT_COLUMNS,
+        facts=_frame(records(result.facts, Fact), FACT_COLUMNS,
                      ["doc_id", "source_line", "source_col", "source_kind", "row_label"]),
-        rejects=_frame(records(result.rejects), REJECT_COLUMNS,
+        rejects=_frame(records(result.rejects, Reject), REJECT_COLUMNS,
                        ["doc_id", "source_line", "source_col"]),
-        cells=_frame(records(result.cells), CELL_COLUMNS,
+        cells=_frame(records(result.cells, Cell), CELL_COLUMNS,
                      ["doc_id", "source_line", "source_col"]),
-        quality=_frame(records(result.issues), ISSUE_COLUMNS,
+        quality=_frame(records(result.issues, Issue), ISSUE_COLUMNS,
                        ["doc_id", "source_line", "check", "column_label"]))
 
 
@@ -91,8 +92,8 @@ def _inventory_row(table: Table) -> dict:
             "n_cols": table.n_cols, "unit": table.unit}
 
 
-def _frame(rows: list[dict], columns: list[str], keys: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns)
+def _frame(rows: list, columns: list[str], keys: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=columns)
     return frame.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
 

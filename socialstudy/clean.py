@@ -24,6 +24,9 @@ FULL_YEAR = re.compile(r"jan\w*\s*-\s*dec|helår", re.I)
 RANGE = re.compile(r"((?:19|20)\d{2})\s*-\s*((?:19|20)\d{2})(?!\d)")
 YEAR_ONLY = re.compile(r"\s*(?:19|20)\d{2}\s*\**\s*")
 PREVIOUS_YEAR = re.compile(r"föregående år", re.I)
+ROW_PERCENT = re.compile(r"\(%\)|procent|^andel|\bandel\b", re.I)
+PER_INHABITANT = re.compile(r"kr/inv", re.I)
+IN_KRONOR = re.compile(r"i kronor", re.I)
 
 
 def load_measures() -> list[tuple[re.Pattern, str, str]]:
@@ -55,9 +58,18 @@ def header_columns(table: Table, override: Overrides | None) -> list[list[str]]:
 def classify_measure(column_cells: list[str], row_label: str,
                      measures: list[tuple[re.Pattern, str, str]]) -> str:
     """Measure from the row label (rare) or the most specific header cell that names one."""
+    return row_measure(row_label, measures) or column_measure(column_cells, measures)
+
+
+def row_measure(row_label: str, measures: list[tuple[re.Pattern, str, str]]) -> str:
     for pattern, applies, measure in measures:
         if applies == "row" and pattern.search(row_label):
             return measure
+    return ""
+
+
+def column_measure(column_cells: list[str], measures: list[tuple[re.Pattern, str, str]]
+                   ) -> str:
     worded = [c for c in column_cells if not YEAR_ONLY.fullmatch(c)]
     for cell in list(reversed(worded)) + list(reversed(column_cells)):
         for pattern, applies, measure in measures:
@@ -112,16 +124,15 @@ def _basis(label: str) -> str:
 
 
 def _cell_unit(parsed: Parsed, row_label: str, column_label: str, table_unit: str) -> str:
-    if parsed.percent or PERCENT_HINT.search(column_label) or re.search(
-            r"\(%\)|procent|^andel|\bandel\b", row_label, re.I):
+    if parsed.percent or PERCENT_HINT.search(column_label) or ROW_PERCENT.search(row_label):
         return "percent"
     if parsed.unit:  # a unit printed in the cell itself ("-74,0 mnkr") beats the table's
         return parsed.unit
-    if re.search(r"kr/inv", row_label, re.I):
+    if PER_INHABITANT.search(row_label):
         return "sek_per_inhabitant"
     if table_unit in MONEY_FACTOR:
         return table_unit
-    if re.search(r"i kronor", row_label, re.I):
+    if IN_KRONOR.search(row_label):
         return "sek"
     return "number"
 
@@ -181,8 +192,10 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
     """A fact for every value cell that parses, a reject (with the reason) for every other
     numeric-looking one."""
     table_years = [int(y) for y in YEAR.findall(" ".join(" ".join(c) for c in columns))]
+    by_column = [column_measure(cells, measures) for cells in columns]  # once per column
     facts, rejects = [], []
     for row, nxt in _value_rows(table):
+        by_row = row_measure(row.label, measures)
         for j, raw in enumerate(row.cells[1:], start=1):
             cont = nxt.cells[j].strip() if nxt is not None and j < len(nxt.cells) else ""
             text = f"{raw} {cont}" if cont else raw
@@ -196,7 +209,8 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
                 rejects.append(Reject(report.doc_id, table.table_id, report.file, row.line, j,
                                       row.label, column_label, raw, exc.problem))
                 continue
-            measure = classify_measure(column_cells, row.label, measures)
+            measure = by_row or (by_column[j - 1] if j - 1 < len(columns)
+                                 else column_measure([], measures))
             year, period = resolve_year(column_cells, measure, table_years, report)
             facts.append(_fact(table, report, row, j, parsed, column_label, measure, year,
                                period, f"{raw}\n{nxt.cells[j]}" if cont else raw,

@@ -49,7 +49,7 @@ class Table:
     def last_line(self) -> int:
         return self.rows[-1].line
 
-    @property
+    @cached_property
     def table_id(self) -> str:
         return f"{self.doc_id}:L{self.first_line:04d}"
 
@@ -231,7 +231,8 @@ MIN_SPACED_ROWS = 2
 def _spaced_row(line: str) -> bool:
     """A line without tabs whose fields, split at runs of 2+ spaces, are a label and
     numbers (``Intäkter   100   120``)."""
-    if "\t" in line or not SPACED.search(line):
+    if "\t" in line or ("  " not in line and "\u00a0\u00a0" not in line) \
+            or not SPACED.search(line):
         return False
     fields = [f for f in re.split(r" {2,}|\u00a0{2,}", line.strip()) if f]
     return len(fields) >= 2 and sum(looks_numeric(f) for f in fields[1:]) >= 1 and all(

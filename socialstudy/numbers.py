@@ -25,6 +25,7 @@ _SUP_ANY = re.compile(r"<sup>(.*?)</sup>")
 _SUP_DROP = re.compile(r"<sup>.*?</sup>")
 _HEADING = re.compile(r"^#+\s*")
 _WHITESPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]{3,}")  # three letters in a row: a word, not a number
 _RUN_OF_SPACES = re.compile(r" +")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -73,7 +74,7 @@ def looks_numeric(raw: str) -> bool:
     text = clean_label(raw) if "<sup>" not in raw.lower() else _TAG.sub("", raw).strip()
     if text.strip() in _DASHES:
         return True
-    if not any(ch.isdigit() for ch in text):
+    if not _DIGIT.search(text):
         return False
     text = _UNIT_WORD.sub("", text)
     return not _WORD.search(text) and len(text) <= 40

@@ -5,9 +5,10 @@ column list is read from its dataclass and is written down nowhere else."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from operator import attrgetter
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Fact:
     doc_id: str
     municipality: str
@@ -34,7 +35,7 @@ class Fact:
     note: str = ""        # free text only
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reject:
     doc_id: str
     table_id: str
@@ -47,7 +48,7 @@ class Reject:
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     doc_id: str
     table_id: str
@@ -57,7 +58,7 @@ class Cell:
     raw: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     check: str
     doc_id: str
@@ -78,9 +79,10 @@ def columns(row_type: type) -> list[str]:
     return [f.name for f in fields(row_type)]
 
 
-def records(rows: list) -> list[dict]:
-    """Dataclass rows -> dicts for a DataFrame (``vars``: no deep copy, fields in order)."""
-    return [vars(r) for r in rows]
+def records(rows: list, row_type: type) -> list[tuple]:
+    """Dataclass rows -> tuples in column order, for a DataFrame (light and fast)."""
+    get = attrgetter(*columns(row_type))
+    return [get(r) for r in rows]
 
 
 FACT_COLUMNS = columns(Fact)
