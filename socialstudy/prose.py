@@ -122,13 +122,3 @@ def _fact(row: dict, report: Report, quote: str, number: str, line: int, col: in
         source_line=line, source_col=col, raw=quote, topic=row["topic"], scope=row["scope"],
         definition=row["definition"])
 
-
-def prose_facts(reports: list[Report], lines_of: dict[str, list[str]] | None = None
-                ) -> list[Fact]:
-    """Prose facts of the reports given (unmatched wordings are the review's business)."""
-    rows = load_prose_rows()
-    facts = []
-    for report in reports:
-        lines = (lines_of or {}).get(report.doc_id)
-        facts.extend(match_report(report, rows, lines)[0])
-    return facts
