@@ -95,6 +95,18 @@ def _matches(row: dict, table: Table, report: Report) -> bool:
     return row["_first_row"].fullmatch(first_row_text(table), report.fiscal_year)
 
 
+def _verify(row: dict, table: Table, report: Report, found: dict[int, Overrides]) -> None:
+    """The row fits the table it matched: one override per table, rows inside it."""
+    where = f"the table at {report.file}:{table.first_line}"
+    if table.first_line in found:
+        raise _fail(row, f"a second override for {where}")
+    offsets = [t for t, parts in row["_totals"].items() for t in [t, *parts]]
+    if offsets and table.first_line + max(offsets) > table.last_line:
+        raise _fail(row, f"totals name row r{max(offsets)} but {where} has rows r0-"
+                         f"r{table.last_line - table.first_line}",
+                    fix="count rows from the table's first line (r0)")
+
+
 def match_overrides(report: Report, tables: list[Table], rows: list[dict]
                     ) -> tuple[dict[int, Overrides], list[dict]]:
     """({first line: Overrides}, unmatched crosswalk rows) for one report's tables."""
@@ -113,9 +125,7 @@ def match_overrides(report: Report, tables: list[Table], rows: list[dict]
                         fix="add the table's title, or use match=every if the rule holds "
                             "for all of them")
         for table in hits:
-            if table.first_line in found:
-                raise _fail(row, f"a second override for the table at {report.file}:"
-                                 f"{table.first_line}")
+            _verify(row, table, report, found)
             first = table.first_line
             found[first] = Overrides(
                 unit=row["unit"], why=row["why"],

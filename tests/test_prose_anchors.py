@@ -208,3 +208,31 @@ def test_an_override_matching_two_tables_stops_the_run(reports, tmp_path):
         "2024", "2025").replace("2023", "2024") + "\n")
     with pytest.raises(CrosswalkError, match=r"table_overrides.csv:\d+: matches 2 tables"):
         overrides.match_overrides(copy, extract_tables(copy), overrides.load_override_rows())
+
+
+def test_a_fourth_municipality_has_no_anchors_and_no_error(reports, tmp_path):
+    """A committee the crosswalks have never seen: its tables are read, no prose wording
+    or table override of another committee is applied to it, nothing is unmatched."""
+    seed = by_doc_id(reports)["huddinge_2024_vb"]
+    copy = dataclasses.replace(next_year_copy(seed, tmp_path), municipality="Nacka",
+                               kommun_code="0182", doc_id="nacka_2025_vb")
+    assert prose.match_report(copy) == ([], [])
+    found, unmatched = overrides.match_overrides(copy, extract_tables(copy),
+                                                 overrides.load_override_rows())
+    assert found == {} and unmatched == []
+    extraction = extract_and_clean([copy])
+    assert (extraction.facts.source_kind == "table").sum() == (
+        extract_and_clean([seed]).facts.source_kind == "table").sum()
+    assert not (extraction.facts.source_kind == "prose").any()
+
+
+def test_totals_beyond_the_table_stop_the_run(reports, tmp_path, monkeypatch):
+    folder = _crosswalk_copy(tmp_path, monkeypatch)
+    path = folder / "table_overrides.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("r7=r2-r6;r8=r1+r7",
+                                                             "r7=r2-r6;r80=r1+r7"),
+                    encoding="utf-8")
+    seed = by_doc_id(reports)["huddinge_2024_vb"]
+    with pytest.raises(CrosswalkError, match=r"table_overrides.csv:\d+: totals name row r80 "
+                                             r"but the table at .*:453 has rows r0-r8"):
+        overrides.match_overrides(seed, extract_tables(seed), overrides.load_override_rows())
