@@ -236,3 +236,13 @@ def test_totals_beyond_the_table_stop_the_run(reports, tmp_path, monkeypatch):
     with pytest.raises(CrosswalkError, match=r"table_overrides.csv:\d+: totals name row r80 "
                                              r"but the table at .*:453 has rows r0-r8"):
         overrides.match_overrides(seed, extract_tables(seed), overrides.load_override_rows())
+
+
+def test_a_duplicated_prose_row_stops_the_run_naming_both_lines(tmp_path, monkeypatch):
+    folder = _crosswalk_copy(tmp_path, monkeypatch)
+    path = folder / "prose_facts.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join(lines + [lines[5]]), encoding="utf-8")
+    with pytest.raises(CrosswalkError, match=rf"prose_facts.csv:{len(lines) + 1}: same "
+                                             r"wording as line 6"):
+        prose.load_prose_rows()
