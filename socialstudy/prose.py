@@ -3,7 +3,7 @@
 document type and a wording template whose number is a slot (``uppgår till {n} procent``);
 the code finds the sentence in every report of that committee, parses the number from the
 slot and takes the year relative to the report, so next year's report with the same wording
-needs no edit. A wording found twice in one report stops the run; a wording not found is
+needs no edit (years in row_label, scope and definition may be slots too: "vs {year-1}"). A wording found twice in one report stops the run; a wording not found is
 returned as unmatched, for the review to show."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from .extract import read_lines
 from .numbers import format_decimal, parse_number
 from .registry import Report
 from .rows import Fact
-from .wording import LineIndex, Wording, compile_wording
+from .wording import LineIndex, Wording, compile_wording, render_years
 
 CROSSWALK = "socialstudy/crosswalks/prose_facts.csv"
 COLUMNS = ("municipality", "document_type", "wording", "context", "year_offset", "period",
@@ -111,14 +111,16 @@ def _fact(row: dict, report: Report, quote: str, number: str, line: int, col: in
     except NumberFormatError as exc:  # the slot only matches numbers; kept for safety
         raise _fail(row, f"number {number!r} in {report.file}:{line}: {exc.problem}") from None
     value, unit = parsed.value * DIRECTION[row["direction"]], row["unit"]
+    text = {c: render_years(row[c], report.fiscal_year) for c in ("row_label", "scope",
+                                                                  "definition")}
     if unit in MONEY:
         value, unit = value * MONEY[unit], "tkr"
     return Fact(
         doc_id=report.doc_id, municipality=report.municipality,
         fiscal_year=report.fiscal_year + int(row["year_offset"]), period=row["period"],
-        table_id="", row_label=row["row_label"], column_label="", measure=row["variable"],
+        table_id="", row_label=text["row_label"], column_label="", measure=row["variable"],
         basis="", value=format_decimal(value), unit=unit, printed_unit=row["unit"],
         decimals=parsed.decimals, footnote="", source_kind="prose", source_file=report.file,
-        source_line=line, source_col=col, raw=quote, topic=row["topic"], scope=row["scope"],
-        definition=row["definition"])
+        source_line=line, source_col=col, raw=quote, topic=row["topic"], scope=text["scope"],
+        definition=text["definition"])
 

@@ -246,3 +246,17 @@ def test_a_duplicated_prose_row_stops_the_run_naming_both_lines(tmp_path, monkey
     with pytest.raises(CrosswalkError, match=rf"prose_facts.csv:{len(lines) + 1}: same "
                                              r"wording as line 6"):
         prose.load_prose_rows()
+
+
+def test_years_in_labels_and_definitions_follow_the_report(reports, tmp_path, facts):
+    seed = by_doc_id(reports)["huddinge_2024_vb"]
+    row = facts[(facts.doc_id == seed.doc_id) & (facts.measure == "budget_deviation")
+                & (facts.source_kind == "prose")]
+    assert row.row_label.tolist() == ["Resultatet för 2024"]
+    change = facts[(facts.doc_id == seed.doc_id) & (facts.measure == "net_cost_change_pct")]
+    assert change.definition.tolist() == ["change in net cost vs 2023"]
+    after, _ = prose.match_report(next_year_copy(seed, tmp_path))
+    assert [(f.row_label, f.value) for f in after if f.measure == "budget_deviation"] == [
+        ("Resultatet för 2025", "5500")]
+    assert [f.definition for f in after if f.measure == "net_cost_change_pct"] == [
+        "change in net cost vs 2024"]
