@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths, schemas
-from .clean import CleanResult, clean_table, issue, load_measures
+from .clean import CleanResult, clean_table, load_measures
 from .extract import Table, extract_tables, read_lines, spaced_columns
 from .overrides import load_override_rows, match_overrides
 from .prose import load_prose_rows, match_report
@@ -58,29 +58,46 @@ def extract_report(report: Report, overrides: list[dict], measures: list, prose:
     """One report's tables, cleaned and cross-footed, and its prose facts, into ``result``."""
     lines = read_lines(report.path)
     tables = extract_tables(report, lines)
-    matched, _ = match_overrides(report, tables, overrides)
+    matched, unused = match_overrides(report, tables, overrides)
     for table in tables:
         override = matched.get(table.first_line)
         cleaned = clean_table(table, report, override, measures)
         cleaned.issues += crossfoot(table, report, override, cleaned.facts)
         result.extend(cleaned)
-    result.issues += layout_issues(report, tables, lines)
-    result.facts += match_report(report, prose, lines)[0]
+    facts, unmatched = match_report(report, prose, lines)
+    result.facts += facts
+    result.issues += layout_issues(report, tables, lines) + unmatched_issues(
+        report, unmatched, "prose_facts.csv", "wording") + unmatched_issues(
+        report, unused, "table_overrides.csv", "first_row")
     return tables
 
 
-def layout_issues(report: Report, tables: list[Table], lines: list[str]) -> list:
+def unmatched_issues(report: Report, rows: list[dict], crosswalk: str, key: str
+                     ) -> list[Issue]:
+    """Crosswalk rows of this committee that found nothing in this report (e.g. next
+    year's wording differs): listed, so that a figure is never lost unnoticed."""
+    return [Issue(f"{crosswalk.split('.')[0]}_unmatched", report.doc_id,
+                  f"{report.doc_id}:L0000", 1, "", "",
+                  note=f"socialstudy/crosswalks/{crosswalk}:{row['_line']}: "
+                       f"{row[key]!r} not found in this report")
+            for row in rows]
+
+
+def layout_issues(report: Report, tables: list[Table], lines: list[str]) -> list[Issue]:
     """A report with no tables, or with columns separated by runs of spaces instead of
-    tabs (which the reader cannot split), is flagged rather than passed over."""
-    issues = [issue("space_separated_columns", report, None, first,
+    tabs (which the reader cannot split), is flagged rather than passed over. The
+    unread block is named like a table (``<doc_id>:L<first line>``); a report without
+    any table gets ``<doc_id>:L0000``, the report as a whole."""
+    issues = [Issue("space_separated_columns", report.doc_id,
+                    f"{report.doc_id}:L{first:04d}", first, "", "",
                     note=f"lines {first}-{last} look like a table whose columns are separated "
                          "by spaces, not tabs; no facts were read from them (re-extract the "
                          "text with tab separators)")
               for first, last in spaced_columns(lines)]
     if not any(t.kind == "data" for t in tables):
-        issues.append(issue("no_tables", report, None, 1,
-                            note="no tab-separated table found in the report; check the text "
-                                 "extraction"))
+        issues.append(Issue("no_tables", report.doc_id, f"{report.doc_id}:L0000", 1, "", "",
+                            note="no tab-separated table found in the report; check the "
+                                 "text extraction"))
     return issues
 
 

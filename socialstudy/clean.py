@@ -271,7 +271,7 @@ def unknown_headers(table: Table, report: Report, columns: list[list[str]],
             and classify_measure(cells, "", measures) == "unclassified"]
 
 
-def issue(check: str, report: Report, table: Table | None, line: int | str,
-          row_label: str = "", column_label: str = "", **values: str) -> Issue:
-    return Issue(check, report.doc_id, table.table_id if table else "", line, row_label,
-                 column_label, **values)
+def issue(check: str, report: Report, table: Table, line: int, row_label: str = "",
+          column_label: str = "", **values: str) -> Issue:
+    return Issue(check, report.doc_id, table.table_id, line, row_label, column_label,
+                 **values)

@@ -66,6 +66,8 @@ OTHER_MEANINGS = {
     "no_tables": "the report yields no tab-separated table at all",
     "space_separated_columns": "lines that look like a table with columns separated by "
                                "spaces, not tabs (not read)",
+    "prose_facts_unmatched": "a prose wording of this committee not found in the report",
+    "table_overrides_unmatched": "a table override of this committee that matched no table",
     "ok": "the parts add up within rounding", "mismatch": "the parts do not add up",
     "issue": "an extraction issue (not a cross-footing)",
     "cost": "gross costs", "net": "net (costs minus revenue)", "revenue": "revenue",

@@ -63,7 +63,7 @@ class Issue:
     check: str
     doc_id: str
     table_id: str
-    source_line: int | str
+    source_line: int
     row_label: str
     column_label: str
     expected: str = ""

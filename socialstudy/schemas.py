@@ -75,7 +75,8 @@ BASES = ["cost", "net", "revenue"]
 TABLE_KINDS = ["data", "toc"]
 CELL_ROLES = ["header", "label", "value", "rule"]
 QUALITY_CHECKS = ["crossfoot", "no_header", "ragged_row", "table_of_contents",
-                  "unknown_header", "no_tables", "space_separated_columns"]
+                  "unknown_header", "no_tables", "space_separated_columns",
+                  "prose_facts_unmatched", "table_overrides_unmatched"]
 QUALITY_STATUSES = ["ok", "mismatch", "issue"]
 MIN_YEAR, MAX_YEAR = 2000, 2035
 

@@ -369,3 +369,10 @@ def test_a_seed_report_with_spaces_for_tabs_is_flagged(raw):
 
 def test_the_seed_reports_have_no_layout_issues(extraction):
     assert not extraction.quality.check.isin(["no_tables", "space_separated_columns"]).any()
+
+
+def test_layout_issues_validate_against_the_quality_schema(tmp_path):
+    from socialstudy import schemas
+    result = extract_and_clean([synthetic(tmp_path, RAGGED.replace("\t", "    "))])
+    schemas.validate(result.quality, "quality")
+    assert result.quality.table_id.tolist() == ["testby_2024_ar:L0000", "testby_2024_ar:L0005"]

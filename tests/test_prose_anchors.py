@@ -264,3 +264,22 @@ def test_years_in_labels_and_definitions_follow_the_report(reports, tmp_path, fa
         ("Resultatet för 2025", "5500")]
     assert [f.definition for f in after if f.measure == "net_cost_change_pct"] == [
         "change in net cost vs 2024"]
+
+
+def test_unmatched_anchors_are_listed_in_quality(reports, tmp_path):
+    seed = by_doc_id(reports)["huddinge_2024_vb"]
+    copy = next_year_copy(seed, tmp_path, lambda t: t.replace(
+        "Personalomsättningen inom nämndens verksamheter uppgår till",
+        "Personalomsättningen inom nämndens verksamheter var").replace(
+        "Resultaträkning\tBudget helår", "Resultaträkning\tBudget"))
+    quality = extract_and_clean([copy]).quality
+    listed = quality[quality.check.str.endswith("_unmatched")]
+    assert listed.check.tolist() == ["prose_facts_unmatched", "table_overrides_unmatched"]
+    assert re.match(r"socialstudy/crosswalks/prose_facts.csv:\d+: 'Personalomsättningen inom "
+                    r"nämndens verksamheter uppgår till \{n\} procent' not found",
+                    listed.note.iloc[0])
+    assert "table_overrides.csv" in listed.note.iloc[1]
+
+
+def test_the_seeds_leave_no_anchor_unmatched(extraction):
+    assert not extraction.quality.check.str.endswith("_unmatched").any()
