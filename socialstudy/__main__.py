@@ -21,7 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--force", action="store_true",
                      help="run every notebook even if nothing changed")
     run.add_argument("--quiet", action="store_true", help="no progress output")
-    sub.add_parser("bench", help="time the default study against papermill's floor")
+    bench = sub.add_parser("bench", help="time the default study against papermill's floor")
+    bench.add_argument("--corpus", type=int, nargs="*", metavar="N",
+                       help="instead: extract N synthetic reports (copies of the seeds); "
+                            "no N = 4 16 64 256 1000")
     from .add_report import add_subparser as add_report_subparser  # add-report (registry)
     add_report_subparser(sub)
     # --- review (crosswalks helper): one report's measures, found / to decide / absent ---
@@ -29,6 +32,10 @@ def main(argv: list[str] | None = None) -> int:
                                            "and what needs a decision")
     review.add_argument("doc_id", help="a doc_id of data/raw/reports.yml")
     args = parser.parse_args(argv)
+    if args.command == "bench" and args.corpus is not None:
+        from . import scale
+        print(scale.table(scale.measure(tuple(args.corpus) or scale.SIZES)))
+        return 0
     if args.command == "add-report":
         from .add_report import run as add_report
         return add_report(args)

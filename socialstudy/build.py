@@ -9,12 +9,14 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths, schemas
-from .clean import (CELL_COLUMNS, FACT_COLUMNS, ISSUE_COLUMNS, REJECT_COLUMNS, CleanResult,
-                    clean_table, load_measures, load_overrides)
-from .extract import Table, extract_tables
-from .prose import prose_facts
+from .clean import CleanResult, clean_table, load_measures
+from .extract import Table, extract_tables, read_lines, spaced_columns
+from .overrides import load_override_rows, match_overrides
+from .prose import load_prose_rows, match_report
 from .quality import crossfoot
 from .registry import Report, load_registry
+from .rows import (CELL_COLUMNS, FACT_COLUMNS, ISSUE_COLUMNS, REJECT_COLUMNS, Cell, Fact,
+                   Issue, Reject, records)
 
 TABLE_COLUMNS = ["doc_id", "table_id", "kind", "title", "title_line", "first_line",
                  "last_line", "n_header_rows", "n_rows", "n_cols", "unit"]
@@ -30,24 +32,73 @@ class Extraction:
 
 
 def extract_and_clean(reports: list[Report] | None = None) -> Extraction:
-    """All reports -> tables inventory, facts (tables + prose), rejects, cells, quality."""
+    """All reports -> tables inventory, facts (tables + prose), rejects, cells, quality.
+    Each report is read once and handled on its own, so time grows linearly with the
+    corpus."""
     reports = load_registry() if reports is None else reports
-    overrides, measures = load_overrides(), load_measures()
+    overrides, measures, prose = load_override_rows(), load_measures(), load_prose_rows()
     result, inventory = CleanResult(), []
     for report in reports:
-        for table in extract_tables(report):
-            clean_table(table, report, result, overrides, measures)
-            crossfoot(table, report, overrides.get((report.doc_id, table.first_line)), result)
-            inventory.append(_inventory_row(table))
-    result.facts.extend(prose_facts(reports))
+        tables = extract_report(report, overrides, measures, prose, result)
+        inventory.extend(_inventory_row(t) for t in tables)
     return Extraction(
         tables=_frame(inventory, TABLE_COLUMNS, ["doc_id", "first_line"]),
-        facts=_frame(result.facts, FACT_COLUMNS,
+        facts=_frame(records(result.facts, Fact), FACT_COLUMNS,
                      ["doc_id", "source_line", "source_col", "source_kind", "row_label"]),
-        rejects=_frame(result.rejects, REJECT_COLUMNS, ["doc_id", "source_line", "source_col"]),
-        cells=_frame(result.cells, CELL_COLUMNS, ["doc_id", "source_line", "source_col"]),
-        quality=_frame(result.issues, ISSUE_COLUMNS,
+        rejects=_frame(records(result.rejects, Reject), REJECT_COLUMNS,
+                       ["doc_id", "source_line", "source_col"]),
+        cells=_frame(records(result.cells, Cell), CELL_COLUMNS,
+                     ["doc_id", "source_line", "source_col"]),
+        quality=_frame(records(result.issues, Issue), ISSUE_COLUMNS,
                        ["doc_id", "source_line", "check", "column_label"]))
+
+
+def extract_report(report: Report, overrides: list[dict], measures: list, prose: list[dict],
+                   result: CleanResult) -> list[Table]:
+    """One report's tables, cleaned and cross-footed, and its prose facts, into ``result``."""
+    lines = read_lines(report.path)
+    tables = extract_tables(report, lines)
+    matched, unused = match_overrides(report, tables, overrides)
+    for table in tables:
+        override = matched.get(table.first_line)
+        cleaned = clean_table(table, report, override, measures)
+        cleaned.issues += crossfoot(table, report, override, cleaned.facts)
+        result.extend(cleaned)
+    facts, unmatched = match_report(report, prose, lines)
+    result.facts += facts
+    result.issues += layout_issues(report, tables, lines) + unmatched_issues(
+        report, unmatched, "prose_facts.csv", "wording") + unmatched_issues(
+        report, unused, "table_overrides.csv", "first_row")
+    return tables
+
+
+def unmatched_issues(report: Report, rows: list[dict], crosswalk: str, key: str
+                     ) -> list[Issue]:
+    """Crosswalk rows of this committee that found nothing in this report (e.g. next
+    year's wording differs): listed, so that a figure is never lost unnoticed."""
+    return [Issue(f"{crosswalk.split('.')[0]}_unmatched", report.doc_id,
+                  f"{report.doc_id}:L0000", 1, "", "",
+                  note=f"socialstudy/crosswalks/{crosswalk}:{row['_line']}: "
+                       f"{row[key]!r} not found in this report")
+            for row in rows]
+
+
+def layout_issues(report: Report, tables: list[Table], lines: list[str]) -> list[Issue]:
+    """A report with no tables, or with columns separated by runs of spaces instead of
+    tabs (which the reader cannot split), is flagged rather than passed over. The
+    unread block is named like a table (``<doc_id>:L<first line>``); a report without
+    any table gets ``<doc_id>:L0000``, the report as a whole."""
+    issues = [Issue("space_separated_columns", report.doc_id,
+                    f"{report.doc_id}:L{first:04d}", first, "", "",
+                    note=f"lines {first}-{last} look like a table whose columns are separated "
+                         "by spaces, not tabs; no facts were read from them (re-extract the "
+                         "text with tab separators)")
+              for first, last in spaced_columns(lines)]
+    if not any(t.kind == "data" for t in tables):
+        issues.append(Issue("no_tables", report.doc_id, f"{report.doc_id}:L0000", 1, "", "",
+                            note="no tab-separated table found in the report; check the "
+                                 "text extraction"))
+    return issues
 
 
 def _inventory_row(table: Table) -> dict:
@@ -58,8 +109,8 @@ def _inventory_row(table: Table) -> dict:
             "n_cols": table.n_cols, "unit": table.unit}
 
 
-def _frame(rows: list[dict], columns: list[str], keys: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=columns)
+def _frame(rows: list, columns: list[str], keys: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=columns)
     return frame.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
 

@@ -11,8 +11,11 @@ from decimal import Decimal
 from .crosswalk import read_crosswalk
 from .errors import NumberFormatError
 from .extract import YEAR, Row, Table
-from .numbers import clean_label, format_decimal, looks_numeric, parse_number
+from .numbers import Parsed, clean_label, format_decimal, looks_numeric, parse_number
+from .overrides import Overrides
 from .registry import Report
+from .rows import (CELL_COLUMNS, FACT_COLUMNS, ISSUE_COLUMNS,  # noqa: F401 re-exported
+                   REJECT_COLUMNS, Cell, Fact, Issue, Reject)
 
 MONEY_FACTOR = {"tkr": Decimal(1), "mnkr": Decimal(1000), "mkr": Decimal(1000)}
 PERCENT_HINT = re.compile(r"%|procent|\bandel\b", re.I)
@@ -21,46 +24,9 @@ FULL_YEAR = re.compile(r"jan\w*\s*-\s*dec|helår", re.I)
 RANGE = re.compile(r"((?:19|20)\d{2})\s*-\s*((?:19|20)\d{2})(?!\d)")
 YEAR_ONLY = re.compile(r"\s*(?:19|20)\d{2}\s*\**\s*")
 PREVIOUS_YEAR = re.compile(r"föregående år", re.I)
-
-FACT_COLUMNS = ["doc_id", "municipality", "fiscal_year", "period", "table_id", "row_label",
-                "column_label", "measure", "basis", "value", "unit", "printed_unit",
-                "decimals", "footnote", "source_kind", "source_file", "source_line",
-                "source_col", "raw", "note"]
-REJECT_COLUMNS = ["doc_id", "table_id", "source_file", "source_line", "source_col",
-                  "row_label", "column_label", "raw", "reason"]
-CELL_COLUMNS = ["doc_id", "table_id", "source_line", "source_col", "role", "raw"]
-ISSUE_COLUMNS = ["check", "doc_id", "table_id", "source_line", "row_label", "column_label",
-                 "expected", "actual", "difference", "tolerance", "status", "note"]
-
-
-@dataclass
-class Overrides:
-    unit: str = ""
-    columns: list[str] = field(default_factory=list)
-    totals: dict[int, list[int]] = field(default_factory=dict)
-    why: str = ""
-
-
-def load_overrides() -> dict[tuple[str, int], Overrides]:
-    result = {}
-    for row in read_crosswalk("table_overrides.csv", ("doc_id", "first_line", "unit", "columns",
-                                                       "totals", "why")):
-        totals: dict[int, list[int]] = {}
-        for spec in filter(None, row["totals"].split(";")):
-            total, _, parts = spec.partition("=")
-            totals[int(total)] = _line_list(parts)
-        result[(row["doc_id"], int(row["first_line"]))] = Overrides(
-            unit=row["unit"], columns=[c for c in row["columns"].split("|") if c],
-            totals=totals, why=row["why"])
-    return result
-
-
-def _line_list(spec: str) -> list[int]:
-    lines: list[int] = []
-    for part in filter(None, spec.split("+")):
-        lo, _, hi = part.partition("-")
-        lines.extend(range(int(lo), int(hi or lo) + 1))
-    return lines
+ROW_PERCENT = re.compile(r"\(%\)|procent|^andel|\bandel\b", re.I)
+PER_INHABITANT = re.compile(r"kr/inv", re.I)
+IN_KRONOR = re.compile(r"i kronor", re.I)
 
 
 def load_measures() -> list[tuple[re.Pattern, str, str]]:
@@ -73,7 +39,8 @@ def header_columns(table: Table, override: Overrides | None) -> list[list[str]]:
     cells (an empty cell right of a filled one in the same header row) filled in."""
     n = table.n_cols
     if override and override.columns:
-        return [[label] for label in override.columns] + [[] for _ in range(n - 1 - len(override.columns))]
+        return ([[label] for label in override.columns]
+                + [[] for _ in range(n - 1 - len(override.columns))])
     columns: list[list[str]] = [[] for _ in range(n - 1)]
     for row in table.header:
         cells = [clean_label(c) for c in row.cells[1:]]  # printed cells only: a ragged
@@ -91,9 +58,18 @@ def header_columns(table: Table, override: Overrides | None) -> list[list[str]]:
 def classify_measure(column_cells: list[str], row_label: str,
                      measures: list[tuple[re.Pattern, str, str]]) -> str:
     """Measure from the row label (rare) or the most specific header cell that names one."""
+    return row_measure(row_label, measures) or column_measure(column_cells, measures)
+
+
+def row_measure(row_label: str, measures: list[tuple[re.Pattern, str, str]]) -> str:
     for pattern, applies, measure in measures:
         if applies == "row" and pattern.search(row_label):
             return measure
+    return ""
+
+
+def column_measure(column_cells: list[str], measures: list[tuple[re.Pattern, str, str]]
+                   ) -> str:
     worded = [c for c in column_cells if not YEAR_ONLY.fullmatch(c)]
     for cell in list(reversed(worded)) + list(reversed(column_cells)):
         for pattern, applies, measure in measures:
@@ -146,121 +122,156 @@ def _basis(label: str) -> str:
     return ""
 
 
-def _cell_unit(parsed_percent: bool, row_label: str, column_label: str, table_unit: str) -> str:
-    if parsed_percent or PERCENT_HINT.search(column_label) or re.search(
-            r"\(%\)|procent|^andel|\bandel\b", row_label, re.I):
+
+def _cell_unit(parsed: Parsed, row_label: str, column_label: str, table_unit: str) -> str:
+    if parsed.percent or PERCENT_HINT.search(column_label) or ROW_PERCENT.search(row_label):
         return "percent"
-    if re.search(r"kr/inv", row_label, re.I):
+    if parsed.unit:  # a unit printed in the cell itself ("-74,0 mnkr") beats the table's
+        return parsed.unit
+    if PER_INHABITANT.search(row_label):
         return "sek_per_inhabitant"
     if table_unit in MONEY_FACTOR:
         return table_unit
-    if re.search(r"i kronor", row_label, re.I):
+    if IN_KRONOR.search(row_label):
         return "sek"
     return "number"
 
 
 @dataclass
 class CleanResult:
-    facts: list[dict] = field(default_factory=list)
-    rejects: list[dict] = field(default_factory=list)
-    cells: list[dict] = field(default_factory=list)
-    issues: list[dict] = field(default_factory=list)
+    """One table's (or the corpus's) rows, each list its own output table."""
+    facts: list[Fact] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    def extend(self, other: "CleanResult") -> None:
+        for name in ("facts", "rejects", "cells", "issues"):
+            getattr(self, name).extend(getattr(other, name))
 
 
-def clean_table(table: Table, report: Report, result: CleanResult,
-                overrides: dict[tuple[str, int], Overrides],
-                measures: list[tuple[re.Pattern, str, str]]) -> None:
-    """Append one table's facts, rejects, cell inventory and issues to ``result``."""
-    override = overrides.get((report.doc_id, table.first_line))
-    unit = (override.unit if override and override.unit else table.unit)
-    table.unit = unit
+def clean_table(table: Table, report: Report, override: Overrides | None,
+                measures: list[tuple[re.Pattern, str, str]]) -> CleanResult:
+    """One table -> its cell inventory, facts, rejects and issues."""
+    if override and override.unit:
+        table.unit = override.unit
+    result = CleanResult(cells=table_cells(table, report))
+    if table.kind == "toc":
+        result.issues.append(issue("table_of_contents", report, table, table.first_line,
+                                   note="page numbers of the table of contents are not data"))
+        return result
     columns = header_columns(table, override)
-    header_text = " ".join(" ".join(c) for c in columns)
-    table_years = [int(y) for y in YEAR.findall(header_text)]
-    n_header = max((len(r.cells) for r in table.header), default=0)
+    result.facts, result.rejects = table_facts(table, report, columns, measures)
+    result.issues = (ragged_rows(table, report) + header_issues(table, report)
+                     + unknown_headers(table, report, columns, result.facts, measures))
+    return result
 
+
+def table_cells(table: Table, report: Report) -> list[Cell]:
+    """Every non-empty cell with its role (header, rule, label, value)."""
+    cells = []
     for row in table.rows:
         for j, raw in enumerate(row.cells):
             if raw.strip():
-                if row.kind in ("header", "rule"):
-                    role = row.kind
-                else:
-                    role = "label" if j == 0 else "value"
-                result.cells.append(_cell(report, table, row.line, j, role, raw))
-    if table.kind == "toc":
-        result.issues.append(_issue("table_of_contents", report, table, table.first_line, "", "",
-                                    note="page numbers of the table of contents are not data"))
-        return
+                role = row.kind if row.kind in ("header", "rule") else (
+                    "label" if j == 0 else "value")
+                cells.append(Cell(report.doc_id, table.table_id, row.line, j, role, raw))
+    return cells
 
+
+def _value_rows(table: Table) -> list[tuple[Row, Row | None]]:
+    """Body rows with values, each with the continuation row that wraps its numbers."""
     body = [r for r in table.body if r.kind in ("body", "continuation")]
-    for idx, row in enumerate(body):
-        if row.kind == "continuation":
-            continue
-        nxt = body[idx + 1] if idx + 1 < len(body) and body[idx + 1].kind == "continuation" else None
-        if n_header and len(row.cells) > n_header and any(
-                c.strip() for c in row.cells[n_header:]):
-            result.issues.append(_issue(
-                "ragged_row", report, table, row.line, row.label, "",
-                note=f"{len(row.cells)} cells but the header has {n_header}; extra cells "
-                     "have no column label"))
+    return [(row, body[i + 1] if i + 1 < len(body) and body[i + 1].kind == "continuation"
+             else None) for i, row in enumerate(body) if row.kind == "body"]
+
+
+def table_facts(table: Table, report: Report, columns: list[list[str]],
+                measures: list[tuple[re.Pattern, str, str]]
+                ) -> tuple[list[Fact], list[Reject]]:
+    """A fact for every value cell that parses, a reject (with the reason) for every other
+    numeric-looking one."""
+    table_years = [int(y) for y in YEAR.findall(" ".join(" ".join(c) for c in columns))]
+    by_column = [column_measure(cells, measures) for cells in columns]  # once per column
+    facts, rejects = [], []
+    for row, nxt in _value_rows(table):
+        by_row = row_measure(row.label, measures)
         for j, raw in enumerate(row.cells[1:], start=1):
-            cont = nxt.cells[j] if nxt is not None and j < len(nxt.cells) else ""
-            text = f"{raw} {cont.strip()}" if cont.strip() else raw
-            if not looks_numeric(text) or not raw.strip():
+            cont = nxt.cells[j].strip() if nxt is not None and j < len(nxt.cells) else ""
+            text = f"{raw} {cont}" if cont else raw
+            if not raw.strip() or not looks_numeric(text):
                 continue
             column_cells = columns[j - 1] if j - 1 < len(columns) else []
             column_label = " | ".join(column_cells)
             try:
                 parsed = parse_number(text)
             except NumberFormatError as exc:
-                result.rejects.append({
-                    "doc_id": report.doc_id, "table_id": table.table_id,
-                    "source_file": report.file, "source_line": row.line, "source_col": j,
-                    "row_label": row.label, "column_label": column_label, "raw": raw,
-                    "reason": exc.problem})
+                rejects.append(Reject(report.doc_id, table.table_id, report.file, row.line, j,
+                                      row.label, column_label, raw, exc.problem))
                 continue
-            measure = classify_measure(column_cells, row.label, measures)
+            measure = by_row or (by_column[j - 1] if j - 1 < len(columns)
+                                 else column_measure([], measures))
             year, period = resolve_year(column_cells, measure, table_years, report)
-            cell_unit = _cell_unit(parsed.percent, row.label, column_label, unit)
-            value = parsed.value
-            if measure == "change" and cell_unit == "percent" and not parsed.percent:
-                cell_unit = "percentage_points"
-            if cell_unit in MONEY_FACTOR:
-                value, cell_unit = value * MONEY_FACTOR[cell_unit], "tkr"
-            result.facts.append({
-                "doc_id": report.doc_id, "municipality": report.municipality,
-                "fiscal_year": year, "period": period, "table_id": table.table_id,
-                "row_label": row.label, "column_label": column_label, "measure": measure,
-                "basis": _basis(column_label), "value": format_decimal(value),
-                "unit": cell_unit, "printed_unit": "%" if parsed.percent else (unit or ""),
-                "decimals": parsed.decimals, "footnote": parsed.footnote,
-                "source_kind": "table", "source_file": report.file, "source_line": row.line,
-                "source_col": j, "raw": raw if not cont.strip() else f"{raw}\n{cont}",
-                "note": f"number wrapped onto line {nxt.line}" if cont.strip() else ""})
-    if not table.header:
-        result.issues.append(_issue("no_header", report, table, table.first_line, "", "",
-                                    note="table has no header row; its facts have measure "
-                                         "'unclassified'"))
-    for j, column_cells in enumerate(columns, start=1):
-        if column_cells and classify_measure(column_cells, "", measures) == "unclassified" \
-                and any(f["table_id"] == table.table_id and f["source_col"] == j
-                        and f["measure"] == "unclassified" for f in result.facts):
-            result.issues.append(_issue(
-                "unknown_header", report, table, table.header[0].line if table.header else
-                table.first_line, "", " | ".join(column_cells),
-                note="column header not in measures.csv; its facts have measure "
-                     "'unclassified' (reported, not guessed)"))
+            facts.append(_fact(table, report, row, j, parsed, column_label, measure, year,
+                               period, f"{raw}\n{nxt.cells[j]}" if cont else raw,
+                               f"number wrapped onto line {nxt.line}" if cont else ""))
+    return facts, rejects
 
 
-def _cell(report: Report, table: Table, line: int, col: int, role: str, raw: str) -> dict:
-    return {"doc_id": report.doc_id, "table_id": table.table_id, "source_line": line,
-            "source_col": col, "role": role, "raw": raw}
+def _fact(table: Table, report: Report, row: Row, col: int, parsed: Parsed,
+          column_label: str, measure: str, year: int, period: str, raw: str,
+          note: str) -> Fact:
+    unit = _cell_unit(parsed, row.label, column_label, table.unit)
+    value = parsed.value
+    if measure == "change" and unit == "percent" and not parsed.percent:
+        unit = "percentage_points"
+    if unit in MONEY_FACTOR:
+        value, unit = value * MONEY_FACTOR[unit], "tkr"
+    printed = "%" if parsed.percent else (parsed.unit or table.unit or "")
+    return Fact(
+        doc_id=report.doc_id, municipality=report.municipality, fiscal_year=year,
+        period=period, table_id=table.table_id, row_label=row.label,
+        column_label=column_label, measure=measure, basis=_basis(column_label),
+        value=format_decimal(value), unit=unit, printed_unit=printed,
+        decimals=parsed.decimals, footnote=parsed.footnote, source_kind="table",
+        source_file=report.file, source_line=row.line, source_col=col, raw=raw, note=note)
 
 
-def _issue(check: str, report: Report, table: Table, line: int, row_label: str,
-           column_label: str, *, expected: str = "", actual: str = "", difference: str = "",
-           tolerance: str = "", status: str = "issue", note: str = "") -> dict:
-    return {"check": check, "doc_id": report.doc_id, "table_id": table.table_id,
-            "source_line": line, "row_label": row_label, "column_label": column_label,
-            "expected": expected, "actual": actual, "difference": difference,
-            "tolerance": tolerance, "status": status, "note": note}
+def ragged_rows(table: Table, report: Report) -> list[Issue]:
+    """Rows with more filled cells than the header has columns: extra cells are facts
+    without a column label."""
+    n_header = max((len(r.cells) for r in table.header), default=0)
+    return [issue("ragged_row", report, table, row.line, row.label,
+                  note=f"{len(row.cells)} cells but the header has {n_header}; extra cells "
+                       "have no column label")
+            for row, _ in _value_rows(table)
+            if n_header and len(row.cells) > n_header
+            and any(c.strip() for c in row.cells[n_header:])]
+
+
+def header_issues(table: Table, report: Report) -> list[Issue]:
+    if table.header:
+        return []
+    return [issue("no_header", report, table, table.first_line,
+                  note="table has no header row; its facts have measure 'unclassified'")]
+
+
+def unknown_headers(table: Table, report: Report, columns: list[list[str]],
+                    facts: list[Fact], measures: list[tuple[re.Pattern, str, str]]
+                    ) -> list[Issue]:
+    """Columns whose header names no measure of measures.csv and whose facts are
+    therefore 'unclassified' (looks only at this table's facts: linear in the corpus)."""
+    unclassified = {f.source_col for f in facts if f.measure == "unclassified"}
+    line = table.header[0].line if table.header else table.first_line
+    return [issue("unknown_header", report, table, line, "", " | ".join(cells),
+                  note="column header not in measures.csv; its facts have measure "
+                       "'unclassified' (reported, not guessed)")
+            for j, cells in enumerate(columns, start=1)
+            if cells and j in unclassified
+            and classify_measure(cells, "", measures) == "unclassified"]
+
+
+def issue(check: str, report: Report, table: Table, line: int, row_label: str = "",
+          column_label: str = "", **values: str) -> Issue:
+    return Issue(check, report.doc_id, table.table_id, line, row_label, column_label,
+                 **values)

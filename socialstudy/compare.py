@@ -32,6 +32,7 @@ def fmt(value: float | None, digits: int = 4) -> str:
 
 def load_facts(processed: Path) -> pd.DataFrame:
     facts = pd.read_csv(processed / "facts.csv", dtype={"value": str, "raw": str, "note": str,
+                                                         "scope": str, "definition": str,
                                                          "footnote": str, "column_label": str},
                         keep_default_na=False)
     facts["number"] = facts["value"].astype(float)
@@ -40,10 +41,6 @@ def load_facts(processed: Path) -> pd.DataFrame:
 
 # registry cost_sign values (agreement 2) whose income statement prints costs negative;
 # the two older free-text spellings are accepted until the registry branch lands
-COSTS_NEGATIVE_SIGNS = {"costs_negative", "costs_negative_statement_net_positive_activity",
-                        "costs negative",
-                        "costs negative in the income statement, net costs positive per activity"}
-
 
 def _costs_negative(report: Report) -> bool:
     return report.cost_sign in (registry.COSTS_NEGATIVE,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from .errors import RawFileError
@@ -26,12 +27,9 @@ class Row:
     cells: list[str]
     kind: str = "body"  # header | body | section | rule | continuation
 
-    @property
+    @cached_property
     def label(self) -> str:
         return clean_label(self.cells[0]) if self.cells else ""
-
-    def values(self) -> list[str]:
-        return self.cells[1:]
 
 
 @dataclass
@@ -51,7 +49,7 @@ class Table:
     def last_line(self) -> int:
         return self.rows[-1].line
 
-    @property
+    @cached_property
     def table_id(self) -> str:
         return f"{self.doc_id}:L{self.first_line:04d}"
 
@@ -226,6 +224,33 @@ def extract_tables(report: Report, lines: list[str] | None = None) -> list[Table
     return tables
 
 
+SPACED = re.compile(r"\S(?: {2,}|\u00a0{2,})\S")
+MIN_SPACED_ROWS = 2
+
+
+def _spaced_row(line: str) -> bool:
+    """A line without tabs whose fields, split at runs of 2+ spaces, are a label and
+    numbers (``Intäkter   100   120``)."""
+    if "\t" in line or ("  " not in line and "\u00a0\u00a0" not in line) \
+            or not SPACED.search(line):
+        return False
+    fields = [f for f in re.split(r" {2,}|\u00a0{2,}", line.strip()) if f]
+    return len(fields) >= 2 and sum(looks_numeric(f) for f in fields[1:]) >= 1 and all(
+        looks_numeric(f) for f in fields[1:] if f.strip())
+
+
+def spaced_columns(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) line of each run of space-separated table rows: text the tab-based
+    reader cannot split, reported so that it is not silently ignored."""
+    runs, start = [], None
+    for i, line in enumerate(lines + [""], start=1):
+        if _spaced_row(line):
+            start = i if start is None else start
+            continue
+        if start is not None and i - start >= MIN_SPACED_ROWS:
+            runs.append((start, i - 1))
+        start = None
+    return runs
 
 
 def excerpt(report: Report, first: int, last: int) -> "pd.DataFrame":

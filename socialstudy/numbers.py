@@ -21,6 +21,19 @@ _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _FOOTSTARS = re.compile(r"\s*(\*+)$")
 _NUMBER = re.compile(r"^(?P<int>\d{1,3}(?: \d{3})+|\d+)(?:(?P<mark>[.,])(?P<frac>\d+))?$")
 _DASHES = {"-", "–", "—", "−", "--", "---"}
+_SUP_ANY = re.compile(r"<sup>(.*?)</sup>")
+_SUP_DROP = re.compile(r"<sup>.*?</sup>")
+_HEADING = re.compile(r"^#+\s*")
+_WHITESPACE = re.compile(r"\s+")
+_DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"[^\W\d_]{3,}")  # three letters in a row: a word, not a number
+_RUN_OF_SPACES = re.compile(r" +")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_TWO_NUMBERS = re.compile(r"\d\s*%?\s*[(/]\s*\d|%\s+\d")
+_DIGITS_AND_SPACES = re.compile(r"[\d ]+")
+# A unit written in the cell after the number ("12 procent", "-74,0 mnkr"): still one number.
+_UNIT_WORD = re.compile(r"\s*\b(procent|mnkr|mkr|tkr|kr)\.?$", re.I)
+UNIT_OF_WORD = {"procent": "%", "mnkr": "mnkr", "mkr": "mkr", "tkr": "tkr", "kr": "sek"}
 
 
 @dataclass(frozen=True)
@@ -29,24 +42,30 @@ class Parsed:
     percent: bool
     footnote: str
     decimals: int
+    unit: str = ""  # money or kronor unit printed in the cell itself (mnkr, mkr, tkr, sek)
 
 
 def strip_markup(text: str) -> str:
     """Remove extraction markup (``<b>``, ``<p>``, ``**bold**``) but keep footnote marks."""
+    if "<" not in text and "*" not in text:
+        return text
     text = _BOLD.sub(r"\1", text)
     text = _SUP.sub(lambda m: f"<sup>{m.group(1)}</sup>", text)  # normalise case
-    text = re.sub(r"<sup>(.*?)</sup>", "\x00\\1\x01", text)
+    text = _SUP_ANY.sub("\x00\\1\x01", text)
     text = _TAG.sub("", text)
     return text.replace("\x00", "<sup>").replace("\x01", "</sup>")
 
 
 def clean_label(text: str) -> str:
     """A label as printed minus markup and footnote marks, whitespace collapsed."""
-    text = _SUP.sub("", text)
-    text = _BOLD.sub(r"\1", text)
-    text = _TAG.sub("", text)
-    text = re.sub(r"^#+\s*", "", text.strip())
-    return re.sub(r"\s+", " ", text).strip()
+    if "<" in text:
+        text = _TAG.sub("", _SUP.sub("", text))
+    if "**" in text:
+        text = _BOLD.sub(r"\1", text)
+    text = text.strip()
+    if text.startswith("#"):
+        text = _HEADING.sub("", text)
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def looks_numeric(raw: str) -> bool:
@@ -55,9 +74,10 @@ def looks_numeric(raw: str) -> bool:
     text = clean_label(raw) if "<sup>" not in raw.lower() else _TAG.sub("", raw).strip()
     if text.strip() in _DASHES:
         return True
-    if not any(ch.isdigit() for ch in text):
+    if not _DIGIT.search(text):
         return False
-    return not re.search(r"[^\W\d_]{3,}", text) and len(text) <= 40
+    text = _UNIT_WORD.sub("", text)
+    return not _WORD.search(text) and len(text) <= 40
 
 
 def parse_number(raw: str) -> Parsed:
@@ -66,8 +86,8 @@ def parse_number(raw: str) -> Parsed:
     for ch in SPACES:
         text = text.replace(ch, " ")
     text = text.strip()
-    footnotes = re.findall(r"<sup>(.*?)</sup>", text)
-    text = re.sub(r"<sup>.*?</sup>", "", text).strip()
+    footnotes = _SUP_ANY.findall(text)
+    text = _SUP_DROP.sub("", text).strip()
     stars = _FOOTSTARS.search(text)
     if stars:
         footnotes.append(stars.group(1))
@@ -79,23 +99,29 @@ def parse_number(raw: str) -> Parsed:
         raise NumberFormatError("empty after removing markup")
     if text in _DASHES:
         raise NumberFormatError("dash in place of a value (nothing reported)")
-    percent = text.endswith("%")
+    unit = ""
+    word = _UNIT_WORD.search(text)
+    if word and word.start() > 0:
+        unit, text = UNIT_OF_WORD[word.group(1).lower()], text[: word.start()].strip()
+    percent = unit == "%"
     if percent:
-        text = text[:-1].strip()
+        unit = ""
+    elif text.endswith("%"):
+        percent, text = True, text[:-1].strip()
     sign = 1
     if text and text[0] in MINUS_SIGNS + "+":
         sign = -1 if text[0] in MINUS_SIGNS else 1
         text = text[1:].strip()
-    text = re.sub(r" +", " ", text)
+    text = _RUN_OF_SPACES.sub(" ", text)
     if text.count(",") + text.count(".") > 1:
         raise NumberFormatError("more than one decimal mark or mixed thousands separators")
     match = _NUMBER.match(text)
-    if not match and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if not match and _DATE.fullmatch(text):
         raise NumberFormatError("a date (YYYY-MM-DD), not a quantity")
-    if not match and re.search(r"\d\s*%?\s*[(/]\s*\d|%\s+\d", text):
+    if not match and _TWO_NUMBERS.search(text):
         raise NumberFormatError("two numbers in one cell (value and comparison value)")
     if not match:
-        if re.fullmatch(r"[\d ]+", text):
+        if _DIGITS_AND_SPACES.fullmatch(text):
             raise NumberFormatError("digits separated by spaces that are not groups of three "
                                     "(two numbers in one cell?)")
         raise NumberFormatError("not a single number")
@@ -106,7 +132,8 @@ def parse_number(raw: str) -> Parsed:
     value = Decimal(digits) * sign
     if value == 0:
         value = Decimal(0).quantize(Decimal(1).scaleb(-len(frac))) if frac else Decimal(0)
-    return Parsed(value=value, percent=percent, footnote="".join(footnotes), decimals=len(frac))
+    return Parsed(value=value, percent=percent, footnote="".join(footnotes), decimals=len(frac),
+                  unit=unit)
 
 
 def format_decimal(value: Decimal) -> str:

@@ -8,10 +8,12 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from .clean import CleanResult, Overrides, _issue
+from .clean import issue
 from .extract import Table
 from .numbers import format_decimal
+from .overrides import Overrides
 from .registry import Report
+from .rows import Fact, Issue
 
 TOTAL_LABEL = re.compile(r"^(totalt?|summa\b.*|.*\btotalt$)", re.I)
 NON_ADDITIVE = re.compile(r"medelålder|genomsnitt|snitt|index", re.I)
@@ -44,43 +46,48 @@ def total_rows(table: Table, override: Overrides | None) -> dict[int, list[int]]
 
 
 def crossfoot(table: Table, report: Report, override: Overrides | None,
-              result: CleanResult) -> None:
+              facts: list[Fact]) -> list[Issue]:
+    """One check per total cell of an additive measure: parts vs printed total."""
     totals = total_rows(table, override)
     if not totals:
-        return
-    facts = defaultdict(dict)
-    for fact in result.facts:
-        if fact["table_id"] == table.table_id:
-            facts[fact["source_line"]][fact["source_col"]] = fact
+        return []
+    by_line: dict[int, dict[int, Fact]] = defaultdict(dict)
+    for fact in facts:
+        by_line[fact.source_line][fact.source_col] = fact
+    issues = []
     for total_line, part_lines in sorted(totals.items()):
         if not part_lines:
             continue
-        for col, total in sorted(facts[total_line].items()):
-            if (total["measure"] not in ADDITIVE or total["unit"] == "percent"
-                    or NON_ADDITIVE.search(total["column_label"])):
+        for col, total in sorted(by_line[total_line].items()):
+            if (total.measure not in ADDITIVE or total.unit == "percent"
+                    or NON_ADDITIVE.search(total.column_label)):
                 continue
-            parts = [facts[line].get(col) for line in part_lines]
+            parts = [by_line[line].get(col) for line in part_lines]
             present = [p for p in parts if p is not None]
-            if not present:
-                continue
-            decimals = max([total["decimals"]] + [p["decimals"] for p in present])
-            scale = Decimal(1000) if total["unit"] == "tkr" and total["printed_unit"] in (
-                "mnkr", "mkr") else Decimal(1)
-            step = Decimal(1).scaleb(-decimals) * scale
-            tolerance = step / 2 * (len(present) + 1)
-            expected = sum(Decimal(p["value"]) for p in present)
-            actual = Decimal(total["value"])
-            diff = actual - expected
-            status = "ok" if abs(diff) <= tolerance else "mismatch"
-            missing = len(parts) - len(present)
-            note = f"sum of lines {_ranges(part_lines)}"
-            if missing:
-                note += f"; {missing} part(s) have no number in this column"
-            result.issues.append(_issue(
-                "crossfoot", report, table, total_line, total["row_label"],
-                total["column_label"], expected=format_decimal(expected),
-                actual=format_decimal(actual), difference=format_decimal(diff),
-                tolerance=format_decimal(tolerance), status=status, note=note))
+            if present:
+                issues.append(_check(table, report, total, part_lines, parts, present))
+    return issues
+
+
+def _check(table: Table, report: Report, total: Fact, part_lines: list[int],
+           parts: list[Fact | None], present: list[Fact]) -> Issue:
+    decimals = max([total.decimals] + [p.decimals for p in present])
+    scale = Decimal(1000) if total.unit == "tkr" and total.printed_unit in (
+        "mnkr", "mkr") else Decimal(1)
+    step = Decimal(1).scaleb(-decimals) * scale
+    tolerance = step / 2 * (len(present) + 1)
+    expected = sum(Decimal(p.value) for p in present)
+    actual = Decimal(total.value)
+    diff = actual - expected
+    note = f"sum of lines {_ranges(part_lines)}"
+    missing = len(parts) - len(present)
+    if missing:
+        note += f"; {missing} part(s) have no number in this column"
+    return issue("crossfoot", report, table, total.source_line, total.row_label,
+                 total.column_label, expected=format_decimal(expected),
+                 actual=format_decimal(actual), difference=format_decimal(diff),
+                 tolerance=format_decimal(tolerance),
+                 status="ok" if abs(diff) <= tolerance else "mismatch", note=note)
 
 
 def _ranges(lines: list[int]) -> str:

@@ -25,8 +25,7 @@ def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
                        entry["period"]) for fact, entry in staffing_table_facts(facts)]
     prose = facts[(facts.source_kind == "prose") & facts.measure.isin(STAFFING_VARIABLES)]
     for fact in prose.itertuples():
-        scope, definition = _prose_scope(fact)
-        rows.append(_staff_row(fact, fact.measure, scope, definition, fact.period))
+        rows.append(_staff_row(fact, fact.measure, fact.scope, fact.definition, fact.period))
     frame = pd.DataFrame(rows, columns=list(STAFF_COLUMNS))
     reasons = {(r["municipality"], int(r["fiscal_year"]), r["variable"]): r["reason"]
                for r in read_crosswalk("not_reported.csv", ("municipality", "fiscal_year",
@@ -77,15 +76,6 @@ def staffing_table_facts(facts: pd.DataFrame) -> list[tuple]:
                     fix="narrow column_pattern so one table matches")
         found += [(fact, entry) for fact in hits.itertuples()]
     return found
-
-
-def _prose_scope(fact) -> tuple[str, str]:
-    """Scope and definition of a prose figure: the structured columns of facts.csv
-    (agreement 1); facts written before those columns existed packed them into ``note``."""
-    if hasattr(fact, "scope") and hasattr(fact, "definition"):
-        return fact.scope, fact.definition
-    _, scope, definition = (fact.note.split(" | ", 2) + ["", ""])[:3]
-    return scope.removeprefix("scope: "), definition
 
 
 STAFF_COLUMNS = ("municipality", "doc_id", "fiscal_year", "period", "variable", "value",

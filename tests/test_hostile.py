@@ -292,3 +292,87 @@ def test_markup_around_a_number_does_not_change_it(case, wrapper):
     text, value, percent, _ = case
     parsed = parse_number(wrapper.format(text))
     assert (parsed.value, parsed.percent) == (value, percent)
+
+
+# ---- every numeric-looking cell is a fact or a reject --------------------------------------
+
+UNIT_WORDS = """Nyckeltal, tkr
+\tUtfall 2024\tBudget 2024
+Resultat\t-74,0 mnkr\t12 procent
+Avgift\t350 kr\t3 st
+"""
+
+
+def test_numbers_with_a_unit_word_are_facts_not_lost(tmp_path):
+    """`-74,0 mnkr` and `12 procent` used to vanish from both facts and rejects."""
+    result = extract_and_clean([synthetic(tmp_path, UNIT_WORDS)])
+    facts = result.facts.set_index(["source_line", "source_col"])
+    assert facts.loc[(3, 1), ["value", "unit", "printed_unit"]].tolist() == [
+        "-74000", "tkr", "mnkr"]
+    assert facts.loc[(3, 2), ["value", "unit", "printed_unit"]].tolist() == [
+        "12", "percent", "%"]
+    assert facts.loc[(4, 1), ["value", "unit"]].tolist() == ["350", "sek"]
+    assert result.rejects[["source_line", "source_col", "raw", "reason"]].values.tolist() == [
+        [4, 2, "3 st", "not a single number"]]
+
+
+CELL = st.one_of(
+    st.text(alphabet="0123456789 ,.-–%*●", min_size=1, max_size=12),
+    st.builds("{} {}".format, st.integers(-10**6, 10**6).map(str),
+              st.sampled_from(["mnkr", "mkr", "tkr", "kr", "procent", "st", "%", "dagar"])),
+    st.builds("{}<sup>{}</sup>".format, st.integers(0, 999).map(str), st.sampled_from("123*")),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(CELL, min_size=1, max_size=4))
+def test_no_numeric_looking_cell_vanishes(tmp_path_factory, cells):
+    """Property: in a table, every value cell that looks numeric ends up as exactly one
+    fact or one reject (a cell of digits alone on a line below may join the row above as a
+    wrapped number; the first body row always has a label, so it never does here)."""
+    tmp_path = tmp_path_factory.mktemp("cells")
+    row = "\t".join(["Rad"] + cells)
+    text = f"Tabell, tkr\n\tUtfall 2024\tBudget 2024\nFörsta\t1\t2\n{row}\n"
+    result = extract_and_clean([synthetic(tmp_path, text)])
+    numeric = {j for j, c in enumerate(cells, start=1) if c.strip() and looks_numeric(c)}
+    facts = result.facts[(result.facts.source_line == 4) & (result.facts.source_kind == "table")]
+    rejects = result.rejects[result.rejects.source_line == 4]
+    found = list(facts.source_col) + list(rejects.source_col)
+    assert sorted(found) == sorted(numeric)
+
+
+# ---- layout the reader cannot split is flagged ----------------------------------------------
+
+def test_space_separated_table_is_flagged_not_silent(tmp_path):
+    text = RAGGED.replace("\t", "    ")
+    result = extract_and_clean([synthetic(tmp_path, text)])
+    assert len(result.tables) == 0 and len(result.facts) == 0
+    checks = result.quality[["check", "source_line"]].values.tolist()
+    assert checks == [["no_tables", 1], ["space_separated_columns", 5]]
+    note = result.quality.note[result.quality.check == "space_separated_columns"].iloc[0]
+    assert "lines 5-7" in note and "tabs" in note
+
+
+def test_a_seed_report_with_spaces_for_tabs_is_flagged(raw):
+    """Haninge 2024 with every tab turned into spaces: no tables, and each former table
+    that held numbers is named by its lines."""
+    path = raw / HANINGE
+    path.write_text(path.read_text(encoding="utf-8").replace("\t", "   "), encoding="utf-8")
+    report = _reregister(raw, HANINGE)
+    quality = extract_and_clean([report]).quality
+    assert quality.check.value_counts().to_dict()["no_tables"] == 1
+    spaced = quality[quality.check == "space_separated_columns"]
+    assert len(spaced) == 18  # of its 24 data tables; the others hold no number row
+    # the cost table "Löne- och personalkostnader -703,0 …" stood on lines 339-351
+    assert "lines 339-351 look like a table" in " ".join(spaced.note)
+
+
+def test_the_seed_reports_have_no_layout_issues(extraction):
+    assert not extraction.quality.check.isin(["no_tables", "space_separated_columns"]).any()
+
+
+def test_layout_issues_validate_against_the_quality_schema(tmp_path):
+    from socialstudy import schemas
+    result = extract_and_clean([synthetic(tmp_path, RAGGED.replace("\t", "    "))])
+    schemas.validate(result.quality, "quality")
+    assert result.quality.table_id.tolist() == ["testby_2024_ar:L0000", "testby_2024_ar:L0005"]

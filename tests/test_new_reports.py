@@ -2,11 +2,8 @@
 committee and a fourth municipality, generated at test time from the real seed reports
 (tests/synthetic.py). Key figures must come through with no crosswalk edit and equal what
 was planted; a renamed line must be proposed in the review, never mapped silently.
-
 Figures quoted from running text come from prose anchors (crosswalks/prose_facts.csv),
-which the facts branch re-keys by wording template. Until that branch is merged they do
-not reach a synthetic report; the tests that need them are marked NEEDS_FACTS
-(xfail, strict) and the lead removes the mark after the merge.
+keyed by wording templates, so they reach the synthetic reports too.
 """
 
 import shutil
@@ -20,8 +17,6 @@ from socialstudy.__main__ import main
 from socialstudy.build import extract_and_clean
 from socialstudy.registry import load_registry
 
-NEEDS_FACTS = pytest.mark.xfail(strict=True, reason="needs facts branch: prose anchors keyed "
-                                                     "by wording template (agreement 4)")
 
 
 class Corpus:
@@ -122,7 +117,6 @@ def test_haninge_next_year_key_figures(haninge):
         "met": 2, "largely_met": 1, "partly_met": 1, "not_met": 1}
 
 
-@NEEDS_FACTS
 def test_haninge_next_year_prose_turnover(haninge):
     prose = haninge.one("staff", variable="turnover_total_pct", source_kind="prose",
                         scope_class="committee")
@@ -146,7 +140,6 @@ def test_huddinge_next_year_key_figures(huddinge):
                                                        "largely_met": 1}
 
 
-@NEEDS_FACTS
 def test_huddinge_next_year_prose_turnover(huddinge):
     turnover = huddinge.one("staff", variable="turnover_total_pct", scope_class="committee")
     assert (turnover.value, turnover.source_kind) == ("12.4", "prose")
@@ -163,7 +156,6 @@ def test_strangnas_next_year_key_figures(strangnas):
     assert strangnas.goals.level.value_counts().to_dict() == {"met": 6, "partly_met": 4}
 
 
-@NEEDS_FACTS
 def test_strangnas_next_year_prose_figures(strangnas):
     sick = strangnas.one("staff", variable="sick_leave_total_pct")  # seed line 630: 9,4
     assert (sick.value, sick.source_kind) == ("9.4", "prose")

@@ -60,3 +60,21 @@ def test_numeric_looking_separates_headers_from_values():
 def test_format_decimal_is_plain():
     assert format_decimal(Decimal("1243.4") * 1000) == "1243400"
     assert format_decimal(Decimal("-0.0")) == "0"
+
+
+@pytest.mark.parametrize("raw, value, percent, unit", [
+    ("-74,0 mnkr", "-74", False, "mnkr"),
+    ("12 procent", "12", True, ""),
+    ("1 243,4 tkr", "1243.4", False, "tkr"),
+    ("350 kr", "350", False, "sek"),
+    ("3,5 mkr", "3.5", False, "mkr"),
+])
+def test_a_unit_word_after_the_number_is_kept(raw, value, percent, unit):
+    parsed = parse_number(raw)
+    assert looks_numeric(raw)
+    assert (format_decimal(parsed.value), parsed.percent, parsed.unit) == (value, percent, unit)
+
+
+@pytest.mark.parametrize("raw", ["12 procent av budget", "mnkr", "Mål 2026"])
+def test_words_beyond_a_unit_are_not_numbers(raw):
+    assert not looks_numeric(raw)
