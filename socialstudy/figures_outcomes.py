@@ -78,8 +78,9 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
     handles = [Line2D([], [], linestyle="none", marker=MARKERS[i], color="dimgrey",
                       label=words) for i, (v, words) in enumerate(variables.items())
                if v in set(series.variable)]
-    handles.append(Line2D([], [], linestyle="none", marker="o", color="dimgrey",
-                          markerfacecolor="white", label="hollow: not the whole committee"))
+    if (series.scope_class != "committee").any():
+        handles.append(Line2D([], [], linestyle="none", marker="o", color="dimgrey",
+                              markerfacecolor="white", label="hollow: not the whole committee"))
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.5 / n),
               ncol=len(handles), fontsize=8)
     return finish(fig, name, title, source_line(pd.concat([series, missing]), reports))
@@ -138,12 +139,14 @@ def indicator_attainment(indicators: pd.DataFrame, scope: Scope, reports: list[R
             n = int((part.attainment == status).sum())
             if n:
                 ax.barh(y, n, left=left, color=color, height=0.6,
-                        hatch="///" if status.startswith("no") else None, edgecolor="white")
+                        hatch="///" if status.startswith("no target") else None,
+                        edgecolor="white")
                 ax.text(left + n / 2, y, str(n), ha="center", va="center", fontsize=8)
                 left += n
     ax.set_yticks(range(len(chosen)), [label(s) for s in reversed(chosen)])
     ax.set_xlabel("number of indicator values")
-    handles = [Patch(facecolor=c, hatch="///" if s.startswith("no") else None,
+    ax.set_ylim(-0.6, len(chosen) - 0.4)
+    handles = [Patch(facecolor=c, hatch="///" if s.startswith("no target") else None,
                      edgecolor="white", label=s) for s, c in ATTAINMENT.items()]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3,
               fontsize=8)

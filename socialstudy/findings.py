@@ -26,6 +26,18 @@ EXPLANATIONS = paths.CROSSWALKS / "report_explanations.csv"
 NO_DATA = "No data for this selection"
 PERIOD_WORDS = {"full_year": "full year", "jan_apr": "January–April only",
                 "r12_nov": "12 months to November", "point_in_time": "on 31 December"}
+VARIABLE_WORDS = {"headcount": "employees (headcount)", "fte": "full-time equivalents",
+                  "turnover_total_pct": "turnover, all leavers (%)",
+                  "turnover_voluntary_pct": "turnover, own resignations (%)",
+                  "sick_leave_total_pct": "sick leave, total (%)",
+                  "sick_leave_women_pct": "sick leave, women (%)",
+                  "sick_leave_men_pct": "sick leave, men (%)",
+                  "sick_leave_long_share_pct": "long-term share of sick leave (%)",
+                  "sick_leave_short_share_pct": "short-term share of sick leave (%)",
+                  "year_end_attainment": "year-end attainment",
+                  "interim_contribution": "interim contribution",
+                  "assignment_status": "assignment status"}
+CODED = ("category", "level", "variable", "period", "assessment_kind", "flow", "scope_class")
 
 
 def read(processed: Path, name: str) -> pd.DataFrame:
@@ -44,12 +56,27 @@ def selected(scope: Scope, tables: dict[str, pd.DataFrame]) -> dict[str, pd.Data
     return {name: scope.filter(frame) for name, frame in tables.items()}
 
 
+def words(code: str) -> str:
+    """A coded category in words for display ('children_young_people' -> 'children and
+    young people'); the CSVs keep the codes."""
+    from .figures_cost import CATEGORY_WORDS, COST_WORDS
+    known = {**CATEGORY_WORDS, **COST_WORDS, **PERIOD_WORDS, **VARIABLE_WORDS}
+    return known.get(code, code.replace("_", " ") if isinstance(code, str) else code)
+
+
+def readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Coded columns in words, for display only."""
+    coded = [c for c in CODED if c in frame.columns]
+    return frame.assign(**{c: frame[c].map(words) for c in coded})
+
+
 def table(frame: pd.DataFrame, columns: list[str], what: str = "rows"):
-    """The frame's columns for display, or an explicit line when the selection is empty."""
+    """The frame's columns for display (codes in words, every row), or an explicit line
+    when the selection is empty."""
     from IPython.display import Markdown
     if frame.empty:
         return Markdown(f"*{NO_DATA}: no {what}.*")
-    return frame[columns].reset_index(drop=True)
+    return readable(frame[columns].reset_index(drop=True))
 
 
 def write_selection(scope: Scope, tables: dict[str, pd.DataFrame], processed: Path) -> list[Path]:

@@ -52,7 +52,8 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         goals = goals[goals.assessment_kind == "year_end_attainment"]
         rows.append({
             "municipality": muni, "year": year if year else NOT_REPORTED,
-            "period": sel.period or "", "remit": remit_text(muni),
+            "period": findings.words(sel.period) if sel.period else "",
+            "remit": remit_text(muni),
             "net cost (mnkr)": _mnkr(total.net_cost_tkr.iloc[0]) if len(total) else NOT_REPORTED,
             "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
                                      else NOT_REPORTED),
