@@ -81,8 +81,9 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
     if (series.scope_class != "committee").any():
         handles.append(Line2D([], [], linestyle="none", marker="o", color="dimgrey",
                               markerfacecolor="white", label="hollow: not the whole committee"))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.5 / n),
-              ncol=len(handles), fontsize=8)
+    if handles:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.5 / n),
+                  ncol=len(handles), fontsize=8)
     return finish(fig, name, title, source_line(pd.concat([series, missing]), reports))
 
 
