@@ -85,7 +85,9 @@ def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
            sum(remit.loc[c].get(s.municipality) == "no" for s in sels) == len(sels) - 1]
     for cat in own:
         holder = [s.municipality for s in sels if remit.loc[cat].get(s.municipality) != "no"]
-        lines.append(f"Only {names(holder)} has {CATEGORY_WORDS[cat]} in its remit in this run.")
+        partly = " (partly)" if remit.loc[cat].get(holder[0]) == "partial" else ""
+        lines.append(f"Only {names(holder)} has {CATEGORY_WORDS[cat]}{partly} in its remit "
+                     "in this run.")
     return bullets(lines) if lines else f"{NO_DATA}."
 
 

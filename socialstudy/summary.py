@@ -62,7 +62,9 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "turnover, whole committee (%)": _staff(staff, "turnover_total_pct"),
             "sick leave (%)": _staff(staff, "sick_leave_total_pct"),
             "goals met or largely met": (f"{goals.level.isin(['met', 'largely_met']).sum()} of "
-                                         f"{len(goals)}" if len(goals) else NOT_REPORTED),
+                                         f"{len(goals)}" if len(goals) else
+                                         f"{NOT_REPORTED} (assessed only in the year's own "
+                                         "report)"),
         })
     return pd.DataFrame(rows).set_index("municipality")
 

@@ -121,7 +121,7 @@ def test_part_year_and_empty_selections_say_so(reports, facts, tables):
 
 def test_key_figures_use_only_the_selected_report(reports, facts, tables):
     frame = summary.key_figures(resolve("2023", "all", reports, facts), tables)
-    assert frame.loc["Haninge", "goals met or largely met"] == "not reported"
+    assert frame.loc["Haninge", "goals met or largely met"].startswith("not reported")
     assert frame.loc["Haninge", "net cost (mnkr)"] == "1154.0"  # 2023 column, line 372
     assert frame.loc["Strängnäs", "goals met or largely met"] == "6 of 10"
 
