@@ -74,8 +74,8 @@ def new_figure(width: float = 8, height: float = 4.5, ncols: int = 1, **kwargs):
 def no_data(ax, what: str = "") -> None:
     """An explicit panel instead of blank axes."""
     ax.set_axis_off()
-    ax.text(0.5, 0.5, NO_DATA + (f":\n{what}" if what else ""), ha="center", va="center",
-            fontsize=11, color="dimgrey", transform=ax.transAxes, wrap=True)
+    ax.text(0.5, 0.5, NO_DATA + (f":\n{textwrap.fill(what, 60)}" if what else ""),
+            ha="center", va="center", fontsize=11, color="dimgrey", transform=ax.transAxes)
 
 
 def source_line(rows: pd.DataFrame, reports: list[Report]) -> str:
@@ -90,6 +90,9 @@ def source_line(rows: pd.DataFrame, reports: list[Report]) -> str:
             continue
         span = ("line " if len(lines) == 1 else "lines ") + line_ranges(lines)
         parts.append(f"{titles.get(file, file)} ({file}, {span})")
+    cited = set(rows.source_file)
+    parts += [f"{r.municipality}, {r.title} ({r.file}): not reported" for r in reports
+              if "doc_id" in rows and r.doc_id in set(rows.doc_id) and r.file not in cited]
     return ("Source: " + "; ".join(parts) + ".") if parts else "Source: no cited lines."
 
 
