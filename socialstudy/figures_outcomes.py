@@ -69,7 +69,8 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
         labels.append(_series_label(row, variables))
     for muni, part in missing.groupby("municipality"):
         labels.append(f"{muni} {part.fiscal_year.iloc[0]} · not reported")
-        ax.text(0.3, -(len(labels) - 1), textwrap.shorten("not reported: " + part.reason.iloc[0], 95),
+        reason = textwrap.shorten("not reported: " + part.reason.iloc[0], 95)
+        ax.text(0.3, -(len(labels) - 1), reason,
                 va="center", fontsize=7, color="dimgrey")
     ax.set_yticks([-i for i in range(len(labels))], labels, fontsize=7.5)
     ax.set_xlim(0, max([float(v) for v in series.value] + [10]) * 1.25)

@@ -116,6 +116,12 @@ def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repor
             text += "; a part-year figure, not comparable with a full year"
         lines.append(text + "." + _drivers(act, sel, pct))
         lines += [f"  * {e}" for e in explanations(sel, "budget_deviation", reports)]
+    checks = act[act.deviation_sign_check != ""].deviation_sign_check.value_counts()
+    if len(checks):
+        lines.append("Sign check of the printed deviations against budget − actual: " +
+                     names([f"{n} {word}" for word, n in sorted(checks.items())]) +
+                     (" (“too small to tell”: a deviation under 1 mnkr, too small to judge "
+                      "its sign)" if "too small to tell" in checks else "") + ".")
     return bullets(lines) if lines else f"{NO_DATA}."
 
 

@@ -45,7 +45,8 @@ def allowed_numbers(picked) -> set[float]:
 def _sums(picked) -> set[float]:
     """Derived in the text: shares summed per report and per common category."""
     out = set()
-    for name, column in (("cost_by_type", "share_pct"), ("cost_by_activity", "share_of_total_pct")):
+    for name, column in (("cost_by_type", "share_pct"),
+                         ("cost_by_activity", "share_of_total_pct")):
         frame = picked[name]
         frame = frame[(frame[column] != "") & (frame.category != "total")]
         shares = frame.assign(v=frame[column].astype(float))
