@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 
 from .compare import NOT_REPORTED, remit_matrix
-from .scope import Scope
+from . import findings
+from .scope import Scope, Selection
 
 def remit_text(municipality: str) -> str:
     """The committee's remit in words, derived from crosswalks/remit.csv."""
@@ -23,14 +24,14 @@ def remit_text(municipality: str) -> str:
 
 
 def load(processed: Path) -> dict[str, pd.DataFrame]:
-    names = ("cost_by_type", "cost_by_activity", "budget_deviation", "staffing", "goals",
-             "indicators")
-    return {n: pd.read_csv(processed / f"{n}.csv", keep_default_na=False, dtype=str)
-            .assign(fiscal_year=lambda f: f.fiscal_year.astype(int)) for n in names}
+    """The six comparison tables (see ``findings.load``)."""
+    return findings.load(processed)
 
 
-def _pick(frame: pd.DataFrame, muni: str, year: int | None) -> pd.DataFrame:
-    return frame[(frame.municipality == muni) & (frame.fiscal_year == year)]
+def _pick(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    """Rows of the selected report and year only (never another report's columns)."""
+    return frame[(frame.municipality == sel.municipality) & (frame.doc_id == sel.doc_id)
+                 & (frame.fiscal_year == sel.fiscal_year)]
 
 
 def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -39,17 +40,20 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     rows = []
     for sel in scope.selections.values():
         muni, year = sel.municipality, sel.fiscal_year
-        activity = _pick(tables["cost_by_activity"], muni, year)
-        total = activity[(activity.category == "total") & (activity.net_cost_tkr != "")]
-        deviation = _pick(tables["budget_deviation"], muni, year)
-        types = _pick(tables["cost_by_type"], muni, year)
+        activity = _pick(tables["cost_by_activity"], sel)
+        total = activity[(activity.category == "total") & (activity.net_cost_tkr != "")
+                         & (activity.period == (sel.period or ""))]
+        deviation = _pick(tables["budget_deviation"], sel)
+        deviation = deviation[deviation.period == (sel.period or "")]
+        types = _pick(tables["cost_by_type"], sel)
         personnel = types[types.category == "personnel"]
-        staff = _pick(tables["staffing"], muni, year)
-        goals = _pick(tables["goals"], muni, year)
+        staff = _pick(tables["staffing"], sel)
+        goals = _pick(tables["goals"], sel)
         goals = goals[goals.assessment_kind == "year_end_attainment"]
         rows.append({
             "municipality": muni, "year": year if year else NOT_REPORTED,
-            "period": sel.period or "", "remit": remit_text(muni),
+            "period": findings.words(sel.period) if sel.period else "",
+            "remit": remit_text(muni),
             "net cost (mnkr)": _mnkr(total.net_cost_tkr.iloc[0]) if len(total) else NOT_REPORTED,
             "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
                                      else NOT_REPORTED),
@@ -58,7 +62,9 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "turnover, whole committee (%)": _staff(staff, "turnover_total_pct"),
             "sick leave (%)": _staff(staff, "sick_leave_total_pct"),
             "goals met or largely met": (f"{goals.level.isin(['met', 'largely_met']).sum()} of "
-                                         f"{len(goals)}" if len(goals) else NOT_REPORTED),
+                                         f"{len(goals)}" if len(goals) else
+                                         f"{NOT_REPORTED} (assessed only in the year's own "
+                                         "report)"),
         })
     return pd.DataFrame(rows).set_index("municipality")
 

@@ -68,8 +68,10 @@ def test_rebuild_reproduces_committed_outputs_byte_for_byte(rebuild):
     out, first, _ = rebuild
     assert [r.status for r in first] == ["ran"] * len(pipeline.NOTEBOOKS)
     for name in ("data/processed", "figures"):
-        committed = sorted(p.name for p in (paths.ROOT / name).iterdir())
-        rebuilt = sorted(p.name for p in (out.root / name).iterdir())
+        committed = sorted(str(p.relative_to(paths.ROOT / name))
+                           for p in (paths.ROOT / name).rglob("*") if p.is_file())
+        rebuilt = sorted(str(p.relative_to(out.root / name))
+                         for p in (out.root / name).rglob("*") if p.is_file())
         assert rebuilt == committed, name
         match, mismatch, errors = filecmp.cmpfiles(paths.ROOT / name, out.root / name,
                                                    committed, shallow=False)

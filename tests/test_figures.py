@@ -1,0 +1,85 @@
+"""Every figure draws only the selected reports, says so when there is nothing to draw,
+is numbered and sourced, and gives each municipality its own colour and marker."""
+
+import dataclasses
+import warnings
+
+import pytest
+
+from socialstudy import figures, findings, paths
+from socialstudy.figure_style import INDEX, NO_DATA, looks
+from socialstudy.scope import resolve
+
+RUNS = [("latest", "all"), ("2023", "all"), ("2020", "all"), ("latest", "Haninge,Huddinge"),
+        ("latest", "Strängnäs")]
+TURNOVER = {"turnover_total_pct": "all leavers", "turnover_voluntary_pct": "own resignations"}
+
+
+@pytest.fixture(scope="module")
+def tables():
+    return findings.load(paths.Outputs().processed)
+
+
+def draw_all(scope, t, reports):
+    return {
+        "cost_type_shares": figures.cost_type_shares(t["cost_by_type"], scope, reports),
+        "activity_shares": figures.activity_shares(t["cost_by_activity"], scope, reports),
+        "budget_deviation": figures.budget_deviation(t["budget_deviation"], scope, reports),
+        "staffing_turnover": figures.staffing_panel(t["staffing"], scope, reports, TURNOVER,
+                                                    "staffing_turnover", "Staff turnover (%)"),
+        "goal_levels": figures.goal_levels(t["goals"], scope, reports),
+        "indicator_attainment": figures.indicator_attainment(t["indicators"], scope, reports),
+    }
+
+
+def texts(fig) -> str:
+    return "\n".join(t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text")))
+
+
+@pytest.mark.parametrize("year,munis", RUNS, ids=[f"{y}-{m}" for y, m in RUNS])
+def test_figures_draw_only_the_selection(year, munis, reports, facts, tables, tmp_path):
+    scope = resolve(year, munis, reports, facts)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        drawn = draw_all(scope, tables, reports)
+        for name, fig in drawn.items():
+            words = texts(fig)
+            assert f"Figure {INDEX[name][0]}. " in words, name
+            assert "Source:" in words and "_" not in fig._suptitle.get_text()
+            for other in {r.municipality for r in reports} - set(scope.municipalities):
+                assert other not in words, f"{name} shows unselected {other}"
+            files = figures.save(fig, name, tmp_path)
+            assert files[0].stat().st_size > 0 and files[1].suffix == ".svg"
+
+
+def test_empty_selection_says_so(reports, facts, tables):
+    scope = resolve("2020", "Haninge", reports, facts)
+    drawn = draw_all(scope, tables, reports)
+    for name in ("cost_type_shares", "goal_levels", "indicator_attainment"):
+        assert NO_DATA in texts(drawn[name]), name
+    assert "part-year report, not comparable" in texts(drawn["activity_shares"])
+
+
+def test_default_figure_shows_remit_gaps_and_lumped_categories(reports, facts, tables):
+    scope = resolve("latest", "all", reports, facts)
+    drawn = draw_all(scope, tables, reports)
+    assert "not in remit" in texts(drawn["activity_shares"])  # elderly care outside Haninge
+    assert "approximate or lumped category" in texts(drawn["cost_type_shares"])
+    assert "rounded shares from prose\n(sum 101 %)" in texts(drawn["cost_type_shares"])
+    assert "000_7601200e7e1b7bea.txt, lines 344–349" in texts(drawn["cost_type_shares"])
+
+
+def test_a_fourth_municipality_gets_its_own_colour_and_marker(reports):
+    extra = dataclasses.replace(reports[0], municipality="Botkyrka", doc_id="botkyrka_x")
+    style = looks([*reports, extra])
+    assert len({s.color for s in style.values()}) == 4
+    assert len({s.marker for s in style.values()}) == 4
+    assert list(style) == sorted(style)
+
+
+def test_png_resolution_is_at_least_200_dpi():
+    from PIL import Image
+    for row in (paths.ROOT / "figures" / "index.csv").read_text().splitlines()[1:]:
+        png = paths.ROOT / "figures" / row.split(";")[0]
+        dpi = Image.open(png).info.get("dpi", (0, 0))
+        assert round(dpi[0]) >= 200, png.name
