@@ -1,6 +1,6 @@
 """The finance and staffing-detail tables as a set: build them, write them to
-``data/processed/`` and show them to readers (mnkr, plain column names, one sentence per
-finding that names its source line)."""
+``data/processed/`` and show them to readers (mnkr, plain column names); the sentences
+about them are in ``findings_finance``."""
 
 from __future__ import annotations
 
@@ -23,15 +23,24 @@ BUILDERS = {"budget_by_cost_type": budget_by_cost_type,
             "staffing_detail": staffing_detail}
 
 
-def finance_tables(facts: pd.DataFrame, reports: list[Report]) -> dict[str, pd.DataFrame]:
-    return {name: build(facts, reports) for name, build in BUILDERS.items()}
+FINANCE = tuple(name for name in BUILDERS if name != "staffing_detail")  # notebook 02
+STAFFING = ("staffing_detail",)                                          # notebook 03
 
 
-def write_finance_tables(processed: Path, reports: list[Report] | None = None) -> list[Path]:
-    """Read facts.csv from ``processed`` and write every table beside it."""
+def finance_tables(facts: pd.DataFrame, reports: list[Report],
+                   names: tuple[str, ...] = tuple(BUILDERS)) -> dict[str, pd.DataFrame]:
+    return {name: BUILDERS[name](facts, reports) for name in names}
+
+
+def write_finance_tables(processed: Path, reports: list[Report] | None = None,
+                         names: tuple[str, ...] = tuple(BUILDERS)) -> dict[str, pd.DataFrame]:
+    """Read facts.csv from ``processed``, write the named tables beside it and return them
+    (the full panel of all reports; a run shows its selection)."""
     reports = load_registry() if reports is None else reports
-    tables = finance_tables(load_facts(processed), reports)
-    return [write_csv(frame, processed / f"{name}.csv") for name, frame in tables.items()]
+    tables = finance_tables(load_facts(processed), reports, names)
+    for name, frame in tables.items():
+        write_csv(frame, processed / f"{name}.csv")
+    return tables
 
 
 def mnkr(tkr: str) -> str:
@@ -55,41 +64,3 @@ def shown_drivers(frame: pd.DataFrame) -> pd.DataFrame:
     order = shown.assign(_r=pd.to_numeric(shown["rank"], errors="coerce"))
     return order.sort_values(["municipality", "year", "_r"], kind="mergesort",
                              na_position="last").drop(columns="_r").reset_index(drop=True)
-
-
-def sentences(tables: dict[str, pd.DataFrame]) -> list[str]:
-    """One English sentence per finance finding, each naming its source file and line."""
-    out = []
-    drivers = tables["budget_by_cost_type"]
-    for r in drivers[drivers.driver_rank.astype(str) == "1"].itertuples():
-        out.append(f"{r.municipality} {r.fiscal_year}: the type that moved the result most is "
-                   f"'{r.report_label}' ({mnkr(r.deviation_tkr)} mnkr against budget, "
-                   f"{r.share_of_net_deviation_pct} % of the net deviation; "
-                   f"{r.source_file} line {r.source_line}).")
-    for r in tables["one_off_items"].query("status == 'reported'").itertuples():
-        out.append(f"{r.municipality} {r.fiscal_year}: the report names a one-off item, "
-                   f"{r.item} ({mnkr(r.amount_tkr)} mnkr, {r.effect}; {r.source_file} line "
-                   f"{r.source_line}); without it the deviation would be "
-                   f"{mnkr(r.deviation_excl_one_offs_tkr)} mnkr instead of "
-                   f"{mnkr(r.deviation_tkr)} mnkr ({r.deviation_excl_one_offs_pct} % of budget).")
-    for r in tables["net_cost_growth"].query("status == 'derived'").itertuples():
-        out.append(f"{r.municipality}: net cost grew {r.change_pct} % from {r.prior_year} to "
-                   f"{r.fiscal_year} ({r.source_file} line {r.source_line}).")
-    for r in tables["forecast_accuracy"].query("status != 'not reported'").itertuples():
-        if r.forecast_month == "08":
-            out.append(f"{r.municipality} {r.fiscal_year}: the August forecast of the deviation "
-                       f"({mnkr(r.forecast_deviation_tkr)} mnkr) missed the outcome "
-                       f"({mnkr(r.outcome_deviation_tkr)} mnkr) by {mnkr(r.error_tkr)} mnkr "
-                       f"(+ = outcome better; {r.source_file} line {r.source_line}).")
-    revenue = tables["revenue_dependence"]
-    for r in revenue[revenue.measure == "revenue_share_of_gross_cost_pct"].query(
-            "status == 'derived'").itertuples():
-        lines = ";".join(filter(None, [str(r.source_line), r.other_lines]))
-        out.append(f"{r.municipality} {r.fiscal_year}: revenue covered {r.value} % of gross "
-                   f"cost ({r.source_file} lines {lines}).")
-    for r in tables["per_inhabitant"].itertuples():
-        value = (f"{r.net_cost_per_inhabitant_kr} kr per inhabitant (the committees' remits "
-                 "differ, so this is no efficiency comparison)" if r.status == "derived"
-                 else f"{r.status}: {r.reason}")
-        out.append(f"{r.municipality} {r.fiscal_year}: net cost {value}.")
-    return out

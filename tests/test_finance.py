@@ -8,10 +8,12 @@ import re
 import pandas as pd
 import pytest
 
-from socialstudy import finance_anchors, finance_events, finance_report, paths, per_inhabitant
+from socialstudy import (finance_anchors, finance_events, finance_report, findings_finance, paths,
+                         per_inhabitant)
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract import read_lines
 from socialstudy.registry import by_doc_id
+from socialstudy.scope import resolve
 from socialstudy.staffing_detail import staffing_detail
 
 HANINGE, HUDDINGE, STRANGNAS = ("000_7601200e7e1b7bea.txt", "002_ed79cea0b5e49fc0.txt",
@@ -300,13 +302,21 @@ def test_processed_facts_give_the_same_tables(reports, tables):
                                       obj=name)
 
 
-def test_reader_table_and_sentences(tables):
+def test_reader_table_and_sentences(tables, reports, ffacts):
     shown = finance_report.shown_drivers(tables["budget_by_cost_type"])
     top = shown[(shown.municipality == "Haninge") & (shown["rank"].astype(str) == "1")].iloc[0]
     assert (top["cost or revenue type (report's label)"], top["deviation, mnkr (+ = better)"]) == (
         "Köp av tjänster", "-61")
-    text = " ".join(finance_report.sentences(tables))
-    assert "-111.6 mnkr instead of -71.9 mnkr" in text and "line 353" in text
+    as_read = {n: t.astype(str).assign(fiscal_year=t.fiscal_year.astype(int))
+               for n, t in tables.items()}
+    text = findings_finance.finance(resolve("latest", "all", reports, ffacts), as_read, reports)
+    # Haninge 2024, line 353: 39,7 mnkr of refugee grants belonging to earlier years
+    assert ("-111.6 mnkr (-9.5 % of budget) instead of -71.9 mnkr" in text
+            and "[000_7601200e7e1b7bea.txt:353]" in text)
+    # the August forecasts (Haninge line 386: 103 mnkr forecast deficit, outcome 71,9)
+    assert "August forecast of the budget deviation (-103.0 mnkr)" in text
+    assert "October" not in text  # Strängnäs's August forecast, not its latest
+    assert "Strängnäs 2023: net cost per inhabitant not available" in text
 
 
 def test_a_label_gone_missing_stops_the_run(ffacts, reports):

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from socialstudy import findings, findings_cost, findings_outcomes, paths, summary
+from socialstudy import (findings, findings_cost, findings_finance, findings_outcomes, paths,
+                         summary)
 from socialstudy.scope import resolve
 
 RUNS = [("latest", "all"), ("2023", "all"), ("2020", "all"), ("latest", "Haninge,Huddinge"),
@@ -24,7 +25,8 @@ def tables():
 def render(scope, tables, reports) -> str:
     parts = [findings.scope_text(scope, reports)]
     for module, names in ((findings_cost, ("cost_types", "activities", "deviation")),
-                          (findings_outcomes, ("staffing", "goals", "indicators"))):
+                          (findings_outcomes, ("staffing", "goals", "indicators")),
+                          (findings_finance, ("finance", "staffing_detail"))):
         parts += [getattr(module, name)(scope, tables, reports) for name in names]
     return "\n".join(parts)
 

@@ -1,0 +1,173 @@
+"""Findings on the measures a municipal-finance analyst expects (budget per cost type and
+its drivers, revenue and grant dependence, net-cost growth, one-off items, investment,
+forecast accuracy, net cost per inhabitant) and on staffing detail, for the selected
+reports only. Each sentence is computed from the finance tables and cites its lines; a
+measure a report lacks is said to be not reported, with the table's reason.
+
+Years other than the selected one are not named in the text (the tables give them):
+growth is "on the previous year", a forecast is "the August forecast"."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .findings import NO_DATA, bullets, chosen, cite, num, who
+from .registry import Report
+from .scope import Scope, Selection
+
+MONTHS = {"03": "March", "04": "April", "08": "August", "10": "October", "11": "November"}
+
+
+def _rows(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    return frame[(frame.municipality == sel.municipality) & (frame.doc_id == sel.doc_id)
+                 & (frame.fiscal_year == sel.fiscal_year)]
+
+
+def _mnkr(tkr: str) -> str:
+    """Signed mnkr with one decimal (deviations keep their sign: + = better than budget)."""
+    return f"{float(tkr) / 1000:+.1f} mnkr"
+
+
+def _lacks(sel: Selection, what: str, rows: pd.DataFrame) -> str:
+    reason = next((r for r in rows.reason if r),
+                  "the selected report does not give it for this year")
+    return f"{who(sel)}: {what} not reported – {reason}."
+
+
+def drivers(sel: Selection, frame: pd.DataFrame) -> str:
+    rows = _rows(frame, sel)
+    ranked = rows[rows.driver_rank != ""].assign(rank=lambda f: f.driver_rank.astype(int))
+    if ranked.empty:
+        return _lacks(sel, "budget per cost type", rows)
+    top = ranked.sort_values("rank").head(2)
+    parts = [f"“{r.report_label}” ({_mnkr(r.deviation_tkr)}, {num(r.share_of_net_deviation_pct)} "
+             f"% of the net deviation)" for r in top.itertuples()]
+    return (f"{who(sel)}: against budget, the cost or revenue types that moved the result most "
+            f"were {' and '.join(parts)}{cite(top)}.")
+
+
+def revenue(sel: Selection, frame: pd.DataFrame) -> str:
+    rows = _rows(frame, sel)
+    share = rows[(rows.measure == "revenue_share_of_gross_cost_pct") & (rows.value != "")]
+    if share.empty:
+        return _lacks(sel, "revenue as a share of gross cost", rows)
+    text = f"{who(sel)}: revenue covered {num(share.value.iloc[0])} % of gross cost"
+    grants = rows[(rows.measure == "grants_share_of_gross_cost_pct") & (rows.value != "")]
+    if len(grants):
+        text += f", itemised grants {num(grants.value.iloc[0])} %"
+    change = rows[(rows.measure == "revenue_change_pct") & (rows.value != "")]
+    if len(change):
+        word = "rose" if float(change.value.iloc[0]) >= 0 else "fell"
+        text += f"; revenue {word} {num(abs(float(change.value.iloc[0])))} % on the previous year"
+    return text + f"{cite(pd.concat([share, grants, change]))}."
+
+
+def growth(sel: Selection, frame: pd.DataFrame) -> str:
+    rows = _rows(frame, sel)
+    known = rows[rows.change_pct != ""]
+    if known.empty:
+        return _lacks(sel, "net-cost growth", rows)
+    r = known.iloc[0]
+    word = "grew" if float(r.change_pct) >= 0 else "fell"
+    return (f"{who(sel)}: net cost {word} {num(abs(float(r.change_pct)))} % on the previous "
+            f"year{cite(known)}.")
+
+
+def one_offs(sel: Selection, frame: pd.DataFrame) -> str:
+    rows = _rows(frame, sel)
+    named = rows[rows.status == "reported"]
+    if named.empty:
+        return _lacks(sel, "one-off items", rows)
+    r = named.iloc[0]
+    return (f"{who(sel)}: the report names a one-off item, {r['item']} ({_mnkr(r.amount_tkr)}, "
+            f"{r.effect}){cite(named)}; without it the deviation would be "
+            f"{_mnkr(r.deviation_excl_one_offs_tkr)} ({num(r.deviation_excl_one_offs_pct)} % of "
+            f"budget) instead of {_mnkr(r.deviation_tkr)}.")
+
+
+def investment(sel: Selection, frame: pd.DataFrame) -> str:
+    rows = _rows(frame, sel)
+    known = rows[(rows.budget_tkr != "") & (rows.outcome_tkr != "")]
+    if known.empty:
+        return _lacks(sel, "investment budget and outcome", rows)
+    r = known.iloc[0]
+    span = "" if r.outcome_period == "full_year" else " in the months the report covers"
+    return (f"{who(sel)}: investment of {float(r.outcome_tkr) / 1000:.1f} mnkr{span} against a "
+            f"budget of {float(r.budget_tkr) / 1000:.1f} mnkr ({num(r.spent_pct)} % spent)"
+            f"{cite(known)}.")
+
+
+def forecast(sel: Selection, frame: pd.DataFrame) -> str:
+    rows = _rows(frame, sel)
+    known = rows[rows.error_tkr != ""]
+    if known.empty:
+        return _lacks(sel, "forecast accuracy", rows)
+    # the August interim report's forecast where there is one, as every committee makes it
+    known = known.assign(_august=known.forecast_month == "08").sort_values(
+        ["_august", "forecast_month"], kind="mergesort").drop(columns="_august")
+    r = known.iloc[-1]
+    month = MONTHS.get(r.forecast_month, f"month {r.forecast_month}")
+    return (f"{who(sel)}: the {month} forecast of the budget deviation "
+            f"({_mnkr(r.forecast_deviation_tkr)}) differed from the outcome "
+            f"({_mnkr(r.outcome_deviation_tkr)}) by {_mnkr(r.error_tkr)} (+ = outcome better)"
+            f"{cite(known.tail(1))}.")
+
+
+def per_inhabitant(sel: Selection, frame: pd.DataFrame) -> str:
+    rows = _rows(frame, sel)
+    known = rows[rows.net_cost_per_inhabitant_kr != ""]
+    if known.empty:
+        return _lacks(sel, "net cost per inhabitant", rows).replace(" not reported – ", " not available – ", 1)
+    r = known.iloc[0]
+    return (f"{who(sel)}: net cost of {_grouped(r.net_cost_per_inhabitant_kr)} kr per "
+            f"inhabitant ({_grouped(r.population)} inhabitants on 31 December, SCB; the remits "
+            f"differ, so this is no efficiency comparison){cite(known)}.")
+
+
+def _grouped(value: str) -> str:
+    """A whole number without separators (12324), so it reads back unambiguously."""
+    return str(int(float(value)))
+
+
+SENTENCES = (("budget_by_cost_type", drivers), ("revenue_dependence", revenue),
+             ("net_cost_growth", growth), ("one_off_items", one_offs),
+             ("investments", investment), ("forecast_accuracy", forecast),
+             ("per_inhabitant", per_inhabitant))
+
+
+def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
+    """One bullet per measure and selected report, grouped by measure."""
+    lines = [make(sel, tables[name]) for name, make in SENTENCES for sel in chosen(scope)]
+    return bullets(lines) or f"*{NO_DATA}.*"
+
+
+STAFF_WORDS = {"voluntary_resignations_pct": "own resignations (%)",
+               "voluntary_resignations_count": "own resignations (persons)",
+               "sick_leave_short_pct": "short-term sick leave, days 1–14 (%)",
+               "sick_leave_by_sex_pct": "sick leave by sex (%)",
+               "sick_leave_by_age_pct": "sick leave by age (%)",
+               "hired_staff_cost_tkr": "cost of hired staff (tkr)"}
+
+
+def staffing_detail(scope: Scope, tables: dict[str, pd.DataFrame],
+                    reports: list[Report]) -> str:
+    """Per selected report: each detail figure it gives (with its breakdown), and the ones
+    it does not give."""
+    lines = []
+    for sel in chosen(scope):
+        rows = _rows(tables["staffing_detail"], sel)
+        given = rows[(rows.status != "not reported") & rows.variable.isin(STAFF_WORDS)]
+        parts = []
+        for variable, group in given.groupby("variable", sort=False):
+            values = ", ".join(f"{b} {v}" if b != "all" else v
+                               for b, v in zip(group.breakdown, group.value))
+            derived = " (derived)" if (group.status == "derived").any() else ""
+            parts.append(f"{STAFF_WORDS[variable]} {values}{derived}")
+        lacking = sorted(STAFF_WORDS[v] for v in set(rows[rows.status == "not reported"]
+                                                     .variable) if v in STAFF_WORDS)
+        text = f"{who(sel)}: " + ("; ".join(parts) + cite(given) if parts
+                                  else "no staffing detail")
+        if lacking:
+            text += "; not reported: " + ", ".join(lacking)
+        lines.append(text + ".")
+    return bullets(lines) or f"*{NO_DATA}.*"
