@@ -53,20 +53,27 @@ class KernelPool:
         return km
 
     def close(self) -> None:
-        """Shut down the kernel kept ready and remove the socket folder."""
+        """End the kernel kept ready (unused, possibly still booting: killed, so it has
+        nothing to say) and remove the socket folder."""
         if self.ready is not None:
-            shutdown(self.ready)
+            from jupyter_core.utils import run_sync
+            _kill(self.ready.provisioner.process.pid)
+            run_sync(self.ready.cleanup_resources)()
             self.ready = None
         shutil.rmtree(self.sockets, ignore_errors=True)
 
     def kill(self) -> None:
         """On Ctrl-C: end every kernel this pool started, at once."""
         for pid in self.pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+            _kill(pid)
         shutil.rmtree(self.sockets, ignore_errors=True)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
 
 
 def shutdown(km, client=None) -> None:

@@ -113,10 +113,9 @@ class Runner:
         env = {**os.environ, **stage.env(),
                "PYTHONPATH": os.pathsep.join(filter(None, [str(paths.ROOT),
                                                           os.environ.get("PYTHONPATH")]))}
+        check_parameters(self.spec, self.base, self.inputs)
         pool = box["pool"] = kernels.KernelPool(paths.ROOT / "notebooks", env)
-        pool.start()  # boots while the parameters are checked
         try:
-            check_parameters(self.spec, self.base, self.inputs)
             return self._execute(stage, pool)
         finally:
             pool.close()
