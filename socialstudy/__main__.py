@@ -31,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"floor (papermill, {5} notebooks with parameters + imports): "
               f"{result['floor_s']:.1f} s\nfull default study (forced): {result['study_s']:.1f} s "
               f"({result['ratio']:.2f}x the floor)\nrerun with nothing changed: "
-              f"{result['rerun_s']:.1f} s")
+              f"{result['rerun_s']:.2f} s\nno-op rerun as a whole process "
+              f"(`python -m socialstudy run`): {result['noop_process_s']:.2f} s")
         return 0
     from .pipeline import run as run_study
     try:
