@@ -15,18 +15,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import dag, paths, runspec, staging
-from .errors import StudyError
+from .errors import ParameterError, StudyError
 
 
-class UpstreamMissing(StudyError):
-    """An input written by an earlier notebook is not there yet."""
+class RunStop(StudyError):
+    """A notebook cannot run with these parameters or this output tree: one line, no
+    traceback (IPython shows what ``_render_traceback_`` returns; papermill still reports
+    the cell as failed)."""
 
     def __str__(self) -> str:
-        return f"{self.problem} — fix: {self.fix}"
+        where = f"{self.file}: " if self.file else ""
+        return f"{where}{self.problem}" + (f" — fix: {self.fix}" if self.fix else "")
 
     def _render_traceback_(self) -> list[str]:
-        """IPython shows this one line instead of a traceback."""
         return [f"{type(self).__name__}: {self}"]
+
+
+class UpstreamMissing(RunStop):
+    """An input written by an earlier notebook is not there yet."""
+
+
+class BadParameter(RunStop):
+    """A year or municipality the registry cannot satisfy."""
 
 
 @dataclass
@@ -74,14 +84,22 @@ class RunContext:
         """The resolved ``scope.Scope`` (reads ``facts.csv``, so notebook 01 asks for it
         only after writing the facts)."""
         from .scope import resolve
-        return resolve(self.spec.year, self.spec.municipalities, self.reports, self.facts)
+        try:
+            return resolve(self.spec.year, self.spec.municipalities, self.reports,
+                           self.facts)
+        except ParameterError as exc:
+            raise BadParameter(exc.problem, file=exc.file,
+                               fix=f"set {runspec.FLAGS['year']}: {exc.fix}") from None
 
 
 def open_run(notebook: str, year="latest", municipalities="all",
              out_dir: str | Path = "") -> RunContext:
     """Resolve the parameters, find the output tree, check the upstream outputs."""
     stem = Path(notebook).stem
-    spec = runspec.canonical(year, municipalities)
+    try:
+        spec = runspec.canonical(year, municipalities)
+    except ParameterError as exc:
+        raise BadParameter(exc.problem, file=exc.file, fix=exc.fix) from None
     root = spec.root(out_dir)
     outputs = paths.Outputs(staging.stage_root(root))
     _check_upstream(stem, spec, outputs, out_dir)

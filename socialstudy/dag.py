@@ -204,4 +204,6 @@ def check_writes(step: Step, written: set[str]) -> None:
     if missing:
         raise StudyError(f"step {step.name} did not write {missing[0]}, which is declared "
                          "among its writes", file="socialstudy/steps.yml",
-                         fix=f"remove it from steps: {step.name}: writes, or write it")
+                         fix="write it through socialstudy.context.open_run(…).outputs "
+                             f"(the runner's staging tree), or remove it from steps: "
+                             f"{step.name}: writes")

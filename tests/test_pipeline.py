@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from socialstudy import dag, paths, pipeline, runspec, staging
-from socialstudy.context import UpstreamMissing, open_run
+from socialstudy.context import BadParameter, UpstreamMissing, open_run
 from socialstudy.errors import ParameterError
 from socialstudy.scope import resolve
 
@@ -77,6 +77,16 @@ def test_missing_upstream_stops_with_one_line(tmp_path, monkeypatch):
     assert lines[0].startswith(f"UpstreamMissing: data/processed/facts.csv is missing in "
                                f"{tmp_path}: notebook 01_extract_clean has not run")
     assert "python -m socialstudy run --year 2023" in lines[0]
+
+
+def test_bad_parameter_in_a_notebook_is_one_line_naming_flag_and_parameter(monkeypatch):
+    monkeypatch.delenv(staging.STAGE_ENV, raising=False)
+    with pytest.raises(BadParameter) as err:
+        open_run("02_cost_structure", "latest", "Stockholm", "")
+    assert err.value._render_traceback_() == [
+        "BadParameter: data/raw/reports.yml: unknown municipality Stockholm; the registry "
+        "has Haninge, Huddinge, Strängnäs — fix: pass --municipalities (papermill: -p "
+        "municipalities) with names from that list, or 'all'"]
 
 
 def test_declared_modules_cover_every_notebook_import():
