@@ -28,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         from .benchmark import measure
         result = measure()
-        print(f"floor (papermill, {5} notebooks with parameters + imports): "
+        print(f"floor (papermill, 5 notebooks with parameters + imports): "
               f"{result['floor_s']:.1f} s\nfull default study (forced): {result['study_s']:.1f} s "
               f"({result['ratio']:.2f}x the floor)\nrerun with nothing changed: "
               f"{result['rerun_s']:.2f} s\nno-op rerun as a whole process "

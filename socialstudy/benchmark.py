@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import paths, pipeline
+from . import dag, paths, pipeline
 
 
 def _floor_notebook(source: Path, target: Path) -> None:
@@ -40,8 +40,9 @@ def measure() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         start = time.perf_counter()
-        for name in pipeline.NOTEBOOKS:
-            _floor_notebook(paths.NOTEBOOKS / name, tmp / name)
+        for step in (s for s in dag.load_table().steps if s.notebook):
+            name = f"{step.name}.ipynb"
+            _floor_notebook(paths.ROOT / step.notebook, tmp / name)
             pm.execute_notebook(str(tmp / name), str(tmp / f"out_{name}"), progress_bar=False,
                                 kernel_name="python3", cwd=str(paths.NOTEBOOKS),
                                 request_save_on_cell_execute=False)

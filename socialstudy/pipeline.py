@@ -21,8 +21,6 @@ from pathlib import Path
 from . import dag, paths, runspec, staging
 from .errors import ParameterError, StudyError
 
-NOTEBOOKS = ("01_extract_clean.ipynb", "02_cost_structure.ipynb", "03_staffing.ipynb",
-             "04_goals.ipynb", "05_summary.ipynb")
 FORMAT = 1
 
 
