@@ -133,7 +133,7 @@ class Runner:
                     results.append(self._result(step, "skipped", 0.0))
                     continue
                 start = time.perf_counter()
-                if _render_only(reason, old, stage.dir) and not self.changed_inputs:
+                if not self.changed_inputs and _render_only(step, reason, old, stage.dir):
                     staging.say(f"{label}: rendering ({reason})", self.progress)
                     renderer.submit(render, stage.dir, step).result()
                     status, written = "rendered", set(k for k in old["outputs"])
@@ -200,9 +200,11 @@ def _input_change(old: dict, inputs: dict, spec) -> str:
     return f"changed: {changed[0][0]}"
 
 
-def _render_only(reason: str, old: dict | None, tree: Path) -> bool:
-    """Only a page is missing or altered: render it again from the stored notebook."""
-    if not old or not reason.startswith("output ") or "reports/html/" not in reason:
+def _render_only(step: dag.Step, reason: str, old: dict | None, tree: Path) -> bool:
+    """Only a notebook's page is missing or altered: render it again from the stored
+    notebook."""
+    if not step.notebook or not old or not reason.startswith("output ") \
+            or "reports/html/" not in reason:
         return False
     rest = {k: v for k, v in old["outputs"].items() if not k.startswith("reports/html/")}
     return dag.output_problem(rest, tree) is None

@@ -27,6 +27,7 @@ from socialstudy.scope import resolve
 
 ROOT = paths.ROOT
 COMMITTED = ("data/processed", "figures", "notebooks", "docs")
+COPIED = ("socialstudy", "data", "notebooks", "figures", "docs", "reports")
 
 
 def test_unknown_year_fails_before_execution(reports, facts):
@@ -132,11 +133,11 @@ def test_second_run_in_the_same_checkout_stops_with_a_clear_message(tmp_path):
 
 # --- a copy of the repository, brought up to date once -------------------------------
 
-def _copy(source: Path, target: Path) -> Path:
+def _copy(source: Path, target: Path, names=COPIED) -> Path:
     ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".stage-*", "build",
                                     ".ipynb_checkpoints")
     target.mkdir(parents=True)
-    for name in ("socialstudy", "data", "notebooks", "figures", "docs", "reports"):
+    for name in names:
         if (source / name).is_dir():
             shutil.copytree(source / name, target / name, ignore=ignore)
     for name in ("study-manifest.json", "pyproject.toml"):
@@ -160,9 +161,12 @@ def _tree(repo: Path) -> dict[str, bytes]:
 
 @pytest.fixture(scope="module")
 def synced(tmp_path_factory):
-    repo = _copy(ROOT, tmp_path_factory.mktemp("synced") / "repo")
-    done = _cli(repo, "--quiet")  # renders the HTML pages if the copy has none
+    """Like a fresh clone (no HTML pages): the first run only renders the pages and
+    publishes, it runs no notebook."""
+    repo = _copy(ROOT, tmp_path_factory.mktemp("synced") / "repo", COPIED[:-1])
+    done = _cli(repo)
     assert done.returncode == 0, done.stderr
+    assert "running" not in done.stderr.replace("[6/6] publish: running", "")
     return repo
 
 
