@@ -111,9 +111,12 @@ class Runner:
         env = {**os.environ, **stage.env(),
                "PYTHONPATH": os.pathsep.join(filter(None, [str(paths.ROOT),
                                                           os.environ.get("PYTHONPATH")]))}
-        check_parameters(self.spec, self.base, self.inputs)
         pool = box["pool"] = kernels.KernelPool(paths.ROOT / "notebooks", env)
+        first = next((s for s in self.table.steps if s.notebook), None)
         try:
+            if first and self.reason(first, stage.dir):
+                pool.start(paths.ROOT / first.notebook)  # boots while the rest is checked
+            check_parameters(self.spec, self.base, self.inputs)
             return self._execute(stage, pool)
         finally:
             pool.close()
@@ -151,9 +154,10 @@ class Runner:
     def _step(self, step, stage, pool, renderer, later) -> set[str]:
         before = stage.snapshot()
         if step.notebook:
-            km = pool.take()
-            if any(s.notebook for s in later):
-                pool.start()
+            km = pool.take(paths.ROOT / step.notebook)
+            following = next((s for s in later if s.notebook), None)
+            if following:
+                pool.start(paths.ROOT / following.notebook)
             execute(step, stage, km, self.spec, self.base, self.progress)
             renderer.submit(render, stage.dir, step)
         else:
