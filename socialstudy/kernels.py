@@ -2,8 +2,8 @@
 
 * **IPC transport** (Unix sockets in a private temporary folder) instead of TCP:
   ipykernel ≥ 7.3 warns "Kernel is running over TCP without encryption" on every start
-  over TCP; kernel and runner share the machine, so IPC is the native fix (as in
-  PrimeIntellect-ai/nano-rlm#120), and there are no ports to race for.
+  over TCP without CurveZMQ keys (ipython/ipykernel#1515); kernel and runner share the
+  machine, so IPC is the native fix, and there are no ports to race for.
 * **One kernel ahead**: the next notebook's kernel boots, and imports what that notebook
   imports (its top-level ``import`` statements, as ipykernel ``exec_lines``), while the
   current notebook runs. Start-up and imports are what papermill's floor is made of; on
