@@ -93,8 +93,25 @@ def test_bad_parameter_in_a_notebook_is_one_line_naming_flag_and_parameter(monke
 def test_declared_modules_cover_every_notebook_import():
     for step in dag.load_table().steps:
         if step.notebook:
-            found = dag.notebook_modules(ROOT / step.notebook)
-            assert found <= set(step.modules) | {"paths", "registry", "scope"}, step.name
+            assert dag.notebook_modules(ROOT / step.notebook) == set(step.modules), step.name
+
+
+def test_stored_notebooks_are_deterministic_with_one_parameters_cell():
+    import re
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d|0x[0-9a-f]{6,}|/tmp/|/home/")
+    for step in dag.load_table().steps:
+        if not step.notebook:
+            continue
+        text = (ROOT / step.notebook).read_text(encoding="utf-8")
+        nb = json.loads(text)
+        assert str(ROOT) not in text and not stamp.search(text), step.name
+        assert "papermill" not in json.dumps(nb["metadata"]), step.name
+        tags = [c["metadata"].get("tags", []) for c in nb["cells"]]
+        assert sum("parameters" in t for t in tags) == 1, step.name
+        assert not any("injected-parameters" in t for t in tags), step.name
+        assert [c["id"] for c in nb["cells"]] == [f"cell-{i:02d}" for i in
+                                                   range(len(nb["cells"]))]
+        assert any(c.get("outputs") for c in nb["cells"]), f"{step.name}: no outputs"
 
 
 def test_committed_outputs_are_current():
