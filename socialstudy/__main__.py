@@ -41,8 +41,9 @@ def main(argv: list[str] | None = None) -> int:
     except StudyError as exc:
         print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted; outputs unchanged", file=sys.stderr)
+    except KeyboardInterrupt:  # (a progress bar may be mid-line)
+        print(("" if args.quiet else "\n") + "interrupted; outputs unchanged",
+              file=sys.stderr)
         return 130
     ran = sum(r.status != "skipped" for r in results)
     if ran and not args.quiet:

@@ -46,6 +46,7 @@ class Step:
 class Table:
     inputs: tuple[str, ...]
     parameters: tuple[str, ...]
+    render: tuple[str, ...]     # modules that store an executed notebook and render its page
     steps: tuple[Step, ...]
 
     def step(self, name: str) -> Step:
@@ -58,7 +59,8 @@ def load_table(path: Path = TABLE) -> Table:
     steps = tuple(Step(name, spec.get("notebook"), tuple(spec.get("modules", ())),
                        tuple(spec.get("reads", ())), tuple(spec.get("writes", ())))
                   for name, spec in data["steps"].items())
-    return Table(tuple(data["inputs"]), tuple(data["parameters"]), steps)
+    return Table(tuple(data["inputs"]), tuple(data["parameters"]),
+                 tuple(data.get("render", ())), steps)
 
 
 def expand(base: Path, patterns) -> list[str]:
@@ -143,30 +145,49 @@ def closure(modules) -> list[str]:
     return sorted(f"socialstudy/{m}.py" for m in seen)
 
 
-def step_state(step: Step, root: Path, repo: Path = paths.ROOT) -> dict:
+def step_state(step: Step, root: Path, repo: Path = paths.ROOT,
+               render: tuple[str, ...] = ()) -> dict:
     """What the step's result depends on, by content hash (outputs not included)."""
     modules = set(step.modules)
     state = {}
     if step.notebook:
         modules |= notebook_modules(repo / step.notebook)
         state["notebook"] = notebook_hash(repo / step.notebook)
+        state["render"] = hashes(repo, closure(render))
     state["code"] = hashes(repo, closure(modules))
     state["reads"] = hashes(root, expand(root, step.reads))
     return state
 
 
-def why_stale(step: Step, state: dict, recorded: dict | None, root: Path) -> str | None:
-    """None if the step is current, else the first reason it is not."""
-    if recorded is None:
-        return "no record of a previous run"
-    for key in ("notebook", "code", "reads"):
+def _changed(step: Step, state: dict, recorded: dict, keys) -> str | None:
+    for key in keys:
         old, new = recorded.get(key), state.get(key)
         if old != new:
             if isinstance(new, dict) and isinstance(old, dict):
                 changed = sorted(set(old.items()) ^ set(new.items()))
                 return f"changed: {changed[0][0]}"
             return f"changed: {step.notebook or key}"
-    return output_problem(recorded.get("outputs", {}), root)
+    return None
+
+
+def why_stale(step: Step, state: dict, recorded: dict | None, root: Path) -> str | None:
+    """None if the step is current, else the first reason it is not."""
+    if recorded is None:
+        return "no record of a previous run"
+    return (_changed(step, state, recorded, ("notebook", "code", "reads"))
+            or output_problem(recorded.get("outputs", {}), root)
+            or _changed(step, state, recorded, ("render",)))
+
+
+def render_only(step: Step, state: dict, recorded: dict | None, root: Path) -> bool:
+    """Whether storing and rendering the executed notebook again suffices: what it was
+    run from is unchanged and its outputs are intact except the HTML page."""
+    if not step.notebook or recorded is None or \
+            _changed(step, state, recorded, ("notebook", "code", "reads")):
+        return False
+    kept = {k: v for k, v in recorded.get("outputs", {}).items()
+            if not k.startswith("reports/html/")}
+    return output_problem(kept, root) is None
 
 
 def output_problem(outputs: dict[str, str], root: Path) -> str | None:

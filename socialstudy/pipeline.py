@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import dag, paths, runspec, staging
+from .publish import publish, render, restore, store
 from .errors import ParameterError, StudyError
 
 FORMAT = 1
@@ -66,8 +67,11 @@ class Runner:
             return "forced"
         if self.changed_inputs:
             return _input_change(self.old, self.inputs, self.spec)
-        return dag.why_stale(step, dag.step_state(step, tree),
+        return dag.why_stale(step, self.state(step, tree),
                              self.old.get("steps", {}).get(step.name), tree)
+
+    def state(self, step: dag.Step, tree: Path) -> dict:
+        return dag.step_state(step, tree, render=self.table.render)
 
     def run(self) -> list[RunResult]:
         if not self.force and not self.changed_inputs and \
@@ -127,7 +131,7 @@ class Runner:
         with ThreadPoolExecutor(max_workers=1) as renderer:  # pages render meanwhile
             for index, step in enumerate(steps, start=1):
                 label = f"[{index}/{len(steps)}] {step.name}"
-                state = dag.step_state(step, stage.dir)
+                state = self.state(step, stage.dir)
                 reason = self.reason(step, stage.dir)
                 old = self.old.get("steps", {}).get(step.name)
                 if reason is None:
@@ -136,9 +140,10 @@ class Runner:
                     results.append(self._result(step, "skipped", 0.0))
                     continue
                 start = time.perf_counter()
-                if not self.changed_inputs and _render_only(step, reason, old, stage.dir):
+                if not (self.force or self.changed_inputs) \
+                        and dag.render_only(step, state, old, stage.dir):
                     staging.say(f"{label}: rendering ({reason})", self.progress)
-                    renderer.submit(render, stage.dir, step).result()
+                    renderer.submit(restore, stage.dir, step).result()
                     status, written = "rendered", set(k for k in old["outputs"])
                 else:
                     staging.say(f"{label}: running ({reason})", self.progress)
@@ -171,11 +176,13 @@ class Runner:
 
     def _finish(self, stage, records, ran):
         """Hash the outputs, write the manifest into the stage, list what to promote."""
-        steps = {}
+        steps = {name: {**r, "outputs": dag.hashes(stage.dir, r["outputs"])}
+                 for name, r in records.items() if name in ran}
+        fresh = {rel: digest for r in steps.values() for rel, digest in r["outputs"].items()}
         for name, record in records.items():
-            if name in ran:
-                record = {**record, "outputs": dag.hashes(stage.dir, record["outputs"])}
-            steps[name] = record
+            if name not in ran:  # an output shared with a step that ran: its new hash
+                steps[name] = {**record, "outputs": {rel: fresh.get(rel, digest) for rel,
+                                                     digest in record["outputs"].items()}}
         manifest = {"format": FORMAT, "parameters": self.spec.parameters,
                     "inputs": self.inputs, "steps": steps}
         staging.atomic_write(stage.dir / dag.MANIFEST, dag.manifest_bytes(manifest))
@@ -202,16 +209,6 @@ def _input_change(old: dict, inputs: dict, spec) -> str:
         return "parameters or manifest format changed"
     changed = sorted(set(old.get("inputs", {}).items()) ^ set(inputs.items()))
     return f"changed: {changed[0][0]}"
-
-
-def _render_only(step: dag.Step, reason: str, old: dict | None, tree: Path) -> bool:
-    """Only a notebook's page is missing or altered: render it again from the stored
-    notebook."""
-    if not step.notebook or not old or not reason.startswith("output ") \
-            or "reports/html/" not in reason:
-        return False
-    rest = {k: v for k, v in old["outputs"].items() if not k.startswith("reports/html/")}
-    return dag.output_problem(rest, tree) is None
 
 
 def check_parameters(spec: runspec.RunSpec, base: Path, inputs: dict) -> None:
@@ -275,42 +272,3 @@ def _keep_failed(target: Path, base: Path, spec) -> str:
         return kept.relative_to(paths.ROOT).as_posix()
     except ValueError:
         return str(kept)
-
-
-def store(executed: Path) -> None:
-    """Rewrite an executed notebook without run metadata (timestamps, durations,
-    papermill's random cell ids): the same run gives the same bytes, so the stored
-    notebooks and their HTML pages are byte-identical across reruns."""
-    notebook = json.loads(executed.read_text(encoding="utf-8"))
-    notebook.get("metadata", {}).pop("papermill", None)
-    for index, cell in enumerate(notebook.get("cells", [])):
-        cell["id"] = f"cell-{index:02d}"
-        meta = cell.get("metadata", {})
-        for key in ("papermill", "execution", "ExecuteTime"):
-            meta.pop(key, None)
-        if "tags" in meta and not meta["tags"]:
-            meta.pop("tags")
-    text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
-    staging.atomic_write(executed, text.encode("utf-8"))
-
-
-def render(tree: Path, step: dag.Step) -> Path:
-    from .report import render_notebook
-    html = tree / "reports" / "html"
-    html.mkdir(parents=True, exist_ok=True)
-    return render_notebook(tree / "notebooks" / f"{step.name}.ipynb", html)[0]
-
-
-def publish(outputs: paths.Outputs, table: dag.Table | None = None) -> list[Path]:
-    """Data package (with file hashes), data dictionary and the HTML report's index."""
-    from .datapackage import write_datapackage
-    from .dictionary import write_dictionary
-    from .registry import load_registry
-    from .report import DESCRIPTIONS, write_index
-    html = outputs.root / "reports" / "html"
-    stems = [s.name for s in (table or dag.load_table()).steps if s.notebook]
-    pages = {stem: (html / f"{stem}.html", DESCRIPTIONS.get(stem, stem)) for stem in stems
-             if (html / f"{stem}.html").exists()}
-    return [write_datapackage(outputs.processed, load_registry(), hashes=True),
-            write_dictionary(outputs.processed, outputs.root / "docs" / "data_dictionary.md"),
-            write_index(pages, html)[0]]

@@ -122,8 +122,8 @@ def test_committed_outputs_are_current():
     assert manifest["inputs"] == dag.hashes(ROOT, dag.expand(ROOT, table.inputs))
     for step in table.steps:
         record = manifest["steps"][step.name]
-        assert {k: record[k] for k in ("notebook", "code", "reads") if k in record} == \
-            dag.step_state(step, ROOT), step.name
+        assert {k: v for k, v in record.items() if k != "outputs"} == \
+            dag.step_state(step, ROOT, render=table.render), step.name
         committed = {k: v for k, v in record["outputs"].items()
                      if not k.startswith("reports/")}
         assert dag.output_problem(committed, ROOT) is None, step.name
@@ -221,6 +221,17 @@ def test_truncated_output_is_rebuilt(repo):
     assert _tree(repo) == _tree(ROOT)
 
 
+def test_changed_rendering_code_renders_again_without_kernels(repo):
+    with open(repo / "socialstudy/publish.py", "a", encoding="utf-8") as handle:
+        handle.write("\n# an edit to how notebooks are stored and rendered\n")
+    done = _cli(repo)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("rendering (changed: socialstudy/publish.py)") == 5
+    assert "publish: running (changed: socialstudy/publish.py)" in done.stderr
+    assert _tree(repo) == {**_tree(ROOT), "study-manifest.json": _tree(repo)[
+        "study-manifest.json"]}
+
+
 def _drop_sick_leave(notebook: Path) -> None:
     """Insert, right after `staff = compare.staffing(...)`, a line dropping sick leave."""
     import ast
@@ -286,14 +297,18 @@ def test_failing_run_leaves_outputs_unchanged_and_says_so_in_one_line(repo):
 def test_ctrl_c_prints_one_line_and_changes_nothing(repo):
     before = _tree(repo)
     env = {**os.environ, "PYTHONPATH": str(repo)}
-    process = subprocess.Popen([sys.executable, "-m", "socialstudy", "run", "--force",
-                                "--quiet"], cwd=repo, env=env, stderr=subprocess.PIPE,
-                               text=True)
-    time.sleep(3)
+    process = subprocess.Popen([sys.executable, "-m", "socialstudy", "run", "--force"],
+                               cwd=repo, env=env, stderr=subprocess.PIPE, text=True)
+    seen = ""
+    while "02_cost_structure: running" not in seen:  # interrupt inside a notebook
+        line = process.stderr.readline()
+        assert line, seen
+        seen += line
     process.send_signal(signal.SIGINT)
-    _, stderr = process.communicate(timeout=60)
+    _, rest = process.communicate(timeout=60)
     assert process.returncode == 130
-    assert stderr == "interrupted; outputs unchanged\n"
+    assert rest.splitlines()[-1] == "interrupted; outputs unchanged"
+    assert "Traceback" not in seen + rest and "KeyboardInterrupt" not in seen + rest
     assert _tree(repo) == before
     assert not list((repo / "build").glob(".stage-*"))
 
