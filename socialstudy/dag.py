@@ -30,10 +30,17 @@ PACKAGE = Path(__file__).resolve().parent
 @dataclass(frozen=True)
 class Step:
     name: str
-    notebook: str | None       # repository-relative path, None for the publish function
+    notebook: str | None       # repository-relative path, None for a function step
     modules: tuple[str, ...]
     reads: tuple[str, ...]     # patterns relative to the run's output root
     writes: tuple[str, ...]
+    function: str | None = None  # "module:name", called with (outputs, table)
+
+    def call(self):
+        """The function of a step that is not a notebook."""
+        import importlib
+        module, name = self.function.split(":")
+        return getattr(importlib.import_module(module), name)
 
     def derived(self) -> tuple[str, ...]:
         """Outputs every notebook step has besides its declared writes."""
@@ -57,8 +64,8 @@ def load_table(path: Path = TABLE) -> Table:
     import yaml
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     steps = tuple(Step(name, spec.get("notebook"), tuple(spec.get("modules", ())),
-                       tuple(spec.get("reads", ())), tuple(spec.get("writes", ())))
-                  for name, spec in data["steps"].items())
+                       tuple(spec.get("reads", ())), tuple(spec.get("writes", ())),
+                       spec.get("function")) for name, spec in data["steps"].items())
     return Table(tuple(data["inputs"]), tuple(data["parameters"]),
                  tuple(data.get("render", ())), steps)
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import dag, paths, runspec, staging
-from .publish import publish, render, restore, store
+from .publish import render, restore, store
 from .errors import ParameterError, StudyError
 
 FORMAT = 1
@@ -167,7 +167,7 @@ class Runner:
             renderer.submit(render, stage.dir, step)
         else:
             renderer.submit(lambda: None).result()  # every page rendered first
-            publish(paths.Outputs(stage.dir), self.table)
+            step.call()(paths.Outputs(stage.dir), self.table)
         after = stage.snapshot()
         derived = {rel for s in self.table.steps for rel in s.derived()}  # pages render
         written = {rel for rel, stat in after.items() if before.get(rel) != stat} - derived
