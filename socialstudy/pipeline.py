@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import dag, paths, runspec, staging
-from .publish import render, restore, store
 from .errors import ParameterError, StudyError
+from .publish import render, restore, store
 
 FORMAT = 1
 
@@ -78,8 +78,7 @@ class Runner:
                 all(self.reason(s, self.root) is None for s in self.table.steps):
             staging.say(f"study up to date ({self.spec.name}): nothing to run",
                         self.progress)
-            return [RunResult(f"{s.name}.ipynb", "skipped", 0.0, self._executed(s))
-                    for s in self.table.steps if s.notebook]
+            return [self._result(s, "skipped", 0.0) for s in self.table.steps]
         stage = staging.Stage(self.root, self.base, self.spec.name, self.spec.root())
         try:
             return self._staged(stage)
@@ -260,6 +259,12 @@ def execute(step: dag.Step, stage: staging.Stage, km, spec, base: Path,
                          f"({exc.ename}: {evalue}); outputs unchanged", file=kept,
                          fix="open the executed notebook kept at this path to see the "
                              "failing cell") from None
+    except Exception as exc:  # the kernel died or did not start: still one line
+        raise StudyError(f"notebook {step.name}.ipynb could not run "
+                         f"({type(exc).__name__}: {' '.join(str(exc).split())}); outputs "
+                         "unchanged", file=step.notebook,
+                         fix="run it again; if it repeats, run the notebook in Jupyter to "
+                             "see why the kernel stops") from None
     store(target)
 
 
