@@ -93,7 +93,9 @@ def test_bad_parameter_in_a_notebook_is_one_line_naming_flag_and_parameter(monke
 def test_declared_modules_cover_every_notebook_import():
     for step in dag.load_table().steps:
         if step.notebook:
-            assert dag.notebook_modules(ROOT / step.notebook) == set(step.modules), step.name
+            found = dag.notebook_modules(ROOT / step.notebook)
+            assert found == set(step.modules), \
+                f"socialstudy/steps.yml: {step.name}: modules should be {sorted(found)}"
 
 
 def test_stored_notebooks_are_deterministic_with_one_parameters_cell():
