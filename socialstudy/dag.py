@@ -34,7 +34,7 @@ class Step:
     modules: tuple[str, ...]
     reads: tuple[str, ...]     # patterns relative to the run's output root
     writes: tuple[str, ...]
-    function: str | None = None  # "module:name", called with (outputs, table)
+    function: str | None = None  # "module:name", called with the run's paths.Outputs
 
     def call(self):
         """The function of a step that is not a notebook."""

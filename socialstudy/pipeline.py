@@ -166,7 +166,7 @@ class Runner:
             renderer.submit(render, stage.dir, step)
         else:
             renderer.submit(lambda: None).result()  # every page rendered first
-            step.call()(paths.Outputs(stage.dir), self.table)
+            step.call()(paths.Outputs(stage.dir))
         after = stage.snapshot()
         derived = {rel for s in self.table.steps for rel in s.derived()}  # pages render
         written = {rel for rel, stat in after.items() if before.get(rel) != stat} - derived
