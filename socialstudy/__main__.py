@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--force", action="store_true",
                      help="run every notebook even if nothing changed")
     run.add_argument("--quiet", action="store_true", help="no progress output")
+    run.add_argument("--no-wait", action="store_true",
+                     help="stop instead of waiting when another run holds this checkout")
     bench = sub.add_parser("bench", help="time the default study against papermill's floor")
     bench.add_argument("--corpus", type=int, nargs="*", metavar="N",
                        help="instead: extract N synthetic reports (copies of the seeds); "
@@ -50,22 +52,35 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "bench":
         from .benchmark import measure
         result = measure()
-        print(f"floor (papermill, {5} notebooks with parameters + imports): "
+        print(f"floor (papermill, 5 notebooks with parameters + imports): "
               f"{result['floor_s']:.1f} s\nfull default study (forced): {result['study_s']:.1f} s "
               f"({result['ratio']:.2f}x the floor)\nrerun with nothing changed: "
-              f"{result['rerun_s']:.1f} s")
+              f"{result['rerun_s']:.2f} s\nno-op rerun as a whole process "
+              f"(`python -m socialstudy run`): {result['noop_process_s']:.2f} s")
         return 0
     from .pipeline import run as run_study
     try:
         results = run_study(args.year, args.municipalities, force=args.force,
-                            progress=not args.quiet)
+                            progress=not args.quiet, wait=not args.no_wait)
     except StudyError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        print(f"error: {one_line(exc)}", file=sys.stderr)
         return 2
-    ran = sum(r.status == "ran" for r in results)
-    print(f"study complete: {ran} notebook(s) run, {len(results) - ran} unchanged; "
-          f"executed notebooks in {results[0].output.parent}", file=sys.stderr)
+    except KeyboardInterrupt:  # (a progress bar may be mid-line)
+        print(("" if args.quiet else "\n") + "interrupted; outputs unchanged",
+              file=sys.stderr)
+        return 130
+    ran = sum(r.status != "skipped" for r in results)
+    if ran and not args.quiet:
+        print(f"study complete: {ran} step(s) run, {len(results) - ran} unchanged; "
+              f"outputs in {results[0].output.parent.parent}", file=sys.stderr)
     return 0
+
+
+def one_line(exc: StudyError) -> str:
+    """``file:line: problem — fix: …`` on one line."""
+    where = f"{exc.file}:{exc.line}: " if exc.file and exc.line else (
+        f"{exc.file}: " if exc.file else "")
+    return f"{where}{exc.problem}" + (f" — fix: {exc.fix}" if exc.fix else "")
 
 
 if __name__ == "__main__":

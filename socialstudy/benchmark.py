@@ -1,14 +1,21 @@
 """Wall time of the default study against the toolchain's floor: papermill executing the
-same number of notebooks that hold only the parameters cell and the imports."""
+same number of notebooks that hold only the parameters cell and the imports.
+
+Measured in one process: the floor, then the forced study into a temporary output tree,
+then an unchanged rerun of it. The whole-process no-op (``time python -m socialstudy run``,
+Python start-up included) is measured separately in a subprocess.
+"""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from . import paths, pipeline
+from . import dag, paths, pipeline
 
 
 def _floor_notebook(source: Path, target: Path) -> None:
@@ -19,20 +26,23 @@ def _floor_notebook(source: Path, target: Path) -> None:
     imports = code[params + 1]
     imports["source"] = "\n".join(line for line in "".join(imports["source"]).splitlines()
                                   if line.startswith(("import ", "from ")))
+    for cell in (code[params], imports):
+        cell["outputs"], cell["execution_count"] = [], None
     notebook["cells"] = [code[params], imports]
     target.write_text(json.dumps(notebook), encoding="utf-8")
 
 
 def measure() -> dict[str, float]:
-    """Seconds for the full default study (forced, into a temporary output tree) and for
-    the floor, measured in one process one after the other."""
+    """Seconds for the floor, the forced default study, its unchanged rerun (in this
+    process) and the unchanged rerun of the committed study as a whole process."""
     import papermill as pm
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         start = time.perf_counter()
-        for name in pipeline.NOTEBOOKS:
-            _floor_notebook(paths.NOTEBOOKS / name, tmp / name)
+        for step in (s for s in dag.load_table().steps if s.notebook):
+            name = f"{step.name}.ipynb"
+            _floor_notebook(paths.ROOT / step.notebook, tmp / name)
             pm.execute_notebook(str(tmp / name), str(tmp / f"out_{name}"), progress_bar=False,
                                 kernel_name="python3", cwd=str(paths.NOTEBOOKS),
                                 request_save_on_cell_execute=False)
@@ -43,4 +53,9 @@ def measure() -> dict[str, float]:
         start = time.perf_counter()
         pipeline.run(outputs=paths.Outputs(tmp / "study"), progress=False)
         rerun = time.perf_counter() - start
-    return {"floor_s": floor, "study_s": study, "ratio": study / floor, "rerun_s": rerun}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "socialstudy", "run", "--quiet"], cwd=paths.ROOT,
+                   check=True)
+    process = time.perf_counter() - start
+    return {"floor_s": floor, "study_s": study, "ratio": study / floor, "rerun_s": rerun,
+            "noop_process_s": process}

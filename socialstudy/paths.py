@@ -1,5 +1,6 @@
-"""Where things live. Inputs come from the repository; outputs go under an output root
-that defaults to the repository too, so a test can rebuild the study elsewhere."""
+"""Where things live. Inputs come from the repository; outputs go under an output root:
+the repository for the default parameters, ``build/<run name>/`` for any other set
+(:mod:`socialstudy.runspec`), or a folder a test or the benchmark chooses."""
 
 from __future__ import annotations
 
@@ -26,10 +27,6 @@ class Outputs:
     @property
     def figures(self) -> Path:
         return self.root / "figures"
-
-    @property
-    def build(self) -> Path:
-        return self.root / "build"
 
     def ensure(self) -> "Outputs":
         for folder in (self.processed, self.figures):

@@ -1,177 +1,279 @@
-"""Run the study: the numbered notebooks in order with papermill, the same parameters for
-each, executed copies under ``build/year=<year>[,municipalities=…]/``.
+"""Run the study: the steps of ``steps.yml`` in order — notebooks 01–05 with papermill,
+then the data package, data dictionary and HTML index — rerunning only what changed.
 
-A notebook is skipped when its content hash key (notebook, package code, crosswalks, raw
-registry, parameters) matches the stamp of its last successful run and its executed copy
-exists; ``force=True`` runs everything. Notebooks run one after another: parallel kernels
-race for ports.
+What reruns is decided by :mod:`socialstudy.dag` (content hashes against the manifest of
+the last successful run); how a run stays all-or-nothing by :mod:`socialstudy.staging`;
+kernels come from :mod:`socialstudy.kernels`. With nothing changed the run only hashes
+files and exits, without importing pandas or papermill. Notebooks execute in a worker
+thread so that Ctrl-C reaches the runner (nbclient otherwise takes SIGINT over) and ends
+the run with "interrupted; outputs unchanged".
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
-import sys
+import os
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import paths
-from .errors import StudyError
+from . import dag, paths, runspec, staging
+from .errors import ParameterError, StudyError
+from .publish import render, restore, store
 
-NOTEBOOKS = ("01_extract_clean.ipynb", "02_cost_structure.ipynb", "03_staffing.ipynb",
-             "04_goals.ipynb", "05_summary.ipynb")
-SUMMARY = "05_summary.ipynb"
-DEFAULTS = {"year": "latest", "municipalities": "all"}
+FORMAT = 1
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C: the run stopped and nothing was promoted."""
 
 
 @dataclass
 class RunResult:
     notebook: str
-    status: str  # ran | skipped
+    status: str  # ran | rendered | skipped
     seconds: float
     output: Path
-
-
-def run_name(parameters: dict) -> str:
-    parts = [f"year={parameters['year']}"]
-    if parameters.get("municipalities", "all") != "all":
-        parts.append("municipalities=" + parameters["municipalities"].replace(",", "+"))
-    return ",".join(parts)
-
-
-def is_default(parameters: dict) -> bool:
-    return all(str(parameters[k]) == v for k, v in DEFAULTS.items())
-
-
-def code_hash(notebook: Path) -> str:
-    """Content hash of everything a notebook's results depend on, parameters excluded."""
-    digest = hashlib.sha256()
-    files = [notebook, paths.REGISTRY, *sorted(paths.RAW.glob("*.txt")),
-             *sorted(Path(__file__).parent.glob("*.py")),
-             *sorted(paths.CROSSWALKS.glob("*.csv"))]
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def check_parameters(parameters: dict) -> None:
-    """Fail before any notebook runs if the year or a municipality has no data."""
-    from .build import extract_and_clean
-    from .registry import load_registry
-    from .scope import resolve
-    reports = load_registry()
-    resolve(parameters["year"], parameters["municipalities"], reports,
-            extract_and_clean(reports).facts)
+    reason: str = ""
 
 
 def run(year: str = "latest", municipalities: str = "all", *, force: bool = False,
-        outputs: paths.Outputs | None = None, progress: bool = True,
-        notebooks: tuple[str, ...] = NOTEBOOKS) -> list[RunResult]:
-    parameters = {"year": str(year), "municipalities": municipalities}
-    check_parameters(parameters)
-    base = outputs or paths.Outputs()
-    folder = base.build / run_name(parameters)
-    if outputs is None and not is_default(parameters):
-        # another year or selection: a self-contained output tree, the committed
-        # data/processed and figures (the default study) stay as they are
-        base = paths.Outputs(folder)
-    outputs = base.ensure()
-    parameters["out_dir"] = "" if outputs.root == paths.ROOT else str(outputs.root)
-    folder.mkdir(parents=True, exist_ok=True)
-    default = is_default(parameters) and outputs.root == paths.ROOT
-    html_dir = paths.ROOT / "reports" / "html" if default else folder / "html"
-    html_dir.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # HTML renders while the next kernel runs
-        pages = {}
-
-        def render_later(name: str, executed: Path) -> None:
-            pages[name] = pool.submit(_render, name, executed, html_dir, default)
-
-        results = _execute(notebooks, folder, parameters, outputs, force, progress,
-                           render_later)
-        rendered = {Path(name).stem: future.result() for name, future in pages.items()}
-    publish(outputs, rendered, html_dir, progress)
-    return results
+        outputs: paths.Outputs | None = None, progress: bool = True, wait: bool = True,
+        table: dag.Table | None = None) -> list[RunResult]:
+    """Bring the run's output tree up to date (``force``: rerun every step). Default
+    parameters write the repository, others ``build/<run name>/``; ``outputs`` puts the
+    tree elsewhere (tests, benchmark)."""
+    spec = runspec.canonical(year, municipalities)
+    base = Path(outputs.root).resolve() if outputs else paths.ROOT
+    root = base if outputs else spec.root()
+    with staging.run_lock(base, wait=wait, say=lambda m: staging.say(m, progress)):
+        return Runner(spec, root, base, table or dag.load_table(), force, progress).run()
 
 
-def _render(name: str, executed: Path, html_dir: Path, default: bool) -> tuple[Path, str]:
-    from .report import render_notebook
-    if name == SUMMARY and default:
-        store_summary(executed, paths.NOTEBOOKS / SUMMARY)
-    return render_notebook(executed, html_dir)
+class Runner:
+    def __init__(self, spec, root: Path, base: Path, table: dag.Table, force: bool,
+                 progress: bool):
+        self.spec, self.root, self.base, self.table = spec, root, base, table
+        self.force, self.progress = force, progress
+        self.old = dag.read_manifest(root)
+        self.inputs = dag.hashes(paths.ROOT, dag.expand(paths.ROOT, table.inputs))
+        self.changed_inputs = (self.old.get("format") != FORMAT
+                               or self.old.get("parameters") != spec.parameters
+                               or self.old.get("inputs") != self.inputs)
+
+    def reason(self, step: dag.Step, tree: Path) -> str | None:
+        if self.force:
+            return "forced"
+        if self.changed_inputs:
+            return _input_change(self.old, self.inputs, self.spec)
+        return dag.why_stale(step, self.state(step, tree),
+                             self.old.get("steps", {}).get(step.name), tree)
+
+    def state(self, step: dag.Step, tree: Path) -> dict:
+        return dag.step_state(step, tree, render=self.table.render)
+
+    def run(self) -> list[RunResult]:
+        if not self.force and not self.changed_inputs and \
+                all(self.reason(s, self.root) is None for s in self.table.steps):
+            staging.say(f"study up to date ({self.spec.name}): nothing to run",
+                        self.progress)
+            return [self._result(s, "skipped", 0.0) for s in self.table.steps]
+        stage = staging.Stage(self.root, self.base, self.spec.name, self.spec.root())
+        try:
+            return self._staged(stage)
+        finally:
+            stage.discard()
+
+    def _staged(self, stage: staging.Stage) -> list[RunResult]:
+        box: dict = {}
+
+        def work():
+            try:
+                box["result"] = self._steps(stage, box)
+            except BaseException as exc:  # handed to the main thread
+                box["error"] = exc
+        worker = threading.Thread(target=work, name="socialstudy-steps", daemon=True)
+        worker.start()
+        try:
+            while worker.is_alive():
+                worker.join(0.2)
+        except KeyboardInterrupt:
+            if box.get("pool"):
+                box["pool"].kill()
+            raise Interrupted() from None
+        if "error" in box:
+            raise box["error"]
+        results, files, delete = box["result"]
+        stage.promote(files, delete)
+        return results
+
+    def _steps(self, stage: staging.Stage, box: dict):
+        from . import kernels
+        kernels.register_engine()
+        env = {**os.environ, **stage.env(),
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(paths.ROOT),
+                                                          os.environ.get("PYTHONPATH")]))}
+        pool = box["pool"] = kernels.KernelPool(paths.ROOT / "notebooks", env)
+        first = next((s for s in self.table.steps if s.notebook), None)
+        try:
+            if first and self.reason(first, stage.dir):
+                pool.start(paths.ROOT / first.notebook)  # boots while the rest is checked
+            check_parameters(self.spec, self.base, self.inputs)
+            return self._execute(stage, pool)
+        finally:
+            pool.close()
+
+    def _execute(self, stage: staging.Stage, pool):
+        from concurrent.futures import ThreadPoolExecutor
+        steps, records, results, ran = self.table.steps, {}, [], set()
+        with ThreadPoolExecutor(max_workers=1) as renderer:  # pages render meanwhile
+            for index, step in enumerate(steps, start=1):
+                label = f"[{index}/{len(steps)}] {step.name}"
+                state = self.state(step, stage.dir)
+                reason = self.reason(step, stage.dir)
+                old = self.old.get("steps", {}).get(step.name)
+                if reason is None:
+                    records[step.name] = old
+                    staging.say(f"{label}: unchanged", self.progress)
+                    results.append(self._result(step, "skipped", 0.0))
+                    continue
+                start = time.perf_counter()
+                if not (self.force or self.changed_inputs) \
+                        and dag.render_only(step, state, old, stage.dir):
+                    staging.say(f"{label}: rendering ({reason})", self.progress)
+                    renderer.submit(restore, stage.dir, step).result()
+                    status, written = "rendered", set(k for k in old["outputs"])
+                else:
+                    staging.say(f"{label}: running ({reason})", self.progress)
+                    written = self._step(step, stage, pool, renderer, steps[index:])
+                    status = "ran"
+                ran.add(step.name)
+                records[step.name] = {**state, "outputs": sorted(written)}
+                seconds = time.perf_counter() - start
+                staging.say(f"{label}: done in {seconds:.1f} s", self.progress)
+                results.append(self._result(step, status, seconds, reason))
+        return results, *self._finish(stage, records, ran)
+
+    def _step(self, step, stage, pool, renderer, later) -> set[str]:
+        before = stage.snapshot()
+        if step.notebook:
+            km = pool.take(paths.ROOT / step.notebook)
+            following = next((s for s in later if s.notebook), None)
+            if following:
+                pool.start(paths.ROOT / following.notebook)
+            execute(step, stage, km, self.spec, self.base, self.progress)
+            renderer.submit(render, stage.dir, step)
+        else:
+            renderer.submit(lambda: None).result()  # every page rendered first
+            step.call()(paths.Outputs(stage.dir))
+        after = stage.snapshot()
+        derived = {rel for s in self.table.steps for rel in s.derived()}  # pages render
+        written = {rel for rel, stat in after.items() if before.get(rel) != stat} - derived
+        dag.check_writes(step, written)
+        return written | set(step.derived())
+
+    def _finish(self, stage, records, ran):
+        """Hash the outputs, write the manifest into the stage, list what to promote."""
+        steps = {name: {**r, "outputs": dag.hashes(stage.dir, r["outputs"])}
+                 for name, r in records.items() if name in ran}
+        fresh = {rel: digest for r in steps.values() for rel, digest in r["outputs"].items()}
+        for name, record in records.items():
+            if name not in ran:  # an output shared with a step that ran: its new hash
+                steps[name] = {**record, "outputs": {rel: fresh.get(rel, digest) for rel,
+                                                     digest in record["outputs"].items()}}
+        manifest = {"format": FORMAT, "parameters": self.spec.parameters,
+                    "inputs": self.inputs, "steps": steps}
+        staging.atomic_write(stage.dir / dag.MANIFEST, dag.manifest_bytes(manifest))
+        files = sorted({rel for name in ran for rel in steps[name]["outputs"]
+                        if not (self.root / rel).is_file()
+                        or dag.file_hash(self.root / rel) != steps[name]["outputs"][rel]})
+        owned = {rel for r in steps.values() for rel in r["outputs"]}
+        delete = sorted({rel for r in self.old.get("steps", {}).values() if r
+                         for rel in r.get("outputs", {})} - owned)
+        return files + [dag.MANIFEST], delete
+
+    def _executed(self, step) -> Path:
+        return self.root / "notebooks" / f"{step.name}.ipynb"
+
+    def _result(self, step, status, seconds, reason="") -> RunResult:
+        return RunResult(f"{step.name}.ipynb" if step.notebook else step.name, status,
+                         seconds, self._executed(step), reason)
 
 
-def _execute(notebooks, folder, parameters, outputs, force, progress, done) -> list[RunResult]:
+def _input_change(old: dict, inputs: dict, spec) -> str:
+    if not old:
+        return "no record of a previous run"
+    if old.get("parameters") != spec.parameters or old.get("format") != FORMAT:
+        return "parameters or manifest format changed"
+    changed = sorted(set(old.get("inputs", {}).items()) ^ set(inputs.items()))
+    return f"changed: {changed[0][0]}"
+
+
+def check_parameters(spec: runspec.RunSpec, base: Path, inputs: dict) -> None:
+    """Fail before any notebook runs if the year has no outcome data. The years with
+    data are cached, keyed by the hashes of the raw data and the extraction code."""
+    if spec.year == "latest":
+        return
+    key = dag.hashes(paths.ROOT, dag.closure(["build", "scope"]))
+    cache = base / "build" / ".cache" / "years.json"
+    try:
+        saved = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        saved = {}
+    if saved.get("key") == [inputs, key]:
+        years = saved["years"]
+    else:
+        from .build import extract_and_clean
+        from .scope import available_years
+        years = available_years(extract_and_clean().facts)
+        staging.atomic_write(cache, json.dumps({"key": [inputs, key], "years": years})
+                             .encode())
+    if int(spec.year) not in years:
+        raise ParameterError(
+            f"no report gives outcomes for {spec.year}; years with data: "
+            f"{', '.join(map(str, years))}", file="data/raw/reports.yml",
+            fix=f"pass {runspec.FLAGS['year']} latest or one of those years, or register "
+                f"a report for {spec.year}")
+
+
+def execute(step: dag.Step, stage: staging.Stage, km, spec, base: Path,
+            progress: bool) -> None:
+    """Run one notebook on ``km`` into the stage; store it without run metadata."""
     import papermill as pm
 
-    results = []
-    for index, name in enumerate(notebooks, start=1):
-        source = paths.NOTEBOOKS / name
-        target = folder / name
-        stamp = folder / f".{name}.stamp"
-        key = hashlib.sha256((code_hash(source) + json.dumps(parameters, sort_keys=True)
-                              ).encode()).hexdigest()
-        if not force and target.exists() and stamp.exists() and stamp.read_text() == key \
-                and outputs.processed.exists() and any(outputs.processed.iterdir()):
-            _say(progress, f"[{index}/{len(notebooks)}] {name}: unchanged, skipped")
-            results.append(RunResult(name, "skipped", 0.0, target))
-            done(name, target)
-            continue
-        _say(progress, f"[{index}/{len(notebooks)}] {name}: running")
-        start = time.perf_counter()
-        stamp.unlink(missing_ok=True)
-        try:
-            pm.execute_notebook(str(source), str(target), parameters=parameters,
-                                progress_bar=progress, cwd=str(paths.NOTEBOOKS),
-                                kernel_name="python3", log_output=False,
-                                request_save_on_cell_execute=False)
-        except pm.PapermillExecutionError as exc:
-            raise StudyError(
-                f"notebook {name} failed in cell {exc.exec_count} ({exc.ename}: {exc.evalue})",
-                file=str(target),
-                fix="open the executed notebook kept at this path to see the failing cell") \
-                from None
-        stamp.write_text(key)
-        seconds = time.perf_counter() - start
-        results.append(RunResult(name, "ran", seconds, target))
-        _say(progress, f"[{index}/{len(notebooks)}] {name}: done in {seconds:.1f} s")
-        done(name, target)
-    return results
+    from .kernels import ENGINE
+    target = stage.dir / "notebooks" / f"{step.name}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    parameters = {} if spec.default else spec.parameters  # default: one parameters cell
+    try:
+        pm.execute_notebook(str(paths.ROOT / step.notebook), str(target),
+                            parameters=parameters, engine_name=ENGINE, km=km,
+                            kernel_name="python3", progress_bar=progress,
+                            request_save_on_cell_execute=False, log_output=False,
+                            cwd=str(paths.ROOT / "notebooks"))
+    except pm.PapermillExecutionError as exc:
+        kept = _keep_failed(target, base, spec)
+        evalue = " ".join(str(exc.evalue).split())
+        raise StudyError(f"notebook {step.name}.ipynb failed in cell {exc.exec_count} "
+                         f"({exc.ename}: {evalue}); outputs unchanged", file=kept,
+                         fix="open the executed notebook kept at this path to see the "
+                             "failing cell") from None
+    except Exception as exc:  # the kernel died or did not start: still one line
+        raise StudyError(f"notebook {step.name}.ipynb could not run "
+                         f"({type(exc).__name__}: {' '.join(str(exc).split())}); outputs "
+                         "unchanged", file=step.notebook,
+                         fix="run it again; if it repeats, run the notebook in Jupyter to "
+                             "see why the kernel stops") from None
+    store(target)
 
 
-def publish(outputs: paths.Outputs, rendered: dict, html_dir: Path, progress: bool) -> None:
-    """Data package (with file hashes), data dictionary and the HTML report's index."""
-    from .datapackage import write_datapackage
-    from .dictionary import write_dictionary
-    from .registry import load_registry
-    from .report import write_index
-    written = [write_datapackage(outputs.processed, load_registry(), hashes=True),
-               write_dictionary(outputs.processed, outputs.root / "docs" / "data_dictionary.md"),
-               write_index(rendered, html_dir)[0]]
-    for path in written:
-        _say(progress, f"wrote {path}")
-
-
-def store_summary(executed: Path, committed: Path) -> None:
-    """Copy the executed default summary over the committed one, minus run metadata
-    (timestamps, durations), so the stored outputs are exactly what nbval re-checks."""
-    notebook = json.loads(executed.read_text(encoding="utf-8"))
-    notebook.get("metadata", {}).pop("papermill", None)
-    for index, cell in enumerate(notebook.get("cells", [])):
-        cell["id"] = f"cell-{index:02d}"  # papermill's injected cell gets a random id
-        meta = cell.get("metadata", {})
-        meta.pop("papermill", None)
-        meta.pop("execution", None)
-        if "tags" in meta and not meta["tags"]:
-            meta.pop("tags")
-    committed.write_text(json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True)
-                         + "\n", encoding="utf-8")
-
-
-def _say(progress: bool, message: str) -> None:
-    if progress:
-        print(message, file=sys.stderr, flush=True)
+def _keep_failed(target: Path, base: Path, spec) -> str:
+    kept = base / "build" / "failed" / spec.name / target.name
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        os.replace(target, kept)
+    try:
+        return kept.relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        return str(kept)

@@ -48,6 +48,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         types = _pick(tables["cost_by_type"], sel)
         personnel = types[types.category == "personnel"]
         staff = _pick(tables["staffing"], sel)
+        inhabitant = _pick(tables["per_inhabitant"], sel) if "per_inhabitant" in tables else None
         goals = _pick(tables["goals"], sel)
         goals = goals[goals.assessment_kind == "year_end_attainment"]
         rows.append({
@@ -57,6 +58,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "net cost (mnkr)": _mnkr(total.net_cost_tkr.iloc[0]) if len(total) else NOT_REPORTED,
             "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
                                      else NOT_REPORTED),
+            "net cost per inhabitant (kr)": _per_inhabitant(inhabitant),
             "personnel share of gross cost (%)": (_share(personnel) if len(personnel)
                                                   else NOT_REPORTED),
             "turnover, whole committee (%)": _staff(staff, "turnover_total_pct"),
@@ -67,6 +69,16 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                          "report)"),
         })
     return pd.DataFrame(rows).set_index("municipality")
+
+
+def _per_inhabitant(rows: pd.DataFrame | None) -> str:
+    """The value, or why there is none ('not available': no population figure)."""
+    if rows is None or rows.empty:
+        return NOT_REPORTED
+    known = rows[rows.net_cost_per_inhabitant_kr != ""]
+    if len(known):
+        return known.net_cost_per_inhabitant_kr.iloc[0]
+    return "not available" if rows.status.iloc[0] == "not available" else NOT_REPORTED
 
 
 def _mnkr(tkr: str) -> str:
