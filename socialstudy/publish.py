@@ -35,7 +35,8 @@ def render(tree: Path, step: dag.Step) -> Path:
     from .report import render_notebook
     html = tree / "reports" / "html"
     html.mkdir(parents=True, exist_ok=True)
-    return render_notebook(tree / "notebooks" / f"{step.name}.ipynb", html)[0]
+    stems = [s.name for s in dag.load_table().steps if s.notebook]
+    return render_notebook(tree / "notebooks" / f"{step.name}.ipynb", html, stems)[0]
 
 
 def restore(tree: Path, step: dag.Step) -> Path:

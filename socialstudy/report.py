@@ -126,13 +126,18 @@ def _order(stems: list[str]) -> list[str]:
     return sorted(stems, key=lambda s: (s != SUMMARY, s))
 
 
-def render_notebook(path: Path, out_dir: Path) -> tuple[Path, str]:
+def render_notebook(path: Path, out_dir: Path, stems: list[str] | None = None
+                    ) -> tuple[Path, str]:
     """Render one notebook to ``out_dir/<stem>.html``; return the path and description.
-    Its previous/next links are filled in by :func:`write_index`."""
+    ``stems`` (every notebook of the study) gives its previous/next links, so a page
+    rendered alone is the same as one rendered with the others."""
     path = Path(path)
     notebook = _clean(nbformat.read(path, as_version=4))
     title = _heading(notebook, path.stem)
     body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    if stems:
+        pages = [INDEX] + _order(list(stems)) + [DICTIONARY]
+        body = NAV.sub(lambda _: _nav(pages, path.stem), body)
     target = Path(out_dir) / f"{path.stem}.html"
     target.write_bytes(body.encode("utf-8"))
     return target, DESCRIPTIONS.get(path.stem) or title
