@@ -18,7 +18,6 @@ import os
 import re
 import stat
 import sys
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import yaml
 
 from . import paths, registry as reg
 from .errors import RawFileError, RegistryError, StudyError
+from .staging import atomic_write
 
 KIND_SUFFIX = {"full_year": "ar", "jan_apr": "d1", "jan_aug": "d2"}
 PERIOD_TITLES = {"full_year": "Annual report", "jan_apr": "Interim report January–April",
@@ -253,15 +253,7 @@ def entry_block(fields: dict) -> str:
 
 
 def write_atomic(path: Path, data: bytes, mode: int) -> None:
-    """Write beside ``path`` and move into place: readers see the old or the new file."""
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    """Write beside ``path`` and move into place (readers see the old or the new file),
+    keeping the file mode of what it replaces."""
+    atomic_write(path, data)
+    os.chmod(path, mode)

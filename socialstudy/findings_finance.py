@@ -29,9 +29,11 @@ def _mnkr(tkr: str) -> str:
 
 
 def _lacks(sel: Selection, what: str, rows: pd.DataFrame) -> str:
+    """'not reported' (or the row's own status, e.g. 'not available') and the reason."""
+    status = next((s for s in rows.status if s.startswith("not ")), "not reported")
     reason = next((r for r in rows.reason if r),
                   "the selected report does not give it for this year")
-    return f"{who(sel)}: {what} not reported – {reason}."
+    return f"{who(sel)}: {what} {status} – {reason}."
 
 
 def drivers(sel: Selection, frame: pd.DataFrame) -> str:
@@ -117,7 +119,7 @@ def per_inhabitant(sel: Selection, frame: pd.DataFrame) -> str:
     rows = _rows(frame, sel)
     known = rows[rows.net_cost_per_inhabitant_kr != ""]
     if known.empty:
-        return _lacks(sel, "net cost per inhabitant", rows).replace(" not reported – ", " not available – ", 1)
+        return _lacks(sel, "net cost per inhabitant", rows)
     r = known.iloc[0]
     return (f"{who(sel)}: net cost of {_grouped(r.net_cost_per_inhabitant_kr)} kr per "
             f"inhabitant ({_grouped(r.population)} inhabitants on 31 December, SCB; the remits "

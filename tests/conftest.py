@@ -1,7 +1,11 @@
 """Shared fixtures: the extraction of the real reports, built once per test session."""
 
+import shutil
+from pathlib import Path
+
 import pytest
 
+from socialstudy import paths
 from socialstudy.build import extract_and_clean
 from socialstudy.registry import load_registry
 
@@ -19,6 +23,23 @@ def extraction(reports):
 @pytest.fixture(scope="session")
 def facts(extraction):
     return extraction.facts
+
+
+@pytest.fixture(scope="session")
+def numbered_facts(facts):
+    """The facts as ``compare.load_facts`` gives them: with the float column ``number``."""
+    return facts.assign(number=facts.value.astype(float))
+
+
+@pytest.fixture
+def raw(tmp_path) -> Path:
+    """A tmp copy of data/raw: the real reports and the real registry, byte for byte."""
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for path in paths.RAW.glob("*.txt"):
+        shutil.copyfile(path, folder / path.name)
+    shutil.copyfile(paths.REGISTRY, folder / "reports.yml")
+    return folder
 
 
 def fact(facts, doc_id, line, column_label=None, col=None):

@@ -11,13 +11,8 @@ from socialstudy.registry import by_doc_id
 
 
 @pytest.fixture(scope="module")
-def cfacts(facts):
-    return facts.assign(number=facts.value.astype(float))
-
-
-@pytest.fixture(scope="module")
-def activity(cfacts, reports):
-    return compare.cost_by_activity(cfacts, reports)
+def activity(numbered_facts, reports):
+    return compare.cost_by_activity(numbered_facts, reports)
 
 
 def one(frame, **where):
@@ -28,8 +23,8 @@ def one(frame, **where):
     return rows.iloc[0]
 
 
-def test_haninge_personnel_cost_and_share(cfacts, reports):
-    types = compare.cost_by_type(cfacts, reports)
+def test_haninge_personnel_cost_and_share(numbered_facts, reports):
+    types = compare.cost_by_type(numbered_facts, reports)
     # 000_…txt line 344: Löne- och personalkostnader -703,0 mnkr; gross cost 1 569,1 (line 350)
     row = one(types, municipality="Haninge", fiscal_year=2024, category="personnel")
     assert (row.value_tkr, row.source_line, row.share_pct) == ("703000", 344, "44.8")
@@ -39,8 +34,8 @@ def test_haninge_personnel_cost_and_share(cfacts, reports):
     assert shares.sum() == pytest.approx(100, abs=0.05)
 
 
-def test_strangnas_cost_types_are_prose_shares(cfacts, reports):
-    types = compare.cost_by_type(cfacts, reports)
+def test_strangnas_cost_types_are_prose_shares(numbered_facts, reports):
+    types = compare.cost_by_type(numbered_facts, reports)
     row = one(types, municipality="Strängnäs", fiscal_year=2023, category="personnel")
     assert (row.share_pct, row.value_tkr, row.source_line) == ("55", "", 570)
     assert row.value_status == "share only (prose)"
@@ -69,8 +64,8 @@ def test_shares_of_total_net_cost(activity):
     assert huddinge.share_of_total_pct.astype(float).sum() == pytest.approx(100, abs=0.05)
 
 
-def test_budget_deviation_by_year(activity, cfacts):
-    dev = compare.budget_deviation(activity, cfacts)
+def test_budget_deviation_by_year(activity, numbered_facts):
+    dev = compare.budget_deviation(activity, numbered_facts)
     printed = one(dev, municipality="Huddinge", fiscal_year=2023)
     assert (printed.deviation_pct, printed.pct_source, printed.source_line) == (
         "-1", "printed by the report", 341)
@@ -78,8 +73,8 @@ def test_budget_deviation_by_year(activity, cfacts):
     assert partial.period == "jan_apr"
 
 
-def test_staffing_values_and_not_reported(cfacts, reports):
-    staff = compare.staffing(cfacts, reports)
+def test_staffing_values_and_not_reported(numbered_facts, reports):
+    staff = compare.staffing(numbered_facts, reports)
     turnover = one(staff, municipality="Haninge", fiscal_year=2024, variable="turnover_total_pct",
                    source_kind="table")
     assert (turnover.value, turnover.raw, turnover.source_line) == ("14", "14,00", 446)
@@ -129,8 +124,8 @@ def test_every_goal_and_status_stands_on_its_found_line(reports):
         assert row.status_text in lines[row.source_line - 1], row.goal_id
 
 
-def test_indicator_attainment_only_against_same_year_targets(cfacts):
-    ind = compare.indicators(cfacts)
+def test_indicator_attainment_only_against_same_year_targets(numbered_facts):
+    ind = compare.indicators(numbered_facts)
     sick = one(ind, municipality="Huddinge", indicator="Sjukfrånvaro, totalt (%)", fiscal_year=2024)
     assert (sick.value, sick.target, sick.direction, sick.attainment) == ("6.6", "7", "lower", "met")
     haninge = ind[ind.municipality == "Haninge"]
@@ -160,38 +155,38 @@ def edit(folder, name, old, new):
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def test_a_repeated_label_without_occurrence_stops_the_run(crosswalks, cfacts, reports):
+def test_a_repeated_label_without_occurrence_stops_the_run(crosswalks, numbered_facts, reports):
     # 004_…txt lines 397 and 405: 'Socialnämnden' is the committee's own unit and the total
     edit(crosswalks, "activities.csv", "Strängnäs,Socialnämnden,first,",
          "Strängnäs,Socialnämnden,,")
     with pytest.raises(CrosswalkError, match=r"activities.csv:\d+: duplicate key"):
-        compare.cost_by_activity(cfacts, reports)
+        compare.cost_by_activity(numbered_facts, reports)
     edit(crosswalks, "activities.csv", "Strängnäs,Socialnämnden,,administration", "Strängnäs,"
          "Socialnämndens egna,,administration")
     edit(crosswalks, "activities.csv", "Strängnäs,Socialnämnden,last,",
          "Strängnäs,Socialnämnd,last,")
     with pytest.raises(CrosswalkError, match=r"activities.csv:\d+: label 'Socialnämnden' stands "
                                              r"in strangnas_2023_ar line 397 as the first row"):
-        compare.cost_by_activity(cfacts, reports)
+        compare.cost_by_activity(numbered_facts, reports)
 
 
-def test_a_line_without_crosswalk_row_is_kept_as_unmapped(crosswalks, cfacts, reports):
+def test_a_line_without_crosswalk_row_is_kept_as_unmapped(crosswalks, numbered_facts, reports):
     # 002_…txt line 497: Barn & ungdomsvård 304 133; without its row it is not guessed
     edit(crosswalks, "activities.csv", "Huddinge,Barn & ungdomsvård,", "Huddinge,Barn och unga,")
-    activity = compare.cost_by_activity(cfacts, reports)
+    activity = compare.cost_by_activity(numbered_facts, reports)
     row = one(activity, municipality="Huddinge", report_label="Barn & ungdomsvård",
               fiscal_year=2024)
     assert (row.category, row.fit, row.net_cost_tkr, row.source_line) == (
         "unmapped", "unmapped", "304133", 497)
 
 
-def test_staffing_row_matching_two_tables_stops_the_run(crosswalks, cfacts, reports):
+def test_staffing_row_matching_two_tables_stops_the_run(crosswalks, numbered_facts, reports):
     # 000_…txt: 'Funktionshinderomsorg' is a row of two tables (lines 371 and 394)
     with (crosswalks / "staffing_map.csv").open("a", encoding="utf-8") as fh:
         fh.write("Haninge,Funktionshinderomsorg,,fte,whole committee,test,full_year\n")
     with pytest.raises(CrosswalkError, match=r"staffing_map.csv:14: haninge_2024_ar: "
                                              r"'Funktionshinderomsorg' matches tables"):
-        compare.staffing(cfacts, reports)
+        compare.staffing(numbered_facts, reports)
 
 
 def test_remit_evidence_must_stand_in_the_reports(crosswalks, reports):
@@ -209,12 +204,12 @@ def test_unknown_remit_for_a_municipality_absent_from_the_crosswalk(crosswalks, 
                                                    "Straengnaes": "yes", "Strängnäs": "unknown"}
 
 
-def test_cost_sign_enum_and_old_text_agree(cfacts, reports):
+def test_cost_sign_enum_and_old_text_agree(numbered_facts, reports):
     import dataclasses
     enum = [dataclasses.replace(r, cost_sign={
         "costs negative": "costs_negative", "net costs positive": "net_costs_positive"}.get(
         r.cost_sign, "costs_negative_statement_net_positive_activity")) for r in reports]
-    assert compare.cost_by_type(cfacts, enum).equals(compare.cost_by_type(cfacts, reports))
+    assert compare.cost_by_type(numbered_facts, enum).equals(compare.cost_by_type(numbered_facts, reports))
 
 
 def test_occurrence_of_a_repeated_label():

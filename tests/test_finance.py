@@ -21,13 +21,8 @@ HANINGE, HUDDINGE, STRANGNAS = ("000_7601200e7e1b7bea.txt", "002_ed79cea0b5e49fc
 
 
 @pytest.fixture(scope="module")
-def ffacts(facts):
-    return facts.assign(number=facts.value.astype(float))
-
-
-@pytest.fixture(scope="module")
-def tables(ffacts, reports):
-    return finance_report.finance_tables(ffacts, reports)
+def tables(numbered_facts, reports):
+    return finance_report.finance_tables(numbered_facts, reports)
 
 
 def raw_line(file, line):
@@ -248,27 +243,27 @@ def test_not_reported_rows_never_carry_a_zero(tables):
                 assert (gaps[column] == "").all(), (name, column)
 
 
-def test_a_subset_of_reports(ffacts, reports):
+def test_a_subset_of_reports(numbered_facts, reports):
     huddinge = [r for r in reports if r.municipality == "Huddinge"]
-    tables = finance_report.finance_tables(ffacts, huddinge)
+    tables = finance_report.finance_tables(numbered_facts, huddinge)
     for name, frame in tables.items():
         assert set(frame.municipality) == {"Huddinge"}, name
     assert one(tables["net_cost_growth"], doc_id="huddinge_2024_vb").change_pct == "6.59"
 
 
-def test_a_report_with_none_of_the_measures(ffacts, reports, tmp_path):
+def test_a_report_with_none_of_the_measures(numbered_facts, reports, tmp_path):
     text = tmp_path / "new.txt"
     text.write_text("Socialnämnden\n\nEn rapport utan ekonomiska tabeller.\n", encoding="utf-8")
     seed = by_doc_id(reports)["huddinge_2024_vb"]
     new = dataclasses.replace(seed, doc_id="nykommun_2025_ar", municipality="Nykommun",
                               kommun_code="9999", fiscal_year=2025, file="new.txt", path=text)
-    tables = finance_report.finance_tables(ffacts.iloc[0:0], [new])
+    tables = finance_report.finance_tables(numbered_facts.iloc[0:0], [new])
     for name, frame in tables.items():
         assert len(frame) > 0, name
         assert set(frame.status) <= {"not reported"}, (name, set(frame.status))
 
 
-def test_next_year_report_of_a_known_committee(ffacts, reports, tmp_path):
+def test_next_year_report_of_a_known_committee(numbered_facts, reports, tmp_path):
     """Haninge's wording with the years moved on: the {year} templates still find it."""
     seed = by_doc_id(reports)["haninge_2024_ar"]
     text = seed.path.read_text(encoding="utf-8").replace("2024", "2025").replace("2023", "2024")
@@ -276,16 +271,16 @@ def test_next_year_report_of_a_known_committee(ffacts, reports, tmp_path):
     path.write_text(text, encoding="utf-8")
     nxt = dataclasses.replace(seed, doc_id="haninge_2025_ar", fiscal_year=2025, path=path,
                               file=path.name)
-    items = finance_events.one_off_items(ffacts.iloc[0:0], [nxt])
+    items = finance_events.one_off_items(numbered_facts.iloc[0:0], [nxt])
     row = one(items, doc_id="haninge_2025_ar")
     assert (row.amount_tkr, row.source_line, row.deviation_tkr) == ("39700", 353, "")
 
 
-def test_byte_stable_output(ffacts, reports, tmp_path):
+def test_byte_stable_output(numbered_facts, reports, tmp_path):
     first = {k: v.to_csv(index=False) for k, v in
-             finance_report.finance_tables(ffacts, reports).items()}
+             finance_report.finance_tables(numbered_facts, reports).items()}
     second = {k: v.to_csv(index=False) for k, v in
-              finance_report.finance_tables(ffacts.sample(frac=1, random_state=3), reports).items()}
+              finance_report.finance_tables(numbered_facts.sample(frac=1, random_state=3), reports).items()}
     assert first == second
     noise = re.compile(r"-?\d+\.\d{5,}|-?\d+(?:\.\d+)?[eE][+-]?\d+|-0")
     for text in first.values():
@@ -302,14 +297,14 @@ def test_processed_facts_give_the_same_tables(reports, tables):
                                       obj=name)
 
 
-def test_reader_table_and_sentences(tables, reports, ffacts):
+def test_reader_table_and_sentences(tables, reports, numbered_facts):
     shown = finance_report.shown_drivers(tables["budget_by_cost_type"])
     top = shown[(shown.municipality == "Haninge") & (shown["rank"].astype(str) == "1")].iloc[0]
     assert (top["cost or revenue type (report's label)"], top["deviation, mnkr (+ = better)"]) == (
         "Köp av tjänster", "-61")
     as_read = {n: t.astype(str).assign(fiscal_year=t.fiscal_year.astype(int))
                for n, t in tables.items()}
-    text = findings_finance.finance(resolve("latest", "all", reports, ffacts), as_read, reports)
+    text = findings_finance.finance(resolve("latest", "all", reports, numbered_facts), as_read, reports)
     # Haninge 2024, line 353: 39,7 mnkr of refugee grants belonging to earlier years
     assert ("-111.6 mnkr (-9.5 % of budget) instead of -71.9 mnkr" in text
             and "[000_7601200e7e1b7bea.txt:353]" in text)
@@ -319,13 +314,13 @@ def test_reader_table_and_sentences(tables, reports, ffacts):
     assert "Strängnäs 2023: net cost per inhabitant not available" in text
 
 
-def test_a_label_gone_missing_stops_the_run(ffacts, reports):
+def test_a_label_gone_missing_stops_the_run(numbered_facts, reports):
     """If the extraction renamed a row the crosswalk relies on, the run stops naming the
     crosswalk row instead of reporting the measure as missing."""
-    renamed = ffacts.assign(row_label=ffacts.row_label.replace(
+    renamed = numbered_facts.assign(row_label=numbered_facts.row_label.replace(
         "Avgångar externt på egen begäran i procent", "Avgångar (omdöpt)"))
     with pytest.raises(CrosswalkError, match="staffing_detail.csv:2: .* not found"):
         staffing_detail(renamed, reports)
-    renamed = ffacts.assign(row_label=ffacts.row_label.replace("Summa investeringar", "Summa"))
+    renamed = numbered_facts.assign(row_label=numbered_facts.row_label.replace("Summa investeringar", "Summa"))
     with pytest.raises(CrosswalkError, match="finance_tables.csv"):
         finance_report.finance_tables(renamed, reports)

@@ -21,16 +21,6 @@ from socialstudy.registry import Report, load_registry, sha256_of
 HANINGE = "000_7601200e7e1b7bea.txt"
 
 
-@pytest.fixture
-def raw(tmp_path) -> Path:
-    """A tmp copy of data/raw: the real reports and a registry pointing at the copies."""
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    for path in paths.RAW.glob("*.txt"):
-        shutil.copyfile(path, folder / path.name)
-    shutil.copyfile(paths.REGISTRY, folder / "reports.yml")
-    return folder
-
 
 def _entries(raw: Path) -> list[dict]:
     return yaml.safe_load((raw / "reports.yml").read_text(encoding="utf-8"))["reports"]

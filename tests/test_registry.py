@@ -22,16 +22,6 @@ HANINGE = "000_7601200e7e1b7bea.txt"
 STRANGNAS = "004_2f72d566b296dc43.txt"
 
 
-@pytest.fixture
-def raw(tmp_path) -> Path:
-    """A tmp copy of data/raw: the real reports and the real registry, byte for byte."""
-    folder = tmp_path / "raw"
-    folder.mkdir()
-    for path in paths.RAW.glob("*.txt"):
-        shutil.copyfile(path, folder / path.name)
-    shutil.copyfile(paths.REGISTRY, folder / "reports.yml")
-    return folder
-
 
 def _edit(raw: Path, old: str, new: str, count: int = 1) -> int:
     """Replace text in the tmp registry; returns the line where ``new`` starts."""
