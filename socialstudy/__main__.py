@@ -1,4 +1,4 @@
-"""Command line: ``python -m socialstudy run [--year latest|YYYY] [--municipalities …]``."""
+"""Command line: ``python -m socialstudy run|bench|add-report|review …`` (see README)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from .errors import StudyError
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m socialstudy",
                                      description="Run the comparative study.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -27,44 +27,19 @@ def main(argv: list[str] | None = None) -> int:
     bench.add_argument("--corpus", type=int, nargs="*", metavar="N",
                        help="instead: extract N synthetic reports (copies of the seeds); "
                             "no N = 4 16 64 256 1000")
-    from .add_report import add_subparser as add_report_subparser  # add-report (registry)
-    add_report_subparser(sub)
-    # --- review (crosswalks helper): one report's measures, found / to decide / absent ---
+    from .add_report import add_subparser
+    add_subparser(sub)
     review = sub.add_parser("review", help="list what the comparison finds in one report "
                                            "and what needs a decision")
     review.add_argument("doc_id", help="a doc_id of data/raw/reports.yml")
-    args = parser.parse_args(argv)
-    if args.command == "bench" and args.corpus is not None:
-        from . import scale
-        print(scale.table(scale.measure(tuple(args.corpus) or scale.SIZES)))
-        return 0
-    if args.command == "add-report":
-        from .add_report import run as add_report
-        return add_report(args)
-    if args.command == "review":
-        from .review import review_text
-        try:
-            print(review_text(args.doc_id), end="")
-        except StudyError as exc:
-            print(f"error: {exc.message}", file=sys.stderr)
-            return 2
-        return 0
-    if args.command == "bench":
-        from .benchmark import measure
-        result = measure()
-        print(f"floor (papermill, 5 notebooks with parameters + imports): "
-              f"{result['floor_s']:.1f} s\nfull default study (forced): {result['study_s']:.1f} s "
-              f"({result['ratio']:.2f}x the floor)\nrerun with nothing changed: "
-              f"{result['rerun_s']:.2f} s\nno-op rerun as a whole process "
-              f"(`python -m socialstudy run`): {result['noop_process_s']:.2f} s")
-        return 0
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
     from .pipeline import run as run_study
     try:
         results = run_study(args.year, args.municipalities, force=args.force,
                             progress=not args.quiet, wait=not args.no_wait)
-    except StudyError as exc:
-        print(f"error: {one_line(exc)}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:  # (a progress bar may be mid-line)
         print(("" if args.quiet else "\n") + "interrupted; outputs unchanged",
               file=sys.stderr)
@@ -74,6 +49,44 @@ def main(argv: list[str] | None = None) -> int:
         print(f"study complete: {ran} step(s) run, {len(results) - ran} unchanged; "
               f"outputs in {results[0].output.parent.parent}", file=sys.stderr)
     return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    if args.corpus is not None:
+        from . import scale
+        print(scale.table(scale.measure(tuple(args.corpus) or scale.SIZES)))
+        return 0
+    from .benchmark import measure
+    result = measure()
+    print(f"floor (papermill, 5 notebooks with parameters + imports): "
+          f"{result['floor_s']:.1f} s\nfull default study (forced): {result['study_s']:.1f} s "
+          f"({result['ratio']:.2f}x the floor)\nrerun with nothing changed: "
+          f"{result['rerun_s']:.2f} s\nno-op rerun as a whole process "
+          f"(`python -m socialstudy run`): {result['noop_process_s']:.2f} s")
+    return 0
+
+
+def _add_report(args: argparse.Namespace) -> int:
+    from .add_report import run
+    return run(args)
+
+
+def _review(args: argparse.Namespace) -> int:
+    from .review import review_text
+    print(review_text(args.doc_id), end="")
+    return 0
+
+
+COMMANDS = {"run": _run, "bench": _bench, "add-report": _add_report, "review": _review}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except StudyError as exc:
+        print(f"error: {one_line(exc)}", file=sys.stderr)
+        return 2
 
 
 def one_line(exc: StudyError) -> str:
