@@ -76,8 +76,10 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
     for sel in chosen(scope):
         part = year_end[year_end.municipality == sel.municipality]
         if part.empty:
+            why = ("a part-year report assesses no year-end goals" if sel.part_year else
+                   "a report assesses only its own year's goals")
             lines.append(f"{who(sel)}: no year-end goal assessment for {sel.fiscal_year} "
-                         "(a report assesses only its own year's goals).")
+                         f"({why}).")
             continue
         counts = [f"{int((part.level == k).sum())} {w}" for k, (w, _) in LEVELS.items()
                   if (part.level == k).any()]

@@ -241,3 +241,18 @@ def test_static_notebook_text_names_no_municipality_year_or_ranking():
             # years other than in a law or report reference such as "RiR 2018:7"
             assert not re.findall(r"\b(?:19|20)\d\d\b(?!:)", text), (name, text)
             assert not [n for n in names + words if n in text], (name, text)
+
+
+def test_key_figures_give_the_right_reason_for_missing_goals(reports, facts, tables):
+    frame = summary.key_figures(resolve("2020", "all", reports, facts), tables)
+    # the Jan-Apr 2020 report assesses contributions only (year-end goals: none); Huddinge
+    # and Strängnäs have no report for 2020 at all
+    assert frame.loc["Haninge", "goals met or largely met"] == (
+        "not reported (a part-year report assesses no year-end goals)")
+    assert frame.loc["Huddinge", "goals met or largely met"] == "not reported"
+    text = _run("2020", "all", reports, facts, tables)
+    assert ("no year-end goal assessment for 2020 (a part-year report assesses no year-end "
+            "goals)") in text
+    frame = summary.key_figures(resolve("2023", "all", reports, facts), tables)
+    assert frame.loc["Haninge", "goals met or largely met"] == (
+        "not reported (assessed only in the year's own report)")
