@@ -110,5 +110,6 @@ def _staff(staff: pd.DataFrame, variable: str) -> str:
         return NOT_REPORTED
     first = committee.assign(table=committee.source_kind != "table").sort_values(
         ["table", "source_line"]).iloc[0]
-    note = " (R12 to Nov)" if first.period == "r12_nov" else ""
+    period = findings.PERIOD_WORDS.get(first.period, first.period)
+    note = f" ({period})" if first.period != "full_year" else ""
     return f"{float(first.value):.1f}{note}"

@@ -256,3 +256,10 @@ def test_key_figures_give_the_right_reason_for_missing_goals(reports, facts, tab
     frame = summary.key_figures(resolve("2023", "all", reports, facts), tables)
     assert frame.loc["Haninge", "goals met or largely met"] == (
         "not reported (assessed only in the year's own report)")
+
+
+def test_key_figures_name_a_rolling_period_in_words(reports, facts, tables):
+    frame = summary.key_figures(resolve("latest", "Huddinge", reports, facts), tables)
+    # line 773 (turnover, since November of the year before) and line 782 (sick leave R12)
+    assert frame.loc["Huddinge", "turnover, whole committee (%)"] == "11.9 (12 months to November)"
+    assert frame.loc["Huddinge", "sick leave (%)"] == "6.6 (12 months to November)"
