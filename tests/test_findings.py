@@ -263,3 +263,10 @@ def test_key_figures_name_a_rolling_period_in_words(reports, facts, tables):
     # line 773 (turnover, since November of the year before) and line 782 (sick leave R12)
     assert frame.loc["Huddinge", "turnover, whole committee (%)"] == "11.9 (12 months to November)"
     assert frame.loc["Huddinge", "sick leave (%)"] == "6.6 (12 months to November)"
+
+
+def test_strangnas_lumped_purchases_include_grants_paid(reports, facts, tables):
+    text = _run("latest", "Strängnäs", reports, facts, tables)
+    # line 572: "Kostnader och utgifter bestod också av lämnade bidrag i form av bland annat
+    # ekonomiskt bistånd" – the 27 % are not purchases alone
+    assert "adds grants paid such as economic assistance, so this is a lumped category" in text
