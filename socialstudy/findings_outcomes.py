@@ -72,7 +72,7 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
     goals judged not met, quoted."""
     year_end = selected(scope, tables)["goals"]
     year_end = year_end[year_end.assessment_kind == "year_end_attainment"]
-    lines = []
+    lines, steps = [], {}
     for sel in chosen(scope):
         part = year_end[year_end.municipality == sel.municipality]
         if part.empty:
@@ -91,6 +91,11 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
         if len(failed):
             text += ". Judged not met: " + ", ".join(f"“{t}”" for t in failed.goal_text)
         lines.append(text + ".")
+        steps[sel.municipality] = part.status_text.nunique()
+    if len(steps) > 1:
+        lines.append("Each committee words its own scale (distinct wordings used: " + names(
+            [f"{muni} {n}" for muni, n in steps.items()]) + "); each is read against its own, "
+            "and counts of goals met are not comparable across them.")
     return bullets(lines) if lines else f"{NO_DATA}."
 
 

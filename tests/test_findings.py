@@ -270,3 +270,11 @@ def test_strangnas_lumped_purchases_include_grants_paid(reports, facts, tables):
     # line 572: "Kostnader och utgifter bestod också av lämnade bidrag i form av bland annat
     # ekonomiskt bistånd" – the 27 % are not purchases alone
     assert "adds grants paid such as economic assistance, so this is a lumped category" in text
+
+
+def test_goal_scales_are_said_to_differ(reports, facts, tables):
+    text = _run("latest", "all", reports, facts, tables)
+    # Haninge: 4 wordings (lines 147-306), Huddinge: 3 (lines 87-93), Strängnäs: 2 (141-150)
+    assert ("Each committee words its own scale (distinct wordings used: Haninge 4, Huddinge 3 "
+            "and Strängnäs 2)") in text
+    assert "words its own scale" not in _run("latest", "Strängnäs", reports, facts, tables)
