@@ -7,8 +7,8 @@ import pandas as pd
 
 from .compare import remit_matrix
 from .figures_cost import CATEGORY_WORDS, COST_WORDS
-from .findings import (NO_DATA, bullets, chosen, cite, explanations, mnkr, names, num,
-                       selected, who)
+from .findings import (NO_DATA, PERIOD_WORDS, bullets, chosen, cite, explanations, mnkr,
+                       names, num, selected, who)
 from .registry import Report
 from .scope import Scope
 
@@ -77,6 +77,7 @@ def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
             text += (f"; by common category {CATEGORY_WORDS[first]} is largest with "
                      f"{num(by_cat.iloc[0])} %")
         mixed = part[(part.fit == "mixed") & (part.report_label != top.report_label)]
+        mixed = mixed.sort_values("share", ascending=False, kind="mergesort")
         if len(mixed):
             text += (". Other mixed lines (spanning several categories): " + ", ".join(
                 f"“{r.report_label}” ({num(r.share)} %)" for r in mixed.itertuples()))
@@ -105,15 +106,17 @@ def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repor
             continue
         r = row.iloc[0]
         pct = float(r.deviation_pct)
-        verdict = (f"overran its budget by {num(abs(pct))} %" if pct < 0 else
-                   f"stayed within budget, {num(pct)} % better than budget")
+        span = f" for {PERIOD_WORDS[sel.period].replace(' only', '')}" if sel.part_year else ""
+        verdict = (f"overran its budget{span} by {num(abs(pct))} %" if pct < 0 else
+                   f"{'was within its budget' if span else 'stayed within budget'}{span}, "
+                   f"{num(pct)} % better than budget")
         if r.deviation_tkr:
             verdict += f" ({mnkr(r.deviation_tkr)})"
         source = "as printed by the report" if r.pct_source.startswith("printed") else \
             "deviation ÷ budget"
         text = f"{who(sel)}: the committee {verdict}, {source}{cite(r)}"
         if sel.part_year:
-            text += "; a part-year figure, not comparable with a full year"
+            text += "; a part-year figure, not comparable with a full year nor a verdict on it"
         lines.append(text + "." + _drivers(act, sel, pct))
         lines += [f"  * {e}" for e in explanations(sel, "budget_deviation", reports)]
     checks = act[act.deviation_sign_check != ""].deviation_sign_check.value_counts()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .findings import NO_DATA, bullets, chosen, cite, num, who
+from .findings import NO_DATA, PERIOD_WORDS, bullets, chosen, cite, explanations, num, who
 from .registry import Report
 from .scope import Scope, Selection
 
@@ -41,11 +41,17 @@ def drivers(sel: Selection, frame: pd.DataFrame) -> str:
     ranked = rows[rows.driver_rank != ""].assign(rank=lambda f: f.driver_rank.astype(int))
     if ranked.empty:
         return _lacks(sel, "budget per cost type", rows)
+    ranked = ranked.assign(share=ranked.share_of_net_deviation_pct.astype(float))
     top = ranked.sort_values("rank").head(2)
-    parts = [f"“{r.report_label}” ({_mnkr(r.deviation_tkr)}, {num(r.share_of_net_deviation_pct)} "
-             f"% of the net deviation)" for r in top.itertuples()]
-    return (f"{who(sel)}: against budget, the cost or revenue types that moved the result most "
-            f"were {' and '.join(parts)}{cite(top)}.")
+    parts = [f"“{r.report_label}” ({_mnkr(r.printed_deviation_tkr or r.deviation_tkr)}, "
+             f"{num(r.share)} % of the net deviation)" for r in top.itertuples()]
+    text = (f"{who(sel)}: against budget, the cost or revenue types that contributed most to "
+            f"the net deviation were {' and '.join(parts)}{cite(top)}")
+    against = ranked[ranked.share < 0].sort_values("share", kind="mergesort").head(1)
+    for r in against.itertuples():  # a larger line can pull the other way: say so
+        text += (f"; the largest line pulling the other way was “{r.report_label}” "
+                 f"({_mnkr(r.printed_deviation_tkr or r.deviation_tkr)}){cite(against)}")
+    return text + "."
 
 
 def revenue(sel: Selection, frame: pd.DataFrame) -> str:
@@ -56,7 +62,9 @@ def revenue(sel: Selection, frame: pd.DataFrame) -> str:
     text = f"{who(sel)}: revenue covered {num(share.value.iloc[0])} % of gross cost"
     grants = rows[(rows.measure == "grants_share_of_gross_cost_pct") & (rows.value != "")]
     if len(grants):
-        text += f", itemised grants {num(grants.value.iloc[0])} %"
+        basis = rows[(rows.measure == "grants_tkr") & (rows.value != "")].basis
+        text += (f", itemised grants {num(grants.value.iloc[0])} %"
+                 + (f" ({basis.iloc[0]})" if len(basis) and basis.iloc[0] else ""))
     change = rows[(rows.measure == "revenue_change_pct") & (rows.value != "")]
     if len(change):
         word = "rose" if float(change.value.iloc[0]) >= 0 else "fell"
@@ -71,8 +79,11 @@ def growth(sel: Selection, frame: pd.DataFrame) -> str:
         return _lacks(sel, "net-cost growth", rows)
     r = known.iloc[0]
     word = "grew" if float(r.change_pct) >= 0 else "fell"
-    return (f"{who(sel)}: net cost {word} {num(abs(float(r.change_pct)))} % on the previous "
-            f"year{cite(known)}.")
+    # the report's printed rate (from unrounded amounts) where it prints one
+    pct, how = ((r.printed_change_pct, ", as printed") if r.printed_change_pct
+                else (r.change_pct, ""))
+    return (f"{who(sel)}: net cost {word} {num(abs(float(pct)))} % on the previous "
+            f"year{how}{cite(known)}.")
 
 
 def one_offs(sel: Selection, frame: pd.DataFrame) -> str:
@@ -93,10 +104,13 @@ def investment(sel: Selection, frame: pd.DataFrame) -> str:
     if known.empty:
         return _lacks(sel, "investment budget and outcome", rows)
     r = known.iloc[0]
-    span = "" if r.outcome_period == "full_year" else " in the months the report covers"
+    part = r.outcome_period != "full_year"
+    span = " in the months the report covers" if part else ""
+    spent = (f"{num(r.printed_spent_pct)} % spent as printed" if r.printed_spent_pct
+             else f"{num(r.spent_pct)} % spent")
     return (f"{who(sel)}: investment of {float(r.outcome_tkr) / 1000:.1f} mnkr{span} against a "
-            f"budget of {float(r.budget_tkr) / 1000:.1f} mnkr ({num(r.spent_pct)} % spent)"
-            f"{cite(known)}.")
+            f"{'full-year ' if part else ''}budget of {float(r.budget_tkr) / 1000:.1f} mnkr "
+            f"({spent}){cite(known)}.")
 
 
 def forecast(sel: Selection, frame: pd.DataFrame) -> str:
@@ -131,24 +145,41 @@ def _grouped(value: str) -> str:
     return str(int(float(value)))
 
 
-SENTENCES = (("budget_by_cost_type", drivers), ("revenue_dependence", revenue),
-             ("net_cost_growth", growth), ("one_off_items", one_offs),
-             ("investments", investment), ("forecast_accuracy", forecast),
-             ("per_inhabitant", per_inhabitant))
+SENTENCES = (("budget_by_cost_type", drivers, ""), ("revenue_dependence", revenue, "revenue"),
+             ("net_cost_growth", growth, "net_cost_growth"), ("one_off_items", one_offs, ""),
+             ("investments", investment, ""), ("forecast_accuracy", forecast, "forecast"),
+             ("per_inhabitant", per_inhabitant, ""))
 
 
 def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
-    """One bullet per measure and selected report, grouped by measure."""
-    lines = [make(sel, tables[name]) for name, make in SENTENCES for sel in chosen(scope)]
+    """One bullet per measure and selected report, grouped by measure, each followed by the
+    report's own explanation of it where the report gives one (its words, not ours)."""
+    lines = []
+    for name, make, topic in SENTENCES:
+        for sel in chosen(scope):
+            text = make(sel, tables[name])
+            lines.append(text)
+            if topic and " not reported – " not in text:
+                lines += [f"  * {e}" for e in explanations(sel, topic, reports)]
     return bullets(lines) or f"*{NO_DATA}.*"
 
 
 STAFF_WORDS = {"voluntary_resignations_pct": "own resignations (%)",
                "voluntary_resignations_count": "own resignations (persons)",
-               "sick_leave_short_pct": "short-term sick leave, days 1–14 (%)",
+               "sick_leave_short_pct": "short-term sick leave (%)",
                "sick_leave_by_sex_pct": "sick leave by sex (%)",
                "sick_leave_by_age_pct": "sick leave by age (%)",
                "hired_staff_cost_tkr": "cost of hired staff (tkr)"}
+
+
+def _detail_note(group: pd.DataFrame) -> str:
+    """What the reader must know about a detail figure: derived, its period, its day range."""
+    notes = ["derived"] if (group.status == "derived").any() else []
+    notes += sorted({PERIOD_WORDS[p] for p in group.period if p != "full_year"})
+    if (group.variable == "sick_leave_short_pct").any():
+        days = group.definition.str.contains("1-14|1–14").any()
+        notes.append("days 1–14" if days else "day range not stated")
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def staffing_detail(scope: Scope, tables: dict[str, pd.DataFrame],
@@ -161,10 +192,11 @@ def staffing_detail(scope: Scope, tables: dict[str, pd.DataFrame],
         given = rows[(rows.status != "not reported") & rows.variable.isin(STAFF_WORDS)]
         parts = []
         for variable, group in given.groupby("variable", sort=False):
+            group = group.sort_values("source_line", key=lambda c: c.astype(int),
+                                      kind="mergesort")  # the report's order (age groups)
             values = ", ".join(f"{b} {v}" if b != "all" else v
                                for b, v in zip(group.breakdown, group.value))
-            derived = " (derived)" if (group.status == "derived").any() else ""
-            parts.append(f"{STAFF_WORDS[variable]} {values}{derived}")
+            parts.append(f"{STAFF_WORDS[variable]} {values}{_detail_note(group)}")
         lacking = sorted(STAFF_WORDS[v] for v in set(rows[rows.status == "not reported"]
                                                      .variable) if v in STAFF_WORDS)
         text = f"{who(sel)}: " + ("; ".join(parts) + cite(given) if parts

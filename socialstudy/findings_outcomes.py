@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .figures_outcomes import LEVELS
-from .findings import NO_DATA, PERIOD_WORDS, bullets, chosen, cite, names, num, selected, who
+from .findings import (NO_DATA, PERIOD_WORDS, bullets, chosen, cite, explanations, names, num,
+                       selected, who)
 from .registry import Report
 from .scope import Scope
 
@@ -37,8 +38,9 @@ def _staff_value(part: pd.DataFrame, variable: str) -> tuple[str, pd.DataFrame]:
 
 
 def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
-    """Whole-committee turnover, own resignations and sick leave per report; the highest
-    comparable sick leave named only among full-year calendar figures."""
+    """Whole-committee turnover, own resignations and sick leave per report (with the
+    report's own explanation of its sick leave, where it gives one); the highest comparable
+    sick leave named only among full-year calendar figures."""
     staff = selected(scope, tables)["staffing"]
     lines, sick = [], []
     for sel in chosen(scope):
@@ -52,13 +54,16 @@ def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report
             texts.append(f"{words} {text}")
             if variable == "sick_leave_total_pct" and len(row) and \
                     row.period.iloc[0] == "full_year" and not sel.part_year:
-                sick.append((float(row.value.iloc[0]), sel.municipality))
+                sick.append((float(row.value.iloc[0]), sel.municipality, sel.fiscal_year))
         lines.append(f"{who(sel)}: " + "; ".join(texts) + ".")
+        lines += [f"  * {e}" for e in explanations(sel, "sick_leave", reports)]
     if len(sick) > 1:
-        value, muni = max(sick)
+        value, muni, year = max(sick)
+        years = ("" if len({s[2] for s in sick}) == 1 else
+                 f" (a {year} figure; the years differ in this run)")
         lines.append(f"Of the calendar-year sick-leave figures in this run, {muni}'s "
-                     f"({num(value)} %) is the highest; a rolling 12-month figure is not "
-                     "set beside them.")
+                     f"({num(value)} %) is the highest{years}; a rolling 12-month figure is "
+                     "not set beside them.")
     return bullets(lines) if lines else f"{NO_DATA}."
 
 
@@ -67,12 +72,14 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
     goals judged not met, quoted."""
     year_end = selected(scope, tables)["goals"]
     year_end = year_end[year_end.assessment_kind == "year_end_attainment"]
-    lines = []
+    lines, steps = [], {}
     for sel in chosen(scope):
         part = year_end[year_end.municipality == sel.municipality]
         if part.empty:
+            why = ("a part-year report assesses no year-end goals" if sel.part_year else
+                   "a report assesses only its own year's goals")
             lines.append(f"{who(sel)}: no year-end goal assessment for {sel.fiscal_year} "
-                         "(a report assesses only its own year's goals).")
+                         f"({why}).")
             continue
         counts = [f"{int((part.level == k).sum())} {w}" for k, (w, _) in LEVELS.items()
                   if (part.level == k).any()]
@@ -84,6 +91,11 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
         if len(failed):
             text += ". Judged not met: " + ", ".join(f"“{t}”" for t in failed.goal_text)
         lines.append(text + ".")
+        steps[sel.municipality] = part.status_text.nunique()
+    if len(steps) > 1:
+        lines.append("Each committee words its own scale (distinct wordings used: " + names(
+            [f"{muni} {n}" for muni, n in steps.items()]) + "); each is read against its own, "
+            "and counts of goals met are not comparable across them.")
     return bullets(lines) if lines else f"{NO_DATA}."
 
 

@@ -63,12 +63,20 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                                   else NOT_REPORTED),
             "turnover, whole committee (%)": _staff(staff, "turnover_total_pct"),
             "sick leave (%)": _staff(staff, "sick_leave_total_pct"),
-            "goals met or largely met": (f"{goals.level.isin(['met', 'largely_met']).sum()} of "
-                                         f"{len(goals)}" if len(goals) else
-                                         f"{NOT_REPORTED} (assessed only in the year's own "
-                                         "report)"),
+            "goals met or largely met": _goals(goals, sel),
         })
     return pd.DataFrame(rows).set_index("municipality")
+
+
+def _goals(goals: pd.DataFrame, sel: Selection) -> str:
+    """Goals met or largely met, or why the selection has no year-end assessment."""
+    if len(goals):
+        return f"{goals.level.isin(['met', 'largely_met']).sum()} of {len(goals)}"
+    if not sel.doc_id:
+        return NOT_REPORTED
+    if sel.part_year:
+        return f"{NOT_REPORTED} (a part-year report assesses no year-end goals)"
+    return f"{NOT_REPORTED} (assessed only in the year's own report)"
 
 
 def _per_inhabitant(rows: pd.DataFrame | None) -> str:
@@ -102,5 +110,6 @@ def _staff(staff: pd.DataFrame, variable: str) -> str:
         return NOT_REPORTED
     first = committee.assign(table=committee.source_kind != "table").sort_values(
         ["table", "source_line"]).iloc[0]
-    note = " (R12 to Nov)" if first.period == "r12_nov" else ""
+    period = findings.PERIOD_WORDS.get(first.period, first.period)
+    note = f" ({period})" if first.period != "full_year" else ""
     return f"{float(first.value):.1f}{note}"

@@ -136,3 +136,146 @@ def test_selection_tables_are_written(reports, facts, tables, tmp_path):
     text = written[0].read_text(encoding="utf-8")
     assert "Huddinge" not in text and "haninge_2020_d1" not in text
     assert "Funktionshinderomsorg" in text
+
+
+# ---- the audit of what readers see (issue 10 item 1, issue 8 item 2) ------------------------
+
+def _run(year, munis, reports, facts, tables) -> str:
+    return render(resolve(year, munis, reports, facts), tables, reports)
+
+
+def test_part_year_deviation_is_no_verdict_and_quotes_the_forecast(reports, facts, tables):
+    text = _run("2020", "all", reports, facts, tables)
+    # Jan-Apr: 910 tkr under the period budget (line 292), but the report forecasts a
+    # 26.0 mnkr deficit for the year (line 272): no "stayed within budget"
+    assert "stayed within budget" not in text
+    assert "was within its budget for January–April, 0.3 % better than budget" in text
+    assert ("“Helårsprognosen är ett underskott på 26,0 mnkr jämfört med budget.” "
+            "[001_9c5091bf1d1e3ae2.txt:272]") in text
+    # the 1 437 tkr spent Jan-Apr are against the full-year budget of 13 903 (line 559)
+    assert "against a full-year budget of 13.9 mnkr (10.3 % spent as printed)" in text
+
+
+def test_drivers_name_the_line_pulling_the_other_way(reports, facts, tables):
+    text = _run("latest", "Haninge", reports, facts, tables)
+    # Bidragsintäkter +43,4 mnkr (line 341) moved the result more than wages (-20,9, line 344)
+    assert "moved the result most" not in text
+    assert ("the largest line pulling the other way was “Bidragsintäkter” (+43.4 mnkr) "
+            "[000_7601200e7e1b7bea.txt:341]") in text
+
+
+def test_printed_rates_are_used_where_the_report_prints_them(reports, facts, tables):
+    text = _run("latest", "Haninge", reports, facts, tables)
+    # net cost -1 243,4 against -1 154,0: the report prints 7,7% (line 331); 89.4/1154.0
+    # from the rounded amounts is 7.75, which would print as 7.8
+    assert "net cost grew 7.7 % on the previous year, as printed" in text
+    # investment 2,9 of 17,7 mnkr: the report prints 16,5% (line 395), not 16.4
+    assert "(16.5 % spent as printed) [000_7601200e7e1b7bea.txt:395]" in text
+
+
+def test_grant_shares_say_what_they_count(reports, facts, tables):
+    text = _run("latest", "all", reports, facts, tables)
+    # Haninge's Bidragsintäkter (line 341) include refugee grants; Strängnäs's table
+    # (line 467) excludes Migrationsverket's grants (line 471)
+    assert "itemised grants 14.2 % (all grants received (income statement), incl. refugee" in text
+    assert "itemised grants 1.7 % (targeted state grants, EU grants and other grants" in text
+
+
+def test_short_term_sick_leave_is_days_1_14_only_where_the_report_says_so(reports, facts,
+                                                                         tables):
+    text = _run("latest", "all", reports, facts, tables)
+    lines = {line.split(":")[0]: line for line in text.splitlines() if "short-term" in line}
+    # Huddinge line 782 defines "dag 1–14"; Haninge (line 469) and Strängnäs (line 632) do not
+    assert "days 1–14" not in lines["* Haninge 2024"]
+    assert "3.19 (derived; day range not stated)" in lines["* Haninge 2024"]
+    assert "4.9 (day range not stated)" in lines["* Strängnäs 2023"]
+    huddinge = lines["* Huddinge 2024"]
+    assert "2.3, men 2.1, women 2.3 (12 months to November; days 1–14)" in huddinge
+    # age groups in the report's order, lines 477-479
+    assert "sick leave by age (%) up to 29 4.67, 30-49 6.53, 50 and older 8.37" in text
+
+
+def test_report_explanations_are_quoted_where_the_report_gives_them(reports, facts, tables):
+    text = _run("latest", "all", reports, facts, tables)
+    for ref in ("000_7601200e7e1b7bea.txt:461",   # sick leave up: long-term, over 50
+                "002_ed79cea0b5e49fc0.txt:62",    # sick leave down: follow-up of causes
+                "000_7601200e7e1b7bea.txt:386",   # forecast gap: grants booked in December
+                "002_ed79cea0b5e49fc0.txt:485",   # worse than forecast: more placements
+                "004_2f72d566b296dc43.txt:503",   # worse after August: external placements
+                "002_ed79cea0b5e49fc0.txt:463",   # net cost growth: lower revenue, placements
+                "004_2f72d566b296dc43.txt:430",   # net cost growth: more, longer placements
+                "002_ed79cea0b5e49fc0.txt:469",   # revenue fell: less external funding
+                "000_7601200e7e1b7bea.txt:378",   # IFO deficit: placements of children
+                "004_2f72d566b296dc43.txt:419"):  # elderly-care deficit: substitutes, overtime
+        assert f"[{ref}]" in text, ref
+    # the LSS volume growth explains the case-work unit's 30,4 of the 46,9 mnkr (line 380)
+    assert "the disability-care deficit mainly to volume growth" not in text
+    # the report's own year only: a 2023 run of the 2024 reports quotes none of them
+    assert "000_7601200e7e1b7bea.txt:461" not in _run("2023", "all", reports, facts, tables)
+
+
+def test_sick_leave_ranking_says_when_the_years_differ(reports, facts, tables):
+    text = _run("latest", "all", reports, facts, tables)
+    assert "Strängnäs's (9.4 %) is the highest (a 2023 figure; the years differ" in text
+    text = _run("2023", "all", reports, facts, tables)
+    assert "Strängnäs's (9.4 %) is the highest; a rolling" in text
+
+
+@pytest.mark.parametrize("year,munis", RUNS, ids=[f"{y}-{m}" for y, m in RUNS])
+def test_english_prose_uses_decimal_points(year, munis, reports, facts, tables):
+    text = _run(year, munis, reports, facts, tables)
+    bare = QUOTE.sub("", CITATION.sub("", text))
+    assert not re.findall(r"\d,\d", bare), re.findall(r".{30}\d,\d.{10}", bare)
+
+
+def test_static_notebook_text_names_no_municipality_year_or_ranking():
+    import json
+    names = ("Haninge", "Huddinge", "Strängnäs")
+    words = ("largest", "overran", "more than half", "highest", "lowest", "several-fold")
+    for name in ("02_cost_structure", "03_staffing", "04_goals", "05_summary"):
+        cells = json.loads((paths.NOTEBOOKS / f"{name}.ipynb")
+                           .read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            if cell["cell_type"] != "markdown":
+                continue
+            text = "".join(cell["source"])
+            # years other than in a law or report reference such as "RiR 2018:7"
+            assert not re.findall(r"\b(?:19|20)\d\d\b(?!:)", text), (name, text)
+            assert not [n for n in names + words if n in text], (name, text)
+
+
+def test_key_figures_give_the_right_reason_for_missing_goals(reports, facts, tables):
+    frame = summary.key_figures(resolve("2020", "all", reports, facts), tables)
+    # the Jan-Apr 2020 report assesses contributions only (year-end goals: none); Huddinge
+    # and Strängnäs have no report for 2020 at all
+    assert frame.loc["Haninge", "goals met or largely met"] == (
+        "not reported (a part-year report assesses no year-end goals)")
+    assert frame.loc["Huddinge", "goals met or largely met"] == "not reported"
+    text = _run("2020", "all", reports, facts, tables)
+    assert ("no year-end goal assessment for 2020 (a part-year report assesses no year-end "
+            "goals)") in text
+    frame = summary.key_figures(resolve("2023", "all", reports, facts), tables)
+    assert frame.loc["Haninge", "goals met or largely met"] == (
+        "not reported (assessed only in the year's own report)")
+
+
+def test_key_figures_name_a_rolling_period_in_words(reports, facts, tables):
+    frame = summary.key_figures(resolve("latest", "Huddinge", reports, facts), tables)
+    # line 773 (turnover, since November of the year before) and line 782 (sick leave R12)
+    assert frame.loc["Huddinge", "turnover, whole committee (%)"] == "11.9 (12 months to November)"
+    assert frame.loc["Huddinge", "sick leave (%)"] == "6.6 (12 months to November)"
+
+
+def test_strangnas_lumped_purchases_include_grants_paid(reports, facts, tables):
+    text = _run("latest", "Strängnäs", reports, facts, tables)
+    # line 572: "Kostnader och utgifter bestod också av lämnade bidrag i form av bland annat
+    # ekonomiskt bistånd" – the 27 % are not purchases alone
+    assert "adds grants paid such as economic assistance, so this is a lumped category" in text
+
+
+def test_goal_scales_are_said_to_differ(reports, facts, tables):
+    text = _run("latest", "all", reports, facts, tables)
+    # Haninge: 4 wordings (lines 147-306), Huddinge: 3 (lines 87-93), Strängnäs: 2 (141-150)
+    assert ("Each committee words its own scale (distinct wordings used: Haninge 4, Huddinge 3 "
+            "and Strängnäs 2)") in text
+    assert "words its own scale" not in _run("latest", "Strängnäs", reports, facts, tables)
