@@ -112,3 +112,14 @@ def _check_unique(rows: list[dict[str, str]], key: tuple[str, ...], path: Path) 
                 fix="keep one row per key (otherwise the last row would silently win); "
                     "merge the two or correct the key")
         first[value] = row["_line"]
+
+
+def unmapped(municipality: str, doc_id: str, *names: str) -> str | None:
+    """Why a measure is missing when no judgement exists yet: none of the crosswalks
+    ``names`` has a row for the municipality (a newly added committee), so 'the report gives
+    none' would be false. None when any of them has one."""
+    if any(row["municipality"] == municipality for name in names
+           for row in read_crosswalk(name, ("municipality",))):
+        return None
+    return (f"not mapped yet – {' and '.join(names)} have no row for {municipality}; "
+            f"see `python -m socialstudy review {doc_id}`")

@@ -23,8 +23,8 @@ CATEGORY_WORDS = {"children_young_people": "children and young people",
                   "economic_assistance": "economic assistance",
                   "disability_support": "disability support", "elderly_care": "elderly care",
                   "health_care": "health care", "administration": "administration",
-                  "other": "other"}
-FIT_RANK = {"exact": 0, "approximate": 1, "mixed": 2}
+                  "other": "other", "unmapped": "unmapped line: see the review"}
+FIT_RANK = {"exact": 0, "approximate": 1, "mixed": 2, "unmapped": 3}
 PERIOD_WORDS = {"jan_apr": "January–April"}
 
 
@@ -120,7 +120,7 @@ def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report])
         no_data(axes[0][0], "no report in it gives net cost by activity")
         return finish(fig, "activity_shares", title, source_line(rows, reports))
     remit, style, fits = remit_matrix(), looks(reports), set()
-    cats = [c for c in CATEGORY_WORDS if c in remit.index]
+    cats = [c for c in CATEGORY_WORDS if c in remit.index or c in set(rows.category)]
     for ax, (heading, group) in zip(axes[0], groups):
         height = 0.8 / len(group)
         for i, sel in enumerate(group):

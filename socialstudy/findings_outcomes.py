@@ -7,7 +7,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .figures_outcomes import LEVELS
-from .findings import NO_DATA, PERIOD_WORDS, bullets, chosen, cite, names, num, selected, who
+from .findings import (NO_DATA, PERIOD_WORDS, bullets, chosen, cite, names, num, selected,
+                       unmapped, who)
 from .registry import Report
 from .scope import Scope
 
@@ -71,8 +72,10 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
     for sel in chosen(scope):
         part = year_end[year_end.municipality == sel.municipality]
         if part.empty:
-            lines.append(f"{who(sel)}: no year-end goal assessment for {sel.fiscal_year} "
-                         "(a report assesses only its own year's goals).")
+            why = (unmapped(sel.municipality, sel.doc_id, "goal_assessments.csv")
+                   or f"no year-end goal assessment for {sel.fiscal_year} (a report assesses "
+                   "only its own year's goals)")
+            lines.append(f"{who(sel)}: {why}.")
             continue
         counts = [f"{int((part.level == k).sum())} {w}" for k, (w, _) in LEVELS.items()
                   if (part.level == k).any()]
