@@ -121,5 +121,6 @@ def unmapped(municipality: str, doc_id: str, *names: str) -> str | None:
     if any(row["municipality"] == municipality for name in names
            for row in read_crosswalk(name, ("municipality",))):
         return None
-    return (f"not mapped yet – {' and '.join(names)} have no row for {municipality}; "
+    return (f"not mapped yet – {' and '.join(names)} {'has' if len(names) == 1 else 'have'} "
+            f"no row for {municipality}; "
             f"see `python -m socialstudy review {doc_id}`")

@@ -10,6 +10,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
 from .compare import remit_matrix
+from .crosswalk import unmapped
 from .figure_style import (HATCH, OKABE_ITO, finish, fit_handles, looks, new_figure, no_data,
                            source_line)
 from .registry import Report
@@ -107,6 +108,12 @@ def _activity_rows(activity: pd.DataFrame, sel: Selection) -> pd.DataFrame:
             .groupby("category").agg(share=("share", "sum"), rank=("rank", "max")))
 
 
+def _no_rows(sel: Selection) -> str:
+    """Why a committee has no activity bar at all: no crosswalk row yet, or none printed."""
+    return ("not mapped yet (see the review)"
+            if unmapped(sel.municipality, sel.doc_id, "activities.csv") else "not reported")
+
+
 def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report]):
     """Each committee's share of its own net cost by common activity; an empty category
     says 'not in remit' or 'no separate line'."""
@@ -134,7 +141,7 @@ def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report])
                          fit, height=height * 0.95)
                 else:
                     words = ("not in remit" if remit.get(sel.municipality, {}).get(cat) == "no"
-                             else "no separate line")
+                             else _no_rows(sel) if shares.empty else "no separate line")
                     ax.text(0.5, pos, words, va="center", fontsize=6.5, color="dimgrey")
         ax.set_title(heading, fontsize=10, loc="left")
         ax.set_xlabel("share of the committee's net cost (%)")

@@ -1,0 +1,160 @@
+"""End to end, as a new user: reports the study has never seen are added with the real CLI
+(`python -m socialstudy add-report`) to a temporary copy of the repository (never the real
+data/raw), and the default study runs through every notebook, figure and the summary.
+
+The reports are generated at test time (tests/synthetic.py): Haninge's 2025 report (every
+amount x the seeded factor, one activity line renamed) and a fourth municipality, Nyköping
+(Huddinge's 2024 report under another name). Nyköping gets the crosswalk rows its review
+proposes, except remit.csv, so its remit must show as unknown.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import synthetic
+from socialstudy import compare, crosswalk
+from socialstudy.build import extract_and_clean
+from socialstudy.registry import load_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+COPIED = ("socialstudy", "data", "notebooks", "figures", "docs")
+PASTE = re.compile(r"^\s+paste into socialstudy/crosswalks/(\S+):\n\s+(.+)$", re.M)
+
+
+def _cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "socialstudy", *args], cwd=repo,
+                          capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(repo)})
+
+
+def _generate(tmp: Path) -> dict:
+    """The two new texts, where the CLI will find them, and what was planted in each."""
+    out = {}
+    for key, registry in (
+            ("haninge", synthetic.next_year_report("haninge_2024_ar", tmp / "h", seed=7)),
+            ("nykoping", synthetic.new_municipality_report("huddinge_2024_vb", tmp / "n"))):
+        planted = synthetic.planted(registry)
+        text = tmp / f"{key}.txt"
+        shutil.copyfile(registry.parent / planted["file"], text)
+        out[key] = (text, planted)
+    return out
+
+
+@pytest.fixture(scope="module")
+def added(tmp_path_factory):
+    """A copy of the repository with both reports added by the CLI; the reviews printed."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    repo = tmp / "repo"
+    for name in COPIED:
+        shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "study-manifest.json", repo)
+    new = _generate(tmp)
+    haninge = _cli(repo, "add-report", str(new["haninge"][0]), "--municipality", "Haninge",
+                   "--kommun-code", "0136", "--fiscal-year", "2025", "--period", "full_year",
+                   "--money-unit", "mnkr", "--title", "Årsredovisning 2025, Socialnämnden")
+    nykoping = _cli(repo, "add-report", str(new["nykoping"][0]), "--municipality", "Nyköping",
+                    "--kommun-code", "0480", "--fiscal-year", "2024", "--period", "full_year",
+                    "--money-unit", "tkr")
+    assert haninge.returncode == 0 and nykoping.returncode == 0, haninge.stderr + nykoping.stderr
+    return {"repo": repo, "haninge": haninge.stdout, "nykoping": nykoping.stdout,
+            "planted": {k: v[1] for k, v in new.items()}}
+
+
+def _report(repo: Path, doc_id: str):
+    return next(r for r in load_registry(repo / "data/raw/reports.yml") if r.doc_id == doc_id)
+
+
+def test_the_renamed_line_needs_a_decision_in_the_review_printed_by_add_report(added):
+    renamed = added["planted"]["haninge"]["renamed"]
+    review = added["haninge"]
+    assert "registered haninge_2025_ar" in review
+    assert "cost_sign costs_negative: carried over from haninge_2024_ar" in review
+    decide = review.split("NEEDS A DECISION (1)")[1].split("NOT IN THE REPORT")[0]
+    assert f"'{renamed['to']}' has no row in activities.csv" in decide
+    assert f"renamed from '{renamed['from']}'" in decide
+    assert f"Haninge,{renamed['to']},,{renamed['category']},exact," in decide
+    # the seed's total, 1 243,4 mnkr (000_7601200e7e1b7bea.txt), scaled by the planted factor
+    net = synthetic.scale("1 243,4", added["planted"]["haninge"]["money_factor"]) * 1000
+    assert f"net cost: {net:.0f} tkr" in review
+
+
+def test_the_renamed_line_is_unmapped_in_cost_by_activity_never_mapped_silently(added):
+    report = _report(added["repo"], "haninge_2025_ar")
+    facts = extract_and_clean([report]).facts
+    activity = compare.cost_by_activity(facts.assign(number=facts.value.astype(float)), [report])
+    renamed = added["planted"]["haninge"]["renamed"]
+    row = activity[(activity.report_label == renamed["to"]) & (activity.fiscal_year == 2025)]
+    assert list(row.category) == ["unmapped"] and list(row.fit) == ["unmapped"]
+    assert renamed["category"] not in set(activity[activity.fiscal_year == 2025].category)
+
+
+def test_a_committee_without_crosswalk_rows_is_not_mapped_yet_not_absent(added):
+    report = _report(added["repo"], "nykoping_2024_ar")
+    assert "ASSUMED (no earlier annual_report of Nyköping)" in added["nykoping"]
+    assert "remit: unknown" in added["nykoping"]
+    facts = extract_and_clean([report]).facts
+    staff = compare.staffing(facts.assign(number=facts.value.astype(float)), [report])
+    reasons = set(staff[staff.status == compare.NOT_REPORTED].reason)
+    assert reasons == {"not mapped yet – staffing_map.csv and prose_facts.csv have no row "
+                       "for Nyköping; see `python -m socialstudy review nykoping_2024_ar`"}
+    assert crosswalk.unmapped("Huddinge", "huddinge_2024_vb", "activities.csv") is None
+
+
+def _paste_proposals(repo: Path, review: str, skip: tuple[str, ...] = ("remit.csv",)) -> None:
+    for name, row in PASTE.findall(review):
+        if name not in skip:
+            with (repo / "socialstudy/crosswalks" / name).open("a", encoding="utf-8") as fh:
+                fh.write(row + "\n")
+
+
+KEY_FIGURES = """
+import json
+from socialstudy import summary
+from socialstudy.context import open_run
+run = open_run("05_summary", "{year}", "{municipalities}", "")
+print(summary.key_figures(run.scope, summary.load(run.outputs.processed)).to_json())
+"""
+
+
+def _key_figures(root: Path, year="latest", municipalities="all") -> dict:
+    done = subprocess.run([sys.executable, "-c", KEY_FIGURES.format(
+        year=year, municipalities=municipalities)], cwd=root, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(root)})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.slow
+def test_default_run_takes_both_new_reports_through_figures_and_summary(added):
+    repo = added["repo"]
+    _paste_proposals(repo, added["nykoping"])
+    done = _cli(repo, "run", "--quiet")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    figures = _key_figures(repo)
+    net = synthetic.scale("1 243,4", added["planted"]["haninge"]["money_factor"])
+    budget = synthetic.scale("1 171,5", added["planted"]["haninge"]["money_factor"])
+    # the newer report is Haninge's latest; its planted net cost and deviation come through
+    assert figures["year"]["Haninge"] == 2025
+    assert figures["net cost (mnkr)"]["Haninge"] == f"{net:.1f}"
+    assert figures["budget deviation (%)"]["Haninge"] == f"{100 * (budget - net) / budget:.2f}"
+    # the fourth municipality equals its seed (Huddinge 2024, 002_ed79cea0b5e49fc0.txt)
+    for column in ("net cost (mnkr)", "budget deviation (%)", "personnel share of gross cost (%)",
+                   "sick leave (%)", "goals met or largely met"):
+        assert figures[column]["Nyköping"] == figures[column]["Huddinge"], column
+    assert figures["net cost (mnkr)"]["Nyköping"] == "497.0"
+    assert figures["goals met or largely met"]["Nyköping"] == "3 of 7"
+    assert figures["remit"]["Nyköping"] == "unknown (no row in crosswalks/remit.csv)"
+    summary = (repo / "notebooks/05_summary.ipynb").read_text(encoding="utf-8")
+    assert "Nyköping 2024: the committee stayed within budget, 0.9 %" in summary
+    assert f"the largest line is “{added['planted']['haninge']['renamed']['to']}” " \
+           "(unmapped line: see the review)" in summary
+    for svg in sorted((repo / "figures").glob("*.svg")):
+        assert "Nyköping" in svg.read_text(encoding="utf-8"), svg.name
+    assert "Traceback" not in summary and '"name": "stderr"' not in summary
