@@ -158,3 +158,61 @@ def test_default_run_takes_both_new_reports_through_figures_and_summary(added):
     for svg in sorted((repo / "figures").glob("*.svg")):
         assert "Nyköping" in svg.read_text(encoding="utf-8"), svg.name
     assert "Traceback" not in summary and '"name": "stderr"' not in summary
+
+
+# --- hard inputs through the CLI: one line naming file, line and fix; nothing written -----
+
+@pytest.fixture
+def fresh(tmp_path):
+    repo = tmp_path / "repo"
+    for name in ("socialstudy", "data", "notebooks"):
+        shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return repo
+
+
+def _one_line_error(done: subprocess.CompletedProcess, *parts: str) -> None:
+    assert done.returncode == 2, done.stderr
+    first = done.stderr.splitlines()[0]
+    assert first.startswith("error: ") and "Traceback" not in done.stderr, done.stderr
+    for part in parts:
+        assert part in done.stderr, (part, done.stderr)
+
+
+@pytest.mark.parametrize("row, message", [
+    ("Haninge,Försörjningsstöd,,other,exact,again",
+     "duplicate key ('Haninge', 'Försörjningsstöd', '')"),
+    ('Haninge,"Försörjningsstöd,,other,exact,open', "unbalanced quote")])
+def test_a_damaged_crosswalk_stops_the_run_before_any_step(fresh, row, message):
+    path = fresh / "socialstudy/crosswalks/activities.csv"
+    line = len(path.read_text(encoding="utf-8").splitlines()) + 1
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(row + "\n")
+    done = _cli(fresh, "run")
+    _one_line_error(done, f"activities.csv:{line}: {message}", "fix:")
+    assert ": running" not in done.stderr
+    assert [p.name for p in (fresh / "build").iterdir()] == [".run.lock"]  # no stage, no step
+
+
+def test_hard_registry_inputs_fail_before_anything_is_written(fresh, tmp_path):
+    raw = fresh / "data/raw"
+    registry = (raw / "reports.yml").read_text(encoding="utf-8")
+    add = ["--municipality", "Haninge", "--kommun-code", "0136", "--fiscal-year", "2025",
+           "--period", "full_year", "--money-unit", "mnkr"]
+    seed = raw / "000_7601200e7e1b7bea.txt"
+    _one_line_error(_cli(fresh, "add-report", str(seed), *add),
+                    "reports.yml:", "registered already, as haninge_2024_ar", "Fix:")
+    spaces = tmp_path / "spaces.txt"
+    spaces.write_text(seed.read_text(encoding="utf-8").replace("\t", "    "), encoding="utf-8")
+    _one_line_error(_cli(fresh, "add-report", str(spaces), *add),
+                    "spaces.txt: no tab-separated cells", "Fix:")
+    assert (raw / "reports.yml").read_text(encoding="utf-8") == registry
+    assert sorted(p.name for p in raw.iterdir()) == sorted(
+        p.name for p in (ROOT / "data/raw").iterdir())
+    (raw / "reports.yml").write_text(
+        registry.replace('kommun_code: "0136"', "kommun_code: 0136", 1), encoding="utf-8")
+    _one_line_error(_cli(fresh, "run"), "reports.yml:29: kommun_code is the int 94", "fix:")
+    (raw / "reports.yml").write_text(registry.replace("file: 000_7601200e7e1b7bea.txt",
+                                                      "file: link.txt"), encoding="utf-8")
+    (raw / "link.txt").symlink_to(seed)
+    _one_line_error(_cli(fresh, "run"), "file 'link.txt' is a symbolic link", "fix:")
+    assert not (fresh / "build").exists()  # stopped before the run took its lock
