@@ -216,3 +216,14 @@ def test_hard_registry_inputs_fail_before_anything_is_written(fresh, tmp_path):
     (raw / "link.txt").symlink_to(seed)
     _one_line_error(_cli(fresh, "run"), "file 'link.txt' is a symbolic link", "fix:")
     assert not (fresh / "build").exists()  # stopped before the run took its lock
+
+
+def test_a_duplicate_cost_type_row_is_refused_not_last_wins(tmp_path):
+    folder = tmp_path / "crosswalks"
+    shutil.copytree(ROOT / "socialstudy/crosswalks", folder)
+    path = folder / "cost_types.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines + [lines[1].replace("exact", "approximate", 1)]) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(crosswalk.CrosswalkError, match=r"duplicate key .* \(also on line 2\)"):
+        crosswalk.check_all(folder)
