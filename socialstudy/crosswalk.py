@@ -114,6 +114,10 @@ def _check_unique(rows: list[dict[str, str]], key: tuple[str, ...], path: Path) 
         first[value] = row["_line"]
 
 
+REVIEWED = {"activities.csv", "cost_types.csv", "staffing_map.csv", "goal_assessments.csv",
+            "remit.csv"}  # the crosswalks `python -m socialstudy review` proposes rows for
+
+
 def unmapped(municipality: str, doc_id: str, *names: str) -> str | None:
     """Why a measure is missing when no judgement exists yet: none of the crosswalks
     ``names`` has a row for the municipality (a newly added committee), so 'the report gives
@@ -121,9 +125,10 @@ def unmapped(municipality: str, doc_id: str, *names: str) -> str | None:
     if any(row["municipality"] == municipality for name in names
            for row in read_crosswalk(name, ("municipality",))):
         return None
+    hint = (f"see `python -m socialstudy review {doc_id}`" if REVIEWED & set(names)
+            else "add its rows as the README's 'Adding a report' describes")
     return (f"not mapped yet – {' and '.join(names)} {'has' if len(names) == 1 else 'have'} "
-            f"no row for {municipality}; "
-            f"see `python -m socialstudy review {doc_id}`")
+            f"no row for {municipality}; {hint}")
 
 
 # What identifies a row of each keyed crosswalk (empty values allowed: `occurrence` and
