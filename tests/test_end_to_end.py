@@ -231,3 +231,12 @@ def test_a_duplicate_cost_type_row_is_refused_not_last_wins(tmp_path):
                     encoding="utf-8")
     with pytest.raises(crosswalk.CrosswalkError, match=r"duplicate key .* \(also on line 2\)"):
         crosswalk.check_all(folder)
+
+
+def test_the_benchmark_corpus_is_a_valid_registry_with_the_seeds_facts(tmp_path):
+    from socialstudy import scale
+    reports = load_registry(scale.write_corpus(8, tmp_path))  # the same bytes twice: refused
+    assert len({r.sha256 for r in reports}) == 8
+    facts = extract_and_clean(reports).facts
+    seeds = extract_and_clean(load_registry()).facts
+    assert len(facts) == 2 * len(seeds)
