@@ -28,10 +28,16 @@ COPIED = ("socialstudy", "data", "notebooks", "figures", "docs")
 PASTE = re.compile(r"^\s+paste into socialstudy/crosswalks/(\S+):\n\s+(.+)$", re.M)
 
 
+def _env(repo: Path) -> dict[str, str]:
+    """The copy's package on the path; not `make test`'s stage folder (SOCIALSTUDY_STAGE),
+    which would send the copy's notebooks elsewhere."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
+    return {**env, "PYTHONPATH": str(repo)}
+
+
 def _cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "socialstudy", *args], cwd=repo,
-                          capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(repo)})
+                          capture_output=True, text=True, env=_env(repo))
 
 
 def _generate(tmp: Path) -> dict:
@@ -126,7 +132,7 @@ print(summary.key_figures(run.scope, summary.load(run.outputs.processed)).to_jso
 def _key_figures(root: Path, year="latest", municipalities="all") -> dict:
     done = subprocess.run([sys.executable, "-c", KEY_FIGURES.format(
         year=year, municipalities=municipalities)], cwd=root, capture_output=True, text=True,
-        env={**os.environ, "PYTHONPATH": str(root)})
+        env=_env(root))
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
