@@ -113,6 +113,17 @@ def test_a_committee_without_crosswalk_rows_is_not_mapped_yet_not_absent(added):
     assert crosswalk.unmapped("Huddinge", "huddinge_2024_vb", "activities.csv") is None
 
 
+def test_the_review_proposes_a_known_committees_prose_wording_for_a_new_one(added):
+    # Huddinge's sentence on sick leave by sex (002_ed79cea0b5e49fc0.txt:785) stands in the
+    # new committee's text too: proposed for prose_facts.csv, not called absent
+    review = added["nykoping"]
+    assert ("sick_leave_women_pct: the text at line 785 has Huddinge's wording "
+            "'Kvinnornas totala sjukfrånvaro ligger på {n} procent") in review
+    assert ("Nyköping,annual_report,Kvinnornas totala sjukfrånvaro ligger på {n} procent och "
+            "männens på {_} procent,,0,r12_nov,staffing,sick_leave_women_pct,") in review
+    assert "sick_leave_women_pct: not found" not in review
+
+
 def _paste_proposals(repo: Path, review: str, skip: tuple[str, ...] = ("remit.csv",)) -> None:
     for name, row in PASTE.findall(review):
         if name not in skip:
