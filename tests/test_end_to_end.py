@@ -257,3 +257,20 @@ def test_the_benchmark_corpus_is_a_valid_registry_with_the_seeds_facts(tmp_path)
     facts = extract_and_clean(reports).facts
     seeds = extract_and_clean(load_registry()).facts
     assert len(facts) == 2 * len(seeds)
+
+
+def test_a_one_row_staffing_figure_keeps_its_legend_clear_of_the_axis_label(reports, facts):
+    # a single municipality (Strängnäs 2023: sick leave 9.4 %, 004_2f72d566b296dc43.txt:630)
+    # gives one row; the legend was placed by a share of the axes' height and hit the label
+    from socialstudy import figures, findings, paths
+    from socialstudy.scope import resolve
+    scope = resolve("latest", "Strängnäs", reports, facts)
+    staff = findings.load(paths.Outputs().processed, ("staffing",))["staffing"]
+    fig = figures.staffing_panel(staff, scope, reports, {"sick_leave_total_pct": "total"},
+                                 "staffing_sick_leave", "Sick leave (%)")
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    label = ax.xaxis.label.get_window_extent(renderer)
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert [t.get_text().strip() for t in ax.texts] == ["9.4"]
+    assert legend.y1 < label.y0, (legend, label)
