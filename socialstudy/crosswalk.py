@@ -112,3 +112,48 @@ def _check_unique(rows: list[dict[str, str]], key: tuple[str, ...], path: Path) 
                 fix="keep one row per key (otherwise the last row would silently win); "
                     "merge the two or correct the key")
         first[value] = row["_line"]
+
+
+REVIEWED = {"activities.csv", "cost_types.csv", "staffing_map.csv", "goal_assessments.csv",
+            "remit.csv"}  # the crosswalks `python -m socialstudy review` proposes rows for
+
+
+def unmapped(municipality: str, doc_id: str, *names: str) -> str | None:
+    """Why a measure is missing when no judgement exists yet: none of the crosswalks
+    ``names`` has a row for the municipality (a newly added committee), so 'the report gives
+    none' would be false. None when any of them has one."""
+    if any(row["municipality"] == municipality for name in names
+           for row in read_crosswalk(name, ("municipality",))):
+        return None
+    hint = (f"see `python -m socialstudy review {doc_id}`" if REVIEWED & set(names)
+            else "add its rows as the README's 'Adding a report' describes")
+    return (f"not mapped yet – {' and '.join(names)} {'has' if len(names) == 1 else 'have'} "
+            f"no row for {municipality}; {hint}")
+
+
+# What identifies a row of each keyed crosswalk (empty values allowed: `occurrence` and
+# `column_pattern` are often blank). The loaders check again where they match rows.
+KEYS = {"activities.csv": ("municipality", "report_label", "occurrence"),
+        "printed_deviation.csv": ("municipality", "report_label", "occurrence"),
+        "staffing_map.csv": ("municipality", "row_label", "column_pattern", "variable"),
+        "cost_types.csv": ("municipality", "report_label"),
+        "goal_assessments.csv": ("municipality", "goal_no"),
+        "remit.csv": ("municipality", "category"),
+        "not_reported.csv": ("municipality", "fiscal_year", "variable"),
+        "translations.csv": ("swedish",)}
+
+
+def check_all(folder: Path = paths.CROSSWALKS) -> None:
+    """Parse every crosswalk and check the keys of the keyed ones, before any notebook
+    runs: a damaged crosswalk stops the study early, naming file, line and fix, instead of
+    failing inside a notebook after earlier steps ran."""
+    for path in sorted(folder.glob("*.csv")):
+        key = KEYS.get(path.name, ())
+        seen: dict[tuple, str] = {}
+        for row in read_crosswalk(path.name, key, folder):
+            value = tuple(row[c] for c in key)
+            if key and value in seen:
+                raise CrosswalkError(f"duplicate key {value} (also on line {seen[value]}); "
+                                     "the last row would silently win", file=str(path),
+                                     line=int(row["_line"]), fix="keep one row per key")
+            seen[value] = row["_line"]

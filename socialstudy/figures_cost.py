@@ -10,6 +10,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.patches import Patch
 
 from .compare import remit_matrix
+from .crosswalk import unmapped
 from .figure_style import (HATCH, OKABE_ITO, finish, fit_handles, looks, new_figure, no_data,
                            source_line)
 from .registry import Report
@@ -23,8 +24,8 @@ CATEGORY_WORDS = {"children_young_people": "children and young people",
                   "economic_assistance": "economic assistance",
                   "disability_support": "disability support", "elderly_care": "elderly care",
                   "health_care": "health care", "administration": "administration",
-                  "other": "other"}
-FIT_RANK = {"exact": 0, "approximate": 1, "mixed": 2}
+                  "other": "other", "unmapped": "unmapped line: see the review"}
+FIT_RANK = {"exact": 0, "approximate": 1, "mixed": 2, "unmapped": 3}
 PERIOD_WORDS = {"jan_apr": "January–April"}
 
 
@@ -107,6 +108,12 @@ def _activity_rows(activity: pd.DataFrame, sel: Selection) -> pd.DataFrame:
             .groupby("category").agg(share=("share", "sum"), rank=("rank", "max")))
 
 
+def _no_rows(sel: Selection) -> str:
+    """Why a committee has no activity bar at all: no crosswalk row yet, or none printed."""
+    return ("not mapped yet (see the review)"
+            if unmapped(sel.municipality, sel.doc_id, "activities.csv") else "not reported")
+
+
 def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report]):
     """Each committee's share of its own net cost by common activity; an empty category
     says 'not in remit' or 'no separate line'."""
@@ -120,7 +127,7 @@ def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report])
         no_data(axes[0][0], "no report in it gives net cost by activity")
         return finish(fig, "activity_shares", title, source_line(rows, reports))
     remit, style, fits = remit_matrix(), looks(reports), set()
-    cats = [c for c in CATEGORY_WORDS if c in remit.index]
+    cats = [c for c in CATEGORY_WORDS if c in remit.index or c in set(rows.category)]
     for ax, (heading, group) in zip(axes[0], groups):
         height = 0.8 / len(group)
         for i, sel in enumerate(group):
@@ -134,7 +141,7 @@ def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report])
                          fit, height=height * 0.95)
                 else:
                     words = ("not in remit" if remit.get(sel.municipality, {}).get(cat) == "no"
-                             else "no separate line")
+                             else _no_rows(sel) if shares.empty else "no separate line")
                     ax.text(0.5, pos, words, va="center", fontsize=6.5, color="dimgrey")
         ax.set_title(heading, fontsize=10, loc="left")
         ax.set_xlabel("share of the committee's net cost (%)")

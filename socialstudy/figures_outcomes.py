@@ -83,8 +83,10 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
         handles.append(Line2D([], [], linestyle="none", marker="o", color="dimgrey",
                               markerfacecolor="white", label="hollow: not the whole committee"))
     if handles:
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.08 - 0.5 / n),
-                  ncol=len(handles), fontsize=8)
+        # a fixed distance below the axes (in font sizes), not a share of the axes' height:
+        # with one row tight_layout made the axes so short that the legend hit the x label
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0),
+                  borderaxespad=4.6, ncol=len(handles), fontsize=8)
     return finish(fig, name, title, source_line(pd.concat([series, missing]), reports))
 
 

@@ -66,7 +66,7 @@ def budget_by_cost_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFr
         if table.empty:
             rows.append({**base(report), "report_label": "(none: no budget per cost type)",
                          "status": NOT_REPORTED, "reason": not_reported_reason(
-                report.doc_id, "budget_by_cost_type",
+                report, "budget_by_cost_type",
                 "the report prints no budget per cost type (no income statement with a "
                 "budget column)"), "source_file": report.file})
             continue
@@ -242,7 +242,7 @@ def _missing_revenue(report: Report, year: int, measure: str, years: list[int]) 
     else:
         default = f"not found for {year}"
     return {**base(report, year), "measure": measure, "status": NOT_REPORTED,
-            "reason": not_reported_reason(report.doc_id, measure, default),
+            "reason": not_reported_reason(report, measure, default),
             "source_file": report.file}
 
 
@@ -267,7 +267,7 @@ def net_cost_growth(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
             rows.append(_growth_row(report, year, totals, stated.get((report.doc_id, year))))
         if report.fiscal_year not in pairs:
             reason = not_reported_reason(
-                report.doc_id, "net_cost_growth",
+                report, "net_cost_growth",
                 "part-year report: no full-year net cost" if not report.is_full_year else
                 f"the report prints no committee net cost for {report.fiscal_year - 1}")
             rows.append({**base(report), "status": NOT_REPORTED, "reason": reason,
@@ -308,7 +308,7 @@ def investments(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         doc = found[found.doc_id == report.doc_id]
         if doc.empty:
             rows.append({**base(report), "status": NOT_REPORTED, "reason": not_reported_reason(
-                report.doc_id, "investment", "the report prints no investment budget and "
+                report, "investment", "the report prints no investment budget and "
                 "outcome for the committee"), "source_file": report.file})
             continue
         got = {m: g.iloc[0] for m, g in doc.groupby("measure")}

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from .crosswalk import read_crosswalk
+from .crosswalk import read_crosswalk, unmapped
 from .errors import CrosswalkError
 from .extract import read_lines
 from .numbers import parse_number
@@ -168,11 +168,16 @@ def rounding_step(printed_unit: str, decimals) -> float:
     return scale * 10 ** -int(decimals or 0)
 
 
-def not_reported_reason(doc_id: str, measure: str, default: str, topic: str = "") -> str:
+def not_reported_reason(report: Report, measure: str, default: str, topic: str = "") -> str:
     """The reason a report lacks a measure: the crosswalk's row for the measure, else its
-    row for the whole ``topic`` (e.g. staffing_detail), else a generic one for a report
-    nobody has read for this measure yet."""
+    row for the whole ``topic`` (e.g. staffing_detail), else, for a committee the finance
+    crosswalks do not cover yet, 'not mapped yet' (the default would claim the report lacks
+    it), else a generic one for a report nobody has read for this measure yet."""
+    doc_id = report.doc_id
     reasons = {(r["doc_id"], r["measure"]): r["reason"]
                for r in read_crosswalk(NOT_REPORTED, ("doc_id", "measure", "reason"))}
-    return reasons.get((doc_id, measure)) or reasons.get((doc_id, topic)) or default
+    names = (("staffing_detail.csv",) if topic == "staffing_detail"
+             else ("finance_tables.csv", "finance_prose.csv"))
+    return (reasons.get((doc_id, measure)) or reasons.get((doc_id, topic))
+            or unmapped(report.municipality, doc_id, *names) or default)
 

@@ -46,7 +46,7 @@ def one_off_items(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
             rows.append({**base(report), "item": "(none named)", "status": NOT_REPORTED,
                          "source_file": report.file,
                          "reason": not_reported_reason(
-                             report.doc_id, "one_off",
+                             report, "one_off",
                              "no one-off item found in the report's wording (if it names one, "
                              "add the sentence to crosswalks/finance_prose.csv)")})
             continue
@@ -108,7 +108,7 @@ def forecast_accuracy(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFram
                          "forecast_doc_id": report.doc_id, "status": NOT_REPORTED,
                          "source_file": report.file,
                          "reason": not_reported_reason(
-                             report.doc_id, "forecast",
+                             report, "forecast",
                              "the report gives no full-year forecast to compare with an outcome")})
     for row in rows:
         row["forecast_month"] = forecast_month(row.get("forecast_made", ""))
@@ -196,7 +196,7 @@ def _interim_forecasts(facts, reports, deviation):
                "raw": fact.raw}
         if not outcome:
             yield {**row, "status": NOT_REPORTED, "reason": not_reported_reason(
-                report.doc_id, "forecast_outcome",
+                report, "forecast_outcome",
                 f"no registered report gives {report.municipality}'s year-end outcome for "
                 f"{fact.fiscal_year}")}
             continue

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
+from .crosswalk import unmapped  # noqa: F401  (re-exported for the findings modules)
 from .errors import StudyError
 from .registry import Report
 from .scope import Scope, Selection
@@ -130,6 +131,7 @@ def bullets(lines: list[str]) -> str:
 
 def chosen(scope: Scope) -> list[Selection]:
     return [s for s in scope.selections.values() if s.doc_id]
+
 
 
 # ---- what a report says itself --------------------------------------------------------------

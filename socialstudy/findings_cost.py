@@ -8,7 +8,7 @@ import pandas as pd
 from .compare import remit_matrix
 from .figures_cost import CATEGORY_WORDS, COST_WORDS
 from .findings import (NO_DATA, PERIOD_WORDS, bullets, chosen, cite, explanations, mnkr,
-                       names, num, selected, who)
+                       names, num, selected, unmapped, who)
 from .registry import Report
 from .scope import Scope
 
@@ -21,7 +21,9 @@ def cost_types(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
     for sel in chosen(scope):
         part = costs[costs.municipality == sel.municipality]
         if part.empty:
-            lines.append(f"{who(sel)}: not reported – the report gives no costs by type.")
+            why = (unmapped(sel.municipality, sel.doc_id, "cost_types.csv")
+                   or "not reported – the report gives no costs by type")
+            lines.append(f"{who(sel)}: {why}.")
             continue
         shares = part.assign(share=part.share_pct.astype(float))
         top = shares.sort_values("share", ascending=False).iloc[0]
@@ -55,6 +57,11 @@ def _activity_shares(rows: pd.DataFrame) -> pd.DataFrame:
     return rows.assign(share=rows.share_of_total_pct.astype(float))
 
 
+def _category_fit(row) -> str:
+    words = CATEGORY_WORDS[row.category]
+    return words if row.fit == "unmapped" else f"{words}, {row.fit} fit"
+
+
 def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
     """Each committee's largest activity line and largest common category (by its own
     share of net cost), with mixed lines named; what has no counterpart elsewhere."""
@@ -65,12 +72,14 @@ def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
         part = _activity_shares(rows[(rows.municipality == sel.municipality)
                                      & (rows.period == sel.period)])
         if part.empty:
-            lines.append(f"{who(sel)}: not reported – the report gives no net cost by activity.")
+            why = (unmapped(sel.municipality, sel.doc_id, "activities.csv")
+                   or "not reported – the report gives no net cost by activity")
+            lines.append(f"{who(sel)}: {why}.")
             continue
         top = part.sort_values("share", ascending=False).iloc[0]
         by_cat = part.groupby("category").share.sum().sort_values(ascending=False)
         text = (f"{who(sel)}: the largest line is “{top.report_label}” "
-                f"({CATEGORY_WORDS[top.category]}, {top.fit} fit), {num(top.share)} % of net cost "
+                f"({_category_fit(top)}), {num(top.share)} % of net cost "
                 f"({mnkr(top.net_cost_tkr)}){cite(top)}")
         first = by_cat.index[0]
         if first != top.category:
@@ -101,8 +110,9 @@ def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repor
     for sel in chosen(scope):
         row = dev[(dev.municipality == sel.municipality) & (dev.period == sel.period)]
         if row.empty:
-            lines.append(f"{who(sel)}: not reported – the report prints no budget for "
-                         f"{sel.fiscal_year}.")
+            why = (unmapped(sel.municipality, sel.doc_id, "activities.csv")
+                   or f"not reported – the report prints no budget for {sel.fiscal_year}")
+            lines.append(f"{who(sel)}: {why}.")
             continue
         r = row.iloc[0]
         pct = float(r.deviation_pct)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .figures_outcomes import LEVELS
 from .findings import (NO_DATA, PERIOD_WORDS, bullets, chosen, cite, explanations, names, num,
-                       selected, who)
+                       selected, unmapped, who)
 from .registry import Report
 from .scope import Scope
 
@@ -76,10 +76,12 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
     for sel in chosen(scope):
         part = year_end[year_end.municipality == sel.municipality]
         if part.empty:
-            why = ("a part-year report assesses no year-end goals" if sel.part_year else
-                   "a report assesses only its own year's goals")
-            lines.append(f"{who(sel)}: no year-end goal assessment for {sel.fiscal_year} "
-                         f"({why}).")
+            why = unmapped(sel.municipality, sel.doc_id, "goal_assessments.csv")
+            if not why:
+                reason = ("a part-year report assesses no year-end goals" if sel.part_year else
+                          "a report assesses only its own year's goals")
+                why = f"no year-end goal assessment for {sel.fiscal_year} ({reason})"
+            lines.append(f"{who(sel)}: {why}.")
             continue
         counts = [f"{int((part.level == k).sum())} {w}" for k, (w, _) in LEVELS.items()
                   if (part.level == k).any()]

@@ -68,7 +68,7 @@ def per_inhabitant(facts: pd.DataFrame, reports: list[Report],
         if not years:
             rows.append({**base(report), "kommun_code": report.kommun_code,
                          "status": NOT_REPORTED, "source_file": report.file,
-                         "reason": not_reported_reason(report.doc_id, "per_inhabitant",
+                         "reason": not_reported_reason(report, "per_inhabitant",
                                                        "the report gives no full-year net cost "
                                                        "of the committee")})
         for year in years:

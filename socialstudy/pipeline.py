@@ -79,6 +79,8 @@ class Runner:
             staging.say(f"study up to date ({self.spec.name}): nothing to run",
                         self.progress)
             return [self._result(s, "skipped", 0.0) for s in self.table.steps]
+        from .crosswalk import check_all
+        check_all()  # a damaged crosswalk stops here, before any step runs
         stage = staging.Stage(self.root, self.base, self.spec.name, self.spec.root())
         try:
             return self._staged(stage)

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import compare, paths
+from . import compare, paths, prose
 from .build import Extraction, extract_and_clean
 from .crosswalk import read_crosswalk
-from .errors import RegistryError
+from .errors import CrosswalkError, RegistryError
 from .extract import read_lines
 from .outcomes import GOAL_COLUMNS
 from .registry import Report, load_registry
+from .wording import LineIndex
 
 FOUND, DECIDE, ABSENT = "found automatically", "needs a decision", "not in the report"
 SIMILAR = 0.75
@@ -261,7 +262,8 @@ def _staffing_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) ->
             items.append(Item(variable, FOUND, f"{r.value} {r.unit} ({r.source_kind}, line "
                               f"{r.source_line}, scope: {r.scope})"))
             continue
-        proposal = _staffing_proposal(report, variable, rows, table)
+        proposal = (_staffing_proposal(report, variable, rows, table)
+                    or _prose_proposal(report, variable))
         if proposal:
             items.append(proposal)
         elif variable in had:
@@ -291,6 +293,27 @@ def _staffing_proposal(report, variable, rows, table) -> Item | None:
             return Item(variable, DECIDE, f"table row '{label}' looks like "
                         f"{row['municipality']}'s '{row['row_label']}'", "staffing_map.csv",
                         csv_row(values))
+    return None
+
+
+def _prose_proposal(report: Report, variable: str) -> Item | None:
+    """Another committee's prose wording for ``variable`` that stands once in this report's
+    text (a new committee's report often repeats the wording of a known one)."""
+    index = None
+    for row in prose.load_prose_rows():
+        if (row["variable"] != variable or row["municipality"] == report.municipality
+                or row["document_type"] != report.document_type):
+            continue
+        index = index or LineIndex(read_lines(report.path))
+        try:
+            found = prose._find(row, index, report)
+        except CrosswalkError:  # stands more than once here: not a safe proposal
+            continue
+        if found:
+            values = [report.municipality] + [row[c] for c in prose.COLUMNS[1:]]
+            return Item(variable, DECIDE, f"the text at line {found[2]} has "
+                        f"{row['municipality']}'s wording '{row['wording'][:60]}'",
+                        "prose_facts.csv", csv_row(values))
     return None
 
 

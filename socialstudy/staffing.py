@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import matching
-from .crosswalk import read_crosswalk
+from .crosswalk import read_crosswalk, unmapped
 from .errors import CrosswalkError
 from .registry import Report
 
@@ -36,6 +36,8 @@ def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
             continue
         have = frame[(frame.municipality == report.municipality)
                      & (frame.fiscal_year == report.fiscal_year)]
+        default = (unmapped(report.municipality, report.doc_id, "staffing_map.csv",
+                            "prose_facts.csv") or "not found in the report's text or tables")
         for variable in STAFFING_VARIABLES:
             if (have.variable == variable).any():
                 continue
@@ -45,7 +47,7 @@ def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
                 "variable": variable, "value": "", "unit": "", "status": NOT_REPORTED,
                 "scope": "", "definition": "",
                 "reason": reasons.get((report.municipality, report.fiscal_year, variable),
-                                      "not found in the report's text or tables"),
+                                      default),
                 "source_kind": "", "source_file": report.file, "source_line": "", "raw": ""})
     frame = pd.concat([frame, pd.DataFrame(missing)], ignore_index=True)
     frame["scope_class"] = [scope_class(s, d) for s, d in zip(frame.scope, frame.definition)]

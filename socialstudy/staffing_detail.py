@@ -39,7 +39,7 @@ def staffing_detail(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
                 rows.append({**base(report), "variable": variable, "breakdown": "all",
                              "status": NOT_REPORTED,
                              "source_file": report.file, "reason": not_reported_reason(
-                                 report.doc_id, variable, "not found in the report's tables "
+                                 report, variable, "not found in the report's tables "
                                  "or in the wording the crosswalks know", "staffing_detail")})
     return tidy(rows, COLUMNS, ["municipality", "doc_id", "variable", "breakdown", "fiscal_year"])
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .compare import NOT_REPORTED, remit_matrix
+from .crosswalk import unmapped
 from . import findings
 from .scope import Scope, Selection
 
@@ -17,8 +18,11 @@ def remit_text(municipality: str) -> str:
     if municipality not in matrix:
         return ""
     column = matrix[municipality]
+    if (column == "unknown").all():
+        return "unknown (no row in crosswalks/remit.csv)"
     parts = [f"{label}: {', '.join(c.replace('_', ' ') for c in column.index[column == value])}"
-             for value, label in (("partial", "partly"), ("no", "not in remit"))
+             for value, label in (("partial", "partly"), ("no", "not in remit"),
+                                  ("unknown", "unknown"))
              if (column == value).any()]
     return "; ".join(parts) or "all activity areas"
 
@@ -51,29 +55,43 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         inhabitant = _pick(tables["per_inhabitant"], sel) if "per_inhabitant" in tables else None
         goals = _pick(tables["goals"], sel)
         goals = goals[goals.assessment_kind == "year_end_attainment"]
+        absent = lambda *names: _absent(sel, *names)  # noqa: E731
         rows.append({
             "municipality": muni, "year": year if year else NOT_REPORTED,
             "period": findings.words(sel.period) if sel.period else "",
             "remit": remit_text(muni),
-            "net cost (mnkr)": _mnkr(total.net_cost_tkr.iloc[0]) if len(total) else NOT_REPORTED,
+            "net cost (mnkr)": (_mnkr(total.net_cost_tkr.iloc[0]) if len(total)
+                                else absent("activities.csv")),
             "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
-                                     else NOT_REPORTED),
+                                     else absent("activities.csv")),
             "net cost per inhabitant (kr)": _per_inhabitant(inhabitant),
             "personnel share of gross cost (%)": (_share(personnel) if len(personnel)
-                                                  else NOT_REPORTED),
-            "turnover, whole committee (%)": _staff(staff, "turnover_total_pct"),
-            "sick leave (%)": _staff(staff, "sick_leave_total_pct"),
-            "goals met or largely met": _goals(goals, sel),
+                                                  else absent("cost_types.csv")),
+            "turnover, whole committee (%)": _staff(staff, "turnover_total_pct",
+                                                    absent(*STAFF_CROSSWALKS)),
+            "sick leave (%)": _staff(staff, "sick_leave_total_pct", absent(*STAFF_CROSSWALKS)),
+            "goals met or largely met": _goals(goals, sel, absent("goal_assessments.csv")),
         })
     return pd.DataFrame(rows).set_index("municipality")
 
 
-def _goals(goals: pd.DataFrame, sel: Selection) -> str:
+STAFF_CROSSWALKS = ("staffing_map.csv", "prose_facts.csv")
+NOT_MAPPED = "not mapped yet (see the review)"
+
+
+def _absent(sel: Selection, *crosswalks: str) -> str:
+    """'not reported', or 'not mapped yet' for a committee none of ``crosswalks`` covers."""
+    return NOT_MAPPED if unmapped(sel.municipality, sel.doc_id, *crosswalks) else NOT_REPORTED
+
+
+def _goals(goals: pd.DataFrame, sel: Selection, absent: str) -> str:
     """Goals met or largely met, or why the selection has no year-end assessment."""
     if len(goals):
         return f"{goals.level.isin(['met', 'largely_met']).sum()} of {len(goals)}"
     if not sel.doc_id:
         return NOT_REPORTED
+    if absent == NOT_MAPPED:
+        return absent
     if sel.part_year:
         return f"{NOT_REPORTED} (a part-year report assesses no year-end goals)"
     return f"{NOT_REPORTED} (assessed only in the year's own report)"
@@ -99,7 +117,7 @@ def _share(rows: pd.DataFrame) -> str:
     return f"{float(row.share_pct):.1f}{suffix}"
 
 
-def _staff(staff: pd.DataFrame, variable: str) -> str:
+def _staff(staff: pd.DataFrame, variable: str, absent: str = NOT_REPORTED) -> str:
     rows = staff[(staff.variable == variable)]
     committee = rows[(rows.status == "reported") & (rows.scope_class == "committee")]
     if committee.empty:
@@ -107,7 +125,7 @@ def _staff(staff: pd.DataFrame, variable: str) -> str:
         if not section.empty:
             first = section.sort_values("source_line").iloc[0]
             return f"{NOT_REPORTED} (only {first.value} for {first.scope})"
-        return NOT_REPORTED
+        return absent
     first = committee.assign(table=committee.source_kind != "table").sort_values(
         ["table", "source_line"]).iloc[0]
     period = findings.PERIOD_WORDS.get(first.period, first.period)

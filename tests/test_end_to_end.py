@@ -1,0 +1,276 @@
+"""End to end, as a new user: reports the study has never seen are added with the real CLI
+(`python -m socialstudy add-report`) to a temporary copy of the repository (never the real
+data/raw), and the default study runs through every notebook, figure and the summary.
+
+The reports are generated at test time (tests/synthetic.py): Haninge's 2025 report (every
+amount x the seeded factor, one activity line renamed) and a fourth municipality, Nyköping
+(Huddinge's 2024 report under another name). Nyköping gets the crosswalk rows its review
+proposes, except remit.csv, so its remit must show as unknown.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import synthetic
+from socialstudy import compare, crosswalk
+from socialstudy.build import extract_and_clean
+from socialstudy.registry import load_registry
+
+ROOT = Path(__file__).resolve().parent.parent
+COPIED = ("socialstudy", "data", "notebooks", "figures", "docs")
+PASTE = re.compile(r"^\s+paste into socialstudy/crosswalks/(\S+):\n\s+(.+)$", re.M)
+
+
+def _env(repo: Path) -> dict[str, str]:
+    """The copy's package on the path; not `make test`'s stage folder (SOCIALSTUDY_STAGE),
+    which would send the copy's notebooks elsewhere."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
+    return {**env, "PYTHONPATH": str(repo)}
+
+
+def _cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "socialstudy", *args], cwd=repo,
+                          capture_output=True, text=True, env=_env(repo))
+
+
+def _generate(tmp: Path) -> dict:
+    """The two new texts, where the CLI will find them, and what was planted in each."""
+    out = {}
+    for key, registry in (
+            ("haninge", synthetic.next_year_report("haninge_2024_ar", tmp / "h", seed=7)),
+            ("nykoping", synthetic.new_municipality_report("huddinge_2024_vb", tmp / "n"))):
+        planted = synthetic.planted(registry)
+        text = tmp / f"{key}.txt"
+        shutil.copyfile(registry.parent / planted["file"], text)
+        out[key] = (text, planted)
+    return out
+
+
+@pytest.fixture(scope="module")
+def added(tmp_path_factory):
+    """A copy of the repository with both reports added by the CLI; the reviews printed."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    repo = tmp / "repo"
+    for name in COPIED:
+        shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "study-manifest.json", repo)
+    new = _generate(tmp)
+    haninge = _cli(repo, "add-report", str(new["haninge"][0]), "--municipality", "Haninge",
+                   "--kommun-code", "0136", "--fiscal-year", "2025", "--period", "full_year",
+                   "--money-unit", "mnkr", "--title", "Årsredovisning 2025, Socialnämnden")
+    nykoping = _cli(repo, "add-report", str(new["nykoping"][0]), "--municipality", "Nyköping",
+                    "--kommun-code", "0480", "--fiscal-year", "2024", "--period", "full_year",
+                    "--money-unit", "tkr")
+    assert haninge.returncode == 0 and nykoping.returncode == 0, haninge.stderr + nykoping.stderr
+    return {"repo": repo, "haninge": haninge.stdout, "nykoping": nykoping.stdout,
+            "planted": {k: v[1] for k, v in new.items()}}
+
+
+def _report(repo: Path, doc_id: str):
+    return next(r for r in load_registry(repo / "data/raw/reports.yml") if r.doc_id == doc_id)
+
+
+def test_the_renamed_line_needs_a_decision_in_the_review_printed_by_add_report(added):
+    renamed = added["planted"]["haninge"]["renamed"]
+    review = added["haninge"]
+    assert "registered haninge_2025_ar" in review
+    assert "cost_sign costs_negative: carried over from haninge_2024_ar" in review
+    decide = review.split("NEEDS A DECISION (1)")[1].split("NOT IN THE REPORT")[0]
+    assert f"'{renamed['to']}' has no row in activities.csv" in decide
+    assert f"renamed from '{renamed['from']}'" in decide
+    assert f"Haninge,{renamed['to']},,{renamed['category']},exact," in decide
+    # the seed's total, 1 243,4 mnkr (000_7601200e7e1b7bea.txt), scaled by the planted factor
+    net = synthetic.scale("1 243,4", added["planted"]["haninge"]["money_factor"]) * 1000
+    assert f"net cost: {net:.0f} tkr" in review
+
+
+def test_the_renamed_line_is_unmapped_in_cost_by_activity_never_mapped_silently(added):
+    report = _report(added["repo"], "haninge_2025_ar")
+    facts = extract_and_clean([report]).facts
+    activity = compare.cost_by_activity(facts.assign(number=facts.value.astype(float)), [report])
+    renamed = added["planted"]["haninge"]["renamed"]
+    row = activity[(activity.report_label == renamed["to"]) & (activity.fiscal_year == 2025)]
+    assert list(row.category) == ["unmapped"] and list(row.fit) == ["unmapped"]
+    assert renamed["category"] not in set(activity[activity.fiscal_year == 2025].category)
+
+
+def test_a_committee_without_crosswalk_rows_is_not_mapped_yet_not_absent(added):
+    report = _report(added["repo"], "nykoping_2024_ar")
+    assert "ASSUMED (no earlier annual_report of Nyköping)" in added["nykoping"]
+    assert "remit: unknown" in added["nykoping"]
+    facts = extract_and_clean([report]).facts
+    staff = compare.staffing(facts.assign(number=facts.value.astype(float)), [report])
+    reasons = set(staff[staff.status == compare.NOT_REPORTED].reason)
+    assert reasons == {"not mapped yet – staffing_map.csv and prose_facts.csv have no row "
+                       "for Nyköping; see `python -m socialstudy review nykoping_2024_ar`"}
+    assert crosswalk.unmapped("Huddinge", "huddinge_2024_vb", "activities.csv") is None
+
+
+def test_the_review_proposes_a_known_committees_prose_wording_for_a_new_one(added):
+    # Huddinge's sentence on sick leave by sex (002_ed79cea0b5e49fc0.txt:785) stands in the
+    # new committee's text too: proposed for prose_facts.csv, not called absent
+    review = added["nykoping"]
+    assert ("sick_leave_women_pct: the text at line 785 has Huddinge's wording "
+            "'Kvinnornas totala sjukfrånvaro ligger på {n} procent") in review
+    assert ("Nyköping,annual_report,Kvinnornas totala sjukfrånvaro ligger på {n} procent och "
+            "männens på {_} procent,,0,r12_nov,staffing,sick_leave_women_pct,") in review
+    assert "sick_leave_women_pct: not found" not in review
+
+
+def _paste_proposals(repo: Path, review: str, skip: tuple[str, ...] = ("remit.csv",)) -> None:
+    for name, row in PASTE.findall(review):
+        if name not in skip:
+            with (repo / "socialstudy/crosswalks" / name).open("a", encoding="utf-8") as fh:
+                fh.write(row + "\n")
+
+
+KEY_FIGURES = """
+import json
+from socialstudy import summary
+from socialstudy.context import open_run
+run = open_run("05_summary", "{year}", "{municipalities}", "")
+print(summary.key_figures(run.scope, summary.load(run.outputs.processed)).to_json())
+"""
+
+
+def _key_figures(root: Path, year="latest", municipalities="all") -> dict:
+    done = subprocess.run([sys.executable, "-c", KEY_FIGURES.format(
+        year=year, municipalities=municipalities)], cwd=root, capture_output=True, text=True,
+        env=_env(root))
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.mark.slow
+def test_default_run_takes_both_new_reports_through_figures_and_summary(added):
+    repo = added["repo"]
+    _paste_proposals(repo, added["nykoping"])
+    done = _cli(repo, "run", "--quiet")
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    figures = _key_figures(repo)
+    net = synthetic.scale("1 243,4", added["planted"]["haninge"]["money_factor"])
+    budget = synthetic.scale("1 171,5", added["planted"]["haninge"]["money_factor"])
+    # the newer report is Haninge's latest; its planted net cost and deviation come through
+    assert figures["year"]["Haninge"] == 2025
+    assert figures["net cost (mnkr)"]["Haninge"] == f"{net:.1f}"
+    assert figures["budget deviation (%)"]["Haninge"] == f"{100 * (budget - net) / budget:.2f}"
+    # the fourth municipality equals its seed (Huddinge 2024, 002_ed79cea0b5e49fc0.txt)
+    for column in ("net cost (mnkr)", "budget deviation (%)", "personnel share of gross cost (%)",
+                   "sick leave (%)", "goals met or largely met"):
+        assert figures[column]["Nyköping"] == figures[column]["Huddinge"], column
+    assert figures["net cost (mnkr)"]["Nyköping"] == "497.0"
+    assert figures["goals met or largely met"]["Nyköping"] == "3 of 7"
+    assert figures["remit"]["Nyköping"] == "unknown (no row in crosswalks/remit.csv)"
+    summary = (repo / "notebooks/05_summary.ipynb").read_text(encoding="utf-8")
+    assert "Nyköping 2024: the committee stayed within budget, 0.9 %" in summary
+    assert f"the largest line is “{added['planted']['haninge']['renamed']['to']}” " \
+           "(unmapped line: see the review)" in summary
+    # measures whose crosswalks have no row for the new committee say so, never "the report
+    # prints none" (finance_tables.csv and finance_prose.csv were not filled in)
+    assert ("Nyköping 2024: net cost per inhabitant not available – not mapped yet – "
+            "finance_tables.csv and finance_prose.csv have no row for Nyköping") in summary
+    for svg in sorted((repo / "figures").glob("*.svg")):
+        assert "Nyköping" in svg.read_text(encoding="utf-8"), svg.name
+    assert "Traceback" not in summary and '"name": "stderr"' not in summary
+
+
+# --- hard inputs through the CLI: one line naming file, line and fix; nothing written -----
+
+@pytest.fixture
+def fresh(tmp_path):
+    repo = tmp_path / "repo"
+    for name in ("socialstudy", "data", "notebooks"):
+        shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return repo
+
+
+def _one_line_error(done: subprocess.CompletedProcess, *parts: str) -> None:
+    assert done.returncode == 2, done.stderr
+    first = done.stderr.splitlines()[0]
+    assert first.startswith("error: ") and "Traceback" not in done.stderr, done.stderr
+    for part in parts:
+        assert part in done.stderr, (part, done.stderr)
+
+
+@pytest.mark.parametrize("row, message", [
+    ("Haninge,Försörjningsstöd,,other,exact,again",
+     "duplicate key ('Haninge', 'Försörjningsstöd', '')"),
+    ('Haninge,"Försörjningsstöd,,other,exact,open', "unbalanced quote")])
+def test_a_damaged_crosswalk_stops_the_run_before_any_step(fresh, row, message):
+    path = fresh / "socialstudy/crosswalks/activities.csv"
+    line = len(path.read_text(encoding="utf-8").splitlines()) + 1
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(row + "\n")
+    done = _cli(fresh, "run")
+    _one_line_error(done, f"activities.csv:{line}: {message}", "fix:")
+    assert ": running" not in done.stderr
+    assert [p.name for p in (fresh / "build").iterdir()] == [".run.lock"]  # no stage, no step
+
+
+def test_hard_registry_inputs_fail_before_anything_is_written(fresh, tmp_path):
+    raw = fresh / "data/raw"
+    registry = (raw / "reports.yml").read_text(encoding="utf-8")
+    add = ["--municipality", "Haninge", "--kommun-code", "0136", "--fiscal-year", "2025",
+           "--period", "full_year", "--money-unit", "mnkr"]
+    seed = raw / "000_7601200e7e1b7bea.txt"
+    _one_line_error(_cli(fresh, "add-report", str(seed), *add),
+                    "reports.yml:", "registered already, as haninge_2024_ar", "Fix:")
+    spaces = tmp_path / "spaces.txt"
+    spaces.write_text(seed.read_text(encoding="utf-8").replace("\t", "    "), encoding="utf-8")
+    _one_line_error(_cli(fresh, "add-report", str(spaces), *add),
+                    "spaces.txt: no tab-separated cells", "Fix:")
+    assert (raw / "reports.yml").read_text(encoding="utf-8") == registry
+    assert sorted(p.name for p in raw.iterdir()) == sorted(
+        p.name for p in (ROOT / "data/raw").iterdir())
+    (raw / "reports.yml").write_text(
+        registry.replace('kommun_code: "0136"', "kommun_code: 0136", 1), encoding="utf-8")
+    _one_line_error(_cli(fresh, "run"), "reports.yml:29: kommun_code is the int 94", "fix:")
+    (raw / "reports.yml").write_text(registry.replace("file: 000_7601200e7e1b7bea.txt",
+                                                      "file: link.txt"), encoding="utf-8")
+    (raw / "link.txt").symlink_to(seed)
+    _one_line_error(_cli(fresh, "run"), "file 'link.txt' is a symbolic link", "fix:")
+    assert not (fresh / "build").exists()  # stopped before the run took its lock
+
+
+def test_a_duplicate_cost_type_row_is_refused_not_last_wins(tmp_path):
+    folder = tmp_path / "crosswalks"
+    shutil.copytree(ROOT / "socialstudy/crosswalks", folder)
+    path = folder / "cost_types.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(lines + [lines[1].replace("exact", "approximate", 1)]) + "\n",
+                    encoding="utf-8")
+    with pytest.raises(crosswalk.CrosswalkError, match=r"duplicate key .* \(also on line 2\)"):
+        crosswalk.check_all(folder)
+
+
+def test_the_benchmark_corpus_is_a_valid_registry_with_the_seeds_facts(tmp_path):
+    from socialstudy import scale
+    reports = load_registry(scale.write_corpus(8, tmp_path))  # the same bytes twice: refused
+    assert len({r.sha256 for r in reports}) == 8
+    facts = extract_and_clean(reports).facts
+    seeds = extract_and_clean(load_registry()).facts
+    assert len(facts) == 2 * len(seeds)
+
+
+def test_a_one_row_staffing_figure_keeps_its_legend_clear_of_the_axis_label(reports, facts):
+    # a single municipality (Strängnäs 2023: sick leave 9.4 %, 004_2f72d566b296dc43.txt:630)
+    # gives one row; the legend was placed by a share of the axes' height and hit the label
+    from socialstudy import figures, findings, paths
+    from socialstudy.scope import resolve
+    scope = resolve("latest", "Strängnäs", reports, facts)
+    staff = findings.load(paths.Outputs().processed, ("staffing",))["staffing"]
+    fig = figures.staffing_panel(staff, scope, reports, {"sick_leave_total_pct": "total"},
+                                 "staffing_sick_leave", "Sick leave (%)")
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()
+    label = ax.xaxis.label.get_window_extent(renderer)
+    legend = ax.get_legend().get_window_extent(renderer)
+    assert [t.get_text().strip() for t in ax.texts] == ["9.4"]
+    assert legend.y1 < label.y0, (legend, label)
