@@ -174,7 +174,7 @@ def test_default_run_takes_both_new_reports_through_figures_and_summary(added):
            "(unmapped line: see the review)" in summary
     # measures whose crosswalks have no row for the new committee say so, never "the report
     # prints none" (finance_tables.csv and finance_prose.csv were not filled in)
-    assert ("Nyköping 2024: net cost per inhabitant not available – not mapped yet – "
+    assert ("Nyköping 2024: net cost per inhabitant not mapped yet – "
             "finance_tables.csv and finance_prose.csv have no row for Nyköping") in summary
     for svg in sorted((repo / "figures").glob("*.svg")):
         assert "Nyköping" in svg.read_text(encoding="utf-8"), svg.name
