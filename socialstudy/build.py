@@ -114,11 +114,13 @@ def _frame(rows: list, columns: list[str], keys: list[str]) -> pd.DataFrame:
     return frame.sort_values(keys, kind="mergesort").reset_index(drop=True)
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> Path:
+def write_csv(frame: pd.DataFrame, path: Path, *, validate: bool = True) -> Path:
     """Byte-stable CSV: UTF-8, LF, minimal quoting, no index; values already formatted.
     A table with a declared schema (socialstudy.schemas, by file stem) is validated first:
-    a frame that breaks it raises SchemaError and nothing is written."""
-    schemas.validate_if_declared(frame, path.stem)
+    a frame that breaks it raises SchemaError and nothing is written. ``validate=False``
+    only for rows selected from a table that was validated when it was written."""
+    if validate:
+        schemas.validate_if_declared(frame, path.stem)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL,
                  encoding="utf-8")

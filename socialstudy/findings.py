@@ -83,13 +83,15 @@ def table(frame: pd.DataFrame, columns: list[str], what: str = "rows"):
 
 
 def write_selection(scope: Scope, tables: dict[str, pd.DataFrame], processed: Path) -> list[Path]:
-    """Write the selected rows of each comparison table to ``<processed>/selection/``."""
+    """Write the selected rows of each comparison table to ``<processed>/selection/``
+    (not validated again: each full table was validated when the notebook wrote it, and
+    a subset of its rows keeps its types, categories, keys and row rules)."""
     from .build import write_csv
     folder = processed / "selection"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in selected(scope, tables).items():
-        write_csv(frame, folder / f"{name}.csv")
+        write_csv(frame, folder / f"{name}.csv", validate=False)
         written.append(folder / f"{name}.csv")
     return written
 

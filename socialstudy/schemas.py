@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import functools
 import re
+import sys
 from io import StringIO
 from pathlib import Path
 
@@ -87,9 +88,21 @@ def table_schema(name: str) -> dict:
     return descriptor
 
 
+def _frictionless():
+    """Frictionless, imported without jsonschema's optional ``iri`` format checker:
+    ``rfc3987_syntax`` compiles some 40 Lark grammars at import, about 2 s in every kernel
+    that validates a table (python-jsonschema/jsonschema#1428). No Table Schema or Data
+    Package descriptor uses the ``iri`` formats, and jsonschema skips a checker whose
+    module cannot be imported."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+    import frictionless
+    return frictionless
+
+
 def frictionless_schema(name: str):
-    from frictionless import Schema
-    return Schema.from_descriptor(table_schema(name))
+    """The table's Frictionless Schema (descriptor validated by ``tests/test_schemas.py``)."""
+    return _frictionless().Schema.metadata_import(table_schema(name))
 
 
 # ---- validation ------------------------------------------------------------------------------
@@ -123,8 +136,7 @@ def _describe(frame: pd.DataFrame, rows: list[int], shown: list[str]) -> str:
 
 
 def _frictionless_violations(name: str, text: str, frame: pd.DataFrame) -> list[Violation]:
-    from frictionless import Resource
-    report = Resource(data=text.encode("utf-8"), format="csv",
+    report = _frictionless().Resource(data=text.encode("utf-8"), format="csv",
                       schema=frictionless_schema(name)).validate(limit_errors=10**7)
     groups: dict[tuple[str, str], list[int]] = {}
     for error in report.flatten(["type", "rowNumber", "fieldName", "note"]):
