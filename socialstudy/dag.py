@@ -62,7 +62,8 @@ class Table:
 
 def load_table(path: Path = TABLE) -> Table:
     import yaml
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
+    data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     steps = tuple(Step(name, spec.get("notebook"), tuple(spec.get("modules", ())),
                        tuple(spec.get("reads", ())), tuple(spec.get("writes", ())),
                        spec.get("function")) for name, spec in data["steps"].items())
