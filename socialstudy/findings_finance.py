@@ -38,12 +38,9 @@ def _lacks(sel: Selection, what: str, rows: pd.DataFrame) -> str:
     return f"{who(sel)}: {what} {status} – {reason}."
 
 
-def drivers(sel: Selection, frame: pd.DataFrame) -> str:
-    rows = _rows(frame, sel)
-    ranked = rows[rows.driver_rank != ""].assign(rank=lambda f: f.driver_rank.astype(int))
-    if ranked.empty:
-        return _lacks(sel, "budget per cost type", rows)
-    ranked = ranked.assign(share=ranked.share_of_net_deviation_pct.astype(float))
+def drivers(sel: Selection, ranked: pd.DataFrame, rows: pd.DataFrame) -> str:
+    ranked = ranked.assign(rank=ranked.driver_rank.astype(int),
+                           share=ranked.share_of_net_deviation_pct.astype(float))
     top = ranked.sort_values("rank").head(2)
     parts = [f"“{r.report_label}” ({_mnkr(r.printed_deviation_tkr or r.deviation_tkr)}, "
              f"{num(r.share)} % of the net deviation)" for r in top.itertuples()]
@@ -56,11 +53,7 @@ def drivers(sel: Selection, frame: pd.DataFrame) -> str:
     return text + "."
 
 
-def revenue(sel: Selection, frame: pd.DataFrame) -> str:
-    rows = _rows(frame, sel)
-    share = rows[(rows.measure == "revenue_share_of_gross_cost_pct") & (rows.value != "")]
-    if share.empty:
-        return _lacks(sel, "revenue as a share of gross cost", rows)
+def revenue(sel: Selection, share: pd.DataFrame, rows: pd.DataFrame) -> str:
     text = f"{who(sel)}: revenue covered {num(share.value.iloc[0])} % of gross cost"
     grants = rows[(rows.measure == "grants_share_of_gross_cost_pct") & (rows.value != "")]
     if len(grants):
@@ -74,11 +67,7 @@ def revenue(sel: Selection, frame: pd.DataFrame) -> str:
     return text + f"{cite(pd.concat([share, grants, change]))}."
 
 
-def growth(sel: Selection, frame: pd.DataFrame) -> str:
-    rows = _rows(frame, sel)
-    known = rows[rows.change_pct != ""]
-    if known.empty:
-        return _lacks(sel, "net-cost growth", rows)
+def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
     r = known.iloc[0]
     word = "grew" if float(r.change_pct) >= 0 else "fell"
     # the report's printed rate (from unrounded amounts) where it prints one
@@ -88,11 +77,7 @@ def growth(sel: Selection, frame: pd.DataFrame) -> str:
             f"year{how}{cite(known)}.")
 
 
-def one_offs(sel: Selection, frame: pd.DataFrame) -> str:
-    rows = _rows(frame, sel)
-    named = rows[rows.status == "reported"]
-    if named.empty:
-        return _lacks(sel, "one-off items", rows)
+def one_offs(sel: Selection, named: pd.DataFrame, rows: pd.DataFrame) -> str:
     r = named.iloc[0]
     return (f"{who(sel)}: the report names a one-off item, {r['item']} ({_mnkr(r.amount_tkr)}, "
             f"{r.effect}){cite(named)}; without it the deviation would be "
@@ -100,11 +85,7 @@ def one_offs(sel: Selection, frame: pd.DataFrame) -> str:
             f"budget) instead of {_mnkr(r.deviation_tkr)}.")
 
 
-def investment(sel: Selection, frame: pd.DataFrame) -> str:
-    rows = _rows(frame, sel)
-    known = rows[(rows.budget_tkr != "") & (rows.outcome_tkr != "")]
-    if known.empty:
-        return _lacks(sel, "investment budget and outcome", rows)
+def investment(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
     r = known.iloc[0]
     part = r.outcome_period != "full_year"
     span = " in the months the report covers" if part else ""
@@ -115,11 +96,7 @@ def investment(sel: Selection, frame: pd.DataFrame) -> str:
             f"({spent}){cite(known)}.")
 
 
-def forecast(sel: Selection, frame: pd.DataFrame) -> str:
-    rows = _rows(frame, sel)
-    known = rows[rows.error_tkr != ""]
-    if known.empty:
-        return _lacks(sel, "forecast accuracy", rows)
+def forecast(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
     # the August interim report's forecast where there is one, as every committee makes it
     known = known.assign(_august=known.forecast_month == "08").sort_values(
         ["_august", "forecast_month"], kind="mergesort").drop(columns="_august")
@@ -131,37 +108,50 @@ def forecast(sel: Selection, frame: pd.DataFrame) -> str:
             f"{cite(known.tail(1))}.")
 
 
-def per_inhabitant(sel: Selection, frame: pd.DataFrame) -> str:
-    rows = _rows(frame, sel)
-    known = rows[rows.net_cost_per_inhabitant_kr != ""]
-    if known.empty:
-        return _lacks(sel, "net cost per inhabitant", rows)
+def per_inhabitant(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
     r = known.iloc[0]
-    return (f"{who(sel)}: net cost of {_grouped(r.net_cost_per_inhabitant_kr)} kr per "
-            f"inhabitant ({_grouped(r.population)} inhabitants on 31 December, SCB; the remits "
+    return (f"{who(sel)}: net cost of {_whole(r.net_cost_per_inhabitant_kr)} kr per "
+            f"inhabitant ({_whole(r.population)} inhabitants on 31 December, SCB; the remits "
             f"differ, so this is no efficiency comparison){cite(known)}.")
 
 
-def _grouped(value: str) -> str:
+def _whole(value: str) -> str:
     """A whole number without separators (12324), so it reads back unambiguously."""
     return str(int(float(value)))
 
 
-SENTENCES = (("budget_by_cost_type", drivers, ""), ("revenue_dependence", revenue, "revenue"),
-             ("net_cost_growth", growth, "net_cost_growth"), ("one_off_items", one_offs, ""),
-             ("investments", investment, ""), ("forecast_accuracy", forecast, "forecast"),
-             ("per_inhabitant", per_inhabitant, ""))
+# table, the measure in words, which of a report's rows carry it, its sentence, and the
+# topic of the report's own explanations quoted under it ("" = none)
+MEASURES = (
+    ("budget_by_cost_type", "budget per cost type", lambda r: r.driver_rank != "", drivers, ""),
+    ("revenue_dependence", "revenue as a share of gross cost",
+     lambda r: (r.measure == "revenue_share_of_gross_cost_pct") & (r.value != ""), revenue,
+     "revenue"),
+    ("net_cost_growth", "net-cost growth", lambda r: r.change_pct != "", growth,
+     "net_cost_growth"),
+    ("one_off_items", "one-off items", lambda r: r.status == "reported", one_offs, ""),
+    ("investments", "investment budget and outcome",
+     lambda r: (r.budget_tkr != "") & (r.outcome_tkr != ""), investment, ""),
+    ("forecast_accuracy", "forecast accuracy", lambda r: r.error_tkr != "", forecast,
+     "forecast"),
+    ("per_inhabitant", "net cost per inhabitant",
+     lambda r: r.net_cost_per_inhabitant_kr != "", per_inhabitant, ""))
 
 
 def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
     """One bullet per measure and selected report, grouped by measure, each followed by the
-    report's own explanation of it where the report gives one (its words, not ours)."""
+    report's own explanation of it where the report gives one (its words, not ours); a
+    report without the measure gets the table's reason."""
     lines = []
-    for name, make, topic in SENTENCES:
+    for name, what, carries, sentence, topic in MEASURES:
         for sel in chosen(scope):
-            text = make(sel, tables[name])
-            lines.append(text)
-            if topic and " not reported – " not in text:
+            rows = _rows(tables[name], sel)
+            known = rows[carries(rows)]
+            if known.empty:
+                lines.append(_lacks(sel, what, rows))
+                continue
+            lines.append(sentence(sel, known, rows))
+            if topic:
                 lines += [f"  * {e}" for e in explanations(sel, topic, reports)]
     return bullets(lines) or f"*{NO_DATA}.*"
 

@@ -51,3 +51,12 @@ def fact(facts, doc_id, line, column_label=None, col=None):
         rows = rows[rows.source_col == col]
     assert len(rows) == 1, f"expected one fact at {doc_id}:{line} {column_label!r}, got {len(rows)}"
     return rows.iloc[0]
+
+
+def one(frame, **where):
+    """The one row of ``frame`` matching ``where``; fails loudly if absent or ambiguous."""
+    rows = frame
+    for key, value in where.items():
+        rows = rows[rows[key] == value]
+    assert len(rows) == 1, f"expected one row for {where}, got {len(rows)}"
+    return rows.iloc[0]

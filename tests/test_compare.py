@@ -9,18 +9,12 @@ from socialstudy.errors import CrosswalkError
 from socialstudy.extract import read_lines
 from socialstudy.registry import by_doc_id
 
+from conftest import one
+
 
 @pytest.fixture(scope="module")
 def activity(numbered_facts, reports):
     return compare.cost_by_activity(numbered_facts, reports)
-
-
-def one(frame, **where):
-    rows = frame
-    for key, value in where.items():
-        rows = rows[rows[key] == value]
-    assert len(rows) == 1, f"expected one row for {where}, got {len(rows)}"
-    return rows.iloc[0]
 
 
 def test_haninge_personnel_cost_and_share(numbered_facts, reports):

@@ -16,6 +16,8 @@ from socialstudy.registry import by_doc_id
 from socialstudy.scope import resolve
 from socialstudy.staffing_detail import staffing_detail
 
+from conftest import one
+
 HANINGE, HUDDINGE, STRANGNAS = ("000_7601200e7e1b7bea.txt", "002_ed79cea0b5e49fc0.txt",
                                 "004_2f72d566b296dc43.txt")
 
@@ -27,14 +29,6 @@ def tables(numbered_facts, reports):
 
 def raw_line(file, line):
     return read_lines(paths.RAW / file)[int(line) - 1]
-
-
-def one(frame, **where):
-    rows = frame
-    for key, value in where.items():
-        rows = rows[rows[key] == value]
-    assert len(rows) == 1, f"expected one row for {where}, got {len(rows)}"
-    return rows.iloc[0]
 
 
 # --- budget per cost type ---------------------------------------------------------------------
