@@ -111,8 +111,8 @@ def line_ranges(lines: list[int]) -> str:
 def finish(fig, name: str, title: str, source: str) -> plt.Figure:
     """Numbered plain-words title and the source line under the figure."""
     number = INDEX[name][0]
-    fig.suptitle(f"Figure {number}. {title}", x=0.01, ha="left", fontsize=12,
-                 fontweight="bold")
+    fig.set_label(f"Figure {number}. {title}")  # saved as the files' title: the alt text
+    fig.suptitle(fig.get_label(), x=0.01, ha="left", fontsize=12, fontweight="bold")
     fig.tight_layout()
     renderer = fig.canvas.get_renderer()
     bottom = fig.get_tightbbox(renderer).y0 / fig.get_figheight()  # below legends too

@@ -14,23 +14,35 @@ from .figures_cost import activity_shares, budget_deviation, cost_type_shares
 from .figures_outcomes import goal_levels, indicator_attainment, staffing_panel
 
 __all__ = ["activity_shares", "budget_deviation", "cost_type_shares", "goal_levels",
-           "indicator_attainment", "staffing_panel", "save", "show", "write_index"]
+           "image", "indicator_attainment", "staffing_panel", "save", "show", "write_index"]
 
 
 def save(fig: plt.Figure, name: str, folder: Path) -> list[Path]:
-    """Write ``name``.png (200 dpi) and ``name``.svg byte-stably and close the figure."""
+    """Write ``name``.png (200 dpi) and ``name``.svg byte-stably, each titled with the
+    figure's numbered title, and close the figure."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
-    fig.savefig(paths[0], metadata={"Software": None}, bbox_inches="tight", dpi=200)
-    fig.savefig(paths[1], metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    title = fig.get_label()
+    fig.savefig(paths[0], metadata={"Software": None, "Title": title}, bbox_inches="tight",
+                dpi=200)
+    fig.savefig(paths[1], metadata={"Date": None, "Creator": None, "Title": title},
+                bbox_inches="tight")
     plt.close(fig)
     return paths
 
 
+def image(path: Path):
+    """A saved figure for the notebook, its title as alt text (for the HTML pages)."""
+    from IPython.display import Image
+    from PIL import Image as Png
+    with Png.open(path) as png:
+        title = png.text.get("Title", "")
+    return Image(filename=str(path), width=760, alt=title or None)
+
+
 def show(fig: plt.Figure, name: str, folder: Path):
     """Save the figure and return it as an image for the notebook."""
-    from IPython.display import Image
-    return Image(filename=str(save(fig, name, folder)[0]), width=760)
+    return image(save(fig, name, folder)[0])
 
 
 def write_index(folder: Path) -> Path:

@@ -107,7 +107,9 @@ def _clean(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
             markdown = cell.source
         images = [o for o in cell.get("outputs", []) if "image/png" in o.get("data", {})]
         for number, output in enumerate(images):
-            output.setdefault("metadata", {})["alt"] = _alt(markdown, cell.source, number)
+            meta = output.setdefault("metadata", {})
+            given = meta.get("image/png", {}).get("alt")  # the figure's own title
+            meta["alt"] = given or _alt(markdown, cell.source, number)
     return notebook
 
 

@@ -83,3 +83,13 @@ def test_png_resolution_is_at_least_200_dpi():
         png = paths.ROOT / "figures" / row.split(";")[0]
         dpi = Image.open(png).info.get("dpi", (0, 0))
         assert round(dpi[0]) >= 200, png.name
+
+
+def test_figure_files_carry_their_numbered_title_as_alt_text(reports, facts, tables, tmp_path):
+    """The HTML pages' alt text is the figure's own title, saved in the PNG and the SVG."""
+    scope = resolve("latest", "all", reports, facts)
+    png, svg = figures.save(figures.budget_deviation(tables["budget_deviation"], scope, reports),
+                            "budget_deviation", tmp_path)
+    title = "Figure 3. Budget deviation of the committee (positive = better than budget)"
+    assert figures.image(png).alt == title
+    assert f"<title>{title}</title>" in svg.read_text(encoding="utf-8")
