@@ -1,13 +1,15 @@
-"""Run the study: the steps of ``steps.yml`` in order — notebooks 01–05 with papermill,
-then the data package, data dictionary and HTML index — rerunning only what changed.
+"""Run the study: the steps of ``steps.yml`` — notebooks 01–05 with papermill, then the
+data package, data dictionary and HTML index — rerunning only what changed.
 
 What reruns is decided by :mod:`socialstudy.dag` (content hashes against the manifest of
-the last successful run); how a run stays all-or-nothing by :mod:`socialstudy.staging`;
-kernels come from :mod:`socialstudy.kernels`. With nothing changed the run only hashes
-files and exits, without importing pandas or papermill. Notebooks execute in a worker
-thread so that Ctrl-C reaches the runner (nbclient otherwise takes SIGINT over) and ends
-the run with "interrupted; outputs unchanged".
-"""
+the last successful run), and so is what may run side by side: a step starts once the
+earlier steps writing what it reads are done (``dag.waits``), at most ``KERNELS``
+notebooks at once, so 02, 03 and 04 share the two cores. How a run stays all-or-nothing
+is :mod:`socialstudy.staging`; kernels come from :mod:`socialstudy.kernels`. With nothing
+changed the run only hashes files and exits, without importing pandas or papermill.
+Notebooks execute in worker threads so that Ctrl-C reaches the runner (nbclient otherwise
+takes SIGINT over), kills every kernel and ends the run with "interrupted; outputs
+unchanged"."""
 
 from __future__ import annotations
 
