@@ -67,8 +67,56 @@ def load_table(path: Path = TABLE) -> Table:
     steps = tuple(Step(name, spec.get("notebook"), tuple(spec.get("modules", ())),
                        tuple(spec.get("reads", ())), tuple(spec.get("writes", ())),
                        spec.get("function")) for name, spec in data["steps"].items())
-    return Table(tuple(data["inputs"]), tuple(data["parameters"]),
-                 tuple(data.get("render", ())), steps)
+    table = Table(tuple(data["inputs"]), tuple(data["parameters"]),
+                  tuple(data.get("render", ())), steps)
+    check_concurrent_writes(table, path)
+    return table
+
+
+def _overlap(patterns, others) -> str | None:
+    """A path (or pattern) that both pattern lists can name, else None."""
+    for a in patterns:
+        for b in others:
+            if not a.startswith("!") and not b.startswith("!") and \
+                    (fnmatch.fnmatch(a, b) or fnmatch.fnmatch(b, a)):
+                return a if not any(c in a for c in "*?[") else b
+    return None
+
+
+def waits(table: Table) -> dict[str, set[str]]:
+    """For each step, the earlier steps that must finish before it starts (transitively):
+    those writing something it reads or reading something it writes. Steps with no such
+    tie (notebooks 02–04, which all read only facts.csv) may run side by side."""
+    found: dict[str, set[str]] = {}
+    for index, step in enumerate(table.steps):
+        found[step.name] = set()
+        writes = step.writes + step.derived()
+        for earlier in table.steps[:index]:
+            if _overlap(earlier.writes + earlier.derived(), step.reads) or \
+                    _overlap(writes, earlier.reads):
+                found[step.name] |= {earlier.name, *found[earlier.name]}
+    return found
+
+
+def check_concurrent_writes(table: Table, path: Path = TABLE) -> None:
+    """Two steps that may run at once must not write the same file: the bytes would
+    depend on which finished last."""
+    after = waits(table)
+    for index, step in enumerate(table.steps):
+        for other in table.steps[index + 1:]:
+            shared = _overlap(step.writes, other.writes)
+            if shared and step.name not in after[other.name]:
+                raise StudyError(f"steps {step.name} and {other.name} may run at once and "
+                                 f"both write {shared}", file=_shown(path),
+                                 fix=f"declare {shared} under the writes of one of them "
+                                     "only (and write it from that step alone)")
+
+
+def _shown(path: Path) -> str:
+    try:
+        return Path(path).resolve().relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def expand(base: Path, patterns) -> list[str]:
@@ -218,6 +266,24 @@ def read_manifest(root: Path) -> dict:
 
 def manifest_bytes(manifest: dict) -> bytes:
     return (json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def attribute(steps, written: set[str]) -> dict[str, set[str]]:
+    """Split the files written while ``steps`` ran side by side among them by their
+    declared writes (no two may declare one file, see ``check_concurrent_writes``); a
+    file none of them declares, or a declared file not written, stops the run."""
+    owned = {step.name: {w for w in written if matches(w, step.writes)} for step in steps}
+    undeclared = sorted(written - set().union(*owned.values()))
+    if undeclared and len(steps) > 1:
+        names = ", ".join(step.name for step in steps)
+        raise StudyError(f"one of the steps {names} (run side by side) wrote "
+                         f"{undeclared[0]}, which is not among their writes",
+                         file="socialstudy/steps.yml",
+                         fix=f"add {undeclared[0]} (or a pattern) under the writes of the "
+                             "step that writes it")
+    for step in steps:
+        check_writes(step, written if len(steps) == 1 else owned[step.name])
+    return owned
 
 
 def check_writes(step: Step, written: set[str]) -> None:

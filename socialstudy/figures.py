@@ -46,10 +46,12 @@ def show(fig: plt.Figure, name: str, folder: Path):
 
 
 def write_index(folder: Path) -> Path:
+    """List every declared figure (``figure_style.INDEX``), drawn yet or not: the index is
+    a function of the declarations alone, so it is written once (notebook 03) while the
+    notebooks drawing the figures may run side by side (see ``steps.yml``)."""
     rows = [{"figure": f"{name}.png;{name}.svg", "number": number, "notebook": nb,
              "function": f"socialstudy.figures.{func}", "tables": f"data/processed/{tables}"}
-            for name, (number, nb, func, tables) in sorted(INDEX.items(), key=lambda i: i[1][0])
-            if (folder / f"{name}.png").exists()]
+            for name, (number, nb, func, tables) in sorted(INDEX.items(), key=lambda i: i[1][0])]
     path = folder / "index.csv"
     pd.DataFrame(rows).to_csv(path, index=False, lineterminator="\n")
     return path

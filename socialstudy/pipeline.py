@@ -1,18 +1,21 @@
-"""Run the study: the steps of ``steps.yml`` in order — notebooks 01–05 with papermill,
-then the data package, data dictionary and HTML index — rerunning only what changed.
+"""Run the study: the steps of ``steps.yml`` — notebooks 01–05 with papermill, then the
+data package, data dictionary and HTML index — rerunning only what changed.
 
 What reruns is decided by :mod:`socialstudy.dag` (content hashes against the manifest of
-the last successful run); how a run stays all-or-nothing by :mod:`socialstudy.staging`;
-kernels come from :mod:`socialstudy.kernels`. With nothing changed the run only hashes
-files and exits, without importing pandas or papermill. Notebooks execute in a worker
-thread so that Ctrl-C reaches the runner (nbclient otherwise takes SIGINT over) and ends
-the run with "interrupted; outputs unchanged".
-"""
+the last successful run), and so is what may run side by side: a step starts once the
+earlier steps writing what it reads are done (``dag.waits``), at most ``KERNELS``
+notebooks at once, so 02, 03 and 04 share the two cores. How a run stays all-or-nothing
+is :mod:`socialstudy.staging`; kernels come from :mod:`socialstudy.kernels`. With nothing
+changed the run only hashes files and exits, without importing pandas or papermill.
+Notebooks execute in worker threads so that Ctrl-C reaches the runner (nbclient otherwise
+takes SIGINT over), kills every kernel and ends the run with "interrupted; outputs
+unchanged"."""
 
 from __future__ import annotations
 
 import json
 import os
+import queue
 import threading
 import time
 from dataclasses import dataclass
@@ -23,6 +26,7 @@ from .errors import ParameterError, StudyError
 from .publish import render, restore, store
 
 FORMAT = 1
+KERNELS = max(1, min(2, os.cpu_count() or 1))  # notebook kernels at once: the cores
 
 
 class Interrupted(KeyboardInterrupt):
@@ -127,53 +131,71 @@ class Runner:
             pool.close()
 
     def _execute(self, stage: staging.Stage, pool):
+        """Start each step once the steps it waits for (``dag.waits``) are done, at most
+        ``KERNELS`` notebooks at a time; files written while steps ran side by side (a
+        wave) are checked and attributed by declared writes when the wave ends."""
         from concurrent.futures import ThreadPoolExecutor
-        steps, records, results, ran = self.table.steps, {}, [], set()
-        with ThreadPoolExecutor(max_workers=1) as renderer:  # pages render meanwhile
-            for index, step in enumerate(steps, start=1):
-                label = f"[{index}/{len(steps)}] {step.name}"
-                state = self.state(step, stage.dir)
-                reason = self.reason(step, stage.dir)
-                old = self.old.get("steps", {}).get(step.name)
-                if reason is None:
-                    records[step.name] = old
-                    staging.say(f"{label}: unchanged", self.progress)
-                    results.append(self._result(step, "skipped", 0.0))
-                    continue
-                start = time.perf_counter()
-                if not (self.force or self.changed_inputs) \
-                        and dag.render_only(step, state, old, stage.dir):
-                    staging.say(f"{label}: rendering ({reason})", self.progress)
-                    renderer.submit(restore, stage.dir, step).result()
-                    status, written = "rendered", set(k for k in old["outputs"])
-                else:
-                    staging.say(f"{label}: running ({reason})", self.progress)
-                    written = self._step(step, stage, pool, renderer, steps[index:])
-                    status = "ran"
-                ran.add(step.name)
-                records[step.name] = {**state, "outputs": sorted(written)}
-                seconds = time.perf_counter() - start
-                staging.say(f"{label}: done in {seconds:.1f} s", self.progress)
-                results.append(self._result(step, status, seconds, reason))
-        return results, *self._finish(stage, records, ran)
+        run = _Schedule(self, stage, pool)
+        with ThreadPoolExecutor(max_workers=1) as run.renderer:  # pages render meanwhile
+            while run.running or (run.pending and not run.error):
+                self._start_ready(run)
+                if run.running:
+                    self._finished(run, *run.queue.get())
+            if run.error:
+                raise run.error
+        results = [run.results[s.name] for s in self.table.steps]
+        return results, *self._finish(stage, run.records, run.ran)
 
-    def _step(self, step, stage, pool, renderer, later) -> set[str]:
-        before = stage.snapshot()
-        if step.notebook:
-            km = pool.take(paths.ROOT / step.notebook)
-            following = next((s for s in later if s.notebook), None)
-            if following:
-                pool.start(paths.ROOT / following.notebook)
-            execute(step, stage, km, self.spec, self.base, self.progress)
-            renderer.submit(render, stage.dir, step)
+    def _start_ready(self, run: _Schedule) -> None:
+        """Start (or skip, or re-render) every step whose predecessors are done."""
+        progressed = True
+        while progressed and not run.error:
+            progressed = False
+            for step in [s for s in run.pending if run.after[s.name] <= run.done]:
+                if step.notebook and run.kernels() >= KERNELS:
+                    continue
+                run.pending.remove(step)
+                progressed = True
+                self._start(run, step)
+
+    def _start(self, run: _Schedule, step: dag.Step) -> None:
+        stage, label = run.stage, run.label(step)
+        state, reason = self.state(step, stage.dir), self.reason(step, stage.dir)
+        old = self.old.get("steps", {}).get(step.name)
+        if reason is None:
+            run.records[step.name] = old
+            staging.say(f"{label}: unchanged", self.progress)
+            run.settle(step, self._result(step, "skipped", 0.0))
+            return
+        run.ran.add(step.name)
+        if not (self.force or self.changed_inputs) \
+                and dag.render_only(step, state, old, stage.dir):
+            staging.say(f"{label}: rendering ({reason})", self.progress)
+            run.renderer.submit(restore, stage.dir, step).result()
+            run.records[step.name] = {**state, "outputs": sorted(old["outputs"])}
+            run.settle(step, self._result(step, "rendered", 0.0, reason))
+            return
+        staging.say(f"{label}: running ({reason})", self.progress)
+        run.records[step.name] = state
+        run.reasons[step.name] = reason
+        run.launch(step, self.spec, self.base, self.progress)
+
+    def _finished(self, run: _Schedule, step: dag.Step, error, seconds: float) -> None:
+        run.running.pop(step.name)
+        if error is not None:
+            run.error = run.error or error
         else:
-            renderer.submit(lambda: None).result()  # every page rendered first
-            step.call()(paths.Outputs(stage.dir))
-        after = stage.snapshot()
-        derived = {rel for s in self.table.steps for rel in s.derived()}  # pages render
-        written = {rel for rel, stat in after.items() if before.get(rel) != stat} - derived
-        dag.check_writes(step, written)
-        return written | set(step.derived())
+            if step.notebook:
+                run.renderer.submit(render, run.stage.dir, step)
+            staging.say(f"{run.label(step)}: done in {seconds:.1f} s", self.progress)
+            run.settle(step, self._result(step, "ran", seconds, run.reasons[step.name]))
+        if not run.running and not run.error:
+            derived = {rel for s in self.table.steps for rel in s.derived()}
+            written = run.changed_since_wave() - derived  # pages render meanwhile
+            for name, files in dag.attribute(run.wave, written).items():
+                outputs = files | set(self.table.step(name).derived())
+                run.records[name] = {**run.records[name], "outputs": sorted(outputs)}
+            run.wave = []
 
     def _finish(self, stage, records, ran):
         """Hash the outputs, write the manifest into the stage, list what to promote."""
@@ -279,3 +301,65 @@ def _keep_failed(target: Path, base: Path, spec) -> str:
         return kept.relative_to(paths.ROOT).as_posix()
     except ValueError:
         return str(kept)
+
+
+class _Schedule:
+    """The state of one run's steps: what is pending, running (each notebook in its own
+    thread, so two kernels work at once) and done, and the current wave's snapshot."""
+
+    def __init__(self, runner: Runner, stage: staging.Stage, pool):
+        self.stage, self.pool, self.steps = stage, pool, runner.table.steps
+        self.after = dag.waits(runner.table)
+        self.pending, self.running, self.done = list(self.steps), {}, set()
+        self.records, self.results, self.reasons, self.ran = {}, {}, {}, set()
+        self.queue, self.wave, self.before, self.error = queue.Queue(), [], {}, None
+        self.renderer = None
+
+    def label(self, step: dag.Step) -> str:
+        return f"[{self.steps.index(step) + 1}/{len(self.steps)}] {step.name}"
+
+    def kernels(self) -> int:
+        return sum(1 for step in self.running.values() if step.notebook)
+
+    def settle(self, step: dag.Step, result: RunResult) -> None:
+        self.done.add(step.name)
+        self.results[step.name] = result
+
+    def alone(self, step: dag.Step) -> bool:
+        """Whether no other notebook can run while this one does (its progress bar then
+        stays readable)."""
+        return KERNELS == 1 or not any(
+            other.notebook and other is not step and step.name not in self.after[other.name]
+            and other.name not in self.after[step.name] for other in self.steps)
+
+    def launch(self, step: dag.Step, spec, base: Path, progress: bool) -> None:
+        if not self.running:
+            self.before, self.wave = self.stage.snapshot(), []
+        self.wave.append(step)
+        self.running[step.name] = step
+        km = None
+        if step.notebook:
+            km = self.pool.take(paths.ROOT / step.notebook)
+            following = next((s for s in self.pending if s.notebook), None)
+            if following:  # the next kernel boots (and imports) meanwhile
+                self.pool.start(paths.ROOT / following.notebook)
+        bar = progress and self.alone(step)
+        threading.Thread(target=self._work, args=(step, km, spec, base, bar), daemon=True,
+                         name=f"socialstudy-{step.name}").start()
+
+    def _work(self, step: dag.Step, km, spec, base: Path, bar: bool) -> None:
+        start = time.perf_counter()
+        try:
+            if step.notebook:
+                execute(step, self.stage, km, spec, base, bar)
+            else:
+                self.renderer.submit(lambda: None).result()  # every page rendered first
+                step.call()(paths.Outputs(self.stage.dir))
+        except BaseException as exc:  # handed to the scheduler
+            self.queue.put((step, exc, 0.0))
+        else:
+            self.queue.put((step, None, time.perf_counter() - start))
+
+    def changed_since_wave(self) -> set[str]:
+        after = self.stage.snapshot()
+        return {rel for rel, stat in after.items() if self.before.get(rel) != stat}

@@ -97,10 +97,13 @@ class Stage:
         found = {}
         for folder in WATCHED:
             for path in (self.dir / folder).rglob("*"):
-                if path.is_file():
-                    stat = path.stat()
-                    found[path.relative_to(self.dir).as_posix()] = (stat.st_mtime_ns,
-                                                                   stat.st_size)
+                try:  # pages render meanwhile: atomic_write's ".name.…" files come and go
+                    if path.is_file() and not path.name.startswith("."):
+                        stat = path.stat()
+                        found[path.relative_to(self.dir).as_posix()] = (
+                            stat.st_mtime_ns, stat.st_size)
+                except FileNotFoundError:
+                    continue
         return found
 
     def promote(self, files: list[str], delete: list[str]) -> None:

@@ -1,0 +1,84 @@
+"""Steps side by side: notebooks 02–04 read only facts.csv (steps.yml), so the runner runs
+them two at a time; the table may not let two such steps write one file, files written
+side by side are attributed by declared writes, and the bytes equal a sequential run."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from socialstudy import dag, figures, paths, pipeline
+from socialstudy.errors import StudyError
+
+ROOT = paths.ROOT
+
+
+def test_notebooks_02_to_04_wait_only_for_01_and_the_summary_for_all():
+    waits = dag.waits(dag.load_table())
+    assert waits["02_cost_structure"] == waits["03_staffing"] == waits["04_goals"] \
+        == {"01_extract_clean"}
+    assert waits["05_summary"] == {"01_extract_clean", "02_cost_structure", "03_staffing",
+                                   "04_goals"}
+    assert waits["publish"] == set(waits["05_summary"]) | {"05_summary"}
+
+
+def test_a_file_written_by_two_steps_that_may_run_at_once_is_refused(tmp_path):
+    text = dag.TABLE.read_text(encoding="utf-8")
+    table = tmp_path / "steps.yml"  # notebook 04 declaring the figure index again
+    table.write_text(text.replace("      - figures/indicator_attainment.svg\n",
+                                  "      - figures/indicator_attainment.svg\n"
+                                  "      - figures/index.csv\n"), encoding="utf-8")
+    with pytest.raises(StudyError) as caught:
+        dag.load_table(table)
+    assert str(caught.value).startswith(f"{table}: steps 03_staffing and 04_goals may run "
+                                        "at once and both write figures/index.csv")
+
+
+def test_files_written_side_by_side_are_attributed_by_declared_writes():
+    table = dag.load_table()
+    wave = [table.step("02_cost_structure"), table.step("04_goals")]
+    written = {"data/processed/goals.csv", "figures/cost_type_shares.png"} | \
+        {w for step in wave for w in step.writes}
+    owned = dag.attribute(wave, written)
+    assert "data/processed/goals.csv" in owned["04_goals"]
+    assert "figures/cost_type_shares.png" in owned["02_cost_structure"]
+    assert not owned["02_cost_structure"] & owned["04_goals"]
+    with pytest.raises(StudyError, match="one of the steps 02_cost_structure, 04_goals "
+                                         r"\(run side by side\) wrote figures/extra.png"):
+        dag.attribute(wave, written | {"figures/extra.png"})
+    with pytest.raises(StudyError, match="step 04_goals did not write "
+                                         "data/processed/goals.csv"):
+        dag.attribute(wave, written - {"data/processed/goals.csv"})
+
+
+def test_figure_index_lists_every_declared_figure_before_any_is_drawn(tmp_path):
+    index = figures.write_index(tmp_path)
+    assert index.read_bytes() == (ROOT / "figures/index.csv").read_bytes()
+    assert len(index.read_text().splitlines()) == 1 + 7
+    assert not list(tmp_path.glob("*.png"))
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and "build" not in p.relative_to(root).parts}
+
+
+@pytest.mark.slow
+def test_forced_run_overlaps_02_to_04_and_equals_the_sequential_bytes(tmp_path, capsys,
+                                                                      monkeypatch):
+    if pipeline.KERNELS < 2:
+        pytest.skip("one core: the runner runs one notebook at a time")
+    pipeline.run(outputs=paths.Outputs(tmp_path / "parallel"), force=True)
+    log = capsys.readouterr().err
+    at = {m.group(1, 2): m.start() for m in
+          re.finditer(r"\] (0[2-4]_\w+): (running|done)", log)}
+    assert at[("03_staffing", "running")] < at[("02_cost_structure", "done")]
+    assert at[("04_goals", "running")] < max(at[("02_cost_structure", "done")],
+                                             at[("03_staffing", "done")])
+    assert "Executing" not in log[at[("03_staffing", "running")]:
+                                  at[("04_goals", "done")]]  # no interleaved bars
+    monkeypatch.setattr(pipeline, "KERNELS", 1)
+    pipeline.run(outputs=paths.Outputs(tmp_path / "sequential"), force=True)
+    log = capsys.readouterr().err
+    assert log.index("02_cost_structure: done") < log.index("03_staffing: running")
+    assert _tree(tmp_path / "parallel") == _tree(tmp_path / "sequential")
