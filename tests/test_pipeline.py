@@ -296,7 +296,18 @@ def test_failing_run_leaves_outputs_unchanged_and_says_so_in_one_line(repo):
     assert not list((repo / "build").glob(".stage-*"))
 
 
+def _slow_last_cell(notebook: Path) -> None:
+    """Append a cell that sleeps, so an interrupt surely lands inside the notebook, not
+    after the run (when the outputs are already being promoted)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "slow",
+                        "metadata": {}, "outputs": [],
+                        "source": "import time\ntime.sleep(60)"})
+    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
 def test_ctrl_c_prints_one_line_and_changes_nothing(repo):
+    _slow_last_cell(repo / "notebooks/02_cost_structure.ipynb")
     before = _tree(repo)
     env = {**os.environ, "PYTHONPATH": str(repo)}
     process = subprocess.Popen([sys.executable, "-m", "socialstudy", "run", "--force"],
@@ -308,7 +319,7 @@ def test_ctrl_c_prints_one_line_and_changes_nothing(repo):
         seen += line
     process.send_signal(signal.SIGINT)
     _, rest = process.communicate(timeout=60)
-    assert process.returncode == 130
+    assert process.returncode == 130, seen + rest
     assert rest.splitlines()[-1] == "interrupted; outputs unchanged"
     assert "Traceback" not in seen + rest and "KeyboardInterrupt" not in seen + rest
     assert _tree(repo) == before
