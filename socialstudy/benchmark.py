@@ -19,16 +19,15 @@ from . import dag, paths, pipeline
 
 
 def _floor_notebook(source: Path, target: Path) -> None:
-    """Keep the parameters cell and the first code cell after it (the imports)."""
+    """Keep the parameters cell and one cell with every import statement of the notebook
+    (as the kernels pre-load them, ``kernels.imports``)."""
+    from .kernels import imports
     notebook = json.loads(source.read_text(encoding="utf-8"))
-    code = [c for c in notebook["cells"] if c["cell_type"] == "code"]
-    params = next(i for i, c in enumerate(code) if "parameters" in c["metadata"].get("tags", []))
-    imports = code[params + 1]
-    imports["source"] = "\n".join(line for line in "".join(imports["source"]).splitlines()
-                                  if line.startswith(("import ", "from ")))
-    for cell in (code[params], imports):
-        cell["outputs"], cell["execution_count"] = [], None
-    notebook["cells"] = [code[params], imports]
+    params = next(c for c in notebook["cells"]
+                  if "parameters" in c.get("metadata", {}).get("tags", []))
+    params["outputs"], params["execution_count"] = [], None
+    notebook["cells"] = [params, {"cell_type": "code", "execution_count": None, "id": "imports",
+                                  "metadata": {}, "outputs": [], "source": imports(source)}]
     target.write_text(json.dumps(notebook), encoding="utf-8")
 
 

@@ -376,3 +376,18 @@ def test_other_parameters_write_their_own_tree(repo):
     assert _tree(repo) == before
     again = _cli(repo, "--municipalities", "Haninge,Huddinge")
     assert "nothing to run" in again.stderr
+
+
+def test_benchmark_floor_notebooks_hold_every_import_and_parse(tmp_path):
+    """The floor keeps each notebook's parameters cell and all its imports (a multi-line
+    import once broke it); the imports must be valid Python."""
+    import ast
+
+    from socialstudy.benchmark import _floor_notebook
+    for step in (s for s in dag.load_table().steps if s.notebook):
+        target = tmp_path / f"{step.name}.ipynb"
+        _floor_notebook(ROOT / step.notebook, target)
+        params, imports = json.loads(target.read_text(encoding="utf-8"))["cells"]
+        assert "parameters" in params["metadata"]["tags"]
+        ast.parse(imports["source"])
+        assert "open_run" in imports["source"], step.name
