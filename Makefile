@@ -1,36 +1,46 @@
-# Front door of the study. `make study` runs everything, `make test` checks everything.
-# Both create the virtual environment .venv with pip when it is missing or out of date.
+# Front door of the study. `make study` runs everything, `make test` checks everything,
+# `make help` lists the rest. Every target creates the virtual environment .venv with pip
+# (the pinned requirements.txt, then this package as an editable install) when it is
+# missing or out of date.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 YEAR ?= latest
 MUNICIPALITIES ?= all
 
-.PHONY: study test test-fast bench clean-build
+.PHONY: help study test test-fast lint format bench clean-build
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
 $(VENV)/.installed: requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -c "import pathlib, site; pathlib.Path(site.getsitepackages()[0], 'socialstudy.pth').write_text(str(pathlib.Path.cwd()) + '\n')"
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
-# what reruns is decided by socialstudy/steps.yml and study-manifest.json (content hashes)
-study: $(VENV)/.installed
-	$(PY) -m socialstudy run --year $(YEAR) --municipalities $(MUNICIPALITIES)
+study: $(VENV)/.installed ## run the study (YEAR=…, MUNICIPALITIES=…); reruns only what changed
+	$(PY) -m socialstudy run --year $(YEAR) --municipalities "$(MUNICIPALITIES)"
 
 # nbval re-executes all five notebooks and compares their stored outputs; their writes go
 # to a temporary tree (SOCIALSTUDY_STAGE), never into the committed outputs
-test: $(VENV)/.installed
+test: $(VENV)/.installed ## every test: unit, real values, rebuilds, nbval on all notebooks, lint
 	@stage=$$(mktemp -d); \
 	SOCIALSTUDY_STAGE=$$stage $(PY) -m pytest -p no:cacheprovider tests --nbval notebooks/; \
 	status=$$?; rm -rf $$stage; exit $$status
 
-# the unit and incremental-build tests without the two full rebuilds and without nbval
-test-fast: $(VENV)/.installed
+test-fast: $(VENV)/.installed ## unit and property tests only (no full rebuilds, no nbval)
 	$(PY) -m pytest -p no:cacheprovider tests -m "not slow"
 
-bench: $(VENV)/.installed
+lint: $(VENV)/.installed ## ruff and the import rules of the stages (import-linter)
+	$(VENV)/bin/ruff check socialstudy tests
+	$(VENV)/bin/lint-imports --no-cache
+
+format: $(VENV)/.installed ## sort imports and apply ruff's safe fixes
+	$(VENV)/bin/ruff check --fix socialstudy tests
+
+bench: $(VENV)/.installed ## speed of the study against papermill's floor
 	$(PY) -m socialstudy bench
 
-clean-build:
+clean-build: ## remove build/ (other parameter sets, staging, failed notebooks)
 	rm -rf build

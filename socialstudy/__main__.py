@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .errors import StudyError
+from socialstudy.errors import StudyError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,7 +27,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--corpus", type=int, nargs="*", metavar="N",
                        help="instead: extract N synthetic reports (copies of the seeds); "
                             "no N = 4 16 64 256 1000")
-    from .add_report import add_subparser
+    from socialstudy.tools.add_report import add_subparser
     add_subparser(sub)
     review = sub.add_parser("review", help="list what the comparison finds in one report "
                                            "and what needs a decision")
@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .pipeline import run as run_study
+    from socialstudy.study.runs import run as run_study
     try:
         results = run_study(args.year, args.municipalities, force=args.force,
                             progress=not args.quiet, wait=not args.no_wait)
@@ -53,10 +53,10 @@ def _run(args: argparse.Namespace) -> int:
 
 def _bench(args: argparse.Namespace) -> int:
     if args.corpus is not None:
-        from . import scale
+        from socialstudy.tools import scale
         print(scale.table(scale.measure(tuple(args.corpus) or scale.SIZES)))
         return 0
-    from .benchmark import measure
+    from socialstudy.tools.benchmark import measure
     result = measure()
     print(f"floor (papermill, 5 notebooks with parameters + imports): "
           f"{result['floor_s']:.1f} s\nfull default study (forced): {result['study_s']:.1f} s "
@@ -67,12 +67,12 @@ def _bench(args: argparse.Namespace) -> int:
 
 
 def _add_report(args: argparse.Namespace) -> int:
-    from .add_report import run
+    from socialstudy.tools.add_report import run
     return run(args)
 
 
 def _review(args: argparse.Namespace) -> int:
-    from .review import review_text
+    from socialstudy.tools.review import review_text
     print(review_text(args.doc_id), end="")
     return 0
 

@@ -11,7 +11,11 @@ ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "data" / "raw"
 REGISTRY = RAW / "reports.yml"
 NOTEBOOKS = ROOT / "notebooks"
-CROSSWALKS = Path(__file__).resolve().parent / "crosswalks"
+PACKAGE = Path(__file__).resolve().parent
+CROSSWALKS = PACKAGE / "crosswalks"
+SCHEMAS = PACKAGE / "schemas"
+REFERENCE = PACKAGE / "reference"
+STEPS = PACKAGE / "steps.yml"
 
 
 @dataclass(frozen=True)
@@ -28,7 +32,7 @@ class Outputs:
     def figures(self) -> Path:
         return self.root / "figures"
 
-    def ensure(self) -> "Outputs":
+    def ensure(self) -> Outputs:
         for folder in (self.processed, self.figures):
             folder.mkdir(parents=True, exist_ok=True)
         return self

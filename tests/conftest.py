@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from socialstudy import paths
-from socialstudy.build import extract_and_clean
-from socialstudy.registry import load_registry
+from socialstudy.core.registry import load_registry
+from socialstudy.extract.extraction import extract_and_clean
 
 
 @pytest.fixture(scope="session")

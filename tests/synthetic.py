@@ -22,11 +22,12 @@ from pathlib import Path
 
 import yaml
 
-from socialstudy import compare, paths
-from socialstudy.build import extract_and_clean
-from socialstudy.crosswalk import read_crosswalk
-from socialstudy.extract import read_lines
-from socialstudy.registry import by_doc_id, load_registry
+from socialstudy import paths
+from socialstudy.core.registry import by_doc_id, load_registry
+from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.extract.extraction import extract_and_clean
+from socialstudy.extract.tables import read_lines
+from socialstudy.measures import compare
 
 NUMBER = re.compile(r"(?P<sign>[-−–]?)(?P<int>\d{1,3}(?:(?P<sep>[ \u00a0])\d{3})+|\d+)"
                     r"(?:(?P<dec>[,.])(?P<frac>\d+))?")

@@ -3,13 +3,14 @@
 import shutil
 
 import pytest
-
-from socialstudy import compare, crosswalk, paths
-from socialstudy.errors import CrosswalkError
-from socialstudy.extract import read_lines
-from socialstudy.registry import by_doc_id
-
 from conftest import one
+
+from socialstudy import paths
+from socialstudy.core.registry import by_doc_id
+from socialstudy.crosswalks import loader as crosswalk
+from socialstudy.errors import CrosswalkError
+from socialstudy.extract.tables import read_lines
+from socialstudy.measures import compare
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +122,8 @@ def test_every_goal_and_status_stands_on_its_found_line(reports):
 def test_indicator_attainment_only_against_same_year_targets(numbered_facts):
     ind = compare.indicators(numbered_facts)
     sick = one(ind, municipality="Huddinge", indicator="Sjukfrånvaro, totalt (%)", fiscal_year=2024)
-    assert (sick.value, sick.target, sick.direction, sick.attainment) == ("6.6", "7", "lower", "met")
+    assert (sick.value, sick.target, sick.direction, sick.attainment) == \
+        ("6.6", "7", "lower", "met")
     haninge = ind[ind.municipality == "Haninge"]
     assert set(haninge.attainment) == {"no target for this year"}  # targets are for 2026
 
@@ -203,12 +205,14 @@ def test_cost_sign_enum_and_old_text_agree(numbered_facts, reports):
     enum = [dataclasses.replace(r, cost_sign={
         "costs negative": "costs_negative", "net costs positive": "net_costs_positive"}.get(
         r.cost_sign, "costs_negative_statement_net_positive_activity")) for r in reports]
-    assert compare.cost_by_type(numbered_facts, enum).equals(compare.cost_by_type(numbered_facts, reports))
+    assert compare.cost_by_type(numbered_facts, enum).equals(
+        compare.cost_by_type(numbered_facts, reports))
 
 
 def test_occurrence_of_a_repeated_label():
     import pandas as pd
-    from socialstudy.matching import occurrence
+
+    from socialstudy.crosswalks.matching import occurrence
     facts = pd.DataFrame({"table_id": ["t"] * 5 + ["u"],
                           "row_label": ["A", "B", "A", "A", "A", "A"],
                           "source_line": [1, 2, 3, 3, 4, 9]})

@@ -17,11 +17,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import synthetic
-from socialstudy import compare, crosswalk
-from socialstudy.build import extract_and_clean
-from socialstudy.registry import load_registry
+
+from socialstudy.core.registry import load_registry
+from socialstudy.crosswalks import loader as crosswalk
+from socialstudy.extract.extraction import extract_and_clean
+from socialstudy.measures import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("socialstudy", "data", "notebooks", "figures", "docs")
@@ -133,8 +134,8 @@ def _paste_proposals(repo: Path, review: str, skip: tuple[str, ...] = ("remit.cs
 
 KEY_FIGURES = """
 import json
-from socialstudy import summary
-from socialstudy.context import open_run
+from socialstudy.narrative import summary
+from socialstudy.study.context import open_run
 run = open_run("05_summary", "{year}", "{municipalities}", "")
 print(summary.key_figures(run.scope, summary.load(run.outputs.processed)).to_json())
 """
@@ -251,7 +252,7 @@ def test_a_duplicate_cost_type_row_is_refused_not_last_wins(tmp_path):
 
 
 def test_the_benchmark_corpus_is_a_valid_registry_with_the_seeds_facts(tmp_path):
-    from socialstudy import scale
+    from socialstudy.tools import scale
     reports = load_registry(scale.write_corpus(8, tmp_path))  # the same bytes twice: refused
     assert len({r.sha256 for r in reports}) == 8
     facts = extract_and_clean(reports).facts
@@ -262,8 +263,9 @@ def test_the_benchmark_corpus_is_a_valid_registry_with_the_seeds_facts(tmp_path)
 def test_a_one_row_staffing_figure_keeps_its_legend_clear_of_the_axis_label(reports, facts):
     # a single municipality (Strängnäs 2023: sick leave 9.4 %, 004_2f72d566b296dc43.txt:630)
     # gives one row; the legend was placed by a share of the axes' height and hit the label
-    from socialstudy import figures, findings, paths
-    from socialstudy.scope import resolve
+    from socialstudy import figures, paths
+    from socialstudy.core.scope import resolve
+    from socialstudy.narrative import findings
     scope = resolve("latest", "Strängnäs", reports, facts)
     staff = findings.load(paths.Outputs().processed, ("staffing",))["staffing"]
     fig = figures.staffing_panel(staff, scope, reports, {"sick_leave_total_pct": "total"},

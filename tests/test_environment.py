@@ -8,8 +8,8 @@ from socialstudy import paths
 
 
 def pins(lines):
-    return {re.split(r"==", l)[0].lower(): l.split("==")[1] for l in lines
-            if "==" in l and not l.lstrip().startswith("#")}
+    return {re.split(r"==", pin)[0].lower(): pin.split("==")[1] for pin in lines
+            if "==" in pin and not pin.lstrip().startswith("#")}
 
 
 def test_environment_yml_matches_requirements_in():

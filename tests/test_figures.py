@@ -6,9 +6,10 @@ import warnings
 
 import pytest
 
-from socialstudy import figures, findings, paths
-from socialstudy.figure_style import INDEX, NO_DATA, looks
-from socialstudy.scope import resolve
+from socialstudy import figures, paths
+from socialstudy.core.scope import resolve
+from socialstudy.figures.style import INDEX, NO_DATA, looks
+from socialstudy.narrative import findings
 
 RUNS = [("latest", "all"), ("2023", "all"), ("2020", "all"), ("latest", "Haninge,Huddinge"),
         ("latest", "Strängnäs")]

@@ -7,16 +7,16 @@ import re
 
 import pandas as pd
 import pytest
-
-from socialstudy import (finance_anchors, finance_events, finance_report, findings_finance, paths,
-                         per_inhabitant)
-from socialstudy.errors import CrosswalkError
-from socialstudy.extract import read_lines
-from socialstudy.registry import by_doc_id
-from socialstudy.scope import resolve
-from socialstudy.staffing_detail import staffing_detail
-
 from conftest import one
+
+from socialstudy import paths
+from socialstudy.core.registry import by_doc_id
+from socialstudy.core.scope import resolve
+from socialstudy.errors import CrosswalkError
+from socialstudy.extract.tables import read_lines
+from socialstudy.measures import finance_anchors, finance_events, finance_report, per_inhabitant
+from socialstudy.measures.staffing_detail import staffing_detail
+from socialstudy.narrative import findings_finance
 
 HANINGE, HUDDINGE, STRANGNAS = ("000_7601200e7e1b7bea.txt", "002_ed79cea0b5e49fc0.txt",
                                 "004_2f72d566b296dc43.txt")
@@ -274,7 +274,8 @@ def test_byte_stable_output(numbered_facts, reports, tmp_path):
     first = {k: v.to_csv(index=False) for k, v in
              finance_report.finance_tables(numbered_facts, reports).items()}
     second = {k: v.to_csv(index=False) for k, v in
-              finance_report.finance_tables(numbered_facts.sample(frac=1, random_state=3), reports).items()}
+              finance_report.finance_tables(numbered_facts.sample(frac=1, random_state=3),
+                                            reports).items()}
     assert first == second
     noise = re.compile(r"-?\d+\.\d{5,}|-?\d+(?:\.\d+)?[eE][+-]?\d+|-0")
     for text in first.values():
@@ -284,7 +285,7 @@ def test_byte_stable_output(numbered_facts, reports, tmp_path):
 
 def test_processed_facts_give_the_same_tables(reports, tables):
     """The functions take the facts as compare.load_facts reads them from facts.csv."""
-    from socialstudy.compare import load_facts
+    from socialstudy.measures.compare import load_facts
     loaded = finance_report.finance_tables(load_facts(paths.Outputs().processed), reports)
     for name in tables:
         pd.testing.assert_frame_equal(loaded[name].astype(str), tables[name].astype(str),
@@ -298,7 +299,8 @@ def test_reader_table_and_sentences(tables, reports, numbered_facts):
         "Köp av tjänster", "-61")
     as_read = {n: t.astype(str).assign(fiscal_year=t.fiscal_year.astype(int))
                for n, t in tables.items()}
-    text = findings_finance.finance(resolve("latest", "all", reports, numbered_facts), as_read, reports)
+    text = findings_finance.finance(resolve("latest", "all", reports, numbered_facts), as_read,
+                                    reports)
     # Haninge 2024, line 353: 39,7 mnkr of refugee grants belonging to earlier years
     assert ("-111.6 mnkr (-9.5 % of budget) instead of -71.9 mnkr" in text
             and "[000_7601200e7e1b7bea.txt:353]" in text)
@@ -315,6 +317,7 @@ def test_a_label_gone_missing_stops_the_run(numbered_facts, reports):
         "Avgångar externt på egen begäran i procent", "Avgångar (omdöpt)"))
     with pytest.raises(CrosswalkError, match="staffing_detail.csv:2: .* not found"):
         staffing_detail(renamed, reports)
-    renamed = numbered_facts.assign(row_label=numbered_facts.row_label.replace("Summa investeringar", "Summa"))
+    renamed = numbered_facts.assign(
+        row_label=numbered_facts.row_label.replace("Summa investeringar", "Summa"))
     with pytest.raises(CrosswalkError, match="finance_tables.csv"):
         finance_report.finance_tables(renamed, reports)

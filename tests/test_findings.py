@@ -6,9 +6,15 @@ import re
 
 import pytest
 
-from socialstudy import (findings, findings_cost, findings_finance, findings_outcomes, paths,
-                         summary)
-from socialstudy.scope import resolve
+from socialstudy import paths
+from socialstudy.core.scope import resolve
+from socialstudy.narrative import (
+    findings,
+    findings_cost,
+    findings_finance,
+    findings_outcomes,
+    summary,
+)
 
 RUNS = [("latest", "all"), ("2023", "all"), ("2020", "all"), ("latest", "Haninge,Huddinge"),
         ("latest", "Strängnäs"), ("2023", "Huddinge")]

@@ -65,7 +65,7 @@ def test_footnote_star_value(facts):
 
 def test_every_numeric_looking_cell_is_a_fact_or_a_reject(extraction):
     """Nothing is dropped silently: value cells that look numeric = facts + rejects."""
-    from socialstudy.numbers import looks_numeric
+    from socialstudy.extract.numbers import looks_numeric
     cells = extraction.cells
     toc = set(extraction.tables.loc[extraction.tables.kind == "toc", "table_id"])
     values = cells[(cells.role == "value") & ~cells.table_id.isin(toc)]

@@ -2,7 +2,6 @@
 checks of Swedish number parsing. Everything goes through the public functions
 (load_registry, extract_tables, extract_and_clean, parse_number) on tmp copies."""
 
-import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,12 +10,11 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialstudy import paths
-from socialstudy.build import extract_and_clean
+from socialstudy.core.registry import Report, load_registry, sha256_of
 from socialstudy.errors import HashMismatchError, RawFileError, RegistryError
-from socialstudy.extract import extract_tables
-from socialstudy.numbers import looks_numeric, parse_number
-from socialstudy.registry import Report, load_registry, sha256_of
+from socialstudy.extract.extraction import extract_and_clean
+from socialstudy.extract.numbers import looks_numeric, parse_number
+from socialstudy.extract.tables import extract_tables
 
 HANINGE = "000_7601200e7e1b7bea.txt"
 
@@ -362,7 +360,7 @@ def test_the_seed_reports_have_no_layout_issues(extraction):
 
 
 def test_layout_issues_validate_against_the_quality_schema(tmp_path):
-    from socialstudy import schemas
+    from socialstudy.core import schemas
     result = extract_and_clean([synthetic(tmp_path, RAGGED.replace("\t", "    "))])
     schemas.validate(result.quality, "quality")
     assert result.quality.table_id.tolist() == ["testby_2024_ar:L0000", "testby_2024_ar:L0005"]

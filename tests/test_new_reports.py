@@ -10,13 +10,15 @@ import shutil
 from decimal import Decimal
 
 import pytest
-
 import synthetic
-from socialstudy import compare, crosswalk, paths, review
-from socialstudy.__main__ import main
-from socialstudy.build import extract_and_clean
-from socialstudy.registry import load_registry
 
+from socialstudy import paths
+from socialstudy.__main__ import main
+from socialstudy.core.registry import load_registry
+from socialstudy.crosswalks import loader as crosswalk
+from socialstudy.extract.extraction import extract_and_clean
+from socialstudy.measures import compare
+from socialstudy.tools import review
 
 
 class Corpus:

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 
 from socialstudy.errors import NumberFormatError
-from socialstudy.numbers import format_decimal, looks_numeric, parse_number
+from socialstudy.extract.numbers import format_decimal, looks_numeric, parse_number
 
 
 @pytest.mark.parametrize("raw, value, percent", [

@@ -13,10 +13,13 @@ import nbformat
 import pandas as pd
 import pytest
 
-from socialstudy import compare, dictionary, figures, paths, schemas
-from socialstudy.datapackage import write_datapackage
+from socialstudy import figures, paths
+from socialstudy.core import schemas
 from socialstudy.errors import SchemaError
-from socialstudy.report import render_notebook, write_index
+from socialstudy.measures import compare
+from socialstudy.publish import dictionary
+from socialstudy.publish.datapackage import write_datapackage
+from socialstudy.publish.html import render_notebook, write_index
 
 PROCESSED = paths.Outputs().processed
 FIGURES = paths.Outputs().figures
@@ -124,7 +127,7 @@ def test_regenerated_datapackage_describes_and_validates_all_tables(tmp_path, re
     assert sorted(t.name for t in report.tasks) == schemas.names()
     assert package.read_bytes() == (PROCESSED / "datapackage.json").read_bytes(), (
         "data/processed/datapackage.json is out of date: run `python -m "
-        "socialstudy.datapackage`")
+        "socialstudy.publish.datapackage`")
 
 
 # ---- the data dictionary -----------------------------------------------------------------
@@ -223,7 +226,7 @@ def test_dictionary_is_deterministic_and_committed_copy_is_current(dictionary_te
     assert again == dictionary_text
     committed = paths.ROOT / "docs" / "data_dictionary.md"
     assert committed.read_text(encoding="utf-8") == dictionary_text, (
-        "docs/data_dictionary.md is out of date: run `python -m socialstudy.dictionary`")
+        "docs/data_dictionary.md is out of date: run `python -m socialstudy.publish.dictionary`")
 
 
 # ---- the HTML report ---------------------------------------------------------------------

@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from socialstudy import dag, figures, paths, pipeline
+from socialstudy import figures, paths
+from socialstudy.engine import dag, runner
 from socialstudy.errors import StudyError
+from socialstudy.study import runs
 
 ROOT = paths.ROOT
 
@@ -66,9 +68,9 @@ def _tree(root: Path) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_forced_run_overlaps_02_to_04_and_equals_the_sequential_bytes(tmp_path, capsys,
                                                                       monkeypatch):
-    if pipeline.KERNELS < 2:
+    if runner.KERNELS < 2:
         pytest.skip("one core: the runner runs one notebook at a time")
-    pipeline.run(outputs=paths.Outputs(tmp_path / "parallel"), force=True)
+    runs.run(outputs=paths.Outputs(tmp_path / "parallel"), force=True)
     log = capsys.readouterr().err
     at = {m.group(1, 2): m.start() for m in
           re.finditer(r"\] (0[2-4]_\w+): (running|done)", log)}
@@ -77,8 +79,8 @@ def test_forced_run_overlaps_02_to_04_and_equals_the_sequential_bytes(tmp_path, 
                                              at[("03_staffing", "done")])
     assert "Executing" not in log[at[("03_staffing", "running")]:
                                   at[("04_goals", "done")]]  # no interleaved bars
-    monkeypatch.setattr(pipeline, "KERNELS", 1)
-    pipeline.run(outputs=paths.Outputs(tmp_path / "sequential"), force=True)
+    monkeypatch.setattr(runner, "KERNELS", 1)
+    runs.run(outputs=paths.Outputs(tmp_path / "sequential"), force=True)
     log = capsys.readouterr().err
     assert log.index("02_cost_structure: done") < log.index("03_staffing: running")
     assert _tree(tmp_path / "parallel") == _tree(tmp_path / "sequential")

@@ -8,12 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from socialstudy import crosswalk, overrides, prose
-from socialstudy.build import extract_and_clean
+from socialstudy.core.registry import by_doc_id, sha256_of
+from socialstudy.crosswalks import loader as crosswalk
 from socialstudy.errors import CrosswalkError
-from socialstudy.extract import extract_tables, read_lines
-from socialstudy.numbers import parse_number
-from socialstudy.registry import by_doc_id, sha256_of
+from socialstudy.extract import overrides, prose
+from socialstudy.extract.extraction import extract_and_clean
+from socialstudy.extract.numbers import parse_number
+from socialstudy.extract.tables import extract_tables, read_lines
 
 INSERTED = 7  # lines the "next year" copy gains above everything
 
@@ -185,7 +186,7 @@ def test_table_overrides_match_the_seed_tables(reports):
             report.municipality, report.document_type)} - {r["_line"] for r in unmatched}
         if report.doc_id == "haninge_2020_d1":
             # six department tables without a printed unit, one rule (match=every)
-            assert sorted(l for l, o in found.items() if o.unit == "tkr" and not o.columns
+            assert sorted(label for label, o in found.items() if o.unit == "tkr" and not o.columns
                           and "department" in o.why) == [280, 324, 343, 378, 425, 446]
         if report.doc_id == "strangnas_2023_ar":
             assert found[396].totals == {405: list(range(397, 405))}

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from socialstudy import add_report as adder
 from socialstudy import paths
 from socialstudy.__main__ import main
-from socialstudy.crosswalk import read_crosswalk
+from socialstudy.core.registry import load_registry
+from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.errors import CrosswalkError, RegistryError
-from socialstudy.registry import load_registry
+from socialstudy.tools import add_report as adder
 
 HANINGE = "000_7601200e7e1b7bea.txt"
 STRANGNAS = "004_2f72d566b296dc43.txt"
@@ -292,11 +292,11 @@ def test_repeated_header_and_missing_key_column_are_refused(tmp_path):
 
 @pytest.fixture
 def reviewed(monkeypatch):
-    """A stand-in for socialstudy.review (crosswalks helper) that records its calls."""
+    """A stand-in for socialstudy.tools.review (crosswalks helper) that records its calls."""
     calls = []
-    module = types.ModuleType("socialstudy.review")
+    module = types.ModuleType("socialstudy.tools.review")
     module.review_text = lambda doc_id: calls.append(doc_id) or f"REVIEW OF {doc_id}"
-    monkeypatch.setitem(sys.modules, "socialstudy.review", module)
+    monkeypatch.setitem(sys.modules, "socialstudy.tools.review", module)
     return calls
 
 
@@ -368,7 +368,7 @@ def test_interim_report_carries_the_sign_of_the_same_kind_of_report(raw, tmp_pat
 
 
 def test_review_missing_on_this_branch_prints_one_line(raw, tmp_path, monkeypatch, capsys):
-    monkeypatch.setitem(sys.modules, "socialstudy.review", None)
+    monkeypatch.setitem(sys.modules, "socialstudy.tools.review", None)
     assert _cli(raw, _next_year(tmp_path)) == 0
     out = capsys.readouterr().out
     assert "python -m socialstudy review haninge_2025_ar" in out.splitlines()[-1]
@@ -453,13 +453,13 @@ def test_failed_registry_write_removes_the_copied_text(raw, tmp_path, monkeypatc
 
 
 def test_review_that_stops_says_the_report_is_registered(raw, tmp_path, monkeypatch, capsys):
-    module = types.ModuleType("socialstudy.review")
+    module = types.ModuleType("socialstudy.tools.review")
 
     def review_text(doc_id):
         raise CrosswalkError("label does not match", file="activities.csv", line=7)
 
     module.review_text = review_text
-    monkeypatch.setitem(sys.modules, "socialstudy.review", module)
+    monkeypatch.setitem(sys.modules, "socialstudy.tools.review", module)
     assert _cli(raw, _next_year(tmp_path)) == 2
     err = capsys.readouterr().err
     assert "registered, but its review stopped" in err and "activities.csv:7" in err

@@ -1,5 +1,5 @@
 """The schema files (socialstudy/schemas/*.yaml), validation on write, and the Frictionless
-Data Package built from them (socialstudy.datapackage)."""
+Data Package built from them (socialstudy.publish.datapackage)."""
 
 import json
 import shutil
@@ -10,11 +10,13 @@ import frictionless
 import pandas as pd
 import pytest
 
-from socialstudy import dictionary, paths, schemas
-from socialstudy.build import TABLE_COLUMNS, write_csv, write_extraction
-from socialstudy.clean import CELL_COLUMNS, FACT_COLUMNS, ISSUE_COLUMNS, REJECT_COLUMNS
-from socialstudy.datapackage import write_datapackage
+from socialstudy import paths
+from socialstudy.core import schemas
 from socialstudy.errors import SchemaError
+from socialstudy.extract.clean import CELL_COLUMNS, FACT_COLUMNS, ISSUE_COLUMNS, REJECT_COLUMNS
+from socialstudy.extract.extraction import TABLE_COLUMNS, write_csv, write_extraction
+from socialstudy.publish import dictionary
+from socialstudy.publish.datapackage import write_datapackage
 
 TABLES = ("tables", "facts", "rejects", "cells", "quality")
 
@@ -56,12 +58,12 @@ def test_schema_file_is_a_valid_table_schema_with_sound_rules(name):
 
 
 def test_the_declarative_layer_does_not_import_the_analysis():
-    code = ("import sys; import socialstudy.schemas, socialstudy.dictionary, "
-            "socialstudy.datapackage; print(sorted(m for m in sys.modules "
+    code = ("import sys; import socialstudy.core.schemas, socialstudy.publish.dictionary, "
+            "socialstudy.publish.datapackage; print(sorted(m for m in sys.modules "
             "if m.startswith('socialstudy.')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True).stdout
-    assert "socialstudy.compare" not in loaded and "socialstudy.figures" not in loaded
+    assert "socialstudy.measures.compare" not in loaded and "socialstudy.figures" not in loaded
 
 
 def test_facts_primary_key_is_unique_on_real_data(facts):
@@ -232,7 +234,7 @@ def test_datapackage_validates_with_frictionless(package):
 def test_committed_datapackage_validates():
     report = frictionless.validate(str(paths.Outputs().processed / "datapackage.json"))
     assert report.valid, ("data/processed/datapackage.json does not match the CSVs beside it; "
-                          "rebuild it with `python -m socialstudy.datapackage`\n"
+                          "rebuild it with `python -m socialstudy.publish.datapackage`\n"
                           + _report_errors(report))
 
 

@@ -1,0 +1,316 @@
+"""The raw corpus: ``data/raw/reports.yml`` lists each report with its SHA-256.
+
+Raw files are immutable; a file whose bytes changed since registration is refused, so no
+number can silently come from a different text than the one the study cites. The whole
+registry is checked before any file is read: a wrong type, an unknown value, a path
+outside ``data/raw/`` or a report registered twice stops the study with the registry
+file, the entry's line and the fix.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from yaml.constructor import SafeConstructor
+
+from socialstudy import paths
+from socialstudy.errors import HashMismatchError, RegistryError
+
+REQUIRED = ("doc_id", "file", "municipality", "kommun_code", "document_type", "fiscal_year",
+            "period", "period_covered", "money_unit", "cost_sign", "sha256")
+OPTIONAL = ("title",)
+DOCUMENT_TYPES = ("annual_report", "interim_report")
+# period -> (first day, last day) of the fiscal year the report covers
+PERIODS = {"full_year": ("01-01", "12-31"), "jan_apr": ("01-01", "04-30"),
+           "jan_aug": ("01-01", "08-31")}
+MONEY_UNITS = ("tkr", "mnkr", "mkr")
+COSTS_NEGATIVE = "costs_negative"
+NET_COSTS_POSITIVE = "net_costs_positive"
+COSTS_NEGATIVE_STATEMENT_NET_POSITIVE_ACTIVITY = "costs_negative_statement_net_positive_activity"
+COST_SIGNS = {
+    COSTS_NEGATIVE: "costs are printed negative, revenues positive",
+    NET_COSTS_POSITIVE: "net costs are printed positive",
+    COSTS_NEGATIVE_STATEMENT_NET_POSITIVE_ACTIVITY:
+        "costs negative in the income statement, net costs positive per activity",
+}
+DOC_ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+KOMMUN_CODE = re.compile(r"[0-9]{4}")
+
+
+@dataclass(frozen=True)
+class Report:
+    doc_id: str
+    file: str
+    municipality: str
+    kommun_code: str
+    document_type: str
+    title: str
+    fiscal_year: int
+    period: str
+    period_covered: str
+    money_unit: str
+    cost_sign: str
+    sha256: str
+    path: Path
+
+    @property
+    def is_full_year(self) -> bool:
+        return self.period == "full_year"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One ``- doc_id: …`` block as written: its values and the line of each value."""
+
+    values: dict
+    lines: dict
+    line: int
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def period_covered(fiscal_year: int, period: str) -> str:
+    """``YYYY-MM-DD/YYYY-MM-DD`` for a fiscal year and one of PERIODS."""
+    first, last = PERIODS[period]
+    return f"{fiscal_year}-{first}/{fiscal_year}-{last}"
+
+
+def document_type_of(period: str) -> str:
+    return "annual_report" if period == "full_year" else "interim_report"
+
+
+def load_registry(path: Path = paths.REGISTRY) -> list[Report]:
+    """Read and check the registry, then check that every file exists and matches its hash."""
+    if not path.exists():
+        raise RegistryError("registry file not found", file=str(path),
+                            fix="restore data/raw/reports.yml from git")
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RegistryError("not valid UTF-8", file=str(path),
+                            line=data[: exc.start].count(b"\n") + 1,
+                            fix="save reports.yml as UTF-8 (iconv -f latin1 -t utf-8)") from None
+    parsed = _parse(text, path)
+    for report, entry in parsed:
+        verify_file(report, path, line=entry.lines["file"])
+    return [report for report, _ in parsed]
+
+
+def parse_registry(text: str, registry: Path) -> list[Report]:
+    """The reports of a registry text, every entry and every cross-entry rule checked;
+    reads no raw file (``registry`` names the file in errors and locates data/raw)."""
+    return [report for report, _ in _parse(text, registry)]
+
+
+def _parse(text: str, registry: Path) -> list[tuple[Report, Entry]]:
+    entries = _entries(text, registry)
+    for entry in entries:
+        _check_entry(entry, registry)
+    _check_unique(entries, registry)
+    return [(_report(entry, registry), entry) for entry in entries]
+
+
+def _fail(registry: Path, line: int | None, problem: str, fix: str) -> RegistryError:
+    return RegistryError(problem, file=str(registry), line=line, fix=fix)
+
+
+def _compose(text: str, registry: Path) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise _fail(registry, None if mark is None else mark.line + 1,
+                    f"not valid YAML ({exc.__class__.__name__})",
+                    "correct the YAML syntax") from None
+
+
+def _entries(text: str, registry: Path) -> list[Entry]:
+    root = _compose(text, registry)
+    keys = {} if not isinstance(root, yaml.MappingNode) else {k.value: v for k, v in root.value}
+    extra = sorted(set(keys) - {"reports"})
+    if extra:
+        raise _fail(registry, root.start_mark.line + 1, f"unknown top-level keys {extra}",
+                    "the registry holds only 'reports:', a list of entries")
+    seq = keys.get("reports")
+    if not isinstance(seq, yaml.SequenceNode) or not seq.value:
+        raise _fail(registry, None if seq is None else seq.start_mark.line + 1,
+                    "no 'reports:' entries", "list each raw file under 'reports:'")
+    return [_entry(node, registry) for node in seq.value]
+
+
+def _entry(node: yaml.Node, registry: Path) -> Entry:
+    line = node.start_mark.line + 1
+    if not isinstance(node, yaml.MappingNode):
+        raise _fail(registry, line, "an entry of 'reports:' is not a mapping of keys",
+                    "write each entry as '- doc_id: …' followed by its indented keys")
+    values, lines = {}, {}
+    constructor = SafeConstructor()
+    for key_node, value_node in node.value:
+        key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+        if not isinstance(key, str):
+            raise _fail(registry, key_node.start_mark.line + 1, "a key is not a plain name",
+                        "write each key as 'name: value'")
+        if key in values:
+            raise _fail(registry, key_node.start_mark.line + 1,
+                        f"key {key!r} appears twice in the entry starting at line {line} "
+                        f"(YAML would silently keep the last)", f"keep one {key!r}")
+        values[key] = constructor.construct_object(value_node, deep=True)
+        lines[key] = value_node.start_mark.line + 1
+    return Entry(values, lines, line)
+
+
+def _check_entry(entry: Entry, registry: Path) -> None:
+    values, line = entry.values, entry.line
+    missing = [k for k in REQUIRED if k not in values]
+    if missing:
+        raise _fail(registry, line, f"entry lacks {', '.join(missing)}",
+                    "add the missing keys (see the other entries and the comments at the top)")
+    unknown = sorted(set(values) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        raise _fail(registry, entry.lines[unknown[0]], f"unknown key(s) {unknown}",
+                    f"remove or correct them; allowed keys: {', '.join(REQUIRED + OPTIONAL)}")
+    for key in REQUIRED + OPTIONAL:
+        if key in values and key not in ("fiscal_year", "kommun_code") \
+                and not isinstance(values[key], str):
+            raise _fail(registry, entry.lines[key],
+                        f"{key} is {_shown(values[key])}, not text",
+                        f'write it as quoted text, e.g. {key}: "…"')
+    _check_codes(entry, registry)
+    _check_year_and_period(entry, registry)
+    _check_file(entry, registry)
+
+
+def _shown(value) -> str:
+    return f"the {type(value).__name__} {value!r}"
+
+
+def _check_codes(entry: Entry, registry: Path) -> None:
+    values, lines = entry.values, entry.lines
+    checks = [
+        ("doc_id", DOC_ID.fullmatch(values["doc_id"]),
+         "lower-case letters, digits and single underscores, e.g. haninge_2024_ar"),
+        ("sha256", SHA256.fullmatch(values["sha256"]),
+         "64 lower-case hex digits (sha256sum FILE)"),
+        ("document_type", values["document_type"] in DOCUMENT_TYPES,
+         f"one of {', '.join(DOCUMENT_TYPES)}"),
+        ("money_unit", values["money_unit"] in MONEY_UNITS, f"one of {', '.join(MONEY_UNITS)}"),
+        ("cost_sign", values["cost_sign"] in COST_SIGNS,
+         "one of " + "; ".join(f"{k} ({v})" for k, v in COST_SIGNS.items())),
+    ]
+    for key, ok, expected in checks:
+        if not ok:
+            raise _fail(registry, lines[key], f"{key} {values[key]!r} is not valid",
+                        f"write {expected}")
+    code = values["kommun_code"]
+    if not isinstance(code, str):
+        raise _fail(registry, lines["kommun_code"],
+                    f"kommun_code is {_shown(code)}, not text: YAML reads an unquoted code "
+                    "as a number (0136 as the octal number 94, 0126 as 86)",
+                    'quote the four digits of SCB\'s municipality code, e.g. kommun_code: "0136"')
+    if not KOMMUN_CODE.fullmatch(code):
+        raise _fail(registry, lines["kommun_code"],
+                    f"kommun_code {code!r} is not four digits",
+                    'write SCB\'s four-digit municipality code, quoted, e.g. kommun_code: "0136"')
+
+
+def _check_year_and_period(entry: Entry, registry: Path) -> None:
+    values, lines = entry.values, entry.lines
+    year = values["fiscal_year"]
+    if type(year) is not int or not 1000 <= year <= 9999:
+        raise _fail(registry, lines["fiscal_year"],
+                    f"fiscal_year is {_shown(year)}, not a four-digit whole year",
+                    "write the year without quotes or decimals, e.g. fiscal_year: 2024")
+    period = values["period"]
+    if period not in PERIODS:
+        raise _fail(registry, lines["period"], f"period {period!r} is not valid",
+                    f"write one of {', '.join(PERIODS)}")
+    if values["document_type"] != document_type_of(period):
+        raise _fail(registry, lines["document_type"],
+                    f"document_type {values['document_type']} does not fit period {period}",
+                    f"a {period} report is document_type: {document_type_of(period)}")
+    expected = period_covered(year, period)
+    if values["period_covered"] != expected:
+        raise _fail(registry, lines["period_covered"],
+                    f"period_covered {values['period_covered']!r} does not fit "
+                    f"fiscal_year {year} and period {period}",
+                    f'write period_covered: "{expected}"')
+
+
+def _check_file(entry: Entry, registry: Path) -> None:
+    name, line = entry.values["file"], entry.lines["file"]
+    inside = registry.parent / name
+    plain = (name == Path(name).name and "\\" not in name and not name.startswith(".")
+             and name.endswith(".txt"))
+    if plain and inside.is_symlink():
+        raise _fail(registry, line, f"file {name!r} is a symbolic link",
+                    "raw files are real copies: replace the link by the file's bytes "
+                    f"(cp --remove-destination \"$(readlink -f {name})\" {name})")
+    if not plain or inside.resolve().parent != registry.parent.resolve():
+        raise _fail(registry, line, f"file {name!r} is not a .txt file directly in "
+                    f"{registry.parent}",
+                    "copy the report into data/raw/ (python -m socialstudy add-report does) "
+                    "and give its bare file name")
+
+
+def _check_unique(entries: list[Entry], registry: Path) -> None:
+    """doc_id, file and SHA-256 name one report each; a municipality has one kommun code."""
+    for key, what in (("doc_id", "doc_id"), ("file", "file"), ("sha256", "SHA-256 (same bytes)")):
+        first: dict[str, int] = {}
+        for entry in entries:
+            value = entry.values[key]
+            if value in first:
+                raise _fail(registry, entry.lines[key],
+                            f"{what} {value} is registered twice (also at line {first[value]})",
+                            "a report is registered once: remove the duplicate entry")
+            first[value] = entry.lines[key]
+    seen: dict[str, tuple[str, int]] = {}
+    for entry in entries:
+        name, code = entry.values["municipality"], entry.values["kommun_code"]
+        for key, other in ((f"m:{name}", code), (f"c:{code}", name)):
+            if key in seen and seen[key][0] != other:
+                raise _fail(registry, entry.lines["kommun_code"],
+                            f"{name} with kommun_code {code} contradicts line {seen[key][1]}",
+                            "one municipality, one spelling, one four-digit SCB code")
+            seen.setdefault(key, (other, entry.lines["kommun_code"]))
+
+
+def _report(entry: Entry, registry: Path) -> Report:
+    values = entry.values
+    return Report(
+        doc_id=values["doc_id"], file=values["file"], municipality=values["municipality"],
+        kommun_code=values["kommun_code"], document_type=values["document_type"],
+        title=values.get("title", ""), fiscal_year=values["fiscal_year"],
+        period=values["period"], period_covered=values["period_covered"],
+        money_unit=values["money_unit"], cost_sign=values["cost_sign"],
+        sha256=values["sha256"], path=registry.parent / values["file"])
+
+
+def verify_file(report: Report, registry: Path = paths.REGISTRY, *,
+                line: int | None = None) -> None:
+    """The raw file exists and its bytes are the registered ones."""
+    if not report.path.exists():
+        raise RegistryError(f"{report.doc_id}: raw file {report.file} is missing",
+                            file=str(registry), line=line,
+                            fix=f"copy {report.file} unchanged from ../shared/reports/ into "
+                                f"{report.path.parent}, or remove its entry")
+    actual = sha256_of(report.path)
+    if actual != report.sha256:
+        raise HashMismatchError(
+            f"SHA-256 of {report.file} is {actual}, the registry says {report.sha256}: "
+            "the raw file was changed after registration",
+            file=str(report.path),
+            fix=f"restore the original bytes (git checkout -- data/raw/{report.file}); raw data "
+                "is never edited. If this is a genuinely new version of the report, add it as "
+                "a new entry with its own doc_id and hash.")
+
+
+def by_doc_id(reports: list[Report]) -> dict[str, Report]:
+    return {r.doc_id: r for r in reports}

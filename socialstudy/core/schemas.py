@@ -1,0 +1,263 @@
+"""The processed tables' schemas, read from ``socialstudy/schemas/<table>.yaml``.
+
+Each YAML file is a Frictionless Table Schema (title, description, primaryKey, fields with
+type, description, unit, constraints and, for coded columns, ``categories`` giving each
+value's meaning in that column) plus a short list of ``rules`` that Table Schema cannot
+express; the format is documented in ``socialstudy/schemas/README.md``. A new table needs
+only a new YAML file: :func:`names` lists the files, ``build.write_csv`` validates every
+table that has one, and the data package and the data dictionary describe it.
+
+Validation checks the exact CSV text ``write_csv`` would write, with Frictionless (types,
+required, enum, pattern, minimum/maximum, primary key), then the rules with pandas. Every
+problem names the table, column, CSV row and value.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+import sys
+from io import StringIO
+
+import pandas as pd
+import yaml
+
+from socialstudy import paths
+from socialstudy.errors import SchemaError
+
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: 10× faster
+
+SCHEMA_DIR = paths.SCHEMAS
+MAX_SHOWN = 5
+_CONTEXT = ("doc_id", "source_line")
+
+
+# ---- reading the schema files --------------------------------------------------------------
+
+def names() -> list[str]:
+    """The tables that have a schema file, sorted."""
+    return sorted(p.stem for p in SCHEMA_DIR.glob("*.yaml"))
+
+
+@functools.cache
+def _load(name: str) -> dict:
+    path = SCHEMA_DIR / f"{name}.yaml"
+    if not path.is_file():
+        raise SchemaError(f"no schema declared for table {name!r} (known: {names()})",
+                          file=str(path), fix=f"write {path.name} (see README.md beside it)")
+    spec = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+    for field in spec["fields"]:
+        if "categories" in field:
+            field.setdefault("constraints", {})["enum"] = [
+                c["value"] for c in field["categories"]]
+    spec.setdefault("rules", [])
+    return spec
+
+
+def get(name: str) -> dict:
+    """The schema of ``<name>.csv`` as read from its YAML file (do not modify it)."""
+    return _load(name)
+
+
+def columns(name: str) -> list[str]:
+    """Column names of ``<name>.csv`` in order: the one list code should use."""
+    return [f["name"] for f in get(name)["fields"]]
+
+
+def field(name: str, column: str) -> dict:
+    return next(f for f in get(name)["fields"] if f["name"] == column)
+
+
+def categories(name: str, column: str) -> dict[str, dict]:
+    """Coded values of one column -> their category entry (``label`` and any notes)."""
+    return {c["value"]: c for c in field(name, column).get("categories", [])}
+
+
+def table_schema(name: str) -> dict:
+    """The Frictionless Table Schema descriptor: fields (categories reduced to value and
+    label), primaryKey and missingValues; ``rules`` stay here."""
+    fields = []
+    for spec in get(name)["fields"]:
+        out = {k: v for k, v in spec.items() if k != "categories"}
+        if "categories" in spec:
+            out["categories"] = [{"value": c["value"], "label": c["label"]}
+                                 for c in spec["categories"]]
+        fields.append(out)
+    descriptor = {"fields": fields, "missingValues": [""]}
+    if get(name).get("primaryKey"):
+        descriptor["primaryKey"] = list(get(name)["primaryKey"])
+    return descriptor
+
+
+def _frictionless():
+    """Frictionless, imported without jsonschema's optional ``iri`` format checker:
+    ``rfc3987_syntax`` compiles some 40 Lark grammars at import, about 2 s in every kernel
+    that validates a table (python-jsonschema/jsonschema#1428). No Table Schema or Data
+    Package descriptor uses the ``iri`` formats, and jsonschema skips a checker whose
+    module cannot be imported."""
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)
+    import frictionless
+    return frictionless
+
+
+def frictionless_schema(name: str):
+    """The table's Frictionless Schema (descriptor validated by ``tests/test_schemas.py``)."""
+    return _frictionless().Schema.metadata_import(table_schema(name))
+
+
+# ---- validation ------------------------------------------------------------------------------
+
+class Violation:
+    """One broken rule: table, column(s), rule and the offending rows (0-based)."""
+
+    def __init__(self, table: str, column: str, rule: str, rows: list[int], detail: str):
+        self.table, self.column, self.rule, self.rows, self.detail = (
+            table, column, rule, rows, detail)
+
+    def __str__(self) -> str:
+        return (f"table {self.table!r}, column {self.column!r}: {self.rule} broken by "
+                f"{len(self.rows)} row(s): {self.detail}")
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The CSV text ``build.write_csv`` writes for ``frame`` (same options)."""
+    return frame.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+
+
+def _describe(frame: pd.DataFrame, rows: list[int], shown: list[str]) -> str:
+    parts = []
+    for pos in rows[:MAX_SHOWN]:
+        row = frame.iloc[pos]
+        context = [f", {c}={row[c]}" for c in _CONTEXT if c in frame and c not in shown]
+        values = ", ".join(f"{c}={row[c]!r}" for c in shown)
+        parts.append(f"row {pos} (csv record {pos + 2}{''.join(context)}): {values}")
+    more = f"; … and {len(rows) - MAX_SHOWN} more" if len(rows) > MAX_SHOWN else ""
+    return "; ".join(parts) + more
+
+
+def _frictionless_violations(name: str, text: str, frame: pd.DataFrame) -> list[Violation]:
+    report = _frictionless().Resource(data=text.encode("utf-8"), format="csv",
+                      schema=frictionless_schema(name)).validate(limit_errors=10**7)
+    groups: dict[tuple[str, str], list[int]] = {}
+    for error in report.flatten(["type", "rowNumber", "fieldName", "note"]):
+        kind, row_number, column, note = error
+        if kind == "primary-key":
+            column, note = ", ".join(get(name)["primaryKey"]), "primary key unique"
+        rule = f"{kind} ({note})" if note and kind != "primary-key" else note or kind
+        groups.setdefault((column or "(header)", rule), []).append((row_number or 2) - 2)
+    found = []
+    for (column, rule), rows in groups.items():
+        shown = [c for c in column.split(", ") if c in frame]
+        found.append(Violation(name, column, rule, rows, _describe(frame, rows, shown)))
+    return found
+
+
+def _header_violation(name: str, frame: pd.DataFrame) -> list[Violation]:
+    expected, actual = columns(name), [str(c) for c in frame.columns]
+    if actual == expected:
+        return []
+    missing = [c for c in expected if c not in actual]
+    extra = [c for c in actual if c not in expected]
+    return [Violation(name, (missing or extra or ["(order)"])[0], "columns (names and order)",
+                      [], f"expected {expected}, got {actual}")]
+
+
+def violations(frame: pd.DataFrame, name: str) -> list[Violation]:
+    """Every rule of schema ``name`` that ``frame`` breaks (empty list if it is valid)."""
+    found = _header_violation(name, frame)
+    if found:
+        return found
+    text = csv_text(frame)
+    as_read = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
+    found = _frictionless_violations(name, text, as_read)
+    if not found:  # rules assume typed, valid cells
+        found = [v for rule in get(name)["rules"] for v in _check_rule(name, rule, as_read)]
+    return found
+
+
+def validate(frame: pd.DataFrame, name: str) -> None:
+    """Raise :class:`SchemaError` naming the table, column, rule and up to five offending
+    rows (with their values) for every rule of schema ``name`` that ``frame`` breaks."""
+    found = violations(frame, name)
+    if not found:
+        return
+    error = SchemaError(
+        f"table {name!r} violates its schema ({len(found)} rule(s) broken):\n    "
+        + "\n    ".join(str(v) for v in found),
+        file=f"{name}.csv",
+        fix=f"correct the step that produces {name}.csv (or, if the data is right, "
+            f"socialstudy/schemas/{name}.yaml); nothing was written")
+    error.table, error.violations = name, found
+    error.column, error.rule = found[0].column, found[0].rule
+    raise error
+
+
+def validate_if_declared(frame: pd.DataFrame, name: str) -> bool:
+    """Validate when ``name`` has a schema file; return whether it had one."""
+    if name not in names():
+        return False
+    validate(frame, name)
+    return True
+
+
+# ---- row rules -------------------------------------------------------------------------------
+
+def _typed(name: str, frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Columns for rule expressions: numbers as floats (NaN when empty), text as text."""
+    typed = {}
+    for spec in get(name)["fields"]:
+        column = frame[spec["name"]]
+        if spec["type"] in ("integer", "number"):
+            column = pd.to_numeric(column.replace("", None), errors="coerce")
+            column = column.astype("Int64") if spec["type"] == "integer" else column
+        typed[spec["name"]] = column
+    return typed
+
+
+def _helpers(name: str, typed: dict[str, pd.Series]) -> dict:
+    def given(*series):
+        result = True
+        for s in series:
+            result = result & (s.notna() & (s.astype("string") != "")).fillna(False)
+        return result
+
+    def category_key(column: str, key: str) -> pd.Series:
+        notes = categories(name, column)
+        return typed[column].map(lambda v: notes.get(v, {}).get(key))
+
+    return {"given": given, "category_key": category_key, "abs": abs,
+            "implies": lambda a, b: ~a | b,
+            "where": lambda c, a, b: a.where(c, b),
+            "close": lambda a, b, tol=1e-6: (a - b).abs() <= tol}
+
+
+def _check_rule(name: str, rule: dict, frame: pd.DataFrame) -> list[Violation]:
+    typed = _typed(name, frame)
+    scope = {**typed, **_helpers(name, typed)}
+    if "unique" in rule:
+        rows = frame.index
+        if "where" in rule:
+            rows = frame.index[_evaluate(rule["where"], scope, name, rule)]
+        keys = frame.loc[rows, rule["unique"]]
+        bad = list(keys.index[keys.duplicated(keep=False)])
+        shown = rule["unique"]
+    else:
+        bad = list(frame.index[~_evaluate(rule["check"], scope, name, rule)])
+        shown = [c for c in columns(name) if re.search(rf"\b{c}\b", rule["check"])]
+    if not bad:
+        return []
+    return [Violation(name, ", ".join(shown), f"rule {rule['rule']!r}", bad,
+                      _describe(frame, bad, shown))]
+
+
+def _evaluate(expression: str, scope: dict, name: str, rule: dict) -> pd.Series:
+    try:
+        result = eval(expression, {"__builtins__": {}}, scope)  # noqa: S307 (package data)
+    except Exception as exc:
+        raise SchemaError(f"rule {rule['rule']!r} cannot be evaluated: {exc}",
+                          file=str(SCHEMA_DIR / f"{name}.yaml"),
+                          fix="see socialstudy/schemas/README.md for the rule syntax") from None
+    return pd.Series(result, index=scope[columns(name)[0]].index).astype("boolean").fillna(
+        False).astype(bool)

@@ -1,0 +1,131 @@
+"""What a run compares: the ``year`` and ``municipalities`` parameters resolved against
+the registry and the facts, before any notebook runs.
+
+``year='latest'`` takes each municipality's most recent full-year report. A fiscal year
+takes, per municipality, the year-end report of that year or else the newest full-year
+report whose prior-year columns give it; a part-year report (Haninge's Jan–Apr 2020) is
+used only when nothing else exists and is flagged as not comparable with full years.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from socialstudy.core.registry import Report
+from socialstudy.errors import ParameterError
+
+OUTCOME_PERIODS = ("full_year", "jan_apr", "r12_nov", "point_in_time")
+
+
+@dataclass(frozen=True)
+class Selection:
+    municipality: str
+    fiscal_year: int | None
+    doc_id: str | None
+    period: str | None
+    note: str
+
+    @property
+    def part_year(self) -> bool:
+        return self.period not in (None, "full_year")
+
+
+@dataclass
+class Scope:
+    year: str
+    municipalities: list[str]
+    selections: dict[str, Selection] = field(default_factory=dict)
+
+    def filter(self, frame: pd.DataFrame, *, year_column: str = "fiscal_year") -> pd.DataFrame:
+        """Rows of ``frame`` (with municipality, doc_id, fiscal_year) that this scope uses."""
+        keep = pd.Series(False, index=frame.index)
+        for sel in self.selections.values():
+            if sel.doc_id is None:
+                continue
+            keep |= ((frame.municipality == sel.municipality) & (frame.doc_id == sel.doc_id)
+                     & (frame[year_column] == sel.fiscal_year))
+        return frame[keep]
+
+    def table(self) -> pd.DataFrame:
+        """One row per municipality: which report and year it contributes, and why."""
+        return pd.DataFrame([{
+            "municipality": s.municipality, "fiscal_year": s.fiscal_year or "not reported",
+            "doc_id": s.doc_id or "", "period": s.period or "", "note": s.note}
+            for s in self.selections.values()])
+
+    @property
+    def has_part_year(self) -> bool:
+        return any(s.part_year for s in self.selections.values() if s.doc_id)
+
+
+def available_years(facts: pd.DataFrame) -> list[int]:
+    """Years with at least one reported outcome (not a budget, target or forecast)."""
+    outcome = facts[(facts.measure == "actual") & facts.period.isin(OUTCOME_PERIODS)]
+    return sorted(int(y) for y in outcome.fiscal_year.unique())
+
+
+def parse_municipalities(value: str | list[str], reports: list[Report]) -> list[str]:
+    known = sorted({r.municipality for r in reports})
+    if value in ("all", "", None):
+        return known
+    names = [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
+    lookup = {k.casefold(): k for k in known}
+    unknown = [n for n in names if n.casefold() not in lookup]
+    if unknown:
+        raise ParameterError(f"unknown municipality {', '.join(unknown)}; the registry has "
+                             f"{', '.join(known)}", file="data/raw/reports.yml",
+                             fix="pass one of these names (comma-separated) or 'all'")
+    return [lookup[n.casefold()] for n in names]
+
+
+def resolve(year: str | int, municipalities: str | list[str], reports: list[Report],
+            facts: pd.DataFrame) -> Scope:
+    """Resolve the run parameters; raise ParameterError (listing what exists) if the year
+    has no data at all or a municipality is unknown."""
+    munis = parse_municipalities(municipalities, reports)
+    year_text = str(year).strip().lower()
+    scope = Scope(year=year_text, municipalities=munis)
+    if year_text == "latest":
+        for muni in munis:
+            full = [r for r in reports if r.municipality == muni and r.is_full_year]
+            if full:
+                rep = max(full, key=lambda r: r.fiscal_year)
+                scope.selections[muni] = Selection(muni, rep.fiscal_year, rep.doc_id,
+                                                   rep.period, "latest full-year report")
+            else:
+                scope.selections[muni] = Selection(muni, None, None, None,
+                                                   "no full-year report in the registry")
+        return scope
+    if not year_text.isdigit():
+        raise ParameterError(f"year must be a fiscal year such as 2023 or 'latest', not {year!r}",
+                             fix="pass --year latest or one of "
+                                 f"{', '.join(map(str, available_years(facts)))}")
+    fiscal_year = int(year_text)
+    years = available_years(facts)
+    if fiscal_year not in years:
+        raise ParameterError(f"no report gives outcomes for {fiscal_year}; years with data: "
+                             f"{', '.join(map(str, years))}", file="data/raw/reports.yml",
+                             fix="choose one of those years, or register a report for "
+                                 f"{fiscal_year}")
+    by_doc = {r.doc_id: r for r in reports}
+    outcome = facts[(facts.measure == "actual") & (facts.fiscal_year == fiscal_year)
+                    & facts.period.isin(OUTCOME_PERIODS)]
+    for muni in munis:
+        docs = [by_doc[d] for d in outcome[outcome.municipality == muni].doc_id.unique()]
+        full = [r for r in docs if r.is_full_year]
+        if full:
+            rep = min(full, key=lambda r: (r.fiscal_year != fiscal_year, -r.fiscal_year))
+            note = ("year-end report of that year" if rep.fiscal_year == fiscal_year else
+                    f"prior-year columns of the {rep.fiscal_year} report")
+            scope.selections[muni] = Selection(muni, fiscal_year, rep.doc_id, "full_year", note)
+        elif docs:
+            rep = docs[0]
+            scope.selections[muni] = Selection(
+                muni, fiscal_year, rep.doc_id, rep.period,
+                f"only a part-year report ({rep.period}); not comparable with full years")
+        else:
+            scope.selections[muni] = Selection(muni, None, None, None,
+                                               f"no report gives {fiscal_year}")
+    return scope

@@ -1,0 +1,159 @@
+"""Small CSV crosswalks that live beside the code: read them, check them, fail by line.
+
+A crosswalk holds judgements, so a damaged row must never be read as a different
+judgement: a row with too few or too many fields, an unbalanced quote (which would
+swallow the following rows into one value), an empty value where one is needed, or two
+rows with the same key (the last would silently win) stop the study with the file, the
+row's line and the fix.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from socialstudy import paths
+from socialstudy.errors import CrosswalkError
+
+
+def read_crosswalk(name: str, required: tuple[str, ...], folder: Path = paths.CROSSWALKS, *,
+                   key: tuple[str, ...] = (), filled: tuple[str, ...] = ()
+                   ) -> list[dict[str, str]]:
+    """Rows of ``crosswalks/<name>`` as dicts, each with ``_line`` (its line in the file).
+
+    ``required``: columns the header must have. ``key``: columns that identify a row; each
+    must be non-empty and no two rows may share them. ``filled``: further columns that
+    must be non-empty in every row.
+    """
+    path = folder / name
+    if not path.exists():
+        raise CrosswalkError("crosswalk file not found", file=str(path),
+                             fix="restore it from git; the study cannot map labels without it")
+    with path.open(encoding="utf-8", newline="") as fh:
+        records = list(_records(fh, path))
+    if not records:
+        raise CrosswalkError("empty file, not even a header", file=str(path), line=1,
+                             fix=f"the first line names the columns, e.g. {','.join(required)}")
+    header = _header(records[0][1], path, tuple(required) + tuple(key) + tuple(filled))
+    rows = [_row(header, fields, line, path) for line, fields in records[1:]]
+    _check_filled(rows, tuple(key) + tuple(filled), path)
+    if key:
+        _check_unique(rows, tuple(key), path)
+    return rows
+
+
+def _records(lines: Iterable[str], path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(line, fields) of each non-blank record; a record must stand on one line."""
+    reader = csv.reader(lines, strict=True)
+    start = 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise CrosswalkError(f"unbalanced quote ({exc})", file=str(path),
+                                 line=start, fix=_QUOTE_FIX) from None
+        if reader.line_num != start and fields:
+            raise CrosswalkError(f"the row spans lines {start}-{reader.line_num}: an "
+                                 "unbalanced quote swallowed the line break", file=str(path),
+                                 line=start, fix=_QUOTE_FIX)
+        if fields:
+            yield start, fields
+        start = reader.line_num + 1
+
+
+_QUOTE_FIX = ('close the quote: a value containing a comma or a quote is written in double '
+              'quotes, a quote inside it doubled ("a ""b"", c"); a value stays on one line')
+
+
+def _header(fields: list[str], path: Path, needed: tuple[str, ...]) -> list[str]:
+    odd = sorted({f for f in fields if fields.count(f) > 1 or not f.strip()})
+    if odd:
+        raise CrosswalkError(f"header has repeated or empty column names {odd}",
+                             file=str(path), line=1, fix="give every column one unique name")
+    missing = [c for c in dict.fromkeys(needed) if c not in fields]
+    if missing:
+        raise CrosswalkError(f"missing columns {missing}", file=str(path), line=1,
+                             fix=f"the header must contain {list(dict.fromkeys(needed))}")
+    return fields
+
+
+def _row(header: list[str], fields: list[str], line: int, path: Path) -> dict[str, str]:
+    if len(fields) != len(header):
+        raise CrosswalkError(
+            f"row has {len(fields)} fields, the header has {len(header)}", file=str(path),
+            line=line, fix="put a value containing a comma in double quotes, and give every "
+                           f"column a value (empty is ',,'): {','.join(header)}")
+    row = dict(zip(header, fields))
+    row["_line"] = str(line)
+    return row
+
+
+def _check_filled(rows: list[dict[str, str]], columns: tuple[str, ...], path: Path) -> None:
+    for row in rows:
+        empty = [c for c in dict.fromkeys(columns) if not row[c].strip()]
+        if empty:
+            raise CrosswalkError(f"empty {', '.join(empty)}", file=str(path),
+                                 line=int(row["_line"]),
+                                 fix=f"fill in {', '.join(empty)}, or delete the row")
+
+
+def _check_unique(rows: list[dict[str, str]], key: tuple[str, ...], path: Path) -> None:
+    first: dict[tuple[str, ...], str] = {}
+    for row in rows:
+        value = tuple(row[c] for c in key)
+        if value in first:
+            shown = ", ".join(f"{c}={v!r}" for c, v in zip(key, value))
+            raise CrosswalkError(
+                f"duplicate key ({shown}): also at line {first[value]}", file=str(path),
+                line=int(row["_line"]),
+                fix="keep one row per key (otherwise the last row would silently win); "
+                    "merge the two or correct the key")
+        first[value] = row["_line"]
+
+
+REVIEWED = {"activities.csv", "cost_types.csv", "staffing_map.csv", "goal_assessments.csv",
+            "remit.csv"}  # the crosswalks `python -m socialstudy review` proposes rows for
+
+
+def unmapped(municipality: str, doc_id: str, *names: str) -> str | None:
+    """Why a measure is missing when no judgement exists yet: none of the crosswalks
+    ``names`` has a row for the municipality (a newly added committee), so 'the report gives
+    none' would be false. None when any of them has one."""
+    if any(row["municipality"] == municipality for name in names
+           for row in read_crosswalk(name, ("municipality",))):
+        return None
+    hint = (f"see `python -m socialstudy review {doc_id}`" if REVIEWED & set(names)
+            else "add its rows as the README's 'Adding a report' describes")
+    return (f"not mapped yet – {' and '.join(names)} {'has' if len(names) == 1 else 'have'} "
+            f"no row for {municipality}; {hint}")
+
+
+# What identifies a row of each keyed crosswalk (empty values allowed: `occurrence` and
+# `column_pattern` are often blank). The loaders check again where they match rows.
+KEYS = {"activities.csv": ("municipality", "report_label", "occurrence"),
+        "printed_deviation.csv": ("municipality", "report_label", "occurrence"),
+        "staffing_map.csv": ("municipality", "row_label", "column_pattern", "variable"),
+        "cost_types.csv": ("municipality", "report_label"),
+        "goal_assessments.csv": ("municipality", "goal_no"),
+        "remit.csv": ("municipality", "category"),
+        "not_reported.csv": ("municipality", "fiscal_year", "variable"),
+        "translations.csv": ("swedish",)}
+
+
+def check_all(folder: Path = paths.CROSSWALKS) -> None:
+    """Parse every crosswalk and check the keys of the keyed ones, before any notebook
+    runs: a damaged crosswalk stops the study early, naming file, line and fix, instead of
+    failing inside a notebook after earlier steps ran."""
+    for path in sorted(folder.glob("*.csv")):
+        key = KEYS.get(path.name, ())
+        seen: dict[tuple, str] = {}
+        for row in read_crosswalk(path.name, key, folder):
+            value = tuple(row[c] for c in key)
+            if key and value in seen:
+                raise CrosswalkError(f"duplicate key {value} (also on line {seen[value]}); "
+                                     "the last row would silently win", file=str(path),
+                                     line=int(row["_line"]), fix="keep one row per key")
+            seen[value] = row["_line"]

@@ -1,0 +1,337 @@
+"""Run the study: the steps of ``steps.yml`` — notebooks 01–05 with papermill, then the
+data package, data dictionary and HTML index — rerunning only what changed.
+
+What reruns is decided by :mod:`socialstudy.dag` (content hashes against the manifest of
+the last successful run), and so is what may run side by side: a step starts once the
+earlier steps writing what it reads are done (``dag.waits``), at most ``KERNELS``
+notebooks at once, so 02, 03 and 04 share the two cores. How a run stays all-or-nothing
+is :mod:`socialstudy.staging`; kernels come from :mod:`socialstudy.kernels`. With nothing
+changed the run only hashes files and exits, without importing pandas or papermill.
+Notebooks execute in worker threads so that Ctrl-C reaches the runner (nbclient otherwise
+takes SIGINT over), kills every kernel and ends the run with "interrupted; outputs
+unchanged"."""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from socialstudy import paths
+from socialstudy.engine import dag, staging
+from socialstudy.errors import StudyError
+
+FORMAT = 1
+KERNELS = max(1, min(2, os.cpu_count() or 1))  # notebook kernels at once: the cores
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C: the run stopped and nothing was promoted."""
+
+
+@dataclass
+class RunResult:
+    notebook: str
+    status: str  # ran | rendered | skipped
+    seconds: float
+    output: Path
+    reason: str = ""
+
+
+def run(spec, *, preflight=None, force: bool = False, outputs: paths.Outputs | None = None,
+        progress: bool = True, wait: bool = True,
+        table: dag.Table | None = None) -> list[RunResult]:
+    """Bring the output tree of a resolved parameter set ``spec`` up to date (``force``:
+    rerun every step). ``spec`` knows its name, parameters and default tree
+    (``spec.root()``); ``outputs`` puts the tree elsewhere (tests, benchmark).
+    ``preflight(spec, base, inputs)`` is the study's check before any step runs."""
+    base = Path(outputs.root).resolve() if outputs else paths.ROOT
+    root = base if outputs else spec.root()
+    with staging.run_lock(base, wait=wait, say=lambda m: staging.say(m, progress)):
+        return Runner(spec, root, base, table or dag.load_table(), force, progress,
+                      preflight).run()
+
+
+class Runner:
+    def __init__(self, spec, root: Path, base: Path, table: dag.Table, force: bool,
+                 progress: bool, preflight=None):
+        self.spec, self.root, self.base, self.table = spec, root, base, table
+        self.force, self.progress = force, progress
+        self.preflight = preflight or (lambda spec, base, inputs: None)
+        self.old = dag.read_manifest(root)
+        self.inputs = dag.hashes(paths.ROOT, dag.expand(paths.ROOT, table.inputs))
+        self.changed_inputs = (self.old.get("format") != FORMAT
+                               or self.old.get("parameters") != spec.parameters
+                               or self.old.get("inputs") != self.inputs)
+
+    def reason(self, step: dag.Step, tree: Path) -> str | None:
+        if self.force:
+            return "forced"
+        if self.changed_inputs:
+            return _input_change(self.old, self.inputs, self.spec)
+        return dag.why_stale(step, self.state(step, tree),
+                             self.old.get("steps", {}).get(step.name), tree)
+
+    def state(self, step: dag.Step, tree: Path) -> dict:
+        return dag.step_state(step, tree, render=self.table.render)
+
+    def run(self) -> list[RunResult]:
+        if not self.force and not self.changed_inputs and \
+                all(self.reason(s, self.root) is None for s in self.table.steps):
+            staging.say(f"study up to date ({self.spec.name}): nothing to run",
+                        self.progress)
+            return [self._result(s, "skipped", 0.0) for s in self.table.steps]
+        stage = staging.Stage(self.root, self.base, self.spec.name, self.spec.root())
+        try:
+            return self._staged(stage)
+        finally:
+            stage.discard()
+
+    def _staged(self, stage: staging.Stage) -> list[RunResult]:
+        box: dict = {}
+
+        def work():
+            try:
+                box["result"] = self._steps(stage, box)
+            except BaseException as exc:  # handed to the main thread
+                box["error"] = exc
+        worker = threading.Thread(target=work, name="socialstudy-steps", daemon=True)
+        worker.start()
+        try:
+            while worker.is_alive():
+                worker.join(0.2)
+        except KeyboardInterrupt:
+            if box.get("pool"):
+                box["pool"].kill()
+            raise Interrupted() from None
+        if "error" in box:
+            raise box["error"]
+        results, files, delete = box["result"]
+        stage.promote(files, delete)
+        return results
+
+    def _steps(self, stage: staging.Stage, box: dict):
+        from socialstudy.engine import kernels
+        kernels.register_engine()
+        env = {**os.environ, **stage.env(),
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(paths.ROOT),
+                                                          os.environ.get("PYTHONPATH")]))}
+        pool = box["pool"] = kernels.KernelPool(paths.ROOT / "notebooks", env)
+        first = next((s for s in self.table.steps if s.notebook), None)
+        try:
+            if first and self.reason(first, stage.dir):
+                pool.start(paths.ROOT / first.notebook)  # boots while the rest is checked
+            self.preflight(self.spec, self.base, self.inputs)
+            return self._execute(stage, pool)
+        finally:
+            pool.close()
+
+    def _execute(self, stage: staging.Stage, pool):
+        """Start each step once the steps it waits for (``dag.waits``) are done, at most
+        ``KERNELS`` notebooks at a time; files written while steps ran side by side (a
+        wave) are checked and attributed by declared writes when the wave ends."""
+        from concurrent.futures import ThreadPoolExecutor
+        run = _Schedule(self, stage, pool)
+        with ThreadPoolExecutor(max_workers=1) as run.renderer:  # pages render meanwhile
+            while run.running or (run.pending and not run.error):
+                self._start_ready(run)
+                if run.running:
+                    self._finished(run, *run.queue.get())
+            if run.error:
+                raise run.error
+        results = [run.results[s.name] for s in self.table.steps]
+        return results, *self._finish(stage, run.records, run.ran)
+
+    def _start_ready(self, run: _Schedule) -> None:
+        """Start (or skip, or re-render) every step whose predecessors are done."""
+        progressed = True
+        while progressed and not run.error:
+            progressed = False
+            for step in [s for s in run.pending if run.after[s.name] <= run.done]:
+                if step.notebook and run.kernels() >= KERNELS:
+                    continue
+                run.pending.remove(step)
+                progressed = True
+                self._start(run, step)
+
+    def _start(self, run: _Schedule, step: dag.Step) -> None:
+        stage, label = run.stage, run.label(step)
+        state, reason = self.state(step, stage.dir), self.reason(step, stage.dir)
+        old = self.old.get("steps", {}).get(step.name)
+        if reason is None:
+            run.records[step.name] = old
+            staging.say(f"{label}: unchanged", self.progress)
+            run.settle(step, self._result(step, "skipped", 0.0))
+            return
+        run.ran.add(step.name)
+        if not (self.force or self.changed_inputs) \
+                and dag.render_only(step, state, old, stage.dir):
+            staging.say(f"{label}: rendering ({reason})", self.progress)
+            run.renderer.submit(self.table.pages().restore, stage.dir, step).result()
+            run.records[step.name] = {**state, "outputs": sorted(old["outputs"])}
+            run.settle(step, self._result(step, "rendered", 0.0, reason))
+            return
+        staging.say(f"{label}: running ({reason})", self.progress)
+        run.records[step.name] = state
+        run.reasons[step.name] = reason
+        run.launch(step, self.spec, self.base, self.progress)
+
+    def _finished(self, run: _Schedule, step: dag.Step, error, seconds: float) -> None:
+        run.running.pop(step.name)
+        if error is not None:
+            run.error = run.error or error
+        else:
+            if step.notebook:
+                run.renderer.submit(self.table.pages().render, run.stage.dir, step)
+            staging.say(f"{run.label(step)}: done in {seconds:.1f} s", self.progress)
+            run.settle(step, self._result(step, "ran", seconds, run.reasons[step.name]))
+        if not run.running and not run.error:
+            derived = {rel for s in self.table.steps for rel in s.derived()}
+            written = run.changed_since_wave() - derived  # pages render meanwhile
+            for name, files in dag.attribute(run.wave, written).items():
+                outputs = files | set(self.table.step(name).derived())
+                run.records[name] = {**run.records[name], "outputs": sorted(outputs)}
+            run.wave = []
+
+    def _finish(self, stage, records, ran):
+        """Hash the outputs, write the manifest into the stage, list what to promote."""
+        steps = {name: {**r, "outputs": dag.hashes(stage.dir, r["outputs"])}
+                 for name, r in records.items() if name in ran}
+        fresh = {rel: digest for r in steps.values() for rel, digest in r["outputs"].items()}
+        for name, record in records.items():
+            if name not in ran:  # an output shared with a step that ran: its new hash
+                steps[name] = {**record, "outputs": {rel: fresh.get(rel, digest) for rel,
+                                                     digest in record["outputs"].items()}}
+        manifest = {"format": FORMAT, "parameters": self.spec.parameters,
+                    "inputs": self.inputs, "steps": steps}
+        staging.atomic_write(stage.dir / dag.MANIFEST, dag.manifest_bytes(manifest))
+        files = sorted({rel for name in ran for rel in steps[name]["outputs"]
+                        if not (self.root / rel).is_file()
+                        or dag.file_hash(self.root / rel) != steps[name]["outputs"][rel]})
+        owned = {rel for r in steps.values() for rel in r["outputs"]}
+        delete = sorted({rel for r in self.old.get("steps", {}).values() if r
+                         for rel in r.get("outputs", {})} - owned)
+        return files + [dag.MANIFEST], delete
+
+    def _executed(self, step) -> Path:
+        return self.root / "notebooks" / f"{step.name}.ipynb"
+
+    def _result(self, step, status, seconds, reason="") -> RunResult:
+        return RunResult(f"{step.name}.ipynb" if step.notebook else step.name, status,
+                         seconds, self._executed(step), reason)
+
+
+def _input_change(old: dict, inputs: dict, spec) -> str:
+    if not old:
+        return "no record of a previous run"
+    if old.get("parameters") != spec.parameters or old.get("format") != FORMAT:
+        return "parameters or manifest format changed"
+    changed = sorted(set(old.get("inputs", {}).items()) ^ set(inputs.items()))
+    return f"changed: {changed[0][0]}"
+
+
+def execute(step: dag.Step, stage: staging.Stage, km, spec, base: Path,
+            progress: bool) -> None:
+    """Run one notebook on ``km`` into the stage; store it without run metadata."""
+    import papermill as pm
+
+    from socialstudy.engine.kernels import ENGINE
+    target = stage.dir / "notebooks" / f"{step.name}.ipynb"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    parameters = {} if spec.default else spec.parameters  # default: one parameters cell
+    try:
+        pm.execute_notebook(str(paths.ROOT / step.notebook), str(target),
+                            parameters=parameters, engine_name=ENGINE, km=km,
+                            kernel_name="python3", progress_bar=progress,
+                            request_save_on_cell_execute=False, log_output=False,
+                            cwd=str(paths.ROOT / "notebooks"))
+    except pm.PapermillExecutionError as exc:
+        kept = _keep_failed(target, base, spec)
+        evalue = " ".join(str(exc.evalue).split())
+        raise StudyError(f"notebook {step.name}.ipynb failed in cell {exc.exec_count} "
+                         f"({exc.ename}: {evalue}); outputs unchanged", file=kept,
+                         fix="open the executed notebook kept at this path to see the "
+                             "failing cell") from None
+    except Exception as exc:  # the kernel died or did not start: still one line
+        raise StudyError(f"notebook {step.name}.ipynb could not run "
+                         f"({type(exc).__name__}: {' '.join(str(exc).split())}); outputs "
+                         "unchanged", file=step.notebook,
+                         fix="run it again; if it repeats, run the notebook in Jupyter to "
+                             "see why the kernel stops") from None
+    dag.load_table().pages().store(target)
+
+
+def _keep_failed(target: Path, base: Path, spec) -> str:
+    kept = base / "build" / "failed" / spec.name / target.name
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        os.replace(target, kept)
+    try:
+        return kept.relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        return str(kept)
+
+
+class _Schedule:
+    """The state of one run's steps: what is pending, running (each notebook in its own
+    thread, so two kernels work at once) and done, and the current wave's snapshot."""
+
+    def __init__(self, runner: Runner, stage: staging.Stage, pool):
+        self.stage, self.pool, self.steps = stage, pool, runner.table.steps
+        self.after = dag.waits(runner.table)
+        self.pending, self.running, self.done = list(self.steps), {}, set()
+        self.records, self.results, self.reasons, self.ran = {}, {}, {}, set()
+        self.queue, self.wave, self.before, self.error = queue.Queue(), [], {}, None
+        self.renderer = None
+
+    def label(self, step: dag.Step) -> str:
+        return f"[{self.steps.index(step) + 1}/{len(self.steps)}] {step.name}"
+
+    def kernels(self) -> int:
+        return sum(1 for step in self.running.values() if step.notebook)
+
+    def settle(self, step: dag.Step, result: RunResult) -> None:
+        self.done.add(step.name)
+        self.results[step.name] = result
+
+    def alone(self, step: dag.Step) -> bool:
+        """Whether no other notebook can run while this one does (its progress bar then
+        stays readable)."""
+        return KERNELS == 1 or not any(
+            other.notebook and other is not step and step.name not in self.after[other.name]
+            and other.name not in self.after[step.name] for other in self.steps)
+
+    def launch(self, step: dag.Step, spec, base: Path, progress: bool) -> None:
+        if not self.running:
+            self.before, self.wave = self.stage.snapshot(), []
+        self.wave.append(step)
+        self.running[step.name] = step
+        km = None
+        if step.notebook:
+            km = self.pool.take(paths.ROOT / step.notebook)
+            following = next((s for s in self.pending if s.notebook), None)
+            if following:  # the next kernel boots (and imports) meanwhile
+                self.pool.start(paths.ROOT / following.notebook)
+        bar = progress and self.alone(step)
+        threading.Thread(target=self._work, args=(step, km, spec, base, bar), daemon=True,
+                         name=f"socialstudy-{step.name}").start()
+
+    def _work(self, step: dag.Step, km, spec, base: Path, bar: bool) -> None:
+        start = time.perf_counter()
+        try:
+            if step.notebook:
+                execute(step, self.stage, km, spec, base, bar)
+            else:
+                self.renderer.submit(lambda: None).result()  # every page rendered first
+                step.call()(paths.Outputs(self.stage.dir))
+        except BaseException as exc:  # handed to the scheduler
+            self.queue.put((step, exc, 0.0))
+        else:
+            self.queue.put((step, None, time.perf_counter() - start))
+
+    def changed_since_wave(self) -> set[str]:
+        after = self.stage.snapshot()
+        return {rel for rel, stat in after.items() if self.before.get(rel) != stat}

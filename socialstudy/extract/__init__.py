@@ -1,0 +1,10 @@
+"""Extraction: report text → tables → tidy, typed facts with provenance.
+
+Owns ``tables`` (tab-separated lines → tables with title, header and body rows),
+``numbers`` (Swedish number parsing), ``clean`` (tables → one fact per numeric cell),
+``prose`` (figures quoted from running text), ``overrides`` (judgements about whole
+tables), ``quality`` (cross-footing of totals) and ``extraction`` (the whole corpus at once
+and its CSVs: tables, facts, rejects, cells, quality). Reads ``data/raw/`` and the
+crosswalks; writes ``data/processed/{tables,facts,rejects,cells,quality}.csv``. May import
+``crosswalks`` and ``core``; never measures, narrative or figures.
+"""

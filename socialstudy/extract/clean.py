@@ -1,0 +1,291 @@
+"""Tables -> tidy facts. One fact per numeric cell, with its year, period, measure, unit
+(money always in tkr), printed sign and provenance. Cells that look numeric but are not
+numbers become rejects; nothing is dropped silently."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from socialstudy.core.registry import Report
+from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.errors import NumberFormatError
+from socialstudy.extract.numbers import (
+    Parsed,
+    clean_label,
+    format_decimal,
+    looks_numeric,
+    parse_number,
+)
+from socialstudy.extract.overrides import Overrides
+from socialstudy.extract.rows import (  # noqa: F401 re-exported
+    CELL_COLUMNS,
+    FACT_COLUMNS,
+    ISSUE_COLUMNS,
+    REJECT_COLUMNS,
+    Cell,
+    Fact,
+    Issue,
+    Reject,
+)
+from socialstudy.extract.tables import YEAR, Row, Table
+
+MONEY_FACTOR = {"tkr": Decimal(1), "mnkr": Decimal(1000), "mkr": Decimal(1000)}
+PERCENT_HINT = re.compile(r"%|procent|\bandel\b", re.I)
+JAN_APR = re.compile(r"2020\s*01\s*-\s*2020\s*04|\d{4}01-\d{4}04|jan\w*\s*-\s*apr", re.I)
+FULL_YEAR = re.compile(r"jan\w*\s*-\s*dec|helår", re.I)
+RANGE = re.compile(r"((?:19|20)\d{2})\s*-\s*((?:19|20)\d{2})(?!\d)")
+YEAR_ONLY = re.compile(r"\s*(?:19|20)\d{2}\s*\**\s*")
+PREVIOUS_YEAR = re.compile(r"föregående år", re.I)
+ROW_PERCENT = re.compile(r"\(%\)|procent|^andel|\bandel\b", re.I)
+PER_INHABITANT = re.compile(r"kr/inv", re.I)
+IN_KRONOR = re.compile(r"i kronor", re.I)
+
+
+def load_measures() -> list[tuple[re.Pattern, str, str]]:
+    return [(re.compile(r["pattern"], re.I), r["applies_to"], r["measure"])
+            for r in read_crosswalk("measures.csv", ("pattern", "applies_to", "measure"))]
+
+
+def header_columns(table: Table, override: Overrides | None) -> list[list[str]]:
+    """For each value column, its header cells from the top row down, with spanning
+    cells (an empty cell right of a filled one in the same header row) filled in."""
+    n = table.n_cols
+    if override and override.columns:
+        return ([[label] for label in override.columns]
+                + [[] for _ in range(n - 1 - len(override.columns))])
+    columns: list[list[str]] = [[] for _ in range(n - 1)]
+    for row in table.header:
+        cells = [clean_label(c) for c in row.cells[1:]]  # printed cells only: a ragged
+        last = ""                                        # body cell gets no label
+        for j, text in enumerate(cells):
+            if text:
+                last = text
+            elif last:
+                text = last
+            if text:
+                columns[j].append(text)
+    return columns
+
+
+def classify_measure(column_cells: list[str], row_label: str,
+                     measures: list[tuple[re.Pattern, str, str]]) -> str:
+    """Measure from the row label (rare) or the most specific header cell that names one."""
+    return row_measure(row_label, measures) or column_measure(column_cells, measures)
+
+
+def row_measure(row_label: str, measures: list[tuple[re.Pattern, str, str]]) -> str:
+    for pattern, applies, measure in measures:
+        if applies == "row" and pattern.search(row_label):
+            return measure
+    return ""
+
+
+def column_measure(column_cells: list[str], measures: list[tuple[re.Pattern, str, str]]
+                   ) -> str:
+    worded = [c for c in column_cells if not YEAR_ONLY.fullmatch(c)]
+    for cell in list(reversed(worded)) + list(reversed(column_cells)):
+        for pattern, applies, measure in measures:
+            if applies == "column" and pattern.search(cell):
+                return measure
+    return "unclassified"
+
+
+def resolve_year(column_cells: list[str], measure: str, table_years: list[int],
+                 report: Report) -> tuple[int, str]:
+    """(fiscal_year, period) a column refers to; see the notebook 01 for the rules."""
+    label = " | ".join(column_cells)
+    period = ""
+    if JAN_APR.search(label):
+        period = "jan_apr"
+    elif FULL_YEAR.search(label):
+        period = "full_year"
+    if measure in ("change", "change_pct"):
+        year = max(table_years, default=report.fiscal_year)
+    elif PREVIOUS_YEAR.search(label):
+        year = report.fiscal_year - 1
+    else:
+        year = None
+        for cell in reversed(column_cells):
+            span = RANGE.search(cell)
+            if span and not JAN_APR.search(cell):
+                year, period = int(span.group(2)), "multi_year"
+                break
+            found = YEAR.findall(cell)
+            if found:
+                year = int(found[0])
+                break
+        if year is None:
+            year = report.fiscal_year
+    if not period:
+        if measure in ("budget", "forecast", "target") or report.is_full_year:
+            period = "full_year"
+        elif year == report.fiscal_year:
+            period = report.period
+        else:
+            period = "unspecified"
+    return year, period
+
+
+def _basis(label: str) -> str:
+    low = label.lower()
+    for word, basis in (("intäkter", "revenue"), ("kostnader", "cost"), ("netto", "net")):
+        if word in low:
+            return basis
+    return ""
+
+
+
+def _cell_unit(parsed: Parsed, row_label: str, column_label: str, table_unit: str) -> str:
+    if parsed.percent or PERCENT_HINT.search(column_label) or ROW_PERCENT.search(row_label):
+        return "percent"
+    if parsed.unit:  # a unit printed in the cell itself ("-74,0 mnkr") beats the table's
+        return parsed.unit
+    if PER_INHABITANT.search(row_label):
+        return "sek_per_inhabitant"
+    if table_unit in MONEY_FACTOR:
+        return table_unit
+    if IN_KRONOR.search(row_label):
+        return "sek"
+    return "number"
+
+
+@dataclass
+class CleanResult:
+    """One table's (or the corpus's) rows, each list its own output table."""
+    facts: list[Fact] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+    def extend(self, other: CleanResult) -> None:
+        for name in ("facts", "rejects", "cells", "issues"):
+            getattr(self, name).extend(getattr(other, name))
+
+
+def clean_table(table: Table, report: Report, override: Overrides | None,
+                measures: list[tuple[re.Pattern, str, str]]) -> CleanResult:
+    """One table -> its cell inventory, facts, rejects and issues."""
+    if override and override.unit:
+        table.unit = override.unit
+    result = CleanResult(cells=table_cells(table, report))
+    if table.kind == "toc":
+        result.issues.append(issue("table_of_contents", report, table, table.first_line,
+                                   note="page numbers of the table of contents are not data"))
+        return result
+    columns = header_columns(table, override)
+    result.facts, result.rejects = table_facts(table, report, columns, measures)
+    result.issues = (ragged_rows(table, report) + header_issues(table, report)
+                     + unknown_headers(table, report, columns, result.facts, measures))
+    return result
+
+
+def table_cells(table: Table, report: Report) -> list[Cell]:
+    """Every non-empty cell with its role (header, rule, label, value)."""
+    cells = []
+    for row in table.rows:
+        for j, raw in enumerate(row.cells):
+            if raw.strip():
+                role = row.kind if row.kind in ("header", "rule") else (
+                    "label" if j == 0 else "value")
+                cells.append(Cell(report.doc_id, table.table_id, row.line, j, role, raw))
+    return cells
+
+
+def _value_rows(table: Table) -> list[tuple[Row, Row | None]]:
+    """Body rows with values, each with the continuation row that wraps its numbers."""
+    body = [r for r in table.body if r.kind in ("body", "continuation")]
+    return [(row, body[i + 1] if i + 1 < len(body) and body[i + 1].kind == "continuation"
+             else None) for i, row in enumerate(body) if row.kind == "body"]
+
+
+def table_facts(table: Table, report: Report, columns: list[list[str]],
+                measures: list[tuple[re.Pattern, str, str]]
+                ) -> tuple[list[Fact], list[Reject]]:
+    """A fact for every value cell that parses, a reject (with the reason) for every other
+    numeric-looking one."""
+    table_years = [int(y) for y in YEAR.findall(" ".join(" ".join(c) for c in columns))]
+    by_column = [column_measure(cells, measures) for cells in columns]  # once per column
+    facts, rejects = [], []
+    for row, nxt in _value_rows(table):
+        by_row = row_measure(row.label, measures)
+        for j, raw in enumerate(row.cells[1:], start=1):
+            cont = nxt.cells[j].strip() if nxt is not None and j < len(nxt.cells) else ""
+            text = f"{raw} {cont}" if cont else raw
+            if not raw.strip() or not looks_numeric(text):
+                continue
+            column_cells = columns[j - 1] if j - 1 < len(columns) else []
+            column_label = " | ".join(column_cells)
+            try:
+                parsed = parse_number(text)
+            except NumberFormatError as exc:
+                rejects.append(Reject(report.doc_id, table.table_id, report.file, row.line, j,
+                                      row.label, column_label, raw, exc.problem))
+                continue
+            measure = by_row or (by_column[j - 1] if j - 1 < len(columns)
+                                 else column_measure([], measures))
+            year, period = resolve_year(column_cells, measure, table_years, report)
+            facts.append(_fact(table, report, row, j, parsed, column_label, measure, year,
+                               period, f"{raw}\n{nxt.cells[j]}" if cont else raw,
+                               f"number wrapped onto line {nxt.line}" if cont else ""))
+    return facts, rejects
+
+
+def _fact(table: Table, report: Report, row: Row, col: int, parsed: Parsed,
+          column_label: str, measure: str, year: int, period: str, raw: str,
+          note: str) -> Fact:
+    unit = _cell_unit(parsed, row.label, column_label, table.unit)
+    value = parsed.value
+    if measure == "change" and unit == "percent" and not parsed.percent:
+        unit = "percentage_points"
+    if unit in MONEY_FACTOR:
+        value, unit = value * MONEY_FACTOR[unit], "tkr"
+    printed = "%" if parsed.percent else (parsed.unit or table.unit or "")
+    return Fact(
+        doc_id=report.doc_id, municipality=report.municipality, fiscal_year=year,
+        period=period, table_id=table.table_id, row_label=row.label,
+        column_label=column_label, measure=measure, basis=_basis(column_label),
+        value=format_decimal(value), unit=unit, printed_unit=printed,
+        decimals=parsed.decimals, footnote=parsed.footnote, source_kind="table",
+        source_file=report.file, source_line=row.line, source_col=col, raw=raw, note=note)
+
+
+def ragged_rows(table: Table, report: Report) -> list[Issue]:
+    """Rows with more filled cells than the header has columns: extra cells are facts
+    without a column label."""
+    n_header = max((len(r.cells) for r in table.header), default=0)
+    return [issue("ragged_row", report, table, row.line, row.label,
+                  note=f"{len(row.cells)} cells but the header has {n_header}; extra cells "
+                       "have no column label")
+            for row, _ in _value_rows(table)
+            if n_header and len(row.cells) > n_header
+            and any(c.strip() for c in row.cells[n_header:])]
+
+
+def header_issues(table: Table, report: Report) -> list[Issue]:
+    if table.header:
+        return []
+    return [issue("no_header", report, table, table.first_line,
+                  note="table has no header row; its facts have measure 'unclassified'")]
+
+
+def unknown_headers(table: Table, report: Report, columns: list[list[str]],
+                    facts: list[Fact], measures: list[tuple[re.Pattern, str, str]]
+                    ) -> list[Issue]:
+    """Columns whose header names no measure of measures.csv and whose facts are
+    therefore 'unclassified' (looks only at this table's facts: linear in the corpus)."""
+    unclassified = {f.source_col for f in facts if f.measure == "unclassified"}
+    line = table.header[0].line if table.header else table.first_line
+    return [issue("unknown_header", report, table, line, "", " | ".join(cells),
+                  note="column header not in measures.csv; its facts have measure "
+                       "'unclassified' (reported, not guessed)")
+            for j, cells in enumerate(columns, start=1)
+            if cells and j in unclassified
+            and classify_measure(cells, "", measures) == "unclassified"]
+
+
+def issue(check: str, report: Report, table: Table, line: int, row_label: str = "",
+          column_label: str = "", **values: str) -> Issue:
+    return Issue(check, report.doc_id, table.table_id, line, row_label, column_label,
+                 **values)

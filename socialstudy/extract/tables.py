@@ -1,0 +1,267 @@
+"""Text -> tables. A table is a run of tab-separated lines; it keeps its title line, its
+(possibly multi-line, spanning) header and its body rows, every cell with its raw line."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from socialstudy.core.registry import Report
+from socialstudy.errors import RawFileError
+from socialstudy.extract.numbers import clean_label, looks_numeric
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+UNIT_PATTERNS = (
+    ("mnkr", re.compile(r"\bmn?kr\b|miljoner kronor", re.I)),
+    ("tkr", re.compile(r"\btkr\b|tusen kronor", re.I)),
+)
+TITLE_LOOKBACK = 4
+MAX_TITLE_CHARS = 160
+
+
+@dataclass
+class Row:
+    line: int
+    cells: list[str]
+    kind: str = "body"  # header | body | section | rule | continuation
+
+    @cached_property
+    def label(self) -> str:
+        return clean_label(self.cells[0]) if self.cells else ""
+
+
+@dataclass
+class Table:
+    doc_id: str
+    title: str
+    title_line: int | None
+    rows: list[Row] = field(default_factory=list)
+    kind: str = "data"  # data | toc
+    unit: str = ""
+
+    @property
+    def first_line(self) -> int:
+        return self.rows[0].line
+
+    @property
+    def last_line(self) -> int:
+        return self.rows[-1].line
+
+    @cached_property
+    def table_id(self) -> str:
+        return f"{self.doc_id}:L{self.first_line:04d}"
+
+    @property
+    def n_cols(self) -> int:
+        return max(len(r.cells) for r in self.rows)
+
+    @property
+    def header(self) -> list[Row]:
+        return [r for r in self.rows if r.kind == "header"]
+
+    @property
+    def body(self) -> list[Row]:
+        return [r for r in self.rows if r.kind != "header"]
+
+
+def read_lines(path: Path) -> list[str]:
+    """Read a raw report strictly: UTF-8 without BOM, LF line endings, not empty."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise RawFileError("the report is empty", file=str(path),
+                           fix="re-extract the text from the PDF; an empty file has no tables")
+    if data.startswith(b"\xef\xbb\xbf"):
+        raise RawFileError("starts with a UTF-8 byte-order mark", file=str(path), line=1,
+                           fix="save the text as UTF-8 without BOM and register its new hash")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise RawFileError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); probably Latin-1",
+                           file=str(path), line=line,
+                           fix="convert the file to UTF-8 (iconv -f latin1 -t utf-8) and "
+                               "register its new hash") from None
+    if "\r" in text:
+        line = text[: text.index("\r")].count("\n") + 1
+        raise RawFileError("has CR (Windows or old Mac) line endings", file=str(path), line=line,
+                           fix="convert line endings to LF (dos2unix) and register the new hash")
+    return text.split("\n")
+
+
+def _is_rule(cells: list[str]) -> bool:
+    return all(re.fullmatch(r"\s*-*\s*", c) for c in cells) and any("-" in c for c in cells)
+
+
+def _is_yearish(cell: str) -> bool:
+    text = clean_label(cell).rstrip("*").strip()
+    return bool(re.fullmatch(r"(?:19|20)\d{2}(?:\d{2}\s*-\s*(?:19|20)\d{4})?", text))
+
+
+def _has_quantity(cells: list[str]) -> bool:
+    """A body row carries at least one numeric cell that is not a bare year."""
+    for cell in cells:
+        if not cell.strip() or _is_yearish(cell) or not looks_numeric(cell):
+            continue
+        return True
+    return False
+
+
+def _header_like(row_cells: list[str]) -> bool:
+    """A row that announces columns: years or words, but no quantity."""
+    values = [c for c in row_cells[1:] if c.strip()]
+    return bool(values) and not _has_quantity(row_cells[1:])
+
+
+def _runs(lines: list[str]) -> list[list[int]]:
+    """Group tab lines into runs; one blank line inside a run is allowed unless the next
+    line starts a new header (then it is a new table)."""
+    runs, current, i = [], [], 0
+    while i < len(lines):
+        if "\t" in lines[i]:
+            current.append(i)
+            i += 1
+            continue
+        blank = not lines[i].strip()
+        nxt = i + 1
+        if (current and blank and nxt < len(lines) and "\t" in lines[nxt]
+                and not _header_like(lines[nxt].split("\t"))):
+            i += 1
+            continue
+        if current:
+            runs.append(current)
+            current = []
+        i += 1
+    if current:
+        runs.append(current)
+    return runs
+
+
+def _title(lines: list[str], first: int) -> tuple[str, int | None]:
+    j, seen = first - 1, 0
+    while j >= 0 and seen < TITLE_LOOKBACK:
+        text = lines[j].strip()
+        if text:
+            if "\t" in text:
+                return "", None
+            label = clean_label(text)
+            if len(label) <= MAX_TITLE_CHARS and not label.startswith("---"):
+                return label, j + 1
+            return "", None
+        j -= 1
+        seen += 1
+    return "", None
+
+
+def _classify(table: Table) -> None:
+    """Mark header rows (leading rows without quantities), rules, sections and wrapped
+    continuation rows (``10`` / ``337`` meaning 10 337)."""
+    in_header = True
+    for idx, row in enumerate(table.rows):
+        if _is_rule(row.cells):
+            row.kind = "rule"
+            continue
+        if in_header and not _has_quantity(row.cells[1:]) and not (
+                idx > 0 and row.cells[0].strip() and not any(c.strip() for c in row.cells[1:])):
+            row.kind = "header"
+            continue
+        in_header = False
+        if not any(c.strip() for c in row.cells[1:]):
+            row.kind = "section"
+        elif _is_continuation(row, table.rows[idx - 1] if idx else None):
+            row.kind = "continuation"
+        else:
+            row.kind = "body"
+    if all(r.kind == "header" for r in table.rows) and len(table.rows) > 1:
+        for row in table.rows[1:]:
+            row.kind = "body"
+
+
+def _is_continuation(row: Row, prev: Row | None) -> bool:
+    if prev is None or row.cells[0].strip() or prev.kind != "body":
+        return False
+    pairs = [(c, prev.cells[j + 1] if j + 1 < len(prev.cells) else "")
+             for j, c in enumerate(row.cells[1:]) if c.strip()]
+    return bool(pairs) and all(
+        re.fullmatch(r"\d{3}", clean_label(c)) and re.fullmatch(r"-?\d{1,3}", clean_label(p))
+        for c, p in pairs)
+
+
+def _unit(table: Table) -> str:
+    text = " ".join([table.title] + [c for r in table.header for c in r.cells]
+                    + [r.cells[0] for r in table.rows if r.kind == "section"])
+    for unit, pattern in UNIT_PATTERNS:
+        if pattern.search(text):
+            return unit
+    return ""
+
+
+def _is_toc(table: Table) -> bool:
+    """A table of contents: dotted leaders or an "Innehåll…" title; its numbers are pages."""
+    if re.match(r"innehåll", table.title, re.I):
+        return True
+    dotted = sum(bool(re.search(r"\.{4,}", r.cells[0])) for r in table.rows)
+    return dotted >= max(1, len(table.rows) // 2)
+
+
+def extract_tables(report: Report, lines: list[str] | None = None) -> list[Table]:
+    """Every tab-separated table of one report, in order of appearance."""
+    lines = read_lines(report.path) if lines is None else lines
+    tables = []
+    for run in _runs(lines):
+        title, title_line = _title(lines, run[0])
+        table = Table(doc_id=report.doc_id, title=title, title_line=title_line,
+                      rows=[Row(line=i + 1, cells=lines[i].split("\t")) for i in run])
+        if _is_toc(table):
+            table.kind = "toc"
+            for row in table.rows:
+                row.kind = "body"
+        else:
+            _classify(table)
+        table.unit = _unit(table)
+        tables.append(table)
+    return tables
+
+
+SPACED = re.compile(r"\S(?: {2,}|\u00a0{2,})\S")
+MIN_SPACED_ROWS = 2
+
+
+def _spaced_row(line: str) -> bool:
+    """A line without tabs whose fields, split at runs of 2+ spaces, are a label and
+    numbers (``Intäkter   100   120``)."""
+    if "\t" in line or ("  " not in line and "\u00a0\u00a0" not in line) \
+            or not SPACED.search(line):
+        return False
+    fields = [f for f in re.split(r" {2,}|\u00a0{2,}", line.strip()) if f]
+    return len(fields) >= 2 and sum(looks_numeric(f) for f in fields[1:]) >= 1 and all(
+        looks_numeric(f) for f in fields[1:] if f.strip())
+
+
+def spaced_columns(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) line of each run of space-separated table rows: text the tab-based
+    reader cannot split, reported so that it is not silently ignored."""
+    runs, start = [], None
+    for i, line in enumerate(lines + [""], start=1):
+        if _spaced_row(line):
+            start = i if start is None else start
+            continue
+        if start is not None and i - start >= MIN_SPACED_ROWS:
+            runs.append((start, i - 1))
+        start = None
+    return runs
+
+
+def excerpt(report: Report, first: int, last: int) -> pd.DataFrame:
+    """Raw lines ``first``..``last`` of a report, tabs shown as ``⇥``, for the notebooks."""
+    import pandas as pd
+    lines = read_lines(report.path)
+    return pd.DataFrame({"line": range(first, last + 1),
+                         "raw text (⇥ = tab)": [lines[i - 1].replace("\t", " ⇥ ")
+                                                for i in range(first, last + 1)]}
+                        ).set_index("line")

@@ -1,0 +1,60 @@
+"""Figures: what each draws (``cost``, ``outcomes``, in the shared look of ``style``; every one
+takes the full panel and a ``Scope`` and draws only the rows ``Scope.filter`` keeps), and
+byte-stable files: PNG at 200 dpi and SVG without timestamps, fixed SVG hash salt, and
+``index.csv`` naming the number, notebook, function and tables behind each figure.
+
+Reads the run's selected tables and the registry; writes ``figures/``. May import
+``measures`` and below; never ``narrative``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from socialstudy.figures.cost import activity_shares, budget_deviation, cost_type_shares
+from socialstudy.figures.outcomes import goal_levels, indicator_attainment, staffing_panel
+from socialstudy.figures.style import INDEX, plt
+
+__all__ = ["activity_shares", "budget_deviation", "cost_type_shares", "goal_levels",
+           "image", "indicator_attainment", "staffing_panel", "save", "show", "write_index"]
+
+
+def save(fig: plt.Figure, name: str, folder: Path) -> list[Path]:
+    """Write ``name``.png (200 dpi) and ``name``.svg byte-stably, each titled with the
+    figure's numbered title, and close the figure."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [folder / f"{name}.png", folder / f"{name}.svg"]
+    title = fig.get_label()
+    fig.savefig(paths[0], metadata={"Software": None, "Title": title}, bbox_inches="tight",
+                dpi=200)
+    fig.savefig(paths[1], metadata={"Date": None, "Creator": None, "Title": title},
+                bbox_inches="tight")
+    plt.close(fig)
+    return paths
+
+
+def image(path: Path):
+    """A saved figure for the notebook, its title as alt text (for the HTML pages)."""
+    from IPython.display import Image
+    from PIL import Image as Png
+    with Png.open(path) as png:
+        title = png.text.get("Title", "")
+    return Image(filename=str(path), width=760, alt=title or None)
+
+
+def show(fig: plt.Figure, name: str, folder: Path):
+    """Save the figure and return it as an image for the notebook."""
+    return image(save(fig, name, folder)[0])
+
+
+def write_index(folder: Path) -> Path:
+    """List every declared figure (``style.INDEX``), drawn yet or not: the index is
+    a function of the declarations alone, so it is written once (notebook 03) while the
+    notebooks drawing the figures may run side by side (see ``steps.yml``)."""
+    rows = [{"figure": f"{name}.png;{name}.svg", "number": number, "notebook": nb,
+             "function": f"socialstudy.figures.{func}", "tables": f"data/processed/{tables}"}
+            for name, (number, nb, func, tables) in sorted(INDEX.items(), key=lambda i: i[1][0])]
+    path = folder / "index.csv"
+    pd.DataFrame(rows).to_csv(path, index=False, lineterminator="\n")
+    return path

@@ -1,0 +1,200 @@
+"""Figures of notebook 02: cost type shares, activity shares, budget deviation. Shares, not
+absolute amounts, because the committees differ several-fold in size; approximate, lumped
+and mixed categories are hatched on a lighter face, never drawn like exact ones; a part-year
+report gets its own panel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+from matplotlib.colors import to_rgb
+from matplotlib.patches import Patch
+
+from socialstudy.core import vocabulary
+from socialstudy.core.registry import Report
+from socialstudy.core.scope import Scope, Selection
+from socialstudy.crosswalks.loader import unmapped
+from socialstudy.figures.style import (
+    HATCH,
+    OKABE_ITO,
+    finish,
+    fit_handles,
+    looks,
+    new_figure,
+    no_data,
+    source_line,
+)
+from socialstudy.measures.compare import remit_matrix
+
+if TYPE_CHECKING:
+    import matplotlib.pyplot as plt
+
+# the order in which figures stack and list the categories (their words: core.vocabulary)
+COST_WORDS = {code: vocabulary.COST_WORDS[code] for code in (
+    "personnel", "purchased_services", "grants_paid", "premises", "other_costs",
+    "depreciation_interest")}
+CATEGORY_WORDS = vocabulary.CATEGORY_WORDS
+FIT_RANK = {"exact": 0, "approximate": 1, "mixed": 2, "unmapped": 3}
+PERIOD_WORDS = vocabulary.PERIOD_WORDS
+
+
+def light(color: str, amount: float = 0.55) -> tuple:
+    """The colour mixed with white: the face of a non-exact bar."""
+    return tuple(c + (1 - c) * amount for c in to_rgb(color))
+
+
+def label(sel: Selection) -> str:
+    part = f" ({PERIOD_WORDS.get(sel.period, sel.period)} only)" if sel.part_year else ""
+    return f"{sel.municipality} {sel.fiscal_year}{part}"
+
+
+def panels(scope: Scope) -> list[tuple[str, list[Selection]]]:
+    """Full-year selections in one panel, part-year ones in their own."""
+    chosen = [s for s in scope.selections.values() if s.doc_id]
+    full = [s for s in chosen if not s.part_year]
+    part = [s for s in chosen if s.part_year]
+    return [(t, group) for t, group in (("full years", full),
+                                        ("part-year report, not comparable", part)) if group]
+
+
+def _bar(ax, y, width, left, color, fit, **kwargs):
+    exact = fit == "exact"
+    ax.barh(y, width, left=left, color=color if exact else light(color), hatch=HATCH[fit],
+            edgecolor="white" if exact else color, linewidth=0.6, **kwargs)
+
+
+def cost_type_shares(cost_by_type: pd.DataFrame, scope: Scope,
+                     reports: list[Report]) -> plt.Figure:
+    """Stacked shares of gross cost by cost type, one bar per selected report."""
+    costs = scope.filter(cost_by_type)
+    costs = costs[(costs.flow == "cost") & (costs.share_pct != "")]
+    chosen = [s for s in scope.selections.values() if s.doc_id]
+    fig, axes = new_figure(8.5, 1.6 + 0.7 * max(len(chosen), 1))
+    ax = axes[0][0]
+    if costs.empty:
+        no_data(ax, "no report in it gives costs by type")
+        return finish(fig, "cost_type_shares", "Cost structure: share of gross cost by cost type",
+                      source_line(costs, reports))
+    colors = dict(zip(COST_WORDS, OKABE_ITO))
+    fits = set()
+    for y, sel in enumerate(reversed(chosen)):
+        part = costs[costs.municipality == sel.municipality]
+        prose = (part.value_status != "reported").any()
+        if part.empty:
+            ax.text(1, y, "not reported: no cost-type breakdown", va="center", color="dimgrey")
+        left = 0.0
+        for cat in COST_WORDS:
+            rows = part[part.category == cat]
+            if rows.empty:
+                continue
+            width = rows.share_pct.astype(float).sum()
+            fit = "approximate" if (rows.fit != "exact").any() else "exact"
+            fits.add(fit)
+            _bar(ax, y, width, left, colors[cat], fit)
+            if width >= 4:
+                ax.text(left + width / 2, y, f"{'≈' if fit != 'exact' else ''}{width:.0f}",
+                        ha="center", va="center", fontsize=8)
+            left += width
+        if prose:
+            ax.text(left + 1, y, f"rounded shares from prose\n(sum {left:.0f} %)", va="center",
+                    fontsize=7, color="dimgrey")
+    ax.set_yticks(range(len(chosen)), [label(s) for s in reversed(chosen)])
+    ax.set_xlabel("share of gross cost (%)")
+    ax.set_xlim(0, 125)
+    ax.set_xticks(range(0, 101, 20))
+    handles = [Patch(color=colors[c], label=COST_WORDS[c])
+               for c in COST_WORDS if c in set(costs.category)]
+    ax.legend(handles=handles + fit_handles(fits), loc="upper center", ncol=4, fontsize=8,
+              bbox_to_anchor=(0.5, -0.35 if len(chosen) < 3 else -0.22))
+    return finish(fig, "cost_type_shares", "Cost structure: share of gross cost by cost type",
+                  source_line(costs, reports))
+
+
+def _activity_rows(activity: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    part = activity[(activity.municipality == sel.municipality) & (activity.period == sel.period)
+                    & (activity.category != "total") & (activity.share_of_total_pct != "")]
+    return (part.assign(share=part.share_of_total_pct.astype(float), rank=part.fit.map(FIT_RANK))
+            .groupby("category").agg(share=("share", "sum"), rank=("rank", "max")))
+
+
+def _no_rows(sel: Selection) -> str:
+    """Why a committee has no activity bar at all: no crosswalk row yet, or none printed."""
+    return ("not mapped yet (see the review)"
+            if unmapped(sel.municipality, sel.doc_id, "activities.csv") else "not reported")
+
+
+def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report]):
+    """Each committee's share of its own net cost by common activity; an empty category
+    says 'not in remit' or 'no separate line'."""
+    rows = scope.filter(activity)
+    rows = rows[rows.share_of_total_pct != ""]
+    groups = panels(scope)
+    fig, axes = new_figure(9 if len(groups) < 2 else 12, 5.4, ncols=max(len(groups), 1),
+                           sharey=True)
+    title = "Where the net cost goes: share of each committee's own net cost by activity"
+    if rows.empty:
+        no_data(axes[0][0], "no report in it gives net cost by activity")
+        return finish(fig, "activity_shares", title, source_line(rows, reports))
+    remit, style, fits = remit_matrix(), looks(reports), set()
+    cats = [c for c in CATEGORY_WORDS if c in remit.index or c in set(rows.category)]
+    for ax, (heading, group) in zip(axes[0], groups):
+        height = 0.8 / len(group)
+        for i, sel in enumerate(group):
+            shares = _activity_rows(rows, sel)
+            for y, cat in enumerate(reversed(cats)):
+                pos = y + 0.4 - height * (i + 0.5)
+                if cat in shares.index:
+                    fit = {v: k for k, v in FIT_RANK.items()}[shares.loc[cat, "rank"]]
+                    fits.add(fit)
+                    _bar(ax, pos, shares.loc[cat, "share"], 0, style[sel.municipality].color,
+                         fit, height=height * 0.95)
+                else:
+                    words = ("not in remit" if remit.get(sel.municipality, {}).get(cat) == "no"
+                             else _no_rows(sel) if shares.empty else "no separate line")
+                    ax.text(0.5, pos, words, va="center", fontsize=6.5, color="dimgrey")
+        ax.set_title(heading, fontsize=10, loc="left")
+        ax.set_xlabel("share of the committee's net cost (%)")
+        ax.set_xlim(0, 75)
+        ax.set_ylim(-0.6, len(cats) - 0.4)
+    axes[0][0].set_yticks(range(len(cats)), [CATEGORY_WORDS[c] for c in reversed(cats)])
+    handles = [Patch(color=style[s.municipality].color, label=label(s))
+               for _, group in groups for s in group]
+    axes[0][-1].legend(handles=handles + fit_handles(fits), loc="lower right", fontsize=8)
+    return finish(fig, "activity_shares", title, source_line(rows, reports))
+
+
+def budget_deviation(deviation: pd.DataFrame, scope: Scope, reports: list[Report]):
+    """The committee's budget deviation in % of budget, one bar per selected report;
+    positive = better than budget."""
+    rows = scope.filter(deviation)
+    groups = panels(scope)
+    fig, axes = new_figure(8.5 if len(groups) < 2 else 11, 1.8 + 0.55 * max(
+        (len(g) for _, g in groups), default=1), ncols=max(len(groups), 1))
+    title = "Budget deviation of the committee (positive = better than budget)"
+    if rows.empty:
+        no_data(axes[0][0], "no report in it gives the committee's budget deviation")
+        return finish(fig, "budget_deviation", title, source_line(rows, reports))
+    style = looks(reports)
+    for ax, (heading, group) in zip(axes[0], groups):
+        names = []
+        for y, sel in enumerate(reversed(group)):
+            names.append(label(sel))
+            row = rows[(rows.municipality == sel.municipality) & (rows.period == sel.period)]
+            if row.empty:
+                ax.text(0, y, " not reported", va="center", fontsize=8, color="dimgrey")
+                continue
+            value, printed = float(row.deviation_pct.iloc[0]), row.pct_source.iloc[0]
+            ax.barh(y, value, color=style[sel.municipality].color, height=0.6)
+            ax.text(value, y, f" {value:+.1f} %" if value >= 0 else f"{value:+.1f} % ",
+                    va="center", ha="left" if value >= 0 else "right", fontsize=8)
+            if printed.startswith("printed"):
+                ax.text(0, y - 0.42, " percentage printed by the report", fontsize=6.5,
+                        color="dimgrey")
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_yticks(range(len(group)), names)
+        lim = max(abs(rows.deviation_pct.astype(float)).max() * 1.5, 2)
+        ax.set_xlim(-lim, lim)
+        ax.set_xlabel("deviation (% of budget)")
+        ax.set_title(heading, fontsize=10, loc="left")
+    return finish(fig, "budget_deviation", title, source_line(rows, reports))

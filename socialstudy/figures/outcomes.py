@@ -1,0 +1,159 @@
+"""Figures of notebooks 03 and 04: staffing measures, goal assessments and indicators, each
+for the selected reports only. Every staffing series is its own labelled row with its own
+colour (municipality) and marker (measure); each committee's goals are shown on its own
+wording, with the common level only as colour."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from socialstudy.core import vocabulary
+from socialstudy.core.registry import Report
+from socialstudy.core.scope import Scope
+from socialstudy.figures.cost import label
+from socialstudy.figures.style import MARKERS, finish, looks, new_figure, no_data, source_line
+
+LEVEL_COLOURS = {"met": "#0072B2", "largely_met": "#56B4E9", "partly_met": "#E69F00",
+                 "not_met": "#D55E00"}
+LEVELS = {code: (vocabulary.LEVEL_WORDS[code], colour) for code, colour in LEVEL_COLOURS.items()}
+ATTAINMENT = {"met": "#0072B2", "not met": "#D55E00", "no target for this year": "#BBBBBB"}
+SCOPE_WORDS = {"committee": "whole committee", "section": "one section only",
+               "lower_bound": "lower bound, one staff group", "municipality":
+               "whole municipality (comparison)"}
+
+
+def _series(staff: pd.DataFrame, variables: dict[str, str]) -> pd.DataFrame:
+    """One row per municipality × measure × scope, the table figure before prose."""
+    rows = staff[(staff.status == "reported") & staff.variable.isin(variables)]
+    rows = rows.assign(key=rows.scope.where(rows.scope_class != "committee", "committee"),
+                       prose=rows.source_kind != "table",
+                       order=rows.variable.map(list(variables).index))
+    return (rows.sort_values(["prose", "source_line"], kind="mergesort")
+            .drop_duplicates(["municipality", "variable", "key"])
+            .sort_values(["municipality", "order", "scope_class", "scope"], kind="mergesort"))
+
+
+def _series_label(row, variables) -> str:
+    where = SCOPE_WORDS.get(row.scope_class, row.scope_class)
+    if row.scope_class not in ("committee", "municipality"):
+        where += ": " + row.scope.split(" (")[0]
+    extra = ", 12 months to Nov." if row.period == "r12_nov" else ""
+    extra += ", from running text" if row.prose else ""
+    return f"{row.municipality} {row.fiscal_year} · {variables[row.variable]}\n{where}{extra}"
+
+
+def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
+                   variables: dict[str, str], name: str, title: str):
+    """A dot per reported staffing figure of the selection (% on the x axis); a measure
+    a selected report lacks is a 'not reported' row, never a gap."""
+    selected = scope.filter(staff)
+    series = _series(selected, variables)
+    missing = selected[(selected.status != "reported") & selected.variable.isin(variables)]
+    missing = missing[~missing.municipality.isin(series.municipality)]
+    n = len(series) + len(missing.drop_duplicates("municipality"))
+    fig, axes = new_figure(9, 1.4 + 0.45 * max(n, 2))
+    ax = axes[0][0]
+    if not n:
+        no_data(ax, "no selected report gives these figures")
+        return finish(fig, name, title, source_line(series, reports))
+    style, labels = looks(reports), []
+    for y, row in enumerate(series.itertuples()):
+        whole = row.scope_class == "committee"
+        look = style[row.municipality]
+        ax.plot(float(row.value), -y, linestyle="none", marker=MARKERS[row.order],
+                color=look.color, markerfacecolor=look.color if whole else "white",
+                markersize=8)
+        ax.text(float(row.value), -y, f"   {float(row.value):.1f}", va="center", fontsize=8)
+        labels.append(_series_label(row, variables))
+    for muni, part in missing.groupby("municipality"):
+        labels.append(f"{muni} {part.fiscal_year.iloc[0]} · not reported")
+        reason = textwrap.shorten("not reported: " + part.reason.iloc[0], 95)
+        ax.text(0.3, -(len(labels) - 1), reason,
+                va="center", fontsize=7, color="dimgrey")
+    ax.set_yticks([-i for i in range(len(labels))], labels, fontsize=7.5)
+    ax.set_xlim(0, max([float(v) for v in series.value] + [10]) * 1.25)
+    ax.set_ylim(-len(labels) + 0.4, 0.6)
+    ax.set_xlabel("%")
+    handles = [Line2D([], [], linestyle="none", marker=MARKERS[i], color="dimgrey",
+                      label=words) for i, (v, words) in enumerate(variables.items())
+               if v in set(series.variable)]
+    if (series.scope_class != "committee").any():
+        handles.append(Line2D([], [], linestyle="none", marker="o", color="dimgrey",
+                              markerfacecolor="white", label="hollow: not the whole committee"))
+    if handles:
+        # a fixed distance below the axes (in font sizes), not a share of the axes' height:
+        # with one row tight_layout made the axes so short that the legend hit the x label
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0),
+                  borderaxespad=4.6, ncol=len(handles), fontsize=8)
+    return finish(fig, name, title, source_line(pd.concat([series, missing]), reports))
+
+
+def goal_levels(goals: pd.DataFrame, scope: Scope, reports: list[Report]):
+    """One panel per committee: how many goals got each of its own wordings, coloured by
+    the common level the wording maps to."""
+    year_end = scope.filter(goals)
+    year_end = year_end[year_end.assessment_kind == "year_end_attainment"]
+    munis = list(dict.fromkeys(year_end.municipality))
+    fig, axes = new_figure(4.2 * max(len(munis), 1) + 1, 3.6, ncols=max(len(munis), 1))
+    title = "Year-end goal assessments, each committee on its own wording"
+    if year_end.empty:
+        no_data(axes[0][0], "no selected report assesses its goals for the year "
+                "(assessments exist only in a report's own year)")
+        return finish(fig, "goal_levels", title, source_line(year_end, reports))
+    for ax, muni in zip(axes[0], munis):
+        part = year_end[year_end.municipality == muni]
+        counts = (part.assign(rank=part["rank"].astype(int))
+                  .groupby(["status_text", "level", "rank"]).size().reset_index(name="n")
+                  .sort_values(["rank", "status_text"]))
+        ax.barh(range(len(counts)), counts.n, color=[LEVELS[v][1] for v in counts.level])
+        ax.set_yticks(range(len(counts)), [f"“{t}”\n→ {LEVELS[v][0]}" for t, v in
+                                           zip(counts.status_text, counts.level)], fontsize=7)
+        ax.set_xlabel("number of goals")
+        ax.xaxis.get_major_locator().set_params(integer=True)
+        words = part.status_text.nunique()
+        ax.set_title(f"{muni} {part.fiscal_year.iloc[0]}: {len(part)} goals, "
+                     f"{words} wording{'s' if words > 1 else ''} used", fontsize=9, loc="left")
+    handles = [Patch(color=c, label=w) for k, (w, c) in LEVELS.items()
+               if k in set(year_end.level)]
+    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8,
+               bbox_to_anchor=(0.5, -0.08), title="common level (ordinal)", title_fontsize=8)
+    fig.tight_layout(rect=(0, 0.04, 1, 0.93))
+    return finish(fig, "goal_levels", title, source_line(year_end, reports))
+
+
+def indicator_attainment(indicators: pd.DataFrame, scope: Scope, reports: list[Report]):
+    """Indicator values of the selected year against a target for that same year."""
+    rows = scope.filter(indicators)
+    chosen = [s for s in scope.selections.values() if s.doc_id]
+    fig, axes = new_figure(8.5, 1.6 + 0.6 * max(len(chosen), 1))
+    ax = axes[0][0]
+    title = "Indicators of the selected year against a target for that year"
+    if rows.empty:
+        no_data(ax, "no selected report gives indicator values for this year")
+        return finish(fig, "indicator_attainment", title, source_line(rows, reports))
+    for y, sel in enumerate(reversed(chosen)):
+        part = rows[rows.municipality == sel.municipality]
+        left = 0
+        if part.empty:
+            ax.text(0.1, y, "not reported: no indicator values for this year", va="center",
+                    fontsize=8, color="dimgrey")
+        for status, color in ATTAINMENT.items():
+            n = int((part.attainment == status).sum())
+            if n:
+                ax.barh(y, n, left=left, color=color, height=0.6,
+                        hatch="///" if status.startswith("no target") else None,
+                        edgecolor="white")
+                ax.text(left + n / 2, y, str(n), ha="center", va="center", fontsize=8)
+                left += n
+    ax.set_yticks(range(len(chosen)), [label(s) for s in reversed(chosen)])
+    ax.set_xlabel("number of indicator values")
+    ax.set_ylim(-0.6, len(chosen) - 0.4)
+    handles = [Patch(facecolor=c, hatch="///" if s.startswith("no target") else None,
+                     edgecolor="white", label=s) for s, c in ATTAINMENT.items()]
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3,
+              fontsize=8)
+    return finish(fig, "indicator_attainment", title, source_line(rows, reports))

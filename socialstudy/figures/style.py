@@ -1,0 +1,129 @@
+"""Shared look of the study's figures: one style, colours and markers assigned from the
+registry's sorted municipality list (so a fourth municipality gets its own), numbered plain
+titles, a source line naming the reports and lines, an explicit "no data for this
+selection" panel. ``figures`` saves and indexes the figures drawn by ``figures_cost``
+(notebook 02) and ``figures_outcomes`` (notebooks 03, 04)."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from socialstudy.core.registry import Report  # noqa: E402
+
+STYLE = {"svg.hashsalt": "socialstudy", "svg.fonttype": "path", "font.family": "DejaVu Sans",
+         "figure.dpi": 100, "savefig.dpi": 200, "axes.spines.top": False,
+         "axes.spines.right": False, "axes.grid": True, "grid.color": "#e5e5e5",
+         "axes.axisbelow": True, "legend.frameon": False}
+# Okabe & Ito (2008): distinguishable with the common colour-vision deficiencies.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
+             "#000000")
+MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
+LINESTYLES = ("-", "--", ":", "-.")
+# hatching marks a category that is not an exact match (legend entry added by fit_legend)
+HATCH = {"exact": None, "approximate": "///", "mixed": "xxx", "prose": "...", "unmapped": "oo"}
+FIT_WORDS = {"approximate": "approximate or lumped category",
+             "mixed": "mixed line (spans several categories)",
+             "prose": "rounded share quoted in running text",
+             "unmapped": "line without a crosswalk row (see the review)"}
+NO_DATA = "no data for this selection"
+
+# figure file name -> (number, notebook, module.function, processed tables it reads)
+INDEX = {
+    "cost_type_shares": (1, "02_cost_structure.ipynb", "cost_type_shares",
+                         "cost_by_type.csv"),
+    "activity_shares": (2, "02_cost_structure.ipynb", "activity_shares",
+                        "cost_by_activity.csv"),
+    "budget_deviation": (3, "02_cost_structure.ipynb", "budget_deviation",
+                         "budget_deviation.csv"),
+    "staffing_turnover": (4, "03_staffing.ipynb", "staffing_panel",
+                          "staffing.csv"),
+    "staffing_sick_leave": (5, "03_staffing.ipynb", "staffing_panel",
+                            "staffing.csv"),
+    "goal_levels": (6, "04_goals.ipynb", "goal_levels", "goals.csv"),
+    "indicator_attainment": (7, "04_goals.ipynb", "indicator_attainment",
+                             "indicators.csv"),
+}
+
+
+@dataclass(frozen=True)
+class Look:
+    color: str
+    marker: str
+
+
+def looks(reports: list[Report]) -> dict[str, Look]:
+    """Colour and marker per municipality, in the registry's sorted order."""
+    names = sorted({r.municipality for r in reports})
+    return {m: Look(OKABE_ITO[i % len(OKABE_ITO)], MARKERS[i % len(MARKERS)])
+            for i, m in enumerate(names)}
+
+
+def new_figure(width: float = 8, height: float = 4.5, ncols: int = 1, **kwargs):
+    plt.rcParams.update(plt.rcParamsDefault)
+    plt.rcParams.update(STYLE)
+    return plt.subplots(1, ncols, figsize=(width, height), squeeze=False, **kwargs)
+
+
+def no_data(ax, what: str = "") -> None:
+    """An explicit panel instead of blank axes."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, NO_DATA + (f":\n{textwrap.fill(what, 60)}" if what else ""),
+            ha="center", va="center", fontsize=11, color="dimgrey", transform=ax.transAxes)
+
+
+def source_line(rows: pd.DataFrame, reports: list[Report]) -> str:
+    """'Source: Haninge, Årsredovisning 2024 (000_….txt, lines 344–349); …' for the rows."""
+    if rows.empty or "source_file" not in rows:
+        return "Source: no report rows in this selection."
+    titles = {r.file: f"{r.municipality}, {r.title}" for r in reports}
+    parts = []
+    for file, part in rows.groupby("source_file", sort=True):
+        lines = sorted({int(x) for x in part.source_line if str(x).strip()})
+        if not file or not lines:
+            continue
+        span = ("line " if len(lines) == 1 else "lines ") + line_ranges(lines)
+        parts.append(f"{titles.get(file, file)} ({file}, {span})")
+    cited = set(rows.source_file)
+    parts += [f"{r.municipality}, {r.title} ({r.file}): not reported" for r in reports
+              if "doc_id" in rows and r.doc_id in set(rows.doc_id) and r.file not in cited]
+    return ("Source: " + "; ".join(parts) + ".") if parts else "Source: no cited lines."
+
+
+def line_ranges(lines: list[int]) -> str:
+    """[344, 345, 346, 403] -> '344–346, 403'."""
+    runs: list[list[int]] = []
+    for n in lines:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
+
+
+def finish(fig, name: str, title: str, source: str) -> plt.Figure:
+    """Numbered plain-words title and the source line under the figure."""
+    number = INDEX[name][0]
+    fig.set_label(f"Figure {number}. {title}")  # saved as the files' title: the alt text
+    fig.suptitle(fig.get_label(), x=0.01, ha="left", fontsize=12, fontweight="bold")
+    fig.tight_layout()
+    renderer = fig.canvas.get_renderer()
+    bottom = fig.get_tightbbox(renderer).y0 / fig.get_figheight()  # below legends too
+    fig.text(0.01, min(bottom, 0.0) - 0.01, textwrap.fill(source, 150), ha="left", va="top",
+             fontsize=7, color="dimgrey")
+    return fig
+
+
+def fit_handles(fits) -> list[Patch]:
+    """Legend entries explaining the hatching used in this figure."""
+    return [Patch(facecolor="white", edgecolor="dimgrey", hatch=HATCH[f], label=FIT_WORDS[f])
+            for f in ("approximate", "mixed", "prose", "unmapped") if f in set(fits)]
+
+

@@ -1,0 +1,306 @@
+"""The comparison: cost structure (by cost type, by activity), budget deviation, staffing
+and goal outcomes, each as a tidy table whose rows carry their provenance.
+
+Sign conventions are harmonized here: **costs positive**, net cost positive, and budget
+deviation **positive = better than budget** (checked against budget − actual).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from socialstudy.core import registry
+from socialstudy.core.registry import Report, by_doc_id, load_registry
+from socialstudy.crosswalks import matching
+from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.errors import CrosswalkError
+from socialstudy.extract.tables import read_lines
+from socialstudy.measures.outcomes import goal_levels, goals, harmonize_status, indicators  # noqa: F401 (API)
+from socialstudy.measures.staffing import NOT_REPORTED, STAFFING_VARIABLES, scope_class, staffing  # noqa: F401 (API)
+
+
+def fmt(value: float | None, digits: int = 4) -> str:
+    """Fixed, byte-stable text for a derived number ('' for missing, no '-0')."""
+    if value is None or pd.isna(value):
+        return ""
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def load_facts(processed: Path) -> pd.DataFrame:
+    facts = pd.read_csv(processed / "facts.csv", dtype={"value": str, "raw": str, "note": str,
+                                                         "scope": str, "definition": str,
+                                                         "footnote": str, "column_label": str},
+                        keep_default_na=False)
+    facts["number"] = facts["value"].astype(float)
+    return facts
+
+
+# registry cost_sign values (agreement 2) whose income statement prints costs negative;
+# the two older free-text spellings are accepted until the registry branch lands
+
+def _costs_negative(report: Report) -> bool:
+    return report.cost_sign in (registry.COSTS_NEGATIVE,
+                                registry.COSTS_NEGATIVE_STATEMENT_NET_POSITIVE_ACTIVITY)
+
+
+# --- cost by type -----------------------------------------------------------------------
+
+def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
+    """Cost and revenue types on the Kommun-Bas-like taxonomy; costs positive, with each
+    type's share of gross cost (revenues: of total revenue)."""
+    crosswalk = {(r["municipality"], r["report_label"]): r
+                 for r in read_crosswalk("cost_types.csv", ("municipality", "report_label", "flow",
+                                                            "category", "fit"))}
+    docs = by_doc_id(reports)
+    rows = []
+    table_facts = facts[(facts.source_kind == "table") & (facts.measure == "actual")]
+    for doc_id, doc_facts in table_facts.groupby("doc_id"):
+        report = docs[doc_id]
+        mapped = doc_facts[[(report.municipality, lab) in crosswalk for lab in doc_facts.row_label]]
+        if mapped.empty:
+            continue
+        best = mapped.groupby("table_id").row_label.nunique().sort_values(kind="mergesort")
+        table = mapped[mapped.table_id == best.index[-1]]
+        for fact in table.itertuples():
+            entry = crosswalk[(report.municipality, fact.row_label)]
+            sign = -1 if _costs_negative(report) and entry["flow"] != "revenue" and not (
+                entry["category"] == "total_revenue") else 1
+            rows.append(_type_row(fact, entry, sign * fact.number, "reported"))
+    for fact in facts[(facts.source_kind == "prose")
+                      & facts.measure.isin(["cost_share_pct", "revenue_share_pct"])].itertuples():
+        entry = crosswalk.get((fact.municipality, fact.row_label))
+        if entry is None:
+            raise CrosswalkError(f"prose label {fact.row_label!r} ({fact.municipality}) has no "
+                                 "cost type", file="socialstudy/crosswalks/cost_types.csv",
+                                 fix="add a row mapping it to a category")
+        row = _type_row(fact, entry, None, "share only (prose)")
+        row["share_pct"] = fmt(fact.number)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=TYPE_COLUMNS)
+    for (muni, year, doc), group in frame.groupby(["municipality", "fiscal_year", "doc_id"]):
+        for flow, total_cat in (("cost", "total_cost"), ("revenue", "total_revenue")):
+            total = group[group.category == total_cat]
+            if total.empty or group.value_status.iloc[0] != "reported":
+                continue
+            gross = float(total.value_tkr.iloc[0])
+            idx = group[(group.flow == flow)].index
+            frame.loc[idx, "share_pct"] = [fmt(100 * float(v) / gross, 2)
+                                           for v in frame.loc[idx, "value_tkr"]]
+            frame.loc[idx, "share_basis"] = "gross cost" if flow == "cost" else "total revenue"
+    frame["share_pct"] = frame["share_pct"].fillna("")
+    frame["share_basis"] = frame["share_basis"].fillna("")
+    prose = frame.value_status != "reported"
+    frame.loc[prose & (frame.flow == "cost"), "share_basis"] = "total cost (as stated in prose)"
+    frame.loc[prose & (frame.flow == "revenue"), "share_basis"] = "financing (as stated in prose)"
+    return frame.sort_values(["municipality", "fiscal_year", "flow", "category", "report_label"],
+                             kind="mergesort").reset_index(drop=True)
+
+
+TYPE_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "flow", "category",
+                "report_label", "value_tkr", "value_status", "share_pct", "share_basis", "fit",
+                "unit", "source_kind", "source_file", "source_line", "raw"]
+
+
+def _type_row(fact, entry: dict, value: float | None, status: str) -> dict:
+    return {"municipality": fact.municipality, "doc_id": fact.doc_id,
+            "fiscal_year": fact.fiscal_year, "period": fact.period, "flow": entry["flow"],
+            "category": entry["category"], "report_label": fact.row_label,
+            "value_tkr": fmt(value) if value is not None else "",
+            "value_status": status, "share_pct": None, "share_basis": None,
+            "fit": entry["fit"], "unit": "tkr", "source_kind": fact.source_kind,
+            "source_file": fact.source_file, "source_line": fact.source_line,
+            "raw": fact.raw}
+
+
+# --- cost by activity -------------------------------------------------------------------
+
+def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
+    """Net cost, budget and deviation per activity on the common taxonomy, net costs
+    positive, deviation positive = better than budget, share of the committee's total.
+    Rows are mapped by municipality + label (``crosswalks/activities.csv``); a line of the
+    activity table without a crosswalk row stays in, as category 'unmapped', never
+    silently dropped or guessed."""
+    table = facts[facts.source_kind == "table"]
+    table = table.assign(entry=matching.match_labels(table, activity_crosswalk(),
+                                                     "activities.csv"))
+    table = table[table.measure.isin(["actual", "budget", "deviation"])
+                  & table.basis.isin(["net", ""])]
+    rows = []
+    for doc_id, doc_facts in table.groupby("doc_id"):
+        for entry, line in zip(doc_facts.entry, doc_facts.source_line):
+            if entry is not None and entry.get("_ambiguous"):
+                raise matching.ambiguity_error(entry, doc_id, line)
+        table_id = _main_activity_table(doc_facts)
+        if table_id is None:
+            continue
+        main = doc_facts[doc_facts.table_id == table_id]
+        totals = main[(main.entry.map(_category) == "total") & (main.measure == "actual")]
+        sign = -1 if (totals.number < 0).any() else 1
+        for (line, year, period), cell in main.groupby(["source_line", "fiscal_year", "period"]):
+            rows.append(_activity_row(cell, sign, table_id))
+    frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
+    frame["deviation_pct"] = ""
+    frame["share_of_total_pct"] = ""
+    for (doc, year, period), group in frame.groupby(["doc_id", "fiscal_year", "period"]):
+        total = group[group.category == "total"]
+        if total.empty or not total.net_cost_tkr.iloc[0]:
+            continue
+        denominator = float(total.net_cost_tkr.iloc[0])
+        for idx in group.index:
+            if frame.at[idx, "net_cost_tkr"]:
+                frame.at[idx, "share_of_total_pct"] = fmt(
+                    100 * float(frame.at[idx, "net_cost_tkr"]) / denominator, 2)
+    has_budget = (frame.budget_tkr != "") & (frame.deviation_tkr != "")
+    frame.loc[has_budget, "deviation_pct"] = [
+        fmt(100 * float(d) / abs(float(b)), 2) if float(b) else ""
+        for d, b in zip(frame.loc[has_budget, "deviation_tkr"],
+                        frame.loc[has_budget, "budget_tkr"])]
+    frame["deviation_sign_check"] = [_sign_check(r) for r in frame.itertuples()]
+    frame["note"] = [_missing_note(r) for r in frame.itertuples()]
+    return frame.sort_values(["municipality", "doc_id", "fiscal_year", "period", "source_line"],
+                             kind="mergesort").reset_index(drop=True)
+
+
+ACTIVITY_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "category",
+                    "report_label", "fit", "net_cost_tkr", "budget_tkr", "deviation_tkr",
+                    "unit", "source_file", "source_line", "table_id"]
+UNMAPPED = "unmapped"
+
+
+def activity_crosswalk() -> dict[tuple, dict]:
+    return matching.keyed_crosswalk("activities.csv", ("municipality", "report_label",
+                                                       "occurrence"), ("category", "fit"))
+
+
+def _category(entry: dict | None) -> str:
+    return UNMAPPED if entry is None or entry.get("_ambiguous") else entry["category"]
+
+
+def _activity_row(cell: pd.DataFrame, sign: int, table_id: str) -> dict:
+    by_measure = {m: g.iloc[0] for m, g in cell.groupby("measure")}
+    net, budget, dev = (by_measure.get(m) for m in ("actual", "budget", "deviation"))
+    first = cell.iloc[0]
+    return {"municipality": first.municipality, "doc_id": first.doc_id,
+            "fiscal_year": first.fiscal_year, "period": first.period,
+            "category": _category(first.entry), "report_label": first.row_label,
+            "fit": UNMAPPED if first.entry is None else first.entry["fit"],
+            "net_cost_tkr": fmt(sign * net.number) if net is not None else "",
+            "budget_tkr": fmt(sign * budget.number) if budget is not None else "",
+            "deviation_tkr": fmt(dev.number) if dev is not None else "",
+            "unit": "tkr", "source_file": first.source_file,
+            "source_line": first.source_line, "table_id": table_id}
+
+
+def _main_activity_table(doc_facts: pd.DataFrame) -> str | None:
+    """The table whose mapped total is largest: sub-tables (a department's breakdown)
+    would double count the department."""
+    mapped = doc_facts[doc_facts.entry.notna()]
+    if mapped.empty:
+        return None
+    totals = mapped[[e["category"] == "total" for e in mapped.entry]]
+    totals = totals[totals.measure == "actual"]
+    if totals.empty:
+        return None
+    rows = mapped.groupby("table_id").source_line.nunique()
+    ranked = totals.assign(size=totals.number.abs(), rows=totals.table_id.map(rows))
+    ranked = ranked.sort_values(["size", "rows", "table_id"], kind="mergesort")
+    return ranked.table_id.iloc[-1]
+
+
+def _missing_note(row) -> str:
+    """Name the amounts the report does not print for this line, year and period."""
+    missing = [name for name, value in (("net cost", row.net_cost_tkr),
+                                        ("budget", row.budget_tkr),
+                                        ("deviation", row.deviation_tkr)) if not value]
+    if not missing:
+        return ""
+    return (f"not reported: {', '.join(missing)} (the table prints none for "
+            f"{row.fiscal_year} {row.period.replace('_', '-')})")
+
+
+def _sign_check(row) -> str:
+    """Does the printed deviation agree with budget − actual (net costs positive)?"""
+    if not (row.budget_tkr and row.net_cost_tkr and row.deviation_tkr):
+        return ""
+    computed = float(row.budget_tkr) - float(row.net_cost_tkr)
+    printed = float(row.deviation_tkr)
+    if abs(computed) < 1000 or abs(printed) < 1000:
+        return "too small to tell"
+    return "agrees" if (computed > 0) == (printed > 0) else "opposite sign"
+
+
+def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """Committee-level budget deviation per municipality and year (positive = better):
+    computed from the totals where amounts exist, else the percentage the report prints
+    at a line listed in ``crosswalks/printed_deviation.csv``."""
+    rows = []
+    totals = activity[(activity.category == "total") & (activity.deviation_pct != "")]
+    for r in totals.itertuples():
+        rows.append({"municipality": r.municipality, "doc_id": r.doc_id,
+                     "fiscal_year": r.fiscal_year, "period": r.period,
+                     "deviation_tkr": r.deviation_tkr, "budget_tkr": r.budget_tkr,
+                     "deviation_pct": r.deviation_pct, "pct_source": "computed from amounts",
+                     "unit": "percent", "source_file": r.source_file,
+                     "source_line": r.source_line})
+    seen = {(r["municipality"], r["fiscal_year"]) for r in rows}
+    crosswalk = matching.keyed_crosswalk("printed_deviation.csv", ("municipality", "report_label",
+                                                                   "occurrence"), ("why",))
+    candidates = facts[(facts.source_kind == "table") & (facts.unit == "percent")
+                       & (facts.measure == "actual")]
+    entries = matching.match_labels(candidates, crosswalk, "printed_deviation.csv")
+    for entry, doc_id, line in zip(entries, candidates.doc_id, candidates.source_line):
+        if entry is not None and entry.get("_ambiguous"):
+            raise matching.ambiguity_error(entry, doc_id, line)
+    printed = candidates[entries.notna()]
+    _one_line_per_report(printed, "printed_deviation.csv")
+    for r in printed.sort_values(["source_line", "fiscal_year"]).itertuples():
+        if (r.municipality, r.fiscal_year) in seen:
+            continue
+        seen.add((r.municipality, r.fiscal_year))
+        rows.append({"municipality": r.municipality, "doc_id": r.doc_id,
+                     "fiscal_year": r.fiscal_year, "period": r.period, "deviation_tkr": "",
+                     "budget_tkr": "", "deviation_pct": fmt(r.number, 2),
+                     "pct_source": "printed by the report", "unit": "percent",
+                     "source_file": r.source_file, "source_line": r.source_line})
+    columns = ["municipality", "doc_id", "fiscal_year", "period", "deviation_tkr", "budget_tkr",
+               "deviation_pct", "pct_source", "unit", "source_file", "source_line"]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["municipality", "fiscal_year", "period"],
+                             kind="mergesort").reset_index(drop=True)
+
+
+def _one_line_per_report(found: pd.DataFrame, name: str) -> None:
+    """A label-keyed row must point at one line per report; two lines are ambiguous."""
+    for doc_id, group in found.groupby("doc_id"):
+        if group.source_line.nunique() > 1:
+            raise CrosswalkError(f"{doc_id}: the label {group.row_label.iloc[0]!r} matches lines "
+                                 f"{sorted(set(group.source_line))}",
+                                 file=f"socialstudy/crosswalks/{name}",
+                                 fix="qualify the row (occurrence, column pattern) so that one "
+                                     "line matches")
+
+
+def remit_matrix(reports: list[Report] | None = None) -> pd.DataFrame:
+    """Does each committee run each activity: yes / partial / no from ``remit.csv``, and
+    'unknown' for a municipality the crosswalk does not cover. Every evidence quote is
+    checked to stand in one of its municipality's registered reports."""
+    reports = load_registry() if reports is None else reports
+    rows = read_crosswalk("remit.csv", ("municipality", "category", "in_remit", "evidence"))
+    texts: dict[str, list[str]] = {}
+    for report in reports:
+        texts.setdefault(report.municipality, []).extend(read_lines(report.path))
+    for row in rows:
+        lines = texts.get(row["municipality"])
+        if lines is not None and not any(row["evidence"] in line for line in lines):
+            raise CrosswalkError(f"evidence {row['evidence'][:60]!r} is in none of "
+                                 f"{row['municipality']}'s reports",
+                                 file="socialstudy/crosswalks/remit.csv", line=int(row["_line"]),
+                                 fix="quote the report's wording exactly")
+    frame = pd.DataFrame(rows).drop(columns="_line")
+    matrix = frame.pivot(index="category", columns="municipality", values="in_remit")
+    for municipality in sorted(set(texts) - set(matrix.columns)):
+        matrix[municipality] = "unknown"
+    return matrix.reindex(columns=sorted(matrix.columns)).fillna("unknown")

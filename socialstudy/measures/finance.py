@@ -1,0 +1,343 @@
+"""The measures a municipal-finance analyst expects, each a tidy table with provenance:
+budget and deviation per cost type (and what drives the deviation), revenue and grant
+dependence, net-cost growth and investments.
+
+Conventions: money in tkr, **costs and net costs positive**, deviation **positive =
+better than budget**. A measure a report lacks is a row with status ``not reported`` and
+the reason, never a 0 and never a silent gap. One-off items and forecast accuracy are in
+``finance_events``, net cost per inhabitant in ``per_inhabitant``, staffing detail in
+``staffing_detail``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from socialstudy.core.registry import Report
+from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.measures.compare import fmt
+from socialstudy.measures.finance_anchors import (
+    not_reported_reason,
+    prose_anchors,
+    rounding_step,
+    table_rows,
+)
+
+NOT_REPORTED = "not reported"
+BASE = ["municipality", "doc_id", "fiscal_year", "period"]
+
+
+def base(report: Report, year: int | None = None, period: str | None = None) -> dict:
+    return {"municipality": report.municipality, "doc_id": report.doc_id,
+            "fiscal_year": report.fiscal_year if year is None else year,
+            "period": period or report.period}
+
+
+def tidy(rows: list[dict], columns: list[str], keys: list[str]) -> pd.DataFrame:
+    """Rows in a fixed column order, sorted stably; missing cells as ''."""
+    frame = pd.DataFrame(rows, columns=columns, dtype=object).fillna("")
+    return frame.sort_values(keys, kind="mergesort", key=lambda s: s.astype(str)
+                             if s.dtype == object else s).reset_index(drop=True)
+
+
+def committee_totals(facts: pd.DataFrame, reports: list[Report], measure: str,
+                     kinds: tuple[str, ...] = ("actual",)) -> dict:
+    """{(doc_id, fiscal_year): fact} for a committee total named in finance_tables.csv
+    (``kinds``: which printed columns, e.g. actual or budget); full-year figures only,
+    since a part-year amount is not a year's total."""
+    found = table_rows(facts, reports, measure)
+    found = found[(found.period == "full_year") & found.measure.isin(kinds)]
+    return {(f.doc_id, int(f.fiscal_year)): f for f in found.itertuples()}
+
+
+# --- budget, outcome and deviation per cost type ------------------------------------------
+
+BY_TYPE = BASE + ["flow", "category", "report_label", "fit", "budget_tkr", "outcome_tkr",
+                  "deviation_tkr", "deviation_pct", "printed_deviation_tkr", "deviation_check",
+                  "share_of_net_deviation_pct", "driver_rank", "status", "reason", "unit",
+                  "source_file", "source_line", "raw_budget", "raw_outcome", "raw_deviation"]
+
+
+def budget_by_cost_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
+    """Budget, outcome and deviation of each cost and revenue type where the income
+    statement prints a budget, and each type's contribution to the net deviation
+    (``driver_rank`` 1 = the type that moves the result most in its direction)."""
+    crosswalk = {(r["municipality"], r["report_label"]): r
+                 for r in read_crosswalk("cost_types.csv", ("municipality", "report_label",
+                                                            "flow", "category", "fit"))}
+    rows = []
+    for report in reports:
+        table = _budget_table(facts[facts.doc_id == report.doc_id], report, crosswalk)
+        if table.empty:
+            rows.append({**base(report), "report_label": "(none: no budget per cost type)",
+                         "status": NOT_REPORTED, "reason": not_reported_reason(
+                report, "budget_by_cost_type",
+                "the report prints no budget per cost type (no income statement with a "
+                "budget column)"), "source_file": report.file})
+            continue
+        rows.extend(_type_rows(table, report, crosswalk))
+    return tidy(rows, BY_TYPE, ["municipality", "doc_id", "fiscal_year", "flow", "category",
+                                "report_label"])
+
+
+def _budget_table(doc_facts: pd.DataFrame, report: Report, crosswalk: dict) -> pd.DataFrame:
+    """The income-statement table with the most mapped labels that has a budget column."""
+    known = doc_facts.row_label.map(lambda lab: (report.municipality, lab) in crosswalk)
+    mapped = doc_facts[(doc_facts.source_kind == "table") & known.astype(bool)
+                       & doc_facts.measure.isin(["actual", "budget", "deviation"])]
+    with_budget = mapped[mapped.table_id.isin(set(mapped[mapped.measure == "budget"].table_id))]
+    if with_budget.empty:
+        return with_budget
+    best = with_budget.groupby("table_id").row_label.nunique().sort_values(kind="mergesort")
+    table = with_budget[with_budget.table_id == best.index[-1]]
+    years = set(table[table.measure == "budget"].fiscal_year)
+    return table[table.fiscal_year.isin(years)]
+
+
+def _type_rows(table: pd.DataFrame, report: Report, crosswalk: dict) -> list[dict]:
+    rows = []
+    for (line, year), cell in table.groupby(["source_line", "fiscal_year"]):
+        got = {m: g.iloc[0] for m, g in cell.groupby("measure")}
+        actual, budget, printed = got.get("actual"), got.get("budget"), got.get("deviation")
+        entry = crosswalk[(report.municipality, cell.row_label.iloc[0])]
+        cost_like = entry["flow"] == "cost" or entry["category"] in ("total_cost", "net_result")
+        sign = -1 if cost_like and actual is not None and actual.number < 0 else 1
+        out = sign * actual.number if actual is not None else None
+        bud = sign * budget.number if budget is not None else None
+        dev = None if out is None or bud is None else (bud - out if cost_like else out - bud)
+        rows.append({**base(report, int(year)), "flow": entry["flow"],
+                     "category": entry["category"], "report_label": cell.row_label.iloc[0],
+                     "fit": entry["fit"], "budget_tkr": fmt(bud), "outcome_tkr": fmt(out),
+                     "deviation_tkr": fmt(dev),
+                     "deviation_pct": fmt(100 * dev / abs(bud), 2) if dev is not None and bud
+                     else "",
+                     "printed_deviation_tkr": fmt(printed.number) if printed is not None else "",
+                     "deviation_check": _check(dev, printed),
+                     "status": "reported", "reason": "", "unit": "tkr",
+                     "source_file": report.file, "source_line": int(line),
+                     "raw_budget": budget.raw if budget is not None else "",
+                     "raw_outcome": actual.raw if actual is not None else "",
+                     "raw_deviation": printed.raw if printed is not None else ""})
+    return _rank_drivers(rows)
+
+
+def _check(computed: float | None, printed) -> str:
+    """Does the printed deviation (positive = better in both income statements) agree
+    with the one computed from budget and outcome, within the printed rounding?"""
+    if computed is None or printed is None:
+        return ""
+    tolerance = 1.5 * rounding_step(printed.printed_unit, printed.decimals)
+    return "agrees" if abs(computed - printed.number) <= tolerance else "differs"
+
+
+def _rank_drivers(rows: list[dict]) -> list[dict]:
+    for year in {r["fiscal_year"] for r in rows}:
+        same = [r for r in rows if r["fiscal_year"] == year]
+        net = [r for r in same if r["category"] == "net_result" and r["deviation_tkr"]]
+        if not net or float(net[0]["deviation_tkr"]) == 0:
+            continue
+        total = float(net[0]["deviation_tkr"])
+        parts = [r for r in same if r["flow"] in ("cost", "revenue") and r["deviation_tkr"]]
+        if not any(r["flow"] == "revenue" for r in parts):  # revenue printed as a total only
+            parts += [r for r in same if r["category"] == "total_revenue" and r["deviation_tkr"]]
+        for r in parts:
+            r["share_of_net_deviation_pct"] = fmt(100 * float(r["deviation_tkr"]) / total, 2)
+        ranked = sorted(parts, key=lambda r: (-float(r["deviation_tkr"]) / total,
+                                              r["report_label"]))
+        for rank, r in enumerate(ranked, start=1):
+            r["driver_rank"] = rank
+    return rows
+
+
+# --- revenue and grant dependence -------------------------------------------------------------
+
+REVENUE = BASE + ["measure", "value", "unit", "status", "basis", "printed_value", "check",
+                  "reason", "source_file", "source_line", "other_lines", "raw"]
+REVENUE_MEASURES = ("revenue_tkr", "gross_cost_tkr", "revenue_share_of_gross_cost_pct",
+                    "grants_tkr", "grants_share_of_gross_cost_pct", "revenue_change_tkr",
+                    "revenue_change_pct")
+
+
+def revenue_dependence(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
+    """Revenue and grants as shares of gross cost, and revenue change on the year before,
+    for every full year a report gives; one row per measure (long format)."""
+    revenue = committee_totals(facts, reports, "revenue_total")
+    cost = committee_totals(facts, reports, "cost_total")
+    grants = committee_totals(facts, reports, "grants", ("actual", "granted"))
+    rows = []
+    for report in reports:
+        years = sorted({y for d, y in list(revenue) + list(cost) if d == report.doc_id})
+        for year in years or [report.fiscal_year]:
+            found = {m: v for m, v in _revenue_values(report, year, revenue, cost, grants)}
+            for measure in REVENUE_MEASURES:
+                rows.append(found.get(measure) or _missing_revenue(report, year, measure, years))
+    _check_stated_change(rows, prose_anchors(reports, "revenue_change_stated"))
+    return tidy(rows, REVENUE, ["municipality", "doc_id", "fiscal_year", "measure"])
+
+
+def _check_stated_change(rows: list[dict], stated: list) -> None:
+    """Set the revenue change the text states (its line joins other_lines) beside the one
+    the table gives: the two can disagree (Haninge's text says +16,6 %, its income
+    statement +11,7 %)."""
+    for anchor in stated:
+        for row in rows:
+            if (row["doc_id"], row["fiscal_year"], row["measure"]) == (
+                    anchor.report.doc_id, anchor.year, "revenue_change_pct"):
+                printed = float(anchor.value)
+                row["printed_value"] = fmt(printed)
+                row["other_lines"] = ";".join(filter(None, [row.get("other_lines", ""),
+                                                            str(anchor.line)]))
+                if row.get("value"):
+                    row["check"] = ("agrees" if abs(float(row["value"]) - printed) < 0.051
+                                    else "differs")
+
+
+def _revenue_values(report: Report, year: int, revenue: dict, cost: dict, grants: dict):
+    key, prior = (report.doc_id, year), (report.doc_id, year - 1)
+    rev, gross, grant = revenue.get(key), cost.get(key), grants.get(key)
+    if rev is not None:
+        yield "revenue_tkr", _fact_row(report, year, "revenue_tkr", abs(rev.number), rev)
+    if gross is not None:
+        yield "gross_cost_tkr", _fact_row(report, year, "gross_cost_tkr", abs(gross.number), gross)
+    if grant is not None:
+        yield "grants_tkr", _fact_row(report, year, "grants_tkr", abs(grant.number), grant)
+    if rev is not None and gross is not None:
+        yield "revenue_share_of_gross_cost_pct", _derived(
+            report, year, "revenue_share_of_gross_cost_pct",
+            100 * abs(rev.number) / abs(gross.number), "percent", rev, [gross])
+    if grant is not None and gross is not None:
+        yield "grants_share_of_gross_cost_pct", _derived(
+            report, year, "grants_share_of_gross_cost_pct",
+            100 * abs(grant.number) / abs(gross.number), "percent", grant, [gross])
+    before = revenue.get(prior)
+    if rev is not None and before is not None:
+        change = abs(rev.number) - abs(before.number)
+        yield "revenue_change_tkr", _derived(report, year, "revenue_change_tkr", change, "tkr",
+                                             rev, [before])
+        yield "revenue_change_pct", _derived(report, year, "revenue_change_pct",
+                                             100 * change / abs(before.number), "percent",
+                                             rev, [before])
+
+
+def _fact_row(report: Report, year: int, measure: str, value: float, fact) -> dict:
+    return {**base(report, year, "full_year"), "measure": measure, "value": fmt(value),
+            "unit": "tkr", "status": "reported", "basis": getattr(fact, "scope", ""),
+            "reason": "", "source_file": fact.source_file, "source_line": fact.source_line,
+            "other_lines": "", "raw": fact.raw}
+
+
+def _derived(report: Report, year: int, measure: str, value: float, unit: str, main,
+             others: list) -> dict:
+    lines = sorted({int(o.source_line) for o in others} - {int(main.source_line)})
+    basis = "computed from " + " and ".join(
+        f"{o.row_label} {o.fiscal_year}" for o in [main, *others])
+    return {**base(report, year, "full_year"), "measure": measure,
+            "value": fmt(value, 2 if unit == "percent" else 4), "unit": unit,
+            "status": "derived", "basis": basis, "reason": "", "source_file": main.source_file,
+            "source_line": main.source_line, "other_lines": ";".join(map(str, lines)), "raw": ""}
+
+
+def _missing_revenue(report: Report, year: int, measure: str, years: list[int]) -> dict:
+    if not years:
+        default = "the report prints no revenue and gross-cost totals for a full year"
+    elif measure.startswith("grants"):
+        default = f"the report prints no grant amount for {year}"
+    elif measure.startswith("revenue_change"):
+        default = f"the report prints no revenue total for {year - 1}"
+    else:
+        default = f"not found for {year}"
+    return {**base(report, year), "measure": measure, "status": NOT_REPORTED,
+            "reason": not_reported_reason(report, measure, default),
+            "source_file": report.file}
+
+
+# --- net-cost growth --------------------------------------------------------------------------
+
+GROWTH = BASE + ["net_cost_tkr", "prior_year", "prior_net_cost_tkr", "change_tkr", "change_pct",
+                 "printed_change_pct", "change_check", "status", "reason", "unit", "source_file",
+                 "source_line", "prior_source_line", "raw"]
+
+
+def net_cost_growth(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
+    """Year-over-year change of the committee's net cost, from the totals of consecutive
+    full years that one report prints, checked against the change the report states."""
+    totals = committee_totals(facts, reports, "net_cost_total")
+    printed = facts[(facts.source_kind == "prose") & (facts.measure == "net_cost_change_pct")]
+    stated = {(f.doc_id, int(f.fiscal_year)): f for f in printed.itertuples()}
+    rows = []
+    for report in reports:
+        years = sorted(y for d, y in totals if d == report.doc_id)
+        pairs = [y for y in years if y - 1 in years]
+        for year in pairs:
+            rows.append(_growth_row(report, year, totals, stated.get((report.doc_id, year))))
+        if report.fiscal_year not in pairs:
+            reason = not_reported_reason(
+                report, "net_cost_growth",
+                "part-year report: no full-year net cost" if not report.is_full_year else
+                f"the report prints no committee net cost for {report.fiscal_year - 1}")
+            rows.append({**base(report), "status": NOT_REPORTED, "reason": reason,
+                         "source_file": report.file})
+    return tidy(rows, GROWTH, ["municipality", "doc_id", "fiscal_year"])
+
+
+def _growth_row(report: Report, year: int, totals: dict, stated) -> dict:
+    now, before = totals[(report.doc_id, year)], totals[(report.doc_id, year - 1)]
+    change = abs(now.number) - abs(before.number)
+    pct = 100 * change / abs(before.number)
+    check = ""
+    if stated is not None:
+        check = "agrees" if abs(round(pct, int(stated.decimals or 0)) - stated.number) < 0.051 \
+            else "differs"
+    return {**base(report, year, "full_year"), "net_cost_tkr": fmt(abs(now.number)),
+            "prior_year": year - 1, "prior_net_cost_tkr": fmt(abs(before.number)),
+            "change_tkr": fmt(change), "change_pct": fmt(pct, 2),
+            "printed_change_pct": fmt(stated.number) if stated is not None else "",
+            "change_check": check, "status": "derived", "reason": "", "unit": "tkr",
+            "source_file": now.source_file, "source_line": now.source_line,
+            "prior_source_line": before.source_line, "raw": now.raw}
+
+
+# --- investments ------------------------------------------------------------------------------
+
+INVEST = BASE + ["report_label", "budget_tkr", "outcome_tkr", "outcome_period", "deviation_tkr",
+                 "printed_deviation_tkr", "spent_pct", "printed_spent_pct", "forecast_tkr",
+                 "status", "reason", "scope", "unit", "source_file", "source_line",
+                 "raw_outcome"]
+
+
+def investments(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
+    """Investment budget against outcome (deviation positive = less spent than budgeted)."""
+    found = table_rows(facts, reports, "investment")
+    rows = []
+    for report in reports:
+        doc = found[found.doc_id == report.doc_id]
+        if doc.empty:
+            rows.append({**base(report), "status": NOT_REPORTED, "reason": not_reported_reason(
+                report, "investment", "the report prints no investment budget and "
+                "outcome for the committee"), "source_file": report.file})
+            continue
+        got = {m: g.iloc[0] for m, g in doc.groupby("measure")}
+        rows.append(_investment_row(report, got, doc.iloc[0]))
+    return tidy(rows, INVEST, ["municipality", "doc_id", "fiscal_year"])
+
+
+def _investment_row(report: Report, got: dict, first) -> dict:
+    budget, actual = got.get("budget"), got.get("actual")
+    bud = abs(budget.number) if budget is not None else None
+    out = abs(actual.number) if actual is not None else None
+    dev = bud - out if bud is not None and out is not None else None
+    printed, used, forecast = got.get("deviation"), got.get("budget_used_pct"), got.get("forecast")
+    part_year = actual is not None and actual.period != "full_year"
+    return {**base(report, report.fiscal_year, "full_year"), "report_label": first.row_label,
+            "budget_tkr": fmt(bud), "outcome_tkr": fmt(out),
+            "outcome_period": actual.period if actual is not None else "",
+            "deviation_tkr": "" if part_year else fmt(dev),
+            "printed_deviation_tkr": fmt(printed.number) if printed is not None else "",
+            "spent_pct": fmt(100 * out / bud, 2) if bud and out is not None else "",
+            "printed_spent_pct": fmt(used.number) if used is not None else "",
+            "forecast_tkr": fmt(abs(forecast.number)) if forecast is not None else "",
+            "status": "reported",
+            "reason": "part-year outcome: no full-year deviation" if part_year else "",
+            "scope": first.scope, "unit": "tkr", "source_file": first.source_file,
+            "source_line": first.source_line,
+            "raw_outcome": actual.raw if actual is not None else ""}

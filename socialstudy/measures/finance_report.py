@@ -1,0 +1,71 @@
+"""The finance and staffing-detail tables as a set: build them, write them to
+``data/processed/`` and show them to readers (mnkr, plain column names); the sentences
+about them are in ``findings_finance``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from socialstudy.core.registry import Report, load_registry
+from socialstudy.extract.extraction import write_csv
+from socialstudy.measures.compare import fmt, load_facts
+from socialstudy.measures.finance import (
+    budget_by_cost_type,
+    investments,
+    net_cost_growth,
+    revenue_dependence,
+)
+from socialstudy.measures.finance_events import forecast_accuracy, one_off_items
+from socialstudy.measures.per_inhabitant import per_inhabitant
+from socialstudy.measures.staffing_detail import staffing_detail
+
+BUILDERS = {"budget_by_cost_type": budget_by_cost_type,
+            "revenue_dependence": revenue_dependence, "net_cost_growth": net_cost_growth,
+            "one_off_items": one_off_items, "investments": investments,
+            "forecast_accuracy": forecast_accuracy, "per_inhabitant": per_inhabitant,
+            "staffing_detail": staffing_detail}
+
+
+FINANCE = tuple(name for name in BUILDERS if name != "staffing_detail")  # notebook 02
+STAFFING = ("staffing_detail",)                                          # notebook 03
+
+
+def finance_tables(facts: pd.DataFrame, reports: list[Report],
+                   names: tuple[str, ...] = tuple(BUILDERS)) -> dict[str, pd.DataFrame]:
+    return {name: BUILDERS[name](facts, reports) for name in names}
+
+
+def write_finance_tables(processed: Path, reports: list[Report] | None = None,
+                         names: tuple[str, ...] = tuple(BUILDERS)) -> dict[str, pd.DataFrame]:
+    """Read facts.csv from ``processed``, write the named tables beside it and return them
+    (the full panel of all reports; a run shows its selection)."""
+    reports = load_registry() if reports is None else reports
+    tables = finance_tables(load_facts(processed), reports, names)
+    for name, frame in tables.items():
+        write_csv(frame, processed / f"{name}.csv")
+    return tables
+
+
+def mnkr(tkr: str) -> str:
+    """A tkr amount as mnkr with one decimal, for readers ('' stays '')."""
+    return "" if tkr in ("", None) else fmt(float(tkr) / 1000, 1)
+
+
+def shown_drivers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Budget deviation per cost type as shown in notebook 02: mnkr, ranked by
+    contribution to the net deviation, not-reported reports with their reason."""
+    rows = frame[(frame.driver_rank.astype(str) != "") | (frame.status != "reported")]
+    shown = pd.DataFrame({
+        "municipality": rows.municipality, "year": rows.fiscal_year,
+        "cost or revenue type (report's label)": rows.report_label,
+        "budget, mnkr": rows.budget_tkr.map(mnkr), "outcome, mnkr": rows.outcome_tkr.map(mnkr),
+        "deviation, mnkr (+ = better)": rows.deviation_tkr.map(mnkr),
+        "share of net deviation, %": rows.share_of_net_deviation_pct,
+        "rank": rows.driver_rank, "status / reason": [
+            s if not r else f"{s}: {r}" for s, r in zip(rows.status, rows.reason)],
+        "line": rows.source_line})
+    order = shown.assign(_r=pd.to_numeric(shown["rank"], errors="coerce"))
+    return order.sort_values(["municipality", "year", "_r"], kind="mergesort",
+                             na_position="last").drop(columns="_r").reset_index(drop=True)

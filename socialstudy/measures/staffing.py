@@ -1,0 +1,106 @@
+"""Staffing: headcount, FTE, turnover and sick leave with scope and definition, from the
+tables a ``staffing_map.csv`` row points at (municipality + row label + column pattern)
+and from prose figures; a measure a report lacks is a 'not reported' row with the reason."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from socialstudy.core.registry import Report
+from socialstudy.crosswalks import matching
+from socialstudy.crosswalks.loader import read_crosswalk, unmapped
+from socialstudy.errors import CrosswalkError
+
+STAFFING_VARIABLES = ("headcount", "fte", "turnover_total_pct", "turnover_voluntary_pct",
+                      "sick_leave_total_pct", "sick_leave_long_share_pct",
+                      "sick_leave_short_share_pct", "sick_leave_women_pct",
+                      "sick_leave_men_pct")
+NOT_REPORTED = "not reported"
+
+
+def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
+    """Headcount, FTE, turnover and sick leave for every year each report gives, with
+    scope and definition; a measure a report lacks is a 'not reported' row with the reason."""
+    rows = [_staff_row(fact, entry["variable"], entry["scope"], entry["definition"],
+                       entry["period"]) for fact, entry in staffing_table_facts(facts)]
+    prose = facts[(facts.source_kind == "prose") & facts.measure.isin(STAFFING_VARIABLES)]
+    for fact in prose.itertuples():
+        rows.append(_staff_row(fact, fact.measure, fact.scope, fact.definition, fact.period))
+    frame = pd.DataFrame(rows, columns=list(STAFF_COLUMNS))
+    reasons = {(r["municipality"], int(r["fiscal_year"]), r["variable"]): r["reason"]
+               for r in read_crosswalk("not_reported.csv", ("municipality", "fiscal_year",
+                                                            "variable", "reason"))}
+    missing = []
+    for report in reports:
+        if not report.is_full_year:
+            continue
+        have = frame[(frame.municipality == report.municipality)
+                     & (frame.fiscal_year == report.fiscal_year)]
+        default = (unmapped(report.municipality, report.doc_id, "staffing_map.csv",
+                            "prose_facts.csv") or "not found in the report's text or tables")
+        for variable in STAFFING_VARIABLES:
+            if (have.variable == variable).any():
+                continue
+            missing.append({
+                "municipality": report.municipality, "doc_id": report.doc_id,
+                "fiscal_year": report.fiscal_year, "period": report.period,
+                "variable": variable, "value": "", "unit": "", "status": NOT_REPORTED,
+                "scope": "", "definition": "",
+                "reason": reasons.get((report.municipality, report.fiscal_year, variable),
+                                      default),
+                "source_kind": "", "source_file": report.file, "source_line": "", "raw": ""})
+    frame = pd.concat([frame, pd.DataFrame(missing)], ignore_index=True)
+    frame["scope_class"] = [scope_class(s, d) for s, d in zip(frame.scope, frame.definition)]
+    return frame.sort_values(["municipality", "variable", "fiscal_year", "scope", "source_line"],
+                             kind="mergesort", key=lambda s: s.astype(str)).reset_index(drop=True)
+
+
+def staffing_table_facts(facts: pd.DataFrame) -> list[tuple]:
+    """(fact, staffing_map row) for every table figure a staffing_map row points at:
+    municipality + row label + column pattern; within a report the row must match one
+    table only."""
+    mapping = matching.keyed_crosswalk("staffing_map.csv", ("municipality", "row_label",
+                                                            "column_pattern", "variable"),
+                                       ("scope", "definition", "period"))
+    table = facts[(facts.source_kind == "table") & (facts.measure == "actual")]
+    found = []
+    for entry in mapping.values():
+        hits = table[(table.municipality == entry["municipality"])
+                     & (table.row_label == entry["row_label"])]
+        if entry["column_pattern"]:
+            hits = hits[hits.column_label.str.contains(entry["column_pattern"], regex=True)]
+        for doc_id, group in hits.groupby("doc_id"):
+            if group.table_id.nunique() > 1:
+                raise CrosswalkError(
+                    f"{doc_id}: {entry['row_label']!r} matches tables "
+                    f"{sorted(set(group.table_id))}",
+                    file="socialstudy/crosswalks/staffing_map.csv", line=int(entry["_line"]),
+                    fix="narrow column_pattern so one table matches")
+        found += [(fact, entry) for fact in hits.itertuples()]
+    return found
+
+
+STAFF_COLUMNS = ("municipality", "doc_id", "fiscal_year", "period", "variable", "value",
+                 "unit", "status", "scope", "definition", "reason", "source_kind",
+                 "source_file", "source_line", "raw")
+
+
+def scope_class(scope: str, definition: str) -> str:
+    """committee | section | municipality | lower_bound: what a figure may be set beside."""
+    if definition.startswith("lower bound"):
+        return "lower_bound"
+    if "as a whole" in scope:
+        return "municipality"
+    if scope.startswith("whole committee"):
+        return "committee"
+    return "section" if scope else ""
+
+
+def _staff_row(fact, variable: str, scope: str, definition: str, period: str) -> dict:
+    unit = "count" if variable in ("headcount", "fte", "leavers_count",
+                                   "headcount_permanent", "headcount_temporary") else fact.unit
+    return {"municipality": fact.municipality, "doc_id": fact.doc_id,
+            "fiscal_year": fact.fiscal_year, "period": period, "variable": variable,
+            "value": fact.value, "unit": unit, "status": "reported", "scope": scope,
+            "definition": definition, "reason": "", "source_kind": fact.source_kind,
+            "source_file": fact.source_file, "source_line": fact.source_line, "raw": fact.raw}

@@ -1,0 +1,162 @@
+"""Findings of notebook 02 (and the summary): cost structure by type and by activity, and the
+budget deviation with the lines that drive it, for the selected reports only."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from socialstudy.core.registry import Report
+from socialstudy.core.scope import Scope
+from socialstudy.core.vocabulary import CATEGORY_WORDS, COST_WORDS
+from socialstudy.measures.compare import remit_matrix
+from socialstudy.narrative.findings import (
+    NO_DATA,
+    PERIOD_WORDS,
+    bullets,
+    chosen,
+    cite,
+    explanations,
+    mnkr,
+    names,
+    num,
+    selected,
+    unmapped,
+    who,
+)
+
+
+def cost_types(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
+    """Largest cost type and the personnel and purchased-services shares per report."""
+    costs = selected(scope, tables)["cost_by_type"]
+    costs = costs[(costs.flow == "cost") & (costs.share_pct != "")]
+    lines, over, under = [], [], []
+    for sel in chosen(scope):
+        part = costs[costs.municipality == sel.municipality]
+        if part.empty:
+            why = (unmapped(sel.municipality, sel.doc_id, "cost_types.csv")
+                   or "not reported – the report gives no costs by type")
+            lines.append(f"{who(sel)}: {why}.")
+            continue
+        shares = part.assign(share=part.share_pct.astype(float))
+        top = shares.sort_values("share", ascending=False).iloc[0]
+        text = (f"{who(sel)}: the largest cost type is {COST_WORDS[top.category]} "
+                f"(“{top.report_label}”), {num(top.share)} % of gross cost{cite(top)}")
+        bought = shares[shares.category == "purchased_services"]
+        if len(bought) and top.category != "purchased_services":
+            text += (f"; purchased services (“{bought.report_label.iloc[0]}”) "
+                     f"{num(bought.share.iloc[0])} %{cite(bought)}")
+        if (part.value_status != "reported").any():
+            text += (f". These are rounded shares quoted in running text; they sum to "
+                     f"{num(shares.share.sum(), 0)} %")
+        lumped = shares[shares.fit != "exact"]
+        if len(lumped):
+            text += (". Lumped or approximate categories: " + ", ".join(
+                f"“{r.report_label}” ({COST_WORDS[r.category]})" for r in lumped.itertuples()))
+        lines.append(text + ".")
+        lines += [f"  * {e}" for e in explanations(sel, "purchased_services", reports)]
+        personnel = shares[shares.category == "personnel"]
+        if len(personnel):
+            (over if personnel.share.iloc[0] > 50 else under).append(sel.municipality)
+    if over or under:
+        lines.append("Own staff take more than half of gross cost in "
+                     + (names(over) if over else "none of the committees")
+                     + (f", and half or less in {names(under)}" if under else "") + ".")
+    return bullets(lines) if lines else f"{NO_DATA}."
+
+
+def _activity_shares(rows: pd.DataFrame) -> pd.DataFrame:
+    rows = rows[(rows.category != "total") & (rows.share_of_total_pct != "")]
+    return rows.assign(share=rows.share_of_total_pct.astype(float))
+
+
+def _category_fit(row) -> str:
+    words = CATEGORY_WORDS[row.category]
+    return words if row.fit == "unmapped" else f"{words}, {row.fit} fit"
+
+
+def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
+    """Each committee's largest activity line and largest common category (by its own
+    share of net cost), with mixed lines named; what has no counterpart elsewhere."""
+    rows = selected(scope, tables)["cost_by_activity"]
+    remit, lines = remit_matrix(), []
+    sels = chosen(scope)
+    for sel in sels:
+        part = _activity_shares(rows[(rows.municipality == sel.municipality)
+                                     & (rows.period == sel.period)])
+        if part.empty:
+            why = (unmapped(sel.municipality, sel.doc_id, "activities.csv")
+                   or "not reported – the report gives no net cost by activity")
+            lines.append(f"{who(sel)}: {why}.")
+            continue
+        top = part.sort_values("share", ascending=False).iloc[0]
+        by_cat = part.groupby("category").share.sum().sort_values(ascending=False)
+        text = (f"{who(sel)}: the largest line is “{top.report_label}” "
+                f"({_category_fit(top)}), {num(top.share)} % of net cost "
+                f"({mnkr(top.net_cost_tkr)}){cite(top)}")
+        first = by_cat.index[0]
+        if first != top.category:
+            text += (f"; by common category {CATEGORY_WORDS[first]} is largest with "
+                     f"{num(by_cat.iloc[0])} %")
+        mixed = part[(part.fit == "mixed") & (part.report_label != top.report_label)]
+        mixed = mixed.sort_values("share", ascending=False, kind="mergesort")
+        if len(mixed):
+            text += (". Other mixed lines (spanning several categories): " + ", ".join(
+                f"“{r.report_label}” ({num(r.share)} %)" for r in mixed.itertuples()))
+        lines.append(text + ".")
+    own = [c for c in remit.index if c in CATEGORY_WORDS and len(sels) > 1 and
+           sum(remit.loc[c].get(s.municipality) == "no" for s in sels) == len(sels) - 1]
+    for cat in own:
+        holder = [s.municipality for s in sels if remit.loc[cat].get(s.municipality) != "no"]
+        partly = " (partly)" if remit.loc[cat].get(holder[0]) == "partial" else ""
+        lines.append(f"Only {names(holder)} has {CATEGORY_WORDS[cat]}{partly} in its remit "
+                     "in this run.")
+    return bullets(lines) if lines else f"{NO_DATA}."
+
+
+def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
+    """Over or within budget per report, the activity lines with the largest overruns,
+    and the report's own explanations; part-year deviations said apart."""
+    picked = selected(scope, tables)
+    dev, act = picked["budget_deviation"], picked["cost_by_activity"]
+    lines = []
+    for sel in chosen(scope):
+        row = dev[(dev.municipality == sel.municipality) & (dev.period == sel.period)]
+        if row.empty:
+            why = (unmapped(sel.municipality, sel.doc_id, "activities.csv")
+                   or f"not reported – the report prints no budget for {sel.fiscal_year}")
+            lines.append(f"{who(sel)}: {why}.")
+            continue
+        r = row.iloc[0]
+        pct = float(r.deviation_pct)
+        span = f" for {PERIOD_WORDS[sel.period].replace(' only', '')}" if sel.part_year else ""
+        verdict = (f"overran its budget{span} by {num(abs(pct))} %" if pct < 0 else
+                   f"{'was within its budget' if span else 'stayed within budget'}{span}, "
+                   f"{num(pct)} % better than budget")
+        if r.deviation_tkr:
+            verdict += f" ({mnkr(r.deviation_tkr)})"
+        source = "as printed by the report" if r.pct_source.startswith("printed") else \
+            "deviation ÷ budget"
+        text = f"{who(sel)}: the committee {verdict}, {source}{cite(r)}"
+        if sel.part_year:
+            text += "; a part-year figure, not comparable with a full year nor a verdict on it"
+        lines.append(text + "." + _drivers(act, sel, pct))
+        lines += [f"  * {e}" for e in explanations(sel, "budget_deviation", reports)]
+    checks = act[act.deviation_sign_check != ""].deviation_sign_check.value_counts()
+    if len(checks):
+        lines.append("Sign check of the printed deviations against budget − actual: " +
+                     names([f"{n} {word}" for word, n in sorted(checks.items())]) +
+                     (" (“too small to tell”: a deviation under 1 mnkr, too small to judge "
+                      "its sign)" if "too small to tell" in checks else "") + ".")
+    return bullets(lines) if lines else f"{NO_DATA}."
+
+
+def _drivers(act: pd.DataFrame, sel, pct: float) -> str:
+    part = act[(act.municipality == sel.municipality) & (act.period == sel.period)
+               & (act.category != "total") & (act.deviation_tkr != "")]
+    part = part.assign(dev=part.deviation_tkr.astype(float))
+    worst = part[part.dev < 0].sort_values("dev").head(3)
+    if worst.empty:
+        return " No activity line overran its budget." if pct >= 0 and len(part) else ""
+    listed = ", ".join(f"“{r.report_label}” {mnkr(r.dev)}" for r in worst.itertuples())
+    word = "largest overruns" if len(worst) > 1 else "only overrun"
+    return f" Its {word} by line: {listed}{cite(worst)}."

@@ -1,0 +1,208 @@
+"""Findings on the measures a municipal-finance analyst expects (budget per cost type and
+its drivers, revenue and grant dependence, net-cost growth, one-off items, investment,
+forecast accuracy, net cost per inhabitant) and on staffing detail, for the selected
+reports only. Each sentence is computed from the finance tables and cites its lines; a
+measure a report lacks is said to be not reported, with the table's reason.
+
+Years other than the selected one are not named in the text (the tables give them):
+growth is "on the previous year", a forecast is "the August forecast"."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from socialstudy.core.registry import Report
+from socialstudy.core.scope import Scope, Selection
+from socialstudy.narrative.findings import (
+    NO_DATA,
+    PERIOD_WORDS,
+    bullets,
+    chosen,
+    cite,
+    explanations,
+    num,
+    who,
+)
+
+MONTHS = {"03": "March", "04": "April", "08": "August", "10": "October", "11": "November"}
+
+
+def _rows(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    return frame[(frame.municipality == sel.municipality) & (frame.doc_id == sel.doc_id)
+                 & (frame.fiscal_year == sel.fiscal_year)]
+
+
+def _mnkr(tkr: str) -> str:
+    """Signed mnkr with one decimal (deviations keep their sign: + = better than budget)."""
+    return f"{float(tkr) / 1000:+.1f} mnkr"
+
+
+def _lacks(sel: Selection, what: str, rows: pd.DataFrame) -> str:
+    """'not reported' (or the row's own status, e.g. 'not available') and the reason."""
+    status = next((s for s in rows.status if s.startswith("not ")), "not reported")
+    reason = next((r for r in rows.reason if r),
+                  "the selected report does not give it for this year")
+    if reason.startswith("not mapped yet"):  # a committee the crosswalks do not cover yet
+        return f"{who(sel)}: {what} {reason}."
+    return f"{who(sel)}: {what} {status} – {reason}."
+
+
+def drivers(sel: Selection, ranked: pd.DataFrame, rows: pd.DataFrame) -> str:
+    ranked = ranked.assign(rank=ranked.driver_rank.astype(int),
+                           share=ranked.share_of_net_deviation_pct.astype(float))
+    top = ranked.sort_values("rank").head(2)
+    parts = [f"“{r.report_label}” ({_mnkr(r.printed_deviation_tkr or r.deviation_tkr)}, "
+             f"{num(r.share)} % of the net deviation)" for r in top.itertuples()]
+    text = (f"{who(sel)}: against budget, the cost or revenue types that contributed most to "
+            f"the net deviation were {' and '.join(parts)}{cite(top)}")
+    against = ranked[ranked.share < 0].sort_values("share", kind="mergesort").head(1)
+    for r in against.itertuples():  # a larger line can pull the other way: say so
+        text += (f"; the largest line pulling the other way was “{r.report_label}” "
+                 f"({_mnkr(r.printed_deviation_tkr or r.deviation_tkr)}){cite(against)}")
+    return text + "."
+
+
+def revenue(sel: Selection, share: pd.DataFrame, rows: pd.DataFrame) -> str:
+    text = f"{who(sel)}: revenue covered {num(share.value.iloc[0])} % of gross cost"
+    grants = rows[(rows.measure == "grants_share_of_gross_cost_pct") & (rows.value != "")]
+    if len(grants):
+        basis = rows[(rows.measure == "grants_tkr") & (rows.value != "")].basis
+        text += (f", itemised grants {num(grants.value.iloc[0])} %"
+                 + (f" ({basis.iloc[0]})" if len(basis) and basis.iloc[0] else ""))
+    change = rows[(rows.measure == "revenue_change_pct") & (rows.value != "")]
+    if len(change):
+        word = "rose" if float(change.value.iloc[0]) >= 0 else "fell"
+        text += f"; revenue {word} {num(abs(float(change.value.iloc[0])))} % on the previous year"
+    return text + f"{cite(pd.concat([share, grants, change]))}."
+
+
+def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
+    r = known.iloc[0]
+    word = "grew" if float(r.change_pct) >= 0 else "fell"
+    # the report's printed rate (from unrounded amounts) where it prints one
+    pct, how = ((r.printed_change_pct, ", as printed") if r.printed_change_pct
+                else (r.change_pct, ""))
+    return (f"{who(sel)}: net cost {word} {num(abs(float(pct)))} % on the previous "
+            f"year{how}{cite(known)}.")
+
+
+def one_offs(sel: Selection, named: pd.DataFrame, rows: pd.DataFrame) -> str:
+    r = named.iloc[0]
+    return (f"{who(sel)}: the report names a one-off item, {r['item']} ({_mnkr(r.amount_tkr)}, "
+            f"{r.effect}){cite(named)}; without it the deviation would be "
+            f"{_mnkr(r.deviation_excl_one_offs_tkr)} ({num(r.deviation_excl_one_offs_pct)} % of "
+            f"budget) instead of {_mnkr(r.deviation_tkr)}.")
+
+
+def investment(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
+    r = known.iloc[0]
+    part = r.outcome_period != "full_year"
+    span = " in the months the report covers" if part else ""
+    spent = (f"{num(r.printed_spent_pct)} % spent as printed" if r.printed_spent_pct
+             else f"{num(r.spent_pct)} % spent")
+    return (f"{who(sel)}: investment of {float(r.outcome_tkr) / 1000:.1f} mnkr{span} against a "
+            f"{'full-year ' if part else ''}budget of {float(r.budget_tkr) / 1000:.1f} mnkr "
+            f"({spent}){cite(known)}.")
+
+
+def forecast(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
+    # the August interim report's forecast where there is one, as every committee makes it
+    known = known.assign(_august=known.forecast_month == "08").sort_values(
+        ["_august", "forecast_month"], kind="mergesort").drop(columns="_august")
+    r = known.iloc[-1]
+    month = MONTHS.get(r.forecast_month, f"month {r.forecast_month}")
+    return (f"{who(sel)}: the {month} forecast of the budget deviation "
+            f"({_mnkr(r.forecast_deviation_tkr)}) differed from the outcome "
+            f"({_mnkr(r.outcome_deviation_tkr)}) by {_mnkr(r.error_tkr)} (+ = outcome better)"
+            f"{cite(known.tail(1))}.")
+
+
+def per_inhabitant(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
+    r = known.iloc[0]
+    return (f"{who(sel)}: net cost of {_whole(r.net_cost_per_inhabitant_kr)} kr per "
+            f"inhabitant ({_whole(r.population)} inhabitants on 31 December, SCB; the remits "
+            f"differ, so this is no efficiency comparison){cite(known)}.")
+
+
+def _whole(value: str) -> str:
+    """A whole number without separators (12324), so it reads back unambiguously."""
+    return str(int(float(value)))
+
+
+# table, the measure in words, which of a report's rows carry it, its sentence, and the
+# topic of the report's own explanations quoted under it ("" = none)
+MEASURES = (
+    ("budget_by_cost_type", "budget per cost type", lambda r: r.driver_rank != "", drivers, ""),
+    ("revenue_dependence", "revenue as a share of gross cost",
+     lambda r: (r.measure == "revenue_share_of_gross_cost_pct") & (r.value != ""), revenue,
+     "revenue"),
+    ("net_cost_growth", "net-cost growth", lambda r: r.change_pct != "", growth,
+     "net_cost_growth"),
+    ("one_off_items", "one-off items", lambda r: r.status == "reported", one_offs, ""),
+    ("investments", "investment budget and outcome",
+     lambda r: (r.budget_tkr != "") & (r.outcome_tkr != ""), investment, ""),
+    ("forecast_accuracy", "forecast accuracy", lambda r: r.error_tkr != "", forecast,
+     "forecast"),
+    ("per_inhabitant", "net cost per inhabitant",
+     lambda r: r.net_cost_per_inhabitant_kr != "", per_inhabitant, ""))
+
+
+def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
+    """One bullet per measure and selected report, grouped by measure, each followed by the
+    report's own explanation of it where the report gives one (its words, not ours); a
+    report without the measure gets the table's reason."""
+    lines = []
+    for name, what, carries, sentence, topic in MEASURES:
+        for sel in chosen(scope):
+            rows = _rows(tables[name], sel)
+            known = rows[carries(rows)]
+            if known.empty:
+                lines.append(_lacks(sel, what, rows))
+                continue
+            lines.append(sentence(sel, known, rows))
+            if topic:
+                lines += [f"  * {e}" for e in explanations(sel, topic, reports)]
+    return bullets(lines) or f"*{NO_DATA}.*"
+
+
+STAFF_WORDS = {"voluntary_resignations_pct": "own resignations (%)",
+               "voluntary_resignations_count": "own resignations (persons)",
+               "sick_leave_short_pct": "short-term sick leave (%)",
+               "sick_leave_by_sex_pct": "sick leave by sex (%)",
+               "sick_leave_by_age_pct": "sick leave by age (%)",
+               "hired_staff_cost_tkr": "cost of hired staff (tkr)"}
+
+
+def _detail_note(group: pd.DataFrame) -> str:
+    """What the reader must know about a detail figure: derived, its period, its day range."""
+    notes = ["derived"] if (group.status == "derived").any() else []
+    notes += sorted({PERIOD_WORDS[p] for p in group.period if p != "full_year"})
+    if (group.variable == "sick_leave_short_pct").any():
+        days = group.definition.str.contains("1-14|1–14").any()
+        notes.append("days 1–14" if days else "day range not stated")
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
+def staffing_detail(scope: Scope, tables: dict[str, pd.DataFrame],
+                    reports: list[Report]) -> str:
+    """Per selected report: each detail figure it gives (with its breakdown), and the ones
+    it does not give."""
+    lines = []
+    for sel in chosen(scope):
+        rows = _rows(tables["staffing_detail"], sel)
+        given = rows[(rows.status != "not reported") & rows.variable.isin(STAFF_WORDS)]
+        parts = []
+        for variable, group in given.groupby("variable", sort=False):
+            group = group.sort_values("source_line", key=lambda c: c.astype(int),
+                                      kind="mergesort")  # the report's order (age groups)
+            values = ", ".join(f"{b} {v}" if b != "all" else v
+                               for b, v in zip(group.breakdown, group.value))
+            parts.append(f"{STAFF_WORDS[variable]} {values}{_detail_note(group)}")
+        lacking = sorted(STAFF_WORDS[v] for v in set(rows[rows.status == "not reported"]
+                                                     .variable) if v in STAFF_WORDS)
+        text = f"{who(sel)}: " + ("; ".join(parts) + cite(given) if parts
+                                  else "no staffing detail")
+        if lacking:
+            text += "; not reported: " + ", ".join(lacking)
+        lines.append(text + ".")
+    return bullets(lines) or f"*{NO_DATA}.*"

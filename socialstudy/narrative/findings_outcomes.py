@@ -1,0 +1,135 @@
+"""Findings of notebooks 03 and 04 (and the summary): staffing figures with their scope and
+period, goal assessments on each committee's own wording and the common level, and
+indicators against a same-year target, for the selected reports only."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from socialstudy.core.registry import Report
+from socialstudy.core.scope import Scope
+from socialstudy.core.vocabulary import LEVEL_WORDS
+from socialstudy.narrative.findings import (
+    NO_DATA,
+    PERIOD_WORDS,
+    bullets,
+    chosen,
+    cite,
+    explanations,
+    names,
+    num,
+    selected,
+    unmapped,
+    who,
+)
+
+STAFF_WORDS = {"turnover_total_pct": "staff turnover (all leavers)",
+               "turnover_voluntary_pct": "own resignations",
+               "sick_leave_total_pct": "sick leave"}
+
+
+def _staff_value(part: pd.DataFrame, variable: str) -> tuple[str, pd.DataFrame]:
+    rows = part[part.variable == variable]
+    reported = rows[rows.status == "reported"]
+    whole = reported[reported.scope_class == "committee"]
+    if len(whole):
+        first = whole.assign(prose=whole.source_kind != "table").sort_values(
+            ["prose", "source_line"], kind="mergesort").iloc[0]
+        period = (f", {PERIOD_WORDS[first.period]}" if first.period == "r12_nov" else "")
+        how = ", from running text" if first.source_kind != "table" else ""
+        return f"{num(first.value)} %{period}{how}{cite(first)}", first.to_frame().T
+    section = reported[reported.scope_class == "section"]
+    if len(section):
+        first = section.sort_values("source_line").iloc[0]
+        return (f"not reported for the whole committee (only {num(first.value)} % for "
+                f"{first.scope}){cite(first)}", pd.DataFrame())
+    missing = rows[rows.status != "reported"]
+    reason = f" – {missing.reason.iloc[0]}" if len(missing) and missing.reason.iloc[0] else ""
+    return f"not reported{reason}", pd.DataFrame()
+
+
+def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
+    """Whole-committee turnover, own resignations and sick leave per report (with the
+    report's own explanation of its sick leave, where it gives one); the highest comparable
+    sick leave named only among full-year calendar figures."""
+    staff = selected(scope, tables)["staffing"]
+    lines, sick = [], []
+    for sel in chosen(scope):
+        part = staff[staff.municipality == sel.municipality]
+        if part.empty:
+            lines.append(f"{who(sel)}: not reported – the report gives no staffing figures.")
+            continue
+        texts = []
+        for variable, words in STAFF_WORDS.items():
+            text, row = _staff_value(part, variable)
+            texts.append(f"{words} {text}")
+            if variable == "sick_leave_total_pct" and len(row) and \
+                    row.period.iloc[0] == "full_year" and not sel.part_year:
+                sick.append((float(row.value.iloc[0]), sel.municipality, sel.fiscal_year))
+        lines.append(f"{who(sel)}: " + "; ".join(texts) + ".")
+        lines += [f"  * {e}" for e in explanations(sel, "sick_leave", reports)]
+    if len(sick) > 1:
+        value, muni, year = max(sick)
+        years = ("" if len({s[2] for s in sick}) == 1 else
+                 f" (a {year} figure; the years differ in this run)")
+        lines.append(f"Of the calendar-year sick-leave figures in this run, {muni}'s "
+                     f"({num(value)} %) is the highest{years}; a rolling 12-month figure is "
+                     "not set beside them.")
+    return bullets(lines) if lines else f"{NO_DATA}."
+
+
+def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
+    """Year-end goal assessments: counts per common level, the wordings used, and the
+    goals judged not met, quoted."""
+    year_end = selected(scope, tables)["goals"]
+    year_end = year_end[year_end.assessment_kind == "year_end_attainment"]
+    lines, steps = [], {}
+    for sel in chosen(scope):
+        part = year_end[year_end.municipality == sel.municipality]
+        if part.empty:
+            why = unmapped(sel.municipality, sel.doc_id, "goal_assessments.csv")
+            if not why:
+                reason = ("a part-year report assesses no year-end goals" if sel.part_year else
+                          "a report assesses only its own year's goals")
+                why = f"no year-end goal assessment for {sel.fiscal_year} ({reason})"
+            lines.append(f"{who(sel)}: {why}.")
+            continue
+        counts = [f"{int((part.level == k).sum())} {w}" for k, w in LEVEL_WORDS.items()
+                  if (part.level == k).any()]
+        text = (f"{who(sel)}: of {len(part)} goals, " + names(counts) + cite(part)
+                + f"; the report uses {part.status_text.nunique()} different wordings ("
+                + ", ".join(f"“{t}”" for t in dict.fromkeys(
+                    part.sort_values("rank", ascending=False).status_text)) + ")")
+        failed = part[part.level == "not_met"]
+        if len(failed):
+            text += ". Judged not met: " + ", ".join(f"“{t}”" for t in failed.goal_text)
+        lines.append(text + ".")
+        steps[sel.municipality] = part.status_text.nunique()
+    if len(steps) > 1:
+        lines.append("Each committee words its own scale (distinct wordings used: " + names(
+            [f"{muni} {n}" for muni, n in steps.items()]) + "); each is read against its own, "
+            "and counts of goals met are not comparable across them.")
+    return bullets(lines) if lines else f"{NO_DATA}."
+
+
+def indicators(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
+    """How many indicator values of the selected year meet a target set for that year."""
+    rows = selected(scope, tables)["indicators"]
+    lines = []
+    for sel in chosen(scope):
+        part = rows[rows.municipality == sel.municipality]
+        if part.empty:
+            lines.append(f"{who(sel)}: not reported – no indicator values for {sel.fiscal_year}.")
+            continue
+        targeted = part[part.attainment != "no target for this year"]
+        if targeted.empty:
+            lines.append(f"{who(sel)}: {len(part)} indicator values, none with a target for "
+                         f"{sel.fiscal_year} (the targets are for a later year), so none can "
+                         f"be called met{cite(part)}.")
+            continue
+        met = targeted[targeted.attainment == "met"]
+        lines.append(f"{who(sel)}: {len(met)} of {len(targeted)} indicators with a target for "
+                     f"{sel.fiscal_year} met it{cite(targeted)}; not met: " +
+                     (", ".join(f"“{t}”" for t in targeted[targeted.attainment == "not met"]
+                                .indicator) or "none") + ".")
+    return bullets(lines) if lines else f"{NO_DATA}."

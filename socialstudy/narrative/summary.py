@@ -1,0 +1,134 @@
+"""The study's findings for one scope, computed from the processed tables so that the
+summary notebook's sentences follow the data (and the ``year`` parameter)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from socialstudy.core.scope import Scope, Selection
+from socialstudy.crosswalks.loader import unmapped
+from socialstudy.measures.compare import NOT_REPORTED, remit_matrix
+from socialstudy.narrative import findings
+
+
+def remit_text(municipality: str) -> str:
+    """The committee's remit in words, derived from crosswalks/remit.csv."""
+    matrix = remit_matrix()
+    if municipality not in matrix:
+        return ""
+    column = matrix[municipality]
+    if (column == "unknown").all():
+        return "unknown (no row in crosswalks/remit.csv)"
+    parts = [f"{label}: {', '.join(c.replace('_', ' ') for c in column.index[column == value])}"
+             for value, label in (("partial", "partly"), ("no", "not in remit"),
+                                  ("unknown", "unknown"))
+             if (column == value).any()]
+    return "; ".join(parts) or "all activity areas"
+
+
+def load(processed: Path) -> dict[str, pd.DataFrame]:
+    """The six comparison tables (see ``findings.load``)."""
+    return findings.load(processed)
+
+
+def _pick(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    """Rows of the selected report and year only (never another report's columns)."""
+    return frame[(frame.municipality == sel.municipality) & (frame.doc_id == sel.doc_id)
+                 & (frame.fiscal_year == sel.fiscal_year)]
+
+
+def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per municipality: remit, net cost, budget deviation, personnel share,
+    turnover and sick leave, goals met; 'not reported' where the report lacks it."""
+    rows = []
+    for sel in scope.selections.values():
+        muni, year = sel.municipality, sel.fiscal_year
+        activity = _pick(tables["cost_by_activity"], sel)
+        total = activity[(activity.category == "total") & (activity.net_cost_tkr != "")
+                         & (activity.period == (sel.period or ""))]
+        deviation = _pick(tables["budget_deviation"], sel)
+        deviation = deviation[deviation.period == (sel.period or "")]
+        types = _pick(tables["cost_by_type"], sel)
+        personnel = types[types.category == "personnel"]
+        staff = _pick(tables["staffing"], sel)
+        inhabitant = _pick(tables["per_inhabitant"], sel) if "per_inhabitant" in tables else None
+        goals = _pick(tables["goals"], sel)
+        goals = goals[goals.assessment_kind == "year_end_attainment"]
+        absent = lambda *names: _absent(sel, *names)  # noqa: E731
+        rows.append({
+            "municipality": muni, "year": year if year else NOT_REPORTED,
+            "period": findings.words(sel.period) if sel.period else "",
+            "remit": remit_text(muni),
+            "net cost (mnkr)": (_mnkr(total.net_cost_tkr.iloc[0]) if len(total)
+                                else absent("activities.csv")),
+            "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
+                                     else absent("activities.csv")),
+            "net cost per inhabitant (kr)": _per_inhabitant(inhabitant),
+            "personnel share of gross cost (%)": (_share(personnel) if len(personnel)
+                                                  else absent("cost_types.csv")),
+            "turnover, whole committee (%)": _staff(staff, "turnover_total_pct",
+                                                    absent(*STAFF_CROSSWALKS)),
+            "sick leave (%)": _staff(staff, "sick_leave_total_pct", absent(*STAFF_CROSSWALKS)),
+            "goals met or largely met": _goals(goals, sel, absent("goal_assessments.csv")),
+        })
+    return pd.DataFrame(rows).set_index("municipality")
+
+
+STAFF_CROSSWALKS = ("staffing_map.csv", "prose_facts.csv")
+NOT_MAPPED = "not mapped yet (see the review)"
+
+
+def _absent(sel: Selection, *crosswalks: str) -> str:
+    """'not reported', or 'not mapped yet' for a committee none of ``crosswalks`` covers."""
+    return NOT_MAPPED if unmapped(sel.municipality, sel.doc_id, *crosswalks) else NOT_REPORTED
+
+
+def _goals(goals: pd.DataFrame, sel: Selection, absent: str) -> str:
+    """Goals met or largely met, or why the selection has no year-end assessment."""
+    if len(goals):
+        return f"{goals.level.isin(['met', 'largely_met']).sum()} of {len(goals)}"
+    if not sel.doc_id:
+        return NOT_REPORTED
+    if absent == NOT_MAPPED:
+        return absent
+    if sel.part_year:
+        return f"{NOT_REPORTED} (a part-year report assesses no year-end goals)"
+    return f"{NOT_REPORTED} (assessed only in the year's own report)"
+
+
+def _per_inhabitant(rows: pd.DataFrame | None) -> str:
+    """The value, or why there is none ('not available': no population figure)."""
+    if rows is None or rows.empty:
+        return NOT_REPORTED
+    known = rows[rows.net_cost_per_inhabitant_kr != ""]
+    if len(known):
+        return known.net_cost_per_inhabitant_kr.iloc[0]
+    return "not available" if rows.status.iloc[0] == "not available" else NOT_REPORTED
+
+
+def _mnkr(tkr: str) -> str:
+    return f"{float(tkr) / 1000:.1f}"
+
+
+def _share(rows: pd.DataFrame) -> str:
+    row = rows.iloc[0]
+    suffix = " (prose)" if row.value_status != "reported" else ""
+    return f"{float(row.share_pct):.1f}{suffix}"
+
+
+def _staff(staff: pd.DataFrame, variable: str, absent: str = NOT_REPORTED) -> str:
+    rows = staff[(staff.variable == variable)]
+    committee = rows[(rows.status == "reported") & (rows.scope_class == "committee")]
+    if committee.empty:
+        section = rows[(rows.status == "reported") & (rows.scope_class == "section")]
+        if not section.empty:
+            first = section.sort_values("source_line").iloc[0]
+            return f"{NOT_REPORTED} (only {first.value} for {first.scope})"
+        return absent
+    first = committee.assign(table=committee.source_kind != "table").sort_values(
+        ["table", "source_line"]).iloc[0]
+    period = findings.PERIOD_WORDS.get(first.period, first.period)
+    note = f" ({period})" if first.period != "full_year" else ""
+    return f"{float(first.value):.1f}{note}"
