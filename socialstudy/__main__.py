@@ -85,15 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except StudyError as exc:
-        print(f"error: {one_line(exc)}", file=sys.stderr)
+        print(f"error: {exc.one_line}", file=sys.stderr)
         return 2
-
-
-def one_line(exc: StudyError) -> str:
-    """``file:line: problem — fix: …`` on one line."""
-    where = f"{exc.file}:{exc.line}: " if exc.file and exc.line else (
-        f"{exc.file}: " if exc.file else "")
-    return f"{where}{exc.problem}" + (f" — fix: {exc.fix}" if exc.fix else "")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,12 @@ class StudyError(Exception):
             text += f"\n  Fix: {self.fix}"
         return text
 
+    @property
+    def one_line(self) -> str:
+        """``file:line: problem — fix: …`` on one line: how the command line and a
+        notebook that stops show every error."""
+        return self.message.replace("\n  Fix: ", " — fix: ")
+
 
 class RegistryError(StudyError):
     """The registry (data/raw/reports.yml) is missing, malformed or points at nothing."""
@@ -51,3 +57,35 @@ class ParameterError(StudyError):
 
 class SchemaError(StudyError):
     """A processed table violates its declared schema."""
+
+
+class PopulationError(StudyError):
+    """data/external/population.csv is missing or malformed."""
+
+
+class Busy(StudyError):
+    """Another run holds the checkout's lock."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C: the run stopped and nothing was promoted."""
+
+
+class RunStop(StudyError):
+    """A notebook cannot run with these parameters or this output tree: one line, no
+    traceback (IPython shows what ``_render_traceback_`` returns; papermill still reports
+    the cell as failed)."""
+
+    def __str__(self) -> str:
+        return self.one_line
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"{type(self).__name__}: {self}"]
+
+
+class UpstreamMissing(RunStop):
+    """An input written by an earlier notebook is not there yet."""
+
+
+class BadParameter(RunStop):
+    """A year or municipality the registry cannot satisfy."""

@@ -12,7 +12,7 @@ from conftest import one
 from socialstudy import paths
 from socialstudy.core.registry import by_doc_id
 from socialstudy.core.scope import resolve
-from socialstudy.errors import CrosswalkError
+from socialstudy.errors import CrosswalkError, PopulationError
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import finance_anchors, finance_events, finance_report, per_inhabitant
 from socialstudy.measures.staffing_detail import staffing_detail
@@ -179,7 +179,7 @@ def test_population_file_errors_name_the_line(tmp_path):
     bad = tmp_path / "population.csv"
     bad.write_text("municipality,kommun_code,year,population,source\n"
                    "Haninge,136,2024,100895,SCB\n", encoding="utf-8")
-    with pytest.raises(per_inhabitant.PopulationError, match=r"population.csv:2: kommun_code"):
+    with pytest.raises(PopulationError, match=r"population.csv:2: kommun_code"):
         per_inhabitant.load_population(bad)
 
 

@@ -23,10 +23,10 @@ from socialstudy import paths
 from socialstudy.core import runspec
 from socialstudy.core.scope import resolve
 from socialstudy.engine import dag, staging
-from socialstudy.errors import ParameterError
+from socialstudy.errors import BadParameter, Busy, ParameterError, UpstreamMissing
 from socialstudy.publish import pages
 from socialstudy.study import runs
-from socialstudy.study.context import BadParameter, UpstreamMissing, open_run
+from socialstudy.study.context import open_run
 
 ROOT = paths.ROOT
 COMMITTED = ("data/processed", "figures", "notebooks", "docs")
@@ -153,7 +153,7 @@ def test_atomic_write_leaves_the_old_file_on_a_full_disk(tmp_path, monkeypatch):
 
 def test_second_run_in_the_same_checkout_stops_with_a_clear_message(tmp_path):
     with staging.run_lock(tmp_path):
-        with pytest.raises(staging.Busy, match="another study run .*pid"):
+        with pytest.raises(Busy, match="another study run .*pid"):
             runs.run(outputs=paths.Outputs(tmp_path), progress=False, wait=False)
 
 

@@ -19,6 +19,7 @@ import functools
 import re
 import sys
 from io import StringIO
+from pathlib import Path
 
 import pandas as pd
 import yaml
@@ -261,3 +262,16 @@ def _evaluate(expression: str, scope: dict, name: str, rule: dict) -> pd.Series:
                           fix="see socialstudy/schemas/README.md for the rule syntax") from None
     return pd.Series(result, index=scope[columns(name)[0]].index).astype("boolean").fillna(
         False).astype(bool)
+
+
+def write_csv(frame: pd.DataFrame, path: Path, *, validate: bool = True) -> Path:
+    """Byte-stable CSV: UTF-8, LF, minimal quoting, no index; values already formatted.
+    A table with a declared schema (by file stem) is validated first:
+    a frame that breaks it raises SchemaError and nothing is written. ``validate=False``
+    only for rows selected from a table that was validated when it was written."""
+    if validate:
+        validate_if_declared(frame, path.stem)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL,
+                 encoding="utf-8")
+    return path

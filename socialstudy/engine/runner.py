@@ -22,14 +22,10 @@ from pathlib import Path
 
 from socialstudy import paths
 from socialstudy.engine import dag, staging
-from socialstudy.errors import StudyError
+from socialstudy.errors import Interrupted, StudyError
 
 FORMAT = 1
 KERNELS = max(1, min(2, os.cpu_count() or 1))  # notebook kernels at once: the cores
-
-
-class Interrupted(KeyboardInterrupt):
-    """Ctrl-C: the run stopped and nothing was promoted."""
 
 
 @dataclass

@@ -19,16 +19,12 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from socialstudy.errors import StudyError
+from socialstudy.errors import Busy
 
 # environment variables through which the runner points a notebook at its staging tree
 STAGE_ENV, STAGE_FOR_ENV = "SOCIALSTUDY_STAGE", "SOCIALSTUDY_STAGE_FOR"
 SEEDED = ("data/processed", "figures", "notebooks", "docs", "reports/html")
 WATCHED = ("data/processed", "figures", "docs", "reports/html")  # written by steps
-
-
-class Busy(StudyError):
-    """Another run holds the checkout's lock."""
 
 
 def atomic_write(path: Path, data: bytes) -> Path:

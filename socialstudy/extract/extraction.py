@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from socialstudy import paths
-from socialstudy.core import schemas
 from socialstudy.core.registry import Report, load_registry
+from socialstudy.core.schemas import write_csv
 from socialstudy.extract.clean import CleanResult, clean_table, load_measures
 from socialstudy.extract.overrides import load_override_rows, match_overrides
 from socialstudy.extract.prose import load_prose_rows, match_report
@@ -122,19 +121,6 @@ def _inventory_row(table: Table) -> dict:
 def _frame(rows: list, columns: list[str], keys: list[str]) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(rows, columns=columns)
     return frame.sort_values(keys, kind="mergesort").reset_index(drop=True)
-
-
-def write_csv(frame: pd.DataFrame, path: Path, *, validate: bool = True) -> Path:
-    """Byte-stable CSV: UTF-8, LF, minimal quoting, no index; values already formatted.
-    A table with a declared schema (socialstudy.schemas, by file stem) is validated first:
-    a frame that breaks it raises SchemaError and nothing is written. ``validate=False``
-    only for rows selected from a table that was validated when it was written."""
-    if validate:
-        schemas.validate_if_declared(frame, path.stem)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL,
-                 encoding="utf-8")
-    return path
 
 
 def write_extraction(extraction: Extraction, outputs: paths.Outputs) -> list[Path]:

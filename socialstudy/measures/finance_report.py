@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from socialstudy.core.registry import Report, load_registry
-from socialstudy.extract.extraction import write_csv
+from socialstudy.core.schemas import write_csv
 from socialstudy.measures.compare import fmt, load_facts
 from socialstudy.measures.finance import (
     budget_by_cost_type,

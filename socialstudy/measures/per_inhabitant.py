@@ -12,16 +12,12 @@ import pandas as pd
 
 from socialstudy import paths
 from socialstudy.core.registry import Report
-from socialstudy.errors import StudyError
+from socialstudy.errors import PopulationError
 from socialstudy.measures.compare import fmt
 from socialstudy.measures.finance import NOT_REPORTED, base, committee_totals, tidy
 from socialstudy.measures.finance_anchors import not_reported_reason
 
 POPULATION = paths.ROOT / "data" / "external" / "population.csv"
-
-
-class PopulationError(StudyError):
-    """data/external/population.csv is missing or malformed."""
 
 
 PER_INHABITANT = ["municipality", "kommun_code", "doc_id", "fiscal_year", "period",

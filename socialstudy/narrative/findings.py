@@ -87,7 +87,7 @@ def write_selection(scope: Scope, tables: dict[str, pd.DataFrame], processed: Pa
     """Write the selected rows of each comparison table to ``<processed>/selection/``
     (not validated again: each full table was validated when the notebook wrote it, and
     a subset of its rows keeps its types, categories, keys and row rules)."""
-    from socialstudy.extract.extraction import write_csv
+    from socialstudy.core.schemas import write_csv
     folder = processed / "selection"
     folder.mkdir(parents=True, exist_ok=True)
     written = []

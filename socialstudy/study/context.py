@@ -17,28 +17,7 @@ from pathlib import Path
 from socialstudy import paths
 from socialstudy.core import runspec
 from socialstudy.engine import dag, staging
-from socialstudy.errors import ParameterError, StudyError
-
-
-class RunStop(StudyError):
-    """A notebook cannot run with these parameters or this output tree: one line, no
-    traceback (IPython shows what ``_render_traceback_`` returns; papermill still reports
-    the cell as failed)."""
-
-    def __str__(self) -> str:
-        where = f"{self.file}: " if self.file else ""
-        return f"{where}{self.problem}" + (f" — fix: {self.fix}" if self.fix else "")
-
-    def _render_traceback_(self) -> list[str]:
-        return [f"{type(self).__name__}: {self}"]
-
-
-class UpstreamMissing(RunStop):
-    """An input written by an earlier notebook is not there yet."""
-
-
-class BadParameter(RunStop):
-    """A year or municipality the registry cannot satisfy."""
+from socialstudy.errors import BadParameter, ParameterError, UpstreamMissing
 
 
 @dataclass
