@@ -22,7 +22,7 @@ import pytest
 from socialstudy import paths
 from socialstudy.core import runspec
 from socialstudy.core.scope import resolve
-from socialstudy.engine import dag, staging
+from socialstudy.engine import dag, imports, staging
 from socialstudy.errors import BadParameter, Busy, ParameterError, UpstreamMissing
 from socialstudy.publish import pages
 from socialstudy.study import runs
@@ -98,7 +98,8 @@ def test_a_notebooks_code_is_read_from_its_cells_not_declared():
     so a module it imports only indirectly (numbers, via compare) still reruns it."""
     table = dag.load_table()
     assert all(not s.modules for s in table.steps if s.notebook)
-    code = dag.closure(dag.notebook_modules(ROOT / table.step("02_cost_structure").notebook))
+    notebook = ROOT / table.step("02_cost_structure").notebook
+    code = imports.closure(imports.notebook_modules(notebook))
     for rel in ("socialstudy/__init__.py", "socialstudy/measures/compare.py",
                 "socialstudy/measures/__init__.py", "socialstudy/extract/numbers.py"):
         assert rel in code

@@ -11,15 +11,14 @@ Imports stay light (no pandas), so an unchanged rerun is a fraction of a second.
 
 from __future__ import annotations
 
-import ast
 import fnmatch
-import functools
 import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from socialstudy import paths
+from socialstudy.engine import imports
 from socialstudy.errors import StudyError
 
 TABLE = paths.STEPS
@@ -168,73 +167,16 @@ def notebook_hash(path: Path) -> str:
     return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
-def _module_file(name: str) -> Path | None:
-    """The file of a dotted module name of the package (``extract.tables``), if any."""
-    base = PACKAGE.joinpath(*name.split(".")) if name else PACKAGE
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-def _imported(tree: ast.AST) -> set[str]:
-    """Package modules named by the import statements of a parsed module or cell, as
-    dotted names relative to the package (``from pkg.extract import tables`` gives
-    ``extract.tables``); an imported module brings its parent packages' ``__init__``."""
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {a.name for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found.add(node.module)
-            found |= {f"{node.module}.{a.name}" for a in node.names}
-    prefix = PACKAGE.name + "."
-    inside = {name[len(prefix):] for name in found if name.startswith(prefix)}
-    inside |= {name.rsplit(".", 1)[0] for name in inside}  # parent packages
-    inside |= {a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
-               and node.module == PACKAGE.name for a in node.names}
-    return {m for m in inside if _module_file(m)}
-
-
-def notebook_modules(path: Path) -> set[str]:
-    """Package modules a notebook's code cells import."""
-    found = set()
-    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-        if cell["cell_type"] == "code":
-            source = "\n".join(line for line in "".join(cell["source"]).splitlines()
-                               if not line.lstrip().startswith(("%", "!")))
-            found |= _imported(ast.parse(source))
-    return found
-
-
-@functools.cache
-def _module_imports(name: str) -> frozenset[str]:
-    tree = ast.parse(_module_file(name).read_text(encoding="utf-8"))
-    return frozenset(_imported(tree))
-
-
-def closure(modules) -> list[str]:
-    """Repository-relative files of the modules and everything they import in the
-    package, the package's ``__init__`` included."""
-    seen, todo = set(), ["", *modules]
-    while todo:
-        name = todo.pop()
-        if name not in seen and _module_file(name):
-            seen.add(name)
-            todo.extend(_module_imports(name))
-    return sorted(_module_file(m).relative_to(PACKAGE.parent).as_posix() for m in seen)
-
-
 def step_state(step: Step, root: Path, repo: Path = paths.ROOT,
                render: tuple[str, ...] = ()) -> dict:
     """What the step's result depends on, by content hash (outputs not included)."""
     modules = set(step.modules)
     state = {}
     if step.notebook:
-        modules |= notebook_modules(repo / step.notebook)
+        modules |= imports.notebook_modules(repo / step.notebook)
         state["notebook"] = notebook_hash(repo / step.notebook)
-        state["render"] = hashes(repo, closure(render))
-    state["code"] = hashes(repo, closure(modules))
+        state["render"] = hashes(repo, imports.closure(render))
+    state["code"] = hashes(repo, imports.closure(modules))
     state["reads"] = hashes(root, expand(root, step.reads))
     return state
 

@@ -1,11 +1,12 @@
 """Run the study: the steps of ``steps.yml`` — notebooks 01–05 with papermill, then the
 data package, data dictionary and HTML index — rerunning only what changed.
 
-What reruns is decided by :mod:`socialstudy.dag` (content hashes against the manifest of
+What reruns is decided by :mod:`socialstudy.engine.dag` (content hashes against the manifest of
 the last successful run), and so is what may run side by side: a step starts once the
 earlier steps writing what it reads are done (``dag.waits``), at most ``KERNELS``
 notebooks at once, so 02, 03 and 04 share the two cores. How a run stays all-or-nothing
-is :mod:`socialstudy.staging`; kernels come from :mod:`socialstudy.kernels`. With nothing
+is :mod:`socialstudy.engine.staging`; kernels come from :mod:`socialstudy.engine.kernels`,
+the steps run in :mod:`socialstudy.engine.schedule`. With nothing
 changed the run only hashes files and exits, without importing pandas or papermill.
 Notebooks execute in worker threads so that Ctrl-C reaches the runner (nbclient otherwise
 takes SIGINT over), kills every kernel and ends the run with "interrupted; outputs
@@ -14,15 +15,14 @@ unchanged"."""
 from __future__ import annotations
 
 import os
-import queue
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from socialstudy import paths
 from socialstudy.engine import dag, staging
-from socialstudy.errors import Interrupted, StudyError
+from socialstudy.engine.schedule import Schedule
+from socialstudy.errors import Interrupted
 
 FORMAT = 1
 KERNELS = max(1, min(2, os.cpu_count() or 1))  # notebook kernels at once: the cores
@@ -130,7 +130,7 @@ class Runner:
         ``KERNELS`` notebooks at a time; files written while steps ran side by side (a
         wave) are checked and attributed by declared writes when the wave ends."""
         from concurrent.futures import ThreadPoolExecutor
-        run = _Schedule(self, stage, pool)
+        run = Schedule(self, stage, pool, KERNELS)
         with ThreadPoolExecutor(max_workers=1) as run.renderer:  # pages render meanwhile
             while run.running or (run.pending and not run.error):
                 self._start_ready(run)
@@ -141,7 +141,7 @@ class Runner:
         results = [run.results[s.name] for s in self.table.steps]
         return results, *self._finish(stage, run.records, run.ran)
 
-    def _start_ready(self, run: _Schedule) -> None:
+    def _start_ready(self, run: Schedule) -> None:
         """Start (or skip, or re-render) every step whose predecessors are done."""
         progressed = True
         while progressed and not run.error:
@@ -153,7 +153,7 @@ class Runner:
                 progressed = True
                 self._start(run, step)
 
-    def _start(self, run: _Schedule, step: dag.Step) -> None:
+    def _start(self, run: Schedule, step: dag.Step) -> None:
         stage, label = run.stage, run.label(step)
         state, reason = self.state(step, stage.dir), self.reason(step, stage.dir)
         old = self.old.get("steps", {}).get(step.name)
@@ -175,7 +175,7 @@ class Runner:
         run.reasons[step.name] = reason
         run.launch(step, self.spec, self.base, self.progress)
 
-    def _finished(self, run: _Schedule, step: dag.Step, error, seconds: float) -> None:
+    def _finished(self, run: Schedule, step: dag.Step, error, seconds: float) -> None:
         run.running.pop(step.name)
         if error is not None:
             run.error = run.error or error
@@ -227,107 +227,3 @@ def _input_change(old: dict, inputs: dict, spec) -> str:
         return "parameters or manifest format changed"
     changed = sorted(set(old.get("inputs", {}).items()) ^ set(inputs.items()))
     return f"changed: {changed[0][0]}"
-
-
-def execute(step: dag.Step, stage: staging.Stage, km, spec, base: Path,
-            progress: bool) -> None:
-    """Run one notebook on ``km`` into the stage; store it without run metadata."""
-    import papermill as pm
-
-    from socialstudy.engine.kernels import ENGINE
-    target = stage.dir / "notebooks" / f"{step.name}.ipynb"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    parameters = {} if spec.default else spec.parameters  # default: one parameters cell
-    try:
-        pm.execute_notebook(str(paths.ROOT / step.notebook), str(target),
-                            parameters=parameters, engine_name=ENGINE, km=km,
-                            kernel_name="python3", progress_bar=progress,
-                            request_save_on_cell_execute=False, log_output=False,
-                            cwd=str(paths.ROOT / "notebooks"))
-    except pm.PapermillExecutionError as exc:
-        kept = _keep_failed(target, base, spec)
-        evalue = " ".join(str(exc.evalue).split())
-        raise StudyError(f"notebook {step.name}.ipynb failed in cell {exc.exec_count} "
-                         f"({exc.ename}: {evalue}); outputs unchanged", file=kept,
-                         fix="open the executed notebook kept at this path to see the "
-                             "failing cell") from None
-    except Exception as exc:  # the kernel died or did not start: still one line
-        raise StudyError(f"notebook {step.name}.ipynb could not run "
-                         f"({type(exc).__name__}: {' '.join(str(exc).split())}); outputs "
-                         "unchanged", file=step.notebook,
-                         fix="run it again; if it repeats, run the notebook in Jupyter to "
-                             "see why the kernel stops") from None
-    dag.load_table().pages().store(target)
-
-
-def _keep_failed(target: Path, base: Path, spec) -> str:
-    kept = base / "build" / "failed" / spec.name / target.name
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        os.replace(target, kept)
-    try:
-        return kept.relative_to(paths.ROOT).as_posix()
-    except ValueError:
-        return str(kept)
-
-
-class _Schedule:
-    """The state of one run's steps: what is pending, running (each notebook in its own
-    thread, so two kernels work at once) and done, and the current wave's snapshot."""
-
-    def __init__(self, runner: Runner, stage: staging.Stage, pool):
-        self.stage, self.pool, self.steps = stage, pool, runner.table.steps
-        self.after = dag.waits(runner.table)
-        self.pending, self.running, self.done = list(self.steps), {}, set()
-        self.records, self.results, self.reasons, self.ran = {}, {}, {}, set()
-        self.queue, self.wave, self.before, self.error = queue.Queue(), [], {}, None
-        self.renderer = None
-
-    def label(self, step: dag.Step) -> str:
-        return f"[{self.steps.index(step) + 1}/{len(self.steps)}] {step.name}"
-
-    def kernels(self) -> int:
-        return sum(1 for step in self.running.values() if step.notebook)
-
-    def settle(self, step: dag.Step, result: RunResult) -> None:
-        self.done.add(step.name)
-        self.results[step.name] = result
-
-    def alone(self, step: dag.Step) -> bool:
-        """Whether no other notebook can run while this one does (its progress bar then
-        stays readable)."""
-        return KERNELS == 1 or not any(
-            other.notebook and other is not step and step.name not in self.after[other.name]
-            and other.name not in self.after[step.name] for other in self.steps)
-
-    def launch(self, step: dag.Step, spec, base: Path, progress: bool) -> None:
-        if not self.running:
-            self.before, self.wave = self.stage.snapshot(), []
-        self.wave.append(step)
-        self.running[step.name] = step
-        km = None
-        if step.notebook:
-            km = self.pool.take(paths.ROOT / step.notebook)
-            following = next((s for s in self.pending if s.notebook), None)
-            if following:  # the next kernel boots (and imports) meanwhile
-                self.pool.start(paths.ROOT / following.notebook)
-        bar = progress and self.alone(step)
-        threading.Thread(target=self._work, args=(step, km, spec, base, bar), daemon=True,
-                         name=f"socialstudy-{step.name}").start()
-
-    def _work(self, step: dag.Step, km, spec, base: Path, bar: bool) -> None:
-        start = time.perf_counter()
-        try:
-            if step.notebook:
-                execute(step, self.stage, km, spec, base, bar)
-            else:
-                self.renderer.submit(lambda: None).result()  # every page rendered first
-                step.call()(paths.Outputs(self.stage.dir))
-        except BaseException as exc:  # handed to the scheduler
-            self.queue.put((step, exc, 0.0))
-        else:
-            self.queue.put((step, None, time.perf_counter() - start))
-
-    def changed_since_wave(self) -> set[str]:
-        after = self.stage.snapshot()
-        return {rel for rel, stat in after.items() if self.before.get(rel) != stat}

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from socialstudy import paths
-from socialstudy.engine import dag
+from socialstudy.engine import dag, imports
 
 BEGIN, END = "<!-- map:begin (generated from socialstudy/steps.yml) -->", "<!-- map:end -->"
 README = paths.ROOT / "README.md"
@@ -19,7 +19,7 @@ def stages(step: dag.Step) -> list[str]:
     directly: the notebook's import cells, or a function step's module."""
     modules = set(step.modules)
     if step.notebook:
-        modules |= dag.notebook_modules(paths.ROOT / step.notebook)
+        modules |= imports.notebook_modules(paths.ROOT / step.notebook)
     return sorted({m.split(".")[0] for m in modules})
 
 

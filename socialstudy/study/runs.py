@@ -11,7 +11,7 @@ from pathlib import Path
 
 from socialstudy import paths
 from socialstudy.core import runspec
-from socialstudy.engine import dag, runner, staging
+from socialstudy.engine import dag, imports, runner, staging
 from socialstudy.errors import ParameterError
 
 
@@ -36,7 +36,7 @@ def check_year(spec: runspec.RunSpec, base: Path, inputs: dict) -> None:
     data are cached, keyed by the hashes of the raw data and the extraction code."""
     if spec.year == "latest":
         return
-    key = dag.hashes(paths.ROOT, dag.closure(["extract.extraction", "core.scope"]))
+    key = dag.hashes(paths.ROOT, imports.closure(["extract.extraction", "core.scope"]))
     cache = base / "build" / ".cache" / "years.json"
     try:
         saved = json.loads(cache.read_text(encoding="utf-8"))
