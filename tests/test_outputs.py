@@ -17,7 +17,7 @@ from socialstudy import figures, paths
 from socialstudy.core import schemas
 from socialstudy.errors import SchemaError
 from socialstudy.measures import compare
-from socialstudy.publish import dictionary
+from socialstudy.publish import dictionary, translations
 from socialstudy.publish.datapackage import write_datapackage
 from socialstudy.publish.html import render_notebook, write_index
 
@@ -186,7 +186,7 @@ def _crosswalk(name: str) -> list[dict]:
 
 
 def test_every_swedish_label_has_a_translation(dictionary_text):
-    translations = dictionary.load_translations()
+    english = translations.load_translations()
     used = {}
     for table, column in (("cost_by_type", "report_label"),
                           ("cost_by_activity", "report_label"),
@@ -196,12 +196,12 @@ def test_every_swedish_label_has_a_translation(dictionary_text):
     used.update(dict.fromkeys(r["row_label"] for r in _crosswalk("staffing_map.csv")))
     used.update(dict.fromkeys(r["row_label"] for r in _crosswalk("prose_facts.csv")
                               if r["topic"] == "staffing"))
-    missing = [label for label in used if not translations.get(label, "").strip()]
+    missing = [label for label in used if not english.get(label, "").strip()]
     assert not missing, f"add to socialstudy/crosswalks/translations.csv: {missing}"
-    assert set(dictionary.swedish_labels(PROCESSED)) <= set(translations)
+    assert set(translations.swedish_labels(PROCESSED)) <= set(english)
     labels = _section(dictionary_text, "## 3. ", "## 4. ")
     for label in used:
-        assert f"| {dictionary.md(label)} | {dictionary.md(translations[label])} |" in labels
+        assert f"| {dictionary.md(label)} | {dictionary.md(english[label])} |" in labels
 
 
 def test_translations_file_is_clean():

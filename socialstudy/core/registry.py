@@ -314,3 +314,13 @@ def verify_file(report: Report, registry: Path = paths.REGISTRY, *,
 
 def by_doc_id(reports: list[Report]) -> dict[str, Report]:
     return {r.doc_id: r for r in reports}
+
+
+def municipalities(reports: list[Report]) -> list[str]:
+    """The registered municipalities, sorted: what titles and descriptions name."""
+    return sorted({r.municipality for r in reports})
+
+
+def in_words(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    return " and ".join(filter(None, [", ".join(names[:-1]), names[-1]])) if names else ""

@@ -22,18 +22,18 @@ from pathlib import Path
 
 from socialstudy import __version__
 from socialstudy.core import schemas
-from socialstudy.core.registry import Report
+from socialstudy.core.registry import Report, in_words, municipalities
 from socialstudy.errors import SchemaError
 
 NAME = "socialstudy-processed"
 TITLE = ("Comparative study of Swedish municipal social-services committee reports "
-         "(Haninge, Huddinge, Strängnäs): processed tables")
+         "({names}): processed tables")
 DESCRIPTION = (
     "Tables extracted from the text of social-services committee (socialnämnd) reports of "
     "Swedish municipalities: an inventory of tables, one fact per number with its raw file, "
     "line and cell, the numeric-looking cells that are not numbers (rejects), the cell "
     "inventory and the quality checks (cross-footing of totals), signs as printed; and the "
-    "comparison across Haninge, Huddinge and Strängnäs: cost by type and by activity, budget "
+    "comparison across {in_words}: cost by type and by activity, budget "
     "deviation, staffing, goals and indicators, with costs positive and budget deviation "
     "positive = better than budget. Money is in tkr (thousand SEK). Built by the Python "
     "package socialstudy from the raw reports "
@@ -105,8 +105,8 @@ def datapackage(processed_dir: Path, reports: list[Report], *, hashes: bool = Fa
     return {
         "profile": "tabular-data-package",
         "name": NAME,
-        "title": TITLE,
-        "description": DESCRIPTION,
+        "title": TITLE.format(names=", ".join(municipalities(reports))),
+        "description": DESCRIPTION.format(in_words=in_words(municipalities(reports))),
         "version": __version__,
         "licenses": LICENSES,
         "licenseNote": LICENSE_NOTE,

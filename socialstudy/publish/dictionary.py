@@ -17,62 +17,19 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import yaml
-
 from socialstudy import paths
 from socialstudy.core import schemas
-from socialstudy.core.registry import load_registry
+from socialstudy.core.registry import in_words, load_registry, municipalities
 from socialstudy.crosswalks.loader import read_crosswalk
-from socialstudy.errors import CrosswalkError
+from socialstudy.publish.translations import (
+    UNTRANSLATED,
+    load_translations,
+    reference,
+    swedish_labels,
+)
 
-TRANSLATIONS = "translations.csv"
-UNTRANSLATED = "(no translation yet)"
-REFERENCE = paths.REFERENCE
 TABLE_ORDER = ("tables", "facts", "rejects", "cells", "quality", "cost_by_type",
                "cost_by_activity", "budget_deviation", "staffing", "goals", "indicators")
-
-
-def _reference(name: str) -> dict:
-    return yaml.safe_load((REFERENCE / name).read_text(encoding="utf-8"))
-
-
-# ---- labels and translations ---------------------------------------------------------------
-
-def load_translations(folder: Path = paths.CROSSWALKS) -> dict[str, str]:
-    """Swedish label -> English, from ``crosswalks/translations.csv``."""
-    result: dict[str, str] = {}
-    for row in read_crosswalk(TRANSLATIONS, ("swedish", "english"), folder):
-        problem = ("translated twice" if row["swedish"] in result
-                   else "has an empty translation" if not row["english"].strip() else "")
-        if problem:
-            raise CrosswalkError(f"label {row['swedish']!r} {problem}",
-                                 file=str(folder / TRANSLATIONS), line=int(row["_line"]),
-                                 fix="keep one row per Swedish label, with its English")
-        result[row["swedish"]] = row["english"]
-    return result
-
-
-def swedish_labels(processed_dir: Path, folder: Path = paths.CROSSWALKS
-                   ) -> dict[str, list[str]]:
-    """Every Swedish report label the study uses -> where it is used (sorted); the places
-    are listed in ``reference/swedish_labels.yaml``."""
-    sources = _reference("swedish_labels.yaml")
-    used: dict[str, set[str]] = {}
-    for place in sources["processed"]:
-        path = Path(processed_dir) / f"{place['table']}.csv"
-        if not path.exists():  # part 1 says "not built"
-            continue
-        with path.open(encoding="utf-8", newline="") as fh:
-            for row in csv.DictReader(fh):
-                if row[place["column"]]:
-                    used.setdefault(row[place["column"]], set()).add(
-                        f"{place['table']}.{place['column']}")
-    for place in sources["crosswalks"]:
-        where = place.get("where", {})
-        for row in read_crosswalk(place["file"], (place["column"],), folder):
-            if row[place["column"]] and all(row.get(k) == v for k, v in where.items()):
-                used.setdefault(row[place["column"]], set()).add(f"crosswalks/{place['file']}")
-    return {label: sorted(places) for label, places in sorted(used.items())}
 
 
 # ---- Markdown helpers ------------------------------------------------------------------------
@@ -198,10 +155,10 @@ def _part_activities(translations: dict[str, str]) -> list[str]:
                   key=lambda r: (order.index(r["category"]), r["municipality"],
                                  r["report_label"], r["occurrence"]))
     out = ["### 2.2 Report lines mapped to activity categories (`crosswalks/activities.csv`)",
-           "", "Close to the activities of SCB's räkenskapssammandrag (RS); Haninge and "
-           "Strängnäs report by their own departments, so several lines map only "
-           "approximately. `occurrence` says which of a label's repeated rows in one table "
-           "is meant (first/last).", ""]
+           "", "Close to the activities of SCB's räkenskapssammandrag (RS); where a report "
+           "is organised by its own departments, several lines map only approximately. "
+           "`occurrence` says which of a label's repeated rows in one table is meant "
+           "(first/last).", ""]
     out += _table(["category", "municipality", "report label (Swedish)", "occurrence",
                    "English", "fit"],
                   [[code(r["category"]), md(r["municipality"]), md(r["report_label"]),
@@ -257,7 +214,7 @@ def _part_translations(processed_dir: Path, translations: dict[str, str]) -> lis
 
 
 def _part_kolada() -> list[str]:
-    kolada = _reference("kolada.yaml")
+    kolada = reference("kolada.yaml")
     codes = sorted({(r.municipality, r.kommun_code) for r in load_registry()})
     out = ["## 4. Kolada: nearest key figures and how they differ", "", kolada["intro"], ""]
     out += _table(["municipality", "kommun code (Kolada municipality id)"],
@@ -278,7 +235,8 @@ def build_dictionary(processed_dir: Path) -> str:
              "socialstudy/reference/ and socialstudy/crosswalks/*.csv; do not edit by hand: "
              "run `python -m socialstudy.publish.dictionary`. -->", "",
              "Comparative study of the social-services committee (socialnämnd) reports of "
-             "Haninge, Huddinge and Strängnäs. Conventions: money in **tkr** (thousand SEK); "
+             f"{in_words(municipalities(load_registry()))}. Conventions: money in **tkr** "
+             "(thousand SEK); "
              "facts keep the sign as printed, the comparison tables put **costs positive**; "
              "budget deviation **positive = better than budget**; an empty cell is a missing "
              "value; every row names the raw file and line it comes from.", "",
