@@ -4,13 +4,15 @@ about them are in ``findings_finance``."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from socialstudy.core.registry import Report, load_registry
 from socialstudy.core.schemas import write_csv
-from socialstudy.measures.compare import fmt, load_facts
+from socialstudy.core.units import mnkr
+from socialstudy.measures.compare import load_facts
 from socialstudy.measures.finance import (
     budget_by_cost_type,
     investments,
@@ -31,6 +33,8 @@ BUILDERS = {"budget_by_cost_type": budget_by_cost_type,
 FINANCE = tuple(name for name in BUILDERS if name != "staffing_detail")  # notebook 02
 STAFFING = ("staffing_detail",)                                          # notebook 03
 
+cell_mnkr = partial(mnkr, unit=False, trim=True)  # table cells: 12, not 12.0 mnkr
+
 
 def finance_tables(facts: pd.DataFrame, reports: list[Report],
                    names: tuple[str, ...] = tuple(BUILDERS)) -> dict[str, pd.DataFrame]:
@@ -48,11 +52,6 @@ def write_finance_tables(processed: Path, reports: list[Report] | None = None,
     return tables
 
 
-def mnkr(tkr: str) -> str:
-    """A tkr amount as mnkr with one decimal, for readers ('' stays '')."""
-    return "" if tkr in ("", None) else fmt(float(tkr) / 1000, 1)
-
-
 def shown_drivers(frame: pd.DataFrame) -> pd.DataFrame:
     """Budget deviation per cost type as shown in notebook 02: mnkr, ranked by
     contribution to the net deviation, not-reported reports with their reason."""
@@ -60,8 +59,9 @@ def shown_drivers(frame: pd.DataFrame) -> pd.DataFrame:
     shown = pd.DataFrame({
         "municipality": rows.municipality, "year": rows.fiscal_year,
         "cost or revenue type (report's label)": rows.report_label,
-        "budget, mnkr": rows.budget_tkr.map(mnkr), "outcome, mnkr": rows.outcome_tkr.map(mnkr),
-        "deviation, mnkr (+ = better)": rows.deviation_tkr.map(mnkr),
+        "budget, mnkr": rows.budget_tkr.map(cell_mnkr),
+        "outcome, mnkr": rows.outcome_tkr.map(cell_mnkr),
+        "deviation, mnkr (+ = better)": rows.deviation_tkr.map(cell_mnkr),
         "share of net deviation, %": rows.share_of_net_deviation_pct,
         "rank": rows.driver_rank, "status / reason": [
             s if not r else f"{s}: {r}" for s, r in zip(rows.status, rows.reason)],

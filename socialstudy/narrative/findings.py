@@ -103,10 +103,6 @@ def num(value, digits: int = 1) -> str:
     return f"{float(value):.{digits}f}"
 
 
-def mnkr(tkr) -> str:
-    return f"{abs(float(tkr)) / 1000:.1f} mnkr"
-
-
 def cite(rows: pd.DataFrame | pd.Series) -> str:
     """'[000_….txt:372]' or '[000_….txt:344, 347]' for the rows' cited lines."""
     frame = rows.to_frame().T if isinstance(rows, pd.Series) else rows

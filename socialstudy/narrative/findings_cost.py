@@ -3,10 +3,13 @@ budget deviation with the lines that drive it, for the selected reports only."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope
+from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS, COST_WORDS
 from socialstudy.measures.compare import remit_matrix
 from socialstudy.narrative.findings import (
@@ -16,13 +19,14 @@ from socialstudy.narrative.findings import (
     chosen,
     cite,
     explanations,
-    mnkr,
     names,
     num,
     selected,
     unmapped,
     who,
 )
+
+size_mnkr = partial(mnkr, absolute=True)  # the sentence says which way
 
 
 def cost_types(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
@@ -92,7 +96,7 @@ def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
         by_cat = part.groupby("category").share.sum().sort_values(ascending=False)
         text = (f"{who(sel)}: the largest line is “{top.report_label}” "
                 f"({_category_fit(top)}), {num(top.share)} % of net cost "
-                f"({mnkr(top.net_cost_tkr)}){cite(top)}")
+                f"({size_mnkr(top.net_cost_tkr)}){cite(top)}")
         first = by_cat.index[0]
         if first != top.category:
             text += (f"; by common category {CATEGORY_WORDS[first]} is largest with "
@@ -133,7 +137,7 @@ def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repor
                    f"{'was within its budget' if span else 'stayed within budget'}{span}, "
                    f"{num(pct)} % better than budget")
         if r.deviation_tkr:
-            verdict += f" ({mnkr(r.deviation_tkr)})"
+            verdict += f" ({size_mnkr(r.deviation_tkr)})"
         source = "as printed by the report" if r.pct_source.startswith("printed") else \
             "deviation ÷ budget"
         text = f"{who(sel)}: the committee {verdict}, {source}{cite(r)}"
@@ -157,6 +161,6 @@ def _drivers(act: pd.DataFrame, sel, pct: float) -> str:
     worst = part[part.dev < 0].sort_values("dev").head(3)
     if worst.empty:
         return " No activity line overran its budget." if pct >= 0 and len(part) else ""
-    listed = ", ".join(f"“{r.report_label}” {mnkr(r.dev)}" for r in worst.itertuples())
+    listed = ", ".join(f"“{r.report_label}” {size_mnkr(r.dev)}" for r in worst.itertuples())
     word = "largest overruns" if len(worst) > 1 else "only overrun"
     return f" Its {word} by line: {listed}{cite(worst)}."

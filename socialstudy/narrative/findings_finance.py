@@ -9,10 +9,13 @@ growth is "on the previous year", a forecast is "the August forecast"."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope, Selection
+from socialstudy.core.units import mnkr
 from socialstudy.narrative.findings import (
     NO_DATA,
     PERIOD_WORDS,
@@ -26,15 +29,12 @@ from socialstudy.narrative.findings import (
 
 MONTHS = {"03": "March", "04": "April", "08": "August", "10": "October", "11": "November"}
 
+signed_mnkr = partial(mnkr, signed=True)  # deviations: + = better than budget
+
 
 def _rows(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
     return frame[(frame.municipality == sel.municipality) & (frame.doc_id == sel.doc_id)
                  & (frame.fiscal_year == sel.fiscal_year)]
-
-
-def _mnkr(tkr: str) -> str:
-    """Signed mnkr with one decimal (deviations keep their sign: + = better than budget)."""
-    return f"{float(tkr) / 1000:+.1f} mnkr"
 
 
 def _lacks(sel: Selection, what: str, rows: pd.DataFrame) -> str:
@@ -51,14 +51,14 @@ def drivers(sel: Selection, ranked: pd.DataFrame, rows: pd.DataFrame) -> str:
     ranked = ranked.assign(rank=ranked.driver_rank.astype(int),
                            share=ranked.share_of_net_deviation_pct.astype(float))
     top = ranked.sort_values("rank").head(2)
-    parts = [f"“{r.report_label}” ({_mnkr(r.printed_deviation_tkr or r.deviation_tkr)}, "
+    parts = [f"“{r.report_label}” ({signed_mnkr(r.printed_deviation_tkr or r.deviation_tkr)}, "
              f"{num(r.share)} % of the net deviation)" for r in top.itertuples()]
     text = (f"{who(sel)}: against budget, the cost or revenue types that contributed most to "
             f"the net deviation were {' and '.join(parts)}{cite(top)}")
     against = ranked[ranked.share < 0].sort_values("share", kind="mergesort").head(1)
     for r in against.itertuples():  # a larger line can pull the other way: say so
         text += (f"; the largest line pulling the other way was “{r.report_label}” "
-                 f"({_mnkr(r.printed_deviation_tkr or r.deviation_tkr)}){cite(against)}")
+                 f"({signed_mnkr(r.printed_deviation_tkr or r.deviation_tkr)}){cite(against)}")
     return text + "."
 
 
@@ -88,10 +88,11 @@ def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
 
 def one_offs(sel: Selection, named: pd.DataFrame, rows: pd.DataFrame) -> str:
     r = named.iloc[0]
-    return (f"{who(sel)}: the report names a one-off item, {r['item']} ({_mnkr(r.amount_tkr)}, "
-            f"{r.effect}){cite(named)}; without it the deviation would be "
-            f"{_mnkr(r.deviation_excl_one_offs_tkr)} ({num(r.deviation_excl_one_offs_pct)} % of "
-            f"budget) instead of {_mnkr(r.deviation_tkr)}.")
+    return (f"{who(sel)}: the report names a one-off item, {r['item']} "
+            f"({signed_mnkr(r.amount_tkr)}, {r.effect}){cite(named)}; without it the deviation "
+            f"would be {signed_mnkr(r.deviation_excl_one_offs_tkr)} "
+            f"({num(r.deviation_excl_one_offs_pct)} % of "
+            f"budget) instead of {signed_mnkr(r.deviation_tkr)}.")
 
 
 def investment(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
@@ -100,8 +101,8 @@ def investment(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
     span = " in the months the report covers" if part else ""
     spent = (f"{num(r.printed_spent_pct)} % spent as printed" if r.printed_spent_pct
              else f"{num(r.spent_pct)} % spent")
-    return (f"{who(sel)}: investment of {float(r.outcome_tkr) / 1000:.1f} mnkr{span} against a "
-            f"{'full-year ' if part else ''}budget of {float(r.budget_tkr) / 1000:.1f} mnkr "
+    return (f"{who(sel)}: investment of {mnkr(r.outcome_tkr)}{span} against a "
+            f"{'full-year ' if part else ''}budget of {mnkr(r.budget_tkr)} "
             f"({spent}){cite(known)}.")
 
 
@@ -112,8 +113,9 @@ def forecast(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
     r = known.iloc[-1]
     month = MONTHS.get(r.forecast_month, f"month {r.forecast_month}")
     return (f"{who(sel)}: the {month} forecast of the budget deviation "
-            f"({_mnkr(r.forecast_deviation_tkr)}) differed from the outcome "
-            f"({_mnkr(r.outcome_deviation_tkr)}) by {_mnkr(r.error_tkr)} (+ = outcome better)"
+            f"({signed_mnkr(r.forecast_deviation_tkr)}) differed from the outcome "
+            f"({signed_mnkr(r.outcome_deviation_tkr)}) by {signed_mnkr(r.error_tkr)} "
+            "(+ = outcome better)"
             f"{cite(known.tail(1))}.")
 
 

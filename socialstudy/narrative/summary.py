@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from socialstudy.core.scope import Scope, Selection
+from socialstudy.core.units import mnkr
 from socialstudy.crosswalks.loader import unmapped
 from socialstudy.measures.compare import NOT_REPORTED, remit_matrix
 from socialstudy.narrative import findings
@@ -61,7 +62,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "municipality": muni, "year": year if year else NOT_REPORTED,
             "period": findings.words(sel.period) if sel.period else "",
             "remit": remit_text(muni),
-            "net cost (mnkr)": (_mnkr(total.net_cost_tkr.iloc[0]) if len(total)
+            "net cost (mnkr)": (mnkr(total.net_cost_tkr.iloc[0], unit=False) if len(total)
                                 else absent("activities.csv")),
             "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
                                      else absent("activities.csv")),
@@ -106,10 +107,6 @@ def _per_inhabitant(rows: pd.DataFrame | None) -> str:
     if len(known):
         return known.net_cost_per_inhabitant_kr.iloc[0]
     return "not available" if rows.status.iloc[0] == "not available" else NOT_REPORTED
-
-
-def _mnkr(tkr: str) -> str:
-    return f"{float(tkr) / 1000:.1f}"
 
 
 def _share(rows: pd.DataFrame) -> str:
