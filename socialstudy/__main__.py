@@ -48,7 +48,18 @@ def _run(args: argparse.Namespace) -> int:
     if ran and not args.quiet:
         print(f"study complete: {ran} step(s) run, {len(results) - ran} unchanged; "
               f"outputs in {results[0].output.parent.parent}", file=sys.stderr)
+    if results:
+        _damage_summary(results[0].output.parent.parent)
     return 0
+
+
+def _damage_summary(tree) -> None:
+    """One line per table whose cells on rows the study uses could not be read."""
+    from socialstudy.core.registry import load_registry
+    from socialstudy.measures.damage import summary_lines
+    municipality_of = {r.doc_id: r.municipality for r in load_registry()}
+    for line in summary_lines(tree / "data" / "processed", municipality_of):
+        print(line, file=sys.stderr)
 
 
 def _bench(args: argparse.Namespace) -> int:

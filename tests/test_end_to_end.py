@@ -247,7 +247,7 @@ def test_a_duplicate_cost_type_row_is_refused_not_last_wins(tmp_path):
     lines = path.read_text(encoding="utf-8").splitlines()
     path.write_text("\n".join(lines + [lines[1].replace("exact", "approximate", 1)]) + "\n",
                     encoding="utf-8")
-    with pytest.raises(crosswalk.CrosswalkError, match=r"duplicate key .* \(also on line 2\)"):
+    with pytest.raises(crosswalk.CrosswalkError, match=r"duplicate key .* \(also on line 2\b"):
         crosswalk.check_all(folder)
 
 

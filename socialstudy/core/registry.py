@@ -134,7 +134,7 @@ def _compose(text: str, registry: Path) -> yaml.Node | None:
 
 def _entries(text: str, registry: Path) -> list[Entry]:
     root = _compose(text, registry)
-    keys = {} if not isinstance(root, yaml.MappingNode) else {k.value: v for k, v in root.value}
+    keys = {} if not isinstance(root, yaml.MappingNode) else _top_keys(root, registry)
     extra = sorted(set(keys) - {"reports"})
     if extra:
         raise _fail(registry, root.start_mark.line + 1, f"unknown top-level keys {extra}",
@@ -144,6 +144,21 @@ def _entries(text: str, registry: Path) -> list[Entry]:
         raise _fail(registry, None if seq is None else seq.start_mark.line + 1,
                     "no 'reports:' entries", "list each raw file under 'reports:'")
     return [_entry(node, registry) for node in seq.value]
+
+
+def _top_keys(root: yaml.MappingNode, registry: Path) -> dict[str, yaml.Node]:
+    """The top-level keys; a repeated one is refused (YAML would keep the last block and
+    silently drop the reports of the first)."""
+    keys: dict[str, yaml.Node] = {}
+    for key_node, value_node in root.value:
+        if key_node.value in keys:
+            first = keys[key_node.value].start_mark.line
+            raise _fail(registry, key_node.start_mark.line + 1,
+                        f"top-level key {key_node.value!r} appears twice (first at line "
+                        f"{first}); YAML would silently keep only the last block",
+                        f"keep one {key_node.value!r} and list every entry under it")
+        keys[key_node.value] = value_node
+    return keys
 
 
 def _entry(node: yaml.Node, registry: Path) -> Entry:

@@ -5,11 +5,18 @@ judgement: a row with too few or too many fields, an unbalanced quote (which wou
 swallow the following rows into one value), an empty value where one is needed, or two
 rows with the same key (the last would silently win) stop the study with the file, the
 row's line and the fix.
+
+Match keys are normalised on load, here and nowhere else: a UTF-8 byte-order mark is
+dropped, every value is put in Unicode normal form C (a decomposed "ä" matches the
+report's "ä"), and the columns that are matched against the reports (``MATCH_COLUMNS``)
+lose leading and trailing spaces; other values (justifications, quotes) stay verbatim.
+Keys that differ only in letter case are refused like exact duplicates.
 """
 
 from __future__ import annotations
 
 import csv
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -30,7 +37,7 @@ def read_crosswalk(name: str, required: tuple[str, ...], folder: Path = paths.CR
     if not path.exists():
         raise CrosswalkError("crosswalk file not found", file=str(path),
                              fix="restore it from git; the study cannot map labels without it")
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:  # -sig: a BOM is dropped
         records = list(_records(fh, path))
     if not records:
         raise CrosswalkError("empty file, not even a header", file=str(path), line=1,
@@ -86,9 +93,26 @@ def _row(header: list[str], fields: list[str], line: int, path: Path) -> dict[st
             f"row has {len(fields)} fields, the header has {len(header)}", file=str(path),
             line=line, fix="put a value containing a comma in double quotes, and give every "
                            f"column a value (empty is ',,'): {','.join(header)}")
-    row = dict(zip(header, fields))
+    row = {name: _normal(name, value) for name, value in zip(header, fields)}
     row["_line"] = str(line)
     return row
+
+
+# columns matched against report text or other crosswalks: spaces around them are noise
+MATCH_COLUMNS = frozenset({
+    "municipality", "report_label", "row_label", "column_pattern", "occurrence", "variable",
+    "category", "flow", "fit", "measure", "doc_id", "fiscal_year", "goal_no", "swedish",
+    "applies_to", "in_remit", "must_match_in", "level", "status"})
+
+
+def _normal(column: str, value: str) -> str:
+    value = unicodedata.normalize("NFC", value)
+    return value.strip() if column in MATCH_COLUMNS else value
+
+
+def _key(row: dict[str, str], key: tuple[str, ...]) -> tuple[str, ...]:
+    """A row's key as compared for duplicates: letter case does not tell rows apart."""
+    return tuple(row[c].casefold() for c in key)
 
 
 def _check_filled(rows: list[dict[str, str]], columns: tuple[str, ...], path: Path) -> None:
@@ -103,9 +127,9 @@ def _check_filled(rows: list[dict[str, str]], columns: tuple[str, ...], path: Pa
 def _check_unique(rows: list[dict[str, str]], key: tuple[str, ...], path: Path) -> None:
     first: dict[tuple[str, ...], str] = {}
     for row in rows:
-        value = tuple(row[c] for c in key)
+        value = _key(row, key)
         if value in first:
-            shown = ", ".join(f"{c}={v!r}" for c, v in zip(key, value))
+            shown = ", ".join(f"{c}={row[c]!r}" for c in key)
             raise CrosswalkError(
                 f"duplicate key ({shown}): also at line {first[value]}", file=str(path),
                 line=int(row["_line"]),
@@ -151,9 +175,10 @@ def check_all(folder: Path = paths.CROSSWALKS) -> None:
         key = KEYS.get(path.name, ())
         seen: dict[tuple, str] = {}
         for row in read_crosswalk(path.name, key, folder):
-            value = tuple(row[c] for c in key)
+            value = _key(row, key)
             if key and value in seen:
-                raise CrosswalkError(f"duplicate key {value} (also on line {seen[value]}); "
-                                     "the last row would silently win", file=str(path),
+                raise CrosswalkError(f"duplicate key {tuple(row[c] for c in key)} (also on line "
+                                     f"{seen[value]}, letter case aside); the last row would "
+                                     "silently win", file=str(path),
                                      line=int(row["_line"]), fix="keep one row per key")
             seen[value] = row["_line"]

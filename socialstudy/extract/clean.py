@@ -11,6 +11,7 @@ from decimal import Decimal
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.errors import NumberFormatError
+from socialstudy.extract.damaged import header_width, is_ragged, ragged_rejects, ragged_rows
 from socialstudy.extract.numbers import (
     Parsed,
     clean_label,
@@ -138,6 +139,10 @@ def _basis(label: str) -> str:
 
 
 def _cell_unit(parsed: Parsed, row_label: str, column_label: str, table_unit: str) -> str:
+    if parsed.unit == "pp":  # "4,8 %-enheter", "4,8 procentenheter"
+        return "percentage_points"
+    if parsed.unit == "sek" and table_unit in MONEY_FACTOR:  # "2 683 000 kronor" in a
+        return "sek_in_money_table"                            # money table: to tkr
     if parsed.percent or PERCENT_HINT.search(column_label) or ROW_PERCENT.search(row_label):
         return "percent"
     if parsed.unit:  # a unit printed in the cell itself ("-74,0 mnkr") beats the table's
@@ -149,6 +154,9 @@ def _cell_unit(parsed: Parsed, row_label: str, column_label: str, table_unit: st
     if IN_KRONOR.search(row_label):
         return "sek"
     return "number"
+
+
+_PRINTED = {"pp": "percentage_points"}
 
 
 @dataclass
@@ -176,7 +184,7 @@ def clean_table(table: Table, report: Report, override: Overrides | None,
         return result
     columns = header_columns(table, override)
     result.facts, result.rejects = table_facts(table, report, columns, measures)
-    result.issues = (ragged_rows(table, report) + header_issues(table, report)
+    result.issues = (ragged_rows(table, report, _value_rows(table)) + header_issues(table, report)
                      + unknown_headers(table, report, columns, result.facts, measures))
     return result
 
@@ -208,7 +216,11 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
     table_years = [int(y) for y in YEAR.findall(" ".join(" ".join(c) for c in columns))]
     by_column = [column_measure(cells, measures) for cells in columns]  # once per column
     facts, rejects = [], []
+    n_header = header_width(table)
     for row, nxt in _value_rows(table):
+        if is_ragged(row, n_header):
+            rejects.extend(ragged_rejects(table, report, row, columns, n_header))
+            continue
         by_row = row_measure(row.label, measures)
         for j, raw in enumerate(row.cells[1:], start=1):
             cont = nxt.cells[j].strip() if nxt is not None and j < len(nxt.cells) else ""
@@ -241,7 +253,10 @@ def _fact(table: Table, report: Report, row: Row, col: int, parsed: Parsed,
         unit = "percentage_points"
     if unit in MONEY_FACTOR:
         value, unit = value * MONEY_FACTOR[unit], "tkr"
-    printed = "%" if parsed.percent else (parsed.unit or table.unit or "")
+    elif unit == "sek_in_money_table":
+        value, unit = value / 1000, "tkr"
+    printed = "%" if parsed.percent else (_PRINTED.get(parsed.unit, parsed.unit)
+                                          or table.unit or "")
     return Fact(
         doc_id=report.doc_id, municipality=report.municipality, fiscal_year=year,
         period=period, table_id=table.table_id, row_label=row.label,
@@ -249,18 +264,6 @@ def _fact(table: Table, report: Report, row: Row, col: int, parsed: Parsed,
         value=format_decimal(value), unit=unit, printed_unit=printed,
         decimals=parsed.decimals, footnote=parsed.footnote, source_kind="table",
         source_file=report.file, source_line=row.line, source_col=col, raw=raw, note=note)
-
-
-def ragged_rows(table: Table, report: Report) -> list[Issue]:
-    """Rows with more filled cells than the header has columns: extra cells are facts
-    without a column label."""
-    n_header = max((len(r.cells) for r in table.header), default=0)
-    return [issue("ragged_row", report, table, row.line, row.label,
-                  note=f"{len(row.cells)} cells but the header has {n_header}; extra cells "
-                       "have no column label")
-            for row, _ in _value_rows(table)
-            if n_header and len(row.cells) > n_header
-            and any(c.strip() for c in row.cells[n_header:])]
 
 
 def header_issues(table: Table, report: Report) -> list[Issue]:

@@ -32,8 +32,12 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TWO_NUMBERS = re.compile(r"\d\s*%?\s*[(/]\s*\d|%\s+\d")
 _DIGITS_AND_SPACES = re.compile(r"[\d ]+")
 # A unit written in the cell after the number ("12 procent", "-74,0 mnkr"): still one number.
-_UNIT_WORD = re.compile(r"\s*\b(procent|mnkr|mkr|tkr|kr)\.?$", re.I)
-UNIT_OF_WORD = {"procent": "%", "mnkr": "mnkr", "mkr": "mkr", "tkr": "tkr", "kr": "sek"}
+_UNIT_WORD = re.compile(r"\s*(?:\b(procentenheter|procent|mnkr|mkr|tkr|kronor|kr)\.?"
+                        r"|(%-enheter|%-enh\.?|pe))$", re.I)
+UNIT_OF_WORD = {"procent": "%", "mnkr": "mnkr", "mkr": "mkr", "tkr": "tkr", "kr": "sek",
+                "kronor": "sek", "procentenheter": "pp"}
+_TRAILING_MINUS = re.compile(r"^(?P<body>[\d ,.]*\d)\s*[" + "-\u2013\u2212\u2012" + r"]$")
+_PARENTHESES = re.compile(r"^\((?P<body>[^()]*\d[^()]*)\)$")
 
 
 @dataclass(frozen=True)
@@ -100,19 +104,13 @@ def parse_number(raw: str) -> Parsed:
         raise NumberFormatError("empty after removing markup")
     if text in _DASHES:
         raise NumberFormatError("dash in place of a value (nothing reported)")
-    unit = ""
-    word = _UNIT_WORD.search(text)
-    if word and word.start() > 0:
-        unit, text = UNIT_OF_WORD[word.group(1).lower()], text[: word.start()].strip()
+    unit, text = _unit(text)
     percent = unit == "%"
     if percent:
         unit = ""
     elif text.endswith("%"):
         percent, text = True, text[:-1].strip()
-    sign = 1
-    if text and text[0] in MINUS_SIGNS + "+":
-        sign = -1 if text[0] in MINUS_SIGNS else 1
-        text = text[1:].strip()
+    sign, text = _sign(text)
     text = _RUN_OF_SPACES.sub(" ", text)
     if text.count(",") + text.count(".") > 1:
         raise NumberFormatError("more than one decimal mark or mixed thousands separators")
@@ -135,6 +133,37 @@ def parse_number(raw: str) -> Parsed:
         value = Decimal(0).quantize(Decimal(1).scaleb(-len(frac))) if frac else Decimal(0)
     return Parsed(value=value, percent=percent, footnote="".join(footnotes), decimals=len(frac),
                   unit=unit)
+
+
+def _unit(text: str) -> tuple[str, str]:
+    """(unit printed after the number, the rest): ``-74,0 mnkr``, ``4,8 %-enheter``
+    (``pp``: percentage points), ``2 683 000 kronor`` (``sek``)."""
+    word = _UNIT_WORD.search(text)
+    if not word or word.start() == 0:
+        return "", text
+    name = (word.group(1) or "").lower()
+    return (UNIT_OF_WORD[name] if name else "pp"), text[: word.start()].strip()
+
+
+def _sign(text: str) -> tuple[int, str]:
+    """A leading sign, a trailing minus (``20,3-``) or accounting parentheses
+    (``(2 683)``) -> (sign, digits). Two signs at once are refused."""
+    sign = 1
+    paren = _PARENTHESES.match(text)
+    if paren:
+        sign, text = -1, paren.group("body").strip()
+    trailing = _TRAILING_MINUS.match(text)
+    if trailing:
+        if sign == -1:
+            raise NumberFormatError("two negative signs (parentheses and a trailing minus)")
+        sign, text = -1, trailing.group("body").strip()
+    if text and text[0] in MINUS_SIGNS + "+":
+        if sign == -1:
+            raise NumberFormatError("two negative signs (a leading minus and parentheses "
+                                    "or a trailing minus)")
+        sign = -1 if text[0] in MINUS_SIGNS else 1
+        text = text[1:].strip()
+    return sign, text
 
 
 def format_decimal(value: Decimal) -> str:

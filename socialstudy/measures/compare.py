@@ -17,6 +17,7 @@ from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
+from socialstudy.measures import damage
 from socialstudy.measures.outcomes import goal_levels, goals, harmonize_status, indicators  # noqa: F401 (API)
 from socialstudy.measures.staffing import NOT_REPORTED, STAFFING_VARIABLES, scope_class, staffing  # noqa: F401 (API)
 
@@ -35,6 +36,7 @@ def load_facts(processed: Path) -> pd.DataFrame:
                                                          "footnote": str, "column_label": str},
                         keep_default_na=False)
     facts["number"] = facts["value"].astype(float)
+    facts.attrs["rejects"] = damage.as_records(damage.load_rejects(processed))  # unreadable
     return facts
 
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.measures import damage
 from socialstudy.measures.compare import fmt
 from socialstudy.measures.finance_anchors import (
     not_reported_reason,
@@ -170,7 +171,8 @@ def revenue_dependence(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFra
         for year in years or [report.fiscal_year]:
             found = {m: v for m, v in _revenue_values(report, year, revenue, cost, grants)}
             for measure in REVENUE_MEASURES:
-                rows.append(found.get(measure) or _missing_revenue(report, year, measure, years))
+                rows.append(found.get(measure) or _missing_revenue(
+                    report, year, measure, years, damage.revenue_reason(facts, report, measure)))
     _check_stated_change(rows, prose_anchors(reports, "revenue_change_stated"))
     return tidy(rows, REVENUE, ["municipality", "doc_id", "fiscal_year", "measure"])
 
@@ -237,7 +239,8 @@ def _derived(report: Report, year: int, measure: str, value: float, unit: str, m
             "source_line": main.source_line, "other_lines": ";".join(map(str, lines)), "raw": ""}
 
 
-def _missing_revenue(report: Report, year: int, measure: str, years: list[int]) -> dict:
+def _missing_revenue(report: Report, year: int, measure: str, years: list[int],
+                     unreadable: str | None = None) -> dict:
     if not years:
         default = "the report prints no revenue and gross-cost totals for a full year"
     elif measure.startswith("grants"):
@@ -247,7 +250,7 @@ def _missing_revenue(report: Report, year: int, measure: str, years: list[int]) 
     else:
         default = f"not found for {year}"
     return {**base(report, year), "measure": measure, "status": NOT_REPORTED,
-            "reason": not_reported_reason(report, measure, default),
+            "reason": unreadable or not_reported_reason(report, measure, default),
             "source_file": report.file}
 
 

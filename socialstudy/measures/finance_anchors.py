@@ -110,13 +110,26 @@ def table_rows(facts: pd.DataFrame, reports: list[Report], measure: str) -> pd.D
                      & (facts.row_label == row["report_label"]) & facts.doc_id.isin(docs)]
         if row["column_pattern"]:
             hits = hits[hits.column_label.str.contains(row["column_pattern"], regex=True)]
-        require_rows(row, docs, set(hits.doc_id), TABLES)
+        unreadable = _unreadable_docs(facts, row)  # reported as 'not reported' instead
+        require_rows(row, docs, set(hits.doc_id) | unreadable, TABLES)
         for _, doc_hits in hits.groupby("doc_id"):
             picked.append(_one_row(doc_hits, row).assign(scope=row["scope"]))
     if not picked:
         return facts.iloc[0:0].assign(scope="")
     return pd.concat(picked).sort_values(["doc_id", "source_line", "source_col"],
                                          kind="mergesort").reset_index(drop=True)
+
+
+def _unreadable_docs(facts: pd.DataFrame, row: dict) -> set[str]:
+    """Reports in which the crosswalk row's label has a cell that could not be read."""
+    return {r.doc_id for r in facts.attrs.get("rejects", ())
+            if r.row_label.strip() == row["report_label"].strip()}
+
+
+def labels_of(municipality: str, measures: tuple[str, ...]) -> set[str]:
+    """The printed labels finance_tables.csv names for ``measures`` of a municipality."""
+    return {r["report_label"].strip() for r in read_crosswalk(TABLES, TABLE_COLUMNS)
+            if r["municipality"] == municipality and r["measure"] in measures}
 
 
 def require_rows(row: dict, docs: set[str], found: set[str], crosswalk: str) -> None:

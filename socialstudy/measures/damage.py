@@ -1,0 +1,104 @@
+"""Damaged cells on rows the study uses: a cell of such a row that could not be read (a
+reject of ``rejects.csv``: a tab inside a number, a ragged row, a word in a number) makes
+the comparison row it would have fed say *not reported — cell at line L could not be
+read: reason*, never a silent gap and never a shifted value; and the run ends with one
+line per affected table (:func:`summary_lines`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from socialstudy.crosswalks.loader import read_crosswalk
+
+REJECTS = "rejects.csv"
+# the crosswalks that pick table rows by their printed label, and that label's column
+LABELS = {"cost_types.csv": "report_label", "activities.csv": "report_label",
+          "finance_tables.csv": "report_label", "printed_deviation.csv": "report_label",
+          "staffing_map.csv": "row_label"}
+
+
+def load_rejects(processed: Path) -> pd.DataFrame:
+    """``rejects.csv`` of an output tree (empty when the tree has none yet)."""
+    path = processed / REJECTS
+    if not path.exists():
+        return pd.DataFrame(columns=["doc_id", "table_id", "source_file", "source_line",
+                                     "row_label", "raw", "reason"])
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def used_labels() -> set[tuple[str, str]]:
+    """(municipality, label) of every table row a crosswalk picks."""
+    return {(row["municipality"], row[column].strip())
+            for name, column in LABELS.items()
+            for row in read_crosswalk(name, ("municipality", column))}
+
+
+def damaged(rejects: pd.DataFrame, municipality_of: dict[str, str]) -> pd.DataFrame:
+    """The rejects that lie on a row a crosswalk picks (the ones a comparison misses)."""
+    if rejects.empty:
+        return rejects
+    used = used_labels()
+    keep = [(municipality_of.get(d, ""), label.strip()) in used
+            for d, label in zip(rejects.doc_id, rejects.row_label)]
+    return rejects[keep]
+
+
+class Unreadable(NamedTuple):
+    doc_id: str
+    row_label: str
+    source_file: str
+    source_line: str
+    raw: str
+    reason: str
+
+
+def as_records(rejects: pd.DataFrame) -> tuple[Unreadable, ...]:
+    """Rejects as plain tuples, to ride along with the facts in ``facts.attrs`` (pandas
+    compares attrs when it combines frames, which a DataFrame there would break)."""
+    return tuple(Unreadable(*values) for values in zip(
+        rejects.doc_id, rejects.row_label, rejects.source_file, rejects.source_line,
+        rejects.raw, rejects.reason))
+
+
+def reason(rejects: tuple[Unreadable, ...] | None, doc_id: str, labels: set[str]
+           ) -> str | None:
+    """'not reported — cell at line L could not be read: reason' for the first damaged
+    cell of a row labelled one of ``labels`` in ``doc_id``; None when none is damaged."""
+    for hit in rejects or ():
+        if hit.doc_id == doc_id and hit.row_label.strip() in labels:
+            return (f"not reported — cell at line {hit.source_line} could not be read "
+                    f"({hit.source_file}, printed {hit.raw!r}): {hit.reason}")
+    return None
+
+
+def summary_lines(processed: Path, municipality_of: dict[str, str]) -> list[str]:
+    """One line per table with damaged cells on rows the study uses, naming the lines."""
+    found = damaged(load_rejects(processed), municipality_of)
+    lines = []
+    for table_id, group in found.groupby("table_id", sort=True):
+        numbers = sorted({int(n) for n in group.source_line})
+        lines.append(f"warning: {group.source_file.iloc[0]}: table {table_id}: cell(s) at "
+                     f"line(s) {', '.join(map(str, numbers))} could not be read "
+                     f"({group.reason.iloc[0]}); the comparison rows they feed say 'not "
+                     "reported' — fix the raw text or see rejects.csv")
+    return lines
+
+
+# the finance_tables measures each revenue_dependence measure is computed from
+REVENUE_SOURCES = {"revenue_tkr": ("revenue_total",), "gross_cost_tkr": ("cost_total",),
+                   "revenue_share_of_gross_cost_pct": ("revenue_total", "cost_total"),
+                   "grants_tkr": ("grants",),
+                   "grants_share_of_gross_cost_pct": ("grants", "cost_total"),
+                   "revenue_change_tkr": ("revenue_total",),
+                   "revenue_change_pct": ("revenue_total",)}
+
+
+def revenue_reason(facts: pd.DataFrame, report, measure: str) -> str | None:
+    """'not reported — cell at line L could not be read: …' when a row a revenue measure
+    is computed from has a damaged cell in this report."""
+    from socialstudy.measures.finance_anchors import labels_of
+    labels = labels_of(report.municipality, REVENUE_SOURCES.get(measure, ()))
+    return reason(facts.attrs.get("rejects"), report.doc_id, labels)
