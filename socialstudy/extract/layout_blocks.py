@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from statistics import mode
 
 from socialstudy.extract.layout_model import (
@@ -42,7 +43,7 @@ def _cpl_kind(line: str) -> str:
         return "brk"
     if NUM_CELL.match(s) or DASH.match(s):
         return "num"
-    if len(s) > 80 or (s.endswith(".") and len(s.split()) > 4):
+    if (len(s) > 80 and len(split_glued(s)) < 3) or (s.endswith(".") and len(s.split()) > 4):
         return "brk"
     return "text"
 
@@ -61,18 +62,29 @@ def cpl_runs(lines: list[str], used: list[bool]) -> list[tuple[str, list[int]]]:
     return runs
 
 
+_UNIT_PREFIX = re.compile(r"(?i)^(mnkr|mkr|tkr|kr)\s+(\S.*)$")
+
+
+def _unit_prefix(parts: list[str]) -> tuple[str, list[str]]:
+    """``mnkr Intäkter 2019`` as the first glued header cell: the unit is the corner."""
+    m = _UNIT_PREFIX.match(parts[0]) if parts else None
+    return (m.group(1), [m.group(2)] + parts[1:]) if m else ("", parts)
+
+
 def _cpl_header(lines: list[str], texts: list[int], m: int) -> tuple[list[HeaderCell], int]:
     """Header cells read upwards from the first label: m cells (glued ones split), plus a
     unit corner cell such as ``mnkr``.  Returns the cells and how many lines they used."""
     cells: list[HeaderCell] = []
     used = 0
     for i in reversed(texts[:-1]):
-        parts = split_glued(lines[i].strip())
+        corner, parts = _unit_prefix(split_glued(lines[i].strip()))
         if len(cells) + len(parts) > m:
             break
         cells = [HeaderCell(p, [i + 1]) for p in parts] + cells
         used += 1
         if len(cells) == m:
+            if corner:
+                return [HeaderCell(corner, [i + 1], corner=True)] + cells, used
             break
     if len(cells) == m and len(texts) - 1 > used:
         above = texts[-2 - used]
