@@ -184,6 +184,7 @@ def clean_table(table: Table, report: Report, override: Overrides | None,
         return result
     columns = header_columns(table, override)
     result.facts, result.rejects = table_facts(table, report, columns, measures)
+    result.rejects += review_rejects(table, report)
     result.issues = (ragged_rows(table, report, _value_rows(table)) + header_issues(table, report)
                      + unknown_headers(table, report, columns, result.facts, measures))
     return result
@@ -197,8 +198,22 @@ def table_cells(table: Table, report: Report) -> list[Cell]:
             if raw.strip():
                 role = row.kind if row.kind in ("header", "rule") else (
                     "label" if j == 0 else "value")
-                cells.append(Cell(report.doc_id, table.table_id, row.line, j, role, raw))
+                cells.append(Cell(report.doc_id, table.table_id, row_line(row, j), j, role,
+                                  raw))
     return cells
+
+
+def row_line(row: Row, col: int) -> int:
+    """The raw line of a cell: its own line in a one-cell-per-line table, else the row's."""
+    return row.cell_lines[col] if row.cell_lines and col < len(row.cell_lines) else row.line
+
+
+def review_rejects(table: Table, report: Report) -> list[Reject]:
+    """Rows the layout reader could not split or place unambiguously: one reject each,
+    naming the readings left; never a fact."""
+    return [Reject(report.doc_id, table.table_id, report.file, row.line, 1, row.label, "",
+                   " | ".join(row.cells[1:]) or row.cells[0], row.review)
+            for row in table.rows if row.kind == "review"]
 
 
 def _value_rows(table: Table) -> list[tuple[Row, Row | None]]:
@@ -263,7 +278,8 @@ def _fact(table: Table, report: Report, row: Row, col: int, parsed: Parsed,
         column_label=column_label, measure=measure, basis=_basis(column_label),
         value=format_decimal(value), unit=unit, printed_unit=printed,
         decimals=parsed.decimals, footnote=parsed.footnote, source_kind="table",
-        source_file=report.file, source_line=row.line, source_col=col, raw=raw, note=note)
+        source_file=report.file, source_line=row_line(row, col), source_col=col, raw=raw,
+        note="; ".join(n for n in (note, row.repaired.get(col, "")) if n))
 
 
 def header_issues(table: Table, report: Report) -> list[Issue]:

@@ -11,6 +11,7 @@ from socialstudy import paths
 from socialstudy.core.registry import Report, load_registry
 from socialstudy.core.schemas import write_csv
 from socialstudy.extract.clean import CleanResult, clean_table, load_measures
+from socialstudy.extract.layout_tables import layout_tables
 from socialstudy.extract.overrides import load_override_rows, match_overrides
 from socialstudy.extract.prose import load_prose_rows, match_report
 from socialstudy.extract.quality import crossfoot
@@ -67,6 +68,7 @@ def extract_report(report: Report, overrides: list[dict], measures: list, prose:
     """One report's tables, cleaned and cross-footed, and its prose facts, into ``result``."""
     lines = read_lines(report.path)
     tables = extract_tables(report, lines)
+    tables = sorted(tables + layout_tables(report, lines), key=lambda t: t.first_line)
     matched, unused = match_overrides(report, tables, overrides)
     for table in tables:
         override = matched.get(table.first_line)
@@ -102,7 +104,8 @@ def layout_issues(report: Report, tables: list[Table], lines: list[str]) -> list
                     note=f"lines {first}-{last} look like a table whose columns are separated "
                          "by spaces, not tabs; no facts were read from them (re-extract the "
                          "text with tab separators)")
-              for first, last in spaced_columns(lines)]
+              for first, last in spaced_columns(lines)
+              if not any(t.first_line <= first <= t.last_line for t in tables)]
     if not any(t.kind == "data" for t in tables):
         issues.append(Issue("no_tables", report.doc_id, f"{report.doc_id}:L0000", 1, "", "",
                             note="no tab-separated table found in the report; check the "

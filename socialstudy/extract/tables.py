@@ -29,7 +29,10 @@ MAX_TITLE_CHARS = 160
 class Row:
     line: int
     cells: list[str]
-    kind: str = "body"  # header | body | section | rule | continuation
+    kind: str = "body"  # header | body | section | rule | continuation | review
+    cell_lines: list[int] | None = None  # one cell per line: each cell's own raw line
+    repaired: dict[int, str] = field(default_factory=dict)  # cell -> how it was split
+    review: str = ""  # why a person must decide this row (no facts are read from it)
 
     @cached_property
     def label(self) -> str:

@@ -1,0 +1,49 @@
+"""Table blocks in raw report text, whatever shape the text arrived in.
+
+Three shapes are recognised (see README, "The text the study needs"):
+  tab            cells separated by TABs (the seed reports)
+  space_aligned  columns lined up with runs of spaces (``pdftotext -layout``), or the
+                 same rows with the spacing lost (``Vuxna 40 200 38 100 2 100``)
+  cell_per_line  one cell per line, as copied from a web page
+
+Numbers whose thousands are separated by single spaces are ambiguous once the column gap
+is lost too; they are split by character columns first, then by the header's column count
+plus the table's own arithmetic.  A split that arithmetic decided is marked in
+``BlockRow.repaired``; a row that still has several readings becomes a ``Review`` and is
+left unsplit: never a guess.  The parts: ``layout_model`` (blocks, number tokens),
+``layout_words`` (headers, titles, labels, tab runs), ``layout_space`` (space-aligned
+lines), ``layout_split`` (splitting numbers), ``layout_blocks`` (blocks assembled).
+"""
+
+from __future__ import annotations
+
+from socialstudy.extract.layout_blocks import cpl_blocks, space_blocks
+from socialstudy.extract.layout_model import (
+    Block,
+    BlockRow,
+    Column,
+    HeaderCell,
+    HeaderRow,
+    Review,
+    readings,
+    value,
+)
+from socialstudy.extract.layout_words import split_glued, tab_block, tab_runs, vocab_split
+
+__all__ = ["Block", "BlockRow", "Column", "HeaderCell", "HeaderRow", "Review", "readings",
+           "segment", "split_glued", "tab_runs", "value", "vocab_split"]
+
+
+def segment(lines: list[str]) -> list[Block]:
+    """Every table block of a report, in order: tab runs first, then one-cell-per-line
+    tables, then space-aligned ones among the lines left over."""
+    lines = [ln.rstrip("\r\n") for ln in lines]
+    used = [False] * len(lines)
+    blocks = [tab_block(lines, run) for run in tab_runs(lines)]
+    for b in blocks:
+        used[b.first_line - 1: b.last_line] = [True] * (b.last_line - b.first_line + 1)
+    for b in cpl_blocks(lines, used):
+        blocks.append(b)
+        used[b.first_line - 1: b.last_line] = [True] * (b.last_line - b.first_line + 1)
+    blocks += space_blocks(lines, used)
+    return sorted(blocks, key=lambda b: b.first_line)

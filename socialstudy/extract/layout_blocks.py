@@ -1,0 +1,229 @@
+"""Layout reader, part 5: one-cell-per-line blocks and space-aligned blocks assembled."""
+
+from __future__ import annotations
+
+import re
+from statistics import mode
+
+from socialstudy.extract.layout_model import (
+    DASH,
+    NUM_CELL,
+    Block,
+    Column,
+    HeaderCell,
+    HeaderRow,
+    Review,
+)
+from socialstudy.extract.layout_space import (
+    _TAIL_END,
+    _Line,
+    classify,
+    grow,
+    header_rows,
+    mark_corners,
+    space_columns,
+)
+from socialstudy.extract.layout_split import _fields, _Row, anchors, resolve, settle
+from socialstudy.extract.layout_words import (
+    UNIT_CELL,
+    column_year,
+    find_title,
+    fold_labels,
+    split_glued,
+)
+
+# ----------------------------------------------------------------------------- cell per line
+
+def _cpl_kind(line: str) -> str:
+    """'num' (one number or a dash), 'text' (a short cell), 'blank' or 'brk' (prose, tabs)."""
+    s = line.strip()
+    if not s:
+        return "blank"
+    if "\t" in line:
+        return "brk"
+    if NUM_CELL.match(s) or DASH.match(s):
+        return "num"
+    if (len(s) > 80 and len(split_glued(s)) < 3) or (s.endswith(".") and len(s.split()) > 4):
+        return "brk"
+    return "text"
+
+
+def cpl_runs(lines: list[str], used: list[bool]) -> list[tuple[str, list[int]]]:
+    """Consecutive non-blank lines of one kind, blanks transparent: [(kind, [0-based])]."""
+    runs: list[tuple[str, list[int]]] = []
+    for i, line in enumerate(lines):
+        kind = "brk" if used[i] else _cpl_kind(line)
+        if kind == "blank":
+            continue
+        if runs and runs[-1][0] == kind and kind != "brk":
+            runs[-1][1].append(i)
+        else:
+            runs.append((kind, [i]))
+    return runs
+
+
+_UNIT_PREFIX = re.compile(r"(?i)^(mnkr|mkr|tkr|kr)\s+(\S.*)$")
+
+
+def _unit_prefix(parts: list[str]) -> tuple[str, list[str]]:
+    """``mnkr Intäkter 2019`` as the first glued header cell: the unit is the corner."""
+    m = _UNIT_PREFIX.match(parts[0]) if parts else None
+    return (m.group(1), [m.group(2)] + parts[1:]) if m else ("", parts)
+
+
+def _cpl_header(lines: list[str], texts: list[int], m: int) -> tuple[list[HeaderCell], int]:
+    """Header cells read upwards from the first label: m cells (glued ones split), plus a
+    unit corner cell such as ``mnkr``.  Returns the cells and how many lines they used."""
+    cells: list[HeaderCell] = []
+    used = 0
+    for i in reversed(texts[:-1]):
+        corner, parts = _unit_prefix(split_glued(lines[i].strip()))
+        if len(cells) + len(parts) > m:
+            break
+        cells = [HeaderCell(p, [i + 1]) for p in parts] + cells
+        used += 1
+        if len(cells) == m:
+            if corner:
+                return [HeaderCell(corner, [i + 1], corner=True)] + cells, used
+            break
+    if len(cells) == m and len(texts) - 1 > used:
+        above = texts[-2 - used]
+        if UNIT_CELL.match(lines[above].strip()):
+            cells.insert(0, HeaderCell(lines[above].strip(), [above + 1], corner=True))
+            used += 1
+    return (cells, used) if len(cells) >= m else ([], 0)
+
+
+def _cpl_chain(runs: list[tuple[str, list[int]]], idx: int) -> int:
+    """How many (label lines, m number lines) groups follow from runs[idx]."""
+    m, count, p = len(runs[idx + 1][1]), 0, idx
+    while (p + 1 < len(runs) and runs[p][0] == "text" and runs[p + 1][0] == "num"
+           and len(runs[p + 1][1]) == m and (p == idx or len(runs[p][1]) <= 2)):
+        count += 1
+        p += 2
+    return count
+
+
+def cpl_block(lines: list[str], runs: list[tuple[str, list[int]]], idx: int,
+              count: int) -> Block | None:
+    """Build one cell-per-line block from ``count`` groups starting at runs[idx]."""
+    m = len(runs[idx + 1][1])
+    head, nhead = _cpl_header(lines, runs[idx][1], m)
+    if not ((count >= 2 and m >= 2) or count >= 3 or (head and m >= 2)):
+        return None
+    items = []
+    for g in range(count):
+        texts, nums = runs[idx + 2 * g][1], runs[idx + 2 * g + 1][1]
+        labels = texts[-1:] if g == 0 else texts
+        for t in labels[:-1]:
+            items.append(("text", t + 1, [lines[t].strip()]))
+        items.append(("row", labels[-1] + 1,  # a row's line is its label's (last) line
+                      [lines[labels[-1]].strip()] + [lines[n].strip() for n in nums]))
+    rows = fold_labels(items)
+    first = runs[idx][1][-1 - nhead] + 1
+    title, tline = find_title(lines, first)
+    header = [HeaderRow(sorted({c.lines[0] for c in head}), head)] if head else []
+    cols = [Column(c.text, column_year(c.text, "")) for c in head if not c.corner]
+    return Block("cell_per_line", first, runs[idx + 2 * count - 1][1][-1] + 1, title, tline,
+                 header, rows, [], cols)
+
+
+def cpl_blocks(lines: list[str], used: list[bool]) -> list[Block]:
+    """Every cell-per-line table: label line then m number lines, repeated."""
+    runs, blocks, idx = cpl_runs(lines, used), [], 0
+    while idx + 1 < len(runs):
+        if runs[idx][0] == "text" and runs[idx + 1][0] == "num":
+            count = _cpl_chain(runs, idx)
+            block = cpl_block(lines, runs, idx, count)
+            if block:
+                blocks.append(block)
+                idx += 2 * count
+                continue
+        idx += 1
+    return blocks
+
+
+
+# ----------------------------------------------------------------------------- space blocks
+
+def _count(rows: list[_Line], aligned: bool) -> int:
+    """Numeric cells most rows have: aligned cells, or tokens when spacing is lost."""
+    fields = [len(_fields(r)) if aligned else len(r.toks) for r in rows]
+    return max(mode(fields), 1) if fields else 1
+
+
+def _valid(hrows: list[HeaderRow], recs: list[_Row], aligned: bool) -> bool:
+    """Not prose: a header, or two consecutive rows with the same count of numeric cells
+    (aligned, or at least two numbers each)."""
+    if hrows and any(not c.corner for c in hrows[-1].cells):
+        return True
+    counts = [sum(1 for c in r.cells if c) if r.cells is not None and not r.review else -1
+              for r in recs]
+    return any(a == b and a >= 1 and (aligned or a >= 2) for a, b in zip(counts, counts[1:]))
+
+
+def space_block(lines: list[str], heads: list[_Line], body: list[_Line]) -> Block | None:
+    """Build, split and check one space-aligned (or spacing-lost) block."""
+    rows = [b for b in body if b.kind == "row"]
+    if not rows:
+        return None
+    aligned = any(r.gap >= 2 or any(r.hard) for r in rows) or any(
+        h.head and h.text.strip().count("  ") for h in heads)
+    hrows = header_rows(heads, aligned)
+    starts = [r.ends[0] - len(r.toks[0]) for r in rows if r.gap >= 2 and r.label]
+    n_tok = _count(rows, aligned)
+    mark_corners(hrows, min(starts) if starts and aligned else None, n_tok)
+    cols = space_columns(hrows, aligned)
+    n = max(len(cols), n_tok if aligned or not cols else 0) or n_tok
+    cols += [Column("", None) for _ in range(n - len(cols))]
+    spans = anchors(rows, n, hrows[-1].cells if hrows else []) if aligned else None
+    recs = [resolve(r, n, spans) for r in rows]
+    settle(recs, cols, n)
+    if not _valid(hrows, recs, aligned):
+        return None
+    return _assemble(lines, heads, body, hrows, recs, cols)
+
+
+def _assemble(lines: list[str], heads: list[_Line], body: list[_Line], hrows: list[HeaderRow],
+              recs: list[_Row], cols: list[Column]) -> Block:
+    """Rows, labels folded, repairs and reviews recorded."""
+    by_line = {r.info.no: r for r in recs}
+    items, reviews = [], []
+    for b in body:
+        if b.kind == "text":
+            items.append(("text", b.no, [b.label]))
+        elif b.kind == "row":
+            rec = by_line[b.no]
+            undecided = rec.cells is None
+            items.append(("row", b.no, [b.label] + ([" ".join(b.toks)] if undecided
+                                                    else rec.cells)))
+            if undecided or rec.review:
+                reviews.append(Review(b.no, b.text.strip(), [rec.cells_of(*c, len(cols))
+                                                             for c in rec.cands], rec.review))
+    rows = fold_labels(items)
+    for row in rows:
+        rec = by_line.get(row.line)
+        if rec and rec.reason:
+            row.repaired = {c + 1: rec.reason for c in (rec.split or range(len(rec.cells)))}
+    first = (heads or body)[0].no
+    title, tline = find_title(lines, first)
+    return Block("space_aligned", first, body[-1].no, title, tline, hrows, rows, reviews, cols)
+
+
+def space_blocks(lines: list[str], used: list[bool]) -> list[Block]:
+    """Every space-aligned block among lines that no other reader took."""
+    ends_num = [ln.rstrip().endswith(_TAIL_END) for ln in lines] + [False] * 3
+    infos = [_Line(i + 1, "", "other") if used[i] else
+             classify(i + 1, line, any(ends_num[i + 1:i + 4]))
+             for i, line in enumerate(lines)]
+    blocks, i = [], 0
+    while i < len(infos):
+        if infos[i].kind not in ("header", "row"):
+            i += 1
+            continue
+        k, heads, body = grow(infos, i)
+        block = space_block(lines, heads, body) if body else None
+        if block:
+            blocks.append(block)
+        i = max(k, i + 1)
+    return blocks
