@@ -79,7 +79,8 @@ def _category_fit(row) -> str:
 def _components(row) -> str:
     """A mixed line's categories in words, with the line of the report's description."""
     parts = [CATEGORY_WORDS.get(c, c) for c in str(row.components).split("+") if c]
-    where = f" (described at line {row.description_line})" if row.description_line else ""
+    where = (f" (described [{row.source_file}:{row.description_line}])"
+             if row.description_line else "")
     return (names(parts) or "several activities") + where + ", no split printed"
 
 
