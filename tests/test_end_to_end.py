@@ -86,7 +86,7 @@ def test_the_renamed_line_needs_a_decision_in_the_review_printed_by_add_report(a
     decide = review.split("NEEDS A DECISION (1)")[1].split("NOT IN THE REPORT")[0]
     assert f"'{renamed['to']}' has no row in activities.csv" in decide
     assert f"renamed from '{renamed['from']}'" in decide
-    assert f"Haninge,{renamed['to']},,{renamed['category']},exact," in decide
+    assert f"Haninge,{renamed['to']},,{renamed['category']},partial," in decide
     # the seed's total, 1 243,4 mnkr (000_7601200e7e1b7bea.txt), scaled by the planted factor
     net = synthetic.scale("1 243,4", added["planted"]["haninge"]["money_factor"]) * 1000
     assert f"net cost: {net:.0f} tkr" in review
@@ -201,7 +201,7 @@ def _one_line_error(done: subprocess.CompletedProcess, *parts: str) -> None:
 
 
 @pytest.mark.parametrize("row, message", [
-    ("Haninge,Försörjningsstöd,,other,exact,again",
+    ("Haninge,Försörjningsstöd,,other,exact,,,again",
      "duplicate key ('Haninge', 'Försörjningsstöd', '')"),
     ('Haninge,"Försörjningsstöd,,other,exact,open', "unbalanced quote")])
 def test_a_damaged_crosswalk_stops_the_run_before_any_step(fresh, row, message):

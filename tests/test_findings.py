@@ -88,6 +88,8 @@ def test_findings_follow_the_selection(year, munis, reports, facts, tables):
         assert other not in text, f"unselected {other} mentioned"
     cited = {(f, int(x)) for frame in picked.values() if len(frame)
              for f, x in zip(frame.source_file, frame.source_line) if str(x).strip()}
+    cited |= {(f, int(x)) for frame in picked.values() if "description_line" in frame
+              for f, x in zip(frame.source_file, frame.description_line) if str(x).strip()}
     for group in CITATION.findall(text):
         for ref in group.split("; "):
             file, lines = ref.split(":")
@@ -256,7 +258,10 @@ def test_key_figures_give_the_right_reason_for_missing_goals(reports, facts, tab
     # and Strängnäs have no report for 2020 at all
     assert frame.loc["Haninge", "goals met or largely met"] == (
         "not reported (a part-year report assesses no year-end goals)")
-    assert frame.loc["Huddinge", "goals met or largely met"] == "not reported"
+    # no report at all is not "the report does not give it" (issue 17)
+    assert frame.loc["Huddinge", "goals met or largely met"] == "no report for this selection"
+    assert frame.loc["Huddinge", "year"] == "no report for this selection"
+    assert frame.loc["Strängnäs", "net cost (mnkr)"] == "no report for this selection"
     text = _run("2020", "all", reports, facts, tables)
     assert ("no year-end goal assessment for 2020 (a part-year report assesses no year-end "
             "goals)") in text

@@ -180,7 +180,7 @@ def test_review_proposes_the_renamed_line(haninge):
     assert [i.measure for i in decide] == ["activity line 373"] and warnings == []
     assert decide[0].crosswalk == "activities.csv"
     assert decide[0].proposal.startswith(
-        "Haninge,Funktionshinderomsorg m.m.,,disability_support,exact,renamed from "
+        "Haninge,Funktionshinderomsorg m.m.,,disability_support,partial,,,renamed from "
         "'Funktionshinderomsorg'")
     found = {i.measure for i in items if i.status == review.FOUND}
     assert {"net cost", "budget", "budget deviation", "cost type personnel",

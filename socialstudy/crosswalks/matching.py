@@ -105,6 +105,29 @@ def lines_with(lines: list[str], wording: str) -> list[int]:
     return [i for i, text in enumerate(lines, start=1) if wording in text]
 
 
+def description(entry: dict, lines: list[str], own: int | None = None,
+                name: str = "activities.csv") -> tuple[str, int | None]:
+    """The report's own description of a line (``description``: one quote, or several
+    separated by ' || ' where one label stands in reports of different years) and the line
+    holding it: the table line ``own`` itself where the quote stands there (a label that
+    describes itself), else the first line of ``lines`` holding it; ('', None) for a row
+    without one. A quote found in none of the report's lines stops the run naming the
+    crosswalk row."""
+    quotes = [q.strip() for q in entry.get("description", "").split(" || ") if q.strip()]
+    for quote in quotes:
+        hits = lines_with(lines, quote)
+        if own in hits:
+            return quote, own
+        if hits:
+            return quote, hits[0]
+    if not quotes:
+        return "", None
+    raise CrosswalkError(f"description {quotes[0][:60]!r} is not in the report of line "
+                         f"'{entry.get('report_label', '')}'",
+                         file=f"socialstudy/crosswalks/{name}", line=int(entry["_line"]),
+                         fix="quote the report's wording exactly (alternatives: ' || ')")
+
+
 def locate_goal(lines: list[str], entry: dict, others: list[str], levels: list
                 ) -> tuple[int, str, int] | None:
     """(goal line, status wording, status line) of a goal keyed by its wording, or None

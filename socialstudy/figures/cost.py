@@ -35,7 +35,7 @@ COST_WORDS = {code: vocabulary.COST_WORDS[code] for code in (
     "personnel", "purchased_services", "grants_paid", "premises", "other_costs",
     "depreciation_interest")}
 CATEGORY_WORDS = vocabulary.CATEGORY_WORDS
-FIT_RANK = {"exact": 0, "approximate": 1, "mixed": 2, "unmapped": 3}
+FIT_RANK = {"exact": 0, "partial": 1, "mixed": 2, "unmapped": 3}
 PERIOD_WORDS = vocabulary.PERIOD_WORDS
 
 
@@ -124,6 +124,20 @@ def _no_rows(sel: Selection) -> str:
             if unmapped(sel.municipality, sel.doc_id, "activities.csv") else "not reported")
 
 
+def _missing_words(rows: pd.DataFrame, sel: Selection, cat: str, remit, empty: bool) -> str:
+    """Why a committee has no bar for a category: not in its remit, inside a mixed line
+    (the report prints no split), no line at all, or no activity table."""
+    if remit.get(sel.municipality, {}).get(cat) == "no":
+        return "not in remit"
+    if empty:
+        return _no_rows(sel)
+    if cat == "mixed":
+        return "no mixed line"
+    mine = rows[(rows.municipality == sel.municipality) & (rows.period == sel.period)]
+    inside = {c for comps in mine.components for c in str(comps).split("+") if c}
+    return "inside a mixed line (no split printed)" if cat in inside else "no separate line"
+
+
 def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report]):
     """Each committee's share of its own net cost by common activity; an empty category
     says 'not in remit' or 'no separate line'."""
@@ -150,9 +164,9 @@ def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report])
                     _bar(ax, pos, shares.loc[cat, "share"], 0, style[sel.municipality].color,
                          fit, height=height * 0.95)
                 else:
-                    words = ("not in remit" if remit.get(sel.municipality, {}).get(cat) == "no"
-                             else _no_rows(sel) if shares.empty else "no separate line")
-                    ax.text(0.5, pos, words, va="center", fontsize=6.5, color="dimgrey")
+                    ax.text(0.5, pos, f"{sel.municipality}: "
+                            f"{_missing_words(rows, sel, cat, remit, shares.empty)}",
+                            va="center", fontsize=6.5, color="dimgrey")
         ax.set_title(heading, fontsize=10, loc="left")
         ax.set_xlabel("share of the committee's net cost (%)")
         ax.set_xlim(0, 75)
@@ -160,7 +174,8 @@ def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report])
     axes[0][0].set_yticks(range(len(cats)), [CATEGORY_WORDS[c] for c in reversed(cats)])
     handles = [Patch(color=style[s.municipality].color, label=label(s))
                for _, group in groups for s in group]
-    axes[0][-1].legend(handles=handles + fit_handles(fits), loc="lower right", fontsize=8)
+    axes[0][0].legend(handles=handles + fit_handles(fits), loc="upper center", fontsize=8,
+                      ncol=2, bbox_to_anchor=(0.5 * len(groups), -0.1))
     return finish(fig, "activity_shares", title, source_line(rows, reports))
 
 

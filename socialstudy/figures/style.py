@@ -28,9 +28,11 @@ OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "
 MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 LINESTYLES = ("-", "--", ":", "-.")
 # hatching marks a category that is not an exact match (legend entry added by fit_legend)
-HATCH = {"exact": None, "approximate": "///", "mixed": "xxx", "prose": "...", "unmapped": "oo"}
+HATCH = {"exact": None, "approximate": "///", "partial": "///", "mixed": "xxx", "prose": "...",
+         "unmapped": "oo"}
 FIT_WORDS = {"approximate": "approximate or lumped category",
-             "mixed": "mixed line (spans several categories)",
+             "partial": "partial fit (part of the activity booked elsewhere)",
+             "mixed": "mixed line (several activities, no split printed)",
              "prose": "rounded share quoted in running text",
              "unmapped": "line without a crosswalk row (see the review)"}
 NO_DATA = "no data for this selection"
@@ -124,6 +126,6 @@ def finish(fig, name: str, title: str, source: str) -> plt.Figure:
 def fit_handles(fits) -> list[Patch]:
     """Legend entries explaining the hatching used in this figure."""
     return [Patch(facecolor="white", edgecolor="dimgrey", hatch=HATCH[f], label=FIT_WORDS[f])
-            for f in ("approximate", "mixed", "prose", "unmapped") if f in set(fits)]
+            for f in ("approximate", "partial", "mixed", "prose", "unmapped") if f in set(fits)]
 
 

@@ -141,8 +141,9 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
         main = doc_facts[doc_facts.table_id == table_id]
         totals = main[(main.entry.map(_category) == "total") & (main.measure == "actual")]
         sign = -1 if (totals.number < 0).any() else 1
+        lines = read_lines(by_doc_id(reports)[doc_id].path)
         for (line, year, period), cell in main.groupby(["source_line", "fiscal_year", "period"]):
-            rows.append(_activity_row(cell, sign, table_id))
+            rows.append(_activity_row(cell, sign, table_id, lines))
     frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
     frame["deviation_pct"] = ""
     frame["share_of_total_pct"] = ""
@@ -167,8 +168,9 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
 
 
 ACTIVITY_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "category",
-                    "report_label", "fit", "net_cost_tkr", "budget_tkr", "deviation_tkr",
-                    "unit", "source_file", "source_line", "table_id"]
+                    "report_label", "fit", "components", "net_cost_tkr", "budget_tkr",
+                    "deviation_tkr", "unit", "source_file", "source_line", "table_id",
+                    "description", "description_line"]
 UNMAPPED = "unmapped"
 
 
@@ -181,19 +183,22 @@ def _category(entry: dict | None) -> str:
     return UNMAPPED if entry is None or entry.get("_ambiguous") else entry["category"]
 
 
-def _activity_row(cell: pd.DataFrame, sign: int, table_id: str) -> dict:
+def _activity_row(cell: pd.DataFrame, sign: int, table_id: str, lines: list[str]) -> dict:
     by_measure = {m: g.iloc[0] for m, g in cell.groupby("measure")}
     net, budget, dev = (by_measure.get(m) for m in ("actual", "budget", "deviation"))
     first = cell.iloc[0]
+    quote, line = matching.description(first.entry or {}, lines, int(first.source_line))
     return {"municipality": first.municipality, "doc_id": first.doc_id,
             "fiscal_year": first.fiscal_year, "period": first.period,
             "category": _category(first.entry), "report_label": first.row_label,
             "fit": UNMAPPED if first.entry is None else first.entry["fit"],
+            "components": (first.entry or {}).get("components", ""),
             "net_cost_tkr": fmt(sign * net.number) if net is not None else "",
             "budget_tkr": fmt(sign * budget.number) if budget is not None else "",
             "deviation_tkr": fmt(dev.number) if dev is not None else "",
             "unit": "tkr", "source_file": first.source_file,
-            "source_line": first.source_line, "table_id": table_id}
+            "source_line": first.source_line, "table_id": table_id,
+            "description": quote, "description_line": "" if line is None else line}
 
 
 def _main_activity_table(doc_facts: pd.DataFrame) -> str | None:

@@ -81,7 +81,8 @@ def _inhabitant_row(report: Report, year: int, total, population: dict) -> dict:
     if pop is None:
         return {**row, "status": "not available",
                 "reason": f"population on 31 December {year} is not in "
-                          "data/external/population.csv (no offline source; add it from SCB "
+                          "data/external/population.csv (SCB Statistikdatabasen BE0101N1 not "
+                          "reachable offline, and the report prints no population; add it "
                           "as the README's 'Population data' section describes)"}
     if pop["kommun_code"] != report.kommun_code:
         raise PopulationError(f"kommun_code {pop['kommun_code']} differs from the registry's "

@@ -74,8 +74,18 @@ def _activity_shares(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def _category_fit(row) -> str:
+    if row.fit == "mixed":
+        return "mixed line: " + _components(row)
     words = CATEGORY_WORDS[row.category]
     return words if row.fit == "unmapped" else f"{words}, {row.fit} fit"
+
+
+def _components(row) -> str:
+    """A mixed line's categories in words, with the line of the report's description."""
+    parts = [CATEGORY_WORDS.get(c, c) for c in str(row.components).split("+") if c]
+    where = (f" (described [{row.source_file}:{row.description_line}])"
+             if row.description_line else "")
+    return (names(parts) or "several activities") + where + ", no split printed"
 
 
 def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
@@ -93,19 +103,21 @@ def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
             lines.append(f"{who(sel)}: {why}.")
             continue
         top = part.sort_values("share", ascending=False).iloc[0]
-        by_cat = part.groupby("category").share.sum().sort_values(ascending=False)
+        by_cat = part[part.fit != "mixed"].groupby("category").share.sum()
+        by_cat = by_cat.sort_values(ascending=False)
         text = (f"{who(sel)}: the largest line is “{top.report_label}” "
                 f"({_category_fit(top)}), {num(top.share)} % of net cost "
                 f"({size_mnkr(top.net_cost_tkr)}){cite(top)}")
-        first = by_cat.index[0]
+        first = by_cat.index[0] if len(by_cat) else top.category
         if first != top.category:
             text += (f"; by common category {CATEGORY_WORDS[first]} is largest with "
                      f"{num(by_cat.iloc[0])} %")
         mixed = part[(part.fit == "mixed") & (part.report_label != top.report_label)]
         mixed = mixed.sort_values("share", ascending=False, kind="mergesort")
         if len(mixed):
-            text += (". Other mixed lines (spanning several categories): " + ", ".join(
-                f"“{r.report_label}” ({num(r.share)} %)" for r in mixed.itertuples()))
+            text += (". Other mixed lines, kept out of the category shares: " + ", ".join(
+                f"“{r.report_label}” ({num(r.share)} %, {size_mnkr(r.net_cost_tkr)}; "
+                f"{_components(r)})" for r in mixed.itertuples()))
         lines.append(text + ".")
     own = [c for c in remit.index if c in CATEGORY_WORDS and len(sels) > 1 and
            sum(remit.loc[c].get(s.municipality) == "no" for s in sels) == len(sels) - 1]

@@ -59,14 +59,15 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         goals = goals[goals.assessment_kind == "year_end_attainment"]
         absent = lambda *names: _absent(sel, *names)  # noqa: E731
         rows.append({
-            "municipality": muni, "year": year if year else NOT_REPORTED,
+            "municipality": muni, "year": year if year else NO_REPORT,
             "period": findings.words(sel.period) if sel.period else "",
             "remit": remit_text(muni),
             "net cost (mnkr)": (mnkr(total.net_cost_tkr.iloc[0], unit=False) if len(total)
                                 else absent("activities.csv")),
             "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
                                      else absent("activities.csv")),
-            "net cost per inhabitant (kr)": _per_inhabitant(inhabitant),
+            "whole-committee net cost per inhabitant (kr; covers the remit above, "
+            "not comparable across remits)": _per_inhabitant(inhabitant, sel),
             "personnel share of gross cost (%)": (_share(personnel) if len(personnel)
                                                   else absent("cost_types.csv")),
             "turnover, whole committee (%)": _staff(staff, "turnover_total_pct",
@@ -79,10 +80,15 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 STAFF_CROSSWALKS = ("staffing_map.csv", "prose_facts.csv")
 NOT_MAPPED = "not mapped yet (see the review)"
+NO_REPORT = "no report for this selection"
 
 
 def _absent(sel: Selection, *crosswalks: str) -> str:
-    """'not reported', or 'not mapped yet' for a committee none of ``crosswalks`` covers."""
+    """'not reported', 'no report for this selection' where the committee has no report
+    for the selected year, or 'not mapped yet' for a committee none of ``crosswalks``
+    covers."""
+    if not sel.doc_id:
+        return NO_REPORT
     return NOT_MAPPED if unmapped(sel.municipality, sel.doc_id, *crosswalks) else NOT_REPORTED
 
 
@@ -91,7 +97,7 @@ def _goals(goals: pd.DataFrame, sel: Selection, absent: str) -> str:
     if len(goals):
         return f"{goals.level.isin(['met', 'largely_met']).sum()} of {len(goals)}"
     if not sel.doc_id:
-        return NOT_REPORTED
+        return NO_REPORT
     if absent == NOT_MAPPED:
         return absent
     if sel.part_year:
@@ -99,8 +105,10 @@ def _goals(goals: pd.DataFrame, sel: Selection, absent: str) -> str:
     return f"{NOT_REPORTED} (assessed only in the year's own report)"
 
 
-def _per_inhabitant(rows: pd.DataFrame | None) -> str:
+def _per_inhabitant(rows: pd.DataFrame | None, sel: Selection) -> str:
     """The value, or why there is none ('not available': no population figure)."""
+    if not sel.doc_id:
+        return NO_REPORT
     if rows is None or rows.empty:
         return NOT_REPORTED
     known = rows[rows.net_cost_per_inhabitant_kr != ""]

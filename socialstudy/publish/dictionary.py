@@ -156,14 +156,19 @@ def _part_activities(translations: dict[str, str]) -> list[str]:
                                  r["report_label"], r["occurrence"]))
     out = ["### 2.2 Report lines mapped to activity categories (`crosswalks/activities.csv`)",
            "", "Close to the activities of SCB's räkenskapssammandrag (RS); where a report "
-           "is organised by its own departments, several lines map only approximately. "
+           "is organised by its own departments, several lines map only partly. Category "
+           "and fit (exact, partial, mixed) rest on the report's own description of each "
+           "line (`description`, checked to stand in the report). A mixed line (components "
+           "listed) spans several activities without a printed split and is kept out of "
+           "like-with-like shares. "
            "`occurrence` says which of a label's repeated rows in one table is meant "
            "(first/last).", ""]
     out += _table(["category", "municipality", "report label (Swedish)", "occurrence",
-                   "English", "fit"],
+                   "English", "fit", "components", "report's description (Swedish)"],
                   [[code(r["category"]), md(r["municipality"]), md(r["report_label"]),
                     r["occurrence"], md(translations.get(r["report_label"], "")),
-                    code(r["fit"])]
+                    code(r["fit"]), md(r.get("components", "")),
+                    md(r.get("description", ""))]
                    for r in rows])
     remit = read_crosswalk("remit.csv", ("municipality", "category", "in_remit"))
     munis = sorted({r["municipality"] for r in remit})

@@ -239,12 +239,14 @@ def _activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
             continue
         items.append(_label_proposal(report, r.report_label, r.source_line, mine, rows,
                                      "activity", "activities.csv",
-                                     lambda e: ["", e["category"], e["fit"]]))
+                                     lambda e: ["", e["category"], e["fit"],
+                                                e.get("components", ""), ""]))
     if own.empty:
         for label, line in _best_table(facts, {r["report_label"] for r in rows}):
             items.append(_label_proposal(report, label, line, mine, rows, "activity",
                                          "activities.csv",
-                                         lambda e: [e["occurrence"], e["category"], e["fit"]]))
+                                         lambda e: [e["occurrence"], e["category"], e["fit"],
+                                                    e.get("components", ""), ""]))
     return items
 
 
