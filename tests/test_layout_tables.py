@@ -4,7 +4,8 @@ that do not fit their header are rejects for review, never facts (issue 16, item
 from real_fixtures import ROOT
 
 from socialstudy.core.registry import Report
-from socialstudy.extract.clean import CleanResult, load_measures
+from socialstudy.extract.clean import CleanResult
+from socialstudy.extract.columns import load_measures
 from socialstudy.extract.extraction import extract_report
 
 

@@ -14,8 +14,8 @@ from socialstudy import paths
 from socialstudy.core import schemas
 from socialstudy.core.schemas import write_csv
 from socialstudy.errors import SchemaError
-from socialstudy.extract.clean import CELL_COLUMNS, FACT_COLUMNS, ISSUE_COLUMNS, REJECT_COLUMNS
 from socialstudy.extract.extraction import TABLE_COLUMNS, write_extraction
+from socialstudy.extract.rows import CELL_COLUMNS, FACT_COLUMNS, ISSUE_COLUMNS, REJECT_COLUMNS
 from socialstudy.publish import dictionary
 from socialstudy.publish.datapackage import write_datapackage
 

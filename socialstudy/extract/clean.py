@@ -6,155 +6,34 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from socialstudy.core.registry import Report
-from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.errors import NumberFormatError
+from socialstudy.extract.columns import (
+    MONEY_FACTOR,
+    basis,
+    cell_unit,
+    classify_measure,
+    column_measure,
+    header_columns,
+    resolve_year,
+    row_measure,
+)
 from socialstudy.extract.damaged import header_width, is_ragged, ragged_rejects, ragged_rows
 from socialstudy.extract.numbers import (
     Parsed,
-    clean_label,
     format_decimal,
     looks_numeric,
     parse_number,
 )
 from socialstudy.extract.overrides import Overrides
-from socialstudy.extract.rows import (  # noqa: F401 re-exported
-    CELL_COLUMNS,
-    FACT_COLUMNS,
-    ISSUE_COLUMNS,
-    REJECT_COLUMNS,
+from socialstudy.extract.rows import (
     Cell,
     Fact,
     Issue,
     Reject,
 )
 from socialstudy.extract.tables import YEAR, Row, Table
-
-MONEY_FACTOR = {"tkr": Decimal(1), "mnkr": Decimal(1000), "mkr": Decimal(1000)}
-PERCENT_HINT = re.compile(r"%|procent|\bandel\b", re.I)
-JAN_APR = re.compile(r"2020\s*01\s*-\s*2020\s*04|\d{4}01-\d{4}04|jan\w*\s*-\s*apr", re.I)
-FULL_YEAR = re.compile(r"jan\w*\s*-\s*dec|helår", re.I)
-RANGE = re.compile(r"((?:19|20)\d{2})\s*-\s*((?:19|20)\d{2})(?!\d)")
-YEAR_ONLY = re.compile(r"\s*(?:19|20)\d{2}\s*\**\s*")
-PREVIOUS_YEAR = re.compile(r"föregående år", re.I)
-ROW_PERCENT = re.compile(r"\(%\)|procent|^andel|\bandel\b", re.I)
-PER_INHABITANT = re.compile(r"kr/inv", re.I)
-IN_KRONOR = re.compile(r"i kronor", re.I)
-
-
-def load_measures() -> list[tuple[re.Pattern, str, str]]:
-    return [(re.compile(r["pattern"], re.I), r["applies_to"], r["measure"])
-            for r in read_crosswalk("measures.csv", ("pattern", "applies_to", "measure"))]
-
-
-def header_columns(table: Table, override: Overrides | None) -> list[list[str]]:
-    """For each value column, its header cells from the top row down, with spanning
-    cells (an empty cell right of a filled one in the same header row) filled in."""
-    n = table.n_cols
-    if override and override.columns:
-        return ([[label] for label in override.columns]
-                + [[] for _ in range(n - 1 - len(override.columns))])
-    columns: list[list[str]] = [[] for _ in range(n - 1)]
-    for row in table.header:
-        cells = [clean_label(c) for c in row.cells[1:]]  # printed cells only: a ragged
-        last = ""                                        # body cell gets no label
-        for j, text in enumerate(cells):
-            if text:
-                last = text
-            elif last:
-                text = last
-            if text:
-                columns[j].append(text)
-    return columns
-
-
-def classify_measure(column_cells: list[str], row_label: str,
-                     measures: list[tuple[re.Pattern, str, str]]) -> str:
-    """Measure from the row label (rare) or the most specific header cell that names one."""
-    return row_measure(row_label, measures) or column_measure(column_cells, measures)
-
-
-def row_measure(row_label: str, measures: list[tuple[re.Pattern, str, str]]) -> str:
-    for pattern, applies, measure in measures:
-        if applies == "row" and pattern.search(row_label):
-            return measure
-    return ""
-
-
-def column_measure(column_cells: list[str], measures: list[tuple[re.Pattern, str, str]]
-                   ) -> str:
-    worded = [c for c in column_cells if not YEAR_ONLY.fullmatch(c)]
-    for cell in list(reversed(worded)) + list(reversed(column_cells)):
-        for pattern, applies, measure in measures:
-            if applies == "column" and pattern.search(cell):
-                return measure
-    return "unclassified"
-
-
-def resolve_year(column_cells: list[str], measure: str, table_years: list[int],
-                 report: Report) -> tuple[int, str]:
-    """(fiscal_year, period) a column refers to; see the notebook 01 for the rules."""
-    label = " | ".join(column_cells)
-    period = ""
-    if JAN_APR.search(label):
-        period = "jan_apr"
-    elif FULL_YEAR.search(label):
-        period = "full_year"
-    if measure in ("change", "change_pct"):
-        year = max(table_years, default=report.fiscal_year)
-    elif PREVIOUS_YEAR.search(label):
-        year = report.fiscal_year - 1
-    else:
-        year = None
-        for cell in reversed(column_cells):
-            span = RANGE.search(cell)
-            if span and not JAN_APR.search(cell):
-                year, period = int(span.group(2)), "multi_year"
-                break
-            found = YEAR.findall(cell)
-            if found:
-                year = int(found[0])
-                break
-        if year is None:
-            year = report.fiscal_year
-    if not period:
-        if measure in ("budget", "forecast", "target") or report.is_full_year:
-            period = "full_year"
-        elif year == report.fiscal_year:
-            period = report.period
-        else:
-            period = "unspecified"
-    return year, period
-
-
-def _basis(label: str) -> str:
-    low = label.lower()
-    for word, basis in (("intäkter", "revenue"), ("kostnader", "cost"), ("netto", "net")):
-        if word in low:
-            return basis
-    return ""
-
-
-
-def _cell_unit(parsed: Parsed, row_label: str, column_label: str, table_unit: str) -> str:
-    if parsed.unit == "pp":  # "4,8 %-enheter", "4,8 procentenheter"
-        return "percentage_points"
-    if parsed.unit == "sek" and table_unit in MONEY_FACTOR:  # "2 683 000 kronor" in a
-        return "sek_in_money_table"                            # money table: to tkr
-    if parsed.percent or PERCENT_HINT.search(column_label) or ROW_PERCENT.search(row_label):
-        return "percent"
-    if parsed.unit:  # a unit printed in the cell itself ("-74,0 mnkr") beats the table's
-        return parsed.unit
-    if PER_INHABITANT.search(row_label):
-        return "sek_per_inhabitant"
-    if table_unit in MONEY_FACTOR:
-        return table_unit
-    if IN_KRONOR.search(row_label):
-        return "sek"
-    return "number"
-
 
 _PRINTED = {"pp": "percentage_points"}
 
@@ -262,7 +141,7 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
 def _fact(table: Table, report: Report, row: Row, col: int, parsed: Parsed,
           column_label: str, measure: str, year: int, period: str, raw: str,
           note: str) -> Fact:
-    unit = _cell_unit(parsed, row.label, column_label, table.unit)
+    unit = cell_unit(parsed, row.label, column_label, table.unit)
     value = parsed.value
     if measure == "change" and unit == "percent" and not parsed.percent:
         unit = "percentage_points"
@@ -275,7 +154,7 @@ def _fact(table: Table, report: Report, row: Row, col: int, parsed: Parsed,
     return Fact(
         doc_id=report.doc_id, municipality=report.municipality, fiscal_year=year,
         period=period, table_id=table.table_id, row_label=row.label,
-        column_label=column_label, measure=measure, basis=_basis(column_label),
+        column_label=column_label, measure=measure, basis=basis(column_label),
         value=format_decimal(value), unit=unit, printed_unit=printed,
         decimals=parsed.decimals, footnote=parsed.footnote, source_kind="table",
         source_file=report.file, source_line=row_line(row, col), source_col=col, raw=raw,

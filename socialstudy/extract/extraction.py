@@ -10,7 +10,8 @@ import pandas as pd
 from socialstudy import paths
 from socialstudy.core.registry import Report, load_registry
 from socialstudy.core.schemas import write_csv
-from socialstudy.extract.clean import CleanResult, clean_table, load_measures
+from socialstudy.extract.clean import CleanResult, clean_table
+from socialstudy.extract.columns import load_measures
 from socialstudy.extract.layout_tables import layout_tables
 from socialstudy.extract.overrides import load_override_rows, match_overrides
 from socialstudy.extract.prose import load_prose_rows, match_report

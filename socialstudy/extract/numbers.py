@@ -87,6 +87,30 @@ def looks_numeric(raw: str) -> bool:
 
 def parse_number(raw: str) -> Parsed:
     """Parse one cell the Swedish way; raise NumberFormatError saying why it is no number."""
+    text, footnotes = _without_marks(raw)
+    unit, text = _unit(text)
+    percent = unit == "%"
+    if percent:
+        unit = ""
+    elif text.endswith("%"):
+        percent, text = True, text[:-1].strip()
+    sign, text = _sign(text)
+    text = _RUN_OF_SPACES.sub(" ", text)
+    match = _single_number(text)
+    frac = match.group("frac") or ""
+    if match.group("mark") == "." and len(frac) == 3 and " " not in match.group("int"):
+        raise NumberFormatError("ambiguous dot: thousands separator or decimal point?")
+    digits = match.group("int").replace(" ", "") + ("." + frac if frac else "")
+    value = Decimal(digits) * sign
+    if value == 0:
+        value = Decimal(0).quantize(Decimal(1).scaleb(-len(frac))) if frac else Decimal(0)
+    return Parsed(value=value, percent=percent, footnote="".join(footnotes), decimals=len(frac),
+                  unit=unit)
+
+
+def _without_marks(raw: str) -> tuple[str, list[str]]:
+    """The cell without markup, footnote marks and bullets (and the footnotes found); a
+    cell that is nothing but such marks, or a dash, is no value."""
     text = strip_markup(raw)
     for ch in SPACES:
         text = text.replace(ch, " ")
@@ -104,35 +128,24 @@ def parse_number(raw: str) -> Parsed:
         raise NumberFormatError("empty after removing markup")
     if text in _DASHES:
         raise NumberFormatError("dash in place of a value (nothing reported)")
-    unit, text = _unit(text)
-    percent = unit == "%"
-    if percent:
-        unit = ""
-    elif text.endswith("%"):
-        percent, text = True, text[:-1].strip()
-    sign, text = _sign(text)
-    text = _RUN_OF_SPACES.sub(" ", text)
+    return text, footnotes
+
+
+def _single_number(text: str) -> re.Match:
+    """The one number the text is, or NumberFormatError saying what it is instead."""
     if text.count(",") + text.count(".") > 1:
         raise NumberFormatError("more than one decimal mark or mixed thousands separators")
     match = _NUMBER.match(text)
-    if not match and _DATE.fullmatch(text):
+    if match:
+        return match
+    if _DATE.fullmatch(text):
         raise NumberFormatError("a date (YYYY-MM-DD), not a quantity")
-    if not match and _TWO_NUMBERS.search(text):
+    if _TWO_NUMBERS.search(text):
         raise NumberFormatError("two numbers in one cell (value and comparison value)")
-    if not match:
-        if _DIGITS_AND_SPACES.fullmatch(text):
-            raise NumberFormatError("digits separated by spaces that are not groups of three "
-                                    "(two numbers in one cell?)")
-        raise NumberFormatError("not a single number")
-    frac = match.group("frac") or ""
-    if match.group("mark") == "." and len(frac) == 3 and " " not in match.group("int"):
-        raise NumberFormatError("ambiguous dot: thousands separator or decimal point?")
-    digits = match.group("int").replace(" ", "") + ("." + frac if frac else "")
-    value = Decimal(digits) * sign
-    if value == 0:
-        value = Decimal(0).quantize(Decimal(1).scaleb(-len(frac))) if frac else Decimal(0)
-    return Parsed(value=value, percent=percent, footnote="".join(footnotes), decimals=len(frac),
-                  unit=unit)
+    if _DIGITS_AND_SPACES.fullmatch(text):
+        raise NumberFormatError("digits separated by spaces that are not groups of three "
+                                "(two numbers in one cell?)")
+    raise NumberFormatError("not a single number")
 
 
 def _unit(text: str) -> tuple[str, str]:
