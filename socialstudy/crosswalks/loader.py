@@ -20,18 +20,23 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import yaml
+
 from socialstudy import paths
 from socialstudy.errors import CrosswalkError
 
+SPECS = yaml.safe_load((paths.CROSSWALKS / "specs.yml").read_text(encoding="utf-8"))
 
-def read_crosswalk(name: str, required: tuple[str, ...], folder: Path = paths.CROSSWALKS, *,
-                   key: tuple[str, ...] = (), filled: tuple[str, ...] = ()
-                   ) -> list[dict[str, str]]:
+
+def read_crosswalk(name: str, required: tuple[str, ...] = (),
+                   folder: Path = paths.CROSSWALKS, *, key: tuple[str, ...] | None = None,
+                   filled: tuple[str, ...] = ()) -> list[dict[str, str]]:
     """Rows of ``crosswalks/<name>`` as dicts, each with ``_line`` (its line in the file).
 
-    ``required``: columns the header must have. ``key``: columns that identify a row; each
-    must be non-empty and no two rows may share them. ``filled``: further columns that
-    must be non-empty in every row.
+    ``required``: columns the header must have. ``key``: columns that identify a row (by
+    default the file's key in ``specs.yml``); no two rows may share them, and each must be
+    non-empty unless the spec allows it. ``filled``: further columns that must be
+    non-empty in every row.
     """
     path = folder / name
     if not path.exists():
@@ -42,11 +47,14 @@ def read_crosswalk(name: str, required: tuple[str, ...], folder: Path = paths.CR
     if not records:
         raise CrosswalkError("empty file, not even a header", file=str(path), line=1,
                              fix=f"the first line names the columns, e.g. {','.join(required)}")
-    header = _header(records[0][1], path, tuple(required) + tuple(key) + tuple(filled))
+    spec = SPECS.get(name, {}) if key is None else {"key": key}
+    key = tuple(spec.get("key", ()))
+    header = _header(records[0][1], path, tuple(required) + key + tuple(filled))
     rows = [_row(header, fields, line, path) for line, fields in records[1:]]
-    _check_filled(rows, tuple(key) + tuple(filled), path)
+    empty_ok = set(spec.get("may_be_empty", ()))
+    _check_filled(rows, tuple(c for c in key if c not in empty_ok) + tuple(filled), path)
     if key:
-        _check_unique(rows, tuple(key), path)
+        _check_unique(rows, key, path)
     return rows
 
 
@@ -131,8 +139,8 @@ def _check_unique(rows: list[dict[str, str]], key: tuple[str, ...], path: Path) 
         if value in first:
             shown = ", ".join(f"{c}={row[c]!r}" for c in key)
             raise CrosswalkError(
-                f"duplicate key ({shown}): also at line {first[value]}", file=str(path),
-                line=int(row["_line"]),
+                f"duplicate key ({shown}), letter case aside: also at line {first[value]}",
+                file=str(path), line=int(row["_line"]),
                 fix="keep one row per key (otherwise the last row would silently win); "
                     "merge the two or correct the key")
         first[value] = row["_line"]
@@ -155,30 +163,9 @@ def unmapped(municipality: str, doc_id: str, *names: str) -> str | None:
             f"no row for {municipality}; {hint}")
 
 
-# What identifies a row of each keyed crosswalk (empty values allowed: `occurrence` and
-# `column_pattern` are often blank). The loaders check again where they match rows.
-KEYS = {"activities.csv": ("municipality", "report_label", "occurrence"),
-        "printed_deviation.csv": ("municipality", "report_label", "occurrence"),
-        "staffing_map.csv": ("municipality", "row_label", "column_pattern", "variable"),
-        "cost_types.csv": ("municipality", "report_label"),
-        "goal_assessments.csv": ("municipality", "goal_no"),
-        "remit.csv": ("municipality", "category"),
-        "not_reported.csv": ("municipality", "fiscal_year", "variable"),
-        "translations.csv": ("swedish",)}
-
-
 def check_all(folder: Path = paths.CROSSWALKS) -> None:
     """Parse every crosswalk and check the keys of the keyed ones, before any notebook
     runs: a damaged crosswalk stops the study early, naming file, line and fix, instead of
     failing inside a notebook after earlier steps ran."""
     for path in sorted(folder.glob("*.csv")):
-        key = KEYS.get(path.name, ())
-        seen: dict[tuple, str] = {}
-        for row in read_crosswalk(path.name, key, folder):
-            value = _key(row, key)
-            if key and value in seen:
-                raise CrosswalkError(f"duplicate key {tuple(row[c] for c in key)} (also on line "
-                                     f"{seen[value]}, letter case aside); the last row would "
-                                     "silently win", file=str(path),
-                                     line=int(row["_line"]), fix="keep one row per key")
-            seen[value] = row["_line"]
+        read_crosswalk(path.name, (), folder)

@@ -21,20 +21,15 @@ _NUMBERED_HEADING = re.compile(r"^#+\s*[*_]*\s*\d+(\.\d+)*\.?\s")
 
 def keyed_crosswalk(name: str, key: tuple[str, ...], required: tuple[str, ...] = ()
                     ) -> dict[tuple, dict]:
-    """Rows of a crosswalk indexed by ``key``; a repeated key stops the run (the last row
-    would otherwise silently win)."""
+    """Rows of a crosswalk indexed by ``key`` (the loader refuses a repeated key: the last
+    row would otherwise silently win)."""
     rows = {}
     for row in read_crosswalk(name, key + required):
-        k = tuple(row[c] for c in key)
-        if k in rows:
-            raise CrosswalkError(f"duplicate key {k} (also on line {rows[k]['_line']})",
-                                 file=f"socialstudy/crosswalks/{name}", line=int(row["_line"]),
-                                 fix="keep one row per key")
         if "occurrence" in row and row["occurrence"] not in OCCURRENCES:
             raise CrosswalkError(f"occurrence {row['occurrence']!r} is not one of "
                                  f"{list(OCCURRENCES)}", file=f"socialstudy/crosswalks/{name}",
                                  line=int(row["_line"]))
-        rows[k] = row
+        rows[tuple(row[c] for c in key)] = row
     return rows
 
 
@@ -57,14 +52,16 @@ def occurrence(facts: pd.DataFrame) -> pd.Series:
 def match_labels(facts: pd.DataFrame, crosswalk: dict[tuple, dict], name: str) -> pd.Series:
     """The crosswalk row (or None) of each table fact, keyed by municipality, row label and
     occurrence. A row the crosswalk cannot place – an unqualified label repeated in one
-    table, a label qualified 'first'/'last' standing alone or in the middle – yields an
-    ``_ambiguous`` marker that the caller must refuse to use."""
+    table, a label qualified 'first'/'last' standing alone or in the middle – stops the
+    run here, naming the crosswalk row and the report line."""
     qualified: dict[tuple, dict] = {}
     for (muni, label, occ), row in crosswalk.items():
         if occ:
             qualified.setdefault((muni, label), row)
     out = []
-    for muni, label, occ in zip(facts.municipality, facts.row_label, occurrence(facts)):
+    for muni, label, occ, doc_id, line in zip(facts.municipality, facts.row_label,
+                                             occurrence(facts), facts.doc_id,
+                                             facts.source_line):
         plain = crosswalk.get((muni, label, ""))
         if occ in ("first", "last") and (muni, label, occ) in crosswalk:
             out.append(crosswalk[(muni, label, occ)])
@@ -73,19 +70,19 @@ def match_labels(facts: pd.DataFrame, crosswalk: dict[tuple, dict], name: str) -
         elif (occ == "" and (muni, label) in qualified) or (occ and plain is not None) or (
                 occ == "middle" and (muni, label) in qualified):
             row = plain or qualified[(muni, label)]
-            out.append({"_ambiguous": True, "_line": row["_line"], "occurrence": occ,
-                        "report_label": label, "_file": name})
+            raise ambiguity_error(label, occ, row, name, doc_id, line)
         else:
             out.append(None)
     return pd.Series(out, index=facts.index, dtype=object)
 
 
-def ambiguity_error(entry: dict, doc_id: str, line: int) -> CrosswalkError:
-    where = entry["occurrence"] or "one of several"
+def ambiguity_error(label: str, occ: str, row: dict, name: str, doc_id: str,
+                    line: int) -> CrosswalkError:
+    where = occ or "one of several"
     return CrosswalkError(
-        f"label {entry['report_label']!r} stands in {doc_id} line {line} as the {where} "
+        f"label {label!r} stands in {doc_id} line {line} as the {where} "
         "row of that label in its table; the crosswalk cannot tell which meaning applies",
-        file=f"socialstudy/crosswalks/{entry['_file']}", line=int(entry["_line"]),
+        file=f"socialstudy/crosswalks/{name}", line=int(row["_line"]),
         fix="key the rows by occurrence ('first', 'last') or run "
             f"`python -m socialstudy review {doc_id}` for a proposal")
 

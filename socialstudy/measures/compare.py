@@ -132,9 +132,6 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
                   & table.basis.isin(["net", ""])]
     rows = []
     for doc_id, doc_facts in table.groupby("doc_id"):
-        for entry, line in zip(doc_facts.entry, doc_facts.source_line):
-            if entry is not None and entry.get("_ambiguous"):
-                raise matching.ambiguity_error(entry, doc_id, line)
         table_id = _main_activity_table(doc_facts)
         if table_id is None:
             continue
@@ -180,7 +177,7 @@ def activity_crosswalk() -> dict[tuple, dict]:
 
 
 def _category(entry: dict | None) -> str:
-    return UNMAPPED if entry is None or entry.get("_ambiguous") else entry["category"]
+    return UNMAPPED if entry is None else entry["category"]
 
 
 def _activity_row(cell: pd.DataFrame, sign: int, table_id: str, lines: list[str]) -> dict:
@@ -258,9 +255,6 @@ def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFram
     candidates = facts[(facts.source_kind == "table") & (facts.unit == "percent")
                        & (facts.measure == "actual")]
     entries = matching.match_labels(candidates, crosswalk, "printed_deviation.csv")
-    for entry, doc_id, line in zip(entries, candidates.doc_id, candidates.source_line):
-        if entry is not None and entry.get("_ambiguous"):
-            raise matching.ambiguity_error(entry, doc_id, line)
     printed = candidates[entries.notna()]
     _one_line_per_report(printed, "printed_deviation.csv")
     for r in printed.sort_values(["source_line", "fiscal_year"]).itertuples():
