@@ -295,7 +295,8 @@ def reviewed(monkeypatch):
     """A stand-in for socialstudy.tools.review (crosswalks helper) that records its calls."""
     calls = []
     module = types.ModuleType("socialstudy.tools.review")
-    module.review_text = lambda doc_id: calls.append(doc_id) or f"REVIEW OF {doc_id}"
+    module.review_text = lambda doc_id, registry=None: calls.append(doc_id) or \
+        f"REVIEW OF {doc_id}"
     monkeypatch.setitem(sys.modules, "socialstudy.tools.review", module)
     return calls
 
@@ -455,7 +456,7 @@ def test_failed_registry_write_removes_the_copied_text(raw, tmp_path, monkeypatc
 def test_review_that_stops_says_the_report_is_registered(raw, tmp_path, monkeypatch, capsys):
     module = types.ModuleType("socialstudy.tools.review")
 
-    def review_text(doc_id):
+    def review_text(doc_id, registry=None):
         raise CrosswalkError("label does not match", file="activities.csv", line=7)
 
     module.review_text = review_text
