@@ -400,7 +400,9 @@ def test_same_bytes_or_doc_id_twice_is_refused(raw, tmp_path, reviewed, capsys):
     (lambda b: b.replace(b"\n", b"\r\n"), ("line endings", "dos2unix")),
     (lambda b: b.decode("utf-8").encode("latin-1", "replace"), ("Latin-1", "iconv")),
     (lambda b: b"\xef\xbb\xbf" + b, ("byte-order mark",)),
-    (lambda b: b.replace(b"\t", b"    "), ("no tab-separated cells", "pdftotext -layout")),
+    # prose only: no table of any shape (tab, space-aligned, one cell per line)
+    (lambda b: "Nämnden redovisar ett underskott mot budget.\n".encode() * 3,
+     ("no table found", "tabs", "runs of spaces", "one cell per line")),
     # what `sed 's/  +/\t/'` makes of a pdftotext -layout header with an empty first cell
     (lambda b: b.replace(b"\n\tUtfall\tBudget", b"\n                 Utfall\tBudget", 1),
      (":327: spaces, not a tab", "would shift one column", "start the line with a tab")),
