@@ -27,6 +27,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--corpus", type=int, nargs="*", metavar="N",
                        help="instead: extract N synthetic reports (copies of the seeds); "
                             "no N = 4 16 64 256 1000")
+    bench.add_argument("--pdf", type=int, nargs="?", const=100, metavar="PAGES",
+                       help="instead: add-report + review of a generated PDF of PAGES "
+                            "pages (default 100)")
     from socialstudy.tools.add_report import add_subparser
     add_subparser(sub)
     review = sub.add_parser("review", help="list what the comparison finds in one report "
@@ -67,13 +70,17 @@ def _bench(args: argparse.Namespace) -> int:
         from socialstudy.tools import scale
         print(scale.table(scale.measure(tuple(args.corpus) or scale.SIZES)))
         return 0
-    from socialstudy.tools.benchmark import measure
+    from socialstudy.tools.benchmark import measure, measure_pdf, pdf_line
+    if args.pdf is not None:
+        print(pdf_line(measure_pdf(args.pdf)))
+        return 0
     result = measure()
     print(f"floor (papermill, 5 notebooks with parameters + imports): "
           f"{result['floor_s']:.1f} s\nfull default study (forced): {result['study_s']:.1f} s "
           f"({result['ratio']:.2f}x the floor)\nrerun with nothing changed: "
           f"{result['rerun_s']:.2f} s\nno-op rerun as a whole process "
           f"(`python -m socialstudy run`): {result['noop_process_s']:.2f} s")
+    print(pdf_line(measure_pdf()))
     return 0
 
 

@@ -224,10 +224,12 @@ def test_hard_registry_inputs_fail_before_anything_is_written(fresh, tmp_path):
     seed = raw / "000_7601200e7e1b7bea.txt"
     _one_line_error(_cli(fresh, "add-report", str(seed), *add),
                     "reports.yml:", "registered already, as haninge_2024_ar", "Fix:")
-    spaces = tmp_path / "spaces.txt"
-    spaces.write_text(seed.read_text(encoding="utf-8").replace("\t", "    "), encoding="utf-8")
-    _one_line_error(_cli(fresh, "add-report", str(spaces), *add),
-                    "spaces.txt: no tab-separated cells", "Fix:")
+    prose = tmp_path / "prose.txt"  # only the prose lines of the seed: no table of any shape
+    prose.write_text("".join(t for t in seed.read_text(encoding="utf-8").splitlines(True)
+                             if "\t" not in t and not any(c.isdigit() for c in t)),
+                     encoding="utf-8")
+    _one_line_error(_cli(fresh, "add-report", str(prose), *add),
+                    "prose.txt: no table found in the text", "Fix:")
     assert (raw / "reports.yml").read_text(encoding="utf-8") == registry
     assert sorted(p.name for p in raw.iterdir()) == sorted(
         p.name for p in (ROOT / "data/raw").iterdir())

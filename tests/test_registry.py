@@ -295,7 +295,8 @@ def reviewed(monkeypatch):
     """A stand-in for socialstudy.tools.review (crosswalks helper) that records its calls."""
     calls = []
     module = types.ModuleType("socialstudy.tools.review")
-    module.review_text = lambda doc_id: calls.append(doc_id) or f"REVIEW OF {doc_id}"
+    module.review_text = lambda doc_id, registry=None: calls.append(doc_id) or \
+        f"REVIEW OF {doc_id}"
     monkeypatch.setitem(sys.modules, "socialstudy.tools.review", module)
     return calls
 
@@ -399,7 +400,9 @@ def test_same_bytes_or_doc_id_twice_is_refused(raw, tmp_path, reviewed, capsys):
     (lambda b: b.replace(b"\n", b"\r\n"), ("line endings", "dos2unix")),
     (lambda b: b.decode("utf-8").encode("latin-1", "replace"), ("Latin-1", "iconv")),
     (lambda b: b"\xef\xbb\xbf" + b, ("byte-order mark",)),
-    (lambda b: b.replace(b"\t", b"    "), ("no tab-separated cells", "pdftotext -layout")),
+    # prose only: no table of any shape (tab, space-aligned, one cell per line)
+    (lambda b: "Nämnden redovisar ett underskott mot budget.\n".encode() * 3,
+     ("no table found", "tabs", "runs of spaces", "one cell per line")),
     # what `sed 's/  +/\t/'` makes of a pdftotext -layout header with an empty first cell
     (lambda b: b.replace(b"\n\tUtfall\tBudget", b"\n                 Utfall\tBudget", 1),
      (":327: spaces, not a tab", "would shift one column", "start the line with a tab")),
@@ -455,7 +458,7 @@ def test_failed_registry_write_removes_the_copied_text(raw, tmp_path, monkeypatc
 def test_review_that_stops_says_the_report_is_registered(raw, tmp_path, monkeypatch, capsys):
     module = types.ModuleType("socialstudy.tools.review")
 
-    def review_text(doc_id):
+    def review_text(doc_id, registry=None):
         raise CrosswalkError("label does not match", file="activities.csv", line=7)
 
     module.review_text = review_text

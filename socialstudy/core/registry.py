@@ -22,7 +22,11 @@ from socialstudy.errors import HashMismatchError, RegistryError
 
 REQUIRED = ("doc_id", "file", "municipality", "kommun_code", "document_type", "fiscal_year",
             "period", "period_covered", "money_unit", "cost_sign", "sha256")
-OPTIONAL = ("title",)
+# a report added from a PDF: the PDF beside its text, hashed, and how the text was made
+PDF_KEYS = ("source_pdf", "source_pdf_sha256", "extraction_library", "extraction_version",
+            "extraction_layout")
+PDF_NOTES = ("pages", "empty_pages", "shifted_lines", "rotated_chars", "unmapped_chars")
+OPTIONAL = ("title",) + PDF_KEYS + ("extraction_notes",)
 DOCUMENT_TYPES = ("annual_report", "interim_report")
 # period -> (first day, last day) of the fiscal year the report covers
 PERIODS = {"full_year": ("01-01", "12-31"), "jan_apr": ("01-01", "04-30"),
@@ -43,6 +47,19 @@ KOMMUN_CODE = re.compile(r"[0-9]{4}")
 
 
 @dataclass(frozen=True)
+class PdfSource:
+    """The PDF a report's text was extracted from (once, by ``add-report``) and the
+    extraction's notes: pages without text, lines whose cells moved, glyphs dropped."""
+    file: str
+    sha256: str
+    library: str
+    version: str
+    layout: str
+    notes: dict
+    path: Path
+
+
+@dataclass(frozen=True)
 class Report:
     doc_id: str
     file: str
@@ -57,6 +74,7 @@ class Report:
     cost_sign: str
     sha256: str
     path: Path
+    pdf: PdfSource | None = None
 
     @property
     def is_full_year(self) -> bool:
@@ -101,6 +119,8 @@ def load_registry(path: Path = paths.REGISTRY) -> list[Report]:
     parsed = _parse(text, path)
     for report, entry in parsed:
         verify_file(report, path, line=entry.lines["file"])
+        if report.pdf is not None:
+            verify_pdf(report, path, line=entry.lines["source_pdf"])
     return [report for report, _ in parsed]
 
 
@@ -193,7 +213,7 @@ def _check_entry(entry: Entry, registry: Path) -> None:
         raise _fail(registry, entry.lines[unknown[0]], f"unknown key(s) {unknown}",
                     f"remove or correct them; allowed keys: {', '.join(REQUIRED + OPTIONAL)}")
     for key in REQUIRED + OPTIONAL:
-        if key in values and key not in ("fiscal_year", "kommun_code") \
+        if key in values and key not in ("fiscal_year", "kommun_code", "extraction_notes") \
                 and not isinstance(values[key], str):
             raise _fail(registry, entry.lines[key],
                         f"{key} is {_shown(values[key])}, not text",
@@ -201,6 +221,7 @@ def _check_entry(entry: Entry, registry: Path) -> None:
     _check_codes(entry, registry)
     _check_year_and_period(entry, registry)
     _check_file(entry, registry)
+    _check_pdf(entry, registry)
 
 
 def _shown(value) -> str:
@@ -275,12 +296,48 @@ def _check_file(entry: Entry, registry: Path) -> None:
                     "and give its bare file name")
 
 
+def _check_pdf(entry: Entry, registry: Path) -> None:
+    """All PDF keys or none; the PDF a plain .pdf file in data/raw/, notes well-formed."""
+    values, lines = entry.values, entry.lines
+    given = [k for k in PDF_KEYS + ("extraction_notes",) if k in values]
+    if not given:
+        return
+    missing = [k for k in PDF_KEYS if k not in values]
+    if missing:
+        raise _fail(registry, lines[given[0]], f"a PDF source lacks {', '.join(missing)}",
+                    "give all of " + ", ".join(PDF_KEYS) + " (add-report writes them) or none")
+    name = values["source_pdf"]
+    if name != Path(name).name or not name.endswith(".pdf") or name.startswith("."):
+        raise _fail(registry, lines["source_pdf"], f"source_pdf {name!r} is not a .pdf file "
+                    f"directly in {registry.parent}", "give the bare file name of the PDF")
+    if not SHA256.fullmatch(values["source_pdf_sha256"]):
+        raise _fail(registry, lines["source_pdf_sha256"], "source_pdf_sha256 "
+                    f"{values['source_pdf_sha256']!r} is not valid",
+                    "write 64 lower-case hex digits (sha256sum FILE)")
+    notes = values.get("extraction_notes", {})
+    if not isinstance(notes, dict) or set(notes) - set(PDF_NOTES) or not all(
+            _whole(v) or (isinstance(v, list) and all(map(_whole, v)))
+            for v in notes.values()):
+        raise _fail(registry, lines.get("extraction_notes", entry.line),
+                    "extraction_notes is not a mapping of " + ", ".join(PDF_NOTES)
+                    + " to whole numbers or lists of them",
+                    "restore the notes add-report wrote, e.g. {pages: 3, empty_pages: [2]}")
+
+
+def _whole(value) -> bool:
+    return type(value) is int and value >= 0
+
+
 def _check_unique(entries: list[Entry], registry: Path) -> None:
     """doc_id, file and SHA-256 name one report each; a municipality has one kommun code."""
-    for key, what in (("doc_id", "doc_id"), ("file", "file"), ("sha256", "SHA-256 (same bytes)")):
+    for key, what in (("doc_id", "doc_id"), ("file", "file"), ("sha256", "SHA-256 (same bytes)"),
+                      ("source_pdf", "source_pdf"),
+                      ("source_pdf_sha256", "PDF SHA-256 (same PDF)")):
         first: dict[str, int] = {}
         for entry in entries:
-            value = entry.values[key]
+            value = entry.values.get(key)
+            if value is None:
+                continue
             if value in first:
                 raise _fail(registry, entry.lines[key],
                             f"{what} {value} is registered twice (also at line {first[value]})",
@@ -299,7 +356,12 @@ def _check_unique(entries: list[Entry], registry: Path) -> None:
 
 def _report(entry: Entry, registry: Path) -> Report:
     values = entry.values
-    return Report(
+    pdf = None if "source_pdf" not in values else PdfSource(
+        file=values["source_pdf"], sha256=values["source_pdf_sha256"],
+        library=values["extraction_library"], version=values["extraction_version"],
+        layout=values["extraction_layout"], notes=dict(values.get("extraction_notes", {})),
+        path=registry.parent / values["source_pdf"])
+    return Report(pdf=pdf,
         doc_id=values["doc_id"], file=values["file"], municipality=values["municipality"],
         kommun_code=values["kommun_code"], document_type=values["document_type"],
         title=values.get("title", ""), fiscal_year=values["fiscal_year"],
@@ -325,6 +387,25 @@ def verify_file(report: Report, registry: Path = paths.REGISTRY, *,
             fix=f"restore the original bytes (git checkout -- data/raw/{report.file}); raw data "
                 "is never edited. If this is a genuinely new version of the report, add it as "
                 "a new entry with its own doc_id and hash.")
+
+
+def verify_pdf(report: Report, registry: Path = paths.REGISTRY, *,
+               line: int | None = None) -> None:
+    """The PDF a report's text was extracted from exists and has its registered bytes."""
+    pdf = report.pdf
+    if not pdf.path.exists():
+        raise RegistryError(f"{report.doc_id}: source PDF {pdf.file} is missing",
+                            file=str(registry), line=line,
+                            fix=f"restore {pdf.file} unchanged (git checkout -- "
+                                f"data/raw/{pdf.file}); the study reads only {report.file}, "
+                                "but the PDF is its evidence")
+    actual = sha256_of(pdf.path)
+    if actual != pdf.sha256:
+        raise HashMismatchError(
+            f"SHA-256 of {pdf.file} is {actual}, the registry says {pdf.sha256}: the PDF "
+            "was changed after registration", file=str(pdf.path),
+            fix=f"restore the original bytes (git checkout -- data/raw/{pdf.file}); a new "
+                "version of the report is added as a new entry")
 
 
 def by_doc_id(reports: list[Report]) -> dict[str, Report]:

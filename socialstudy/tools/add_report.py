@@ -1,12 +1,17 @@
-"""``python -m socialstudy add-report``: register a new report text without editing code.
+"""``python -m socialstudy add-report``: register a new report, a PDF or its text, without
+editing code.
 
-Everything is checked before anything is written: the registry as it stands, the text
-(UTF-8 without BOM, LF line endings, tab-separated table cells, no row whose cells would
-shift for spaces before its first tab), the arguments, and that neither the bytes nor
-the derived doc_id are registered yet. Then the text is copied into
-``data/raw/<doc_id>.txt`` byte for byte and one entry is appended to ``reports.yml``
-(existing bytes untouched, comments kept), each written to a temporary file and moved
-into place, so an interrupted run leaves the registry as it was.
+A PDF's text is extracted once (``extract.pdftext``, pypdfium2, layout kept); the PDF is
+copied byte for byte to ``data/raw/<doc_id>.pdf`` beside the text ``<doc_id>.txt``, both
+hashed in the entry with the extraction library, its version and the layout version, so
+a rebuild reads the text and never re-extracts. Everything is checked before anything is
+written: the registry as it stands, the text (UTF-8 without BOM, LF line endings, at
+least one table of any shape the study reads: tab-separated, aligned with spaces, one
+cell per line; no tab row whose cells would shift for spaces before its first tab), the
+arguments, and that neither the bytes nor the derived doc_id are registered yet. Each
+file is written to a temporary file and moved into place and ``reports.yml`` gets one
+entry appended (existing bytes untouched, comments kept), so an interrupted run leaves
+the registry as it was.
 """
 
 from __future__ import annotations
@@ -27,6 +32,9 @@ from socialstudy import paths
 from socialstudy.core import registry as reg
 from socialstudy.engine.staging import atomic_write
 from socialstudy.errors import RawFileError, RegistryError, StudyError
+from socialstudy.extract.layout_tables import layout_tables
+from socialstudy.extract.pdftext import Extracted, extract_text
+from socialstudy.extract.tables import extract_tables, read_lines
 
 KIND_SUFFIX = {"full_year": "ar", "jan_apr": "d1", "jan_aug": "d2"}
 PERIOD_TITLES = {"full_year": "Annual report", "jan_apr": "Interim report January–April",
@@ -38,7 +46,9 @@ def add_subparser(sub) -> None:
     cmd = sub.add_parser("add-report", help="copy a report text into data/raw/, register it "
                                             "in reports.yml and print its review")
     cmd.add_argument("path", type=Path, metavar="PATH",
-                     help="the report's text (UTF-8, LF, tab-separated cells)")
+                     help="the report: a PDF (its text is extracted once) or its text "
+                          "(UTF-8, LF; tables tab-separated, space-aligned or one cell "
+                          "per line)")
     cmd.add_argument("--municipality", required=True, metavar="NAME", help="e.g. Haninge")
     cmd.add_argument("--kommun-code", required=True, metavar="CODE",
                      help="SCB's four-digit code, e.g. 0136")
@@ -67,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     for note in notes:
         print(f"  {note}")
     try:
-        print("\n" + review(report.doc_id))
+        print("\n" + review(report.doc_id, args.registry or paths.REGISTRY))
     except StudyError as exc:
         print(f"error: the report is registered, but its review stopped: {exc.message}\n"
               f"Fix that, then run: python -m socialstudy review {report.doc_id}",
@@ -76,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def review(doc_id: str) -> str:
+def review(doc_id: str, registry: Path = paths.REGISTRY) -> str:
     """The crosswalk review of the new report, or a note where this version has none."""
     try:
         from socialstudy.tools.review import review_text
@@ -85,7 +95,7 @@ def review(doc_id: str) -> str:
             raise
         return (f"(no review in this version of the study: socialstudy.tools.review is missing; "
                 f"once it exists, run: python -m socialstudy review {doc_id})")
-    return review_text(doc_id)
+    return review_text(doc_id, registry=registry)
 
 
 def slug(name: str) -> str:
@@ -106,7 +116,8 @@ def add_report(source: Path, *, municipality: str, kommun_code: str, fiscal_year
     report and notes on what was derived rather than given."""
     existing = reg.load_registry(registry)
     _check_arguments(municipality, kommun_code, fiscal_year, period, money_unit, title)
-    data = _read_source(source)
+    pdf = _read_pdf(source) if is_pdf(source) else None
+    data = pdf[1].text.encode("utf-8") if pdf else _read_source(source)
     doc_id = derive_doc_id(municipality, fiscal_year, period)
     fields = {"doc_id": doc_id, "file": f"{doc_id}.txt", "municipality": municipality,
               "kommun_code": kommun_code, "document_type": reg.document_type_of(period),
@@ -114,25 +125,43 @@ def add_report(source: Path, *, municipality: str, kommun_code: str, fiscal_year
               "fiscal_year": fiscal_year, "period": period,
               "period_covered": reg.period_covered(fiscal_year, period),
               "money_unit": money_unit, "sha256": hashlib.sha256(data).hexdigest()}
+    if pdf:
+        fields.update(pdf_fields(doc_id, *pdf))
     text = registry.read_text(encoding="utf-8")
     _check_new(fields, existing, text, registry)
     fields["cost_sign"], sign_note = _cost_sign(existing, municipality, fields["document_type"])
     candidate = text + ("" if text.endswith("\n") else "\n") + entry_block(fields)
     report = next(r for r in reg.parse_registry(candidate, registry) if r.doc_id == doc_id)
-    mode = stat.S_IMODE(registry.stat().st_mode)
-    write_atomic(report.path, data, mode)
-    try:
-        write_atomic(registry, candidate.encode("utf-8"), mode)
-    except BaseException:
-        report.path.unlink()
-        raise
+    _check_tables(report, data, source, pdf is not None)
+    _write(registry, candidate, [(report.path, data)]
+           + ([(report.pdf.path, pdf[0])] if pdf else []))
     notes = [f"doc_id {doc_id}, file {fields['file']}, document_type "
              f"{fields['document_type']}, period_covered {fields['period_covered']}: derived "
              "from municipality, fiscal year and period", sign_note]
+    if pdf:
+        notes.insert(0, f"text extracted from {source.name} ({pdf[1].pages} pages, "
+                        f"{pdf[1].text.count(chr(10))} lines) with {pdf[1].library} "
+                        f"{pdf[1].version}, layout {pdf[1].layout}; the PDF is kept as "
+                        f"{report.pdf.file}, the study reads only {report.file}")
     if not title:
         notes.append(f"title {fields['title']!r}: derived; edit title in {registry.name} "
                      "to the report's own title")
     return report, notes
+
+
+def _write(registry: Path, candidate: str, files: list[tuple[Path, bytes]]) -> None:
+    """The report's files, then the registry; on any failure the files written go again."""
+    mode = stat.S_IMODE(registry.stat().st_mode)
+    written = []
+    try:
+        for path, data in files:
+            write_atomic(path, data, mode)
+            written.append(path)
+        write_atomic(registry, candidate.encode("utf-8"), mode)
+    except BaseException:
+        for path in written:
+            path.unlink()
+        raise
 
 
 def _check_arguments(municipality: str, kommun_code: str, fiscal_year: int, period: str,
@@ -156,18 +185,49 @@ def _check_arguments(municipality: str, kommun_code: str, fiscal_year: int, peri
             raise RegistryError(f"{given} is not valid", fix=f"give {expected}")
 
 
+def is_pdf(source: Path) -> bool:
+    """A PDF by its first bytes (``%PDF-``), whatever its name says."""
+    if not source.is_file():
+        return False
+    with source.open("rb") as fh:
+        return fh.read(5) == b"%PDF-"
+
+
+def _read_pdf(source: Path) -> tuple[bytes, Extracted]:
+    """The PDF's bytes and its text, extracted once; refused if it has no text layer."""
+    data = source.read_bytes()
+    try:
+        extracted = extract_text(source)
+    except Exception as exc:  # PDFium's own errors name no file
+        raise RawFileError(f"the PDF cannot be read ({type(exc).__name__}: {exc})",
+                           file=str(source),
+                           fix="check that the file opens in a PDF viewer; if it is damaged, "
+                               "download it again") from None
+    if not extracted.text.strip():
+        raise RawFileError(
+            f"none of the {extracted.pages} pages has a text layer (a scanned report?)",
+            file=str(source), fix="run OCR on the PDF first (e.g. ocrmypdf), or add the "
+                                  "report's text instead")
+    return data, extracted
+
+
+def pdf_fields(doc_id: str, data: bytes, extracted: Extracted) -> dict:
+    """The registry keys of a PDF source: file, hash, how the text was made, and notes."""
+    notes = {"pages": extracted.pages, "empty_pages": list(extracted.empty_pages),
+             "shifted_lines": list(extracted.shifted_lines),
+             "rotated_chars": extracted.rotated_chars,
+             "unmapped_chars": extracted.unmapped_chars}
+    return {"source_pdf": f"{doc_id}.pdf", "source_pdf_sha256": hashlib.sha256(data).hexdigest(),
+            "extraction_library": extracted.library, "extraction_version": extracted.version,
+            "extraction_layout": extracted.layout, "extraction_notes": notes}
+
+
 def _read_source(source: Path) -> bytes:
     """The report's bytes, refused unless the study can read them as they are."""
-    from socialstudy.extract.tables import read_lines
     if not source.is_file():
         raise RawFileError("no such file", file=str(source),
-                           fix="give the path of the report's text file")
+                           fix="give the path of the report's PDF or text file")
     lines = read_lines(source)
-    if not any("\t" in line for line in lines):
-        raise RawFileError(
-            "no tab-separated cells: the study would find no table in it", file=str(source),
-            fix="extract the text so that table cells are separated by tabs (README, "
-                "'Adding a report'); pdftotext -layout aligns cells with spaces instead")
     shifted = next((i for i, line in enumerate(lines, 1)
                     if "\t" in line and re.match(r" {2,}\S", line)), None)
     if shifted:
@@ -180,6 +240,23 @@ def _read_source(source: Path) -> bytes:
     return source.read_bytes()
 
 
+def _check_tables(report: reg.Report, data: bytes, source: Path, from_pdf: bool) -> None:
+    """At least one table, read by the same code as the study (``extract_report``'s
+    readers): tab-separated, aligned with spaces, or one cell per line."""
+    lines = data.decode("utf-8").split("\n")
+    tables = extract_tables(report, lines) + layout_tables(report, lines)
+    if any(t.kind == "data" for t in tables):
+        return
+    what = "the text extracted from this PDF" if from_pdf else "the text"
+    raise RawFileError(
+        f"no table found in {what}: looked for cells separated by tabs, columns aligned "
+        "with runs of spaces (as pdftotext -layout writes them) and one cell per line (as "
+        "copied from a web page), each under a header row naming the columns",
+        file=str(source),
+        fix="check that the file holds the report's tables (not only its prose); if they "
+            "are images, run OCR first; see README, 'The text the study needs'")
+
+
 def _line_of(text: str, needle: str) -> int | None:
     return next((i for i, line in enumerate(text.split("\n"), 1) if needle in line), None)
 
@@ -187,6 +264,11 @@ def _line_of(text: str, needle: str) -> int | None:
 def _check_new(fields: dict, existing: list[reg.Report], text: str, registry: Path) -> None:
     """Refuse what is registered already: the same bytes, doc_id, file or kommun code."""
     for report in existing:
+        if report.pdf and report.pdf.sha256 == fields.get("source_pdf_sha256"):
+            raise RegistryError(
+                f"this PDF is registered already, as {report.doc_id} ({report.pdf.file})",
+                file=str(registry), line=_line_of(text, report.pdf.sha256),
+                fix="nothing to do: a report is registered once")
         if report.sha256 == fields["sha256"]:
             raise RegistryError(
                 f"these bytes are registered already, as {report.doc_id} ({report.file})",
@@ -208,10 +290,12 @@ def _check_new(fields: dict, existing: list[reg.Report], text: str, registry: Pa
                 line=_line_of(text, f"doc_id: {report.doc_id}"),
                 fix=f"use --municipality {report.municipality} --kommun-code "
                     f"{report.kommun_code} for this committee, or check the code in SCB's list")
-    target = registry.parent / fields["file"]
-    if target.exists() or target.is_symlink():
-        raise RegistryError(f"{target.name} exists but is not registered", file=str(target),
-                            fix="move the stray file out of data/raw/ and run add-report again")
+    for name in (fields["file"], fields.get("source_pdf")):
+        target = registry.parent / name if name else None
+        if target and (target.exists() or target.is_symlink()):
+            raise RegistryError(f"{target.name} exists but is not registered",
+                                file=str(target), fix="move the stray file out of data/raw/ "
+                                                      "and run add-report again")
 
 
 def _cost_sign(existing: list[reg.Report], municipality: str, document_type: str
@@ -250,7 +334,15 @@ def entry_block(fields: dict) -> str:
             f"    period_covered: \"{fields['period_covered']}\"\n"
             f"    money_unit: {fields['money_unit']}\n"
             f"    cost_sign: {fields['cost_sign']}\n"
-            f"    sha256: {fields['sha256']}\n")
+            f"    sha256: {fields['sha256']}\n" + _pdf_block(fields))
+
+
+def _pdf_block(fields: dict) -> str:
+    if "source_pdf" not in fields:
+        return ""
+    notes = ", ".join(f"{k}: {json.dumps(v)}" for k, v in fields["extraction_notes"].items())
+    return "".join(f"    {key}: {json.dumps(fields[key], ensure_ascii=False)}\n"
+                   for key in reg.PDF_KEYS) + f"    extraction_notes: {{{notes}}}\n"
 
 
 def write_atomic(path: Path, data: bytes, mode: int) -> None:

@@ -1,5 +1,6 @@
 """Wall time of the default study against the toolchain's floor: papermill executing the
-same number of notebooks that hold only the parameters cell and the imports.
+same number of notebooks that hold only the parameters cell and the imports; and of
+``add-report`` plus ``review`` of a generated PDF report (``measure_pdf``).
 
 Measured in one process: the floor, then the forced study into a temporary output tree,
 then an unchanged rerun of it. The whole-process no-op (``time python -m socialstudy run``,
@@ -9,6 +10,7 @@ Python start-up included) is measured separately in a subprocess.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -16,6 +18,7 @@ import time
 from pathlib import Path
 
 from socialstudy import paths
+from socialstudy.core.registry import load_registry
 from socialstudy.engine import dag
 from socialstudy.study import runs
 
@@ -60,3 +63,42 @@ def measure() -> dict[str, float]:
     process = time.perf_counter() - start
     return {"floor_s": floor, "study_s": study, "ratio": study / floor, "rerun_s": rerun,
             "noop_process_s": process}
+
+
+def measure_pdf(pages: int = 100) -> dict[str, float]:
+    """Seconds for ``add-report`` (extraction, checks, copies, registry) and ``review`` of
+    a generated ``pages``-page report PDF (``tools.sample_pdf``), registered in a temporary
+    copy of data/raw/, in this process after a warm-up; and the extraction alone."""
+    from socialstudy.extract.pdftext import extract_text
+    from socialstudy.tools import add_report, sample_pdf
+    from socialstudy.tools.review import review_text
+
+    review_text("haninge_2024_ar")  # warm up: imports, crosswalks
+    with tempfile.TemporaryDirectory() as tmp:
+        raw = Path(tmp) / "raw"
+        raw.mkdir()
+        for path in [paths.REGISTRY, *(r.path for r in load_registry())]:
+            shutil.copyfile(path, raw / path.name)
+        pdf = Path(tmp) / "report.pdf"
+        pdf.write_bytes(sample_pdf.build(pages))
+        start, cpu = time.perf_counter(), time.process_time()
+        report, _ = add_report.add_report(pdf, municipality="Exempelby", kommun_code="9999",
+                                          fiscal_year=2025, period="full_year",
+                                          money_unit="tkr", registry=raw / "reports.yml")
+        added = time.perf_counter() - start
+        start = time.perf_counter()
+        review_text(report.doc_id, registry=raw / "reports.yml")
+        reviewed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        start = time.perf_counter()
+        lines = extract_text(pdf).text.count("\n")
+        extraction = time.perf_counter() - start
+    return {"pages": pages, "lines": lines, "add_report_s": added, "review_s": reviewed,
+            "total_s": added + reviewed, "cpu_s": cpu, "extraction_s": extraction}
+
+
+def pdf_line(result: dict) -> str:
+    return (f"add-report + review of a generated {result['pages']}-page PDF "
+            f"({result['lines']} text lines): {result['total_s']:.1f} s wall, "
+            f"{result['cpu_s']:.1f} s CPU (target 10 s): "
+            f"add-report {result['add_report_s']:.1f} s, of which text extraction "
+            f"{result['extraction_s']:.1f} s; review {result['review_s']:.1f} s")

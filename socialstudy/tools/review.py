@@ -71,7 +71,8 @@ def review(doc_id: str, registry: Path = paths.REGISTRY) -> tuple[Report, list[I
     earlier = _earlier_reports(report, reports)
     previous = next((r for r in earlier if r.document_type == report.document_type), None)
     before = extract_and_clean([previous]) if previous else None
-    warnings = _table_warnings(report, extraction.tables, previous, before)
+    warnings = _pdf_warnings(report) + _table_warnings(report, extraction.tables, previous,
+                                                       before)
     had = _previously_reported(previous, before)
     items = (_committee_items(report, facts) + _cost_type_items(report, facts, had)
              + _activity_items(report, facts) + _staffing_items(report, facts, had)
@@ -91,8 +92,9 @@ def _table_warnings(report: Report, tables: pd.DataFrame, previous: Report | Non
                     before: Extraction | None) -> list[str]:
     count = int((tables.kind == "data").sum()) if not tables.empty else 0
     if count == 0:
-        return ["the report yields no tables: are its columns separated by tabs? "
-                "(see README 'Adding a report')"]
+        return ["the report yields no tables: no tab-separated, space-aligned or "
+                "one-cell-per-line table with a header row naming its columns was found; "
+                "check the text (README, 'The text the study needs')"]
     if previous is None:
         return []
     before_count = int((before.tables.kind == "data").sum())
@@ -100,6 +102,36 @@ def _table_warnings(report: Report, tables: pd.DataFrame, previous: Report | Non
         return [f"the report yields {count} tables, far fewer than the {before_count} of "
                 f"{previous.doc_id}: check the text extraction"]
     return []
+
+
+def _pdf_warnings(report: Report) -> list[str]:
+    """What the PDF extraction could not do, from the notes add-report recorded (the
+    review, like the study, reads only the text)."""
+    if report.pdf is None:
+        return []
+    notes, pdf = report.pdf.notes, report.pdf.file
+    warnings = []
+    if notes.get("empty_pages"):
+        warnings.append(f"{pdf}: page(s) {_listed(notes['empty_pages'])} of {notes['pages']} "
+                        "have no text layer (scanned?): nothing on them is in the text; "
+                        "check them in the PDF and, if they hold tables the study needs, "
+                        "OCR the PDF (ocrmypdf) and add it again")
+    if notes.get("shifted_lines"):
+        warnings.append(f"{report.file}: line(s) {_listed(notes['shifted_lines'])}: a cell "
+                        f"had to move off its column in the extraction; compare these lines "
+                        f"with {pdf} before trusting their columns")
+    for key, what in (("rotated_chars", "characters not in the page's text direction "
+                       "(turned column heads, margin notes) were left out"),
+                      ("unmapped_chars", "glyphs without a Unicode mapping were written as "
+                       "\ufffd (search the text for it)")):
+        if notes.get(key):
+            warnings.append(f"{pdf}: {notes[key]} {what}")
+    return warnings
+
+
+def _listed(numbers: list[int], most: int = 12) -> str:
+    shown = ", ".join(map(str, numbers[:most]))
+    return shown + (f" and {len(numbers) - most} more" if len(numbers) > most else "")
 
 
 def _previously_reported(previous: Report | None, before: Extraction | None
