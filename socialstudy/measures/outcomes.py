@@ -58,8 +58,8 @@ def goals(reports: list[Report]) -> pd.DataFrame:
         ["municipality", "fiscal_year", "goal_id"], kind="mergesort").reset_index(drop=True)
 
 
-FORECAST = re.compile(r"\(prognos\)|prognos(tiseras)?:|bedöms (kunna )?(uppfyllas|uppnås) (vid|till) "
-                      r"årets slut|helårsprognos", re.I)
+FORECAST = re.compile(r"\(prognos\)|prognos(tiseras)?:|helårsprognos|"
+                      r"bedöms (kunna )?(uppfyllas|uppnås) (vid|till) årets slut", re.I)
 
 
 def assessment_kind(kind: str, status: str) -> str:
