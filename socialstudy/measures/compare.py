@@ -126,7 +126,9 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
     activity table without a crosswalk row stays in, as category 'unmapped', never
     silently dropped or guessed."""
     table = statement_kinds.derive_result_style(facts[facts.source_kind == "table"])
-    table = table.assign(entry=matching.match_labels(table, activity_crosswalk(),
+    table = table.assign(row_line=statement_kinds.row_lines(table))
+    table = table.assign(entry=matching.match_labels(table.assign(source_line=table.row_line),
+                                                     activity_crosswalk(),
                                                      "activities.csv"))
     table = table[table.measure.isin(["actual", "budget", "deviation"])
                   & table.basis.isin(["net", ""])]

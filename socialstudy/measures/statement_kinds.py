@@ -21,8 +21,9 @@ import pandas as pd
 
 # a row of another committee, the sum of committees or the municipality's finance function
 COMMITTEE_ROW = re.compile(
-    r"(nämnd|nämnden|styrelse|styrelsen)\s*$|^\s*summa\s+(nämnder|verksamhet)|"
-    r"^\s*finansförvaltning|^\s*överförmyndar|^\s*revision(en)?\s*$|^\s*kommunen\s*(totalt)?$",
+    r"(?:nämnd|nämnden|styrelse|styrelsen)\s*$|^\s*summa\s+(?:nämnder|verksamhet)|"
+    r"^\s*finansförvaltning|^\s*överförmyndar|^\s*revision(?:en)?\s*$|"
+    r"^\s*kommunen\s*(?:totalt)?$",
     re.I)
 # columns of a result-style table, by what they hold
 RESULT_COLUMNS = {
@@ -117,20 +118,23 @@ def _check(what: str, computed: float, printed: float) -> str:
 
 
 def own_rows(table: pd.DataFrame, categories: pd.Series) -> pd.DataFrame:
-    """The committee's rows of its activity table (``own_block``), each fact with the
-    line of its row (``row_line``): a row laid out one cell per line has its cells on
-    several lines, and they are one activity, not one per line."""
+    """The committee's rows of its activity table (``own_block``)."""
     own_labels = set(table.row_label[categories.loc[table.index] == "total"])
-    block, _others = own_block(table, own_labels)
-    ordered = block.sort_values(["source_line", "source_col"], kind="mergesort")
+    return own_block(table, own_labels)[0]
+
+
+def row_lines(facts: pd.DataFrame) -> pd.Series:
+    """The line of each fact's row: a row laid out one cell per line has its cells on
+    several lines, and they are one row (one activity), not one per line."""
+    ordered = facts.sort_values(["table_id", "source_line", "source_col"], kind="mergesort")
     row_line, label, seen, line = {}, None, set(), 0
     for idx, fact in zip(ordered.index, ordered.itertuples()):
-        key = (fact.column_label, fact.fiscal_year, fact.period, fact.measure)
+        key = (fact.table_id, fact.column_label, fact.fiscal_year, fact.period, fact.measure)
         if fact.row_label != label or key in seen:
             label, seen, line = fact.row_label, set(), int(fact.source_line)
         seen.add(key)
         row_line[idx] = line
-    return block.assign(row_line=pd.Series(row_line, dtype=int).loc[block.index])
+    return pd.Series(row_line, dtype=int).reindex(facts.index)
 
 
 def derive_result_style(table_facts: pd.DataFrame) -> pd.DataFrame:
