@@ -17,7 +17,7 @@ from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures import damage
+from socialstudy.measures import damage, statement_kinds
 from socialstudy.measures.outcomes import goal_levels, goals, harmonize_status, indicators  # noqa: F401 (API)
 from socialstudy.measures.staffing import NOT_REPORTED, STAFFING_VARIABLES, scope_class, staffing  # noqa: F401 (API)
 
@@ -125,8 +125,10 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
     Rows are mapped by municipality + label (``crosswalks/activities.csv``); a line of the
     activity table without a crosswalk row stays in, as category 'unmapped', never
     silently dropped or guessed."""
-    table = facts[facts.source_kind == "table"]
-    table = table.assign(entry=matching.match_labels(table, activity_crosswalk(),
+    table = statement_kinds.derive_result_style(facts[facts.source_kind == "table"])
+    table = table.assign(row_line=statement_kinds.row_lines(table))
+    table = table.assign(entry=matching.match_labels(table.assign(source_line=table.row_line),
+                                                     activity_crosswalk(),
                                                      "activities.csv"))
     table = table[table.measure.isin(["actual", "budget", "deviation"])
                   & table.basis.isin(["net", ""])]
@@ -135,11 +137,12 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
         table_id = _main_activity_table(doc_facts)
         if table_id is None:
             continue
-        main = doc_facts[doc_facts.table_id == table_id]
+        main = statement_kinds.own_rows(doc_facts[doc_facts.table_id == table_id],
+                                        doc_facts.entry.map(_category))
         totals = main[(main.entry.map(_category) == "total") & (main.measure == "actual")]
         sign = -1 if (totals.number < 0).any() else 1
         lines = read_lines(by_doc_id(reports)[doc_id].path)
-        for (line, year, period), cell in main.groupby(["source_line", "fiscal_year", "period"]):
+        for (line, year, period), cell in main.groupby(["row_line", "fiscal_year", "period"]):
             rows.append(_activity_row(cell, sign, table_id, lines))
     frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
     frame["deviation_pct"] = ""

@@ -51,11 +51,21 @@ def goals(reports: list[Report]) -> pd.DataFrame:
                          "goal_id": goal_id(report, entry["goal_no"]),
                          "goal_text": entry["goal_text"], "status_text": status,
                          "level": level, "rank": rank,
-                         "assessment_kind": entry["assessment_kind"],
+                         "assessment_kind": assessment_kind(entry["assessment_kind"], status),
                          "source_file": report.file, "source_line": status_line,
                          "goal_line": goal_line})
     return pd.DataFrame(rows, columns=GOAL_OUTPUT).sort_values(
         ["municipality", "fiscal_year", "goal_id"], kind="mergesort").reset_index(drop=True)
+
+
+FORECAST = re.compile(r"\(prognos\)|prognos(tiseras)?:|helårsprognos|"
+                      r"bedöms (kunna )?(uppfyllas|uppnås) (vid|till) årets slut", re.I)
+
+
+def assessment_kind(kind: str, status: str) -> str:
+    """A year-end assessment worded as a forecast ('(prognos)') is a forecast."""
+    return "year_end_forecast" if kind == "year_end_attainment" and FORECAST.search(status) \
+        else kind
 
 
 GOAL_COLUMNS = ("municipality", "goal_no", "goal_text", "status_cue", "status_quote",
