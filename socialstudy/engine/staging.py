@@ -26,8 +26,8 @@ from socialstudy.errors import Busy, DiskFull, StudyError
 # environment variables through which the runner points a notebook at its staging tree
 STAGE_ENV, STAGE_FOR_ENV = "SOCIALSTUDY_STAGE", "SOCIALSTUDY_STAGE_FOR"
 SEEDED = ("data/processed", "figures", "notebooks", "docs", "reports/html")
-HEADROOM = 2  # free space a run needs: this times the staged copy (it rewrites it), …
-SPARE = 8 << 20  # … plus this (the manifest, pages rendering, the log)
+HEADROOM = 1.25  # free space a run needs: the staged copy, a quarter more while it is
+SPARE = 2 << 20  # rewritten (atomic writes), plus this (the manifest, the log)
 WATCHED = ("data/processed", "figures", "docs", "reports/html")  # written by steps
 
 
@@ -200,7 +200,7 @@ def _check_room(root: Path, base: Path) -> None:
     """Stop before copying anything if the disk cannot hold the staged run."""
     size = sum(p.stat().st_size for folder in SEEDED if (root / folder).is_dir()
                for p in (root / folder).rglob("*") if p.is_file())
-    need, free = HEADROOM * size + SPARE, shutil.disk_usage(_existing(base / "build")).free
+    need, free = int(HEADROOM * size) + SPARE, shutil.disk_usage(_existing(base / "build")).free
     if need > free:
         raise DiskFull(f"not enough free disk space to stage the run: it needs about "
                        f"{need >> 20} MB, {free >> 20} MB are free; outputs unchanged",
