@@ -298,10 +298,9 @@ def test_kernels_run_without_the_history_database(tmp_path):
     client.start_channels()
     seen = []
     try:
-        client.wait_for_ready(timeout=60)
-        client.execute_interactive("print(get_ipython().history_manager.enabled)",
-                                   output_hook=lambda m: seen.append(
-                                       m["content"].get("text", "")), timeout=60)
+        client.execute_interactive(  # queued until the kernel is up (no heartbeat race)
+            "print(get_ipython().history_manager.enabled)",
+            output_hook=lambda m: seen.append(m["content"].get("text", "")), timeout=120)
     finally:
         client.stop_channels()
         kernels.shutdown(km)

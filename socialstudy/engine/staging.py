@@ -93,8 +93,7 @@ class Stage:
                 if (root / folder).is_dir():
                     shutil.copytree(root / folder, self.dir / folder, dirs_exist_ok=True,
                                     ignore=shutil.ignore_patterns(".*"))
-            self.log.parent.mkdir(parents=True, exist_ok=True)
-            self.log.write_text("", encoding="utf-8")
+            self.log.unlink(missing_ok=True)  # the last run's: this run's is written if needed
         except BaseException as exc:  # a full disk, Ctrl-C: no half-copied tree stays
             self.discard()
             if disk_full(exc):
@@ -106,6 +105,7 @@ class Stage:
         if not texts:
             return
         self.warnings[notebook] = len(texts)
+        self.log.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "a", encoding="utf-8") as handle:
             for text in texts:
                 handle.write(f"--- {notebook} (kernel stderr)\n{text.rstrip()}\n")
