@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 
 from socialstudy.errors import StudyError
@@ -43,17 +44,39 @@ def _run(args: argparse.Namespace) -> int:
     try:
         results = run_study(args.year, args.municipalities, force=args.force,
                             progress=not args.quiet, wait=not args.no_wait)
-    except KeyboardInterrupt:  # (a progress bar may be mid-line)
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (a progress bar may be mid-line)
         print(("" if args.quiet else "\n") + "interrupted; outputs unchanged",
               file=sys.stderr)
-        return 130
+        return 128 + _STOPPED_BY[0]
     ran = sum(r.status != "skipped" for r in results)
-    if ran and not args.quiet:
-        print(f"study complete: {ran} step(s) run, {len(results) - ran} unchanged; "
-              f"outputs in {results[0].output.parent.parent}", file=sys.stderr)
     if results:
         _damage_summary(results[0].output.parent.parent)
+    warnings = sum(r.warnings for r in results)
+    said = [f"study complete: {ran} step(s) run, {len(results) - ran} unchanged; outputs "
+            f"in {results[0].output.parent.parent}"] if ran and not args.quiet else []
+    if warnings:  # said even with --quiet: they are not in the notebooks
+        said.append(f"{warnings} kernel warning(s) in {_shown(results[0].log)} (kept out "
+                    "of the notebooks)")
+    if said:
+        print("; ".join(said), file=sys.stderr)
     return 0
+
+
+_STOPPED_BY = [signal.SIGINT]  # the signal that interrupted the run: exit 128 + it
+
+
+def _terminate(signum, _frame) -> None:
+    """SIGTERM takes Ctrl-C's path: kernels killed, stage removed, the same one line."""
+    _STOPPED_BY[0] = signum
+    raise KeyboardInterrupt
+
+
+def _shown(path) -> str:
+    from socialstudy import paths
+    try:
+        return path.relative_to(paths.ROOT).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def _damage_summary(tree) -> None:
@@ -100,6 +123,10 @@ COMMANDS = {"run": _run, "bench": _bench, "add-report": _add_report, "review": _
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    try:
+        signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (main() called from a test's thread)
+        pass
     try:
         return COMMANDS[args.command](args)
     except StudyError as exc:

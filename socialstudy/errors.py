@@ -67,6 +67,21 @@ class Busy(StudyError):
     """Another run holds the checkout's lock."""
 
 
+class DiskFull(StudyError):
+    """The disk ran out of room while a run staged or wrote its outputs; the staging
+    tree is removed and the outputs are unchanged."""
+
+
+class Unwritable(StudyError):
+    """An output that a run must replace cannot be replaced (read-only, immutable, a
+    read-only folder); found before the first file is replaced."""
+
+
+class PromotionError(StudyError):
+    """Moving a finished run's outputs into place failed or was interrupted; what was
+    moved is rolled back (or completed) from the journal."""
+
+
 class Interrupted(KeyboardInterrupt):
     """Ctrl-C: the run stopped and nothing was promoted."""
 

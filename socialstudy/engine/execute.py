@@ -40,7 +40,7 @@ def execute(step: dag.Step, stage: staging.Stage, km, spec, base: Path,
                          "unchanged", file=step.notebook,
                          fix="run it again; if it repeats, run the notebook in Jupyter to "
                              "see why the kernel stops") from None
-    dag.load_table().pages().store(target)
+    stage.warn(target.name, dag.load_table().pages().store(target) or [])
 
 
 def _keep_failed(target: Path, base: Path, spec) -> str:

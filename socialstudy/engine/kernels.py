@@ -9,6 +9,10 @@
   current notebook runs. Start-up and imports are what papermill's floor is made of; on
   two cores they now overlap with real work. Imports are idempotent, so the executed
   notebooks are byte-identical to a run without it (tested).
+* **No history database**: kernels start with ``--HistoryManager.enabled=False``, so a
+  locked ``history.sqlite`` (an open IPython, a backup tool) writes nothing into a
+  notebook; the socket folder (``ssk-<runner pid>-…``) also holds the connection files,
+  and :func:`clean_stale` removes folders whose runner was killed.
 * **Quiet shutdown**: jupyter_client interrupts (SIGINT) a kernel before shutting it
   down, and ipykernel then logs "KeyboardInterrupt caught in kernel"; the kernel is asked
   to shut down without that interrupt.
@@ -24,6 +28,8 @@ import threading
 from pathlib import Path
 
 ENGINE = "socialstudy"
+SOCKETS = "ssk-"  # prefix of the kernels' socket folders in the temporary directory
+NO_HISTORY = "--HistoryManager.enabled=False"  # no history.sqlite: nothing to lock
 
 
 class KernelPool:
@@ -31,7 +37,8 @@ class KernelPool:
 
     def __init__(self, cwd: Path, env: dict[str, str]):
         self.cwd, self.env = str(cwd), env
-        self.sockets = tempfile.mkdtemp(prefix="ssk-")  # short: socket paths ≤ 107 bytes
+        # short (socket paths ≤ 107 bytes), with the runner's pid for clean_stale
+        self.sockets = tempfile.mkdtemp(prefix=f"{SOCKETS}{os.getpid()}-")
         self.ready = None
         self.count = 0
         self.pids: set[int] = set()
@@ -53,8 +60,10 @@ class KernelPool:
         from jupyter_core.utils import run_sync
         self.count += 1
         km = AsyncKernelManager(kernel_name="python3", transport="ipc",
-                                ip=os.path.join(self.sockets, f"k{self.count}"))
-        extra = [f"--IPKernelApp.exec_lines={preload}"] if preload else []
+                                ip=os.path.join(self.sockets, f"k{self.count}"),
+                                connection_file=os.path.join(self.sockets,
+                                                             f"k{self.count}.json"))
+        extra = [NO_HISTORY] + ([f"--IPKernelApp.exec_lines={preload}"] if preload else [])
         with self.lock:  # no kernel starts once Ctrl-C ended the run
             if self.killed:
                 raise KeyboardInterrupt
@@ -80,6 +89,29 @@ class KernelPool:
             for pid in self.pids:
                 _kill(pid)
         shutil.rmtree(self.sockets, ignore_errors=True)
+
+
+def clean_stale() -> list[str]:
+    """Remove kernel socket folders (sockets, connection files) left by runs that were
+    killed: those whose runner process is gone."""
+    removed = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS}*-*"):
+        pid = folder.name[len(SOCKETS):].split("-")[0]
+        if not pid.isdigit() or _alive(int(pid)):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed.append(str(folder))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def imports(notebook: Path) -> str:

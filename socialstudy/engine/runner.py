@@ -22,7 +22,7 @@ from pathlib import Path
 from socialstudy import paths
 from socialstudy.engine import dag, staging
 from socialstudy.engine.schedule import Schedule
-from socialstudy.errors import Interrupted
+from socialstudy.errors import DiskFull, Interrupted
 
 FORMAT = 1
 KERNELS = max(1, min(2, os.cpu_count() or 1))  # notebook kernels at once: the cores
@@ -35,6 +35,8 @@ class RunResult:
     seconds: float
     output: Path
     reason: str = ""
+    warnings: int = 0  # stderr outputs of its kernel, kept out of the notebook
+    log: Path | None = None  # where they went
 
 
 def run(spec, *, preflight=None, force: bool = False, outputs: paths.Outputs | None = None,
@@ -47,6 +49,9 @@ def run(spec, *, preflight=None, force: bool = False, outputs: paths.Outputs | N
     base = Path(outputs.root).resolve() if outputs else paths.ROOT
     root = base if outputs else spec.root()
     with staging.run_lock(base, wait=wait, say=lambda m: staging.say(m, progress)):
+        staging.recover(base, say=lambda m: staging.say(m))  # said even with --quiet
+        from socialstudy.engine.kernels import clean_stale
+        clean_stale()
         return Runner(spec, root, base, table or dag.load_table(), force, progress,
                       preflight).run()
 
@@ -82,9 +87,16 @@ class Runner:
             return [self._result(s, "skipped", 0.0) for s in self.table.steps]
         stage = staging.Stage(self.root, self.base, self.spec.name, self.spec.root())
         try:
-            return self._staged(stage)
+            results = self._staged(stage)
+        except Exception as exc:
+            if not isinstance(exc, DiskFull) and staging.disk_full(exc):
+                raise staging.full_disk(self.base) from None
+            raise
         finally:
             stage.discard()
+        for result in results:
+            result.warnings, result.log = stage.warnings.get(result.notebook, 0), stage.log
+        return results
 
     def _staged(self, stage: staging.Stage) -> list[RunResult]:
         box: dict = {}

@@ -9,6 +9,7 @@ a crash during promotion makes the next run recheck rather than trust a half-pro
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import shutil
@@ -19,11 +20,14 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from socialstudy.errors import Busy
+from socialstudy.engine import journal
+from socialstudy.errors import Busy, DiskFull, StudyError
 
 # environment variables through which the runner points a notebook at its staging tree
 STAGE_ENV, STAGE_FOR_ENV = "SOCIALSTUDY_STAGE", "SOCIALSTUDY_STAGE_FOR"
 SEEDED = ("data/processed", "figures", "notebooks", "docs", "reports/html")
+HEADROOM = 1.25  # free space a run needs: the staged copy, a quarter more while it is
+SPARE = 2 << 20  # rewritten (atomic writes), plus this (the manifest, the log)
 WATCHED = ("data/processed", "figures", "docs", "reports/html")  # written by steps
 
 
@@ -77,13 +81,34 @@ class Stage:
 
     def __init__(self, root: Path, base: Path, name: str, resolved: Path):
         self.root, self.resolved = root, resolved  # resolved: the root open_run computes
-        self.dir = base / "build" / f".stage-{name}"
+        self.name = name
+        self.dir, self.base = base / "build" / f".stage-{name}", base
+        self.log = base / "build" / "logs" / f"{name}.log"
+        self.warnings: dict[str, int] = {}
         shutil.rmtree(self.dir, ignore_errors=True)  # left by a killed run
-        self.dir.mkdir(parents=True)
-        for folder in SEEDED:
-            if (root / folder).is_dir():
-                shutil.copytree(root / folder, self.dir / folder, dirs_exist_ok=True,
-                                ignore=shutil.ignore_patterns(".*"))
+        _check_room(root, base)
+        try:
+            self.dir.mkdir(parents=True)
+            for folder in SEEDED:
+                if (root / folder).is_dir():
+                    shutil.copytree(root / folder, self.dir / folder, dirs_exist_ok=True,
+                                    ignore=shutil.ignore_patterns(".*"))
+            self.log.unlink(missing_ok=True)  # the last run's: this run's is written if needed
+        except BaseException as exc:  # a full disk, Ctrl-C: no half-copied tree stays
+            self.discard()
+            if disk_full(exc):
+                raise full_disk(base) from None
+            raise
+
+    def warn(self, notebook: str, texts: list[str]) -> None:
+        """Append what a notebook wrote on its kernel's stderr to the run's log."""
+        if not texts:
+            return
+        self.warnings[notebook] = len(texts)
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.log, "a", encoding="utf-8") as handle:
+            for text in texts:
+                handle.write(f"--- {notebook} (kernel stderr)\n{text.rstrip()}\n")
 
     def env(self) -> dict[str, str]:
         return {STAGE_ENV: str(self.dir), STAGE_FOR_ENV: str(self.resolved)}
@@ -103,15 +128,12 @@ class Stage:
         return found
 
     def promote(self, files: list[str], delete: list[str]) -> None:
-        """Move the staged files over the outputs (each rename atomic) and remove
-        outputs no step produces any more; Ctrl-C is held off meanwhile."""
+        """Move the staged files over the outputs and remove outputs no step produces any
+        more, journalled (:mod:`socialstudy.engine.journal`): all or nothing even if the
+        process is killed meanwhile; Ctrl-C and SIGTERM are held off."""
         with _no_interrupt():
-            for rel in files:
-                target = self.root / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.dir / rel, target)
-            for rel in delete:
-                (self.root / rel).unlink(missing_ok=True)
+            journal.promote(self.dir, self.root, self.base, files, delete, atomic_write,
+                            self.name)
 
     def discard(self) -> None:
         shutil.rmtree(self.dir, ignore_errors=True)
@@ -119,15 +141,78 @@ class Stage:
 
 @contextmanager
 def _no_interrupt():
+    """Hold off SIGINT and SIGTERM (SIGKILL cannot be: the journal covers it)."""
     try:
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        previous = {sig: signal.signal(sig, signal.SIG_IGN)
+                    for sig in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not the main thread: nothing to hold off
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def recover(base: Path, say=print) -> str | None:
+    """Complete or roll back a promotion a killed run left half done (saying so in one
+    line), then remove staging trees left by killed runs. Call it holding the run lock."""
+    with _no_interrupt():
+        line = journal.recover(base, say)
+    for left in (base / "build").glob(".stage-*"):
+        shutil.rmtree(left, ignore_errors=True)
+    return line
+
+
+def recover_if_interrupted(base: Path, say=print) -> str | None:
+    """For an entry point that does not hold the lock (a notebook's start): recover only
+    if a journal is there and no run is holding the checkout (that run recovers)."""
+    if not (base / journal.JOURNAL).is_file():
+        return None
+    try:
+        with run_lock(base, wait=False):
+            return recover(base, say)
+    except Busy:
+        return None
+
+
+def disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` is (or reports) a full disk: an OSError, shutil.Error's list of
+    them, or a notebook's one-line failure quoting one."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return True
+    if isinstance(exc, shutil.Error):
+        return "No space left on device" in str(exc)
+    if isinstance(exc, StudyError):
+        return "[Errno 28]" in exc.problem or "No space left on device" in exc.problem
+    return False
+
+
+def full_disk(base: Path) -> DiskFull:
+    free = shutil.disk_usage(_existing(base / "build")).free >> 20
+    return DiskFull(f"disk full while staging or running the study ({free} MB free in "
+                    "build/); the staging tree is removed, outputs unchanged", file="build/",
+                    fix="free some space on that disk (or `make clean-build`) and run again")
+
+
+def _check_room(root: Path, base: Path) -> None:
+    """Stop before copying anything if the disk cannot hold the staged run."""
+    size = sum(p.stat().st_size for folder in SEEDED if (root / folder).is_dir()
+               for p in (root / folder).rglob("*") if p.is_file())
+    need, free = int(HEADROOM * size) + SPARE, shutil.disk_usage(_existing(base / "build")).free
+    if need > free:
+        raise DiskFull(f"not enough free disk space to stage the run: it needs about "
+                       f"{need >> 20} MB, {free >> 20} MB are free; outputs unchanged",
+                       file="build/",
+                       fix="free some space on that disk (or `make clean-build`) and run "
+                           "again")
+
+
+def _existing(path: Path) -> Path:
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return path
 
 
 def stage_root(target: Path) -> Path:

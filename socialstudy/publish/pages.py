@@ -15,14 +15,22 @@ from socialstudy import paths
 from socialstudy.engine import dag, staging
 
 
-def store(executed: Path) -> None:
+def store(executed: Path) -> list[str]:
     """Rewrite an executed notebook without run metadata (timestamps, durations,
     papermill's random cell ids): the same run gives the same bytes, so the stored
-    notebooks and their HTML pages are byte-identical across reruns."""
+    notebooks and their HTML pages are byte-identical across reruns. What the kernel
+    wrote on stderr (warnings with machine paths, not the notebook's work) is dropped and
+    returned, for the run's log."""
     notebook = json.loads(executed.read_text(encoding="utf-8"))
     notebook.get("metadata", {}).pop("papermill", None)
+    dropped = []
     for index, cell in enumerate(notebook.get("cells", [])):
         cell["id"] = f"cell-{index:02d}"
+        if "outputs" in cell:
+            stderr = [o for o in cell["outputs"]
+                      if o.get("output_type") == "stream" and o.get("name") == "stderr"]
+            dropped += [f"cell {index}: " + "".join(o.get("text", "")) for o in stderr]
+            cell["outputs"] = [o for o in cell["outputs"] if o not in stderr]
         meta = cell.get("metadata", {})
         for key in ("papermill", "execution", "ExecuteTime"):
             meta.pop(key, None)
@@ -30,6 +38,7 @@ def store(executed: Path) -> None:
             meta.pop("tags")
     text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     staging.atomic_write(executed, text.encode("utf-8"))
+    return dropped
 
 
 def render(tree: Path, step: dag.Step) -> Path:

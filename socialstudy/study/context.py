@@ -82,6 +82,9 @@ def open_run(notebook: str, year="latest", municipalities="all",
     except ParameterError as exc:
         raise BadParameter(exc.problem, file=exc.file, fix=exc.fix) from None
     root = spec.root(out_dir)
+    for base in dict.fromkeys([paths.ROOT, Path(out_dir).resolve() if str(out_dir) else
+                               paths.ROOT]):  # a promotion a killed run left half done
+        staging.recover_if_interrupted(base, say=_say)
     outputs = paths.Outputs(staging.stage_root(root))
     _check_upstream(stem, spec, outputs, out_dir)
     outputs.ensure()
@@ -107,6 +110,11 @@ def _check_upstream(stem: str, spec: runspec.RunSpec, outputs: paths.Outputs,
                     fix=f"run `{spec.command()}` (all notebooks in order), or papermill "
                         f"notebooks/{earlier.name}.ipynb with the same -p year/-p "
                         f"municipalities{where} first")
+
+
+def _say(line: str) -> None:
+    import sys
+    print(line, file=sys.stderr, flush=True)
 
 
 def _shown(root: Path) -> str:

@@ -1,0 +1,347 @@
+"""Process faults against the engine (issue 15, items 3 and 5): a fault injected between
+moving one output and the next, SIGKILL and SIGTERM, an output that cannot be replaced,
+a full disk (a real tmpfs, as root), kernel stderr and IPython's history database."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from socialstudy import paths
+from socialstudy.engine import journal, kernels, staging
+from socialstudy.errors import DiskFull, PromotionError, Unwritable
+from socialstudy.publish import pages
+
+FILES = ["data/processed/a.csv", "data/processed/b.csv", "figures/c.svg",
+         "study-manifest.json"]
+
+
+def _tree(base: Path) -> dict[str, str]:
+    return {rel: (base / rel).read_text() for rel in FILES if (base / rel).exists()}
+
+
+@pytest.fixture
+def staged(tmp_path):
+    """An output tree with old files and a stage holding new ones for each."""
+    base = tmp_path / "repo"
+    for rel in FILES:
+        (base / rel).parent.mkdir(parents=True, exist_ok=True)
+        (base / rel).write_text(f"old {rel}\n")
+    stage = staging.Stage(base, base, "t", base)
+    for rel in FILES:
+        (stage.dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        (stage.dir / rel).write_text(f"new {rel}\n")
+    return base, stage
+
+
+OLD = {rel: f"old {rel}\n" for rel in FILES}
+NEW = {rel: f"new {rel}\n" for rel in FILES}
+
+
+class Killed(BaseException):
+    """Stands for SIGKILL in-process: nothing after the fault runs."""
+
+
+def _fault_after(monkeypatch, nth: int, exc: BaseException) -> None:
+    def after(number, rel):
+        if number == nth:
+            raise exc
+    monkeypatch.setattr(journal, "after_move", after)
+
+
+def test_a_failure_between_two_moves_rolls_every_output_back(staged, monkeypatch):
+    base, stage = staged
+    _fault_after(monkeypatch, 2, OSError(5, "Input/output error", str(base / FILES[1])))
+    with pytest.raises(PromotionError) as caught:
+        stage.promote(FILES, [])
+    assert "rolled back: outputs unchanged" in caught.value.one_line
+    assert "\n" not in caught.value.one_line
+    assert _tree(base) == OLD
+    assert not (base / journal.JOURNAL).exists()
+
+
+def test_killed_between_two_moves_the_next_run_completes_the_promotion(staged,
+                                                                      monkeypatch):
+    base, stage = staged
+    _fault_after(monkeypatch, 2, Killed())
+    with pytest.raises(Killed):
+        stage.promote(FILES, [])
+    mixed = _tree(base)
+    assert mixed != OLD and mixed != NEW  # what a reader would see until the next run
+    monkeypatch.undo()
+    said = []
+    staging.recover(base, say=said.append)
+    assert len(said) == 1 and said[0].startswith("completed a promotion of t interrupted")
+    assert "2 of 4 files had been moved, the other 2 were moved now" in said[0]
+    assert _tree(base) == NEW
+    assert not (base / journal.JOURNAL).exists() and not stage.dir.exists()
+    assert staging.recover(base, say=said.append) is None  # once only
+
+
+def test_a_promotion_that_cannot_be_completed_is_rolled_back(staged, monkeypatch):
+    base, stage = staged
+    (base / "data/processed/gone.csv").write_text("old gone\n")
+    _fault_after(monkeypatch, 3, Killed())
+    with pytest.raises(Killed):
+        stage.promote(FILES, ["data/processed/gone.csv"])
+    monkeypatch.undo()
+    move = journal._move
+
+    def broken(source, target):
+        if BACKUP_PART not in str(source):
+            raise OSError(30, "Read-only file system", str(target))
+        move(source, target)
+    monkeypatch.setattr(journal, "_move", broken)
+    said = []
+    staging.recover(base, say=said.append)
+    assert said[0].startswith("rolled back a promotion of t interrupted")
+    assert said[0].endswith("outputs are the previous run's")
+    assert _tree(base) == OLD
+    assert (base / "data/processed/gone.csv").read_text() == "old gone\n"
+
+
+BACKUP_PART = f"/{journal.BACKUP}/"
+
+KILL_MID_PROMOTION = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+    from socialstudy.engine import journal, staging
+    base = Path(sys.argv[1]); files = sys.argv[2:]
+    def after(number, rel):
+        if number == 2:
+            os.kill(os.getpid(), signal.SIGKILL)
+    journal.after_move = after
+    stage = staging.Stage(base, base, "t", base)
+    for rel in files:
+        (stage.dir / rel).write_text(f"new {rel}\\n")
+    stage.promote(files, [])
+""")
+
+
+def test_sigkill_between_two_moves_then_a_notebooks_start_completes_it(tmp_path,
+                                                                       monkeypatch,
+                                                                       capsys):
+    base = tmp_path / "repo"
+    for rel in FILES:
+        (base / rel).parent.mkdir(parents=True, exist_ok=True)
+        (base / rel).write_text(f"old {rel}\n")
+    killed = subprocess.run([sys.executable, "-c", KILL_MID_PROMOTION, str(base), *FILES],
+                            capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert (base / journal.JOURNAL).exists() and _tree(base) not in (OLD, NEW)
+    from socialstudy.study.context import open_run
+    monkeypatch.setattr(paths, "ROOT", base)
+    monkeypatch.delenv(staging.STAGE_ENV, raising=False)
+    open_run("01_extract_clean.ipynb")
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("completed a promotion of t ")
+    assert _tree(base) == NEW and not list((base / "build").glob(".stage-*"))
+
+
+def _chattr(flag: str, path: Path) -> bool:
+    return shutil.which("chattr") is not None and subprocess.run(
+        ["chattr", flag, str(path)], capture_output=True).returncode == 0
+
+
+def test_an_immutable_output_is_refused_before_anything_is_replaced(staged):
+    base, stage = staged
+    locked = base / FILES[2]
+    if os.geteuid() != 0 or not _chattr("+i", locked):
+        pytest.skip("needs root and a file system with chattr +i")
+    try:
+        with pytest.raises(Unwritable) as caught:
+            stage.promote(FILES, [])
+    finally:
+        _chattr("-i", locked)
+    assert caught.value.one_line.startswith("figures/c.svg: this output cannot be replaced")
+    assert "outputs unchanged — fix: " in caught.value.one_line
+    assert _tree(base) == OLD and not (base / journal.JOURNAL).exists()
+
+
+def test_a_read_only_output_is_refused_before_anything_is_replaced(staged, monkeypatch):
+    """As root ``chmod a-w`` stops nothing, so the check's answer is given here."""
+    base, stage = staged
+    access = os.access
+    monkeypatch.setattr(journal.os, "access", lambda path, mode: access(path, mode) and
+                        not str(path).endswith("b.csv"))
+    with pytest.raises(Unwritable, match="data/processed/b.csv: this output cannot be"):
+        stage.promote(FILES, [])
+    assert _tree(base) == OLD
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """A real 4 MB file system that fills up (root only)."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if os.geteuid() != 0 or subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
+            capture_output=True).returncode != 0:
+        pytest.skip("needs root to mount a small tmpfs")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def _outputs(base: Path, megabytes: int) -> None:
+    for index in range(megabytes):
+        path = base / "data" / "processed" / f"t{index}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(os.urandom(1 << 20))
+
+
+def test_a_full_disk_while_staging_is_one_line_and_leaves_no_stage(tmpfs, monkeypatch):
+    _outputs(tmpfs, 3)
+    with pytest.raises(DiskFull) as caught:  # the check before copying
+        staging.Stage(tmpfs, tmpfs, "t", tmpfs)
+    assert "not enough free disk space to stage the run" in caught.value.one_line
+    monkeypatch.setattr(staging, "_check_room", lambda root, base: None)
+    with pytest.raises(DiskFull) as caught:  # the disk fills while copying
+        staging.Stage(tmpfs, tmpfs, "t", tmpfs)
+    assert caught.value.one_line.startswith("build/: disk full while staging")
+    assert "\n" not in caught.value.one_line
+    assert not list((tmpfs / "build").glob(".stage-*"))
+
+
+def test_a_full_disk_before_promotion_replaces_nothing(tmpfs):
+    for rel in FILES:
+        (tmpfs / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmpfs / rel).write_text(f"old {rel}\n")
+    stage = staging.Stage(tmpfs, tmpfs, "t", tmpfs)
+    for rel in FILES:
+        (stage.dir / rel).write_text(f"new {rel}\n")
+    with open(tmpfs / "filler", "wb") as filler:
+        try:
+            while True:
+                filler.write(b"\0" * (64 << 10))
+                filler.flush()
+        except OSError:
+            pass
+    with pytest.raises(DiskFull, match="disk full while preparing"):
+        stage.promote(FILES, [])
+    assert _tree(tmpfs) == OLD and not (tmpfs / journal.JOURNAL).exists()
+
+
+SLEEPING_RUN = textwrap.dedent("""
+    import sys, time
+    from socialstudy import __main__ as cli
+    from socialstudy.study import runs
+    def run(*args, **kwargs):
+        print("running", file=sys.stderr, flush=True)
+        time.sleep(60)
+    runs.run = run
+    sys.exit(cli.main(["run"]))
+""")
+
+
+def test_sigterm_prints_the_same_line_as_ctrl_c():
+    process = subprocess.Popen([sys.executable, "-c", SLEEPING_RUN],
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stderr.readline() == "running\n"
+    process.send_signal(signal.SIGTERM)
+    _, rest = process.communicate(timeout=30)
+    assert process.returncode == 128 + signal.SIGTERM
+    assert rest.strip() == "interrupted; outputs unchanged"
+
+
+def test_kernel_stderr_is_kept_out_of_the_stored_notebook_and_logged(tmp_path):
+    notebook = tmp_path / "02_x.ipynb"
+    stream = {"output_type": "stream", "name": "stderr",
+              "text": ["/home/me/figure_style.py:116: UserWarning: Glyph missing\n"]}
+    kept = {"output_type": "stream", "name": "stdout", "text": ["42\n"]}
+    notebook.write_text(json.dumps({"metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+                                    "cells": [{"cell_type": "code", "metadata": {},
+                                               "source": "", "outputs": [stream, kept]}]}))
+    dropped = pages.store(notebook)
+    assert dropped == ["cell 0: /home/me/figure_style.py:116: UserWarning: Glyph missing\n"]
+    stored = notebook.read_text()
+    assert "Glyph" not in stored and '"42\\n"' in stored
+    (tmp_path / "data" / "processed").mkdir(parents=True)
+    stage = staging.Stage(tmp_path, tmp_path, "t", tmp_path)
+    stage.warn(notebook.name, dropped)
+    assert stage.warnings == {"02_x.ipynb": 1}
+    assert "UserWarning: Glyph missing" in stage.log.read_text()
+    assert stage.log == tmp_path / "build" / "logs" / "t.log"
+
+
+def test_left_over_stages_and_socket_folders_of_dead_runs_are_removed(tmp_path):
+    (tmp_path / "build" / ".stage-year=2020" / "figures").mkdir(parents=True)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    left = Path(tempfile.mkdtemp(prefix=f"{kernels.SOCKETS}{dead}-"))
+    alive = Path(tempfile.mkdtemp(prefix=f"{kernels.SOCKETS}{os.getpid()}-"))
+    try:
+        staging.recover(tmp_path)
+        assert str(left) in kernels.clean_stale()
+        assert not left.exists() and alive.exists()
+        assert not list((tmp_path / "build").glob(".stage-*"))
+    finally:
+        shutil.rmtree(left, ignore_errors=True), shutil.rmtree(alive, ignore_errors=True)
+
+
+def test_kernels_run_without_the_history_database(tmp_path):
+    """A locked history.sqlite once wrote 'The history saving thread hit an unexpected
+    error' into a stored notebook; kernels now keep no history at all."""
+    from jupyter_client.blocking import BlockingKernelClient
+    pool = kernels.KernelPool(tmp_path, {**os.environ, "IPYTHONDIR": str(tmp_path / "ip")})
+    km = pool.take()
+    client = BlockingKernelClient()
+    client.load_connection_file(km.connection_file)
+    client.start_channels()
+    seen = []
+    try:
+        client.execute_interactive(  # queued until the kernel is up (no heartbeat race)
+            "print(get_ipython().history_manager.enabled)",
+            output_hook=lambda m: seen.append(m["content"].get("text", "")), timeout=120)
+    finally:
+        client.stop_channels()
+        kernels.shutdown(km)
+        pool.close()
+    assert "False" in "".join(seen)
+    assert not (tmp_path / "ip" / "profile_default" / "history.sqlite").exists()
+    assert km.connection_file.startswith(pool.sockets) and not Path(pool.sockets).exists()
+
+
+KILLED_CLI = textwrap.dedent("""
+    import functools, os, signal, sys
+    from pathlib import Path
+    from socialstudy import __main__ as cli, paths
+    from socialstudy.engine import journal
+    from socialstudy.study import runs
+    out, kill = Path(sys.argv[1]), sys.argv[2] == "kill"
+    def after(number, rel):
+        if kill and number == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+    journal.after_move = after
+    runs.run = functools.partial(runs.run, outputs=paths.Outputs(out))
+    sys.exit(cli.main(["run", *sys.argv[3:]]))
+""")
+
+
+@pytest.mark.slow
+def test_a_study_killed_mid_promotion_is_completed_by_the_next_run(tmp_path):
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if k != staging.STAGE_ENV}
+    killed = subprocess.run([sys.executable, "-c", KILLED_CLI, str(out), "kill", "--force",
+                             "--quiet"], capture_output=True, text=True, env=env)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert (out / journal.JOURNAL).exists()
+    assert len([p for p in out.rglob("*") if p.is_file() and "build" not in p.parts]) == 3
+    again = subprocess.run([sys.executable, "-c", KILLED_CLI, str(out), "no"],
+                           capture_output=True, text=True, env=env)
+    assert again.returncode == 0, again.stderr
+    first, *rest = again.stderr.splitlines()
+    assert first.startswith("completed a promotion of year=latest interrupted at ")
+    assert "3 of " in first and rest == ["study up to date (year=latest): nothing to run"]
+    for rel in ("data/processed/facts.csv", "data/processed/cost_by_type.csv",
+                "notebooks/05_summary.ipynb"):  # the committed study, byte for byte
+        assert (out / rel).read_bytes() == (paths.ROOT / rel).read_bytes(), rel
+    assert not list((out / "build").glob(".stage-*"))
