@@ -36,14 +36,15 @@ def deviation_without(dev_row, adjust: pd.DataFrame, sel: Selection) -> str:
             f"{mnkr(dev, signed=True)} ({pct:+.1f} %).")
 
 
-def deviation_cell(dev_row, adjust: pd.DataFrame, sel: Selection) -> str:
-    """Key-figure cell: the deviation %, and without the named items where there are any."""
-    items = _items(adjust, sel)
-    if items.empty or not str(dev_row.deviation_tkr).strip():
-        return dev_row.deviation_pct
-    _, pct = without(float(dev_row.deviation_tkr), float(dev_row.budget_tkr), items)
-    kinds = " and ".join(dict.fromkeys(items.kind))
-    return f"{dev_row.deviation_pct} (without the {kinds} named: {pct:.2f})"
+def deviation_cell(adjusted: pd.DataFrame | None, sel: Selection) -> str:
+    """Key-figure cell: the deviation % without the items the report names (from
+    deviation_adjusted.csv), naming their kinds; 'none named' where there are none."""
+    rows = None if adjusted is None else adjusted[(adjusted.doc_id == sel.doc_id) & (
+        adjusted.fiscal_year == sel.fiscal_year)]
+    if rows is None or rows.empty:
+        return "none named"
+    kinds = " and ".join(dict.fromkeys(rows.kind))
+    return f"{rows.deviation_without_pct.iloc[0]} (without the {kinds})"
 
 
 def goals_cell(goals: pd.DataFrame, steps: dict[str, int], sel: Selection) -> str | None:

@@ -7,11 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from socialstudy.core.registry import load_registry
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.crosswalks.loader import unmapped
-from socialstudy.measures.adjustments import adjustments
 from socialstudy.measures.compare import NOT_REPORTED
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.narrative import caveats, findings
@@ -47,7 +45,6 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per municipality: remit, net cost, budget deviation, personnel share,
     turnover and sick leave, goals met; 'not reported' where the report lacks it."""
     rows, remit = [], remit_by_report()
-    adjust = adjustments(load_registry())
     steps = goal_steps(scope, tables)
     for sel in scope.selections.values():
         muni, year = sel.municipality, sel.fiscal_year
@@ -69,8 +66,11 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "remit": remit_text(remit, sel.doc_id),
             "net cost (mnkr)": (mnkr(total.net_cost_tkr.iloc[0], unit=False) if len(total)
                                 else absent("activities.csv")),
-            "budget deviation (%)": (caveats.deviation_cell(deviation.iloc[0], adjust, sel)
-                                     if len(deviation) else absent("activities.csv")),
+            "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
+                                     else absent("activities.csv")),
+            "budget deviation without the one-offs, buffers and top-ups the report names (%)":
+                (caveats.deviation_cell(tables.get("deviation_adjusted"), sel)
+                 if len(deviation) else absent("activities.csv")),
             "whole-committee net cost per inhabitant (kr; covers the remit above, "
             "not comparable across remits)": _per_inhabitant(inhabitant, sel),
             "personnel share of gross cost (%)": (_share(personnel) if len(personnel)
