@@ -25,7 +25,7 @@ from socialstudy.figures.style import (
     no_data,
     source_line,
 )
-from socialstudy.measures.compare import remit_matrix
+from socialstudy.measures.remit import remit_by_report, remit_of
 
 if TYPE_CHECKING:
     import matplotlib.pyplot as plt
@@ -127,7 +127,7 @@ def _no_rows(sel: Selection) -> str:
 def _missing_words(rows: pd.DataFrame, sel: Selection, cat: str, remit, empty: bool) -> str:
     """Why a committee has no bar for a category: not in its remit, inside a mixed line
     (the report prints no split), no line at all, or no activity table."""
-    if remit.get(sel.municipality, {}).get(cat) == "no":
+    if remit_of(remit, sel.doc_id).get(cat) == "no":
         return "not in remit"
     if empty:
         return _no_rows(sel)
@@ -150,8 +150,8 @@ def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report])
     if rows.empty:
         no_data(axes[0][0], "no report in it gives net cost by activity")
         return finish(fig, "activity_shares", title, source_line(rows, reports))
-    remit, style, fits = remit_matrix(), looks(reports), set()
-    cats = [c for c in CATEGORY_WORDS if c in remit.index or c in set(rows.category)]
+    remit, style, fits = remit_by_report(reports), looks(reports), set()
+    cats = [c for c in CATEGORY_WORDS if c in set(remit.category) or c in set(rows.category)]
     for ax, (heading, group) in zip(axes[0], groups):
         height = 0.8 / len(group)
         for i, sel in enumerate(group):

@@ -11,7 +11,9 @@ from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope
 from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS, COST_WORDS
-from socialstudy.measures.compare import remit_matrix
+from socialstudy.measures.adjustments import adjustments
+from socialstudy.measures.remit import remit_by_report, remit_of
+from socialstudy.narrative import caveats
 from socialstudy.narrative.findings import (
     NO_DATA,
     PERIOD_WORDS,
@@ -92,8 +94,8 @@ def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
     """Each committee's largest activity line and largest common category (by its own
     share of net cost), with mixed lines named; what has no counterpart elsewhere."""
     rows = selected(scope, tables)["cost_by_activity"]
-    remit, lines = remit_matrix(), []
-    sels = chosen(scope)
+    lines, sels = [], chosen(scope)
+    remit = {s.doc_id: remit_of(remit_by_report(reports), s.doc_id) for s in sels}
     for sel in sels:
         part = _activity_shares(rows[(rows.municipality == sel.municipality)
                                      & (rows.period == sel.period)])
@@ -119,11 +121,12 @@ def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
                 f"“{r.report_label}” ({num(r.share)} %, {size_mnkr(r.net_cost_tkr)}; "
                 f"{_components(r)})" for r in mixed.itertuples()))
         lines.append(text + ".")
-    own = [c for c in remit.index if c in CATEGORY_WORDS and len(sels) > 1 and
-           sum(remit.loc[c].get(s.municipality) == "no" for s in sels) == len(sels) - 1]
+    own = [c for c in CATEGORY_WORDS if len(sels) > 1 and
+           sum(remit[s.doc_id].get(c) == "no" for s in sels) == len(sels) - 1]
     for cat in own:
-        holder = [s.municipality for s in sels if remit.loc[cat].get(s.municipality) != "no"]
-        partly = " (partly)" if remit.loc[cat].get(holder[0]) == "partial" else ""
+        holder = [s for s in sels if remit[s.doc_id].get(cat) != "no"]
+        partly = " (partly)" if remit[holder[0].doc_id].get(cat) == "partial" else ""
+        holder = [who(s) for s in holder]
         lines.append(f"Only {names(holder)} has {CATEGORY_WORDS[cat]}{partly} in its remit "
                      "in this run.")
     return bullets(lines) if lines else f"{NO_DATA}."
@@ -134,7 +137,7 @@ def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repor
     and the report's own explanations; part-year deviations said apart."""
     picked = selected(scope, tables)
     dev, act = picked["budget_deviation"], picked["cost_by_activity"]
-    lines = []
+    lines, adjust = [], adjustments(reports)
     for sel in chosen(scope):
         row = dev[(dev.municipality == sel.municipality) & (dev.period == sel.period)]
         if row.empty:
@@ -155,7 +158,8 @@ def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repor
         text = f"{who(sel)}: the committee {verdict}, {source}{cite(r)}"
         if sel.part_year:
             text += "; a part-year figure, not comparable with a full year nor a verdict on it"
-        lines.append(text + "." + _drivers(act, sel, pct))
+        text += "." + caveats.deviation_without(r, adjust, sel)
+        lines.append(text + _drivers(act, sel, pct))
         lines += [f"  * {e}" for e in explanations(sel, "budget_deviation", reports)]
     checks = act[act.deviation_sign_check != ""].deviation_sign_check.value_counts()
     if len(checks):

@@ -16,6 +16,8 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
+from socialstudy.core.vocabulary import CATEGORY_WORDS
+from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.narrative.findings import (
     NO_DATA,
     PERIOD_WORDS,
@@ -23,6 +25,7 @@ from socialstudy.narrative.findings import (
     chosen,
     cite,
     explanations,
+    names,
     num,
     who,
 )
@@ -121,9 +124,18 @@ def forecast(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
 
 def per_inhabitant(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
     r = known.iloc[0]
-    return (f"{who(sel)}: net cost of {_whole(r.net_cost_per_inhabitant_kr)} kr per "
-            f"inhabitant ({_whole(r.population)} inhabitants on 31 December, SCB; the remits "
-            f"differ, so this is no efficiency comparison){cite(known)}.")
+    return (f"{who(sel)}: whole-committee net cost of {_whole(r.net_cost_per_inhabitant_kr)} kr "
+            f"per inhabitant ({_whole(r.population)} inhabitants on 31 December, SCB "
+            f"BE0101N1){cite(known)}; it includes {_covers(sel)}, as the report describes its "
+            "remit; the like-with-like figure is the comparable core.")
+
+
+def _covers(sel: Selection) -> str:
+    """The categories the committee's own report puts in its remit, in words."""
+    remit = remit_of(remit_by_report(), sel.doc_id)
+    parts = [CATEGORY_WORDS.get(c, c) + (" (partly)" if v == "partial" else "")
+             for c, v in remit.items() if v in ("yes", "partial") and c in CATEGORY_WORDS]
+    return names(parts) if parts else "an unknown remit"
 
 
 def _whole(value: str) -> str:

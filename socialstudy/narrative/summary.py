@@ -10,18 +10,19 @@ import pandas as pd
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.crosswalks.loader import unmapped
-from socialstudy.measures.compare import NOT_REPORTED, remit_matrix
-from socialstudy.narrative import findings
+from socialstudy.measures.compare import NOT_REPORTED
+from socialstudy.measures.remit import remit_by_report, remit_of
+from socialstudy.narrative import caveats, findings
 
 
-def remit_text(municipality: str) -> str:
-    """The committee's remit in words, derived from crosswalks/remit.csv."""
-    matrix = remit_matrix()
-    if municipality not in matrix:
+def remit_text(remit: pd.DataFrame, doc_id: str | None) -> str:
+    """The committee's remit in words, as its own report describes it (per report, from
+    ``measures.remit.remit_by_report``)."""
+    if not doc_id:
         return ""
-    column = matrix[municipality]
-    if (column == "unknown").all():
-        return "unknown (no row in crosswalks/remit.csv)"
+    column = pd.Series(remit_of(remit, doc_id), dtype=object)
+    if column.empty or (column == "unknown").all():
+        return "unknown (no row in crosswalks/remit_reports.csv or remit.csv)"
     parts = [f"{label}: {', '.join(c.replace('_', ' ') for c in column.index[column == value])}"
              for value, label in (("partial", "partly"), ("no", "not in remit"),
                                   ("unknown", "unknown"))
@@ -43,7 +44,8 @@ def _pick(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
 def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per municipality: remit, net cost, budget deviation, personnel share,
     turnover and sick leave, goals met; 'not reported' where the report lacks it."""
-    rows = []
+    rows, remit = [], remit_by_report()
+    steps = goal_steps(scope, tables)
     for sel in scope.selections.values():
         muni, year = sel.municipality, sel.fiscal_year
         activity = _pick(tables["cost_by_activity"], sel)
@@ -61,11 +63,14 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         rows.append({
             "municipality": muni, "year": year if year else NO_REPORT,
             "period": findings.words(sel.period) if sel.period else "",
-            "remit": remit_text(muni),
+            "remit": remit_text(remit, sel.doc_id),
             "net cost (mnkr)": (mnkr(total.net_cost_tkr.iloc[0], unit=False) if len(total)
                                 else absent("activities.csv")),
             "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
                                      else absent("activities.csv")),
+            "budget deviation without the one-offs, buffers and top-ups the report names (%)":
+                (caveats.deviation_cell(tables.get("deviation_adjusted"), sel)
+                 if len(deviation) else absent("activities.csv")),
             "whole-committee net cost per inhabitant (kr; covers the remit above, "
             "not comparable across remits)": _per_inhabitant(inhabitant, sel),
             "personnel share of gross cost (%)": (_share(personnel) if len(personnel)
@@ -73,7 +78,10 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "turnover, whole committee (%)": _staff(staff, "turnover_total_pct",
                                                     absent(*STAFF_CROSSWALKS)),
             "sick leave (%)": _staff(staff, "sick_leave_total_pct", absent(*STAFF_CROSSWALKS)),
-            "goals met or largely met": _goals(goals, sel, absent("goal_assessments.csv")),
+            "comparable-core net cost per inhabitant (kr; core of this selection)":
+                _core(tables.get("comparable_core"), sel),
+            "goals met or largely met": (caveats.goals_cell(goals, steps, sel)
+                                         or _goals(goals, sel, absent("goal_assessments.csv"))),
         })
     return pd.DataFrame(rows).set_index("municipality")
 
@@ -103,6 +111,27 @@ def _goals(goals: pd.DataFrame, sel: Selection, absent: str) -> str:
     if sel.part_year:
         return f"{NOT_REPORTED} (a part-year report assesses no year-end goals)"
     return f"{NOT_REPORTED} (assessed only in the year's own report)"
+
+
+def goal_steps(scope: Scope, tables: dict[str, pd.DataFrame]) -> dict[str, int]:
+    """{doc_id: distinct wordings of its year-end goal assessments} in this run."""
+    goals = scope.filter(tables["goals"])
+    goals = goals[goals.assessment_kind == "year_end_attainment"]
+    return {d: g.status_text.nunique() for d, g in goals.groupby("doc_id")}
+
+
+def _core(core: pd.DataFrame | None, sel: Selection) -> str:
+    """The core per inhabitant (a range where a mixed line touches it), or why none."""
+    if not sel.doc_id:
+        return NO_REPORT
+    rows = None if core is None else core[(core.doc_id == sel.doc_id) & (core.row_kind == "core")]
+    if rows is None or rows.empty:
+        return NOT_REPORTED
+    r = rows.iloc[0]
+    if not str(r.per_inhabitant_low_kr).strip():
+        return "not available"
+    low, high = r.per_inhabitant_low_kr, r.per_inhabitant_high_kr
+    return low if low == high else f"{low}–{high} (range: a mixed line)"
 
 
 def _per_inhabitant(rows: pd.DataFrame | None, sel: Selection) -> str:

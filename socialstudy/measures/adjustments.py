@@ -1,0 +1,78 @@
+"""One-off items, budget buffers and budget top-ups the reports name, and the committee's
+budget deviation with and without them (``crosswalks/budget_adjustments.csv``; each item
+quoted at its line, its amount at its own line). The deviation *without* an item is the
+printed deviation minus the item's effect on it (positive effect = the item made the
+deviation better), as a percentage of the budget without the item where the item is a
+budget top-up."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from socialstudy.core.registry import Report, by_doc_id
+from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.errors import CrosswalkError
+from socialstudy.extract.tables import read_lines
+from socialstudy.measures.compare import fmt
+
+COLUMNS = ["doc_id", "fiscal_year", "kind", "item", "effect_tkr", "quote", "source_file",
+           "quote_line", "amount_line", "note"]
+
+
+def adjustments(reports: list[Report]) -> pd.DataFrame:
+    """The named items, each quote checked to stand on its cited line."""
+    docs = by_doc_id(reports)
+    rows = []
+    for row in read_crosswalk("budget_adjustments.csv", tuple(COLUMNS[:6]) + (
+            "quote_line", "amount_line", "note"), filled=("effect_tkr", "quote_line")):
+        report = docs.get(row["doc_id"])
+        if report is None:
+            continue
+        lines = read_lines(report.path)
+        line = int(row["quote_line"])
+        if not (0 < line <= len(lines)) or row["quote"] not in lines[line - 1]:
+            raise CrosswalkError(f"quote {row['quote'][:50]!r} is not on line {line} of "
+                                 f"{report.file}", file="socialstudy/crosswalks/"
+                                 "budget_adjustments.csv", line=int(row["_line"]),
+                                 fix="quote the report exactly and cite its line")
+        rows.append({**{c: row[c] for c in COLUMNS if c in row}, "source_file": report.file,
+                     "fiscal_year": int(row["fiscal_year"]),
+                     "effect_tkr": float(row["effect_tkr"])})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def without(deviation_tkr: float, budget_tkr: float, items: pd.DataFrame) -> tuple[float, float]:
+    """(deviation, deviation %) without the items: a top-up also leaves the budget."""
+    effect = float(items.effect_tkr.sum()) if len(items) else 0.0
+    topup = float(items[items.kind == "budget top-up"].effect_tkr.sum()) if len(items) else 0.0
+    dev, budget = deviation_tkr - effect, budget_tkr - topup
+    return dev, 100 * dev / budget
+
+
+ADJUSTED = ["municipality", "doc_id", "fiscal_year", "period", "kind", "item", "effect_tkr",
+            "deviation_tkr", "budget_tkr", "deviation_without_tkr", "budget_without_tkr",
+            "deviation_without_pct", "quote", "source_file", "source_line", "amount_line"]
+
+
+def deviation_adjusted(deviation: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
+    """One row per named item: the committee's deviation (from budget_deviation.csv) and
+    the deviation and budget without *all* the items the report names for that year."""
+    items, rows = adjustments(reports), []
+    for dev in deviation[deviation.deviation_tkr.astype(str).str.strip() != ""].itertuples():
+        mine = items[(items.doc_id == dev.doc_id) & (items.fiscal_year == int(dev.fiscal_year))]
+        if mine.empty:
+            continue
+        value, pct = without(float(dev.deviation_tkr), float(dev.budget_tkr), mine)
+        topup = float(mine[mine.kind == "budget top-up"].effect_tkr.sum())
+        for item in mine.itertuples():
+            rows.append({"municipality": dev.municipality, "doc_id": dev.doc_id,
+                         "fiscal_year": int(dev.fiscal_year), "period": dev.period,
+                         "kind": item.kind, "item": item.item, "effect_tkr": fmt(item.effect_tkr),
+                         "deviation_tkr": fmt(float(dev.deviation_tkr)),
+                         "budget_tkr": fmt(float(dev.budget_tkr)),
+                         "deviation_without_tkr": fmt(value),
+                         "budget_without_tkr": fmt(float(dev.budget_tkr) - topup),
+                         "deviation_without_pct": fmt(pct, 2), "quote": item.quote,
+                         "source_file": item.source_file, "source_line": int(item.quote_line),
+                         "amount_line": int(item.amount_line)})
+    return pd.DataFrame(rows, columns=ADJUSTED)

@@ -1,0 +1,80 @@
+"""Remit per report: does the committee, as this report describes it, run each activity?
+
+A committee's remit changes with its organisation (Haninge's 2020 interim report has a
+purchaser department for disability *and elderly care*, its 2024 annual report none), so the
+judgement is made per report (``crosswalks/remit_reports.csv``, keyed by doc_id), each row
+quoting the report at a cited line. A report without rows there falls back on its
+municipality's rows in ``crosswalks/remit.csv`` (marked so in ``basis``), and a committee in
+neither is ``unknown``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from socialstudy.core.registry import Report, load_registry
+from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.errors import CrosswalkError
+from socialstudy.extract.tables import read_lines
+
+REMIT_COLUMNS = ["municipality", "doc_id", "fiscal_year", "category", "in_remit", "evidence",
+                 "source_file", "source_line", "cost_lines", "note", "basis"]
+BY_REPORT = "this report (crosswalks/remit_reports.csv)"
+BY_MUNICIPALITY = "the municipality's rows (crosswalks/remit.csv), not checked for this report"
+
+
+def remit_by_report(reports: list[Report] | None = None) -> pd.DataFrame:
+    """One row per report and activity category: yes / partial / no, the evidence and its
+    raw line. Every quote is checked to stand on its cited line."""
+    reports = load_registry() if reports is None else reports
+    own = read_crosswalk("remit_reports.csv", ("doc_id", "category", "in_remit", "evidence",
+                                               "evidence_line", "cost_lines", "note"),
+                         key=("doc_id", "category"), filled=("in_remit", "evidence_line"))
+    fallback = read_crosswalk("remit.csv", ("municipality", "category", "in_remit", "evidence"))
+    rows = []
+    for report in reports:
+        mine = [r for r in own if r["doc_id"] == report.doc_id]
+        if mine:
+            rows += [_own_row(report, r, read_lines(report.path)) for r in mine]
+        else:
+            rows += [_fallback_row(report, r) for r in fallback
+                     if r["municipality"] == report.municipality]
+    frame = pd.DataFrame(rows, columns=REMIT_COLUMNS)
+    return frame.sort_values(["municipality", "doc_id", "category"],
+                             kind="mergesort").reset_index(drop=True)
+
+
+def _base(report: Report, row: dict) -> dict:
+    return {"municipality": report.municipality, "doc_id": report.doc_id,
+            "fiscal_year": report.fiscal_year, "category": row["category"],
+            "in_remit": row["in_remit"], "evidence": row["evidence"],
+            "source_file": report.file, "note": row["note"]}
+
+
+def _own_row(report: Report, row: dict, lines: list[str]) -> dict:
+    line = int(row["evidence_line"])
+    if not (0 < line <= len(lines)) or row["evidence"] not in lines[line - 1]:
+        raise CrosswalkError(f"evidence {row['evidence'][:60]!r} is not on line {line} of "
+                             f"{report.file}", file="socialstudy/crosswalks/remit_reports.csv",
+                             line=int(row["_line"]),
+                             fix="quote the report's wording exactly and cite its line")
+    return {**_base(report, row), "source_line": line, "cost_lines": row["cost_lines"],
+            "basis": BY_REPORT}
+
+
+def _fallback_row(report: Report, row: dict) -> dict:
+    return {**_base(report, row), "source_line": "", "cost_lines": "", "basis": BY_MUNICIPALITY}
+
+
+def remit_of(remit: pd.DataFrame, doc_id: str) -> dict[str, str]:
+    """{category: yes/partial/no} of one report ('unknown' categories left out)."""
+    mine = remit[remit.doc_id == doc_id]
+    return dict(zip(mine.category, mine.in_remit))
+
+
+def matrix(remit: pd.DataFrame, doc_ids: list[str], label=None) -> pd.DataFrame:
+    """Category × report (columns named by ``label(doc_id)``), 'unknown' where no row."""
+    label = label or (lambda d: d)
+    table = {label(d): remit_of(remit, d) for d in doc_ids}
+    frame = pd.DataFrame(table)
+    return frame.reindex(sorted(frame.index)).fillna("unknown")

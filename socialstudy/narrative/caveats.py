@@ -1,0 +1,57 @@
+"""Caveats that travel with a cross-committee number, built from the tables (named
+adjustments, per-report remit, goal scales) so that they name the committee, the item and
+the amount, and change with the selection."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from socialstudy.core.scope import Selection
+from socialstudy.core.units import mnkr
+from socialstudy.measures.adjustments import without
+from socialstudy.narrative.findings import cite
+
+
+def _items(adjust: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    return adjust[(adjust.doc_id == sel.doc_id) & (adjust.fiscal_year == sel.fiscal_year)]
+
+
+def _cited(items: pd.DataFrame) -> str:
+    rows = items.assign(source_line=items.quote_line)
+    parts = []
+    for r in rows.itertuples():
+        lines = sorted({int(r.quote_line), int(r.amount_line)})
+        parts.append(f"{r.kind} {r.item}, {mnkr(r.effect_tkr, signed=True)} "
+                     f"[{r.source_file}:{', '.join(map(str, lines))}]")
+    return "; ".join(parts)
+
+
+def deviation_without(dev_row, adjust: pd.DataFrame, sel: Selection) -> str:
+    """' Without the one-off …, the buffer …: −120.3 mnkr (−10.3 %)' or ''."""
+    items = _items(adjust, sel)
+    if items.empty or not str(dev_row.deviation_tkr).strip():
+        return ""
+    dev, pct = without(float(dev_row.deviation_tkr), float(dev_row.budget_tkr), items)
+    return (f" Without the items the report names ({_cited(items)}) the deviation would be "
+            f"{mnkr(dev, signed=True)} ({pct:+.1f} %).")
+
+
+def deviation_cell(adjusted: pd.DataFrame | None, sel: Selection) -> str:
+    """Key-figure cell: the deviation % without the items the report names (from
+    deviation_adjusted.csv), naming their kinds; 'none named' where there are none."""
+    rows = None if adjusted is None else adjusted[(adjusted.doc_id == sel.doc_id) & (
+        adjusted.fiscal_year == sel.fiscal_year)]
+    if rows is None or rows.empty:
+        return "none named"
+    kinds = " and ".join(dict.fromkeys(rows.kind))
+    return f"{rows.deviation_without_pct.iloc[0]} (without the {kinds})"
+
+
+def goals_cell(goals: pd.DataFrame, steps: dict[str, int], sel: Selection) -> str | None:
+    """Key-figure cell for goals when several committees with different scales are in the
+    run: no count, only the scale; None where a count may stand (one scale only)."""
+    if len(set(steps.values())) < 2 or goals.empty:
+        return None
+    return (f"not counted here: own scale of {steps[sel.doc_id]} wordings "
+            f"({', '.join(dict.fromkeys(goals.sort_values('rank', ascending=False).status_text))})"
+            f"{cite(goals.head(1))}; scales differ across the run (notebook 04)")
