@@ -131,14 +131,15 @@ def parse_registry(text: str, registry: Path) -> list[Report]:
 
 
 def _parse(text: str, registry: Path) -> list[tuple[Report, Entry]]:
+    from socialstudy.core import registry_rules  # it reads the declarations above
     entries = _entries(text, registry)
     for entry in entries:
-        _check_entry(entry, registry)
-    _check_unique(entries, registry)
+        registry_rules.check_entry(entry, registry)
+    registry_rules.check_unique(entries, registry)
     return [(_report(entry, registry), entry) for entry in entries]
 
 
-def _fail(registry: Path, line: int | None, problem: str, fix: str) -> RegistryError:
+def fail(registry: Path, line: int | None, problem: str, fix: str) -> RegistryError:
     return RegistryError(problem, file=str(registry), line=line, fix=fix)
 
 
@@ -147,7 +148,7 @@ def _compose(text: str, registry: Path) -> yaml.Node | None:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise _fail(registry, None if mark is None else mark.line + 1,
+        raise fail(registry, None if mark is None else mark.line + 1,
                     f"not valid YAML ({exc.__class__.__name__})",
                     "correct the YAML syntax") from None
 
@@ -157,11 +158,11 @@ def _entries(text: str, registry: Path) -> list[Entry]:
     keys = {} if not isinstance(root, yaml.MappingNode) else _top_keys(root, registry)
     extra = sorted(set(keys) - {"reports"})
     if extra:
-        raise _fail(registry, root.start_mark.line + 1, f"unknown top-level keys {extra}",
+        raise fail(registry, root.start_mark.line + 1, f"unknown top-level keys {extra}",
                     "the registry holds only 'reports:', a list of entries")
     seq = keys.get("reports")
     if not isinstance(seq, yaml.SequenceNode) or not seq.value:
-        raise _fail(registry, None if seq is None else seq.start_mark.line + 1,
+        raise fail(registry, None if seq is None else seq.start_mark.line + 1,
                     "no 'reports:' entries", "list each raw file under 'reports:'")
     return [_entry(node, registry) for node in seq.value]
 
@@ -173,7 +174,7 @@ def _top_keys(root: yaml.MappingNode, registry: Path) -> dict[str, yaml.Node]:
     for key_node, value_node in root.value:
         if key_node.value in keys:
             first = keys[key_node.value].start_mark.line
-            raise _fail(registry, key_node.start_mark.line + 1,
+            raise fail(registry, key_node.start_mark.line + 1,
                         f"top-level key {key_node.value!r} appears twice (first at line "
                         f"{first}); YAML would silently keep only the last block",
                         f"keep one {key_node.value!r} and list every entry under it")
@@ -184,174 +185,22 @@ def _top_keys(root: yaml.MappingNode, registry: Path) -> dict[str, yaml.Node]:
 def _entry(node: yaml.Node, registry: Path) -> Entry:
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.MappingNode):
-        raise _fail(registry, line, "an entry of 'reports:' is not a mapping of keys",
+        raise fail(registry, line, "an entry of 'reports:' is not a mapping of keys",
                     "write each entry as '- doc_id: …' followed by its indented keys")
     values, lines = {}, {}
     constructor = SafeConstructor()
     for key_node, value_node in node.value:
         key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
         if not isinstance(key, str):
-            raise _fail(registry, key_node.start_mark.line + 1, "a key is not a plain name",
+            raise fail(registry, key_node.start_mark.line + 1, "a key is not a plain name",
                         "write each key as 'name: value'")
         if key in values:
-            raise _fail(registry, key_node.start_mark.line + 1,
+            raise fail(registry, key_node.start_mark.line + 1,
                         f"key {key!r} appears twice in the entry starting at line {line} "
                         f"(YAML would silently keep the last)", f"keep one {key!r}")
         values[key] = constructor.construct_object(value_node, deep=True)
         lines[key] = value_node.start_mark.line + 1
     return Entry(values, lines, line)
-
-
-def _check_entry(entry: Entry, registry: Path) -> None:
-    values, line = entry.values, entry.line
-    missing = [k for k in REQUIRED if k not in values]
-    if missing:
-        raise _fail(registry, line, f"entry lacks {', '.join(missing)}",
-                    "add the missing keys (see the other entries and the comments at the top)")
-    unknown = sorted(set(values) - set(REQUIRED) - set(OPTIONAL))
-    if unknown:
-        raise _fail(registry, entry.lines[unknown[0]], f"unknown key(s) {unknown}",
-                    f"remove or correct them; allowed keys: {', '.join(REQUIRED + OPTIONAL)}")
-    for key in REQUIRED + OPTIONAL:
-        if key in values and key not in ("fiscal_year", "kommun_code", "extraction_notes") \
-                and not isinstance(values[key], str):
-            raise _fail(registry, entry.lines[key],
-                        f"{key} is {_shown(values[key])}, not text",
-                        f'write it as quoted text, e.g. {key}: "…"')
-    _check_codes(entry, registry)
-    _check_year_and_period(entry, registry)
-    _check_file(entry, registry)
-    _check_pdf(entry, registry)
-
-
-def _shown(value) -> str:
-    return f"the {type(value).__name__} {value!r}"
-
-
-def _check_codes(entry: Entry, registry: Path) -> None:
-    values, lines = entry.values, entry.lines
-    checks = [
-        ("doc_id", DOC_ID.fullmatch(values["doc_id"]),
-         "lower-case letters, digits and single underscores, e.g. haninge_2024_ar"),
-        ("sha256", SHA256.fullmatch(values["sha256"]),
-         "64 lower-case hex digits (sha256sum FILE)"),
-        ("document_type", values["document_type"] in DOCUMENT_TYPES,
-         f"one of {', '.join(DOCUMENT_TYPES)}"),
-        ("money_unit", values["money_unit"] in MONEY_UNITS, f"one of {', '.join(MONEY_UNITS)}"),
-        ("cost_sign", values["cost_sign"] in COST_SIGNS,
-         "one of " + "; ".join(f"{k} ({v})" for k, v in COST_SIGNS.items())),
-    ]
-    for key, ok, expected in checks:
-        if not ok:
-            raise _fail(registry, lines[key], f"{key} {values[key]!r} is not valid",
-                        f"write {expected}")
-    code = values["kommun_code"]
-    if not isinstance(code, str):
-        raise _fail(registry, lines["kommun_code"],
-                    f"kommun_code is {_shown(code)}, not text: YAML reads an unquoted code "
-                    "as a number (0136 as the octal number 94, 0126 as 86)",
-                    'quote the four digits of SCB\'s municipality code, e.g. kommun_code: "0136"')
-    if not KOMMUN_CODE.fullmatch(code):
-        raise _fail(registry, lines["kommun_code"],
-                    f"kommun_code {code!r} is not four digits",
-                    'write SCB\'s four-digit municipality code, quoted, e.g. kommun_code: "0136"')
-
-
-def _check_year_and_period(entry: Entry, registry: Path) -> None:
-    values, lines = entry.values, entry.lines
-    year = values["fiscal_year"]
-    if type(year) is not int or not 1000 <= year <= 9999:
-        raise _fail(registry, lines["fiscal_year"],
-                    f"fiscal_year is {_shown(year)}, not a four-digit whole year",
-                    "write the year without quotes or decimals, e.g. fiscal_year: 2024")
-    period = values["period"]
-    if period not in PERIODS:
-        raise _fail(registry, lines["period"], f"period {period!r} is not valid",
-                    f"write one of {', '.join(PERIODS)}")
-    if values["document_type"] != document_type_of(period):
-        raise _fail(registry, lines["document_type"],
-                    f"document_type {values['document_type']} does not fit period {period}",
-                    f"a {period} report is document_type: {document_type_of(period)}")
-    expected = period_covered(year, period)
-    if values["period_covered"] != expected:
-        raise _fail(registry, lines["period_covered"],
-                    f"period_covered {values['period_covered']!r} does not fit "
-                    f"fiscal_year {year} and period {period}",
-                    f'write period_covered: "{expected}"')
-
-
-def _check_file(entry: Entry, registry: Path) -> None:
-    name, line = entry.values["file"], entry.lines["file"]
-    inside = registry.parent / name
-    plain = (name == Path(name).name and "\\" not in name and not name.startswith(".")
-             and name.endswith(".txt"))
-    if plain and inside.is_symlink():
-        raise _fail(registry, line, f"file {name!r} is a symbolic link",
-                    "raw files are real copies: replace the link by the file's bytes "
-                    f"(cp --remove-destination \"$(readlink -f {name})\" {name})")
-    if not plain or inside.resolve().parent != registry.parent.resolve():
-        raise _fail(registry, line, f"file {name!r} is not a .txt file directly in "
-                    f"{registry.parent}",
-                    "copy the report into data/raw/ (python -m socialstudy add-report does) "
-                    "and give its bare file name")
-
-
-def _check_pdf(entry: Entry, registry: Path) -> None:
-    """All PDF keys or none; the PDF a plain .pdf file in data/raw/, notes well-formed."""
-    values, lines = entry.values, entry.lines
-    given = [k for k in PDF_KEYS + ("extraction_notes",) if k in values]
-    if not given:
-        return
-    missing = [k for k in PDF_KEYS if k not in values]
-    if missing:
-        raise _fail(registry, lines[given[0]], f"a PDF source lacks {', '.join(missing)}",
-                    "give all of " + ", ".join(PDF_KEYS) + " (add-report writes them) or none")
-    name = values["source_pdf"]
-    if name != Path(name).name or not name.endswith(".pdf") or name.startswith("."):
-        raise _fail(registry, lines["source_pdf"], f"source_pdf {name!r} is not a .pdf file "
-                    f"directly in {registry.parent}", "give the bare file name of the PDF")
-    if not SHA256.fullmatch(values["source_pdf_sha256"]):
-        raise _fail(registry, lines["source_pdf_sha256"], "source_pdf_sha256 "
-                    f"{values['source_pdf_sha256']!r} is not valid",
-                    "write 64 lower-case hex digits (sha256sum FILE)")
-    notes = values.get("extraction_notes", {})
-    if not isinstance(notes, dict) or set(notes) - set(PDF_NOTES) or not all(
-            _whole(v) or (isinstance(v, list) and all(map(_whole, v)))
-            for v in notes.values()):
-        raise _fail(registry, lines.get("extraction_notes", entry.line),
-                    "extraction_notes is not a mapping of " + ", ".join(PDF_NOTES)
-                    + " to whole numbers or lists of them",
-                    "restore the notes add-report wrote, e.g. {pages: 3, empty_pages: [2]}")
-
-
-def _whole(value) -> bool:
-    return type(value) is int and value >= 0
-
-
-def _check_unique(entries: list[Entry], registry: Path) -> None:
-    """doc_id, file and SHA-256 name one report each; a municipality has one kommun code."""
-    for key, what in (("doc_id", "doc_id"), ("file", "file"), ("sha256", "SHA-256 (same bytes)"),
-                      ("source_pdf", "source_pdf"),
-                      ("source_pdf_sha256", "PDF SHA-256 (same PDF)")):
-        first: dict[str, int] = {}
-        for entry in entries:
-            value = entry.values.get(key)
-            if value is None:
-                continue
-            if value in first:
-                raise _fail(registry, entry.lines[key],
-                            f"{what} {value} is registered twice (also at line {first[value]})",
-                            "a report is registered once: remove the duplicate entry")
-            first[value] = entry.lines[key]
-    seen: dict[str, tuple[str, int]] = {}
-    for entry in entries:
-        name, code = entry.values["municipality"], entry.values["kommun_code"]
-        for key, other in ((f"m:{name}", code), (f"c:{code}", name)):
-            if key in seen and seen[key][0] != other:
-                raise _fail(registry, entry.lines["kommun_code"],
-                            f"{name} with kommun_code {code} contradicts line {seen[key][1]}",
-                            "one municipality, one spelling, one four-digit SCB code")
-            seen.setdefault(key, (other, entry.lines["kommun_code"]))
 
 
 def _report(entry: Entry, registry: Path) -> Report:
