@@ -49,7 +49,7 @@ class Step:
 
 
 @dataclass(frozen=True)
-class Table:
+class StepTable:
     inputs: tuple[str, ...]
     parameters: tuple[str, ...]
     render: tuple[str, ...]     # modules that store an executed notebook and render its page
@@ -65,14 +65,14 @@ class Table:
         return importlib.import_module(f"{PACKAGE.name}.{self.render[0]}")
 
 
-def load_table(path: Path = TABLE) -> Table:
+def load_table(path: Path = TABLE) -> StepTable:
     import yaml
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed
     data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
     steps = tuple(Step(name, spec.get("notebook"), _function_module(spec.get("function")),
                        tuple(spec.get("reads", ())), tuple(spec.get("writes", ())),
                        spec.get("function")) for name, spec in data["steps"].items())
-    table = Table(tuple(data["inputs"]), tuple(data["parameters"]),
+    table = StepTable(tuple(data["inputs"]), tuple(data["parameters"]),
                   tuple(data.get("render", ())), steps)
     check_concurrent_writes(table, path)
     return table
@@ -96,7 +96,7 @@ def _overlap(patterns, others) -> str | None:
     return None
 
 
-def waits(table: Table) -> dict[str, set[str]]:
+def waits(table: StepTable) -> dict[str, set[str]]:
     """For each step, the earlier steps that must finish before it starts (transitively):
     those writing something it reads or reading something it writes. Steps with no such
     tie (notebooks 02–04, which all read only facts.csv) may run side by side."""
@@ -111,7 +111,7 @@ def waits(table: Table) -> dict[str, set[str]]:
     return found
 
 
-def check_concurrent_writes(table: Table, path: Path = TABLE) -> None:
+def check_concurrent_writes(table: StepTable, path: Path = TABLE) -> None:
     """Two steps that may run at once must not write the same file: the bytes would
     depend on which finished last."""
     after = waits(table)

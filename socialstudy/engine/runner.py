@@ -41,7 +41,7 @@ class RunResult:
 
 def run(spec, *, preflight=None, force: bool = False, outputs: paths.Outputs | None = None,
         progress: bool = True, wait: bool = True,
-        table: dag.Table | None = None) -> list[RunResult]:
+        table: dag.StepTable | None = None) -> list[RunResult]:
     """Bring the output tree of a resolved parameter set ``spec`` up to date (``force``:
     rerun every step). ``spec`` knows its name, parameters and default tree
     (``spec.root()``); ``outputs`` puts the tree elsewhere (tests, benchmark).
@@ -57,7 +57,7 @@ def run(spec, *, preflight=None, force: bool = False, outputs: paths.Outputs | N
 
 
 class Runner:
-    def __init__(self, spec, root: Path, base: Path, table: dag.Table, force: bool,
+    def __init__(self, spec, root: Path, base: Path, table: dag.StepTable, force: bool,
                  progress: bool, preflight=None):
         self.spec, self.root, self.base, self.table = spec, root, base, table
         self.force, self.progress = force, progress

@@ -56,7 +56,7 @@ def restore(tree: Path, step: dag.Step) -> Path:
     return render(tree, step)
 
 
-def publish(outputs: paths.Outputs, table: dag.Table | None = None) -> list[Path]:
+def publish(outputs: paths.Outputs, table: dag.StepTable | None = None) -> list[Path]:
     """Data package (with file hashes), data dictionary and the HTML report's index."""
     from socialstudy.core.registry import load_registry
     from socialstudy.publish.datapackage import write_datapackage
