@@ -22,15 +22,19 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 study: $(VENV)/.installed ## run the study (YEAR=…, MUNICIPALITIES=…); reruns only what changed
 	$(PY) -m socialstudy run --year $(YEAR) --municipalities "$(MUNICIPALITIES)"
 
-# nbval re-executes all five notebooks and compares their stored outputs; their writes go
-# to a temporary tree (SOCIALSTUDY_STAGE), never into the committed outputs
-test: $(VENV)/.installed ## every test: unit, real values, rebuilds, nbval on all notebooks, lint
+# nbval re-executes the step notebooks (tests/conftest.py deselects any other .ipynb in
+# notebooks/) and compares their stored outputs; their writes go to a temporary tree
+# (SOCIALSTUDY_STAGE), never into the committed outputs. Two workers (pytest-xdist); the
+# notebooks' cells are one group, run in order on one worker.
+TEST_WORKERS ?= 2
+test: $(VENV)/.installed ## every test: unit, real values, rebuilds, nbval on the step notebooks
 	@stage=$$(mktemp -d); \
-	SOCIALSTUDY_STAGE=$$stage $(PY) -m pytest -p no:cacheprovider tests --nbval notebooks/; \
+	SOCIALSTUDY_STAGE=$$stage $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) \
+	  --dist loadgroup tests --nbval notebooks/; \
 	status=$$?; rm -rf $$stage; exit $$status
 
-test-fast: $(VENV)/.installed ## unit and property tests only (no full rebuilds, no nbval)
-	$(PY) -m pytest -p no:cacheprovider tests -m "not slow"
+test-fast: $(VENV)/.installed ## unit and property tests only (no rebuilds, no nbval)
+	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) tests -m "not slow"
 
 lint: $(VENV)/.installed ## ruff and the import rules of the stages (import-linter)
 	$(VENV)/bin/ruff check socialstudy tests

@@ -110,11 +110,11 @@ def canonical(year: str | int = "latest", municipalities: str | list[str] = "all
     flag and the papermill parameter."""
     year_text = check_year(year)
     given = names(municipalities)
-    if given is None:
-        return RunSpec(year_text, "all")
-    if known is None:
+    if known is None:  # also for 'all': a broken registry stops here, before any run
         from socialstudy.core.registry import load_registry
         known = sorted({r.municipality for r in load_registry()})
+    if given is None:
+        return RunSpec(year_text, "all")
     lookup = {k.casefold(): k for k in known}
     unknown = [n for n in given if n.casefold() not in lookup]
     if unknown:
