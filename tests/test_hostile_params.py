@@ -133,6 +133,7 @@ def test_a_deleted_notebook_through_the_cli_is_one_line_and_changes_nothing(tmp_
     assert not (repo / "build").exists() or not any((repo / "build").rglob("*.csv"))
 
 
+@pytest.mark.slow
 def test_stray_notebooks_are_not_collected_by_nbval(tmp_path):
     """What `make test` runs (tests and --nbval notebooks/), in a copy with two strays."""
     repo = tmp_path / "repo"
