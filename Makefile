@@ -22,15 +22,19 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 study: $(VENV)/.installed ## run the study (YEAR=…, MUNICIPALITIES=…); reruns only what changed
 	$(PY) -m socialstudy run --year $(YEAR) --municipalities "$(MUNICIPALITIES)"
 
-# nbval re-executes the step notebooks (tests/conftest.py deselects any other .ipynb in
-# notebooks/) and compares their stored outputs; their writes go to a temporary tree
-# (SOCIALSTUDY_STAGE), never into the committed outputs. Two workers (pytest-xdist); the
-# notebooks' cells are one group, run in order on one worker.
+# nbval re-executes exactly the notebooks steps.yml lists (a stray Untitled.ipynb is not
+# passed; tests/conftest.py also deselects one if notebooks/ is given) and compares their
+# stored outputs, in order in one process; their writes go to a temporary tree
+# (SOCIALSTUDY_STAGE), never into the committed outputs. The other tests run on
+# TEST_WORKERS pytest-xdist workers.
 TEST_WORKERS ?= 2
+STEP_NOTEBOOKS = $$($(PY) -c 'from socialstudy.engine import dag; \
+	print(*(s.notebook for s in dag.load_table().steps if s.notebook))')
 test: $(VENV)/.installed ## every test: unit, real values, rebuilds, nbval on the step notebooks
 	@stage=$$(mktemp -d); \
-	SOCIALSTUDY_STAGE=$$stage $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) \
-	  --dist loadgroup tests --nbval notebooks/; \
+	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) tests && \
+	SOCIALSTUDY_STAGE=$$stage $(PY) -m pytest -p no:cacheprovider -p no:xdist -q \
+	  --nbval $(STEP_NOTEBOOKS); \
 	status=$$?; rm -rf $$stage; exit $$status
 
 test-fast: $(VENV)/.installed ## unit and property tests only (no rebuilds, no nbval)

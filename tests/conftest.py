@@ -17,20 +17,15 @@ def step_notebooks() -> set[Path]:
     return {(paths.ROOT / s.notebook).resolve() for s in dag.load_table().steps if s.notebook}
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(config, items):
     """Deselect the cells of a notebook that is not a step (a conftest under tests/ is
-    not asked whether to collect notebooks/, so they are collected, then dropped here).
-    The step notebooks' cells are one xdist group: with ``--dist loadgroup`` one worker
-    runs them in order (notebook 02 reads what 01 wrote into SOCIALSTUDY_STAGE)."""
+    not asked whether to collect notebooks/, so they are collected, then dropped here)."""
     steps = step_notebooks()
-    notebooks = [i for i in items if Path(str(i.path)).suffix == ".ipynb"]
-    stray = [i for i in notebooks if Path(str(i.path)).resolve() not in steps]
+    stray = [i for i in items if Path(str(i.path)).suffix == ".ipynb"
+             and Path(str(i.path)).resolve() not in steps]
     if stray:
         config.hook.pytest_deselected(items=stray)
         items[:] = [i for i in items if i not in stray]
-    for item in notebooks:
-        item.add_marker(pytest.mark.xdist_group("nbval"))
 
 
 @pytest.fixture(scope="session")
