@@ -1,4 +1,6 @@
-"""Shared fixtures: the extraction of the real reports, built once per test session."""
+"""Shared fixtures: the extraction of the real reports, built once per test session; and
+nbval collects only the notebooks steps.yml lists (a stray ``Untitled.ipynb`` or
+``*.nbconvert.ipynb`` in notebooks/ is neither run nor compared)."""
 
 import shutil
 from pathlib import Path
@@ -8,6 +10,22 @@ import pytest
 from socialstudy import paths
 from socialstudy.core.registry import load_registry
 from socialstudy.extract.extraction import extract_and_clean
+
+
+def step_notebooks() -> set[Path]:
+    from socialstudy.engine import dag
+    return {(paths.ROOT / s.notebook).resolve() for s in dag.load_table().steps if s.notebook}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect the cells of a notebook that is not a step (a conftest under tests/ is
+    not asked whether to collect notebooks/, so they are collected, then dropped here)."""
+    steps = step_notebooks()
+    stray = [i for i in items if Path(str(i.path)).suffix == ".ipynb"
+             and Path(str(i.path)).resolve() not in steps]
+    if stray:
+        config.hook.pytest_deselected(items=stray)
+        items[:] = [i for i in items if i not in stray]
 
 
 @pytest.fixture(scope="session")

@@ -78,6 +78,7 @@ def _report(repo: Path, doc_id: str):
     return next(r for r in load_registry(repo / "data/raw/reports.yml") if r.doc_id == doc_id)
 
 
+@pytest.mark.slow
 def test_the_renamed_line_needs_a_decision_in_the_review_printed_by_add_report(added):
     renamed = added["planted"]["haninge"]["renamed"]
     review = added["haninge"]
@@ -92,6 +93,7 @@ def test_the_renamed_line_needs_a_decision_in_the_review_printed_by_add_report(a
     assert f"net cost: {net:.0f} tkr" in review
 
 
+@pytest.mark.slow
 def test_the_renamed_line_is_unmapped_in_cost_by_activity_never_mapped_silently(added):
     report = _report(added["repo"], "haninge_2025_ar")
     facts = extract_and_clean([report]).facts
@@ -102,6 +104,7 @@ def test_the_renamed_line_is_unmapped_in_cost_by_activity_never_mapped_silently(
     assert renamed["category"] not in set(activity[activity.fiscal_year == 2025].category)
 
 
+@pytest.mark.slow
 def test_a_committee_without_crosswalk_rows_is_not_mapped_yet_not_absent(added):
     report = _report(added["repo"], "nykoping_2024_ar")
     assert "ASSUMED (no earlier annual_report of Nyköping)" in added["nykoping"]
@@ -114,6 +117,7 @@ def test_a_committee_without_crosswalk_rows_is_not_mapped_yet_not_absent(added):
     assert crosswalk.unmapped("Huddinge", "huddinge_2024_vb", "activities.csv") is None
 
 
+@pytest.mark.slow
 def test_the_review_proposes_a_known_committees_prose_wording_for_a_new_one(added):
     # Huddinge's sentence on sick leave by sex (002_ed79cea0b5e49fc0.txt:785) stands in the
     # new committee's text too: proposed for prose_facts.csv, not called absent

@@ -211,6 +211,7 @@ def test_noop_rerun_hashes_and_exits_without_pandas_or_papermill(repo):
     assert done.stdout.strip() == str(["skipped"] * 6) + " False False", done.stderr
 
 
+@pytest.mark.slow
 def test_deleted_output_is_rebuilt(repo):
     (repo / "data/processed/staffing.csv").unlink()
     done = _cli(repo)
@@ -222,6 +223,7 @@ def test_deleted_output_is_rebuilt(repo):
     assert "TCP" not in done.stderr and "KeyboardInterrupt" not in done.stderr
 
 
+@pytest.mark.slow
 def test_truncated_output_is_rebuilt(repo):
     table = repo / "data/processed/cost_by_type.csv"
     table.write_bytes(table.read_bytes()[:200])
@@ -230,6 +232,7 @@ def test_truncated_output_is_rebuilt(repo):
     assert _tree(repo) == _tree(ROOT)
 
 
+@pytest.mark.slow
 def test_changed_rendering_code_renders_again_without_kernels(repo):
     with open(repo / "socialstudy/publish.py", "a", encoding="utf-8") as handle:
         handle.write("\n# an edit to how notebooks are stored and rendered\n")
@@ -265,6 +268,7 @@ def _summary_text(repo: Path) -> str:
     return json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
 
 
+@pytest.mark.slow
 def test_edit_in_notebook_03_reaches_the_summary_and_reverting_restores_it(repo):
     notebook = repo / "notebooks/03_staffing.ipynb"
     original = notebook.read_bytes()
@@ -283,6 +287,7 @@ def test_edit_in_notebook_03_reaches_the_summary_and_reverting_restores_it(repo)
     assert _tree(repo) == _tree(ROOT)
 
 
+@pytest.mark.slow
 def test_failing_run_leaves_outputs_unchanged_and_says_so_in_one_line(repo):
     notebook = repo / "notebooks/03_staffing.ipynb"
     nb = json.loads(notebook.read_text(encoding="utf-8"))
@@ -314,6 +319,7 @@ def _slow_last_cell(notebook: Path) -> None:
     notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_ctrl_c_prints_one_line_and_changes_nothing(repo):
     _slow_last_cell(repo / "notebooks/02_cost_structure.ipynb")
     before = _tree(repo)
@@ -334,6 +340,7 @@ def test_ctrl_c_prints_one_line_and_changes_nothing(repo):
     assert not list((repo / "build").glob(".stage-*"))
 
 
+@pytest.mark.slow
 def test_papermill_direct_never_writes_the_committed_study(repo):
     env = {**os.environ, "PYTHONPATH": str(repo)}
     env.pop(staging.STAGE_ENV, None)

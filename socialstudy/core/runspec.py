@@ -9,6 +9,8 @@ pandas.
 
 from __future__ import annotations
 
+import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,10 +56,51 @@ class RunSpec:
 
     def command(self) -> str:
         """The command line that runs this parameter set."""
-        args = "" if self.year == "latest" else f" --year {self.year}"
+        args = "" if self.year == "latest" else f" --year {shlex.quote(self.year)}"
         if self.municipalities != "all":
-            args += f" --municipalities {self.municipalities}"
+            args += f" --municipalities {shlex.quote(self.municipalities)}"
         return f"python -m socialstudy run{args}"
+
+
+YEAR = re.compile(r"[0-9]{4}")  # ASCII digits only: str.isdigit() also takes '²' and '٢'
+
+
+def shown(value, limit: int = 24) -> str:
+    """A parameter as an error message shows it: quoted, and cut if it is long."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{cut(text, limit)} ({len(str(value))} characters)"
+
+
+def cut(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def check_year(year) -> str:
+    """'latest' or a four-digit fiscal year, else ParameterError (before anything runs:
+    a year of hundreds of digits would otherwise name a folder the disk refuses)."""
+    year_text = str(year).strip().lower()
+    if year_text != "latest" and not YEAR.fullmatch(year_text):
+        raise ParameterError(f"year must be 'latest' or a four-digit fiscal year such as "
+                             f"2023, not {shown(year)}",
+                             fix=f"pass {FLAGS['year']} latest or a year")
+    return year_text
+
+
+def names(municipalities: str | list[str] | None) -> list[str] | None:
+    """The names given, or None for 'all' (or the parameter not given). An empty value
+    ('', ' , ', []) is an error, never 'all'."""
+    if municipalities is None or (isinstance(municipalities, str)
+                                  and municipalities.strip().lower() == "all"):
+        return None
+    given = ([v.strip() for v in municipalities.split(",")]
+             if isinstance(municipalities, str) else [str(v).strip() for v in municipalities])
+    given = [n for n in given if n]
+    if not given:
+        raise ParameterError(f"municipalities is empty ({shown(municipalities)}); an empty "
+                             "selection is not 'all'",
+                             fix=f"pass {FLAGS['municipalities']} with comma-separated names "
+                                 "from data/raw/reports.yml, or 'all'")
+    return given
 
 
 def canonical(year: str | int = "latest", municipalities: str | list[str] = "all",
@@ -65,25 +108,21 @@ def canonical(year: str | int = "latest", municipalities: str | list[str] = "all
     """Check and normalise the parameters (names case-insensitive, order and repeats
     ignored; naming every municipality is 'all'). Raises ParameterError naming the CLI
     flag and the papermill parameter."""
-    year_text = str(year).strip().lower()
-    if year_text != "latest" and not year_text.isdigit():
-        raise ParameterError(f"year must be 'latest' or a fiscal year such as 2023, not "
-                             f"{year!r}", fix=f"pass {FLAGS['year']} latest or a year")
-    if known is None:
+    year_text = check_year(year)
+    given = names(municipalities)
+    if known is None:  # also for 'all': a broken registry stops here, before any run
         from socialstudy.core.registry import load_registry
         known = sorted({r.municipality for r in load_registry()})
-    if municipalities in ("all", "", None):
+    if given is None:
         return RunSpec(year_text, "all")
-    names = ([v.strip() for v in municipalities.split(",") if v.strip()]
-             if isinstance(municipalities, str) else [str(v) for v in municipalities])
     lookup = {k.casefold(): k for k in known}
-    unknown = [n for n in names if n.casefold() not in lookup]
-    if unknown or not names:
+    unknown = [n for n in given if n.casefold() not in lookup]
+    if unknown:
         raise ParameterError(
-            f"unknown municipality {', '.join(unknown) or repr(municipalities)}; the registry "
-            f"has {', '.join(known)}", file="data/raw/reports.yml",
+            f"unknown municipality {', '.join(cut(n) for n in unknown)}; the "
+            f"registry has {', '.join(known)}", file="data/raw/reports.yml",
             fix=f"pass {FLAGS['municipalities']} with names from that list, or 'all'")
-    chosen = {lookup[n.casefold()] for n in names}
+    chosen = {lookup[n.casefold()] for n in given}
     if chosen == set(known):
         return RunSpec(year_text, "all")
     return RunSpec(year_text, ",".join(k for k in known if k in chosen))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from socialstudy.core.registry import Report
+from socialstudy.core.runspec import check_year, cut, names
 from socialstudy.errors import ParameterError
 
 OUTCOME_PERIODS = ("full_year", "jan_apr", "r12_nov", "point_in_time")
@@ -67,17 +68,19 @@ def available_years(facts: pd.DataFrame) -> list[int]:
 
 
 def parse_municipalities(value: str | list[str], reports: list[Report]) -> list[str]:
+    """The registry's names for ``value``: 'all' (or not given) is every municipality; an
+    empty value is an error, never 'all'."""
     known = sorted({r.municipality for r in reports})
-    if value in ("all", "", None):
+    given = names(value)
+    if given is None:
         return known
-    names = [v.strip() for v in value.split(",")] if isinstance(value, str) else list(value)
     lookup = {k.casefold(): k for k in known}
-    unknown = [n for n in names if n.casefold() not in lookup]
+    unknown = [n for n in given if n.casefold() not in lookup]
     if unknown:
-        raise ParameterError(f"unknown municipality {', '.join(unknown)}; the registry has "
-                             f"{', '.join(known)}", file="data/raw/reports.yml",
+        raise ParameterError(f"unknown municipality {', '.join(map(cut, unknown))}; the "
+                             f"registry has {', '.join(known)}", file="data/raw/reports.yml",
                              fix="pass one of these names (comma-separated) or 'all'")
-    return [lookup[n.casefold()] for n in names]
+    return [lookup[n.casefold()] for n in given]
 
 
 def resolve(year: str | int, municipalities: str | list[str], reports: list[Report],
@@ -85,7 +88,7 @@ def resolve(year: str | int, municipalities: str | list[str], reports: list[Repo
     """Resolve the run parameters; raise ParameterError (listing what exists) if the year
     has no data at all or a municipality is unknown."""
     munis = parse_municipalities(municipalities, reports)
-    year_text = str(year).strip().lower()
+    year_text = check_year(year)
     scope = Scope(year=year_text, municipalities=munis)
     if year_text == "latest":
         for muni in munis:
@@ -98,10 +101,6 @@ def resolve(year: str | int, municipalities: str | list[str], reports: list[Repo
                 scope.selections[muni] = Selection(muni, None, None, None,
                                                    "no full-year report in the registry")
         return scope
-    if not year_text.isdigit():
-        raise ParameterError(f"year must be a fiscal year such as 2023 or 'latest', not {year!r}",
-                             fix="pass --year latest or one of "
-                                 f"{', '.join(map(str, available_years(facts)))}")
     fiscal_year = int(year_text)
     years = available_years(facts)
     if fiscal_year not in years:

@@ -8,8 +8,15 @@ Choices:
   or diagrams), its CSS inlined and every image embedded as a ``data:`` URI.
 * **Accessible.** Every output image gets alt text: the heading or first line of the
   Markdown cell above it, with the figure's name when the code cell names one.
-* **Code visible, prompts left out.** A reader sees which ``socialstudy`` function made
-  each table and figure; execution counts say nothing and vary between runs.
+* **A report, not a notebook.** Narrative, tables and figures; each code cell is folded
+  away under "Show the code" (a reader who wants it sees which ``socialstudy`` function
+  made each table and figure); prompts are left out. Navigation is labelled in words
+  ("Summary", "Cost structure"), and every page names the run's selection (municipalities
+  and year) in its title and text, so a page of a non-default run cannot pass for the
+  default study.
+* **Safe.** Every page is written through :func:`socialstudy.publish.safe_html.sanitize`:
+  markup in a registry title, a crosswalk label or a report's row label is text, never
+  a script, an event handler or a ``javascript:`` link.
 * **Deterministic.** Run metadata (papermill, execution times, widget state) is removed and
   every cell id is replaced by ``cell-<n>`` (papermill gives its injected cell a random
   id), so the same notebook content always gives the same bytes.
@@ -17,6 +24,7 @@ Choices:
 
 from __future__ import annotations
 
+import ast
 import copy
 import functools
 import html
@@ -26,12 +34,13 @@ from pathlib import Path
 import nbformat
 
 from socialstudy import paths
+from socialstudy.publish.safe_html import sanitize
 
 SUMMARY = "05_summary"
 INDEX, DICTIONARY = "index", "data_dictionary"
 DESCRIPTIONS = {
-    "05_summary": "Summary: what the three committees' reports say – and do not say – with "
-                  "key figures, findings and caveats.",
+    "05_summary": "What the selected committees' reports say – and do not say – with key "
+                  "figures, findings and caveats.",
     "01_extract_clean": "From report text to tidy facts: the raw reports, table extraction, "
                         "Swedish number parsing and quality checks.",
     "02_cost_structure": "Cost structures by cost type and by activity, and budget "
@@ -41,17 +50,27 @@ DESCRIPTIONS = {
     "04_goals": "Goal outcomes: each committee's own assessment on one common scale, and "
                 "indicators against their targets.",
 }
-INDEX_TITLE = ("Comparative study of Swedish municipal social-services reports "
-               "(Haninge, Huddinge, Strängnäs)")
+# what navigation calls each page (a page not listed: its name without the number)
+LABELS = {INDEX: "Contents", "05_summary": "Summary", "01_extract_clean": "From text to facts",
+          "02_cost_structure": "Cost structure", "03_staffing": "Staffing",
+          "04_goals": "Goals", DICTIONARY: "Data dictionary"}
+STUDY_TITLE = "Comparative study of Swedish municipal social-services reports"
 DICTIONARY_TITLE = "Data dictionary"
-NAV = re.compile(r'<nav class="study-nav">.*?</nav>', re.S)
+NAV = re.compile(r'<nav class="study-nav"[^>]*>.*?</nav>', re.S)
+SELECTION = re.compile(r'<p class="study-selection">(.*?)</p>', re.S)
 TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 {%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
 {%- block body_header -%}{{ super() }}
 <nav class="study-nav"></nav>
+<p class="study-selection">{{ resources.selection | escape_html }}</p>
 {%- endblock body_header -%}
+{% block input_group -%}
+<details class="study-code"><summary>Show the code</summary>
+{{ super() }}
+</details>
+{%- endblock input_group %}
 {% block data_png scoped %}
 <div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
 <img alt="{{ output.metadata.get('alt', '') | escape_html }}" \
@@ -66,6 +85,8 @@ table { border-collapse: collapse; margin-bottom: 1em; font-size: 0.9em; }
 th, td { border: 1px solid #ccc; padding: 0.2em 0.5em; vertical-align: top; }
 li { margin-bottom: 0.6em; }
 nav.study-nav { margin: 1em 0; }
+p.study-selection { background: #f4f4f4; padding: 0.4em 0.8em; }
+details.study-code > summary { color: #555; font-size: 0.85em; cursor: pointer; }
 </style>"""
 
 
@@ -135,23 +156,77 @@ def render_notebook(path: Path, out_dir: Path, stems: list[str] | None = None
     rendered alone is the same as one rendered with the others."""
     path = Path(path)
     notebook = _clean(nbformat.read(path, as_version=4))
-    title = _heading(notebook, path.stem)
-    body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": title}})
+    heading = _heading(notebook, path.stem)
+    selection = selection_text(run_parameters(notebook))
+    title = f"{label(path.stem, heading)} · {selection}"
+    body, _ = _exporter().from_notebook_node(notebook, resources={
+        "metadata": {"name": title}, "selection": f"This run: {selection}."})
     if stems:
         pages = [INDEX] + _order(list(stems)) + [DICTIONARY]
         body = NAV.sub(lambda _: _nav(pages, path.stem), body)
     target = Path(out_dir) / f"{path.stem}.html"
-    target.write_bytes(body.encode("utf-8"))
-    return target, DESCRIPTIONS.get(path.stem) or title
+    _write(target, body)
+    return target, DESCRIPTIONS.get(path.stem) or heading
+
+
+def _write(target: Path, page: str) -> None:
+    """Every page is written here, through the sanitiser."""
+    target.write_bytes(sanitize(page).encode("utf-8"))
+
+
+def label(stem: str, heading: str = "") -> str:
+    """What navigation calls a page: a word, not a file name."""
+    if stem in LABELS:
+        return LABELS[stem]
+    words = re.sub(r"^\d+[ ·._-]*", "", heading or stem).replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else stem
+
+
+def run_parameters(notebook: nbformat.NotebookNode) -> dict[str, str]:
+    """The parameters a stored notebook ran with: its parameters cell, overridden by the
+    cell papermill injected (a non-default run)."""
+    found: dict[str, str] = {}
+    for tag in ("parameters", "injected-parameters"):
+        for cell in notebook.cells:
+            if cell.cell_type == "code" and tag in cell.metadata.get("tags", []):
+                try:
+                    tree = ast.parse(cell.source)
+                except SyntaxError:
+                    continue
+                for node in tree.body:
+                    if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) \
+                            and isinstance(node.targets[0], ast.Name):
+                        found[node.targets[0].id] = str(node.value.value)
+    return found
+
+
+def selection_text(parameters: dict[str, str]) -> str:
+    """'Haninge and Huddinge, fiscal year 2023' (or each one's latest full-year report)."""
+    chosen = str(parameters.get("municipalities", "all")).strip()
+    if chosen.lower() == "all":
+        from socialstudy.core.registry import load_registry
+        names = sorted({r.municipality for r in load_registry()})
+        who = "all committees in the registry: " + _and(names)
+    else:
+        who = _and([n.strip() for n in chosen.split(",") if n.strip()])
+    year = str(parameters.get("year", "latest")).strip()
+    when = ("each committee's latest full-year report" if year.lower() == "latest"
+            else f"fiscal year {year}")
+    return f"{who}; {when}"
+
+
+def _and(names: list[str]) -> str:
+    return " and ".join([", ".join(names[:-1]), names[-1]]) if len(names) > 1 else \
+        "".join(names)
 
 
 def _nav(pages: list[str], stem: str) -> str:
-    """Index, previous and next links (the sequence wraps round)."""
+    """Contents, previous and next links labelled in words (the sequence wraps round)."""
     i = pages.index(stem)
-    links = [("Index", "", INDEX), ("Previous", ' rel="prev"', pages[i - 1]),
-             ("Next", ' rel="next"', pages[(i + 1) % len(pages)])]
-    return ('<nav class="study-nav">' + " · ".join(
-        f'<a href="{target}.html"{rel}>{word}: {html.escape(target)}</a>'
+    links = [("", "", INDEX), ("Previous: ", ' rel="prev"', pages[i - 1]),
+             ("Next: ", ' rel="next"', pages[(i + 1) % len(pages)])]
+    return ('<nav class="study-nav" aria-label="Pages of the study">' + " · ".join(
+        f'<a href="{target}.html"{rel}>{word}{html.escape(label(target))}</a>'
         for word, rel, target in links) + "</nav>")
 
 
@@ -161,13 +236,14 @@ def _page(title: str, body: str, nav: str) -> str:
             f"{body}\n{nav}\n</body>\n</html>\n")
 
 
-def _index_body(entries: list[tuple[str, str]]) -> str:
+def _index_body(entries: list[tuple[str, str]], selection: str) -> str:
     items = "\n".join(
-        f'  <li><a href="{html.escape(stem)}.html">{html.escape(stem)}</a> – '
+        f'  <li><a href="{html.escape(stem)}.html">{html.escape(label(stem))}</a> – '
         f"{html.escape(description)}</li>" for stem, description in entries)
-    return (f"<h1>{html.escape(INDEX_TITLE)}</h1>\n<p>The study's notebooks, executed and "
-            "rendered as static pages. Start with the summary; notebooks 01–04 show how "
-            "each table and figure was made. Every number is traced to a line of a raw "
+    return (f"<h1>{html.escape(STUDY_TITLE)}</h1>\n"
+            f'<p class="study-selection">{selection}</p>\n<p>The study\'s report, page by '
+            "page. Start with the summary; the pages after it show how each table and "
+            "figure was made. Every number is traced to a line of a raw "
             f"report.</p>\n<ol>\n{items}\n</ol>\n<p>Column definitions, categories, "
             "translations of the reports' Swedish labels and the nearest Kolada key figures: "
             f'<a href="{DICTIONARY}.html">data dictionary</a>.</p>')
@@ -191,19 +267,23 @@ def _dictionary_body(source: Path) -> str:
 def write_index(rendered: dict[str, tuple[Path, str]], out_dir: Path) -> list[Path]:
     """``index.html`` and ``data_dictionary.html`` for already rendered pages (stem ->
     (page, description)), and previous/next links on every page. Returns the index, the
-    notebook pages in reading order, then the dictionary page."""
+    notebook pages in reading order, then the dictionary page. The index and dictionary
+    name the run's selection as the rendered pages do."""
     out_dir = Path(out_dir)
     order = _order(list(rendered))
     pages = [INDEX] + order + [DICTIONARY]
+    texts = {stem: rendered[stem][0].read_text(encoding="utf-8") for stem in order}
+    found = [m.group(1) for m in map(SELECTION.search, texts.values()) if m]
+    selection = found[0] if found else html.escape(
+        f"This run: {selection_text({})}.")  # (no page rendered: the default run)
+    shown = html.unescape(selection).removeprefix("This run: ").rstrip(".")
     index = out_dir / "index.html"
-    index.write_bytes(_page(INDEX_TITLE, _index_body(
-        [(stem, rendered[stem][1]) for stem in order]), _nav(pages, INDEX)).encode("utf-8"))
+    _write(index, _page(f"{STUDY_TITLE} · {shown}", _index_body(
+        [(stem, rendered[stem][1]) for stem in order], selection), _nav(pages, INDEX)))
     dictionary = out_dir / f"{DICTIONARY}.html"
-    dictionary.write_bytes(_page(DICTIONARY_TITLE, _dictionary_body(dictionary_source(
-        out_dir)), _nav(pages, DICTIONARY)).encode("utf-8"))
+    body = f'<p class="study-selection">{selection}</p>\n' + _dictionary_body(
+        dictionary_source(out_dir))
+    _write(dictionary, _page(f"{DICTIONARY_TITLE} · {shown}", body, _nav(pages, DICTIONARY)))
     for stem in order:
-        path = rendered[stem][0]
-        text = path.read_text(encoding="utf-8")
-        path.write_bytes(NAV.sub(lambda _: _nav(pages, stem), text).encode("utf-8"))
+        _write(rendered[stem][0], NAV.sub(lambda _: _nav(pages, stem), texts[stem]))
     return [index] + [rendered[stem][0] for stem in order] + [dictionary]
-

@@ -11,6 +11,8 @@ notebook whose upstream tables are missing stops with one line naming what to ru
 from __future__ import annotations
 
 import functools
+import importlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,10 +88,29 @@ def open_run(notebook: str, year="latest", municipalities="all",
                                paths.ROOT]):  # a promotion a killed run left half done
         staging.recover_if_interrupted(base, say=_say)
     outputs = paths.Outputs(staging.stage_root(root))
+    _check_year(spec)
     _check_upstream(stem, spec, outputs, out_dir)
     outputs.ensure()
     parameters = {**spec.parameters, "out_dir": str(out_dir)}
     return RunContext(stem, spec, root, outputs, parameters)
+
+
+def _check_year(spec: runspec.RunSpec) -> None:
+    """A year without outcome data stops every notebook with the same one line as the
+    CLI, before anything is written (notebook 01 would otherwise write its extraction
+    first). Under the runner its preflight has checked already."""
+    if spec.year == "latest" or os.environ.get(staging.STAGE_FOR_ENV):
+        return
+    # imported by name, so the notebooks' code hash (engine.imports reads import
+    # statements) does not take in the runner: this check decides only whether a
+    # notebook stops, never what it writes
+    runs = importlib.import_module("socialstudy.study.runs")
+    table = dag.load_table()
+    inputs = dag.hashes(paths.ROOT, dag.expand(paths.ROOT, table.inputs))
+    try:
+        runs.check_year(spec, paths.ROOT, inputs)
+    except ParameterError as exc:
+        raise BadParameter(exc.problem, file=exc.file, fix=exc.fix) from None
 
 
 def _check_upstream(stem: str, spec: runspec.RunSpec, outputs: paths.Outputs,

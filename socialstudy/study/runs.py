@@ -12,15 +12,37 @@ from pathlib import Path
 from socialstudy import paths
 from socialstudy.core import runspec
 from socialstudy.engine import dag, imports, runner, staging
-from socialstudy.errors import ParameterError
+from socialstudy.errors import ParameterError, StudyError
 
 
 def run(year: str = "latest", municipalities: str = "all", **options) -> list[runner.RunResult]:
     """Bring the output tree of these parameters up to date; ``options`` as
     :func:`socialstudy.engine.runner.run` (``force``, ``outputs``, ``progress``, ``wait``,
     ``table``)."""
-    return runner.run(runspec.canonical(year, municipalities), preflight=preflight,
-                      **options)
+    spec = runspec.canonical(year, municipalities)
+    table = options.pop("table", None) or dag.load_table()
+    check_notebooks(table)
+    return runner.run(spec, preflight=preflight, table=table, **options)
+
+
+def check_notebooks(table: dag.Table) -> None:
+    """Every step's notebook exists and is notebook JSON: one line, not a traceback from
+    the hashing of a deleted or emptied notebook."""
+    for step in table.steps:
+        if not step.notebook:
+            continue
+        try:
+            cells = json.loads((paths.ROOT / step.notebook).read_text(encoding="utf-8"))["cells"]
+            problem = None if isinstance(cells, list) else "has no list of cells"
+        except FileNotFoundError:
+            problem = "is missing"
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            problem = f"is not a notebook ({type(exc).__name__})"
+        if problem:
+            raise StudyError(f"the notebook of step {step.name} {problem}",
+                             file=step.notebook, fix=f"restore it (git checkout -- "
+                                                     f"{step.notebook}) or remove the step "
+                                                     "from socialstudy/steps.yml")
 
 
 def preflight(spec: runspec.RunSpec, base: Path, inputs: dict) -> None:
