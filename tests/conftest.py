@@ -17,6 +17,13 @@ def step_notebooks() -> set[Path]:
     return {(paths.ROOT / s.notebook).resolve() for s in dag.load_table().steps if s.notebook}
 
 
+def pytest_sessionstart(session):
+    """Tests are an entry point too: a promotion a killed run left half done is completed
+    or rolled back (and said so) before any test reads the committed outputs."""
+    from socialstudy.engine import staging
+    staging.recover_if_interrupted(paths.ROOT)
+
+
 def pytest_collection_modifyitems(config, items):
     """Deselect the cells of a notebook that is not a step (a conftest under tests/ is
     not asked whether to collect notebooks/, so they are collected, then dropped here)."""

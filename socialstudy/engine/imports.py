@@ -7,11 +7,20 @@ from __future__ import annotations
 import ast
 import functools
 import json
+import threading
 from pathlib import Path
 
 from socialstudy import paths
 
 PACKAGE = paths.PACKAGE
+# CPython 3.11 can fail ("AST constructor recursion depth mismatch") when two threads
+# parse at once (the runner hashes steps from worker threads): one parse at a time
+_PARSING = threading.Lock()
+
+
+def _parse(source: str) -> ast.AST:
+    with _PARSING:
+        return ast.parse(source)
 
 
 def _module_file(name: str) -> Path | None:
@@ -49,13 +58,13 @@ def notebook_modules(path: Path) -> set[str]:
         if cell["cell_type"] == "code":
             source = "\n".join(line for line in "".join(cell["source"]).splitlines()
                                if not line.lstrip().startswith(("%", "!")))
-            found |= _imported(ast.parse(source))
+            found |= _imported(_parse(source))
     return found
 
 
 @functools.cache
 def _module_imports(name: str) -> frozenset[str]:
-    tree = ast.parse(_module_file(name).read_text(encoding="utf-8"))
+    tree = _parse(_module_file(name).read_text(encoding="utf-8"))
     return frozenset(_imported(tree))
 
 
