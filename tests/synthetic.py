@@ -85,11 +85,15 @@ def next_year_report(seed_doc_id: str, tmp_path: Path, seed: int = 0, *,
 
 
 def new_municipality_report(seed_doc_id: str, tmp_path: Path, name: str = "Nyköping",
-                            kommun_code: str = "0480") -> Path:
+                            kommun_code: str = "0480", *,
+                            replacements: dict[str, str] | None = None) -> Path:
     """Registry path of a temp corpus holding the real reports and the seed's text under
     another municipality's name (every occurrence replaced) and kommun code."""
     report = by_doc_id(load_registry())[seed_doc_id]
     text = report.path.read_text(encoding="utf-8").replace(report.municipality, name)
+    for old, new in (replacements or {}).items():
+        assert old in text, f"replacement text not in the synthetic report: {old!r}"
+        text = text.replace(old, new)
     doc_id = f"{slug(name)}_{seed_doc_id.split('_', 1)[1]}"
     entry = {"doc_id": doc_id, "municipality": name, "kommun_code": kommun_code,
              "title": report.title.replace(report.municipality, name)}
