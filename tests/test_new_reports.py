@@ -225,8 +225,16 @@ def test_fourth_municipality_with_the_reviews_proposals(nykoping, tmp_path, monk
     for item in pasted:
         with (folder / item.crosswalk).open("a", encoding="utf-8") as fh:
             fh.write(item.proposal + "\n")
-    assert {i.crosswalk for i in pasted} == {"activities.csv", "cost_types.csv",
-                                             "staffing_map.csv", "goal_assessments.csv"}
+    assert {i.crosswalk for i in pasted} == {
+        "activities.csv", "cost_types.csv", "staffing_map.csv", "goal_assessments.csv",
+        "finance_tables.csv", "finance_prose.csv", "staffing_detail.csv"}
+    # what the review proposed, the run's own functions now find: the review says so
+    _, again, _ = review.review("nykoping_2024_ar", nykoping.registry)
+    found = {i.measure for i in again if i.status == FOUND}
+    finance = {i.measure for i in pasted if i.crosswalk.startswith(("finance", "staffing_d"))}
+    assert finance and finance <= found
+    assert not [i.proposal for i in again if i.status == DECIDE and i.proposal
+                and "<" not in i.proposal]
     nykoping.compare()
     # the seed's real figures (000_…txt lines 372, 344/350, 446, 465) under the new name
     total = nykoping.one("activity", category="total")

@@ -14,6 +14,7 @@ from socialstudy.core.registry import Report, load_registry
 from socialstudy.errors import RegistryError
 from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item
+from socialstudy.tools.review_finance import finance_items
 from socialstudy.tools.review_goals import goal_items, remit_items
 from socialstudy.tools.review_labels import activity_items, committee_items, cost_type_items
 from socialstudy.tools.review_staffing import staffing_items
@@ -54,7 +55,8 @@ def review(doc_id: str, registry: Path = paths.REGISTRY) -> tuple[Report, list[I
     had = previously_reported(previous, before)
     items = (committee_items(report, facts) + cost_type_items(report, facts, had)
              + activity_items(report, facts) + staffing_items(report, facts, had)
-             + goal_items(report, earlier) + remit_items(report, reports))
+             + goal_items(report, earlier) + remit_items(report, reports)
+             + finance_items(report, facts))
     return report, items, warnings
 
 
