@@ -182,12 +182,15 @@ def _write_corpus(tmp_path: Path, seed, entry: dict, text: str, record: dict) ->
     raw = tmp_path / "data" / "raw"
     raw.mkdir(parents=True)
     registry = yaml.safe_load(paths.REGISTRY.read_text(encoding="utf-8"))
+    new = dict(next(e for e in registry["reports"] if e["doc_id"] == seed.doc_id))
+    new.update(entry)
+    # a registered report under the synthetic one's doc_id (a grown corpus) is replaced
+    registry["reports"] = [e for e in registry["reports"] if e["doc_id"] != new["doc_id"]]
     for existing in registry["reports"]:
         shutil.copyfile(paths.REGISTRY.parent / existing["file"], raw / existing["file"])
     data = text.encode("utf-8")
     sha = hashlib.sha256(data).hexdigest()
-    new = dict(next(e for e in registry["reports"] if e["doc_id"] == seed.doc_id))
-    new.update(entry, file=f"900_{sha[:16]}.txt", sha256=sha)
+    new.update(file=f"900_{sha[:16]}.txt", sha256=sha)
     (raw / new["file"]).write_bytes(data)
     registry["reports"].append(new)
     path = raw / "reports.yml"
