@@ -85,11 +85,15 @@ def next_year_report(seed_doc_id: str, tmp_path: Path, seed: int = 0, *,
 
 
 def new_municipality_report(seed_doc_id: str, tmp_path: Path, name: str = "Nyköping",
-                            kommun_code: str = "0480") -> Path:
+                            kommun_code: str = "0480", *,
+                            replacements: dict[str, str] | None = None) -> Path:
     """Registry path of a temp corpus holding the real reports and the seed's text under
     another municipality's name (every occurrence replaced) and kommun code."""
     report = by_doc_id(load_registry())[seed_doc_id]
     text = report.path.read_text(encoding="utf-8").replace(report.municipality, name)
+    for old, new in (replacements or {}).items():
+        assert old in text, f"replacement text not in the synthetic report: {old!r}"
+        text = text.replace(old, new)
     doc_id = f"{slug(name)}_{seed_doc_id.split('_', 1)[1]}"
     entry = {"doc_id": doc_id, "municipality": name, "kommun_code": kommun_code,
              "title": report.title.replace(report.municipality, name)}
@@ -178,12 +182,15 @@ def _write_corpus(tmp_path: Path, seed, entry: dict, text: str, record: dict) ->
     raw = tmp_path / "data" / "raw"
     raw.mkdir(parents=True)
     registry = yaml.safe_load(paths.REGISTRY.read_text(encoding="utf-8"))
+    new = dict(next(e for e in registry["reports"] if e["doc_id"] == seed.doc_id))
+    new.update(entry)
+    # a registered report under the synthetic one's doc_id (a grown corpus) is replaced
+    registry["reports"] = [e for e in registry["reports"] if e["doc_id"] != new["doc_id"]]
     for existing in registry["reports"]:
         shutil.copyfile(paths.REGISTRY.parent / existing["file"], raw / existing["file"])
     data = text.encode("utf-8")
     sha = hashlib.sha256(data).hexdigest()
-    new = dict(next(e for e in registry["reports"] if e["doc_id"] == seed.doc_id))
-    new.update(entry, file=f"900_{sha[:16]}.txt", sha256=sha)
+    new.update(file=f"900_{sha[:16]}.txt", sha256=sha)
     (raw / new["file"]).write_bytes(data)
     registry["reports"].append(new)
     path = raw / "reports.yml"

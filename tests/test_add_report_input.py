@@ -15,8 +15,7 @@ from socialstudy.core.registry import load_registry
 from socialstudy.errors import HashMismatchError, RegistryError
 from socialstudy.extract import pdftext
 from socialstudy.extract.extraction import extract_and_clean
-from socialstudy.tools import add_report as adder
-from socialstudy.tools import sample_pdf
+from socialstudy.tools import pdf_entry, sample_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real"
 COLUMNS = ["Utfall 2024", "Budget 2025", "Utfall 2025", "Avvikelse 2025"]
@@ -103,7 +102,7 @@ def test_rebuild_reads_the_text_and_never_the_pdf(raw, added, monkeypatch):
         raise AssertionError("the PDF was extracted again")
 
     monkeypatch.setattr(pdftext, "extract_text", no_extraction)
-    monkeypatch.setattr(adder, "extract_text", no_extraction)
+    monkeypatch.setattr(pdf_entry, "extract_text", no_extraction)
     again = extract_and_clean([_registered(raw, "exempelby_2025_ar")]).facts
     assert again.equals(before) and len(again) == 3 * 5 * 4
 

@@ -19,6 +19,7 @@ from socialstudy.crosswalks import loader as crosswalk
 from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.measures import compare
 from socialstudy.tools import review
+from socialstudy.tools.review_common import DECIDE, FOUND
 
 
 class Corpus:
@@ -176,13 +177,13 @@ def test_renamed_line_is_never_mapped_silently(haninge):
 
 def test_review_proposes_the_renamed_line(haninge):
     _, items, warnings = review.review(haninge.report.doc_id, haninge.registry)
-    decide = [i for i in items if i.status == review.DECIDE]
+    decide = [i for i in items if i.status == DECIDE]
     assert [i.measure for i in decide] == ["activity line 373"] and warnings == []
     assert decide[0].crosswalk == "activities.csv"
     assert decide[0].proposal.startswith(
         "Haninge,Funktionshinderomsorg m.m.,,disability_support,partial,,,renamed from "
         "'Funktionshinderomsorg'")
-    found = {i.measure for i in items if i.status == review.FOUND}
+    found = {i.measure for i in items if i.status == FOUND}
     assert {"net cost", "budget", "budget deviation", "cost type personnel",
             "turnover_total_pct", "sick_leave_total_pct", "goal haninge_2025_1.1"} <= found
     text = review.review_text(haninge.report.doc_id, haninge.registry)
@@ -216,7 +217,7 @@ def test_fourth_municipality_runs_through_and_remit_is_unknown(nykoping):
 
 def test_fourth_municipality_with_the_reviews_proposals(nykoping, tmp_path, monkeypatch):
     _, items, _ = review.review("nykoping_2024_ar", nykoping.registry)
-    assert not [i for i in items if i.status == review.FOUND]
+    assert not [i for i in items if i.status == FOUND]
     folder = tmp_path / "crosswalks"
     shutil.copytree(paths.CROSSWALKS, folder)
     monkeypatch.setattr(crosswalk.read_crosswalk, "__defaults__", (folder,))
@@ -224,8 +225,16 @@ def test_fourth_municipality_with_the_reviews_proposals(nykoping, tmp_path, monk
     for item in pasted:
         with (folder / item.crosswalk).open("a", encoding="utf-8") as fh:
             fh.write(item.proposal + "\n")
-    assert {i.crosswalk for i in pasted} == {"activities.csv", "cost_types.csv",
-                                             "staffing_map.csv", "goal_assessments.csv"}
+    assert {i.crosswalk for i in pasted} == {
+        "activities.csv", "cost_types.csv", "staffing_map.csv", "goal_assessments.csv",
+        "finance_tables.csv", "finance_prose.csv", "staffing_detail.csv"}
+    # what the review proposed, the run's own functions now find: the review says so
+    _, again, _ = review.review("nykoping_2024_ar", nykoping.registry)
+    found = {i.measure for i in again if i.status == FOUND}
+    finance = {i.measure for i in pasted if i.crosswalk.startswith(("finance", "staffing_d"))}
+    assert finance and finance <= found
+    assert not [i.proposal for i in again if i.status == DECIDE and i.proposal
+                and "<" not in i.proposal]
     nykoping.compare()
     # the seed's real figures (000_…txt lines 372, 344/350, 446, 465) under the new name
     total = nykoping.one("activity", category="total")
@@ -238,6 +247,27 @@ def test_fourth_municipality_with_the_reviews_proposals(nykoping, tmp_path, monk
     assert nykoping.goals.level.value_counts().to_dict() == {
         "partly_met": 2, "largely_met": 1, "not_met": 1, "met": 1}
     assert set(nykoping.goals.goal_id) >= {"nykoping_2024_1.2", "nykoping_2024_8.1"}
+
+
+def test_a_new_committees_total_row_is_proposed_as_total_never_copied(tmp_path):
+    # 000_…txt line 372 is the committee total 'Socialnämnden'; line 368 'Socialnämnd'
+    # (Haninge's own costs, administration). In this committee's layout the total is
+    # called 'Socialnämnd' and its own costs 'Nämnd och ledning'.
+    registry = synthetic.new_municipality_report(
+        "haninge_2024_ar", tmp_path, name="Västervik", kommun_code="0883", replacements={
+            "\nSocialnämnd\t-2,6": "\nNämnd och ledning\t-2,6",
+            "<b>Socialnämnden</b>\t<b>-1 243,4": "<b>Socialnämnd</b>\t<b>-1 243,4"})
+    _, items, _ = review.review("vastervik_2024_ar", registry)
+    by_line = {i.measure: i for i in items if i.crosswalk == "activities.csv"}
+    total = by_line["activity line 372"]
+    assert total.proposal.startswith("Västervik,Socialnämnd,,total,exact,")
+    assert "names the committee itself" in total.proposal
+    assert "Haninge maps its own 'Socialnämnd' to administration" in total.proposal
+    assert not [i for i in items if ",administration," in i.proposal
+                and i.proposal.startswith("Västervik,Socialnämnd,")]
+    assert by_line["activity line 368"].proposal.startswith("Västervik,Nämnd och ledning,<")
+    copied = by_line["activity line 369"]  # 'Försörjningsstöd', same label as Haninge's
+    assert "copied from Haninge's row for the same label" in copied.proposal
 
 
 # --- the command line on the real reports ----------------------------------------------
@@ -267,7 +297,7 @@ def test_a_reworded_goal_is_proposed_not_mapped(tmp_path):
     assert len(corpus.goals[corpus.goals.assessment_kind == "year_end_attainment"]) == 6
     _, items, _ = review.review("huddinge_2025_vb", registry)
     goal = next(i for i in items if i.measure == "goal g4")
-    assert goal.status == review.DECIDE and goal.crosswalk == "goal_assessments.csv"
+    assert goal.status == DECIDE and goal.crosswalk == "goal_assessments.csv"
     assert goal.proposal.startswith(f"Huddinge,g4,{new},,,year_end_attainment,")
 
 
@@ -283,7 +313,7 @@ def test_a_goal_without_its_assessment_takes_no_other_goals_status(tmp_path):
                                             "haninge_2025_8.1"]
     _, items, _ = review.review("haninge_2025_ar", registry)
     goal = next(i for i in items if i.measure == "goal 1.2")
-    assert goal.status == review.DECIDE and "no assessment" in goal.detail
+    assert goal.status == DECIDE and "no assessment" in goal.detail
     reworded = next(i for i in items if i.measure == "goal 4.1")
     assert reworded.proposal.startswith(
         "Haninge,4.1,Invånare i Haninge kommun ska kunna försörja sig själva,")
@@ -295,9 +325,9 @@ def test_review_never_calls_a_figure_of_last_year_absent(strangnas):
     # review must then ask, not say 'not in the report'.
     _, items, _ = review.review(strangnas.report.doc_id, strangnas.registry)
     sick = next(i for i in items if i.measure == "sick_leave_total_pct")
-    assert sick.status in (review.FOUND, review.DECIDE)
-    if sick.status == review.DECIDE:
+    assert sick.status in (FOUND, DECIDE)
+    if sick.status == DECIDE:
         assert sick.detail.startswith("strangnas_2023_ar gave it (prose line 630 'Den totala "
                                       "sjukfrånvaron")
     personnel = next(i for i in items if i.measure == "cost type personnel")
-    assert personnel.status in (review.FOUND, review.DECIDE)
+    assert personnel.status in (FOUND, DECIDE)

@@ -26,7 +26,7 @@ import pytest
 from real_fixtures import fixtures
 
 from socialstudy.core import registry as reg
-from socialstudy.tools.add_report import entry_block
+from socialstudy.tools.pdf_entry import entry_block
 
 ROOT = Path(__file__).resolve().parent.parent
 PASTE = re.compile(r"^\s+paste into socialstudy/crosswalks/(\S+):\n\s+(.+)$", re.M)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import re
 import stat
@@ -26,15 +25,12 @@ import sys
 import unicodedata
 from pathlib import Path
 
-import yaml
-
 from socialstudy import paths
 from socialstudy.core import registry as reg
 from socialstudy.engine.staging import atomic_write
-from socialstudy.errors import RawFileError, RegistryError, StudyError
-from socialstudy.extract.layout_tables import layout_tables
-from socialstudy.extract.pdftext import Extracted, extract_text
-from socialstudy.extract.tables import extract_tables, read_lines
+from socialstudy.errors import RegistryError, StudyError
+from socialstudy.tools.pdf_entry import entry_block, is_pdf, pdf_fields, read_pdf
+from socialstudy.tools.report_checks import check_new, check_tables, cost_sign_of, read_source
 
 KIND_SUFFIX = {"full_year": "ar", "jan_apr": "d1", "jan_aug": "d2"}
 PERIOD_TITLES = {"full_year": "Annual report", "jan_apr": "Interim report January–April",
@@ -116,8 +112,8 @@ def add_report(source: Path, *, municipality: str, kommun_code: str, fiscal_year
     report and notes on what was derived rather than given."""
     existing = reg.load_registry(registry)
     _check_arguments(municipality, kommun_code, fiscal_year, period, money_unit, title)
-    pdf = _read_pdf(source) if is_pdf(source) else None
-    data = pdf[1].text.encode("utf-8") if pdf else _read_source(source)
+    pdf = read_pdf(source) if is_pdf(source) else None
+    data = pdf[1].text.encode("utf-8") if pdf else read_source(source)
     doc_id = derive_doc_id(municipality, fiscal_year, period)
     fields = {"doc_id": doc_id, "file": f"{doc_id}.txt", "municipality": municipality,
               "kommun_code": kommun_code, "document_type": reg.document_type_of(period),
@@ -128,11 +124,11 @@ def add_report(source: Path, *, municipality: str, kommun_code: str, fiscal_year
     if pdf:
         fields.update(pdf_fields(doc_id, *pdf))
     text = registry.read_text(encoding="utf-8")
-    _check_new(fields, existing, text, registry)
-    fields["cost_sign"], sign_note = _cost_sign(existing, municipality, fields["document_type"])
+    check_new(fields, existing, text, registry)
+    fields["cost_sign"], sign_note = cost_sign_of(existing, municipality, fields["document_type"])
     candidate = text + ("" if text.endswith("\n") else "\n") + entry_block(fields)
     report = next(r for r in reg.parse_registry(candidate, registry) if r.doc_id == doc_id)
-    _check_tables(report, data, source, pdf is not None)
+    check_tables(report, data, source, pdf is not None)
     _write(registry, candidate, [(report.path, data)]
            + ([(report.pdf.path, pdf[0])] if pdf else []))
     notes = [f"doc_id {doc_id}, file {fields['file']}, document_type "
@@ -183,166 +179,6 @@ def _check_arguments(municipality: str, kommun_code: str, fiscal_year: int, peri
     for ok, given, expected in problems:
         if not ok:
             raise RegistryError(f"{given} is not valid", fix=f"give {expected}")
-
-
-def is_pdf(source: Path) -> bool:
-    """A PDF by its first bytes (``%PDF-``), whatever its name says."""
-    if not source.is_file():
-        return False
-    with source.open("rb") as fh:
-        return fh.read(5) == b"%PDF-"
-
-
-def _read_pdf(source: Path) -> tuple[bytes, Extracted]:
-    """The PDF's bytes and its text, extracted once; refused if it has no text layer."""
-    data = source.read_bytes()
-    try:
-        extracted = extract_text(source)
-    except Exception as exc:  # PDFium's own errors name no file
-        raise RawFileError(f"the PDF cannot be read ({type(exc).__name__}: {exc})",
-                           file=str(source),
-                           fix="check that the file opens in a PDF viewer; if it is damaged, "
-                               "download it again") from None
-    if not extracted.text.strip():
-        raise RawFileError(
-            f"none of the {extracted.pages} pages has a text layer (a scanned report?)",
-            file=str(source), fix="run OCR on the PDF first (e.g. ocrmypdf), or add the "
-                                  "report's text instead")
-    return data, extracted
-
-
-def pdf_fields(doc_id: str, data: bytes, extracted: Extracted) -> dict:
-    """The registry keys of a PDF source: file, hash, how the text was made, and notes."""
-    notes = {"pages": extracted.pages, "empty_pages": list(extracted.empty_pages),
-             "shifted_lines": list(extracted.shifted_lines),
-             "rotated_chars": extracted.rotated_chars,
-             "unmapped_chars": extracted.unmapped_chars}
-    return {"source_pdf": f"{doc_id}.pdf", "source_pdf_sha256": hashlib.sha256(data).hexdigest(),
-            "extraction_library": extracted.library, "extraction_version": extracted.version,
-            "extraction_layout": extracted.layout, "extraction_notes": notes}
-
-
-def _read_source(source: Path) -> bytes:
-    """The report's bytes, refused unless the study can read them as they are."""
-    if not source.is_file():
-        raise RawFileError("no such file", file=str(source),
-                           fix="give the path of the report's PDF or text file")
-    lines = read_lines(source)
-    shifted = next((i for i, line in enumerate(lines, 1)
-                    if "\t" in line and re.match(r" {2,}\S", line)), None)
-    if shifted:
-        raise RawFileError(
-            "spaces, not a tab, before the first cell of a tab-separated row: its cells "
-            "would shift one column (a header's 'Utfall' read as the row label)",
-            file=str(source), line=shifted,
-            fix="start the line with a tab where its first cell is empty, as in the existing "
-                "files (README, 'Adding a report')")
-    return source.read_bytes()
-
-
-def _check_tables(report: reg.Report, data: bytes, source: Path, from_pdf: bool) -> None:
-    """At least one table, read by the same code as the study (``extract_report``'s
-    readers): tab-separated, aligned with spaces, or one cell per line."""
-    lines = data.decode("utf-8").split("\n")
-    tables = extract_tables(report, lines) + layout_tables(report, lines)
-    if any(t.kind == "data" for t in tables):
-        return
-    what = "the text extracted from this PDF" if from_pdf else "the text"
-    raise RawFileError(
-        f"no table found in {what}: looked for cells separated by tabs, columns aligned "
-        "with runs of spaces (as pdftotext -layout writes them) and one cell per line (as "
-        "copied from a web page), each under a header row naming the columns",
-        file=str(source),
-        fix="check that the file holds the report's tables (not only its prose); if they "
-            "are images, run OCR first; see README, 'The text the study needs'")
-
-
-def _line_of(text: str, needle: str) -> int | None:
-    return next((i for i, line in enumerate(text.split("\n"), 1) if needle in line), None)
-
-
-def _check_new(fields: dict, existing: list[reg.Report], text: str, registry: Path) -> None:
-    """Refuse what is registered already: the same bytes, doc_id, file or kommun code."""
-    for report in existing:
-        if report.pdf and report.pdf.sha256 == fields.get("source_pdf_sha256"):
-            raise RegistryError(
-                f"this PDF is registered already, as {report.doc_id} ({report.pdf.file})",
-                file=str(registry), line=_line_of(text, report.pdf.sha256),
-                fix="nothing to do: a report is registered once")
-        if report.sha256 == fields["sha256"]:
-            raise RegistryError(
-                f"these bytes are registered already, as {report.doc_id} ({report.file})",
-                file=str(registry), line=_line_of(text, report.sha256),
-                fix="nothing to do: a report is registered once")
-        if report.doc_id == fields["doc_id"]:
-            raise RegistryError(
-                f"{fields['doc_id']} is registered already, with other bytes ({report.file})",
-                file=str(registry), line=_line_of(text, f"doc_id: {report.doc_id}"),
-                fix="check municipality, year and period; if this text replaces the old one, "
-                    "remove the old entry and its file first (git rm), then add this one")
-        same_name = report.municipality.casefold() == fields["municipality"].casefold()
-        if same_name != (report.kommun_code == fields["kommun_code"]) or (
-                same_name and report.municipality != fields["municipality"]):
-            raise RegistryError(
-                f"{report.municipality} is registered with kommun_code {report.kommun_code}, "
-                f"which does not fit --municipality {fields['municipality']} --kommun-code "
-                f"{fields['kommun_code']}", file=str(registry),
-                line=_line_of(text, f"doc_id: {report.doc_id}"),
-                fix=f"use --municipality {report.municipality} --kommun-code "
-                    f"{report.kommun_code} for this committee, or check the code in SCB's list")
-    for name in (fields["file"], fields.get("source_pdf")):
-        target = registry.parent / name if name else None
-        if target and (target.exists() or target.is_symlink()):
-            raise RegistryError(f"{target.name} exists but is not registered",
-                                file=str(target), fix="move the stray file out of data/raw/ "
-                                                      "and run add-report again")
-
-
-def _cost_sign(existing: list[reg.Report], municipality: str, document_type: str
-               ) -> tuple[str, str]:
-    """The sign convention of the committee's latest report of the same kind, else the
-    common one; either way the note says so, because the text alone does not tell."""
-    same = [r for r in existing
-            if r.municipality == municipality and r.document_type == document_type]
-    if same:
-        latest = max(same, key=lambda r: r.fiscal_year)
-        return latest.cost_sign, (f"cost_sign {latest.cost_sign}: carried over from "
-                                  f"{latest.doc_id}; check that the new report signs costs "
-                                  "the same way")
-    return reg.COSTS_NEGATIVE, (
-        f"cost_sign {reg.COSTS_NEGATIVE}: ASSUMED (no earlier {document_type} of "
-        f"{municipality}); check the income statement and, if net costs are printed "
-        "positive, change cost_sign in reports.yml (values explained at its top)")
-
-
-def _plain_or_quoted(value: str) -> str:
-    plain = (re.fullmatch(r"[^\W\d_][\w .\-]*", value) and not value.endswith(" ")
-             and yaml.safe_load(f"k: {value}") == {"k": value})
-    return value if plain else json.dumps(value, ensure_ascii=False)
-
-
-def entry_block(fields: dict) -> str:
-    """One registry entry in the layout of the existing ones."""
-    return (f"  - doc_id: {fields['doc_id']}\n"
-            f"    file: {fields['file']}\n"
-            f"    municipality: {_plain_or_quoted(fields['municipality'])}\n"
-            f"    kommun_code: \"{fields['kommun_code']}\"\n"
-            f"    document_type: {fields['document_type']}\n"
-            f"    title: {json.dumps(fields['title'], ensure_ascii=False)}\n"
-            f"    fiscal_year: {fields['fiscal_year']}\n"
-            f"    period: {fields['period']}\n"
-            f"    period_covered: \"{fields['period_covered']}\"\n"
-            f"    money_unit: {fields['money_unit']}\n"
-            f"    cost_sign: {fields['cost_sign']}\n"
-            f"    sha256: {fields['sha256']}\n" + _pdf_block(fields))
-
-
-def _pdf_block(fields: dict) -> str:
-    if "source_pdf" not in fields:
-        return ""
-    notes = ", ".join(f"{k}: {json.dumps(v)}" for k, v in fields["extraction_notes"].items())
-    return "".join(f"    {key}: {json.dumps(fields[key], ensure_ascii=False)}\n"
-                   for key in reg.PDF_KEYS) + f"    extraction_notes: {{{notes}}}\n"
 
 
 def write_atomic(path: Path, data: bytes, mode: int) -> None:

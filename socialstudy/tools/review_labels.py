@@ -1,0 +1,158 @@
+"""The review's table-row decisions: the committee total and its deviation, cost types and
+activity lines, each unmapped label proposed from the same committee's closest label or,
+for a committee the crosswalks do not know yet, the same label in another committee's
+crosswalk."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from socialstudy.core.registry import Report
+from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.measures import compare
+from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest, csv_row
+
+COMMITTEE = re.compile(r"(?i)nämnd(en)?(\s+totalt)?$")
+
+
+def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
+    activity = compare.cost_by_activity(facts, [report])
+    own = activity[(activity.fiscal_year == report.fiscal_year) & (activity.category == "total")]
+    if own.empty:
+        return [Item(m, DECIDE, "no committee total: the activity table is not mapped (see "
+                     "the activity lines below)", "activities.csv")
+                for m in ("net cost", "budget", "budget deviation")]
+    total = own.iloc[0]
+    items = [Item("net cost", FOUND, f"{total.net_cost_tkr} tkr, line {total.source_line} "
+                  f"'{total.report_label}'")]
+    items.append(Item("budget", FOUND, f"{total.budget_tkr} tkr, line {total.source_line}")
+                 if total.budget_tkr else
+                 Item("budget", ABSENT, "the committee total prints no budget"))
+    deviation = compare.budget_deviation(activity, facts)
+    own_dev = deviation[deviation.fiscal_year == report.fiscal_year]
+    if own_dev.empty:
+        items.append(Item("budget deviation", DECIDE, "neither amounts nor a printed "
+                          "percentage: if the report prints the committee's deviation in % "
+                          "add its row label", "printed_deviation.csv",
+                          csv_row([report.municipality, "<row label>", "", "<why>"])))
+    else:
+        row = own_dev.iloc[0]
+        items.append(Item("budget deviation", FOUND, f"{row.deviation_pct} % "
+                          f"({row.pct_source}), line {row.source_line}"))
+    return items
+
+
+def cost_type_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
+    rows = read_crosswalk("cost_types.csv", ("municipality", "report_label", "flow",
+                                             "category", "kommun_bas", "fit"))
+    types = compare.cost_by_type(facts, [report])
+    own = types[types.fiscal_year == report.fiscal_year]
+    items = [Item(f"cost type {r.category}", FOUND, f"{r.value_tkr or r.share_pct} "
+                  f"({r.value_status}), line {r.source_line} '{r.report_label}'")
+             for r in own.itertuples()]
+    mine = [r for r in rows if r["municipality"] == report.municipality]
+    table = _best_table(facts, {r["report_label"] for r in (mine or rows)})
+    for label, line in table:
+        if any(r.report_label == label for r in own.itertuples()):
+            continue
+        item = _label_proposal(report, label, line, mine, rows, "cost type", "cost_types.csv",
+                               lambda r: [r["flow"], r["category"], r["kommun_bas"], r["fit"]])
+        items.append(item)
+    found = {i.measure for i in items}
+    items += [Item(measure, DECIDE, why) for measure, why in sorted(had.items())
+              if measure.startswith("cost type") and measure not in found]
+    if not items:
+        items.append(Item("cost types", ABSENT, "no income-statement table or prose shares "
+                          "found"))
+    return items
+
+
+def _best_table(facts: pd.DataFrame, known: set[str]) -> list[tuple[str, int]]:
+    """(label, line) of the table sharing most row labels with ``known``."""
+    table = facts[(facts.source_kind == "table") & (facts.measure == "actual")]
+    hits = table[table.row_label.isin(known)].groupby("table_id").row_label.nunique()
+    if hits.empty:
+        return []
+    best = hits.sort_index().sort_values(kind="mergesort").index[-1]
+    rows = table[table.table_id == best][["row_label", "source_line"]].drop_duplicates()
+    return list(zip(rows.row_label, rows.source_line))
+
+
+def names_committee(label: str) -> bool:
+    """A label that names a committee itself ('Socialnämnd', 'Summa socialnämnden',
+    'Vård- och omsorgsnämnden totalt'): the committee's total row, never an activity."""
+    text = label.strip().rstrip("*: ").strip()
+    return bool(COMMITTEE.search(text) or re.match(r"(?i)summa\b.*nämnd", text))
+
+
+def _label_proposal(report, label, line, mine, rows, what, name, tail, total_line=None
+                    ) -> Item:
+    """A row for an unmapped label: the closest label of the same committee, else the
+    same label in another committee's crosswalk (said so, with why); otherwise the
+    category is to be chosen. The line ``total_line`` (the committee's total row, see
+    ``total_line``) is, unless the committee's own crosswalk maps it, proposed as total."""
+    close = closest(label, [r["report_label"] for r in mine])
+    other = next((r for r in rows if r["report_label"] == label), None)
+    if close:
+        source = next(r for r in mine if r["report_label"] == close[0])
+        why = (f"renamed from '{close[0]}' (similarity {close[1]:.2f})? proposed by review; "
+               "check before pasting")
+    elif line == total_line:
+        return _total_proposal(report, label, line, other, name)
+    elif other:
+        source = other
+        why = (f"copied from {other['municipality']}'s row for the same label '{label}' "
+               f"({other['municipality']} maps it to {other['category']}): only the label "
+               "matched, proposed by review; check that it means the same here")
+    else:
+        return Item(f"{what} line {line}", DECIDE, f"'{label}' matches no known label", name,
+                    csv_row([report.municipality, label] + ["<choose>"] * len(tail(rows[0]))
+                            + ["<why>"]) if rows else "")
+    values = [report.municipality, label] + tail(source) + [why]
+    return Item(f"{what} line {line}", DECIDE, f"'{label}' has no row in {name}; {why}",
+                name, csv_row(values))
+
+
+def total_line(rows: list[tuple[str, int]]) -> int | None:
+    """Line of the committee's total among a table's (label, line) rows: the last row whose
+    label names the committee (a committee's own-costs row, e.g. 'Socialnämnd' above
+    'Socialnämnden', stands above it and stays an activity)."""
+    named = [line for label, line in rows if names_committee(label)]
+    return max(named) if named else None
+
+
+def _total_proposal(report, label, line, other, name) -> Item:
+    """The committee's own total row: a label naming the committee is never proposed as an
+    activity, whatever another committee's row for the same label says."""
+    why = (f"the label names the committee itself: its total row, proposed by review; check "
+           f"that line {line} is the sum of the activity rows")
+    if other is not None and other["category"] != "total":
+        why += (f" ({other['municipality']} maps its own '{label}' to {other['category']}; "
+                "that is not copied, the label alone does not carry it)")
+    values = [report.municipality, label, "", "total", "exact", "", label, why]
+    return Item(f"activity line {line}", DECIDE, f"'{label}' has no row in {name}; {why}",
+                name, csv_row(values))
+
+
+def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
+    rows = read_crosswalk("activities.csv", ("municipality", "report_label", "occurrence",
+                                             "category", "fit"))
+    mine = [r for r in rows if r["municipality"] == report.municipality]
+    activity = compare.cost_by_activity(facts, [report])
+    own = activity[activity.fiscal_year == report.fiscal_year]
+    items = [Item(f"activity line {r.source_line}", FOUND, f"'{r.report_label}' -> "
+                  f"{r.category} ({r.fit}), net cost {r.net_cost_tkr or '-'} tkr")
+             for r in own.itertuples() if r.category != compare.UNMAPPED]
+    unmapped = [(r.report_label, r.source_line) for r in own.itertuples()
+                if r.category == compare.UNMAPPED]
+    tail = lambda e: ["", e["category"], e["fit"], e.get("components", ""), ""]  # noqa: E731
+    if own.empty:
+        unmapped = _best_table(facts, {r["report_label"] for r in rows})
+        tail = lambda e: [e["occurrence"], e["category"], e["fit"],  # noqa: E731
+                          e.get("components", ""), ""]
+    total = None if (own.category == "total").any() else total_line(unmapped)
+    items += [_label_proposal(report, label, line, mine, rows, "activity", "activities.csv",
+                              tail, total_line=total) for label, line in unmapped]
+    return sorted(items, key=lambda i: int(i.measure.rsplit(" ", 1)[1]))
