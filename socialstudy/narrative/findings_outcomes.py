@@ -9,6 +9,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope
 from socialstudy.core.vocabulary import LEVEL_WORDS
+from socialstudy.narrative.caveats import comparison_caveat
 from socialstudy.narrative.findings import (
     NO_DATA,
     PERIOD_WORDS,
@@ -72,10 +73,23 @@ def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report
         value, muni, year = max(sick)
         years = ("" if len({s[2] for s in sick}) == 1 else
                  f" (a {year} figure; the years differ in this run)")
+        caveat = comparison_caveat(scope, tables["cost_by_activity"], reports, "sick_leave")
         lines.append(f"Of the calendar-year sick-leave figures in this run, {muni}'s "
-                     f"({num(value)} %) is the highest{years}; a rolling 12-month figure is "
-                     "not set beside them.")
+                     f"({num(value)} %) is the highest{years}, but not like with like: "
+                     f"{caveat}.")
     return bullets(lines) if lines else f"{NO_DATA}."
+
+
+def staffing_caption(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report],
+                     topic: str) -> str:
+    """The caption under a staffing figure: what differs between the committees it sets
+    side by side (definitions, period, remit with amounts), or '' for one committee."""
+    if len(chosen(scope)) < 2:
+        return ""
+    caveat = comparison_caveat(scope, tables["cost_by_activity"], reports, topic)
+    what = "sick leave" if topic == "sick_leave" else "turnover"
+    return (f"*Not like with like – the {what} figures above differ in definition and remit, "
+            f"so they are not a ranking:* {caveat}.") if caveat else ""
 
 
 def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
