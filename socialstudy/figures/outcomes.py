@@ -28,7 +28,7 @@ SCOPE_WORDS = {"committee": "whole committee", "section": "one section only",
 
 def _series(staff: pd.DataFrame, variables: dict[str, str]) -> pd.DataFrame:
     """One row per municipality × measure × scope, the table figure before prose."""
-    rows = staff[(staff.status == "reported") & staff.variable.isin(variables)]
+    rows = staff[staff.status.isin(["reported", "derived"]) & staff.variable.isin(variables)]
     rows = rows.assign(key=rows.scope.where(rows.scope_class != "committee", "committee"),
                        prose=rows.source_kind != "table",
                        order=rows.variable.map(list(variables).index))
@@ -43,6 +43,7 @@ def _series_label(row, variables) -> str:
         where += ": " + row.scope.split(" (")[0]
     extra = ", 12 months to Nov." if row.period == "r12_nov" else ""
     extra += ", from running text" if row.prose else ""
+    extra += " (derived)" if row.status == "derived" else ""
     return f"{row.municipality} {row.fiscal_year} · {variables[row.variable]}\n{where}{extra}"
 
 
@@ -52,7 +53,7 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
     a selected report lacks is a 'not reported' row, never a gap."""
     selected = scope.filter(staff)
     series = _series(selected, variables)
-    missing = selected[(selected.status != "reported") & selected.variable.isin(variables)]
+    missing = selected[(selected.status == "not reported") & selected.variable.isin(variables)]
     missing = missing[~missing.municipality.isin(series.municipality)]
     n = len(series) + len(missing.drop_duplicates("municipality"))
     fig, axes = new_figure(9, 1.4 + 0.45 * max(n, 2))

@@ -31,13 +31,15 @@ STAFF_WORDS = {"turnover_total_pct": "staff turnover (all leavers)",
 
 def _staff_value(part: pd.DataFrame, variable: str) -> tuple[str, pd.DataFrame]:
     rows = part[part.variable == variable]
-    reported = rows[rows.status == "reported"]
+    reported = rows[rows.status.isin(["reported", "derived"])]
     whole = reported[reported.scope_class == "committee"]
     if len(whole):
-        first = whole.assign(prose=whole.source_kind != "table").sort_values(
-            ["prose", "source_line"], kind="mergesort").iloc[0]
+        first = whole.assign(prose=whole.source_kind != "table",
+                             derived=whole.status == "derived").sort_values(
+            ["derived", "prose", "source_line"], kind="mergesort").iloc[0]
         period = (f", {PERIOD_WORDS[first.period]}" if first.period == "r12_nov" else "")
         how = ", from running text" if first.source_kind != "table" else ""
+        how = ", derived from figures on the cited line" if first.status == "derived" else how
         return f"{num(first.value)} %{period}{how}{cite(first)}", first.to_frame().T
     section = reported[reported.scope_class == "section"]
     if len(section):

@@ -154,15 +154,18 @@ def _share(rows: pd.DataFrame) -> str:
 
 def _staff(staff: pd.DataFrame, variable: str, absent: str = NOT_REPORTED) -> str:
     rows = staff[(staff.variable == variable)]
-    committee = rows[(rows.status == "reported") & (rows.scope_class == "committee")]
+    committee = rows[rows.status.isin(["reported", "derived"]) & (rows.scope_class == "committee")]
     if committee.empty:
         section = rows[(rows.status == "reported") & (rows.scope_class == "section")]
         if not section.empty:
             first = section.sort_values("source_line").iloc[0]
             return f"{NOT_REPORTED} (only {first.value} for {first.scope})"
         return absent
-    first = committee.assign(table=committee.source_kind != "table").sort_values(
-        ["table", "source_line"]).iloc[0]
+    first = committee.assign(table=committee.source_kind != "table",
+                             derived=committee.status == "derived").sort_values(
+        ["derived", "table", "source_line"]).iloc[0]
     period = findings.PERIOD_WORDS.get(first.period, first.period)
-    note = f" ({period})" if first.period != "full_year" else ""
+    notes = [period] if first.period != "full_year" else []
+    notes += [f"derived from line {first.source_line}"] if first.status == "derived" else []
+    note = f" ({'; '.join(notes)})" if notes else ""
     return f"{float(first.value):.1f}{note}"
