@@ -66,3 +66,18 @@ def test_the_amount_is_the_selected_years(reports, facts):
     text = comparison_caveat(scope, ACTIVITY, reports, "sick_leave")
     assert ("disability support (Funktionshinderomsorg, 470.8 mnkr net cost) "
             "[000_7601200e7e1b7bea.txt:371, 758]") in text
+
+
+def test_goal_and_indicator_names_carry_an_english_gloss(reports, facts):
+    """Verbatim Swedish, then the gloss from crosswalks/translations.csv (Haninge's goal
+    judged not met at 000_7601200e7e1b7bea.txt:246)."""
+    from socialstudy.narrative import findings_outcomes
+    scope = resolve("latest", "Haninge", reports, facts)
+    tables = findings.load(paths.Outputs().processed)
+    text = findings_outcomes.goals(scope, tables, reports)
+    assert ("Judged not met: “Nämndens verksamheter drivs inom givna ekonomiska ramar” "
+            "(The committee's services are run within the given financial limits)") in text
+    for name in ("goals", "indicators"):
+        column = "goal_text" if name == "goals" else "indicator"
+        for swedish in set(tables[name][column]):
+            assert findings.glossed(swedish) != f"“{swedish}”", f"no gloss for {swedish!r}"

@@ -17,6 +17,7 @@ from socialstudy.narrative.findings import (
     chosen,
     cite,
     explanations,
+    glossed,
     names,
     num,
     selected,
@@ -118,7 +119,7 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
                     part.sort_values("rank", ascending=False).status_text)) + ")")
         failed = part[part.level == "not_met"]
         if len(failed):
-            text += ". Judged not met: " + ", ".join(f"“{t}”" for t in failed.goal_text)
+            text += ". Judged not met: " + ", ".join(glossed(t) for t in failed.goal_text)
         lines.append(text + ".")
         steps[sel.municipality] = part.status_text.nunique()
     if len(steps) > 1:
@@ -146,6 +147,6 @@ def indicators(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
         met = targeted[targeted.attainment == "met"]
         lines.append(f"{who(sel)}: {len(met)} of {len(targeted)} indicators with a target for "
                      f"{sel.fiscal_year} met it{cite(targeted)}; not met: " +
-                     (", ".join(f"“{t}”" for t in targeted[targeted.attainment == "not met"]
+                     (", ".join(glossed(t) for t in targeted[targeted.attainment == "not met"]
                                 .indicator) or "none") + ".")
     return bullets(lines) if lines else f"{NO_DATA}."
