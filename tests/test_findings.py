@@ -288,6 +288,13 @@ def test_key_figures_name_a_rolling_period_in_words(reports, facts, tables):
     # line 773 (turnover, since November of the year before) and line 782 (sick leave R12)
     assert frame.loc["Huddinge", "turnover, whole committee (%)"] == "11.9 (12 months to November)"
     assert frame.loc["Huddinge", "sick leave (%)"] == "6.6 (12 months to November)"
+    # beside another committee, each cell carries its own definition, cited
+    frame = summary.key_figures(resolve("latest", "all", reports, facts), tables)
+    assert frame.loc["Huddinge", "sick leave (%)"] == (
+        "6.6 (12 months to November); rolling 12 months (R12) to November 2024 "
+        "[002_ed79cea0b5e49fc0.txt:782]")
+    assert frame.loc["Haninge", "turnover, whole committee (%)"].endswith(
+        "not a committee total [000_7601200e7e1b7bea.txt:421, 450]")
 
 
 def test_strangnas_lumped_purchases_include_grants_paid(reports, facts, tables):

@@ -95,3 +95,12 @@ def comparison_caveat(scope: Scope, activity: pd.DataFrame, reports: list[Report
         if clause:
             parts.append(f"{sel.municipality} {sel.fiscal_year}: {clause}")
     return "; ".join(parts)
+
+
+def definition_note(defs: pd.DataFrame, sel: Selection, topic: str, others: int) -> str:
+    """Key-figure suffix: the report's own definition for ``topic``, cited, where the run
+    sets the figure beside another committee's ('' for a single committee)."""
+    rows = defs[(defs.doc_id == sel.doc_id) & (defs.topic == topic)]
+    if others < 2 or rows.empty:
+        return ""
+    return f"; {'; '.join(rows.definition)}{cite(rows)}"
