@@ -45,3 +45,13 @@ def test_the_2023_run_gives_huddinge_turnover_as_derived(reports, facts, numbere
     text = findings_outcomes.staffing(scope, tables, reports)
     assert ("staff turnover (all leavers) 9.2 %, 12 months to November, derived from figures "
             "on the cited line [002_ed79cea0b5e49fc0.txt:773]") in text
+
+
+def test_huddinge_2023_sick_leave_by_sex_from_line_785(reports):
+    """'6,9 procent och männens på 5,7 procent … minskning med 0,2 respektive 1,8'."""
+    rows = derived_staffing(reports)
+    women = _one(rows, variable="sick_leave_women_pct")
+    men = _one(rows, variable="sick_leave_men_pct")
+    assert (women["value"], women["fiscal_year"], women["source_line"]) == ("7.1", 2023, 785)
+    assert (men["value"], men["fiscal_year"], men["source_line"]) == ("7.5", 2023, 785)
+    assert men["definition"].endswith("(5,7 + 1,8)")
