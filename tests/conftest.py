@@ -52,7 +52,7 @@ def facts(extraction):
 
 @pytest.fixture(scope="session")
 def numbered_facts(facts):
-    """The facts as ``compare.load_facts`` gives them: with the float column ``number``."""
+    """The facts as ``tabular.load_facts`` gives them: with the float column ``number``."""
     return facts.assign(number=facts.value.astype(float))
 
 

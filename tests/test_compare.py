@@ -75,7 +75,11 @@ def test_staffing_values_and_not_reported(numbered_facts, reports):
     assert (turnover.value, turnover.raw, turnover.source_line) == ("14", "14,00", 446)
     huddinge = staff[(staff.municipality == "Huddinge") & (staff.variable == "turnover_total_pct")
                      & (staff.scope_class == "committee")]
-    assert huddinge.value.tolist() == ["11.9"] and huddinge.period.tolist() == ["r12_nov"]
+    assert huddinge.value.tolist() == ["9.2", "11.9"] and huddinge.period.tolist() == [
+        "r12_nov", "r12_nov"]
+    # 2023 is derived from "11,9 procent, vilket är en ökning med 2,7 procentenheter" (line 773)
+    assert huddinge.status.tolist() == ["derived", "reported"]
+    assert huddinge.source_line.tolist() == [773, 773]
     missing = one(staff, municipality="Strängnäs", variable="turnover_total_pct")
     assert missing.status == "not reported" and missing.value == "" and missing.reason
     sick = one(staff, municipality="Strängnäs", fiscal_year=2023, variable="sick_leave_total_pct")

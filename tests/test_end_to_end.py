@@ -171,7 +171,8 @@ def test_default_run_takes_both_new_reports_through_figures_and_summary(added):
     # the fourth municipality equals its seed (Huddinge 2024, 002_ed79cea0b5e49fc0.txt)
     for column in ("net cost (mnkr)", "budget deviation (%)", "personnel share of gross cost (%)",
                    "sick leave (%)"):
-        assert figures[column]["Nyköping"] == figures[column]["Huddinge"], column
+        # (Huddinge's sick-leave cell adds its own definition, cited; the copy has none)
+        assert figures[column]["Nyköping"] == figures[column]["Huddinge"].split(";")[0], column
     assert figures["net cost (mnkr)"]["Nyköping"] == "497.0"
     # goal counts on scales with a different number of steps are never set side by side
     # (issue 17): Huddinge's 3-wording scale beside Haninge's 4 and Strängnäs's 2

@@ -284,8 +284,8 @@ def test_byte_stable_output(numbered_facts, reports, tmp_path):
 
 
 def test_processed_facts_give_the_same_tables(reports, tables):
-    """The functions take the facts as compare.load_facts reads them from facts.csv."""
-    from socialstudy.measures.compare import load_facts
+    """The functions take the facts as tabular.load_facts reads them from facts.csv."""
+    from socialstudy.measures.tabular import load_facts
     loaded = finance_report.finance_tables(load_facts(paths.Outputs().processed), reports)
     for name in tables:
         pd.testing.assert_frame_equal(loaded[name].astype(str), tables[name].astype(str),

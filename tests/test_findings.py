@@ -4,10 +4,13 @@ lines the run's tables cite, and the claims the reports contradicted are gone.""
 
 import re
 
+import pandas as pd
 import pytest
 
 from socialstudy import paths
 from socialstudy.core.scope import resolve
+from socialstudy.measures.like_with_like import definitions
+from socialstudy.measures.remit import remit_by_report
 from socialstudy.narrative import (
     findings,
     findings_cost,
@@ -90,6 +93,10 @@ def test_findings_follow_the_selection(year, munis, reports, facts, tables):
              for f, x in zip(frame.source_file, frame.source_line) if str(x).strip()}
     cited |= {(f, int(x)) for frame in picked.values() if "description_line" in frame
               for f, x in zip(frame.source_file, frame.description_line) if str(x).strip()}
+    # the caveats cite the quoted definitions and the remit evidence, each checked at its line
+    checked = pd.concat([definitions(reports), remit_by_report(reports)])
+    cited |= {(f, int(x)) for f, x in zip(checked.source_file, checked.source_line)
+              if str(x).strip()}
     for group in CITATION.findall(text):
         for ref in group.split("; "):
             file, lines = ref.split(":")
@@ -225,8 +232,14 @@ def test_report_explanations_are_quoted_where_the_report_gives_them(reports, fac
 def test_sick_leave_ranking_says_when_the_years_differ(reports, facts, tables):
     text = _run("latest", "all", reports, facts, tables)
     assert "Strängnäs's (9.4 %) is the highest (a 2023 figure; the years differ" in text
+    assert ("Strängnäs 2023: average over the year; basis (share of working time) not stated "
+            "[004_2f72d566b296dc43.txt:630], it runs") in text
+    assert ("elderly care (Äldreomsorg, 281.4 mnkr net cost) [004_2f72d566b296dc43.txt:401, "
+            "419], not run by Haninge and not run by Huddinge") in text
+    assert ("Huddinge 2024: rolling 12 months (R12) to November 2024 "
+            "[002_ed79cea0b5e49fc0.txt:782]") in text
     text = _run("2023", "all", reports, facts, tables)
-    assert "Strängnäs's (9.4 %) is the highest; a rolling" in text
+    assert "Strängnäs's (9.4 %) is the highest, but not like with like: " in text
 
 
 @pytest.mark.parametrize("year,munis", RUNS, ids=[f"{y}-{m}" for y, m in RUNS])
@@ -275,6 +288,13 @@ def test_key_figures_name_a_rolling_period_in_words(reports, facts, tables):
     # line 773 (turnover, since November of the year before) and line 782 (sick leave R12)
     assert frame.loc["Huddinge", "turnover, whole committee (%)"] == "11.9 (12 months to November)"
     assert frame.loc["Huddinge", "sick leave (%)"] == "6.6 (12 months to November)"
+    # beside another committee, each cell carries its own definition, cited
+    frame = summary.key_figures(resolve("latest", "all", reports, facts), tables)
+    assert frame.loc["Huddinge", "sick leave (%)"] == (
+        "6.6 (12 months to November); rolling 12 months (R12) to November 2024 "
+        "[002_ed79cea0b5e49fc0.txt:782]")
+    assert frame.loc["Haninge", "turnover, whole committee (%)"].endswith(
+        "not a committee total [000_7601200e7e1b7bea.txt:421, 450]")
 
 
 def test_strangnas_lumped_purchases_include_grants_paid(reports, facts, tables):

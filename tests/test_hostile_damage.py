@@ -13,7 +13,8 @@ from socialstudy.crosswalks.loader import check_all, read_crosswalk
 from socialstudy.errors import CrosswalkError, NumberFormatError, RegistryError
 from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.extract.numbers import looks_numeric, parse_number
-from socialstudy.measures import damage, finance
+from socialstudy.measures import damage
+from socialstudy.measures.revenue import revenue_dependence
 
 HUDDINGE = "002_ed79cea0b5e49fc0.txt"
 
@@ -91,7 +92,7 @@ def test_the_revenue_row_it_fed_says_not_reported_with_the_line(tab_damaged):
     reports, out = tab_damaged
     facts = out.facts.assign(number=out.facts.value.astype(float))
     facts.attrs["rejects"] = damage.as_records(out.rejects)
-    table = finance.revenue_dependence(facts, reports)
+    table = revenue_dependence(facts, reports)
     rows = table[(table.doc_id == "huddinge_2024_vb") & (table.fiscal_year == 2024)]
     revenue = rows[rows.measure == "revenue_tkr"].iloc[0]
     assert revenue.status == "not reported" and revenue.value == ""

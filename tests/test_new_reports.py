@@ -17,7 +17,7 @@ from socialstudy.__main__ import main
 from socialstudy.core.registry import load_registry
 from socialstudy.crosswalks import loader as crosswalk
 from socialstudy.extract.extraction import extract_and_clean
-from socialstudy.measures import compare
+from socialstudy.measures import compare, tabular
 from socialstudy.tools import review
 from socialstudy.tools.review_common import DECIDE, FOUND
 
@@ -53,10 +53,10 @@ class Corpus:
 
     def tkr(self, raw: str, per: int = 1) -> str:
         """The planted amount for a seed's printed amount, in tkr with costs positive."""
-        return compare.fmt(float(-synthetic.scale(raw, self.factor) * per))
+        return tabular.fmt(float(-synthetic.scale(raw, self.factor) * per))
 
     def pct(self, part: str, whole: str) -> str:
-        return compare.fmt(100 * float(synthetic.scale(part, self.factor)
+        return tabular.fmt(100 * float(synthetic.scale(part, self.factor)
                                        / synthetic.scale(whole, self.factor)), 2)
 
 
@@ -107,7 +107,7 @@ def test_haninge_next_year_key_figures(haninge):
     assert total.budget_tkr == haninge.tkr("-1 171,5", 1000)
     deviation = haninge.one("deviation")
     assert deviation.pct_source == "computed from amounts"
-    assert deviation.deviation_pct == compare.fmt(
+    assert deviation.deviation_pct == tabular.fmt(
         -100 * float(synthetic.scale("-71,9", haninge.factor)
                      / synthetic.scale("-1 171,5", haninge.factor)), 2)
     personnel = haninge.one("types", category="personnel")  # seed lines 344 and 350
@@ -131,7 +131,7 @@ def test_huddinge_next_year_key_figures(huddinge):
     assert total.net_cost_tkr == huddinge.tkr("-497 046")
     assert total.budget_tkr == huddinge.tkr("-501 533")
     deviation = huddinge.one("deviation")
-    assert deviation.deviation_pct == compare.fmt(
+    assert deviation.deviation_pct == tabular.fmt(
         100 * float(synthetic.scale("4 488", huddinge.factor)
                     / synthetic.scale("501 533", huddinge.factor)), 2)
     personnel = huddinge.one("types", category="personnel")  # seed lines 455 and 460
@@ -151,7 +151,7 @@ def test_huddinge_next_year_prose_turnover(huddinge):
 def test_strangnas_next_year_key_figures(strangnas):
     total = strangnas.one("activity", category="total")  # seed line 405: -902.6 mkr
     assert total.net_cost_tkr == strangnas.tkr("-902.6", 1000)
-    assert strangnas.one("deviation").deviation_pct == compare.fmt(
+    assert strangnas.one("deviation").deviation_pct == tabular.fmt(
         100 * float(synthetic.scale("-35.5", strangnas.factor)
                     / -synthetic.scale("-867.1", strangnas.factor)), 2)
     turnover = strangnas.one("staff", variable="turnover_total_pct")

@@ -17,6 +17,7 @@ from socialstudy import figures, paths
 from socialstudy.core import schemas
 from socialstudy.errors import SchemaError
 from socialstudy.measures import compare
+from socialstudy.measures.staffing_derived import DERIVED
 from socialstudy.publish import dictionary, translations
 from socialstudy.publish.datapackage import write_datapackage
 from socialstudy.publish.html import render_notebook, write_index
@@ -61,7 +62,8 @@ def test_comparison_tables_from_the_pipeline_validate(facts, reports):
 def test_declared_categories_cover_the_analysis_vocabularies():
     variables = schemas.categories("staffing", "variable")
     assert set(compare.STAFFING_VARIABLES) <= set(variables)
-    assert set(schemas.categories("staffing", "status")) == {"reported", compare.NOT_REPORTED}
+    assert set(schemas.categories("staffing", "status")) == {"reported", compare.NOT_REPORTED,
+                                                             DERIVED}
     assert variables["sick_leave_total_pct"]["unit"] == "percent"
     assert variables["fte"]["unit"] == "count"
     for crosswalk, column, (table, field) in (

@@ -108,7 +108,10 @@ def test_a_notebooks_code_is_read_from_its_cells_not_declared():
 
 
 def test_stored_notebooks_are_deterministic_with_one_parameters_cell():
-    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d|0x[0-9a-f]{6,}|/tmp/|/home/")
+    # a memory address stands after a non-base64 character ("at 0x7f…"): inside an embedded
+    # PNG's base64 the same letters are chance
+    stamp = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d|(?<![A-Za-z0-9+/])0x[0-9a-f]{6,}"
+                       r"|/tmp/|/home/")
     for step in dag.load_table().steps:
         if not step.notebook:
             continue

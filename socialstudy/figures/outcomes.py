@@ -28,7 +28,7 @@ SCOPE_WORDS = {"committee": "whole committee", "section": "one section only",
 
 def _series(staff: pd.DataFrame, variables: dict[str, str]) -> pd.DataFrame:
     """One row per municipality × measure × scope, the table figure before prose."""
-    rows = staff[(staff.status == "reported") & staff.variable.isin(variables)]
+    rows = staff[staff.status.isin(["reported", "derived"]) & staff.variable.isin(variables)]
     rows = rows.assign(key=rows.scope.where(rows.scope_class != "committee", "committee"),
                        prose=rows.source_kind != "table",
                        order=rows.variable.map(list(variables).index))
@@ -43,6 +43,7 @@ def _series_label(row, variables) -> str:
         where += ": " + row.scope.split(" (")[0]
     extra = ", 12 months to Nov." if row.period == "r12_nov" else ""
     extra += ", from running text" if row.prose else ""
+    extra += " (derived)" if row.status == "derived" else ""
     return f"{row.municipality} {row.fiscal_year} · {variables[row.variable]}\n{where}{extra}"
 
 
@@ -52,7 +53,7 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
     a selected report lacks is a 'not reported' row, never a gap."""
     selected = scope.filter(staff)
     series = _series(selected, variables)
-    missing = selected[(selected.status != "reported") & selected.variable.isin(variables)]
+    missing = selected[(selected.status == "not reported") & selected.variable.isin(variables)]
     missing = missing[~missing.municipality.isin(series.municipality)]
     n = len(series) + len(missing.drop_duplicates("municipality"))
     fig, axes = new_figure(9, 1.4 + 0.45 * max(n, 2))
@@ -93,36 +94,45 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
 
 
 def goal_levels(goals: pd.DataFrame, scope: Scope, reports: list[Report]):
-    """One panel per committee: how many goals got each of its own wordings, coloured by
-    the common level the wording maps to."""
+    """One panel per committee, stacked, on one x scale: how many goals got each of its
+    own wordings, coloured by the common level the wording maps to (labels readable at
+    notebook width: 9 pt on a 9-inch figure)."""
     year_end = scope.filter(goals)
     year_end = year_end[year_end.assessment_kind == "year_end_attainment"]
     munis = list(dict.fromkeys(year_end.municipality))
-    fig, axes = new_figure(4.2 * max(len(munis), 1) + 1, 3.6, ncols=max(len(munis), 1))
+    bars = [max(year_end[year_end.municipality == m].status_text.nunique(), 1) for m in munis]
+    fig, axes = new_figure(9, 1.4 + 0.75 * sum(bars) + 0.7 * len(bars), ncols=1,
+                           nrows=max(len(munis), 1), sharex=True,
+                           gridspec_kw={"height_ratios": bars or [1]})
     title = "Year-end goal assessments, each committee on its own wording"
     if year_end.empty:
         no_data(axes[0][0], "no selected report assesses its goals for the year "
                 "(assessments exist only in a report's own year)")
         return finish(fig, "goal_levels", title, source_line(year_end, reports))
-    for ax, muni in zip(axes[0], munis):
-        part = year_end[year_end.municipality == muni]
-        counts = (part.assign(rank=part["rank"].astype(int))
-                  .groupby(["status_text", "level", "rank"]).size().reset_index(name="n")
-                  .sort_values(["rank", "status_text"]))
-        ax.barh(range(len(counts)), counts.n, color=[LEVELS[v][1] for v in counts.level])
-        ax.set_yticks(range(len(counts)), [f"“{t}”\n→ {LEVELS[v][0]}" for t, v in
-                                           zip(counts.status_text, counts.level)], fontsize=7)
-        ax.set_xlabel("number of goals")
-        ax.xaxis.get_major_locator().set_params(integer=True)
-        words = part.status_text.nunique()
-        ax.set_title(f"{muni} {part.fiscal_year.iloc[0]}: {len(part)} goals, "
-                     f"{words} wording{'s' if words > 1 else ''} used", fontsize=9, loc="left")
+    for ax, muni in zip((row[0] for row in axes), munis):
+        _goal_panel(ax, year_end[year_end.municipality == muni], muni)
+    axes[-1][0].set_xlabel("number of goals (counts are not comparable across committees: "
+                           "each uses its own scale)", fontsize=9)
+    axes[-1][0].xaxis.get_major_locator().set_params(integer=True)
     handles = [Patch(color=c, label=w) for k, (w, c) in LEVELS.items()
                if k in set(year_end.level)]
-    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8,
-               bbox_to_anchor=(0.5, -0.08), title="common level (ordinal)", title_fontsize=8)
-    fig.tight_layout(rect=(0, 0.04, 1, 0.93))
+    # beside the first panel: finish() lays the figure out again, keeping axes legends
+    axes[0][0].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=9,
+                      title="common level\n(ordinal)", title_fontsize=9)
     return finish(fig, "goal_levels", title, source_line(year_end, reports))
+
+
+def _goal_panel(ax, part: pd.DataFrame, muni: str) -> None:
+    counts = (part.assign(rank=part["rank"].astype(int))
+              .groupby(["status_text", "level", "rank"]).size().reset_index(name="n")
+              .sort_values(["rank", "status_text"]))
+    ax.barh(range(len(counts)), counts.n, color=[LEVELS[v][1] for v in counts.level])
+    ax.set_yticks(range(len(counts)), [f"“{t}” → {LEVELS[v][0]}" for t, v in
+                                       zip(counts.status_text, counts.level)], fontsize=9)
+    ax.tick_params(axis="x", labelsize=9, labelbottom=True)
+    words = part.status_text.nunique()
+    ax.set_title(f"{muni} {part.fiscal_year.iloc[0]}: {len(part)} goals, "
+                 f"{words} wording{'s' if words > 1 else ''} used", fontsize=10, loc="left")
 
 
 def indicator_attainment(indicators: pd.DataFrame, scope: Scope, reports: list[Report]):

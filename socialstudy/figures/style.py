@@ -68,10 +68,11 @@ def looks(reports: list[Report]) -> dict[str, Look]:
             for i, m in enumerate(names)}
 
 
-def new_figure(width: float = 8, height: float = 4.5, ncols: int = 1, **kwargs):
+def new_figure(width: float = 8, height: float = 4.5, ncols: int = 1, nrows: int = 1,
+               **kwargs):
     plt.rcParams.update(plt.rcParamsDefault)
     plt.rcParams.update(STYLE)
-    return plt.subplots(1, ncols, figsize=(width, height), squeeze=False, **kwargs)
+    return plt.subplots(nrows, ncols, figsize=(width, height), squeeze=False, **kwargs)
 
 
 def no_data(ax, what: str = "") -> None:

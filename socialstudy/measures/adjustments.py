@@ -13,7 +13,7 @@ from socialstudy.core.registry import Report, by_doc_id
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures.compare import fmt
+from socialstudy.measures.tabular import fmt
 
 COLUMNS = ["doc_id", "fiscal_year", "kind", "item", "effect_tkr", "quote", "source_file",
            "quote_line", "amount_line", "note"]

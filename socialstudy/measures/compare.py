@@ -7,8 +7,6 @@ deviation **positive = better than budget** (checked against budget − actual).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from socialstudy.core import registry
@@ -17,28 +15,10 @@ from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures import damage, statement_kinds
+from socialstudy.measures import statement_kinds
 from socialstudy.measures.outcomes import goal_levels, goals, harmonize_status, indicators  # noqa: F401 (API)
 from socialstudy.measures.staffing import NOT_REPORTED, STAFFING_VARIABLES, scope_class, staffing  # noqa: F401 (API)
-
-
-def fmt(value: float | None, digits: int = 4) -> str:
-    """Fixed, byte-stable text for a derived number ('' for missing, no '-0')."""
-    if value is None or pd.isna(value):
-        return ""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def load_facts(processed: Path) -> pd.DataFrame:
-    facts = pd.read_csv(processed / "facts.csv", dtype={"value": str, "raw": str, "note": str,
-                                                         "scope": str, "definition": str,
-                                                         "footnote": str, "column_label": str},
-                        keep_default_na=False)
-    facts["number"] = facts["value"].astype(float)
-    facts.attrs["rejects"] = damage.as_records(damage.load_rejects(processed))  # unreadable
-    return facts
-
+from socialstudy.measures.tabular import fmt
 
 # registry cost_sign values (agreement 2) whose income statement prints costs negative;
 # the two older free-text spellings are accepted until the registry branch lands

@@ -15,8 +15,8 @@ import pandas as pd
 
 from socialstudy.core.scope import Selection
 from socialstudy.core.vocabulary import CATEGORY_WORDS
-from socialstudy.measures.compare import fmt
 from socialstudy.measures.remit import remit_of
+from socialstudy.measures.tabular import fmt
 
 NOT_ACTIVITIES = {"total", "mixed", "unmapped"}
 CORE_COLUMNS = ["selection", "core_categories", "municipality", "doc_id", "fiscal_year",

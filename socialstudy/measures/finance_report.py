@@ -12,16 +12,13 @@ import pandas as pd
 from socialstudy.core.registry import Report, load_registry
 from socialstudy.core.schemas import write_csv
 from socialstudy.core.units import mnkr
-from socialstudy.measures.compare import load_facts
-from socialstudy.measures.finance import (
-    budget_by_cost_type,
-    investments,
-    net_cost_growth,
-    revenue_dependence,
-)
+from socialstudy.measures.finance import budget_by_cost_type, investments
 from socialstudy.measures.finance_events import forecast_accuracy, one_off_items
+from socialstudy.measures.growth import net_cost_growth
 from socialstudy.measures.per_inhabitant import per_inhabitant
+from socialstudy.measures.revenue import revenue_dependence
 from socialstudy.measures.staffing_detail import staffing_detail
+from socialstudy.measures.tabular import load_facts
 
 BUILDERS = {"budget_by_cost_type": budget_by_cost_type,
             "revenue_dependence": revenue_dependence, "net_cost_growth": net_cost_growth,

@@ -13,9 +13,9 @@ import pandas as pd
 from socialstudy import paths
 from socialstudy.core.registry import Report
 from socialstudy.errors import PopulationError
-from socialstudy.measures.compare import fmt
 from socialstudy.measures.finance import NOT_REPORTED, base, committee_totals, tidy
 from socialstudy.measures.finance_anchors import not_reported_reason
+from socialstudy.measures.tabular import fmt
 
 POPULATION = paths.ROOT / "data" / "external" / "population.csv"
 

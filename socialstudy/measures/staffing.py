@@ -10,6 +10,7 @@ from socialstudy.core.registry import Report
 from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk, unmapped
 from socialstudy.errors import CrosswalkError
+from socialstudy.measures.staffing_derived import derived_staffing
 
 STAFFING_VARIABLES = ("headcount", "fte", "turnover_total_pct", "turnover_voluntary_pct",
                       "sick_leave_total_pct", "sick_leave_long_share_pct",
@@ -26,6 +27,7 @@ def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     prose = facts[(facts.source_kind == "prose") & facts.measure.isin(STAFFING_VARIABLES)]
     for fact in prose.itertuples():
         rows.append(_staff_row(fact, fact.measure, fact.scope, fact.definition, fact.period))
+    rows += derived_staffing(reports)
     frame = pd.DataFrame(rows, columns=list(STAFF_COLUMNS))
     reasons = {(r["municipality"], int(r["fiscal_year"]), r["variable"]): r["reason"]
                for r in read_crosswalk("not_reported.csv", ("municipality", "fiscal_year",

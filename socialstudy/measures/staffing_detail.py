@@ -12,9 +12,9 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.errors import CrosswalkError
-from socialstudy.measures.compare import fmt
 from socialstudy.measures.finance import BASE, NOT_REPORTED, base, tidy
 from socialstudy.measures.finance_anchors import not_reported_reason, prose_anchors, require_rows
+from socialstudy.measures.tabular import fmt
 
 COLUMNS = BASE + ["variable", "breakdown", "value", "unit", "status", "definition", "reason",
                   "source_kind", "source_file", "source_line", "other_lines", "raw"]

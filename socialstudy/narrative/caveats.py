@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from socialstudy.core.scope import Selection
+from socialstudy.core.registry import Report
+from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.measures.adjustments import without
-from socialstudy.narrative.findings import cite
+from socialstudy.measures.like_with_like import definitions, remit_differences
+from socialstudy.measures.remit import remit_by_report
+from socialstudy.narrative.findings import cite, words
 
 
 def _items(adjust: pd.DataFrame, sel: Selection) -> pd.DataFrame:
@@ -55,3 +58,49 @@ def goals_cell(goals: pd.DataFrame, steps: dict[str, int], sel: Selection) -> st
     return (f"not counted here: own scale of {steps[sel.doc_id]} wordings "
             f"({', '.join(dict.fromkeys(goals.sort_values('rank', ascending=False).status_text))})"
             f"{cite(goals.head(1))}; scales differ across the run (notebook 04)")
+
+
+def _remit_clause(diffs: pd.DataFrame, doc_id: str) -> str:
+    """'elderly care (Äldreomsorg, 281.4 mnkr net cost) [..], not run by Haninge' for each
+    activity that sets this committee apart in the selection."""
+    parts = []
+    for r in diffs[diffs.doc_id == doc_id].itertuples():
+        lines = [r.source_line, *[x for x in r.cost_lines.split(";") if x]]
+        cited = cite(pd.DataFrame({"source_file": r.source_file, "source_line": lines}))
+        amount = (f"{' and '.join(r.cost_labels.split(';'))}, {mnkr(r.net_cost_tkr)} net cost"
+                  if r.net_cost_tkr else "no separate line")
+        pairs = [o.split(":") for o in r.others.split(";")]
+        runs = [f"{'run only in part' if s == 'partial' else 'not run'} by {m}" for m, s in pairs]
+        parts.append(f"{words(r.category)} ({amount}){cited}, {' and '.join(runs)}")
+    return "; ".join(parts)
+
+
+def comparison_caveat(scope: Scope, activity: pd.DataFrame, reports: list[Report],
+                      topic: str) -> str:
+    """What differs between the selected committees for ``topic`` (sick_leave, turnover,
+    grants): each committee's own definition, cited, and for staffing topics the activities
+    it runs that another selected committee does not, with their net cost."""
+    docs = [s.doc_id for s in scope.selections.values() if s.doc_id]
+    defs = definitions([r for r in reports if r.doc_id in docs])
+    years = {s.doc_id: s.fiscal_year for s in scope.selections.values() if s.doc_id}
+    diffs = (remit_differences(remit_by_report(reports), activity, years)
+             if topic != "grants" else pd.DataFrame(columns=["doc_id"]))
+    parts = []
+    for sel in (s for s in scope.selections.values() if s.doc_id):
+        rows = defs[(defs.doc_id == sel.doc_id) & (defs.topic == topic)]
+        clause = "; ".join(rows.definition) + cite(rows) if len(rows) else ""
+        remit = _remit_clause(diffs, sel.doc_id)
+        if remit:
+            clause = ", ".join(filter(None, [clause, f"it runs {remit}"]))
+        if clause:
+            parts.append(f"{sel.municipality} {sel.fiscal_year}: {clause}")
+    return "; ".join(parts)
+
+
+def definition_note(defs: pd.DataFrame, sel: Selection, topic: str, others: int) -> str:
+    """Key-figure suffix: the report's own definition for ``topic``, cited, where the run
+    sets the figure beside another committee's ('' for a single committee)."""
+    rows = defs[(defs.doc_id == sel.doc_id) & (defs.topic == topic)]
+    if others < 2 or rows.empty:
+        return ""
+    return f"; {'; '.join(rows.definition)}{cite(rows)}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +20,10 @@ from socialstudy import paths
 from socialstudy.core import vocabulary
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope, Selection
-from socialstudy.crosswalks.loader import unmapped  # noqa: F401  (re-exported for the findings modules)
+from socialstudy.crosswalks.loader import (
+    read_crosswalk,
+    unmapped,  # noqa: F401  (re-exported for the findings modules)
+)
 from socialstudy.errors import StudyError
 
 TABLES = ("cost_by_type", "cost_by_activity", "budget_deviation", "staffing", "goals",
@@ -117,6 +121,19 @@ def cite(rows: pd.DataFrame | pd.Series) -> str:
 def names(items: list[str]) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@cache
+def _translations() -> dict[str, str]:
+    return {r["swedish"]: r["english"]
+            for r in read_crosswalk("translations.csv", ("swedish", "english"))}
+
+
+def glossed(swedish: str) -> str:
+    """'“Swedish” (English gloss)': the verbatim name with its translation from
+    ``crosswalks/translations.csv`` beside it (no gloss where none is given)."""
+    english = _translations().get(swedish, "")
+    return f"“{swedish}” ({english})" if english else f"“{swedish}”"
 
 
 def who(sel: Selection) -> str:

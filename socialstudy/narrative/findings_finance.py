@@ -17,6 +17,7 @@ from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS
+from socialstudy.measures.like_with_like import definitions
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.narrative.findings import (
     NO_DATA,
@@ -77,6 +78,26 @@ def revenue(sel: Selection, share: pd.DataFrame, rows: pd.DataFrame) -> str:
         word = "rose" if float(change.value.iloc[0]) >= 0 else "fell"
         text += f"; revenue {word} {num(abs(float(change.value.iloc[0])))} % on the previous year"
     return text + f"{cite(pd.concat([share, grants, change]))}."
+
+
+def grant_base(text: str, sel: Selection, scope: Scope, reports: list[Report]) -> str:
+    """The grant share's base beside it, and where the selected committees' bases differ,
+    the others' bases and that the shares are not ranked."""
+    if "itemised grants" not in text:
+        return text
+    docs = [s.doc_id for s in chosen(scope)]
+    defs = definitions([r for r in reports if r.doc_id in docs])
+    defs = defs[defs.topic == "grants"]
+    own, others = defs[defs.doc_id == sel.doc_id], defs[defs.doc_id != sel.doc_id]
+    if own.empty:
+        return text
+    text += f" Grant base: {own.definition.iloc[0]}{cite(own)}"
+    other = others[others.definition != own.definition.iloc[0]]
+    if other.empty:
+        return text + "."
+    bases = "; ".join(f"{r.municipality}: {r.definition}" for r in other.itertuples())
+    return text + (f"; on another base in this run ({bases}{cite(other)}), so the grant "
+                   "shares are not ranked.")
 
 
 def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
@@ -173,7 +194,9 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
             if known.empty:
                 lines.append(_lacks(sel, what, rows))
                 continue
-            lines.append(sentence(sel, known, rows))
+            text = sentence(sel, known, rows)
+            lines.append(grant_base(text, sel, scope, reports) if name == "revenue_dependence"
+                         else text)
             if topic:
                 lines += [f"  * {e}" for e in explanations(sel, topic, reports)]
     return bullets(lines) or f"*{NO_DATA}.*"

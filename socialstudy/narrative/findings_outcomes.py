@@ -9,6 +9,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope
 from socialstudy.core.vocabulary import LEVEL_WORDS
+from socialstudy.narrative.caveats import comparison_caveat
 from socialstudy.narrative.findings import (
     NO_DATA,
     PERIOD_WORDS,
@@ -16,6 +17,7 @@ from socialstudy.narrative.findings import (
     chosen,
     cite,
     explanations,
+    glossed,
     names,
     num,
     selected,
@@ -30,13 +32,15 @@ STAFF_WORDS = {"turnover_total_pct": "staff turnover (all leavers)",
 
 def _staff_value(part: pd.DataFrame, variable: str) -> tuple[str, pd.DataFrame]:
     rows = part[part.variable == variable]
-    reported = rows[rows.status == "reported"]
+    reported = rows[rows.status.isin(["reported", "derived"])]
     whole = reported[reported.scope_class == "committee"]
     if len(whole):
-        first = whole.assign(prose=whole.source_kind != "table").sort_values(
-            ["prose", "source_line"], kind="mergesort").iloc[0]
+        first = whole.assign(prose=whole.source_kind != "table",
+                             derived=whole.status == "derived").sort_values(
+            ["derived", "prose", "source_line"], kind="mergesort").iloc[0]
         period = (f", {PERIOD_WORDS[first.period]}" if first.period == "r12_nov" else "")
         how = ", from running text" if first.source_kind != "table" else ""
+        how = ", derived from figures on the cited line" if first.status == "derived" else how
         return f"{num(first.value)} %{period}{how}{cite(first)}", first.to_frame().T
     section = reported[reported.scope_class == "section"]
     if len(section):
@@ -72,10 +76,23 @@ def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report
         value, muni, year = max(sick)
         years = ("" if len({s[2] for s in sick}) == 1 else
                  f" (a {year} figure; the years differ in this run)")
+        caveat = comparison_caveat(scope, tables["cost_by_activity"], reports, "sick_leave")
         lines.append(f"Of the calendar-year sick-leave figures in this run, {muni}'s "
-                     f"({num(value)} %) is the highest{years}; a rolling 12-month figure is "
-                     "not set beside them.")
+                     f"({num(value)} %) is the highest{years}, but not like with like: "
+                     f"{caveat}.")
     return bullets(lines) if lines else f"{NO_DATA}."
+
+
+def staffing_caption(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report],
+                     topic: str) -> str:
+    """The caption under a staffing figure: what differs between the committees it sets
+    side by side (definitions, period, remit with amounts), or '' for one committee."""
+    if len(chosen(scope)) < 2:
+        return ""
+    caveat = comparison_caveat(scope, tables["cost_by_activity"], reports, topic)
+    what = "sick leave" if topic == "sick_leave" else "turnover"
+    return (f"*Not like with like – the {what} figures above differ in definition and remit, "
+            f"so they are not a ranking:* {caveat}.") if caveat else ""
 
 
 def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
@@ -102,7 +119,7 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
                     part.sort_values("rank", ascending=False).status_text)) + ")")
         failed = part[part.level == "not_met"]
         if len(failed):
-            text += ". Judged not met: " + ", ".join(f"“{t}”" for t in failed.goal_text)
+            text += ". Judged not met: " + ", ".join(glossed(t) for t in failed.goal_text)
         lines.append(text + ".")
         steps[sel.municipality] = part.status_text.nunique()
     if len(steps) > 1:
@@ -130,6 +147,6 @@ def indicators(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
         met = targeted[targeted.attainment == "met"]
         lines.append(f"{who(sel)}: {len(met)} of {len(targeted)} indicators with a target for "
                      f"{sel.fiscal_year} met it{cite(targeted)}; not met: " +
-                     (", ".join(f"“{t}”" for t in targeted[targeted.attainment == "not met"]
+                     (", ".join(glossed(t) for t in targeted[targeted.attainment == "not met"]
                                 .indicator) or "none") + ".")
     return bullets(lines) if lines else f"{NO_DATA}."

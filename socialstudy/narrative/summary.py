@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from socialstudy.core.registry import load_registry
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.crosswalks.loader import unmapped
 from socialstudy.measures.compare import NOT_REPORTED
+from socialstudy.measures.like_with_like import definitions
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.narrative import caveats, findings
 
@@ -46,6 +48,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     turnover and sick leave, goals met; 'not reported' where the report lacks it."""
     rows, remit = [], remit_by_report()
     steps = goal_steps(scope, tables)
+    defs, shown = definitions(load_registry()), len(findings.chosen(scope))
     for sel in scope.selections.values():
         muni, year = sel.municipality, sel.fiscal_year
         activity = _pick(tables["cost_by_activity"], sel)
@@ -75,9 +78,12 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "not comparable across remits)": _per_inhabitant(inhabitant, sel),
             "personnel share of gross cost (%)": (_share(personnel) if len(personnel)
                                                   else absent("cost_types.csv")),
-            "turnover, whole committee (%)": _staff(staff, "turnover_total_pct",
-                                                    absent(*STAFF_CROSSWALKS)),
-            "sick leave (%)": _staff(staff, "sick_leave_total_pct", absent(*STAFF_CROSSWALKS)),
+            "turnover, whole committee (%)":
+                _staff(staff, "turnover_total_pct", absent(*STAFF_CROSSWALKS))
+                + caveats.definition_note(defs, sel, "turnover", shown),
+            "sick leave (%)":
+                _staff(staff, "sick_leave_total_pct", absent(*STAFF_CROSSWALKS))
+                + caveats.definition_note(defs, sel, "sick_leave", shown),
             "comparable-core net cost per inhabitant (kr; core of this selection)":
                 _core(tables.get("comparable_core"), sel),
             "goals met or largely met": (caveats.goals_cell(goals, steps, sel)
@@ -154,15 +160,18 @@ def _share(rows: pd.DataFrame) -> str:
 
 def _staff(staff: pd.DataFrame, variable: str, absent: str = NOT_REPORTED) -> str:
     rows = staff[(staff.variable == variable)]
-    committee = rows[(rows.status == "reported") & (rows.scope_class == "committee")]
+    committee = rows[rows.status.isin(["reported", "derived"]) & (rows.scope_class == "committee")]
     if committee.empty:
         section = rows[(rows.status == "reported") & (rows.scope_class == "section")]
         if not section.empty:
             first = section.sort_values("source_line").iloc[0]
             return f"{NOT_REPORTED} (only {first.value} for {first.scope})"
         return absent
-    first = committee.assign(table=committee.source_kind != "table").sort_values(
-        ["table", "source_line"]).iloc[0]
+    first = committee.assign(table=committee.source_kind != "table",
+                             derived=committee.status == "derived").sort_values(
+        ["derived", "table", "source_line"]).iloc[0]
     period = findings.PERIOD_WORDS.get(first.period, first.period)
-    note = f" ({period})" if first.period != "full_year" else ""
+    notes = [period] if first.period != "full_year" else []
+    notes += [f"derived from line {first.source_line}"] if first.status == "derived" else []
+    note = f" ({'; '.join(notes)})" if notes else ""
     return f"{float(first.value):.1f}{note}"

@@ -59,7 +59,7 @@ class RunContext:
 
     @functools.cached_property
     def facts(self):
-        from socialstudy.measures.compare import load_facts
+        from socialstudy.measures.tabular import load_facts
         return load_facts(self.outputs.processed)
 
     @functools.cached_property

@@ -1,0 +1,55 @@
+"""Net-cost growth: the year-over-year change of a committee's net cost from the totals
+of consecutive full years one report prints, checked against the change it states.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from socialstudy.core.registry import Report
+from socialstudy.measures.finance import BASE, NOT_REPORTED, base, committee_totals, tidy
+from socialstudy.measures.finance_anchors import not_reported_reason
+from socialstudy.measures.tabular import fmt
+
+GROWTH = BASE + ["net_cost_tkr", "prior_year", "prior_net_cost_tkr", "change_tkr", "change_pct",
+                 "printed_change_pct", "change_check", "status", "reason", "unit", "source_file",
+                 "source_line", "prior_source_line", "raw"]
+
+
+def net_cost_growth(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
+    """Year-over-year change of the committee's net cost, from the totals of consecutive
+    full years that one report prints, checked against the change the report states."""
+    totals = committee_totals(facts, reports, "net_cost_total")
+    printed = facts[(facts.source_kind == "prose") & (facts.measure == "net_cost_change_pct")]
+    stated = {(f.doc_id, int(f.fiscal_year)): f for f in printed.itertuples()}
+    rows = []
+    for report in reports:
+        years = sorted(y for d, y in totals if d == report.doc_id)
+        pairs = [y for y in years if y - 1 in years]
+        for year in pairs:
+            rows.append(_growth_row(report, year, totals, stated.get((report.doc_id, year))))
+        if report.fiscal_year not in pairs:
+            reason = not_reported_reason(
+                report, "net_cost_growth",
+                "part-year report: no full-year net cost" if not report.is_full_year else
+                f"the report prints no committee net cost for {report.fiscal_year - 1}")
+            rows.append({**base(report), "status": NOT_REPORTED, "reason": reason,
+                         "source_file": report.file})
+    return tidy(rows, GROWTH, ["municipality", "doc_id", "fiscal_year"])
+
+
+def _growth_row(report: Report, year: int, totals: dict, stated) -> dict:
+    now, before = totals[(report.doc_id, year)], totals[(report.doc_id, year - 1)]
+    change = abs(now.number) - abs(before.number)
+    pct = 100 * change / abs(before.number)
+    check = ""
+    if stated is not None:
+        check = "agrees" if abs(round(pct, int(stated.decimals or 0)) - stated.number) < 0.051 \
+            else "differs"
+    return {**base(report, year, "full_year"), "net_cost_tkr": fmt(abs(now.number)),
+            "prior_year": year - 1, "prior_net_cost_tkr": fmt(abs(before.number)),
+            "change_tkr": fmt(change), "change_pct": fmt(pct, 2),
+            "printed_change_pct": fmt(stated.number) if stated is not None else "",
+            "change_check": check, "status": "derived", "reason": "", "unit": "tkr",
+            "source_file": now.source_file, "source_line": now.source_line,
+            "prior_source_line": before.source_line, "raw": now.raw}

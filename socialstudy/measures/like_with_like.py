@@ -1,0 +1,83 @@
+"""What differs between the committees set side by side: the definitions each report gives
+for a comparable figure (``crosswalks/comparison_definitions.csv``, each quoted at its line)
+and the activities one committee runs that another selected committee does not (from the
+remit per report, with the net cost of the committee's own lines for the activity).
+
+Both are tables, so the caveat a sentence or caption carries is built from them and changes
+with the selection: a Haninge+Huddinge run names disability support and economic assistance,
+a run with Strängnäs its elderly care and health care.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from socialstudy.core.registry import Report
+from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.errors import CrosswalkError
+from socialstudy.extract.tables import read_lines
+from socialstudy.measures.tabular import fmt
+
+DEFINITION_COLUMNS = ["municipality", "doc_id", "fiscal_year", "topic", "aspect", "definition",
+                      "quote", "source_file", "source_line"]
+DIFFERENCE_COLUMNS = ["municipality", "doc_id", "fiscal_year", "category", "in_remit",
+                      "others", "net_cost_tkr", "cost_labels", "cost_lines", "source_file",
+                      "source_line"]
+# activities a committee runs that say nothing about another's staff or grants
+NOT_A_DIFFERENCE = ("administration", "other")
+
+
+def definitions(reports: list[Report]) -> pd.DataFrame:
+    """One row per report, topic and aspect; every quote is checked to stand on its line."""
+    rows = []
+    docs = {r.doc_id: r for r in reports}
+    for row in read_crosswalk("comparison_definitions.csv",
+                              ("doc_id", "topic", "aspect", "definition", "quote", "line")):
+        report = docs.get(row["doc_id"])
+        if report is None:
+            continue
+        lines, line = read_lines(report.path), int(row["line"])
+        if not (0 < line <= len(lines)) or row["quote"] not in lines[line - 1]:
+            raise CrosswalkError(f"quote {row['quote'][:60]!r} is not on line {line} of "
+                                 f"{report.file}",
+                                 file="socialstudy/crosswalks/comparison_definitions.csv",
+                                 line=int(row["_line"]), fix="quote the report exactly")
+        rows.append({"municipality": report.municipality, "doc_id": report.doc_id,
+                     "fiscal_year": report.fiscal_year, "topic": row["topic"],
+                     "aspect": row["aspect"], "definition": row["definition"],
+                     "quote": row["quote"], "source_file": report.file, "source_line": line})
+    return pd.DataFrame(rows, columns=DEFINITION_COLUMNS)
+
+
+def remit_differences(remit: pd.DataFrame, activity: pd.DataFrame,
+                      years: dict[str, int]) -> pd.DataFrame:
+    """Per selected report, each activity it runs ('yes') that another selected report runs
+    only in part or not at all, with the net cost of its own exact or partial lines for the
+    activity in the selected year (``years``: doc_id -> year; mixed lines not counted in)."""
+    status = {(r.doc_id, r.category): r for r in remit.itertuples()}
+    rows, doc_ids = [], list(years)
+    for doc in doc_ids:
+        for (d, category), own in status.items():
+            if d != doc or own.in_remit != "yes" or category in NOT_A_DIFFERENCE:
+                continue
+            others = [(o, status[(o, category)].in_remit) for o in doc_ids
+                      if o != doc and (o, category) in status
+                      and status[(o, category)].in_remit in ("no", "partial")]
+            if others:
+                rows.append(_difference(own, others, status, activity, years[doc]))
+    return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
+
+
+def _difference(own, others: list, status: dict, activity: pd.DataFrame, year: int) -> dict:
+    lines = activity[(activity.doc_id == own.doc_id) & (activity.category == own.category)
+                     & activity.fit.isin(["exact", "partial"])
+                     & (activity.fiscal_year.astype(int) == int(year))
+                     & (activity.period == "full_year") & (activity.net_cost_tkr != "")]
+    net = lines.net_cost_tkr.astype(float).sum() if len(lines) else None
+    return {"municipality": own.municipality, "doc_id": own.doc_id,
+            "fiscal_year": year, "category": own.category, "in_remit": "yes",
+            "others": ";".join(f"{status[(o, own.category)].municipality}:{s}"
+                               for o, s in others),
+            "net_cost_tkr": fmt(net), "cost_labels": ";".join(lines.report_label),
+            "cost_lines": ";".join(str(int(x)) for x in lines.source_line),
+            "source_file": own.source_file, "source_line": own.source_line}

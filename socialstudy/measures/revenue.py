@@ -1,0 +1,117 @@
+"""Revenue and grant dependence: revenue and grants as shares of gross cost and revenue
+change on the year before, one row per measure (long format), with provenance.
+
+Conventions as in ``finance``: money in tkr, amounts positive; a measure a report lacks is
+a row with status ``not reported`` and the reason.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from socialstudy.core.registry import Report
+from socialstudy.measures import damage
+from socialstudy.measures.finance import BASE, NOT_REPORTED, base, committee_totals, tidy
+from socialstudy.measures.finance_anchors import not_reported_reason, prose_anchors
+from socialstudy.measures.tabular import fmt
+
+REVENUE = BASE + ["measure", "value", "unit", "status", "basis", "printed_value", "check",
+                  "reason", "source_file", "source_line", "other_lines", "raw"]
+REVENUE_MEASURES = ("revenue_tkr", "gross_cost_tkr", "revenue_share_of_gross_cost_pct",
+                    "grants_tkr", "grants_share_of_gross_cost_pct", "revenue_change_tkr",
+                    "revenue_change_pct")
+
+
+def revenue_dependence(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
+    """Revenue and grants as shares of gross cost, and revenue change on the year before,
+    for every full year a report gives; one row per measure (long format)."""
+    revenue = committee_totals(facts, reports, "revenue_total")
+    cost = committee_totals(facts, reports, "cost_total")
+    grants = committee_totals(facts, reports, "grants", ("actual", "granted"))
+    rows = []
+    for report in reports:
+        years = sorted({y for d, y in list(revenue) + list(cost) if d == report.doc_id})
+        for year in years or [report.fiscal_year]:
+            found = {m: v for m, v in _revenue_values(report, year, revenue, cost, grants)}
+            for measure in REVENUE_MEASURES:
+                rows.append(found.get(measure) or _missing_revenue(
+                    report, year, measure, years, damage.revenue_reason(facts, report, measure)))
+    _check_stated_change(rows, prose_anchors(reports, "revenue_change_stated"))
+    return tidy(rows, REVENUE, ["municipality", "doc_id", "fiscal_year", "measure"])
+
+
+def _check_stated_change(rows: list[dict], stated: list) -> None:
+    """Set the revenue change the text states (its line joins other_lines) beside the one
+    the table gives: the two can disagree (Haninge's text says +16,6 %, its income
+    statement +11,7 %)."""
+    for anchor in stated:
+        for row in rows:
+            if (row["doc_id"], row["fiscal_year"], row["measure"]) == (
+                    anchor.report.doc_id, anchor.year, "revenue_change_pct"):
+                printed = float(anchor.value)
+                row["printed_value"] = fmt(printed)
+                row["other_lines"] = ";".join(filter(None, [row.get("other_lines", ""),
+                                                            str(anchor.line)]))
+                if row.get("value"):
+                    row["check"] = ("agrees" if abs(float(row["value"]) - printed) < 0.051
+                                    else "differs")
+
+
+def _revenue_values(report: Report, year: int, revenue: dict, cost: dict, grants: dict):
+    key, prior = (report.doc_id, year), (report.doc_id, year - 1)
+    rev, gross, grant = revenue.get(key), cost.get(key), grants.get(key)
+    if rev is not None:
+        yield "revenue_tkr", _fact_row(report, year, "revenue_tkr", abs(rev.number), rev)
+    if gross is not None:
+        yield "gross_cost_tkr", _fact_row(report, year, "gross_cost_tkr", abs(gross.number), gross)
+    if grant is not None:
+        yield "grants_tkr", _fact_row(report, year, "grants_tkr", abs(grant.number), grant)
+    if rev is not None and gross is not None:
+        yield "revenue_share_of_gross_cost_pct", _derived(
+            report, year, "revenue_share_of_gross_cost_pct",
+            100 * abs(rev.number) / abs(gross.number), "percent", rev, [gross])
+    if grant is not None and gross is not None:
+        yield "grants_share_of_gross_cost_pct", _derived(
+            report, year, "grants_share_of_gross_cost_pct",
+            100 * abs(grant.number) / abs(gross.number), "percent", grant, [gross])
+    before = revenue.get(prior)
+    if rev is not None and before is not None:
+        change = abs(rev.number) - abs(before.number)
+        yield "revenue_change_tkr", _derived(report, year, "revenue_change_tkr", change, "tkr",
+                                             rev, [before])
+        yield "revenue_change_pct", _derived(report, year, "revenue_change_pct",
+                                             100 * change / abs(before.number), "percent",
+                                             rev, [before])
+
+
+def _fact_row(report: Report, year: int, measure: str, value: float, fact) -> dict:
+    return {**base(report, year, "full_year"), "measure": measure, "value": fmt(value),
+            "unit": "tkr", "status": "reported", "basis": getattr(fact, "scope", ""),
+            "reason": "", "source_file": fact.source_file, "source_line": fact.source_line,
+            "other_lines": "", "raw": fact.raw}
+
+
+def _derived(report: Report, year: int, measure: str, value: float, unit: str, main,
+             others: list) -> dict:
+    lines = sorted({int(o.source_line) for o in others} - {int(main.source_line)})
+    basis = "computed from " + " and ".join(
+        f"{o.row_label} {o.fiscal_year}" for o in [main, *others])
+    return {**base(report, year, "full_year"), "measure": measure,
+            "value": fmt(value, 2 if unit == "percent" else 4), "unit": unit,
+            "status": "derived", "basis": basis, "reason": "", "source_file": main.source_file,
+            "source_line": main.source_line, "other_lines": ";".join(map(str, lines)), "raw": ""}
+
+
+def _missing_revenue(report: Report, year: int, measure: str, years: list[int],
+                     unreadable: str | None = None) -> dict:
+    if not years:
+        default = "the report prints no revenue and gross-cost totals for a full year"
+    elif measure.startswith("grants"):
+        default = f"the report prints no grant amount for {year}"
+    elif measure.startswith("revenue_change"):
+        default = f"the report prints no revenue total for {year - 1}"
+    else:
+        default = f"not found for {year}"
+    return {**base(report, year), "measure": measure, "status": NOT_REPORTED,
+            "reason": unreadable or not_reported_reason(report, measure, default),
+            "source_file": report.file}
