@@ -10,7 +10,7 @@ from socialstudy.core.registry import by_doc_id
 from socialstudy.crosswalks import loader as crosswalk
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures import compare
+from socialstudy.measures import compare, outcomes, staffing
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +69,7 @@ def test_budget_deviation_by_year(activity, numbered_facts):
 
 
 def test_staffing_values_and_not_reported(numbered_facts, reports):
-    staff = compare.staffing(numbered_facts, reports)
+    staff = staffing.staffing(numbered_facts, reports)
     turnover = one(staff, municipality="Haninge", fiscal_year=2024, variable="turnover_total_pct",
                    source_kind="table")
     assert (turnover.value, turnover.raw, turnover.source_line) == ("14", "14,00", 446)
@@ -87,7 +87,7 @@ def test_staffing_values_and_not_reported(numbered_facts, reports):
 
 
 def test_goal_counts(reports):
-    goals = compare.goals(reports)
+    goals = outcomes.goals(reports)
     year_end = goals[goals.assessment_kind == "year_end_attainment"]
     counts = year_end.groupby("municipality").size().to_dict()
     assert counts == {"Haninge": 5, "Huddinge": 7, "Strängnäs": 10}
@@ -98,7 +98,7 @@ def test_goal_counts(reports):
 
 
 def test_goal_status_found_by_code(reports):
-    goals = compare.goals(reports).set_index("goal_id")
+    goals = outcomes.goals(reports).set_index("goal_id")
     # 000_…txt: heading line 157, assessment sentence line 179 of the 'Kommentar' prose
     row = goals.loc["haninge_2024_1.2"]
     assert (row.goal_line, row.source_line, row.level) == (157, 179, "largely_met")
@@ -117,14 +117,14 @@ def test_goal_status_found_by_code(reports):
 
 def test_every_goal_and_status_stands_on_its_found_line(reports):
     docs = by_doc_id(reports)
-    for row in compare.goals(reports).itertuples():
+    for row in outcomes.goals(reports).itertuples():
         lines = read_lines(docs[row.doc_id].path)
         assert row.goal_text in lines[row.goal_line - 1], row.goal_id
         assert row.status_text in lines[row.source_line - 1], row.goal_id
 
 
 def test_indicator_attainment_only_against_same_year_targets(numbered_facts):
-    ind = compare.indicators(numbered_facts)
+    ind = outcomes.indicators(numbered_facts)
     sick = one(ind, municipality="Huddinge", indicator="Sjukfrånvaro, totalt (%)", fiscal_year=2024)
     assert (sick.value, sick.target, sick.direction, sick.attainment) == \
         ("6.6", "7", "lower", "met")
@@ -186,7 +186,7 @@ def test_staffing_row_matching_two_tables_stops_the_run(crosswalks, numbered_fac
         fh.write("Haninge,Funktionshinderomsorg,,fte,whole committee,test,full_year\n")
     with pytest.raises(CrosswalkError, match=r"staffing_map.csv:14: haninge_2024_ar: "
                                              r"'Funktionshinderomsorg' matches tables"):
-        compare.staffing(numbered_facts, reports)
+        staffing.staffing(numbered_facts, reports)
 
 
 def test_remit_evidence_must_stand_in_the_reports(crosswalks, reports):

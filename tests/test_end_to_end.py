@@ -22,7 +22,7 @@ import synthetic
 from socialstudy.core.registry import load_registry
 from socialstudy.crosswalks import loader as crosswalk
 from socialstudy.extract.extraction import extract_and_clean
-from socialstudy.measures import compare
+from socialstudy.measures import compare, staffing
 
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("socialstudy", "data", "notebooks", "figures", "docs")
@@ -110,8 +110,8 @@ def test_a_committee_without_crosswalk_rows_is_not_mapped_yet_not_absent(added):
     assert "ASSUMED (no earlier annual_report of Nyköping)" in added["nykoping"]
     assert "remit: unknown" in added["nykoping"]
     facts = extract_and_clean([report]).facts
-    staff = compare.staffing(facts.assign(number=facts.value.astype(float)), [report])
-    reasons = set(staff[staff.status == compare.NOT_REPORTED].reason)
+    staff = staffing.staffing(facts.assign(number=facts.value.astype(float)), [report])
+    reasons = set(staff[staff.status == staffing.NOT_REPORTED].reason)
     assert reasons == {"not mapped yet – staffing_map.csv and prose_facts.csv have no row "
                        "for Nyköping; see `python -m socialstudy review nykoping_2024_ar`"}
     assert crosswalk.unmapped("Huddinge", "huddinge_2024_vb", "activities.csv") is None

@@ -14,7 +14,7 @@ from socialstudy.core.registry import by_doc_id
 from socialstudy.core.scope import resolve
 from socialstudy.errors import CrosswalkError, PopulationError
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures import finance_anchors, finance_events, finance_report, per_inhabitant
+from socialstudy.measures import finance_anchors, finance_events, finance_tables, per_inhabitant
 from socialstudy.measures.staffing_detail import staffing_detail
 from socialstudy.narrative import findings_finance
 
@@ -24,7 +24,7 @@ HANINGE, HUDDINGE, STRANGNAS = ("000_7601200e7e1b7bea.txt", "002_ed79cea0b5e49fc
 
 @pytest.fixture(scope="module")
 def tables(numbered_facts, reports):
-    return finance_report.finance_tables(numbered_facts, reports)
+    return finance_tables.finance_tables(numbered_facts, reports)
 
 
 def raw_line(file, line):
@@ -239,7 +239,7 @@ def test_not_reported_rows_never_carry_a_zero(tables):
 
 def test_a_subset_of_reports(numbered_facts, reports):
     huddinge = [r for r in reports if r.municipality == "Huddinge"]
-    tables = finance_report.finance_tables(numbered_facts, huddinge)
+    tables = finance_tables.finance_tables(numbered_facts, huddinge)
     for name, frame in tables.items():
         assert set(frame.municipality) == {"Huddinge"}, name
     assert one(tables["net_cost_growth"], doc_id="huddinge_2024_vb").change_pct == "6.59"
@@ -251,7 +251,7 @@ def test_a_report_with_none_of_the_measures(numbered_facts, reports, tmp_path):
     seed = by_doc_id(reports)["huddinge_2024_vb"]
     new = dataclasses.replace(seed, doc_id="nykommun_2025_ar", municipality="Nykommun",
                               kommun_code="9999", fiscal_year=2025, file="new.txt", path=text)
-    tables = finance_report.finance_tables(numbered_facts.iloc[0:0], [new])
+    tables = finance_tables.finance_tables(numbered_facts.iloc[0:0], [new])
     for name, frame in tables.items():
         assert len(frame) > 0, name
         assert set(frame.status) <= {"not reported"}, (name, set(frame.status))
@@ -272,9 +272,9 @@ def test_next_year_report_of_a_known_committee(numbered_facts, reports, tmp_path
 
 def test_byte_stable_output(numbered_facts, reports, tmp_path):
     first = {k: v.to_csv(index=False) for k, v in
-             finance_report.finance_tables(numbered_facts, reports).items()}
+             finance_tables.finance_tables(numbered_facts, reports).items()}
     second = {k: v.to_csv(index=False) for k, v in
-              finance_report.finance_tables(numbered_facts.sample(frac=1, random_state=3),
+              finance_tables.finance_tables(numbered_facts.sample(frac=1, random_state=3),
                                             reports).items()}
     assert first == second
     noise = re.compile(r"-?\d+\.\d{5,}|-?\d+(?:\.\d+)?[eE][+-]?\d+|-0")
@@ -286,14 +286,14 @@ def test_byte_stable_output(numbered_facts, reports, tmp_path):
 def test_processed_facts_give_the_same_tables(reports, tables):
     """The functions take the facts as tabular.load_facts reads them from facts.csv."""
     from socialstudy.measures.tabular import load_facts
-    loaded = finance_report.finance_tables(load_facts(paths.Outputs().processed), reports)
+    loaded = finance_tables.finance_tables(load_facts(paths.Outputs().processed), reports)
     for name in tables:
         pd.testing.assert_frame_equal(loaded[name].astype(str), tables[name].astype(str),
                                       obj=name)
 
 
 def test_reader_table_and_sentences(tables, reports, numbered_facts):
-    shown = finance_report.shown_drivers(tables["budget_by_cost_type"])
+    shown = finance_tables.shown_drivers(tables["budget_by_cost_type"])
     top = shown[(shown.municipality == "Haninge") & (shown["rank"].astype(str) == "1")].iloc[0]
     assert (top["cost or revenue type (report's label)"], top["deviation, mnkr (+ = better)"]) == (
         "Köp av tjänster", "-61")
@@ -320,4 +320,4 @@ def test_a_label_gone_missing_stops_the_run(numbered_facts, reports):
     renamed = numbered_facts.assign(
         row_label=numbered_facts.row_label.replace("Summa investeringar", "Summa"))
     with pytest.raises(CrosswalkError, match="finance_tables.csv"):
-        finance_report.finance_tables(renamed, reports)
+        finance_tables.finance_tables(renamed, reports)

@@ -17,7 +17,7 @@ from socialstudy.__main__ import main
 from socialstudy.core.registry import load_registry
 from socialstudy.crosswalks import loader as crosswalk
 from socialstudy.extract.extraction import extract_and_clean
-from socialstudy.measures import compare, tabular
+from socialstudy.measures import compare, outcomes, staffing, tabular
 from socialstudy.tools import review
 from socialstudy.tools.review_common import DECIDE, FOUND
 
@@ -39,8 +39,8 @@ class Corpus:
         self.activity = compare.cost_by_activity(self.facts, new)
         self.deviation = compare.budget_deviation(self.activity, self.facts)
         self.types = compare.cost_by_type(self.facts, new)
-        self.staff = compare.staffing(self.facts, new)
-        self.goals = compare.goals(new)
+        self.staff = staffing.staffing(self.facts, new)
+        self.goals = outcomes.goals(new)
         return self
 
     def one(self, frame, **where):

@@ -16,7 +16,7 @@ import pytest
 from socialstudy import figures, paths
 from socialstudy.core import schemas
 from socialstudy.errors import SchemaError
-from socialstudy.measures import compare
+from socialstudy.measures import compare, outcomes, staffing
 from socialstudy.measures.staffing_derived import DERIVED
 from socialstudy.publish import dictionary, translations
 from socialstudy.publish.datapackage import write_datapackage
@@ -53,16 +53,16 @@ def test_comparison_tables_from_the_pipeline_validate(facts, reports):
     frames = {"cost_by_type": compare.cost_by_type(cfacts, reports),
               "cost_by_activity": activity,
               "budget_deviation": compare.budget_deviation(activity, cfacts),
-              "staffing": compare.staffing(cfacts, reports),
-              "goals": compare.goals(reports), "indicators": compare.indicators(cfacts)}
+              "staffing": staffing.staffing(cfacts, reports),
+              "goals": outcomes.goals(reports), "indicators": outcomes.indicators(cfacts)}
     for name, frame in frames.items():
         schemas.validate(frame, name)
 
 
 def test_declared_categories_cover_the_analysis_vocabularies():
     variables = schemas.categories("staffing", "variable")
-    assert set(compare.STAFFING_VARIABLES) <= set(variables)
-    assert set(schemas.categories("staffing", "status")) == {"reported", compare.NOT_REPORTED,
+    assert set(staffing.STAFFING_VARIABLES) <= set(variables)
+    assert set(schemas.categories("staffing", "status")) == {"reported", staffing.NOT_REPORTED,
                                                              DERIVED}
     assert variables["sick_leave_total_pct"]["unit"] == "percent"
     assert variables["fte"]["unit"] == "count"
@@ -79,19 +79,19 @@ def test_declared_categories_cover_the_analysis_vocabularies():
 
 def test_committed_scope_class_follows_from_scope_and_definition():
     # an analysis rule, so checked here rather than in the (declarative) schema file
-    staffing = _read("staffing")
-    reported = staffing[staffing.status == "reported"]
+    staff = _read("staffing")
+    reported = staff[staff.status == "reported"]
     assert len(reported) > 40
     for row in reported.itertuples():
-        assert row.scope_class == compare.scope_class(row.scope, row.definition), row
+        assert row.scope_class == staffing.scope_class(row.scope, row.definition), row
 
 
 def test_a_not_reported_row_needs_a_reason():
-    staffing = _read("staffing")
-    row = staffing.index[staffing.status == "not reported"][0]
-    staffing.loc[row, "reason"] = ""
+    staff = _read("staffing")
+    row = staff.index[staff.status == "not reported"][0]
+    staff.loc[row, "reason"] = ""
     with pytest.raises(SchemaError, match="has a reason") as info:
-        schemas.validate(staffing, "staffing")
+        schemas.validate(staff, "staffing")
     assert info.value.violations[0].rows == [row]
 
 
@@ -113,10 +113,10 @@ def test_comparison_row_rules_catch_broken_rows():
     goals.loc[goals.level == "met", "rank"] = "3"
     with pytest.raises(SchemaError, match="rank is the level's rank"):
         schemas.validate(goals, "goals")
-    staffing = _read("staffing")
-    staffing.loc[staffing.variable == "fte", "unit"] = "percent"
+    staff = _read("staffing")
+    staff.loc[staff.variable == "fte", "unit"] = "percent"
     with pytest.raises(SchemaError, match="unit matches the variable"):
-        schemas.validate(staffing, "staffing")
+        schemas.validate(staff, "staffing")
 
 
 def test_regenerated_datapackage_describes_and_validates_all_tables(tmp_path, reports):

@@ -248,22 +248,22 @@ def test_changed_rendering_code_renders_again_without_kernels(repo):
 
 
 def _drop_sick_leave(notebook: Path) -> None:
-    """Insert, right after `staff = compare.staffing(...)`, a line dropping sick leave."""
+    """Insert, right after `staff = staffing.staffing(...)`, a line dropping sick leave."""
     import ast
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         source = "".join(cell["source"])
-        if cell["cell_type"] != "code" or "compare.staffing(" not in source:
+        if cell["cell_type"] != "code" or "staffing.staffing(" not in source:
             continue
         node = next(n for n in ast.parse(source).body if isinstance(n, ast.Assign)
-                    and "compare.staffing(" in ast.unparse(n.value))
+                    and "staffing.staffing(" in ast.unparse(n.value))
         name, lines = node.targets[0].id, source.splitlines()
         lines.insert(node.end_lineno, f'{name} = {name}[~{name}.variable.str.startswith'
                                       f'("sick_leave")]')
         cell["source"] = "\n".join(lines)
         notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
         return
-    raise AssertionError("no cell calls compare.staffing")
+    raise AssertionError("no cell calls staffing.staffing")
 
 
 def _summary_text(repo: Path) -> str:

@@ -38,7 +38,7 @@ COMPUTE = """
 import json, sys
 from socialstudy.core.registry import load_registry
 from socialstudy.extract.extraction import extract_and_clean
-from socialstudy.measures import compare
+from socialstudy.measures import compare, outcomes, staffing
 out = {}
 for report in [r for r in load_registry() if r.doc_id in sys.argv[1:]]:
     facts = extract_and_clean([report]).facts
@@ -47,8 +47,8 @@ for report in [r for r in load_registry() if r.doc_id in sys.argv[1:]]:
     tables = {"cost_by_type": compare.cost_by_type(facts, [report]),
               "cost_by_activity": activity,
               "budget_deviation": compare.budget_deviation(activity, facts),
-              "staffing": compare.staffing(facts, [report]),
-              "goals": compare.goals([report])}
+              "staffing": staffing.staffing(facts, [report]),
+              "goals": outcomes.goals([report])}
     out[report.doc_id] = {k: v.astype(str).to_dict("records") for k, v in tables.items()}
 print(json.dumps(out, ensure_ascii=False))
 """

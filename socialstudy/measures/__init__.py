@@ -3,7 +3,7 @@
 Owns ``compare`` (cost by type and activity, budget deviation, the remit matrix),
 ``staffing``, ``outcomes`` (goals on one ordinal scale, indicators), the finance measures
 (``finance``, ``revenue``, ``growth``, ``finance_anchors``, ``finance_events``,
-``per_inhabitant``, ``staffing_detail``, written together by ``finance_report``); ``tabular``
+``per_inhabitant``, ``staffing_detail``, written together by ``finance_tables``); ``tabular``
 holds ``fmt`` and ``load_facts``, shared by all. Each table is tidy, has
 provenance and says why a value is missing where it is computed. Reads ``facts.csv``, the
 crosswalks and ``data/external/``; writes the comparison tables of ``data/processed/``.

@@ -16,8 +16,6 @@ from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import statement_kinds
-from socialstudy.measures.outcomes import goal_levels, goals, harmonize_status, indicators  # noqa: F401 (API)
-from socialstudy.measures.staffing import NOT_REPORTED, STAFFING_VARIABLES, scope_class, staffing  # noqa: F401 (API)
 from socialstudy.measures.tabular import fmt
 
 # registry cost_sign values (agreement 2) whose income statement prints costs negative;

@@ -11,9 +11,9 @@ from socialstudy.core.registry import load_registry
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.crosswalks.loader import unmapped
-from socialstudy.measures.compare import NOT_REPORTED
 from socialstudy.measures.like_with_like import definitions
 from socialstudy.measures.remit import remit_by_report, remit_of
+from socialstudy.measures.staffing import NOT_REPORTED
 from socialstudy.narrative import caveats, findings
 
 

@@ -7,7 +7,7 @@ import re
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures import compare
+from socialstudy.measures import compare, outcomes
 from socialstudy.measures.outcomes import GOAL_COLUMNS
 from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest, csv_row
 
@@ -16,13 +16,13 @@ def goal_items(report: Report, earlier: list[Report]) -> list[Item]:
     """Goals found; a goal of the committee's previous report of the same kind that is
     missing now is proposed under the closest wording, or listed as not in the report; a
     committee without goal rows gets other committees' rows whose wording it uses."""
-    goals = compare.goals([report])
+    goals = outcomes.goals([report])
     items = [Item(f"goal {g.goal_id}", FOUND, f"{g.level} ('{g.status_text}', line "
                   f"{g.source_line})") for g in goals.itertuples()]
     rows = read_crosswalk("goal_assessments.csv", GOAL_COLUMNS)
     mine = [r for r in rows if r["municipality"] == report.municipality]
     previous = next((r for r in earlier if r.document_type == report.document_type), None)
-    expected = set(compare.goals([previous]).goal_text) if previous else set()
+    expected = set(outcomes.goals([previous]).goal_text) if previous else set()
     lines = read_lines(report.path)
     for row in (mine or rows):
         if row["goal_text"] in set(goals.goal_text) or (mine and row["goal_text"] not in expected):

@@ -11,18 +11,18 @@ from socialstudy.crosswalks.wording import LineIndex
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract import prose
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures import compare
+from socialstudy.measures import staffing
 from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest, csv_row
 
 
 def staffing_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
-    staff = compare.staffing(facts, [report])
+    staff = staffing.staffing(facts, [report])
     own = staff[staff.fiscal_year == report.fiscal_year]
     rows = read_crosswalk("staffing_map.csv", ("municipality", "row_label", "column_pattern",
                                                "variable", "scope", "definition", "period"))
     table = facts[(facts.source_kind == "table") & (facts.measure == "actual")]
     items = []
-    for variable in compare.STAFFING_VARIABLES:
+    for variable in staffing.STAFFING_VARIABLES:
         got = own[(own.variable == variable) & (own.status == "reported")]
         if not got.empty:
             r = got.iloc[0]

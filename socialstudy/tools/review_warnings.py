@@ -8,7 +8,7 @@ import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.extract.extraction import Extraction
-from socialstudy.measures import compare
+from socialstudy.measures import compare, staffing
 
 FEWER_TABLES = 0.5
 
@@ -66,7 +66,7 @@ def previously_reported(previous: Report | None, before: Extraction | None
     if previous is None:
         return {}
     facts = before.facts.assign(number=before.facts.value.astype(float))
-    staff = compare.staffing(facts, [previous])
+    staff = staffing.staffing(facts, [previous])
     staff = staff[(staff.status == "reported") & (staff.fiscal_year == previous.fiscal_year)]
     types = compare.cost_by_type(facts, [previous])
     types = types[types.fiscal_year == previous.fiscal_year]
