@@ -22,7 +22,6 @@ from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.crosswalks.loader import (
     read_crosswalk,
-    unmapped,  # noqa: F401  (re-exported for the findings modules)
 )
 from socialstudy.errors import StudyError
 

@@ -11,6 +11,7 @@ from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope
 from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS, COST_WORDS
+from socialstudy.crosswalks.loader import unmapped
 from socialstudy.measures.adjustments import adjustments
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.narrative import caveats
@@ -24,7 +25,6 @@ from socialstudy.narrative.findings import (
     names,
     num,
     selected,
-    unmapped,
     who,
 )
 

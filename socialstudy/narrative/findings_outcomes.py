@@ -9,6 +9,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope
 from socialstudy.core.vocabulary import LEVEL_WORDS
+from socialstudy.crosswalks.loader import unmapped
 from socialstudy.narrative.caveats import comparison_caveat
 from socialstudy.narrative.findings import (
     NO_DATA,
@@ -21,7 +22,6 @@ from socialstudy.narrative.findings import (
     names,
     num,
     selected,
-    unmapped,
     who,
 )
 
