@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from socialstudy.core.registry import Report
-from socialstudy.core.runspec import check_year, cut, names
+from socialstudy.core.runspec import canonical, check_year
 from socialstudy.errors import ParameterError
 
 OUTCOME_PERIODS = ("full_year", "jan_apr", "r12_nov", "point_in_time")
@@ -68,19 +68,12 @@ def available_years(facts: pd.DataFrame) -> list[int]:
 
 
 def parse_municipalities(value: str | list[str], reports: list[Report]) -> list[str]:
-    """The registry's names for ``value``: 'all' (or not given) is every municipality; an
-    empty value is an error, never 'all'."""
+    """The registry's names for ``value``, read by the one parameter parser
+    (:func:`socialstudy.core.runspec.canonical`): 'all' (or not given) is every
+    municipality; an empty value or an unknown name is an error, never 'all'."""
     known = sorted({r.municipality for r in reports})
-    given = names(value)
-    if given is None:
-        return known
-    lookup = {k.casefold(): k for k in known}
-    unknown = [n for n in given if n.casefold() not in lookup]
-    if unknown:
-        raise ParameterError(f"unknown municipality {', '.join(map(cut, unknown))}; the "
-                             f"registry has {', '.join(known)}", file="data/raw/reports.yml",
-                             fix="pass one of these names (comma-separated) or 'all'")
-    return [lookup[n.casefold()] for n in given]
+    chosen = canonical("latest", value, known).municipalities
+    return known if chosen == "all" else chosen.split(",")
 
 
 def resolve(year: str | int, municipalities: str | list[str], reports: list[Report],
