@@ -13,14 +13,22 @@ from pathlib import Path
 from socialstudy import paths
 
 PACKAGE = paths.PACKAGE
-# CPython 3.11 can fail ("AST constructor recursion depth mismatch") when two threads
-# parse at once (the runner hashes steps from worker threads): one parse at a time
-_PARSING = threading.Lock()
+# CPython 3.11.7 keeps the AST converter's recursion depth per interpreter, not per thread
+# (python/cpython#106905): two threads turning source into AST objects at once can fail
+# with "AST constructor recursion depth mismatch". The runner parses module sources while
+# pages render in another thread (Jinja's lexer calls ast.literal_eval), so both hold
+# this lock: see ``exclusive``.
+PARSE_LOCK = threading.RLock()
+
+
+def exclusive(function, *args):
+    """``function(*args)`` while no other thread of the runner parses source."""
+    with PARSE_LOCK:
+        return function(*args)
 
 
 def _parse(source: str) -> ast.AST:
-    with _PARSING:
-        return ast.parse(source)
+    return exclusive(ast.parse, source)
 
 
 def _module_file(name: str) -> Path | None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from socialstudy import paths
-from socialstudy.engine import dag, staging
+from socialstudy.engine import dag, imports, staging
 from socialstudy.engine.schedule import Schedule
 from socialstudy.errors import DiskFull, Interrupted
 
@@ -178,7 +178,8 @@ class Runner:
         if not (self.force or self.changed_inputs) \
                 and dag.render_only(step, state, old, stage.dir):
             staging.say(f"{label}: rendering ({reason})", self.progress)
-            run.renderer.submit(self.table.pages().restore, stage.dir, step).result()
+            run.renderer.submit(imports.exclusive, self.table.pages().restore, stage.dir,
+                                step).result()
             run.records[step.name] = {**state, "outputs": sorted(old["outputs"])}
             run.settle(step, self._result(step, "rendered", 0.0, reason))
             return
@@ -193,7 +194,8 @@ class Runner:
             run.error = run.error or error
         else:
             if step.notebook:
-                run.renderer.submit(self.table.pages().render, run.stage.dir, step)
+                run.renderer.submit(imports.exclusive, self.table.pages().render,
+                                    run.stage.dir, step)
             staging.say(f"{run.label(step)}: done in {seconds:.1f} s", self.progress)
             run.settle(step, self._result(step, "ran", seconds, run.reasons[step.name]))
         if not run.running and not run.error:

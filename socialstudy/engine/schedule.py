@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from socialstudy import paths
-from socialstudy.engine import dag, staging
+from socialstudy.engine import dag, imports, staging
 from socialstudy.engine.execute import execute
 
 
@@ -65,7 +65,7 @@ class Schedule:
                 execute(step, self.stage, km, spec, base, bar)
             else:
                 self.renderer.submit(lambda: None).result()  # every page rendered first
-                step.call()(paths.Outputs(self.stage.dir))
+                imports.exclusive(step.call(), paths.Outputs(self.stage.dir))
         except BaseException as exc:  # handed to the scheduler
             self.queue.put((step, exc, 0.0))
         else:
