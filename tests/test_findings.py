@@ -49,6 +49,11 @@ def allowed_numbers(picked) -> set[float]:
                 v = abs(float(text))
                 values |= {round(v, 0), round(v, 1), round(v / 1000, 1)}
         values |= set(range(0, len(frame) + 1))
+        # a selected total that contradicts its own table: the caveat's sum and lines
+        for key, caveat in frame.attrs.get("crossfoot", {}).items():
+            if ((frame.doc_id == key[0]) & (frame.fiscal_year == key[2])).any():
+                caveat = re.sub(r"\b\d{3}_[0-9a-f]{16}\.txt\b", "", caveat)
+                values |= {round(abs(float(n)), 1) for n in NUMBER.findall(caveat)}
     values |= _sums(picked)
     return values
 

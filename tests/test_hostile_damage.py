@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from socialstudy.core.registry import load_registry, sha256_of
+from socialstudy.core.schemas import validate
 from socialstudy.crosswalks.loader import check_all, read_crosswalk
 from socialstudy.errors import CrosswalkError, NumberFormatError, RegistryError
 from socialstudy.extract.extraction import extract_and_clean
@@ -199,3 +200,42 @@ def test_frames_keep_working_with_rejects_attached():
         {c: ["x"] for c in ("doc_id", "row_label", "source_file", "source_line", "raw",
                              "reason")}))
     assert len(pd.concat([frame, frame[frame.a > 0]])) == 2
+
+
+# ---- 1. a damaged cost-type line: cost_by_type and budget_by_cost_type say so -------------
+
+@pytest.fixture
+def premises_damaged(raw):
+    reports = _damaged_copy(raw, "Lokaler\t-24 738\t-25 938\t", "Lokaler\t-24 738\t-25\t938\t")
+    out = extract_and_clean(reports)
+    facts = out.facts.assign(number=out.facts.value.astype(float))
+    facts.attrs["rejects"] = damage.as_records(out.rejects)
+    return reports, facts
+
+
+def test_a_damaged_cost_type_line_is_a_not_reported_row_with_the_line(premises_damaged):
+    from socialstudy.measures.compare import cost_by_type
+    reports, facts = premises_damaged
+    table = cost_by_type(facts, reports)
+    validate(table, "cost_by_type")
+    rows = table[(table.doc_id == "huddinge_2024_vb") & (table.report_label == "Lokaler")]
+    assert len(rows) >= 1 and set(rows.value_status) == {"not reported"}
+    row = rows[rows.fiscal_year == 2024].iloc[0]
+    assert row.value_tkr == "" and row.share_pct == "" and row.source_line == 456
+    assert row.raw.startswith("not reported — cell at line 456 could not be read")
+    personnel = table[(table.doc_id == "huddinge_2024_vb") & (table.category == "personnel")
+                      & (table.fiscal_year == 2024)].iloc[0]
+    assert personnel.value_status == "reported" and personnel.share_pct != ""
+
+
+def test_a_damaged_budget_line_is_a_not_reported_row_with_the_line(premises_damaged):
+    from socialstudy.measures.finance import budget_by_cost_type
+    reports, facts = premises_damaged
+    table = budget_by_cost_type(facts, reports)
+    validate(table, "budget_by_cost_type")
+    rows = table[(table.doc_id == "huddinge_2024_vb") & (table.report_label == "Lokaler")]
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert (row.status, row.budget_tkr, row.outcome_tkr) == ("not reported", "", "")
+    assert row.reason.startswith("not reported — cell at line 456 could not be read")
+    assert "row has 6 cells but the header has 5" in row.reason

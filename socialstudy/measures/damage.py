@@ -53,14 +53,16 @@ class Unreadable(NamedTuple):
     source_line: str
     raw: str
     reason: str
+    table_id: str = ""
 
 
 def as_records(rejects: pd.DataFrame) -> tuple[Unreadable, ...]:
     """Rejects as plain tuples, to ride along with the facts in ``facts.attrs`` (pandas
     compares attrs when it combines frames, which a DataFrame there would break)."""
+    tables = rejects.table_id if "table_id" in rejects else [""] * len(rejects)
     return tuple(Unreadable(*values) for values in zip(
         rejects.doc_id, rejects.row_label, rejects.source_file, rejects.source_line,
-        rejects.raw, rejects.reason))
+        rejects.raw, rejects.reason, tables))
 
 
 def reason(rejects: tuple[Unreadable, ...] | None, doc_id: str, labels: set[str]
@@ -69,9 +71,40 @@ def reason(rejects: tuple[Unreadable, ...] | None, doc_id: str, labels: set[str]
     cell of a row labelled one of ``labels`` in ``doc_id``; None when none is damaged."""
     for hit in rejects or ():
         if hit.doc_id == doc_id and hit.row_label.strip() in labels:
-            return (f"not reported — cell at line {hit.source_line} could not be read "
-                    f"({hit.source_file}, printed {hit.raw!r}): {hit.reason}")
+            return text(hit)
     return None
+
+
+def text(hit: Unreadable) -> str:
+    """'not reported — cell at line L could not be read (file, printed 'x'): reason'."""
+    return (f"not reported — cell at line {hit.source_line} could not be read "
+            f"({hit.source_file}, printed {hit.raw!r}): {hit.reason}")
+
+
+def unreadable_lines(rejects: tuple[Unreadable, ...] | None, doc_id: str, table_id: str,
+                     labels: set[str]) -> dict[tuple[int, str], Unreadable]:
+    """{(line, label): first damaged cell} of the rows of one table labelled one of
+    ``labels`` (a cost type's row whose cells could not be read)."""
+    found: dict[tuple[int, str], Unreadable] = {}
+    for hit in rejects or ():
+        label = hit.row_label.strip()
+        if hit.doc_id == doc_id and hit.table_id == table_id and label in labels:
+            found.setdefault((int(hit.source_line), label), hit)
+    return found
+
+
+def unreadable_rows(facts: pd.DataFrame, table: pd.DataFrame, municipality: str,
+                    crosswalk: dict) -> list[tuple]:
+    """(fact, crosswalk entry, label, line, damaged cell) for each year of ``table`` (one
+    report's cost-type table) and each of its crosswalked lines whose cell for that year
+    could not be read: the rows a comparison writes as 'not reported'."""
+    labels = {label for muni, label in crosswalk if muni == municipality}
+    hits = unreadable_lines(facts.attrs.get("rejects"), table.doc_id.iloc[0],
+                            table.table_id.iloc[0], labels)
+    return [(fact, crosswalk[(municipality, label)], label, line, hit)
+            for (line, label), hit in hits.items()
+            for fact in table.drop_duplicates(["fiscal_year", "period"]).itertuples()
+            if table[(table.source_line == line) & (table.fiscal_year == fact.fiscal_year)].empty]
 
 
 def summary_lines(processed: Path, municipality_of: dict[str, str]) -> list[str]:

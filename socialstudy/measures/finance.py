@@ -15,6 +15,7 @@ import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.measures import damage
 from socialstudy.measures.finance_anchors import (
     not_reported_reason,
     rounding_step,
@@ -75,6 +76,12 @@ def budget_by_cost_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFr
                 "budget column)"), "source_file": report.file})
             continue
         rows.extend(_type_rows(table, report, crosswalk))
+        rows.extend({**base(report, int(fact.fiscal_year)), "report_label": label,
+                     **{k: entry[k] for k in ("flow", "category", "fit")}, "unit": "tkr",
+                     "status": NOT_REPORTED, "reason": damage.text(hit),
+                     "source_file": report.file, "source_line": line}
+                    for fact, entry, label, line, hit in damage.unreadable_rows(
+                        facts, table, report.municipality, crosswalk))
     return tidy(rows, BY_TYPE, ["municipality", "doc_id", "fiscal_year", "flow", "category",
                                 "report_label"])
 

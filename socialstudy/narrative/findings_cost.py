@@ -109,7 +109,7 @@ def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
         by_cat = by_cat.sort_values(ascending=False)
         text = (f"{who(sel)}: the largest line is “{top.report_label}” "
                 f"({_category_fit(top)}), {num(top.share)} % of net cost "
-                f"({size_mnkr(top.net_cost_tkr)}){cite(top)}")
+                f"({size_mnkr(top.net_cost_tkr)}){cite(top)}{total_caveat(rows, sel)}")
         first = by_cat.index[0] if len(by_cat) else top.category
         if first != top.category:
             text += (f"; by common category {CATEGORY_WORDS[first]} is largest with "
@@ -130,6 +130,17 @@ def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
         lines.append(f"Only {names(holder)} has {CATEGORY_WORDS[cat]}{partly} in its remit "
                      "in this run.")
     return bullets(lines) if lines else f"{NO_DATA}."
+
+
+def total_caveat(rows: pd.DataFrame, sel) -> str:
+    """' (net cost total: the report's own lines … sum to … [file:line])' when the printed
+    total the shares are of contradicts its own table (quality.csv crossfoot mismatch)."""
+    known = rows.attrs.get("crossfoot", {})
+    totals = rows[(rows.municipality == sel.municipality) & (rows.period == sel.period)
+                  & (rows.category == "total")]
+    found = [known.get((sel.doc_id, int(t.source_line), int(t.fiscal_year), t.period, "actual"))
+             for t in totals.itertuples()]
+    return "".join(f" (net cost total: {c})" for c in found if c)
 
 
 def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:

@@ -154,6 +154,8 @@ def _per_inhabitant(rows: pd.DataFrame | None, sel: Selection) -> str:
 
 def _share(rows: pd.DataFrame) -> str:
     row = rows.iloc[0]
+    if row.share_pct == "":
+        return NOT_REPORTED
     suffix = " (prose)" if row.value_status != "reported" else ""
     return f"{float(row.share_pct):.1f}{suffix}"
 
