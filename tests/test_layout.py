@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from socialstudy.extract.layout import readings, segment, split_glued, tab_runs, vocab_split
+from socialstudy.extract.layout import readings, segment, split_glued, vocab_split
+from socialstudy.extract.tables import tab_runs
 
 MAIN = Path(__file__).resolve().parents[1]
 RAW = MAIN / "data" / "raw"

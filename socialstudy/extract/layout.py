@@ -28,10 +28,11 @@ from socialstudy.extract.layout_model import (
     readings,
     value,
 )
-from socialstudy.extract.layout_words import split_glued, tab_block, tab_runs, vocab_split
+from socialstudy.extract.layout_words import split_glued, tab_block, vocab_split
+from socialstudy.extract.tables import tab_runs
 
 __all__ = ["Block", "BlockRow", "Column", "HeaderCell", "HeaderRow", "Review", "readings",
-           "segment", "split_glued", "tab_runs", "value", "vocab_split"]
+           "segment", "split_glued", "value", "vocab_split"]
 
 
 def segment(lines: list[str]) -> list[Block]:

@@ -160,30 +160,6 @@ def _has_quantity(cells: list[str]) -> bool:
                and looks_numeric(c) for c in cells)
 
 
-def _tab_header_like(cells: list[str]) -> bool:
-    values = [c for c in cells[1:] if c.strip()]
-    return bool(values) and not _has_quantity(cells[1:])
-
-
-def tab_runs(lines: list[str]) -> list[list[int]]:
-    """Runs of tab lines (0-based); one blank line inside a run is allowed unless the next
-    line starts a new header.  Mirrors socialstudy.extract._runs so the two agree."""
-    runs, current, i = [], [], 0
-    while i < len(lines):
-        if "\t" in lines[i]:
-            current.append(i)
-        elif (current and not lines[i].strip() and i + 1 < len(lines)
-              and "\t" in lines[i + 1] and not _tab_header_like(lines[i + 1].split("\t"))):
-            pass
-        elif current:
-            runs.append(current)
-            current = []
-        i += 1
-    if current:
-        runs.append(current)
-    return runs
-
-
 def _tab_header_count(cells_rows: list[list[str]]) -> int:
     """Leading rows without quantities are header rows (a label-only row after the first
     is a section row instead)."""

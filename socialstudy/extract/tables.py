@@ -121,8 +121,8 @@ def _header_like(row_cells: list[str]) -> bool:
     return bool(values) and not _has_quantity(row_cells[1:])
 
 
-def _runs(lines: list[str]) -> list[list[int]]:
-    """Group tab lines into runs; one blank line inside a run is allowed unless the next
+def tab_runs(lines: list[str]) -> list[list[int]]:
+    """Group tab lines (0-based) into runs; one blank line inside a run is allowed unless the next
     line starts a new header (then it is a new table)."""
     runs, current, i = [], [], 0
     while i < len(lines):
@@ -216,7 +216,7 @@ def extract_tables(report: Report, lines: list[str] | None = None) -> list[Table
     """Every tab-separated table of one report, in order of appearance."""
     lines = read_lines(report.path) if lines is None else lines
     tables = []
-    for run in _runs(lines):
+    for run in tab_runs(lines):
         title, title_line = _title(lines, run[0])
         table = Table(doc_id=report.doc_id, title=title, title_line=title_line,
                       rows=[Row(line=i + 1, cells=lines[i].split("\t")) for i in run])
