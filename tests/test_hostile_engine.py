@@ -298,7 +298,10 @@ def test_kernels_run_without_the_history_database(tmp_path):
     client.start_channels()
     seen = []
     try:
-        client.execute_interactive(  # queued until the kernel is up (no heartbeat race)
+        # kernel_info answered and iopub connected first: a subscription made while the
+        # kernel publishes can miss the reply's output and idle status (ZMQ slow joiner)
+        client.wait_for_ready(timeout=120)
+        client.execute_interactive(
             "print(get_ipython().history_manager.enabled)",
             output_hook=lambda m: seen.append(m["content"].get("text", "")), timeout=120)
     finally:
