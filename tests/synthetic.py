@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -180,6 +183,28 @@ def _number(cell: str) -> int:
 
 def _printed(value: int) -> str:
     return f"{value:,}".replace(",", " ")
+
+
+COPIED = ("socialstudy", "data", "notebooks", "figures", "docs", "tests")
+
+
+def copy_repository(repo: Path) -> Path:
+    """A copy of this repository (package, data, notebooks, outputs, tests) at ``repo``,
+    for what must not touch the real one: registering reports, running the study."""
+    for name in COPIED:
+        shutil.copytree(paths.ROOT / name, repo / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "study-manifest.json"):
+        shutil.copy(paths.ROOT / name, repo)
+    return repo
+
+
+def run_in(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    """``python ARGS`` in the copy ``repo``, importing the copy's package (outside any
+    staging tree of the test session)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
+    return subprocess.run([sys.executable, *args], cwd=repo, capture_output=True, text=True,
+                          env={**env, "PYTHONPATH": str(repo)})
 
 
 def planted(registry: Path) -> dict:

@@ -6,10 +6,7 @@ as a user does before ``make test``; the corpus-reading test modules below then 
 and stay green. Counts are computed from the registries, not typed in."""
 
 import csv
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +16,6 @@ from socialstudy.core.registry import load_registry
 from socialstudy.publish.translations import TRANSLATIONS
 
 ROOT = Path(__file__).resolve().parent.parent
-COPIED = ("socialstudy", "data", "notebooks", "figures", "docs", "tests")
 # corpus-reading modules that select the reports they pin
 MODULES = ("tests/test_new_reports.py", "tests/test_schemas.py", "tests/test_layout.py",
            "tests/test_compare.py", "tests/test_registry.py", "tests/test_finance.py",
@@ -39,29 +35,19 @@ EXTRA = (  # seed, generator, its keywords, add-report arguments
 )
 
 
-def _run(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
-    return subprocess.run([sys.executable, *args], cwd=repo, capture_output=True, text=True,
-                          env={**env, "PYTHONPATH": str(repo)})
-
-
 @pytest.fixture(scope="module")
 def grown(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("grown")
-    repo = tmp / "repo"
-    for name in COPIED:
-        shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "study-manifest.json"):
-        shutil.copy(ROOT / name, repo)
+    repo = synthetic.copy_repository(tmp / "repo")
     for number, (seed, generate, keywords, arguments) in enumerate(EXTRA):
         registry = generate(seed, tmp / f"generated{number}", **keywords)
         text = tmp / f"new{number}.txt"
         shutil.copyfile(registry.parent / synthetic.planted(registry)["file"], text)
-        added = _run(repo, "-m", "socialstudy", "add-report", str(text), "--period",
-                     "full_year", *arguments)
+        added = synthetic.run_in(repo, "-m", "socialstudy", "add-report", str(text),
+                                 "--period", "full_year", *arguments)
         assert added.returncode == 0, added.stderr
         _translate_renamed(repo, synthetic.planted(registry).get("renamed"))
-    study = _run(repo, "-m", "socialstudy", "run")
+    study = synthetic.run_in(repo, "-m", "socialstudy", "run")
     assert study.returncode == 0, study.stderr[-3000:]
     return repo
 
@@ -89,7 +75,7 @@ def test_three_more_reports_are_registered(grown):
 
 @pytest.mark.slow
 def test_corpus_reading_tests_stay_green_in_the_grown_corpus(grown):
-    done = _run(grown, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-m", "not slow",
+    done = synthetic.run_in(grown, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-m", "not slow",
                 *MODULES)
     tail = done.stdout[-3000:]
     assert done.returncode == 0, tail

@@ -150,3 +150,23 @@ def test_the_interim_reports_pass_every_schema(corpus):
     schemas.validate(facts.drop(columns="number"), "facts")
     for name, frame in finance_tables.finance_tables(facts, reports).items():
         schemas.validate(frame, name)
+
+
+@pytest.mark.slow
+def test_year_runs_on_an_interim_report_added_through_the_cli(tmp_path):
+    """In a copy of the repository: add-report --period jan_aug, then run --year 2025; the
+    summary names the interim report and says it is part-year."""
+    repo = synthetic.copy_repository(tmp_path / "repo")
+    generated = synthetic.interim_report(SEED, tmp_path / "gen", period="jan_aug")
+    text = tmp_path / "interim.txt"
+    shutil.copyfile(generated.parent / synthetic.planted(generated)["file"], text)
+    added = synthetic.run_in(repo, "-m", "socialstudy", "add-report", str(text), "--period",
+                             "jan_aug", "--municipality", "Huddinge", "--kommun-code", "0126",
+                             "--fiscal-year", "2025", "--money-unit", "tkr")
+    assert added.returncode == 0, added.stderr
+    run = synthetic.run_in(repo, "-m", "socialstudy", "run", "--year", "2025")
+    assert run.returncode == 0, run.stderr[-3000:]
+    summary = (repo / "build" / "year=2025" / "notebooks" / "05_summary.ipynb").read_text(
+        encoding="utf-8")
+    assert "fiscal year 2025, January–August only" in summary
+    assert "(January–August, huddinge_2025_d2) – part-year, not comparable" in summary
