@@ -4,10 +4,11 @@ the report at hand ({year}, {year-1}); any other number in them, a line referenc
 included, must be printed at the line the row cites, so a next-year copy of a seed (new
 numbers, shifted lines, a renamed row: tests/synthetic.py) carries none of the seed's.
 
-The reasons of crosswalks/finance_not_reported.csv and the scopes of finance_tables.csv are
-templates too ({line:WORDING}, {n:WORDING}, {year}: socialstudy/measures/filled.py): filled
-for next year's copy, each holds only numbers printed at the lines it cites, years of that
-report, and line references to the copy's own lines."""
+The reasons of crosswalks/finance_not_reported.csv and not_reported.csv and the scopes of
+finance_tables.csv are templates too ({line:WORDING}, {n:WORDING}, {year}; filled by
+socialstudy/measures/filled.py): filled for next year's copy, each holds only numbers
+printed at the lines it cites, years of that report, and line references to the copy's
+own lines."""
 
 import re
 import shutil
@@ -74,13 +75,18 @@ LINE_SLOT = re.compile(r"\{line:([^{}]+)\}")
 
 
 def templates(seed) -> list[tuple[str, str]]:
-    """(where, template) of every finance reason and scope written for ``seed``."""
+    """(where, template) of every finance reason and scope, and every staffing reason,
+    written for ``seed``."""
     reasons = [(f"finance_not_reported.csv:{r['_line']}", r["reason"])
                for r in read_crosswalk("finance_not_reported.csv") if r["doc_id"] == seed.doc_id]
     scopes = [(f"finance_tables.csv:{r['_line']}", r["scope"])
               for r in read_crosswalk("finance_tables.csv")
               if seed.doc_id in r["must_match_in"].split(";")]
-    return reasons + scopes
+    staffing = [(f"not_reported.csv:{r['_line']}", r["reason"])
+                for r in read_crosswalk("not_reported.csv")
+                if (r["municipality"], int(r["fiscal_year"])) == (seed.municipality,
+                                                                  seed.fiscal_year)]
+    return reasons + scopes + staffing
 
 
 def problems(template: str, report, lines: list[str]) -> tuple[list[str], list[int]]:

@@ -10,6 +10,7 @@ from socialstudy.core.registry import Report
 from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk, unmapped
 from socialstudy.errors import CrosswalkError
+from socialstudy.measures.filled import fill
 from socialstudy.measures.staffing_derived import derived_staffing
 
 STAFFING_VARIABLES = ("headcount", "fte", "turnover_total_pct", "turnover_voluntary_pct",
@@ -29,7 +30,7 @@ def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         rows.append(_staff_row(fact, fact.measure, fact.scope, fact.definition, fact.period))
     rows += derived_staffing(reports)
     frame = pd.DataFrame(rows, columns=list(STAFF_COLUMNS))
-    reasons = {(r["municipality"], int(r["fiscal_year"]), r["variable"]): r["reason"]
+    reasons = {(r["municipality"], int(r["fiscal_year"]), r["variable"]): r
                for r in read_crosswalk("not_reported.csv", ("municipality", "fiscal_year",
                                                             "variable", "reason"))}
     missing = []
@@ -48,13 +49,21 @@ def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
                 "fiscal_year": report.fiscal_year, "period": report.period,
                 "variable": variable, "value": "", "unit": "", "status": NOT_REPORTED,
                 "scope": "", "definition": "",
-                "reason": reasons.get((report.municipality, report.fiscal_year, variable),
-                                      default),
+                "reason": _reason(reasons.get((report.municipality, report.fiscal_year,
+                                               variable)), report, default),
                 "source_kind": "", "source_file": report.file, "source_line": "", "raw": ""})
     frame = pd.concat([frame, pd.DataFrame(missing)], ignore_index=True)
     frame["scope_class"] = [scope_class(s, d) for s, d in zip(frame.scope, frame.definition)]
     return frame.sort_values(["municipality", "variable", "fiscal_year", "scope", "source_line"],
                              kind="mergesort", key=lambda s: s.astype(str)).reset_index(drop=True)
+
+
+def _reason(row: dict | None, report: Report, default: str) -> str:
+    """The crosswalk's reason, a template filled from ``report`` (measures.filled)."""
+    if row is None:
+        return default
+    return fill(row["reason"], report, {"file": "socialstudy/crosswalks/not_reported.csv",
+                                        "line": int(row["_line"])})
 
 
 def staffing_table_facts(facts: pd.DataFrame) -> list[tuple]:
