@@ -69,7 +69,14 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         rows.append(row)
     rows += [{**dict.fromkeys(TYPE_COLUMNS, ""), **r, "value_status": NOT_REPORTED, "unit": "tkr"}
              for r in not_mapped(reports, ("cost_types.csv",), {r["doc_id"] for r in rows}, facts)]
-    frame = pd.DataFrame(rows, columns=TYPE_COLUMNS)
+    frame = _shares(pd.DataFrame(rows, columns=TYPE_COLUMNS))
+    return frame.sort_values(["municipality", "fiscal_year", "flow", "category", "report_label"],
+                             kind="mergesort").reset_index(drop=True)
+
+
+def _shares(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each amount's share of gross cost (revenues: of total revenue); prose shares keep
+    the basis the report's text gives."""
     for (muni, year, doc), group in frame.groupby(["municipality", "fiscal_year", "doc_id"]):
         for flow, total_cat in (("cost", "total_cost"), ("revenue", "total_revenue")):
             total = group[(group.category == total_cat) & (group.value_tkr != "")]
@@ -85,8 +92,7 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     prose = frame.value_status == "share only (prose)"
     frame.loc[prose & (frame.flow == "cost"), "share_basis"] = "total cost (as stated in prose)"
     frame.loc[prose & (frame.flow == "revenue"), "share_basis"] = "financing (as stated in prose)"
-    return frame.sort_values(["municipality", "fiscal_year", "flow", "category", "report_label"],
-                             kind="mergesort").reset_index(drop=True)
+    return frame
 
 
 TYPE_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "flow", "category",

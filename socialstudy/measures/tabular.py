@@ -37,6 +37,7 @@ def load_facts(processed: Path) -> pd.DataFrame:
 
 REPORTED, DERIVED, NOT_REPORTED, NOT_MAPPED = "reported", "derived", "not reported", "not mapped"
 HAS_VALUE = (REPORTED, DERIVED)  # any other status: the row has no (full) value; reason says why
+STANDS_IN = (NOT_REPORTED, NOT_MAPPED)  # a row that stands for a figure the table lacks
 
 
 def not_mapped(reports: list[Report], names: tuple[str, ...], have: set[str],
