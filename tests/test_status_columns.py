@@ -21,7 +21,7 @@ from socialstudy.core.registry import load_registry
 from socialstudy.core.scope import resolve
 from socialstudy.measures import compare, outcomes, staffing
 from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, load_facts
-from socialstudy.narrative import findings, findings_cost, findings_outcomes, summary
+from socialstudy.narrative import findings_cost, findings_outcomes, summary
 
 PROCESSED = paths.ROOT / "data" / "processed"
 HANINGE, HANINGE_2020 = "000_7601200e7e1b7bea.txt", "001_9c5091bf1d1e3ae2.txt"
@@ -148,12 +148,11 @@ def renamed():
     new = dataclasses.replace(old, municipality="Nyköping")
     reports = [new if r is old else r for r in reports]
     facts.loc[facts.doc_id == old.doc_id, "municipality"] = "Nyköping"
-    activity = compare.cost_by_activity(facts, reports)
-    built = {"cost_by_type": compare.cost_by_type(facts, reports),
-             "cost_by_activity": activity,
-             "budget_deviation": compare.budget_deviation(activity, facts),
-             "goals": outcomes.goals(reports), "indicators": outcomes.indicators(facts),
-             "staffing": staffing.staffing(facts, reports)}
+    built = {"goals": outcomes.goals(reports), "indicators": outcomes.indicators(facts),
+             "cost_by_type": compare.cost_by_type(facts, reports),
+             "staffing": staffing.staffing(facts, reports),
+             "cost_by_activity": compare.cost_by_activity(facts, reports)}
+    built["budget_deviation"] = compare.budget_deviation(built["cost_by_activity"], facts)
     for name, frame in built.items():
         schemas.validate(frame, name)
     tables = {n: pd.read_csv(pd.io.common.StringIO(schemas.csv_text(f)), dtype=str,

@@ -67,12 +67,12 @@ def _bar(ax, y, width, left, color, fit, **kwargs):
 def cost_type_shares(cost_by_type: pd.DataFrame, scope: Scope,
                      reports: list[Report]) -> plt.Figure:
     """Stacked shares of gross cost by cost type, one bar per selected report."""
+    title = "Cost structure: share of gross cost by cost type"
     every = scope.filter(cost_by_type)
     costs = every[(every.flow == "cost") & (every.share_pct != "")]
     chosen = [s for s in scope.selections.values() if s.doc_id]
     fig, axes = new_figure(8.5, 1.6 + 0.7 * max(len(chosen), 1))
     ax = axes[0][0]
-    title = "Cost structure: share of gross cost by cost type"
     if costs.empty:
         return _nothing(fig, axes, "cost_type_shares", title, "costs by type", reports)
     colors = dict(zip(COST_WORDS, OKABE_ITO))

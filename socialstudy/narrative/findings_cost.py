@@ -18,6 +18,8 @@ from socialstudy.narrative import caveats, findings
 from socialstudy.narrative.findings import cite, names, num, who
 
 size_mnkr = partial(mnkr, absolute=True)  # the sentence says which way
+NO_TYPES = "not reported – the report gives no costs by type"  # when the table has no row
+NO_ACTIVITIES = "not reported – the report gives no net cost by activity"
 
 
 def cost_types(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
@@ -29,7 +31,7 @@ def cost_types(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
         part = costs[costs.municipality == sel.municipality]
         if part.empty:
             lines.append(findings.lacking(sel, every[every.municipality == sel.municipality],
-                                          "not reported – the report gives no costs by type"))
+                                          NO_TYPES))
             continue
         shares = part.assign(share=part.share_pct.astype(float))
         top = shares.sort_values("share", ascending=False).iloc[0]
@@ -88,8 +90,7 @@ def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
         mine = rows[(rows.municipality == sel.municipality) & (rows.period == sel.period)]
         part = _activity_shares(mine)
         if part.empty:
-            lines.append(findings.lacking(
-                sel, mine, "not reported – the report gives no net cost by activity"))
+            lines.append(findings.lacking(sel, mine, NO_ACTIVITIES))
             continue
         top = part.sort_values("share", ascending=False).iloc[0]
         by_cat = part[part.fit != "mixed"].groupby("category").share.sum()
@@ -138,10 +139,9 @@ def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repor
     lines, adjust = [], adjustments(reports)
     for sel in findings.chosen(scope):
         mine = dev[(dev.municipality == sel.municipality) & (dev.period == sel.period)]
-        row = mine[mine.status.isin(HAS_VALUE)]
+        row, none = mine[mine.status.isin(HAS_VALUE)], "not reported – the report prints no budget"
         if row.empty:
-            lines.append(findings.lacking(
-                sel, mine, f"not reported – the report prints no budget for {sel.fiscal_year}"))
+            lines.append(findings.lacking(sel, mine, f"{none} for {sel.fiscal_year}"))
             continue
         r = row.iloc[0]
         pct = float(r.deviation_pct)

@@ -17,6 +17,9 @@ from socialstudy.narrative.findings import cite, glossed, names, num, who
 STAFF_WORDS = {"turnover_total_pct": "staff turnover (all leavers)",
                "turnover_voluntary_pct": "own resignations",
                "sick_leave_total_pct": "sick leave"}
+# what a sentence says when the table holds no row at all for the selection
+NO_STAFFING = "not reported – the report gives no staffing figures"
+NO_INDICATORS = "not reported – no indicator values"
 
 
 def _staff_value(part: pd.DataFrame, variable: str) -> tuple[str, pd.DataFrame]:
@@ -52,8 +55,7 @@ def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report
     for sel in findings.chosen(scope):
         part = staff[staff.municipality == sel.municipality]
         if part.empty:
-            lines.append(findings.lacking(sel, part, "not reported – the report gives no "
-                                                     "staffing figures"))
+            lines.append(findings.lacking(sel, part, NO_STAFFING))
             continue
         texts = []
         for variable, words in STAFF_WORDS.items():
@@ -98,9 +100,8 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
         if part.empty:
             none = ("a part-year report assesses no year-end goals" if sel.part_year else
                     "a report assesses only its own year's goals")
-            lines.append(findings.lacking(
-                sel, every[every.municipality == sel.municipality],
-                f"no year-end goal assessment for {sel.fiscal_year} ({none})"))
+            none = f"no year-end goal assessment for {sel.fiscal_year} ({none})"
+            lines.append(findings.lacking(sel, every[every.municipality == sel.municipality], none))
             continue
         counts = [f"{int((part.level == k).sum())} {w}" for k, w in LEVEL_WORDS.items()
                   if (part.level == k).any()]
@@ -127,8 +128,7 @@ def indicators(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
     for sel in findings.chosen(scope):
         part = rows[rows.municipality == sel.municipality]
         if part.empty:
-            lines.append(findings.lacking(
-                sel, part, f"not reported – no indicator values for {sel.fiscal_year}"))
+            lines.append(findings.lacking(sel, part, f"{NO_INDICATORS} for {sel.fiscal_year}"))
             continue
         targeted = part[part.attainment != "no target for this year"]
         if targeted.empty:
