@@ -12,6 +12,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.measures import compare
+from socialstudy.measures.tabular import NOT_MAPPED
 from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest, csv_row
 
 COMMITTEE = re.compile(r"(?i)nämnd(en)?(\s+totalt)?$")
@@ -47,7 +48,7 @@ def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
 def cost_type_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
     rows = read_crosswalk("cost_types.csv")
     types = compare.cost_by_type(facts, [report])
-    own = types[types.fiscal_year == report.fiscal_year]
+    own = types[(types.fiscal_year == report.fiscal_year) & (types.status != NOT_MAPPED)]
     items = [Item(f"cost type {r.category}", FOUND, f"{r.value_tkr or r.share_pct} "
                   f"({r.value_status}), line {r.source_line} '{r.report_label}'")
              for r in own.itertuples()]
@@ -139,7 +140,8 @@ def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
     rows = read_crosswalk("activities.csv")
     mine = [r for r in rows if r.municipality == report.municipality]
     activity = compare.cost_by_activity(facts, [report])
-    own = activity[activity.fiscal_year == report.fiscal_year]
+    own = activity[(activity.fiscal_year == report.fiscal_year)
+                   & (activity.status != NOT_MAPPED)]
     items = [Item(f"activity line {r.source_line}", FOUND, f"'{r.report_label}' -> "
                   f"{r.category} ({r.fit}), net cost {r.net_cost_tkr or '-'} tkr")
              for r in own.itertuples() if r.category != compare.UNMAPPED]
