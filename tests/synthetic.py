@@ -27,7 +27,7 @@ import yaml
 
 from socialstudy import paths
 from socialstudy.core.registry import PERIODS, by_doc_id, load_registry
-from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.loader import as_dict, read_crosswalk
 from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import compare
@@ -157,9 +157,9 @@ KIND = {"jan_apr": "d1", "jan_aug": "d2"}
 def _described(lines: list[str], municipality: str) -> list[str]:
     """The seed's lines that hold its activities' descriptions (activities.csv quotes
     them; the run checks that each stands in the report of its line)."""
-    quotes = [q.strip() for row in read_crosswalk("activities.csv", ())
-              if row["municipality"] == municipality
-              for q in row["description"].split(" || ") if q.strip()]
+    quotes = [q.strip() for row in read_crosswalk("activities.csv")
+              if row.municipality == municipality
+              for q in row.description.split(" || ") if q.strip()]
     found = [next((t for t in lines if q in t and "\t" not in t), None) for q in quotes]
     return [t for t in dict.fromkeys(found) if t is not None]
 
@@ -279,8 +279,8 @@ def _remove_some(lines: list[str], rng: random.Random, count: int = 2) -> list[s
 def _crosswalk_wordings() -> set[str]:
     wordings = set()
     for path in sorted(paths.CROSSWALKS.glob("*.csv")):
-        for row in read_crosswalk(path.name, ()):
-            wordings |= {v for k, v in row.items() if k != "_line" and v and len(v) >= 12}
+        for row in read_crosswalk(path.name):
+            wordings |= {v for v in as_dict(row).values() if v and len(v) >= 12}
     return wordings
 
 

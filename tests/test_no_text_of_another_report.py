@@ -52,18 +52,18 @@ def test_next_years_rows_hold_only_numbers_printed_at_their_line(seed, tmp_path)
     doc_id = synthetic.planted(registry)["doc_id"]
     report = next(r for r in load_registry(registry) if r.doc_id == doc_id)
     lines = read_lines(report.path)
-    rows = {r["_line"]: r for r in prose.load_prose_rows()}
+    rows = {r.line: r for r in prose.load_prose_rows()}
     facts, _ = prose.match_report(report)
-    assert facts or report.municipality not in {r["municipality"] for r in rows.values()}
+    assert facts or report.municipality not in {r.municipality for r in rows.values()}
     wrong = []
     for fact in facts:
-        row = next(r for r in rows.values() if r["variable"] == fact.measure
-                   and r["municipality"] == fact.municipality and fact.raw
-                   and r["_wording"].fullmatch(fact.raw, report.fiscal_year))
+        row = next(r for r in rows.values() if r.variable == fact.measure
+                   and r.municipality == fact.municipality and fact.raw
+                   and prose.wordings(r)[0].fullmatch(fact.raw, report.fiscal_year))
         for column in ("definition", "scope"):
-            bad = foreign_numbers(row[column], lines[fact.source_line - 1])
+            bad = foreign_numbers(getattr(row, column), lines[fact.source_line - 1])
             if bad:
-                wrong.append(f"crosswalks/prose_facts.csv:{row['_line']}: {column} holds "
+                wrong.append(f"crosswalks/prose_facts.csv:{row.line}: {column} holds "
                              f"{bad}, not printed at {report.file}:{fact.source_line}")
     assert not wrong, "\n".join(wrong)
 
@@ -77,15 +77,14 @@ LINE_SLOT = re.compile(r"\{line:([^{}]+)\}")
 def templates(seed) -> list[tuple[str, str]]:
     """(where, template) of every finance reason and scope, and every staffing reason,
     written for ``seed``."""
-    reasons = [(f"finance_not_reported.csv:{r['_line']}", r["reason"])
-               for r in read_crosswalk("finance_not_reported.csv") if r["doc_id"] == seed.doc_id]
-    scopes = [(f"finance_tables.csv:{r['_line']}", r["scope"])
+    reasons = [(f"finance_not_reported.csv:{r.line}", r.reason)
+               for r in read_crosswalk("finance_not_reported.csv") if r.doc_id == seed.doc_id]
+    scopes = [(f"finance_tables.csv:{r.line}", r.scope)
               for r in read_crosswalk("finance_tables.csv")
-              if seed.doc_id in r["must_match_in"].split(";")]
-    staffing = [(f"not_reported.csv:{r['_line']}", r["reason"])
+              if seed.doc_id in r.must_match_in.split(";")]
+    staffing = [(f"not_reported.csv:{r.line}", r.reason)
                 for r in read_crosswalk("not_reported.csv")
-                if (r["municipality"], int(r["fiscal_year"])) == (seed.municipality,
-                                                                  seed.fiscal_year)]
+                if (r.municipality, int(r.fiscal_year)) == (seed.municipality, seed.fiscal_year)]
     return reasons + scopes + staffing
 
 
