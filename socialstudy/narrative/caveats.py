@@ -9,6 +9,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
+from socialstudy.measures import crossfoot
 from socialstudy.measures.adjustments import without
 from socialstudy.measures.like_with_like import definitions, remit_differences
 from socialstudy.measures.remit import remit_by_report
@@ -104,3 +105,35 @@ def definition_note(defs: pd.DataFrame, sel: Selection, topic: str, others: int)
     if others < 2 or rows.empty:
         return ""
     return f"; {'; '.join(rows.definition)}{cite(rows)}"
+
+
+MEASURE_WORDS = {"actual": "net cost", "budget": "budget", "deviation": "deviation",
+                 "change": "change in net cost"}
+
+
+def contradicted(tables: dict[str, pd.DataFrame], sel: Selection,
+                 cells: list[tuple[int, str, str, object]]) -> str:
+    """' (the previous year's net cost: the report's own lines 367–371 sum to 1149.6 mnkr
+    against the printed total of 1154.0 mnkr [000_….txt:372])' for each figure a finding
+    or key-figure cell uses (``cells``: fiscal year, period, measure, amount in tkr) that
+    contradicts its own table (quality.csv, crossfoot mismatch); '' where none does."""
+    frame = tables.get("cost_by_activity")
+    found = {} if frame is None else frame.attrs.get("crossfoot", {})
+    parts = []
+    for year, period, measure, amount in cells:
+        for caveat in crossfoot.for_amounts(found, sel.doc_id, [(year, period, measure, amount)]):
+            words = MEASURE_WORDS.get(measure, measure)
+            if int(year) != sel.fiscal_year:
+                words = f"the previous year's {words}"
+            parts.append(f" ({words}: {caveat})")
+    return "".join(dict.fromkeys(parts))
+
+
+def deviation_figures(row) -> list[tuple]:
+    """The amounts a budget deviation rests on: deviation, budget and the outcome they imply
+    (budget − deviation, costs positive)."""
+    if not str(row.deviation_tkr).strip() or not str(row.budget_tkr).strip():
+        return []
+    actual = float(row.budget_tkr) - float(row.deviation_tkr)
+    return [(row.fiscal_year, row.period, m, v) for m, v in (
+        ("deviation", row.deviation_tkr), ("budget", row.budget_tkr), ("actual", actual))]

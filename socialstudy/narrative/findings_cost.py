@@ -166,7 +166,8 @@ def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repor
             verdict += f" ({size_mnkr(r.deviation_tkr)})"
         source = "as printed by the report" if r.pct_source.startswith("printed") else \
             "deviation ÷ budget"
-        text = f"{who(sel)}: the committee {verdict}, {source}{cite(r)}"
+        text = (f"{who(sel)}: the committee {verdict}, {source}{cite(r)}"
+                + caveats.contradicted(tables, sel, caveats.deviation_figures(r)))
         if sel.part_year:
             text += "; a part-year figure, not comparable with a full year nor a verdict on it"
         text += "." + caveats.deviation_without(r, adjust, sel)
