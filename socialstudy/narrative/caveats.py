@@ -137,3 +137,16 @@ def deviation_figures(row) -> list[tuple]:
     actual = float(row.budget_tkr) - float(row.deviation_tkr)
     return [(row.fiscal_year, row.period, m, v) for m, v in (
         ("deviation", row.deviation_tkr), ("budget", row.budget_tkr), ("actual", actual))]
+
+
+def remit_year_note(remit: pd.DataFrame, defs: pd.DataFrame, sel: Selection) -> str:
+    """' (as the 2024 report describes the committee; new organisation from 1 January 2024
+    …[file:line])' where the run uses a report's prior-year columns: the remit is judged per
+    report, for the report's own year, and a change of organisation it names is cited."""
+    years = remit[remit.doc_id == sel.doc_id].fiscal_year if sel.doc_id else remit.fiscal_year[:0]
+    if years.empty or int(years.iloc[0]) == sel.fiscal_year:
+        return ""
+    org = defs[(defs.doc_id == sel.doc_id) & (defs.topic == "period")
+               & (defs.aspect == "organisation")]
+    extra = f"; {'; '.join(org.definition)}{cite(org)}" if len(org) else ""
+    return f" (as the {int(years.iloc[0])} report describes the committee{extra})"

@@ -66,7 +66,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         rows.append({
             "municipality": muni, "year": year if year else NO_REPORT,
             "period": findings.words(sel.period) if sel.period else "",
-            "remit": remit_text(remit, sel.doc_id),
+            "remit": remit_text(remit, sel.doc_id) + caveats.remit_year_note(remit, defs, sel),
             "net cost (mnkr)": (mnkr(total.net_cost_tkr.iloc[0], unit=False)
                                 + _contradicted(tables, sel, total, "net_cost_tkr") if len(total)
                                 else absent("activities.csv")),
