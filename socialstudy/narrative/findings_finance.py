@@ -74,11 +74,38 @@ def revenue(sel: Selection, share: pd.DataFrame, rows: pd.DataFrame) -> str:
         basis = rows[(rows.measure == "grants_tkr") & (rows.value != "")].basis
         text += (f", itemised grants {num(grants.value.iloc[0])} %"
                  + (f" ({basis.iloc[0]})" if len(basis) and basis.iloc[0] else ""))
+    every = rows[(rows.measure == ALL_GRANTS) & (rows.value != "")]
+    if len(every):
+        r = every.iloc[0]
+        value, printed = ((r.value, "; printed, rounded to whole per cent") if r.raw
+                          else (num(r.value), ""))
+        text += f"; all grants {value} % of its funding (net budget plus revenue{printed})"
+        every = pd.DataFrame({"source_file": r.source_file, "source_line": [
+            r.source_line, *[x for x in r.other_lines.split(";") if x]]})
     change = rows[(rows.measure == "revenue_change_pct") & (rows.value != "")]
     if len(change):
         word = "rose" if float(change.value.iloc[0]) >= 0 else "fell"
         text += f"; revenue {word} {num(abs(float(change.value.iloc[0])))} % on the previous year"
-    return text + f"{cite(pd.concat([share, grants, change]))}."
+    return text + f"{cite(pd.concat([share, grants, every, change]))}."
+
+
+ALL_GRANTS = "all_grants_share_of_funding_pct"
+
+
+def all_grants_base(tables: dict[str, pd.DataFrame], scope: Scope) -> str:
+    """Whether the all-grants shares of the selected committees are on one base (all of
+    them give one) or not (naming who gives none, so no ranking)."""
+    sels = chosen(scope)
+    have = [s for s in sels if len(_rows(tables["revenue_dependence"], s).query(
+        "measure == @ALL_GRANTS and value != ''"))]
+    if len(sels) < 2 or not have:
+        return ""
+    if len(have) == len(sels):
+        return (" All grants as a share of funding are on one base for every committee in "
+                "this run; a share printed rounded to whole per cent is that precise only.")
+    lacking = names([s.municipality for s in sels if s not in have])
+    return (f" All grants as a share of funding are not given for {lacking}, so they are "
+            "not ranked either.")
 
 
 def grant_base(text: str, sel: Selection, scope: Scope, reports: list[Report]) -> str:
@@ -211,8 +238,10 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
             figures = _figures(name, known.iloc[0])
             text = (sentence(sel, known, rows, caveats.contradicted(tables, sel, figures))
                     if figures else sentence(sel, known, rows))
-            lines.append(grant_base(text, sel, scope, reports) if name == "revenue_dependence"
-                         else text)
+            if name == "revenue_dependence":  # the base of all grants: once, after the last
+                text = grant_base(text, sel, scope, reports) + (
+                    all_grants_base(tables, scope) if sel == chosen(scope)[-1] else "")
+            lines.append(text)
             if topic:
                 lines += [f"  * {e}" for e in explanations(sel, topic, reports)]
     return bullets(lines) or f"*{NO_DATA}.*"
