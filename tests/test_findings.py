@@ -243,7 +243,8 @@ def test_sick_leave_ranking_says_when_the_years_differ(reports, facts, tables):
             "[004_2f72d566b296dc43.txt:630], it runs") in text
     assert ("elderly care (Äldreomsorg, 281.4 mnkr net cost) [004_2f72d566b296dc43.txt:401, "
             "419], not run by Haninge and not run by Huddinge") in text
-    assert ("Huddinge 2024: rolling 12 months (R12) to November 2024 "
+    assert ("Huddinge 2024: rolling 12 months (R12) to November of the year, "
+            "not the calendar year "
             "[002_ed79cea0b5e49fc0.txt:782]") in text
     text = _run("2023", "all", reports, facts, tables)
     assert "Strängnäs's (9.4 %) is the highest, but not like with like: " in text
@@ -298,7 +299,8 @@ def test_key_figures_name_a_rolling_period_in_words(reports, facts, tables):
     # beside another committee, each cell carries its own definition, cited
     frame = summary.key_figures(resolve("latest", "all", reports, facts), tables)
     assert frame.loc["Huddinge", "sick leave (%)"] == (
-        "6.6 (12 months to November); rolling 12 months (R12) to November 2024 "
+        "6.6 (12 months to November); rolling 12 months (R12) to November of the year, "
+        "not the calendar year "
         "[002_ed79cea0b5e49fc0.txt:782]")
     assert frame.loc["Haninge", "turnover, whole committee (%)"].endswith(
         "not a committee total [000_7601200e7e1b7bea.txt:421, 450]")

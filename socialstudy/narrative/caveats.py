@@ -150,3 +150,40 @@ def remit_year_note(remit: pd.DataFrame, defs: pd.DataFrame, sel: Selection) -> 
                & (defs.aspect == "organisation")]
     extra = f"; {'; '.join(org.definition)}{cite(org)}" if len(org) else ""
     return f" (as the {int(years.iloc[0])} report describes the committee{extra})"
+
+
+def remit_gap(scope: Scope, activity: pd.DataFrame | None, reports: list[Report],
+              sel: Selection) -> str:
+    """'disability support (Funktionshinderomsorg, 562.6 mnkr net cost) [..], run only in
+    part by Huddinge; …': the activities this committee runs that another selected committee
+    does not (or only in part), with their net cost – what a whole-committee total includes
+    that the others' do not. '' for a single committee or no difference."""
+    years = {s.doc_id: s.fiscal_year for s in scope.selections.values() if s.doc_id}
+    if activity is None or len(years) < 2 or sel.doc_id not in years:
+        return ""
+    return _remit_clause(remit_differences(remit_by_report(reports), activity, years),
+                         sel.doc_id)
+
+
+def remits_differ(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]) -> str:
+    """' Not like with like – the remits differ: Haninge 2024 runs …; Strängnäs 2023 runs …'
+    for a sentence that sets shares of whole-committee totals side by side ('' when no
+    selected committee runs an activity another does not)."""
+    parts = [f"{s.municipality} {s.fiscal_year} runs {gap}"
+             for s in scope.selections.values() if s.doc_id
+             for gap in [remit_gap(scope, activity, reports, s)] if gap]
+    return f" Not like with like – the remits differ: {'; '.join(parts)}." if parts else ""
+
+
+def definitions_differ(scope: Scope, reports: list[Report], topic: str, what: str) -> str:
+    """'*Not like with like – {what}:* Haninge 2024: …[file:line]; Strängnäs 2023: …' from
+    each selected report's own definition of ``topic`` (comparison_definitions.csv), where
+    a table sets two or more of them side by side; '' otherwise."""
+    docs = {s.doc_id: s for s in scope.selections.values() if s.doc_id}
+    defs = definitions([r for r in reports if r.doc_id in docs])
+    defs = defs[defs.topic == topic]
+    if defs.doc_id.nunique() < 2:
+        return ""
+    parts = [f"{docs[d].municipality} {docs[d].fiscal_year}: {'; '.join(rows.definition)}"
+             f"{cite(rows)}" for d, rows in defs.groupby("doc_id", sort=True)]
+    return f"*Not like with like – {what}:* {'; '.join(parts)}."

@@ -66,7 +66,8 @@ def cost_types(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
     if over or under:
         lines.append("Own staff take more than half of gross cost in "
                      + (names(over) if over else "none of the committees")
-                     + (f", and half or less in {names(under)}" if under else "") + ".")
+                     + (f", and half or less in {names(under)}" if under else "") + "."
+                     + caveats.remits_differ(scope, tables.get("cost_by_activity"), reports))
     return bullets(lines) if lines else f"{NO_DATA}."
 
 

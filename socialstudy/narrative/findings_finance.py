@@ -211,6 +211,13 @@ MEASURES = (
      lambda r: r.net_cost_per_inhabitant_kr != "", per_inhabitant, ""))
 
 
+def _remit_note(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report],
+                sel: Selection) -> str:
+    """'; unlike another committee in this run, it runs …' with the activities and amounts."""
+    gap = caveats.remit_gap(scope, tables.get("cost_by_activity"), reports, sel)
+    return f"; unlike another committee in this run, it runs {gap}" if gap else ""
+
+
 def _figures(name: str, r) -> list[tuple]:
     """The amounts a growth or per-inhabitant sentence rests on (year, period, measure,
     tkr), whose printed totals may contradict their own table (issue 15)."""
@@ -236,8 +243,9 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
                 lines.append(_lacks(sel, what, rows))
                 continue
             figures = _figures(name, known.iloc[0])
-            text = (sentence(sel, known, rows, caveats.contradicted(tables, sel, figures))
-                    if figures else sentence(sel, known, rows))
+            note = caveats.contradicted(tables, sel, figures) + (_remit_note(
+                scope, tables, reports, sel) if name == "per_inhabitant" else "")
+            text = sentence(sel, known, rows, note) if figures else sentence(sel, known, rows)
             if name == "revenue_dependence":  # the base of all grants: once, after the last
                 text = grant_base(text, sel, scope, reports) + (
                     all_grants_base(tables, scope) if sel == chosen(scope)[-1] else "")

@@ -78,7 +78,8 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                  if len(deviation) else absent("activities.csv")),
             "whole-committee net cost per inhabitant (kr; covers the remit above, "
             "not comparable across remits)": _per_inhabitant(inhabitant, sel)
-            + _contradicted(tables, sel, inhabitant, "net_cost_tkr"),
+            + _contradicted(tables, sel, inhabitant, "net_cost_tkr")
+            + _includes(scope, tables, sel, inhabitant),
             "personnel share of gross cost (%)": (_share(personnel) if len(personnel)
                                                   else absent("cost_types.csv")),
             "turnover, whole committee (%)":
@@ -141,6 +142,16 @@ def _core(core: pd.DataFrame | None, sel: Selection) -> str:
         return "not available"
     low, high = r.per_inhabitant_low_kr, r.per_inhabitant_high_kr
     return low if low == high else f"{low}–{high} (range: a mixed line)"
+
+
+def _includes(scope: Scope, tables: dict[str, pd.DataFrame], sel: Selection,
+              rows: pd.DataFrame | None) -> str:
+    """A whole-committee per-inhabitant cell's remit caveat: what it includes that another
+    selected committee does not run (or runs only in part), with amounts (issue 17)."""
+    if rows is None or rows.empty or not (rows.net_cost_per_inhabitant_kr != "").any():
+        return ""
+    gap = caveats.remit_gap(scope, tables.get("cost_by_activity"), load_registry(), sel)
+    return f"; includes {gap}" if gap else ""
 
 
 def _contradicted(tables: dict[str, pd.DataFrame], sel: Selection, rows: pd.DataFrame | None,
