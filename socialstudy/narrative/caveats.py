@@ -10,7 +10,7 @@ from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.measures import crossfoot
-from socialstudy.measures.adjustments import without
+from socialstudy.measures.adjustments import adjustments, without
 from socialstudy.measures.like_with_like import definitions, remit_differences
 from socialstudy.measures.remit import remit_by_report
 from socialstudy.narrative.findings import cite, words
@@ -187,3 +187,16 @@ def definitions_differ(scope: Scope, reports: list[Report], topic: str, what: st
     parts = [f"{docs[d].municipality} {docs[d].fiscal_year}: {'; '.join(rows.definition)}"
              f"{cite(rows)}" for d, rows in defs.groupby("doc_id", sort=True)]
     return f"*Not like with like – {what}:* {'; '.join(parts)}."
+
+
+def growth_one_offs(reports: list[Report], sel: Selection) -> str:
+    """' The year's net cost is net of the one-off item the report names (…, +39.7 mnkr
+    [file:line]), so without it the growth would be higher.' ('' where none is named): a
+    growth rate set beside another committee's carries the one-off it contains."""
+    items = _items(adjustments(reports), sel)
+    items = items[items.kind == "one-off"]
+    if items.empty:
+        return ""
+    way = "higher" if items.effect_tkr.astype(float).sum() > 0 else "lower"
+    return (f" The year's net cost is net of the one-off item the report names "
+            f"({_cited(items)}), so without it the growth would be {way}.")

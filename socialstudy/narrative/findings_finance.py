@@ -246,6 +246,8 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
             note = caveats.contradicted(tables, sel, figures) + (_remit_note(
                 scope, tables, reports, sel) if name == "per_inhabitant" else "")
             text = sentence(sel, known, rows, note) if figures else sentence(sel, known, rows)
+            if name == "net_cost_growth":
+                text += caveats.growth_one_offs(reports, sel)
             if name == "revenue_dependence":  # the base of all grants: once, after the last
                 text = grant_base(text, sel, scope, reports) + (
                     all_grants_base(tables, scope) if sel == chosen(scope)[-1] else "")
