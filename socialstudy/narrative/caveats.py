@@ -13,7 +13,8 @@ from socialstudy.measures import crossfoot
 from socialstudy.measures.adjustments import adjustments, without
 from socialstudy.measures.like_with_like import definitions, remit_differences
 from socialstudy.measures.remit import remit_by_report
-from socialstudy.narrative.findings import cite, words
+from socialstudy.measures.revenue import ALL_GRANTS
+from socialstudy.narrative.findings import chosen, cite, names, words
 
 
 def _items(adjust: pd.DataFrame, sel: Selection) -> pd.DataFrame:
@@ -200,3 +201,27 @@ def growth_one_offs(reports: list[Report], sel: Selection) -> str:
     way = "higher" if items.effect_tkr.astype(float).sum() > 0 else "lower"
     return (f" The year's net cost is net of the one-off item the report names "
             f"({_cited(items)}), so without it the growth would be {way}.")
+
+
+def all_grants_base(tables: dict[str, pd.DataFrame], scope: Scope) -> str:
+    """Whether the all-grants shares of the selected committees are on one base (all of
+    them give one) or not (naming who gives none, so no ranking)."""
+    sels, shares = chosen(scope), tables["revenue_dependence"]
+    given = shares[(shares.measure == ALL_GRANTS) & (shares.value != "")]
+    have = [s for s in sels if ((given.doc_id == s.doc_id)
+                                & (given.fiscal_year == s.fiscal_year)).any()]
+    if len(sels) < 2 or not have:
+        return ""
+    if len(have) == len(sels):
+        return (" All grants as a share of funding are on one base for every committee in "
+                "this run; a share printed rounded to whole per cent is that precise only.")
+    lacking = names([s.municipality for s in sels if s not in have])
+    return (f" All grants as a share of funding are not given for {lacking}, so they are "
+            "not ranked either.")
+
+
+def remit_note(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report],
+               sel: Selection) -> str:
+    """'; unlike another committee in this run, it runs …' with the activities and amounts."""
+    gap = remit_gap(scope, tables.get("cost_by_activity"), reports, sel)
+    return f"; unlike another committee in this run, it runs {gap}" if gap else ""

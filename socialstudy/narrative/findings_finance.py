@@ -74,7 +74,7 @@ def revenue(sel: Selection, share: pd.DataFrame, rows: pd.DataFrame) -> str:
         basis = rows[(rows.measure == "grants_tkr") & (rows.value != "")].basis
         text += (f", itemised grants {num(grants.value.iloc[0])} %"
                  + (f" ({basis.iloc[0]})" if len(basis) and basis.iloc[0] else ""))
-    every = rows[(rows.measure == ALL_GRANTS) & (rows.value != "")]
+    every = rows[(rows.measure == caveats.ALL_GRANTS) & (rows.value != "")]
     if len(every):
         r = every.iloc[0]
         value, printed = ((r.value, "; printed, rounded to whole per cent") if r.raw
@@ -87,25 +87,6 @@ def revenue(sel: Selection, share: pd.DataFrame, rows: pd.DataFrame) -> str:
         word = "rose" if float(change.value.iloc[0]) >= 0 else "fell"
         text += f"; revenue {word} {num(abs(float(change.value.iloc[0])))} % on the previous year"
     return text + f"{cite(pd.concat([share, grants, every, change]))}."
-
-
-ALL_GRANTS = "all_grants_share_of_funding_pct"
-
-
-def all_grants_base(tables: dict[str, pd.DataFrame], scope: Scope) -> str:
-    """Whether the all-grants shares of the selected committees are on one base (all of
-    them give one) or not (naming who gives none, so no ranking)."""
-    sels = chosen(scope)
-    have = [s for s in sels if len(_rows(tables["revenue_dependence"], s).query(
-        "measure == @ALL_GRANTS and value != ''"))]
-    if len(sels) < 2 or not have:
-        return ""
-    if len(have) == len(sels):
-        return (" All grants as a share of funding are on one base for every committee in "
-                "this run; a share printed rounded to whole per cent is that precise only.")
-    lacking = names([s.municipality for s in sels if s not in have])
-    return (f" All grants as a share of funding are not given for {lacking}, so they are "
-            "not ranked either.")
 
 
 def grant_base(text: str, sel: Selection, scope: Scope, reports: list[Report]) -> str:
@@ -211,13 +192,6 @@ MEASURES = (
      lambda r: r.net_cost_per_inhabitant_kr != "", per_inhabitant, ""))
 
 
-def _remit_note(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report],
-                sel: Selection) -> str:
-    """'; unlike another committee in this run, it runs …' with the activities and amounts."""
-    gap = caveats.remit_gap(scope, tables.get("cost_by_activity"), reports, sel)
-    return f"; unlike another committee in this run, it runs {gap}" if gap else ""
-
-
 def _figures(name: str, r) -> list[tuple]:
     """The amounts a growth or per-inhabitant sentence rests on (year, period, measure,
     tkr), whose printed totals may contradict their own table (issue 15)."""
@@ -243,14 +217,14 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
                 lines.append(_lacks(sel, what, rows))
                 continue
             figures = _figures(name, known.iloc[0])
-            note = caveats.contradicted(tables, sel, figures) + (_remit_note(
+            note = caveats.contradicted(tables, sel, figures) + (caveats.remit_note(
                 scope, tables, reports, sel) if name == "per_inhabitant" else "")
             text = sentence(sel, known, rows, note) if figures else sentence(sel, known, rows)
             if name == "net_cost_growth":
                 text += caveats.growth_one_offs(reports, sel)
             if name == "revenue_dependence":  # the base of all grants: once, after the last
                 text = grant_base(text, sel, scope, reports) + (
-                    all_grants_base(tables, scope) if sel == chosen(scope)[-1] else "")
+                    caveats.all_grants_base(tables, scope) if sel == chosen(scope)[-1] else "")
             lines.append(text)
             if topic:
                 lines += [f"  * {e}" for e in explanations(sel, topic, reports)]

@@ -70,8 +70,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "net cost (mnkr)": (mnkr(total.net_cost_tkr.iloc[0], unit=False)
                                 + _contradicted(tables, sel, total, "net_cost_tkr") if len(total)
                                 else absent("activities.csv")),
-            "budget deviation (%)": (deviation.deviation_pct.iloc[0] + caveats.contradicted(
-                tables, sel, caveats.deviation_figures(deviation.iloc[0])) if len(deviation)
+            "budget deviation (%)": (_deviation(tables, sel, deviation) if len(deviation)
                                      else absent("activities.csv")),
             "budget deviation without the one-offs, buffers and top-ups the report names (%)":
                 (caveats.deviation_cell(tables.get("deviation_adjusted"), sel)
@@ -142,6 +141,12 @@ def _core(core: pd.DataFrame | None, sel: Selection) -> str:
         return "not available"
     low, high = r.per_inhabitant_low_kr, r.per_inhabitant_high_kr
     return low if low == high else f"{low}–{high} (range: a mixed line)"
+
+
+def _deviation(tables: dict[str, pd.DataFrame], sel: Selection, rows: pd.DataFrame) -> str:
+    """The deviation % with the crossfoot caveat of the amounts it rests on, if any."""
+    return rows.deviation_pct.iloc[0] + caveats.contradicted(
+        tables, sel, caveats.deviation_figures(rows.iloc[0]))
 
 
 def _includes(scope: Scope, tables: dict[str, pd.DataFrame], sel: Selection,
