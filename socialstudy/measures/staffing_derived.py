@@ -12,6 +12,7 @@ import re
 
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.specs import Row
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures.tabular import fmt
@@ -25,35 +26,33 @@ def derived_staffing(reports: list[Report]) -> list[dict]:
     """Rows in the staffing table's columns with status 'derived' and the line used."""
     docs = {r.doc_id: r for r in reports}
     rows = []
-    for entry in read_crosswalk("staffing_derived.csv",
-                                ("doc_id", "variable", "fiscal_year", "period", "scope",
-                                 "definition", "line", "pattern", "formula")):
-        report = docs.get(entry["doc_id"])
+    for entry in read_crosswalk("staffing_derived.csv"):
+        report = docs.get(entry.doc_id)
         if report is not None:
             rows.append(_row(report, entry))
     return rows
 
 
-def _row(report: Report, entry: dict) -> dict:
-    used = [int(x) for x in entry["line"].split(";")]
+def _row(report: Report, entry: Row) -> dict:
+    used = [int(x) for x in entry.report_line.split(";")]
     line, lines = used[0], read_lines(report.path)
     text = ("\n".join(lines[x - 1] for x in used)
             if all(0 < x <= len(lines) for x in used) else None)
-    found = re.search(entry["pattern"], text, re.DOTALL) if text is not None else None
-    if found is None or entry["formula"] not in FORMULAS:
-        raise CrosswalkError(f"the pattern for {entry['variable']} does not match line(s) "
-                             f"{entry['line']} of {report.file} (or the formula is unknown)",
+    found = re.search(entry.pattern, text, re.DOTALL) if text is not None else None
+    if found is None or entry.formula not in FORMULAS:
+        raise CrosswalkError(f"the pattern for {entry.variable} does not match line(s) "
+                             f"{entry.report_line} of {report.file} (or the formula is unknown)",
                              file="socialstudy/crosswalks/staffing_derived.csv",
-                             line=int(entry["_line"]),
+                             line=entry.line,
                              fix=f"quote the line's numbers as (?P<a>…), (?P<b>…); formulas: "
                                  f"{', '.join(FORMULAS)}")
     a, b = (float(found.group(k).replace(",", ".")) for k in ("a", "b"))
-    value = FORMULAS[entry["formula"]](a, b)
+    value = FORMULAS[entry.formula](a, b)
     return {"municipality": report.municipality, "doc_id": report.doc_id,
-            "fiscal_year": int(entry["fiscal_year"]), "period": entry["period"],
-            "variable": entry["variable"], "value": fmt(value, 1), "unit": "percent",
-            "status": DERIVED, "scope": entry["scope"],
-            "definition": f"{entry['definition']} ({_shown(entry['formula'], found)}"
+            "fiscal_year": int(entry.fiscal_year), "period": entry.period,
+            "variable": entry.variable, "value": fmt(value, 1), "unit": "percent",
+            "status": DERIVED, "scope": entry.scope,
+            "definition": f"{entry.definition} ({_shown(entry.formula, found)}"
                           + (f"; lines {', '.join(map(str, used))})" if len(used) > 1 else ")"),
             "reason": "", "source_kind": "prose", "source_file": report.file,
             "source_line": line, "raw": found.group(0).replace("\n", " … ")}
