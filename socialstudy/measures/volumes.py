@@ -24,8 +24,9 @@ from socialstudy.measures.finance import tidy
 from socialstudy.measures.tabular import fmt
 
 COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "category", "measure", "kind",
-           "value", "unit", "status", "reason", "words", "definition", "unit_cost", "unit_cost_reason",
-           "source_kind", "source_file", "source_line", "also_printed_at", "quote", "raw"]
+           "value", "unit", "status", "reason", "words", "definition", "unit_cost",
+           "unit_cost_reason", "source_kind", "source_file", "source_line", "also_printed_at",
+           "quote", "raw"]
 FILE = "socialstudy/crosswalks/volumes.csv"
 
 

@@ -52,6 +52,8 @@ def _growth(own: pd.DataFrame, series: pd.DataFrame) -> str:
     before = prior.set_index("report_label").value.astype(float)
     change = {label: net[label] - before[label] for label in growth.report_label
               if label in net.index and label in before.index}
+    if not change:
+        return ""
     label = max(sorted(change), key=lambda k: change[k])
     row = growth[growth.report_label == label].iloc[0]
     cited = pd.DataFrame({"source_file": [row.source_file] * 2,
