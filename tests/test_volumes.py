@@ -99,3 +99,16 @@ def test_drivers_finding_cites_and_does_not_rank(table, numbered_facts, reports)
     assert "[002_ed79cea0b5e49fc0.txt:499]" in text
     assert "+16 persons" in text and "[000_7601200e7e1b7bea.txt:380]" in text
     assert "defined differently" in text and "not ranked" in text
+
+
+@pytest.mark.parametrize("measure, year, value, raw", [
+    ("protected_housing_placed", 2022, "19", "19,0"),
+    ("protected_housing_placed", 2023, "12", "12,0"),
+    ("family_counselling_sessions", 2023, "1672", "1 672"),
+    ("family_counselling_sessions", 2024, "1817", "1 817")])
+def test_earlier_years_from_one_sentence(table, reports, measure, year, value, raw):
+    """A sentence that prints earlier years gives each its own year (year_offset)."""
+    row = _row(table, HU, measure, year)
+    line = 635 if measure == "protected_housing_placed" else 571
+    assert (row.value, int(row.source_line), row.raw) == (value, line, raw)
+    assert raw in _line(reports, HU, line)

@@ -57,7 +57,8 @@ def _common(entry: dict, report: Report) -> dict:
 
 
 def _prose_rows(entry: dict, reports: list[Report]) -> list[dict]:
-    """The sentence's number (``{n}``, turned by ``sign``), or a 'not reported' row where
+    """The sentence's number (``{n}``, turned by ``sign``; its year is the report's plus
+    ``year_offset``), or a 'not reported' row where
     the wording is the report's mention of a volume without a number. A sentence the report
     prints twice word for word is kept once, the other line in ``also_printed_at``; the
     wording standing twice with different numbers stops the run."""
@@ -73,7 +74,8 @@ def _prose_rows(entry: dict, reports: list[Report]) -> list[dict]:
                                  f"{report.file} (lines {[i for i, _ in hits]})", file=FILE,
                                  line=int(entry["_line"]), fix="quote more of the sentence")
         for line, match in hits[:1]:   # a paragraph the report repeats word for word: once
-            row = {**_common(entry, report), "fiscal_year": report.fiscal_year,
+            row = {**_common(entry, report),
+                   "fiscal_year": report.fiscal_year + int(entry["year_offset"] or 0),
                    "source_kind": "prose", "source_line": line, "quote": match.group(0),
                    "also_printed_at": ";".join(str(i) for i, _ in hits[1:])}
             if numbered:

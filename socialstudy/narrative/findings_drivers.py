@@ -79,7 +79,7 @@ def _overrun(own: pd.DataFrame) -> str:
 def _volumes(rows: pd.DataFrame) -> str:
     """The volumes the report prints (the first few), and those it names without a number."""
     if rows.empty:
-        return "It prints no volumes or unit costs for this year."
+        return "`volumes.csv` holds no volume or unit cost of this report for this year."
     printed = rows[rows.status == "printed"]
     said = [f"{r.words}: {_amount(r)}{cite(r)}"
             for _, r in printed.head(SHOWN).iterrows()]
