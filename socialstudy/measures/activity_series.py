@@ -117,7 +117,8 @@ def _labels() -> dict[tuple, dict]:
 def _signs(table: pd.DataFrame, activity: pd.DataFrame) -> dict[str, int]:
     """-1 where the report prints the committee total of its main table negative."""
     main = table[table.table_id.isin(activity.table_id.unique()) & (table.measure == "actual")]
-    totals = main[[e is not None and e["category"] == "total" for e in main.entry]]
+    totals = main[pd.Series([e is not None and e["category"] == "total" for e in main.entry],
+                            index=main.index, dtype=bool)]
     return {doc: -1 if (g.number < 0).any() else 1 for doc, g in totals.groupby("doc_id")}
 
 

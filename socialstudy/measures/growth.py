@@ -78,13 +78,16 @@ def _derived_totals(facts: pd.DataFrame, reports: list[Report], totals: dict) ->
     """{(doc_id, year): _Derived} for a year before a printed total whose total is not
     printed but every line of the activity table is, the lines checked to add up to the
     printed total of the following year."""
+    wanted = [(doc, year) for doc, year in totals if (doc, year - 1) not in totals]
+    if not wanted:
+        return {}
+    facts = facts[facts.doc_id.isin({r.doc_id for r in reports})]
     series = activity_series(facts, cost_by_activity(facts, reports), reports)
     net = series[(series.measure == "net_cost") & (series.period == "full_year")
                  & (series.category != "total")]
     out = {}
-    for (doc_id, year), later in totals.items():
-        if (doc_id, year - 1) in totals:
-            continue
+    for doc_id, year in wanted:
+        later = totals[(doc_id, year)]
         now = net[(net.doc_id == doc_id) & (net.fiscal_year == year)]
         before = net[(net.doc_id == doc_id) & (net.fiscal_year == year - 1)]
         same = set(now.report_label) == set(before.report_label) and len(before) == len(now)
