@@ -137,3 +137,12 @@ def test_huddinge_2022_total_is_derived_not_reported(numbered_facts, reports):
     assert row.prior_source_lines == "511;519;568;583;618;630;650;668"
     assert row.prior_basis.startswith("derived: sum of every activity line")
     assert row.prior_source_line == ""
+
+
+def test_a_percentage_off_only_by_the_rounding_of_small_amounts(series, reports):
+    """Strängnäs's own committee: 0.1 of 2.2 mkr is 4.55 %, printed 6.4 % (line 476): the
+    amounts, printed to 0,1 mkr, allow anything from about 2 to 7 %."""
+    row = _row(series, ST, "Socialnämnden", 2023, "deviation_pct_computed", "administration")
+    assert row.value == "4.55"
+    assert row.check.startswith("agrees with the printed 6.4 % (line 476) within the rounding")
+    _on_line(reports, ST, 397, "-2.2\t● 0.1")

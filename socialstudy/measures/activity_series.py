@@ -66,7 +66,14 @@ def _printed(facts: pd.DataFrame, activity: pd.DataFrame, reports: list[Report])
         if (others.value.astype(float) != float(first["value"])).any():
             first["check"] = "differs from the other line"
         rows.append(first)
-    return pd.DataFrame(rows, columns=COLUMNS + ["occurrence", "main"], dtype=object)
+    return pd.DataFrame(rows, columns=COLUMNS + ["occurrence", "main", "half"], dtype=object)
+
+
+def _half_step(fact) -> float:
+    """Half the last printed digit of a money cell, in tkr (0,1 mnkr printed: 50 tkr)."""
+    digits = int(fact.decimals) if str(fact.decimals).strip() else 0
+    scale = 1000 if str(fact.printed_unit).strip() in ("mnkr", "mkr") else 1
+    return 0.5 * 10.0 ** -digits * scale
 
 
 def _line_cells(facts: pd.DataFrame, activity: pd.DataFrame, reports: list[Report]
@@ -86,7 +93,8 @@ def _line_cells(facts: pd.DataFrame, activity: pd.DataFrame, reports: list[Repor
         row = _cell(fact, roles[fact.table_id], signs.get(fact.doc_id, 1), table)
         if row is not None:
             rows.append(row)
-    frame = pd.DataFrame(rows, columns=COLUMNS + ["occurrence", "main"], dtype=object)
+    frame = pd.DataFrame(rows, columns=COLUMNS + ["occurrence", "main", "half"],
+                         dtype=object)
     return _flip_printed_deviation(frame)
 
 
@@ -143,7 +151,8 @@ def _cell(fact, role: str, sign: int, table: pd.DataFrame) -> dict | None:
             "value": fmt(value), "unit": unit, "status": "printed", "reason": "",
             "derivation": "", "check": "", "note": "", "source_file": fact.source_file,
             "source_line": fact.source_line, "prior_source_line": "", "also_printed_at": "",
-            "table_id": fact.table_id, "raw": fact.raw, "main": role == "main"}
+            "table_id": fact.table_id, "raw": fact.raw, "main": role == "main",
+            "half": _half_step(fact)}
 
 
 def _measure(fact, role: str) -> tuple[str | None, int]:
@@ -222,8 +231,9 @@ def _growth(now: dict, prior: dict, printed: dict | None) -> dict:
                 "reason": "the prior year is a net revenue (net cost ≤ 0): a growth in % "
                           "has no meaning"}
     value = 100 * (after - before) / before
+    bounds = _bounds(lambda a, b: 100 * (a - b) / b, now, prior)
     return {**row, "value": fmt(value, 2), "status": "computed", "reason": "",
-            "check": _check(value, printed)}
+            "check": _check(value, printed, bounds)}
 
 
 def _deviation_pct(deviation: dict, budget: dict, printed: dict | None) -> dict:
@@ -236,17 +246,33 @@ def _deviation_pct(deviation: dict, budget: dict, printed: dict | None) -> dict:
         return {**row, "value": "", "status": "not computed", "check": "",
                 "reason": "the budget is 0"}
     value = 100 * amount / abs(base)
+    bounds = _bounds(lambda a, b: 100 * a / abs(b), deviation, budget)
     return {**row, "value": fmt(value, 2), "status": "computed", "reason": "",
-            "check": _check(value, printed)}
+            "check": _check(value, printed, bounds)}
 
 
-def _check(value: float, printed: dict | None) -> str:
+def _bounds(ratio, top: dict, bottom: dict) -> tuple[float, float]:
+    """The lowest and highest value of ``ratio`` that the printed amounts allow, each
+    anywhere within half its last printed digit (a base that may reach 0: no bound)."""
+    a, b = float(top["value"]), float(bottom["value"])
+    ha, hb = float(top.get("half") or 0), float(bottom.get("half") or 0)
+    if abs(b) <= hb:
+        return float("-inf"), float("inf")
+    corners = [ratio(a + da, b + db) for da in (-ha, ha) for db in (-hb, hb)]
+    return min(corners), max(corners)
+
+
+def _check(value: float, printed: dict | None, bounds: tuple[float, float]) -> str:
     """Agrees when the computed value is within one unit of the printed value's last
-    digit (the printed one rests on unrounded amounts)."""
+    digit; agrees within rounding when the printed value lies in the range the rounded
+    amounts allow (the report computes from unrounded amounts); else differs."""
     if printed is None:
         return ""
-    text = str(printed["value"])
+    text, line = str(printed["value"]), printed["source_line"]
     step = 10.0 ** -(len(text.split(".")[1]) if "." in text else 0)
-    close = abs(value - float(text)) <= step + SLACK
-    return (f"agrees with the printed {text} % (line {printed['source_line']})" if close
-            else f"differs from the printed {text} % (line {printed['source_line']})")
+    if abs(value - float(text)) <= step + SLACK:
+        return f"agrees with the printed {text} % (line {line})"
+    if bounds[0] - step <= float(text) <= bounds[1] + step:
+        return (f"agrees with the printed {text} % (line {line}) within the rounding of the "
+                f"amounts ({fmt(bounds[0], 1)} to {fmt(bounds[1], 1)} %)")
+    return f"differs from the printed {text} % (line {line})"
