@@ -100,3 +100,29 @@ def _amount(row) -> str:
     digits = 0 if value == int(value) else 1
     sign = "+" if row.kind == "volume_change" and value > 0 else ""
     return f"{sign}{value:,.{digits}f} {row.unit}".replace(",", " ")
+
+
+VIEW = {"net_cost": "net cost, mnkr", "gross_cost": "gross cost, mnkr",
+        "revenue": "revenue, mnkr", "growth_pct_computed": "growth on the year before, % (computed)",
+        "growth_pct_printed": "growth, % (printed)",
+        "deviation_pct_computed": "deviation, % of budget (computed)",
+        "deviation_pct_printed": "deviation, % (printed)"}
+
+
+def series_view(rows: pd.DataFrame) -> pd.DataFrame:
+    """The selected activity-series rows as a reader scans them: one row per activity line
+    and year, money in mnkr, each computed percentage beside the printed one, and the raw
+    lines they stand on; a growth that is not computed shows its reason's first words."""
+    rows = rows[rows.measure.isin(list(VIEW))]
+    keys = ["municipality", "fiscal_year", "report_label", "category"]
+    out = []
+    for key, group in rows.groupby(keys, sort=False):
+        line = dict(zip(keys, key))
+        for r in group.itertuples():
+            money = r.unit == "tkr"
+            shown = mnkr(r.value, unit=False) if money else r.value
+            line[VIEW[r.measure]] = shown or r.status
+        line["lines"] = ", ".join(sorted({str(n) for n in group.source_line}, key=int))
+        out.append(line)
+    frame = pd.DataFrame(out, columns=keys + [VIEW[m] for m in VIEW] + ["lines"])
+    return frame.dropna(axis=1, how="all").fillna("")
