@@ -103,7 +103,8 @@ def _amount(row) -> str:
 
 
 VIEW = {"net_cost": "net cost, mnkr", "gross_cost": "gross cost, mnkr",
-        "revenue": "revenue, mnkr", "growth_pct_computed": "growth on the year before, % (computed)",
+        "revenue": "revenue, mnkr",
+        "growth_pct_computed": "growth on the year before, % (computed)",
         "growth_pct_printed": "growth, % (printed)",
         "deviation_pct_computed": "deviation, % of budget (computed)",
         "deviation_pct_printed": "deviation, % (printed)"}
