@@ -112,3 +112,24 @@ def test_earlier_years_from_one_sentence(table, reports, measure, year, value, r
     line = 635 if measure == "protected_housing_placed" else 571
     assert (row.value, int(row.source_line), row.raw) == (value, line, raw)
     assert raw in _line(reports, HU, line)
+
+
+def test_a_subset_of_reports(numbered_facts, reports):
+    huddinge = [r for r in reports if r.municipality == "Huddinge"]
+    frame = volumes(numbered_facts, huddinge)
+    assert set(frame.municipality) == {"Huddinge"}
+    assert _row(frame, HU, "children_placements_average", 2024).value == "191.2"
+
+
+def test_a_wording_in_no_report_stops_naming_the_crosswalk_row(numbered_facts, reports,
+                                                               tmp_path):
+    import dataclasses
+
+    from socialstudy.errors import CrosswalkError
+    seed = next(r for r in reports if r.doc_id == ST)
+    text = tmp_path / "other.txt"
+    text.write_text("Socialnämnden\n\nEn rapport utan volymer.\n", encoding="utf-8")
+    other = dataclasses.replace(seed, file="other.txt", path=text)
+    with pytest.raises(CrosswalkError) as info:
+        volumes(numbered_facts.iloc[0:0], [other])
+    assert "volumes.csv" in str(info.value) and "Strängnäs" in str(info.value)
