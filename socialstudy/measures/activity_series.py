@@ -15,6 +15,8 @@ changes beneath a series, is in ``crosswalks/activity_series_labels.csv``. Compu
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from socialstudy.core.registry import Report, by_doc_id
@@ -103,7 +105,7 @@ def _table_roles(table: pd.DataFrame, activity: pd.DataFrame, reports: list[Repo
     """table_id -> 'main' (cost_by_activity's table) or the role the crosswalk gives a
     table whose wording stands on its header line or the three lines above it."""
     roles = {t: "main" for t in activity.table_id.unique()}
-    wanted = read_crosswalk("activity_tables.csv", ("municipality", "wording", "role"))
+    wanted = read_crosswalk("activity_tables.csv")
     docs = by_doc_id(reports)
     for (doc_id, table_id), _ in table.groupby(["doc_id", "table_id"]):
         report = docs[doc_id]
@@ -111,21 +113,19 @@ def _table_roles(table: pd.DataFrame, activity: pd.DataFrame, reports: list[Repo
         lines = read_lines(report.path)
         head = "\n".join(lines[max(0, first - 4):first])
         for row in wanted:
-            if row["municipality"] == report.municipality and row["wording"] in head:
-                roles.setdefault(table_id, row["role"])
+            if row.municipality == report.municipality and row.wording in head:
+                roles.setdefault(table_id, row.role)
     return roles
 
 
-def _labels() -> dict[tuple, dict]:
-    return matching.keyed_crosswalk("activity_series_labels.csv",
-                                    ("municipality", "report_label", "occurrence"),
-                                    ("role",))
+def _labels() -> dict:
+    return matching.keyed_crosswalk("activity_series_labels.csv")
 
 
 def _signs(table: pd.DataFrame, activity: pd.DataFrame) -> dict[str, int]:
     """-1 where the report prints the committee total of its main table negative."""
     main = table[table.table_id.isin(activity.table_id.unique()) & (table.measure == "actual")]
-    totals = main[pd.Series([e is not None and e["category"] == "total" for e in main.entry],
+    totals = main[pd.Series([e is not None and e.category == "total" for e in main.entry],
                             index=main.index, dtype=bool)]
     return {doc: -1 if (g.number < 0).any() else 1 for doc, g in totals.groupby("doc_id")}
 
@@ -133,11 +133,11 @@ def _signs(table: pd.DataFrame, activity: pd.DataFrame) -> dict[str, int]:
 def _cell(fact, role: str, sign: int, table: pd.DataFrame) -> dict | None:
     entry, label = fact.entry, fact.label
     year = int(fact.fiscal_year)
-    if label is not None and label["role"] == "change_row":
+    if label is not None and label.role == "change_row":
         entry, year = _series_row_above(fact, table)
-    elif label is not None and label["role"] == "same_line":
-        entry = {**entry, "report_label": label["line_label"]} if entry else None
-    if entry is None or entry["category"] == "":
+    elif label is not None and label.role == "same_line":
+        entry = dataclasses.replace(entry, report_label=label.line_label) if entry else None
+    if entry is None or entry.category == "":
         return None
     measure, turn = _measure(fact, role)
     if measure is None:
@@ -145,9 +145,9 @@ def _cell(fact, role: str, sign: int, table: pd.DataFrame) -> dict | None:
     value = fact.number if turn == 0 else turn * sign * fact.number
     unit = "percent" if fact.unit == "percent" else "tkr"
     return {"municipality": fact.municipality, "doc_id": fact.doc_id, "fiscal_year": year,
-            "period": fact.period, "report_label": entry["report_label"],
-            "occurrence": entry.get("occurrence", ""), "printed_label": fact.row_label,
-            "category": entry["category"], "fit": entry["fit"], "measure": measure,
+            "period": fact.period, "report_label": entry.report_label,
+            "occurrence": entry.occurrence, "printed_label": fact.row_label,
+            "category": entry.category, "fit": entry.fit, "measure": measure,
             "value": fmt(value), "unit": unit, "status": "printed", "reason": "",
             "derivation": "", "check": "", "note": "", "source_file": fact.source_file,
             "source_line": fact.source_line, "prior_source_line": "", "also_printed_at": "",

@@ -13,10 +13,18 @@ from socialstudy.core import registry
 from socialstudy.core.registry import Report, by_doc_id, load_registry
 from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.specs import Row
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures import statement_kinds
-from socialstudy.measures.tabular import fmt
+from socialstudy.measures import line_status, statement_kinds
+from socialstudy.measures.tabular import (
+    DERIVED,
+    NOT_MAPPED,
+    NOT_REPORTED,
+    REPORTED,
+    fmt,
+    not_mapped,
+)
 
 # registry cost_sign values (agreement 2) whose income statement prints costs negative;
 # the two older free-text spellings are accepted until the registry branch lands
@@ -31,9 +39,8 @@ def _costs_negative(report: Report) -> bool:
 def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     """Cost and revenue types on the Kommun-Bas-like taxonomy; costs positive, with each
     type's share of gross cost (revenues: of total revenue)."""
-    crosswalk = {(r["municipality"], r["report_label"]): r
-                 for r in read_crosswalk("cost_types.csv", ("municipality", "report_label", "flow",
-                                                            "category", "fit"))}
+    crosswalk = {(r.municipality, r.report_label): r
+                 for r in read_crosswalk("cost_types.csv")}
     docs = by_doc_id(reports)
     rows = []
     table_facts = facts[(facts.source_kind == "table") & (facts.measure == "actual")]
@@ -46,8 +53,8 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         table = mapped[mapped.table_id == best.index[-1]]
         for fact in table.itertuples():
             entry = crosswalk[(report.municipality, fact.row_label)]
-            sign = -1 if _costs_negative(report) and entry["flow"] != "revenue" and not (
-                entry["category"] == "total_revenue") else 1
+            sign = -1 if _costs_negative(report) and entry.flow != "revenue" and not (
+                entry.category == "total_revenue") else 1
             rows.append(_type_row(fact, entry, sign * fact.number, "reported"))
         rows += _unreadable(facts, table, report.municipality, crosswalk)
     for fact in facts[(facts.source_kind == "prose")
@@ -60,7 +67,16 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         row = _type_row(fact, entry, None, "share only (prose)")
         row["share_pct"] = fmt(fact.number)
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=TYPE_COLUMNS)
+    rows += [{**dict.fromkeys(TYPE_COLUMNS, ""), **r, "value_status": NOT_REPORTED, "unit": "tkr"}
+             for r in not_mapped(reports, ("cost_types.csv",), {r["doc_id"] for r in rows}, facts)]
+    frame = _shares(pd.DataFrame(rows, columns=TYPE_COLUMNS))
+    return frame.sort_values(["municipality", "fiscal_year", "flow", "category", "report_label"],
+                             kind="mergesort").reset_index(drop=True)
+
+
+def _shares(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each amount's share of gross cost (revenues: of total revenue); prose shares keep
+    the basis the report's text gives."""
     for (muni, year, doc), group in frame.groupby(["municipality", "fiscal_year", "doc_id"]):
         for flow, total_cat in (("cost", "total_cost"), ("revenue", "total_revenue")):
             total = group[(group.category == total_cat) & (group.value_tkr != "")]
@@ -76,30 +92,30 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     prose = frame.value_status == "share only (prose)"
     frame.loc[prose & (frame.flow == "cost"), "share_basis"] = "total cost (as stated in prose)"
     frame.loc[prose & (frame.flow == "revenue"), "share_basis"] = "financing (as stated in prose)"
-    return frame.sort_values(["municipality", "fiscal_year", "flow", "category", "report_label"],
-                             kind="mergesort").reset_index(drop=True)
+    return frame
 
 
 TYPE_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "flow", "category",
                 "report_label", "value_tkr", "value_status", "share_pct", "share_basis", "fit",
-                "unit", "source_kind", "source_file", "source_line", "raw"]
+                "unit", "source_kind", "source_file", "source_line", "raw", "status", "reason"]
 
 
-def _type_row(fact, entry: dict, value: float | None, status: str) -> dict:
+def _type_row(fact, entry: Row, value: float | None, status: str) -> dict:
     return {"municipality": fact.municipality, "doc_id": fact.doc_id,
-            "fiscal_year": fact.fiscal_year, "period": fact.period, "flow": entry["flow"],
-            "category": entry["category"], "report_label": fact.row_label,
+            "fiscal_year": fact.fiscal_year, "period": fact.period, "flow": entry.flow,
+            "category": entry.category, "report_label": fact.row_label,
             "value_tkr": fmt(value) if value is not None else "",
             "value_status": status, "share_pct": None, "share_basis": None,
-            "fit": entry["fit"], "unit": "tkr", "source_kind": fact.source_kind,
+            "fit": entry.fit, "unit": "tkr", "source_kind": fact.source_kind,
             "source_file": fact.source_file, "source_line": fact.source_line,
-            "raw": fact.raw}
+            "raw": fact.raw, "status": NOT_REPORTED if status == NOT_REPORTED else REPORTED,
+            "reason": ""}
 
 
 def _unreadable(facts, table, municipality: str, crosswalk: dict) -> list[dict]:
     from socialstudy.measures import damage  # here: the import block is another's work
-    return [{**_type_row(fact, entry, None, "not reported"), "report_label": label,
-             "source_line": line, "raw": damage.text(hit)}  # a line that could not be read
+    return [{**_type_row(fact, entry, None, NOT_REPORTED), "report_label": label,
+             "source_line": line, "raw": hit.raw, "reason": damage.text(hit)}  # unreadable
             for fact, entry, label, line, hit in damage.unreadable_rows(
                 facts, table, municipality, crosswalk)]
 
@@ -131,7 +147,9 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
         lines = read_lines(by_doc_id(reports)[doc_id].path)
         for (line, year, period), cell in main.groupby(["row_line", "fiscal_year", "period"]):
             rows.append(_activity_row(cell, sign, table_id, lines))
-    frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
+    rows += [{**dict.fromkeys(ACTIVITY_COLUMNS, ""), **r, "unit": "tkr"}
+             for r in not_mapped(reports, ("activities.csv",), {r["doc_id"] for r in rows}, facts)]
+    frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS + ["status", "reason"])
     frame["deviation_pct"] = ""
     frame["share_of_total_pct"] = ""
     for (doc, year, period), group in frame.groupby(["doc_id", "fiscal_year", "period"]):
@@ -148,10 +166,7 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
         fmt(100 * float(d) / abs(float(b)), 2) if float(b) else ""
         for d, b in zip(frame.loc[has_budget, "deviation_tkr"],
                         frame.loc[has_budget, "budget_tkr"])]
-    frame["deviation_sign_check"] = [_sign_check(r) for r in frame.itertuples()]
-    frame["note"] = [_missing_note(r) for r in frame.itertuples()]
-    return frame.sort_values(["municipality", "doc_id", "fiscal_year", "period", "source_line"],
-                             kind="mergesort").reset_index(drop=True)
+    return line_status.with_status(frame)
 
 
 ACTIVITY_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "category",
@@ -161,25 +176,24 @@ ACTIVITY_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "category
 UNMAPPED = "unmapped"
 
 
-def activity_crosswalk() -> dict[tuple, dict]:
-    return matching.keyed_crosswalk("activities.csv", ("municipality", "report_label",
-                                                       "occurrence"), ("category", "fit"))
+def activity_crosswalk() -> dict[tuple, Row]:
+    return matching.keyed_crosswalk("activities.csv")
 
 
-def _category(entry: dict | None) -> str:
-    return UNMAPPED if entry is None else entry["category"]
+def _category(entry: Row | None) -> str:
+    return UNMAPPED if entry is None else entry.category
 
 
 def _activity_row(cell: pd.DataFrame, sign: int, table_id: str, lines: list[str]) -> dict:
     by_measure = {m: g.iloc[0] for m, g in cell.groupby("measure")}
     net, budget, dev = (by_measure.get(m) for m in ("actual", "budget", "deviation"))
     first = cell.iloc[0]
-    quote, line = matching.description(first.entry or {}, lines, int(first.source_line))
+    quote, line = matching.description(first.entry, lines, int(first.source_line))
     return {"municipality": first.municipality, "doc_id": first.doc_id,
             "fiscal_year": first.fiscal_year, "period": first.period,
             "category": _category(first.entry), "report_label": first.row_label,
-            "fit": UNMAPPED if first.entry is None else first.entry["fit"],
-            "components": (first.entry or {}).get("components", ""),
+            "fit": UNMAPPED if first.entry is None else first.entry.fit,
+            "components": getattr(first.entry, "components", ""),
             "net_cost_tkr": fmt(sign * net.number) if net is not None else "",
             "budget_tkr": fmt(sign * budget.number) if budget is not None else "",
             "deviation_tkr": fmt(dev.number) if dev is not None else "",
@@ -194,7 +208,7 @@ def _main_activity_table(doc_facts: pd.DataFrame) -> str | None:
     mapped = doc_facts[doc_facts.entry.notna()]
     if mapped.empty:
         return None
-    totals = mapped[[e["category"] == "total" for e in mapped.entry]]
+    totals = mapped[[e.category == "total" for e in mapped.entry]]
     totals = totals[totals.measure == "actual"]
     if totals.empty:
         return None
@@ -204,63 +218,46 @@ def _main_activity_table(doc_facts: pd.DataFrame) -> str | None:
     return ranked.table_id.iloc[-1]
 
 
-def _missing_note(row) -> str:
-    """Name the amounts the report does not print for this line, year and period."""
-    missing = [name for name, value in (("net cost", row.net_cost_tkr),
-                                        ("budget", row.budget_tkr),
-                                        ("deviation", row.deviation_tkr)) if not value]
-    if not missing:
-        return ""
-    return (f"not reported: {', '.join(missing)} (the table prints none for "
-            f"{row.fiscal_year} {row.period.replace('_', '-')})")
-
-
-def _sign_check(row) -> str:
-    """Does the printed deviation agree with budget − actual (net costs positive)?"""
-    if not (row.budget_tkr and row.net_cost_tkr and row.deviation_tkr):
-        return ""
-    computed = float(row.budget_tkr) - float(row.net_cost_tkr)
-    printed = float(row.deviation_tkr)
-    if abs(computed) < 1000 or abs(printed) < 1000:
-        return "too small to tell"
-    return "agrees" if (computed > 0) == (printed > 0) else "opposite sign"
-
-
 def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Committee-level budget deviation per municipality and year (positive = better):
-    computed from the totals where amounts exist, else the percentage the report prints
-    at a line listed in ``crosswalks/printed_deviation.csv``."""
-    rows = []
+    computed from the totals where amounts exist (status 'derived'), else the percentage
+    the report prints at a line listed in ``crosswalks/printed_deviation.csv`` ('reported');
+    a committee whose activity lines are 'not mapped' keeps that status and reason."""
     totals = activity[(activity.category == "total") & (activity.deviation_pct != "")]
-    for r in totals.itertuples():
-        rows.append({"municipality": r.municipality, "doc_id": r.doc_id,
-                     "fiscal_year": r.fiscal_year, "period": r.period,
-                     "deviation_tkr": r.deviation_tkr, "budget_tkr": r.budget_tkr,
-                     "deviation_pct": r.deviation_pct, "pct_source": "computed from amounts",
-                     "unit": "percent", "source_file": r.source_file,
-                     "source_line": r.source_line})
+    rows = [_deviation_row(r, r.deviation_tkr, r.budget_tkr, r.deviation_pct,
+                           "computed from amounts", DERIVED) for r in totals.itertuples()]
     seen = {(r["municipality"], r["fiscal_year"]) for r in rows}
-    crosswalk = matching.keyed_crosswalk("printed_deviation.csv", ("municipality", "report_label",
-                                                                   "occurrence"), ("why",))
+    crosswalk = matching.keyed_crosswalk("printed_deviation.csv")
     candidates = facts[(facts.source_kind == "table") & (facts.unit == "percent")
                        & (facts.measure == "actual")]
     entries = matching.match_labels(candidates, crosswalk, "printed_deviation.csv")
     printed = candidates[entries.notna()]
     _one_line_per_report(printed, "printed_deviation.csv")
     for r in printed.sort_values(["source_line", "fiscal_year"]).itertuples():
-        if (r.municipality, r.fiscal_year) in seen:
-            continue
-        seen.add((r.municipality, r.fiscal_year))
-        rows.append({"municipality": r.municipality, "doc_id": r.doc_id,
-                     "fiscal_year": r.fiscal_year, "period": r.period, "deviation_tkr": "",
-                     "budget_tkr": "", "deviation_pct": fmt(r.number, 2),
-                     "pct_source": "printed by the report", "unit": "percent",
-                     "source_file": r.source_file, "source_line": r.source_line})
-    columns = ["municipality", "doc_id", "fiscal_year", "period", "deviation_tkr", "budget_tkr",
-               "deviation_pct", "pct_source", "unit", "source_file", "source_line"]
-    frame = pd.DataFrame(rows, columns=columns)
+        if (r.municipality, r.fiscal_year) not in seen:
+            seen.add((r.municipality, r.fiscal_year))
+            rows.append(_deviation_row(r, "", "", fmt(r.number, 2), "printed by the report",
+                                       REPORTED))
+    rows += [{**_deviation_row(r, "", "", "", "", NOT_MAPPED), "source_line": "",
+              "reason": r.reason} for r in activity[activity.status == NOT_MAPPED].itertuples()
+             if (r.municipality, r.fiscal_year) not in seen]
+    frame = pd.DataFrame(rows, columns=DEVIATION_COLUMNS)
     return frame.sort_values(["municipality", "fiscal_year", "period"],
                              kind="mergesort").reset_index(drop=True)
+
+
+DEVIATION_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "deviation_tkr",
+                     "budget_tkr", "deviation_pct", "pct_source", "unit", "source_file",
+                     "source_line", "status", "reason"]
+
+
+def _deviation_row(r, deviation_tkr: str, budget_tkr: str, pct: str, source: str,
+                   status: str) -> dict:
+    return {"municipality": r.municipality, "doc_id": r.doc_id, "fiscal_year": r.fiscal_year,
+            "period": r.period, "deviation_tkr": deviation_tkr, "budget_tkr": budget_tkr,
+            "deviation_pct": pct, "pct_source": source, "unit": "percent",
+            "source_file": r.source_file, "source_line": r.source_line, "status": status,
+            "reason": ""}
 
 
 def _one_line_per_report(found: pd.DataFrame, name: str) -> None:
@@ -279,18 +276,18 @@ def remit_matrix(reports: list[Report] | None = None) -> pd.DataFrame:
     'unknown' for a municipality the crosswalk does not cover. Every evidence quote is
     checked to stand in one of its municipality's registered reports."""
     reports = load_registry() if reports is None else reports
-    rows = read_crosswalk("remit.csv", ("municipality", "category", "in_remit", "evidence"))
+    rows = read_crosswalk("remit.csv")
     texts: dict[str, list[str]] = {}
     for report in reports:
         texts.setdefault(report.municipality, []).extend(read_lines(report.path))
     for row in rows:
-        lines = texts.get(row["municipality"])
-        if lines is not None and not any(row["evidence"] in line for line in lines):
-            raise CrosswalkError(f"evidence {row['evidence'][:60]!r} is in none of "
-                                 f"{row['municipality']}'s reports",
-                                 file="socialstudy/crosswalks/remit.csv", line=int(row["_line"]),
+        lines = texts.get(row.municipality)
+        if lines is not None and not any(row.evidence in line for line in lines):
+            raise CrosswalkError(f"evidence {row.evidence[:60]!r} is in none of "
+                                 f"{row.municipality}'s reports",
+                                 file="socialstudy/crosswalks/remit.csv", line=row.line,
                                  fix="quote the report's wording exactly")
-    frame = pd.DataFrame(rows).drop(columns="_line")
+    frame = pd.DataFrame(rows).drop(columns="line")
     matrix = frame.pivot(index="category", columns="municipality", values="in_remit")
     for municipality in sorted(set(texts) - set(matrix.columns)):
         matrix[municipality] = "unknown"

@@ -13,8 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from socialstudy.core.registry import Report
-from socialstudy.crosswalks.loader import read_crosswalk
-from socialstudy.errors import CrosswalkError
+from socialstudy.crosswalks.loader import check_quote, rows_by_report
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures.tabular import fmt
 
@@ -30,22 +29,14 @@ NOT_A_DIFFERENCE = ("administration", "other")
 def definitions(reports: list[Report]) -> pd.DataFrame:
     """One row per report, topic and aspect; every quote is checked to stand on its line."""
     rows = []
-    docs = {r.doc_id: r for r in reports}
-    for row in read_crosswalk("comparison_definitions.csv",
-                              ("doc_id", "topic", "aspect", "definition", "quote", "line")):
-        report = docs.get(row["doc_id"])
-        if report is None:
-            continue
-        lines, line = read_lines(report.path), int(row["line"])
-        if not (0 < line <= len(lines)) or row["quote"] not in lines[line - 1]:
-            raise CrosswalkError(f"quote {row['quote'][:60]!r} is not on line {line} of "
-                                 f"{report.file}",
-                                 file="socialstudy/crosswalks/comparison_definitions.csv",
-                                 line=int(row["_line"]), fix="quote the report exactly")
+    for row, report in rows_by_report("comparison_definitions.csv", reports):
+        line = int(row.report_line)
+        check_quote(row, "comparison_definitions.csv", report, read_lines(report.path), line,
+                    row.quote)
         rows.append({"municipality": report.municipality, "doc_id": report.doc_id,
-                     "fiscal_year": report.fiscal_year, "topic": row["topic"],
-                     "aspect": row["aspect"], "definition": row["definition"],
-                     "quote": row["quote"], "source_file": report.file, "source_line": line})
+                     "fiscal_year": report.fiscal_year, "topic": row.topic,
+                     "aspect": row.aspect, "definition": row.definition,
+                     "quote": row.quote, "source_file": report.file, "source_line": line})
     return pd.DataFrame(rows, columns=DEFINITION_COLUMNS)
 
 
@@ -81,3 +72,49 @@ def _difference(own, others: list, status: dict, activity: pd.DataFrame, year: i
             "net_cost_tkr": fmt(net), "cost_labels": ";".join(lines.report_label),
             "cost_lines": ";".join(str(int(x)) for x in lines.source_line),
             "source_file": own.source_file, "source_line": own.source_line}
+
+
+BASIS_COLUMNS = ["municipality", "doc_id", "report_year", "topic", "aspect", "in_remit",
+                 "statement", "status", "reason", "quote", "cost_lines", "basis", "source_file",
+                 "source_line"]
+BASIS_KEY = ["municipality", "doc_id", "topic", "aspect"]
+DEFINED = "defined by this report (crosswalks/comparison_definitions.csv)"
+TOPICS = ("sick_leave", "turnover", "grants", "goal_scale", "period")  # one row each, at least
+NOT_STATED = ("no definition quoted: the report gives no such figure or does not say how it "
+              "is defined (no row in crosswalks/comparison_definitions.csv)")
+
+
+def comparison_basis(definitions_frame: pd.DataFrame, remit: pd.DataFrame) -> pd.DataFrame:
+    """One tidy table of what each report's figures rest on: its definitions (sick leave,
+    turnover, grants, goal scale, period; ``definitions``) and its remit per activity
+    category (``measures.remit.remit_by_report``), each with the quote and its line."""
+    defs = definitions_frame.rename(columns={"fiscal_year": "report_year",
+                                             "definition": "statement"}).assign(
+        in_remit="", cost_lines="", basis=DEFINED, status="quoted", reason="")
+    remits = remit.rename(columns={"fiscal_year": "report_year", "category": "aspect",
+                                   "note": "statement", "evidence": "quote"}).assign(
+        topic="remit", status=["quoted" if str(x).strip() else "not checked"
+                               for x in remit.source_line],
+        reason=["" if str(x).strip() else "the municipality's remit, not checked for this report"
+                for x in remit.source_line])
+    docs = remit[["municipality", "doc_id", "fiscal_year"]].drop_duplicates()
+    missing = [{"municipality": d.municipality, "doc_id": d.doc_id,
+                "report_year": d.fiscal_year, "topic": t, "aspect": "", "status": "not stated",
+                "reason": NOT_STATED} for d in docs.itertuples() for t in TOPICS
+               if not ((defs.doc_id == d.doc_id) & (defs.topic == t)).any()]
+    frame = pd.concat([defs[BASIS_COLUMNS], remits[BASIS_COLUMNS],
+                       pd.DataFrame(missing, columns=BASIS_COLUMNS)], ignore_index=True)
+    frame["source_line"] = [_line(x) for x in frame.source_line]
+    return (frame.fillna("").sort_values(BASIS_KEY, kind="mergesort")
+            .reset_index(drop=True))
+
+
+def _line(value) -> str:
+    """A line number as text ('' where none): the concatenation made the column float."""
+    return "" if pd.isna(value) or not str(value).strip() else str(int(float(value)))
+
+
+def selected_basis(basis: pd.DataFrame, chosen: list) -> pd.DataFrame:
+    """The rows of the run's selected reports (by doc_id: a run for an earlier year uses a
+    later report's prior-year columns, and that report's definitions and remit)."""
+    return basis[basis.doc_id.isin([s.doc_id for s in chosen])].reset_index(drop=True)

@@ -13,11 +13,12 @@ from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
+from socialstudy.measures.tabular import REPORTED, not_mapped
 
 
 def goal_levels() -> list[tuple[re.Pattern, str, str]]:
-    return [(re.compile(r["pattern"], re.I), r["level"], r["rank"])
-            for r in read_crosswalk("goal_levels.csv", ("pattern", "level", "rank"))]
+    return [(re.compile(r.pattern, re.I), r.level, r.rank)
+            for r in read_crosswalk("goal_levels.csv")]
 
 
 def harmonize_status(status: str, levels: list[tuple[re.Pattern, str, str]]) -> tuple[str, str]:
@@ -34,13 +35,13 @@ def goals(reports: list[Report]) -> pd.DataFrame:
     Goals are keyed by municipality + wording (``goal_assessments.csv``); the goal's line
     and its status are found in each report of that municipality (``matching.locate_goal``)."""
     levels = goal_levels()
-    entries = read_crosswalk("goal_assessments.csv", GOAL_COLUMNS)
+    entries = read_crosswalk("goal_assessments.csv")
     rows = []
     for report in reports:
-        own = [e for e in entries if e["municipality"] == report.municipality]
+        own = [e for e in entries if e.municipality == report.municipality]
         lines = read_lines(report.path) if own else []
         for entry in own:
-            others = [e["goal_text"] for e in own if e is not entry]
+            others = [e.goal_text for e in own if e is not entry]
             found = matching.locate_goal(lines, entry, others, levels)
             if found is None:
                 continue
@@ -48,12 +49,14 @@ def goals(reports: list[Report]) -> pd.DataFrame:
             level, rank = harmonize_status(status, levels)
             rows.append({"municipality": report.municipality, "doc_id": report.doc_id,
                          "fiscal_year": report.fiscal_year, "period": report.period,
-                         "goal_id": goal_id(report, entry["goal_no"]),
-                         "goal_text": entry["goal_text"], "status_text": status,
+                         "goal_id": goal_id(report, entry.goal_no),
+                         "goal_text": entry.goal_text, "status_text": status,
                          "level": level, "rank": rank,
-                         "assessment_kind": assessment_kind(entry["assessment_kind"], status),
+                         "assessment_kind": assessment_kind(entry.assessment_kind, status),
                          "source_file": report.file, "source_line": status_line,
-                         "goal_line": goal_line})
+                         "goal_line": goal_line, **goal_status(status, level)})
+    rows += [{**dict.fromkeys(GOAL_OUTPUT, ""), **r} for r in not_mapped(
+        reports, ("goal_assessments.csv",), {r["doc_id"] for r in rows})]
     return pd.DataFrame(rows, columns=GOAL_OUTPUT).sort_values(
         ["municipality", "fiscal_year", "goal_id"], kind="mergesort").reset_index(drop=True)
 
@@ -68,11 +71,19 @@ def assessment_kind(kind: str, status: str) -> str:
         else kind
 
 
-GOAL_COLUMNS = ("municipality", "goal_no", "goal_text", "status_cue", "status_quote",
-                "assessment_kind")
 GOAL_OUTPUT = ["municipality", "doc_id", "fiscal_year", "period", "goal_id", "goal_text",
                "status_text", "level", "rank", "assessment_kind", "source_file",
-               "source_line", "goal_line"]
+               "source_line", "goal_line", "status", "reason"]
+NOT_ASSESSED = "not assessed"
+
+
+def goal_status(status_text: str, level: str) -> dict:
+    """'reported', or 'not assessed' for a wording that places the goal on no step of the
+    common scale (level not_assessed in ``goal_levels.csv``: no rank)."""
+    if level != "not_assessed":
+        return {"status": REPORTED, "reason": ""}
+    return {"status": NOT_ASSESSED, "reason": f"the report's wording {status_text!r} is no "
+            "attainment (goal_levels.csv: not_assessed), so the goal has no rank"}
 
 
 def goal_id(report: Report, goal_no: str) -> str:
@@ -85,8 +96,8 @@ def goal_id(report: Report, goal_no: str) -> str:
 def indicators(facts: pd.DataFrame) -> pd.DataFrame:
     """Indicator outcomes beside their targets; attainment only where a target exists
     for the same year (a 2026 target says nothing about 2024)."""
-    directions = [(re.compile(r["pattern"], re.I), r["direction"])
-                  for r in read_crosswalk("indicator_direction.csv", ("pattern", "direction"))]
+    directions = [(re.compile(r.pattern, re.I), r.direction)
+                  for r in read_crosswalk("indicator_direction.csv")]
     with_target = facts[(facts.measure == "target") & (facts.source_kind == "table")]
     tables = set(with_target.table_id)
     rows = []
@@ -114,10 +125,10 @@ def indicators(facts: pd.DataFrame) -> pd.DataFrame:
                                  f"{later.iloc[-1].value} ({later.iloc[-1].column_label})"),
                 "direction": direction, "attainment": attained,
                 "source_file": actual.source_file, "source_line": actual.source_line,
-                "raw": actual.raw})
+                "raw": actual.raw, "status": REPORTED, "reason": ""})
     columns = ["municipality", "doc_id", "indicator", "fiscal_year", "value", "unit", "target",
                "target_column", "later_target", "direction", "attainment", "source_file",
-               "source_line", "raw"]
+               "source_line", "raw", "status", "reason"]
     return pd.DataFrame(rows, columns=columns).sort_values(
         ["municipality", "indicator", "fiscal_year"],
         kind="mergesort").reset_index(drop=True)

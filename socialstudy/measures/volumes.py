@@ -33,15 +33,13 @@ FILE = "socialstudy/crosswalks/volumes.csv"
 def volumes(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     """One row per report, volume measure, year and period (see the module docstring)."""
     rows = []
-    for entry in read_crosswalk("volumes.csv", ("municipality", "source_kind", "wording",
-                                                "row_label", "period", "sign", "measure",
-                                                "category", "kind", "unit", "words", "unit_cost")):
-        own = [r for r in reports if r.municipality == entry["municipality"]]
-        found = (_table_rows(entry, facts, own) if entry["source_kind"] == "table"
+    for entry in read_crosswalk("volumes.csv"):
+        own = [r for r in reports if r.municipality == entry.municipality]
+        found = (_table_rows(entry, facts, own) if entry.source_kind == "table"
                  else _prose_rows(entry, own))
         if own and not found:   # a committee left out of ``reports`` is no error
-            raise CrosswalkError(f"volume {entry['measure']!r} is in no report of "
-                                 f"{entry['municipality']}", file=FILE, line=int(entry["_line"]),
+            raise CrosswalkError(f"volume {entry.measure!r} is in no report of "
+                                 f"{entry.municipality}", file=FILE, line=entry.line,
                                  fix="quote the report's wording (or table title and row "
                                      "label) exactly")
         rows += found
@@ -50,10 +48,10 @@ def volumes(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
 
 def _common(entry: dict, report: Report) -> dict:
     return {"municipality": report.municipality, "doc_id": report.doc_id,
-            "period": entry["period"], "category": entry["category"],
-            "measure": entry["measure"], "unit": entry["unit"], "words": entry["words"],
-            "definition": entry["definition"], "unit_cost": entry["unit_cost"],
-            "unit_cost_reason": entry["unit_cost_reason"], "source_file": report.file}
+            "period": entry.period, "category": entry.category,
+            "measure": entry.measure, "unit": entry.unit, "words": entry.words,
+            "definition": entry.definition, "unit_cost": entry.unit_cost,
+            "unit_cost_reason": entry.unit_cost_reason, "source_file": report.file}
 
 
 def _prose_rows(entry: dict, reports: list[Report]) -> list[dict]:
@@ -62,29 +60,29 @@ def _prose_rows(entry: dict, reports: list[Report]) -> list[dict]:
     the wording is the report's mention of a volume without a number. A sentence the report
     prints twice word for word is kept once, the other line in ``also_printed_at``; the
     wording standing twice with different numbers stops the run."""
-    numbered = "{n}" in entry["wording"]
-    wording = compile_wording(entry["wording"], number_slot=numbered)
+    numbered = "{n}" in entry.wording
+    wording = compile_wording(entry.wording, number_slot=numbered)
     rows = []
     for report in reports:
         lines = read_lines(report.path)
         hits = [(i, m) for i, text in enumerate(lines, start=1)
                 for m in wording.find(text, report.fiscal_year)]
         if len({m.group(0) for _, m in hits}) > 1:
-            raise CrosswalkError(f"wording of {entry['measure']!r} stands {len(hits)} times in "
+            raise CrosswalkError(f"wording of {entry.measure!r} stands {len(hits)} times in "
                                  f"{report.file} (lines {[i for i, _ in hits]})", file=FILE,
-                                 line=int(entry["_line"]), fix="quote more of the sentence")
+                                 line=entry.line, fix="quote more of the sentence")
         for line, match in hits[:1]:   # a paragraph the report repeats word for word: once
             row = {**_common(entry, report),
-                   "fiscal_year": report.fiscal_year + int(entry["year_offset"] or 0),
+                   "fiscal_year": report.fiscal_year + int(entry.year_offset or 0),
                    "source_kind": "prose", "source_line": line, "quote": match.group(0),
                    "also_printed_at": ";".join(str(i) for i, _ in hits[1:])}
             if numbered:
                 number = float(match.group("n").replace(",", ".").replace(" ", ""))
-                row.update(value=fmt(int(entry["sign"]) * number), raw=match.group("n"),
-                           status="printed", kind=entry["kind"], reason="")
+                row.update(value=fmt(int(entry.sign) * number), raw=match.group("n"),
+                           status="printed", kind=entry.kind, reason="")
             else:
-                row.update(value="", raw="", status="not reported", kind=entry["kind"],
-                           reason=entry["unit_cost_reason"])
+                row.update(value="", raw="", status="not reported", kind=entry.kind,
+                           reason=entry.unit_cost_reason)
             rows.append(row)
     return rows
 
@@ -95,19 +93,19 @@ def _table_rows(entry: dict, facts: pd.DataFrame, reports: list[Report]) -> list
     rows = []
     for report in reports:
         cells = facts[(facts.doc_id == report.doc_id) & (facts.source_kind == "table")
-                      & (facts.row_label == entry["row_label"]) & (facts.measure == "actual")]
-        if entry["wording"] and not cells.empty:
+                      & (facts.row_label == entry.row_label) & (facts.measure == "actual")]
+        if entry.wording and not cells.empty:
             lines = read_lines(report.path)
-            cells = cells[pd.Series([entry["wording"] in "\n".join(lines[max(0, _first(t) - 5):
+            cells = cells[pd.Series([entry.wording in "\n".join(lines[max(0, _first(t) - 5):
                                                                          _first(t)])
                                      for t in cells.table_id], index=cells.index, dtype=bool)]
         if cells.source_line.nunique() > 1:
-            raise CrosswalkError(f"{entry['row_label']!r} matches lines "
+            raise CrosswalkError(f"{entry.row_label!r} matches lines "
                                  f"{sorted(set(cells.source_line))} of {report.file}", file=FILE,
-                                 line=int(entry["_line"]), fix="give the table's title wording")
+                                 line=entry.line, fix="give the table's title wording")
         for cell in cells.itertuples():
             rows.append({**_common(entry, report), "fiscal_year": int(cell.fiscal_year),
-                         "kind": entry["kind"], "value": fmt(cell.number), "status": "printed",
+                         "kind": entry.kind, "value": fmt(cell.number), "status": "printed",
                          "reason": "", "source_kind": "table", "source_line": cell.source_line,
                          "quote": f"{cell.row_label} | {cell.column_label}", "raw": cell.raw})
     return rows

@@ -9,7 +9,6 @@ in %, Swedish labels and quotes verbatim in “…”."""
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
 from pathlib import Path
@@ -24,6 +23,7 @@ from socialstudy.crosswalks.loader import (
     read_crosswalk,
 )
 from socialstudy.errors import StudyError
+from socialstudy.measures.tabular import STANDS_IN
 
 TABLES = ("cost_by_type", "cost_by_activity", "budget_deviation", "staffing", "goals",
           "indicators", "budget_by_cost_type", "revenue_dependence", "net_cost_growth",
@@ -129,8 +129,8 @@ def names(items: list[str]) -> str:
 
 @cache
 def _translations() -> dict[str, str]:
-    return {r["swedish"]: r["english"]
-            for r in read_crosswalk("translations.csv", ("swedish", "english"))}
+    return {r.swedish: r.english
+            for r in read_crosswalk("translations.csv")}
 
 
 def glossed(swedish: str) -> str:
@@ -153,6 +153,13 @@ def chosen(scope: Scope) -> list[Selection]:
     return [s for s in scope.selections.values() if s.doc_id]
 
 
+def lacking(sel: Selection, rows: pd.DataFrame, default: str) -> str:
+    """'<who>: <why>.' for a measure the selection lacks, in its table's words: the reason of
+    its first row that stands for a missing figure ('not mapped yet – …', 'not reported — cell
+    at line …'), else ``default`` (the table holds no such row for it)."""
+    why = next((r for r in rows[rows.status.isin(STANDS_IN)].reason if r), default)
+    return f"{who(sel)}: {why}."
+
 
 # ---- what a report says itself --------------------------------------------------------------
 
@@ -160,36 +167,34 @@ def explanations(sel: Selection, topic: str, reports: list[Report]) -> list[str]
     """The selected report's own explanations for ``topic``, each as its verbatim sentence
     with file:line; only when the selected year is the one the report explains."""
     report = next(r for r in reports if r.doc_id == sel.doc_id)
-    with EXPLANATIONS.open(encoding="utf-8", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["municipality"] == sel.municipality
-                and r["topic"] == topic
-                and report.fiscal_year + int(r["year_offset"]) == sel.fiscal_year]
+    rows = [r for r in read_crosswalk(EXPLANATIONS.name) if r.municipality == sel.municipality
+            and r.topic == topic and report.fiscal_year + int(r.year_offset) == sel.fiscal_year]
     if not rows:
         return []
     lines = report.path.read_text(encoding="utf-8").splitlines()
     out = []
     for row in rows:
-        hits = [i for i, text in enumerate(lines, 1) if row["quote"] in text]
+        hits = [i for i, text in enumerate(lines, 1) if row.quote in text]
         if not hits and not _stands_anywhere(row, reports):
-            raise StudyError(f"quote {row['quote']!r} stands in no report of "
-                             f"{row['municipality']}", file=str(EXPLANATIONS),
+            raise StudyError(f"quote {row.quote!r} stands in no report of "
+                             f"{row.municipality}", file=str(EXPLANATIONS),
                              fix="copy the wording verbatim from the report")
         if len(hits) > 1:
-            raise StudyError(f"quote {row['quote']!r} found {len(hits)} times in {report.file}",
+            raise StudyError(f"quote {row.quote!r} found {len(hits)} times in {report.file}",
                              file=str(EXPLANATIONS), fix="quote wording that stands on exactly "
                              "one line of the report")
         if not hits:
             continue  # the wording belongs to another report of this municipality
         sentence = next(s for s in re.split(r"(?<=\.)\s+", lines[hits[0] - 1])
-                        if row["quote"] in s)
-        out.append(f"{row['gloss'][0].upper()}{row['gloss'][1:]}: “{sentence.strip()}” "
+                        if row.quote in s)
+        out.append(f"{row.gloss[0].upper()}{row.gloss[1:]}: “{sentence.strip()}” "
                    f"[{report.file}:{hits[0]}]")
     return out
 
 
 def _stands_anywhere(row: dict, reports: list[Report]) -> bool:
-    return any(row["quote"] in r.path.read_text(encoding="utf-8") for r in reports
-               if r.municipality == row["municipality"])
+    return any(row.quote in r.path.read_text(encoding="utf-8") for r in reports
+               if r.municipality == row.municipality)
 
 
 # ---- the scope ----------------------------------------------------------------------------
