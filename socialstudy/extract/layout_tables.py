@@ -67,7 +67,7 @@ def _row(brow: BlockRow, n: int, review, block: Block, lines: list[str]) -> Row:
         row.kind, row.review = "review", (f"{len(values)} cells for {n} columns; which "
                                           "columns they belong to is not certain")
     if block.kind == "cell_per_line" and row.kind == "body":
-        row.cell_lines = _cell_lines(brow, lines)
+        row.cell_lines = brow.cell_lines or _cell_lines(brow, lines)
     return row
 
 
