@@ -38,15 +38,43 @@ def test_cell_per_line_operating_statement_gives_each_cell_its_line():
     assert row[("Kostnader 2020", 254)].value == "-1133100"  # '-1 133,1' not split
 
 
-def test_glued_rows_are_rejects_and_an_abbreviated_label_ends_no_table():
-    """Helsingborg 2016: every cell glued ('Socialnämnden11,80,0470,1248,6', line 42) is
-    split by the glued-table reader (tests/test_layout_glued.py), never read as one number
-    here. Västervik 2020: the label 'OF, omsorg & stöd, funktionsneds.' (line 294) ends in
-    an abbreviation's full stop, not a sentence: the rows below it stay in the table under
-    its header (hand-read: Hälso- och sjukvårdsverksamhet Avvikelse -2,4 at line 324)."""
+def test_glued_cells_cut_at_one_decimal_and_checked_by_the_tables_arithmetic():
+    """Helsingborg 2016 (hand-read, expected.yml): 'Socialnämnden11,80,0470,1248,6' (line
+    42), '-697,0' (43), '21,633,4' (44) are Ingående 11,8 | Disposition 0,0 | Kommunbidrag
+    470,1 | Intäkter 248,6 | Kostnader -697,0 | Årets resultat 21,6 | Utgående 33,4; the
+    cut is checked by the table's own sum (Utgående = Ingående + Disposition + Årets
+    resultat in every row) and says so; '-77,96 953,5' (line 26) is -77,9 and 6 953,5."""
     path = ROOT / "helsingborg_2016_ar_drift" / "report.txt"
     result = _extract(path, "helsingborg_2016_ar", 2016)
-    assert not [f for f in result.facts if f.source_line == 42 and f.value == "11804701248"]
+    row = {f.column_label: f for f in result.facts if f.row_label == "Socialnämnden"}
+    assert [(row[c].value, row[c].source_line) for c in (
+        "Ingående redovisat resultat 1)", "Disposition av resultat", "Kommunbidrag 2)",
+        "Intäkter", "Kostnader", "Årets resultat", "Utgående redovisat resultat")] == [
+        ("11800", 42), ("0", 42), ("470100", 42), ("248600", 42), ("-697000", 43),
+        ("21600", 44), ("33400", 44)]
+    assert "one decimal per value" in row["Kostnader"].note
+    assert "(33,4 = 11,8 + 0,0 + 21,6)" in row["Kostnader"].note
+    total = {f.column_label: f.value for f in result.facts if f.source_line == 26}
+    assert total["Disposition av resultat"] == "-77900"
+    assert total["Kommunbidrag 2)"] == "6953500"
+    assert not result.rejects
+
+
+def test_glued_row_with_too_few_values_is_a_review_item(tmp_path):
+    """A glued row that cuts into six values for seven columns is a reject, never placed."""
+    text = (ROOT / "helsingborg_2016_ar_drift" / "report.txt").read_text(encoding="utf-8")
+    path = tmp_path / "helsingborg_2016_ar.txt"
+    path.write_text(text.replace("Socialnämnden11,80,0470,1248,6", "Socialnämnden11,8470,1248,6"),
+                    encoding="utf-8")
+    result = _extract(path, "helsingborg_2016_ar", 2016)
+    assert not [f for f in result.facts if f.row_label == "Socialnämnden"]
+    assert "no 7 values" in {r.source_line: r.reason for r in result.rejects}[42]
+
+
+def test_an_abbreviated_label_ends_no_table():
+    """Västervik 2020: the label 'OF, omsorg & stöd, funktionsneds.' (line 294) ends in
+    an abbreviation's full stop, not a sentence: the rows below it stay in the table under
+    its header (hand-read: Hälso- och sjukvårdsverksamhet Avvikelse -2,4 at line 324)."""
     path = ROOT / "vastervik_2020_ar_drift" / "report.txt"
     result = _extract(path, "vastervik_2020_ar", 2020)
     row = {f.column_label: f for f in result.facts

@@ -18,6 +18,7 @@ lines), ``layout_split`` (splitting numbers), ``layout_blocks`` (blocks assemble
 from __future__ import annotations
 
 from socialstudy.extract.layout_blocks import cpl_blocks, space_blocks
+from socialstudy.extract.layout_glued import glued_blocks
 from socialstudy.extract.layout_model import (
     Block,
     BlockRow,
@@ -36,15 +37,16 @@ __all__ = ["Block", "BlockRow", "Column", "HeaderCell", "HeaderRow", "Review", "
 
 
 def segment(lines: list[str]) -> list[Block]:
-    """Every table block of a report, in order: tab runs first, then one-cell-per-line
-    tables, then space-aligned ones among the lines left over."""
+    """Every table block of a report, in order: tab runs first, then glued tables, then
+    one-cell-per-line ones, then space-aligned ones among the lines left over."""
     lines = [ln.rstrip("\r\n") for ln in lines]
     used = [False] * len(lines)
     blocks = [tab_block(lines, run) for run in tab_runs(lines)]
     for b in blocks:
         used[b.first_line - 1: b.last_line] = [True] * (b.last_line - b.first_line + 1)
-    for b in cpl_blocks(lines, used):
-        blocks.append(b)
-        used[b.first_line - 1: b.last_line] = [True] * (b.last_line - b.first_line + 1)
+    for reader in (glued_blocks, cpl_blocks):
+        for b in reader(lines, used):
+            blocks.append(b)
+            used[b.first_line - 1: b.last_line] = [True] * (b.last_line - b.first_line + 1)
     blocks += space_blocks(lines, used)
     return sorted(blocks, key=lambda b: b.first_line)
