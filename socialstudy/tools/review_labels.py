@@ -21,9 +21,7 @@ def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
     activity = compare.cost_by_activity(facts, [report])
     own = activity[(activity.fiscal_year == report.fiscal_year) & (activity.category == "total")]
     if own.empty:
-        return [Item(m, DECIDE, "no committee total: the activity table is not mapped (see "
-                     "the activity lines below)", "activities.csv")
-                for m in ("net cost", "budget", "budget deviation")]
+        return [_in_prose(facts, m, variables) for m, variables in PROSE_TOTALS.items()]
     total = own.iloc[0]
     items = [Item("net cost", FOUND, f"{total.net_cost_tkr} tkr, line {total.source_line} "
                   f"'{total.report_label}'")]
@@ -42,6 +40,23 @@ def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
         items.append(Item("budget deviation", FOUND, f"{row.deviation_pct} % "
                           f"({row.pct_source}), line {row.source_line}"))
     return items
+
+
+PROSE_TOTALS = {"net cost": ("net_cost",), "budget": ("net_budget",),
+                "budget deviation": ("budget_deviation", "forecast_budget_deviation")}
+
+
+def _in_prose(facts: pd.DataFrame, measure: str, variables: tuple[str, ...]) -> Item:
+    """A committee total the run reads from the text (prose_facts.csv), or the decision."""
+    got = facts[(facts.source_kind == "prose") & facts.measure.isin(variables)
+                & (facts.topic == "finance")]
+    if got.empty:
+        return Item(measure, DECIDE, "no committee total: no activity table is mapped and no "
+                    "sentence of the text is anchored (see the activity lines and the finance "
+                    "prose proposals below)", "activities.csv")
+    r = got.iloc[0]
+    return Item(measure, FOUND, f"{r.value} {r.unit} ({r.measure}, {r.period}), prose line "
+                f"{r.source_line}")
 
 
 def cost_type_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
