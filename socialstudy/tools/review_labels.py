@@ -11,10 +11,11 @@ import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
-from socialstudy.measures import compare
+from socialstudy.measures import compare, statement_kinds
 from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest, csv_row
 
 COMMITTEE = re.compile(r"(?i)nämnd(en)?(\s+totalt)?$")
+SOCIAL = re.compile(r"(?i)\bsocial")  # the study's committee among the committees named
 
 
 def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
@@ -116,6 +117,8 @@ def _label_proposal(report, label, line, mine, rows, what, name, tail, total_lin
                "check before pasting")
     elif line == total_line:
         return _total_proposal(report, label, line, other, name)
+    elif total_line is not None and names_committee(label):
+        return _committee_row(report, label, line, other, total_line, name)
     elif other:
         source = other
         why = (f"copied from {other['municipality']}'s row for the same label '{label}' "
@@ -134,8 +137,27 @@ def total_line(rows: list[tuple[str, int]]) -> int | None:
     """Line of the committee's total among a table's (label, line) rows: the last row whose
     label names the committee (a committee's own-costs row, e.g. 'Socialnämnd' above
     'Socialnämnden', stands above it and stays an activity)."""
-    named = [line for label, line in rows if names_committee(label)]
-    return max(named) if named else None
+    named = [(label, line) for label, line in rows if names_committee(label)]
+    social = [line for label, line in named if SOCIAL.search(label)]
+    return max(social or [line for _, line in named]) if named else None
+
+
+def _committee_row(report, label, line, other, total, name) -> Item:
+    """A row naming a committee that is not the committee's total: above the total it is
+    the committee's own costs or a sub-total, in an operating statement another
+    committee's row. Another committee's row for the same label is never copied (a
+    committee-naming row is not *administration* by its label alone)."""
+    where = (f"above the committee's total (line {total}): the committee's own costs "
+             "(politicians) or a sub-total" if line < total else
+             f"below the committee's total (line {total}): another committee's row, left "
+             "out of the committee's activities once the total is named")
+    why = f"'{label}' names a committee and stands {where}"
+    if other is not None:
+        why += (f"; {other['municipality']} maps its own '{label}' to {other['category']}"
+                " – not copied: the label alone does not say which this is")
+    return Item(f"activity line {line}", DECIDE, why, name,
+                csv_row([report.municipality, label, "", "<choose>", "<choose>", "", "",
+                         "<why>"]) if line < total else "")
 
 
 def _total_proposal(report, label, line, other, name) -> Item:
@@ -168,6 +190,29 @@ def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
         tail = lambda e: [e["occurrence"], e["category"], e["fit"],  # noqa: E731
                           e.get("components", ""), ""]
     total = None if (own.category == "total").any() else total_line(unmapped)
+    if own.empty and total is not None:
+        unmapped, others = _own_block(unmapped, total)
+        if others:
+            items.append(Item(f"activity line {others[0][1]}", DECIDE, "rows of other "
+                              "committees in a municipal operating statement (lines "
+                              f"{', '.join(str(line) for _, line in others)}): not the "
+                              f"committee's; left out once its own row (line {total}) is "
+                              "named – nothing to paste"))
     items += [_label_proposal(report, label, line, mine, rows, "activity", "activities.csv",
                               tail, total_line=total) for label, line in unmapped]
     return sorted(items, key=lambda i: int(i.measure.rsplit(" ", 1)[1]))
+
+
+def _own_block(rows: list[tuple[str, int]], total: int
+               ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(the committee's rows, other committees' rows) of a municipal operating statement:
+    its own block runs from its total to the next committee-level row; a table with one
+    committee row is all the committee's."""
+    levels = sorted(line for label, line in rows
+                    if statement_kinds.COMMITTEE_ROW.search(label) or names_committee(label))
+    if len(levels) < 2:
+        return rows, []
+    end = next((line for line in levels if line > total), None)
+    inside = [(label, line) for label, line in rows
+              if total <= line and (end is None or line < end)]
+    return inside, [r for r in rows if r not in inside]
