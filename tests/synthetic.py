@@ -24,7 +24,7 @@ import yaml
 
 from socialstudy import paths
 from socialstudy.core.registry import by_doc_id, load_registry
-from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.loader import as_dict, read_crosswalk
 from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import compare
@@ -173,8 +173,8 @@ def _remove_some(lines: list[str], rng: random.Random, count: int = 2) -> list[s
 def _crosswalk_wordings() -> set[str]:
     wordings = set()
     for path in sorted(paths.CROSSWALKS.glob("*.csv")):
-        for row in read_crosswalk(path.name, ()):
-            wordings |= {v for k, v in row.items() if k != "_line" and v and len(v) >= 12}
+        for row in read_crosswalk(path.name):
+            wordings |= {v for v in as_dict(row).values() if v and len(v) >= 12}
     return wordings
 
 

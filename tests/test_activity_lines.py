@@ -190,16 +190,16 @@ def test_every_activity_line_is_pinned(mapped, reports):
         lines = read_lines(by_doc_id(reports)[r.doc_id].path)
         quote, line = matching.description(r.entry, lines, int(r.source_line))
         assert quote and quote in lines[line - 1], (r.doc_id, r.source_line)
-        found[(r.doc_id, r.source_line)] = (r.row_label, r.entry["category"], r.entry["fit"],
+        found[(r.doc_id, r.source_line)] = (r.row_label, r.entry.category, r.entry.fit,
                                             line)
     assert found == PINNED
 
 
 def test_mixed_lines_name_their_components(mapped):
     for r in mapped.itertuples():
-        mixed = r.entry["fit"] == "mixed"
-        assert (r.entry["category"] == "mixed") == mixed
-        assert bool(r.entry["components"]) == mixed, (r.doc_id, r.source_line)
+        mixed = r.entry.fit == "mixed"
+        assert (r.entry.category == "mixed") == mixed
+        assert bool(r.entry.components) == mixed, (r.doc_id, r.source_line)
 
 
 def test_strangnas_myndighet_is_mixed_not_other(numbered_facts, reports):

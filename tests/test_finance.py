@@ -12,6 +12,7 @@ from conftest import one
 from socialstudy import paths
 from socialstudy.core.registry import by_doc_id
 from socialstudy.core.scope import resolve
+from socialstudy.crosswalks.specs import SPECS
 from socialstudy.errors import CrosswalkError, PopulationError
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import finance_anchors, finance_events, finance_tables, per_inhabitant
@@ -134,14 +135,15 @@ def test_template_year_slot_and_number_slot():
 
 
 def test_ambiguous_or_missing_template_stops_the_run(monkeypatch, reports):
-    row = {"municipality": "Haninge", "topic": "one_off", "item": "x", "template": "{n} procent",
-           "year_offset": "0", "unit": "percent", "sign": "+", "stated_value": "",
-           "must_match_in": "haninge_2024_ar", "definition": "", "_line": "9"}
+    row = SPECS["finance_prose.csv"].row(
+        municipality="Haninge", topic="one_off", item="x", template="{n} procent",
+        year_offset="0", unit="percent", sign="+", stated_value="",
+        must_match_in="haninge_2024_ar", definition="", line=9)
     monkeypatch.setattr(finance_anchors, "read_crosswalk", lambda *a, **k: [row])
     haninge = [by_doc_id(reports)["haninge_2024_ar"]]
     with pytest.raises(CrosswalkError, match="matches .* times"):
         finance_anchors.prose_anchors(haninge, "one_off")
-    row["template"] = "ingen sådan mening {n} finns"
+    row = dataclasses.replace(row, template="ingen sådan mening {n} finns")
     with pytest.raises(CrosswalkError, match="not found"):
         finance_anchors.prose_anchors(haninge, "one_off")
 

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from socialstudy.extract.layout import readings, segment, split_glued, vocab_split
+from socialstudy.extract.layout import segment
+from socialstudy.extract.layout_model import readings
+from socialstudy.extract.layout_words import split_glued, vocab_split
 from socialstudy.extract.tables import tab_runs
 
 MAIN = Path(__file__).resolve().parents[1]

@@ -39,17 +39,17 @@ def test_next_years_rows_hold_only_numbers_printed_at_their_line(seed, tmp_path)
     doc_id = synthetic.planted(registry)["doc_id"]
     report = next(r for r in load_registry(registry) if r.doc_id == doc_id)
     lines = read_lines(report.path)
-    rows = {r["_line"]: r for r in prose.load_prose_rows()}
+    rows = {r.line: r for r in prose.load_prose_rows()}
     facts, _ = prose.match_report(report)
-    assert facts or report.municipality not in {r["municipality"] for r in rows.values()}
+    assert facts or report.municipality not in {r.municipality for r in rows.values()}
     wrong = []
     for fact in facts:
-        row = next(r for r in rows.values() if r["variable"] == fact.measure
-                   and r["municipality"] == fact.municipality and fact.raw
-                   and r["_wording"].fullmatch(fact.raw, report.fiscal_year))
+        row = next(r for r in rows.values() if r.variable == fact.measure
+                   and r.municipality == fact.municipality and fact.raw
+                   and prose.wordings(r)[0].fullmatch(fact.raw, report.fiscal_year))
         for column in ("definition", "scope"):
-            bad = foreign_numbers(row[column], lines[fact.source_line - 1])
+            bad = foreign_numbers(getattr(row, column), lines[fact.source_line - 1])
             if bad:
-                wrong.append(f"crosswalks/prose_facts.csv:{row['_line']}: {column} holds "
+                wrong.append(f"crosswalks/prose_facts.csv:{row.line}: {column} holds "
                              f"{bad}, not printed at {report.file}:{fact.source_line}")
     assert not wrong, "\n".join(wrong)

@@ -2,6 +2,7 @@
 and hostile inputs that must stop with the file, the line and the fix before anything is
 written. Everything runs on tmp copies; the real data/raw/ is never touched."""
 
+import dataclasses
 import hashlib
 import os
 import shutil
@@ -15,6 +16,7 @@ from socialstudy import paths
 from socialstudy.__main__ import main
 from socialstudy.core.registry import load_registry
 from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.specs import SPECS, declare, load_specs
 from socialstudy.errors import CrosswalkError, RegistryError
 from socialstudy.tools import add_report as adder
 
@@ -213,9 +215,14 @@ def _crosswalk(tmp_path: Path, text: str, name: str = "x.csv") -> Path:
     return tmp_path
 
 
+def _spec(name: str = "x.csv", columns=("municipality", "category", "why"), **kwargs):
+    return declare(name, "X", columns, **kwargs)
+
+
 def _crosswalk_error(folder, line, *words, name="x.csv", **kwargs) -> CrosswalkError:
+    spec = SPECS[name] if name in SPECS else _spec(name, **kwargs)
     with pytest.raises(CrosswalkError) as info:
-        read_crosswalk(name, ("municipality", "category"), folder, **kwargs)
+        read_crosswalk(name, folder, spec=spec)
     error = info.value
     assert error.file == str(folder / name) and error.line == line, str(error)
     for word in words:
@@ -225,11 +232,51 @@ def _crosswalk_error(folder, line, *words, name="x.csv", **kwargs) -> CrosswalkE
 
 
 def test_real_remit_crosswalk_reads_with_its_key():
-    rows = read_crosswalk("remit.csv", ("municipality", "category", "in_remit"),
-                          key=("municipality", "category"))
-    huddinge = {r["category"]: r["in_remit"] for r in rows if r["municipality"] == "Huddinge"}
+    rows = read_crosswalk("remit.csv")
+    huddinge = {r.category: r.in_remit for r in rows if r.municipality == "Huddinge"}
     assert (huddinge["economic_assistance"], huddinge["elderly_care"]) == ("partial", "no")
-    assert len(rows) == 24 and rows[0]["_line"] == "2"
+    assert len(rows) == 24 and rows[0].line == 2
+    assert read_crosswalk("remit.csv") is rows, "read once, while the file is unchanged"
+
+
+def test_each_crosswalk_reads_into_the_row_type_its_spec_names():
+    """specs.yml names the row type and columns; a row has exactly those fields and its
+    line (cost_types.csv line 2: Haninge's 'Intäkter' is the total revenue row)."""
+    spec = SPECS["cost_types.csv"]
+    assert spec.row.__name__ == "CostType"
+    assert [f.name for f in dataclasses.fields(spec.row)] == [
+        "municipality", "report_label", "flow", "category", "kommun_bas", "fit",
+        "justification", "line"]
+    rows = read_crosswalk("cost_types.csv")
+    assert all(type(r) is spec.row for r in rows)
+    first = rows[0]
+    assert (first.line, first.municipality, first.report_label, first.category) == (
+        2, "Haninge", "Intäkter", "total_revenue")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        first.category = "other"  # shared by every reader: nobody may change it
+    assert sorted(SPECS) == sorted(p.name for p in paths.CROSSWALKS.glob("*.csv"))
+
+
+def test_a_misspelled_column_in_specs_yml_is_refused_naming_the_file(tmp_path):
+    text = (paths.CROSSWALKS / "specs.yml").read_text(encoding="utf-8")
+    assert "kommun_bas, fit, justification]" in text
+    (tmp_path / "specs.yml").write_text(
+        text.replace("kommun_bas, fit, justification]", "kommun_bas, fitt, justification]"),
+        encoding="utf-8")
+    spec = load_specs(tmp_path / "specs.yml")["cost_types.csv"]
+    with pytest.raises(CrosswalkError) as info:
+        read_crosswalk("cost_types.csv", spec=spec)
+    error = info.value
+    assert error.file == str(paths.CROSSWALKS / "cost_types.csv") and error.line == 1
+    assert "missing columns ['fitt'], undeclared columns ['fit']" in str(error)
+    assert "specs.yml" in error.fix
+    # a key column that is not among the columns is refused when specs.yml is read
+    (tmp_path / "specs.yml").write_text(
+        text.replace("key: [municipality, report_label]\n", "key: [municipality, label]\n"),
+        encoding="utf-8")
+    with pytest.raises(CrosswalkError, match=r"cost_types.csv: key names \['label'\]") as info:
+        load_specs(tmp_path / "specs.yml")
+    assert info.value.file == str(tmp_path / "specs.yml")
 
 
 def test_duplicate_key_in_a_real_crosswalk_is_refused(tmp_path):
@@ -242,8 +289,7 @@ def test_duplicate_key_in_a_real_crosswalk_is_refused(tmp_path):
     folder = _crosswalk(tmp_path, text + copy + "\n", "remit.csv")
     error = _crosswalk_error(folder, len(lines), "duplicate key",
                              "municipality='Huddinge', category='elderly_care'",
-                             f"also at line {first}", name="remit.csv",
-                             key=("municipality", "category"))
+                             f"also at line {first}", name="remit.csv")
     assert "silently win" in error.fix
 
 
@@ -278,14 +324,15 @@ def test_empty_key_or_filled_value_is_refused(tmp_path):
     folder = _crosswalk(tmp_path, "municipality,category,why\nHaninge,adults,x\n"
                                   "Huddinge,elderly,\n")
     _crosswalk_error(folder, 3, "empty why", key=("municipality", "category"), filled=("why",))
-    assert len(read_crosswalk("x.csv", ("municipality",), folder)) == 2  # empty is allowed
+    assert len(read_crosswalk("x.csv", folder, spec=_spec())) == 2  # empty is allowed
 
 
 def test_repeated_header_and_missing_key_column_are_refused(tmp_path):
     folder = _crosswalk(tmp_path, "municipality,category,category\nHaninge,a,b\n")
     _crosswalk_error(folder, 1, "repeated or empty column names ['category']")
     folder = _crosswalk(tmp_path, "municipality,category\nHaninge,a\n")
-    _crosswalk_error(folder, 1, "missing columns ['label']", key=("label",))
+    _crosswalk_error(folder, 1, "missing columns ['label']",
+                     columns=("municipality", "category", "label"), key=("label",))
 
 
 # ---- add-report -------------------------------------------------------------------------

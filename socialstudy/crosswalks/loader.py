@@ -11,50 +11,63 @@ dropped, every value is put in Unicode normal form C (a decomposed "ä" matches 
 report's "ä"), and the columns that are matched against the reports (``MATCH_COLUMNS``)
 lose leading and trailing spaces; other values (justifications, quotes) stay verbatim.
 Keys that differ only in letter case are refused like exact duplicates.
+
+Each file is read into the row type its entry in ``specs.yml`` declares (``specs``), its
+header checked against the declared columns, and read once: ``read_crosswalk`` hands out
+the same rows (frozen, so no caller can change them for the next) until the file changes.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import unicodedata
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from socialstudy import paths
+from socialstudy.crosswalks.specs import SPECS, Spec
 from socialstudy.errors import CrosswalkError
 
-SPECS = yaml.safe_load((paths.CROSSWALKS / "specs.yml").read_text(encoding="utf-8"))
 
-
-def read_crosswalk(name: str, required: tuple[str, ...] = (),
-                   folder: Path = paths.CROSSWALKS, *, key: tuple[str, ...] | None = None,
-                   filled: tuple[str, ...] = ()) -> list[dict[str, str]]:
-    """Rows of ``crosswalks/<name>`` as dicts, each with ``_line`` (its line in the file).
-
-    ``required``: columns the header must have. ``key``: columns that identify a row (by
-    default the file's key in ``specs.yml``); no two rows may share them, and each must be
-    non-empty unless the spec allows it. ``filled``: further columns that must be
-    non-empty in every row.
-    """
+def read_crosswalk(name: str, folder: Path = paths.CROSSWALKS, *, spec: Spec | None = None
+                   ) -> tuple:
+    """Rows of ``crosswalks/<name>`` as its spec's row type (``specs.yml``), each with
+    ``line``, its line in the file. Read once: a file is parsed and checked again only
+    when it changes. ``spec``: a declaration other than the file's own (tests)."""
+    if spec is None:
+        if name not in SPECS:
+            raise CrosswalkError(f"{name} is not declared in specs.yml", file=str(folder / name),
+                                 fix="declare its row type, columns and key in "
+                                     "socialstudy/crosswalks/specs.yml")
+        spec = SPECS[name]
     path = folder / name
     if not path.exists():
         raise CrosswalkError("crosswalk file not found", file=str(path),
                              fix="restore it from git; the study cannot map labels without it")
+    stat = path.stat()
+    return _read(path, spec, stat.st_mtime_ns, stat.st_size)
+
+
+def as_dict(row) -> dict[str, str]:
+    """A row's columns by name, in the file's order (without ``line``)."""
+    return {f.name: getattr(row, f.name) for f in dataclasses.fields(row) if f.name != "line"}
+
+
+@lru_cache(maxsize=256)
+def _read(path: Path, spec: Spec, _mtime: int, _size: int) -> tuple:
     with path.open(encoding="utf-8-sig", newline="") as fh:  # -sig: a BOM is dropped
         records = list(_records(fh, path))
     if not records:
         raise CrosswalkError("empty file, not even a header", file=str(path), line=1,
-                             fix=f"the first line names the columns, e.g. {','.join(required)}")
-    spec = SPECS.get(name, {}) if key is None else {"key": key}
-    key = tuple(spec.get("key", ()))
-    header = _header(records[0][1], path, tuple(required) + key + tuple(filled))
-    rows = [_row(header, fields, line, path) for line, fields in records[1:]]
-    empty_ok = set(spec.get("may_be_empty", ()))
-    _check_filled(rows, tuple(c for c in key if c not in empty_ok) + tuple(filled), path)
-    if key:
-        _check_unique(rows, key, path)
+                             fix=f"the first line names the columns: {','.join(spec.columns)}")
+    header = _header(records[0][1], path, spec.columns)
+    rows = tuple(_row(spec, header, fields, line, path) for line, fields in records[1:])
+    _check_filled(rows, tuple(c for c in spec.key if c not in spec.may_be_empty)
+                  + spec.filled, path)
+    if spec.key:
+        _check_unique(rows, spec.key, path)
     return rows
 
 
@@ -83,27 +96,30 @@ _QUOTE_FIX = ('close the quote: a value containing a comma or a quote is written
               'quotes, a quote inside it doubled ("a ""b"", c"); a value stays on one line')
 
 
-def _header(fields: list[str], path: Path, needed: tuple[str, ...]) -> list[str]:
+def _header(fields: list[str], path: Path, columns: tuple[str, ...]) -> list[str]:
     odd = sorted({f for f in fields if fields.count(f) > 1 or not f.strip()})
     if odd:
         raise CrosswalkError(f"header has repeated or empty column names {odd}",
                              file=str(path), line=1, fix="give every column one unique name")
-    missing = [c for c in dict.fromkeys(needed) if c not in fields]
-    if missing:
-        raise CrosswalkError(f"missing columns {missing}", file=str(path), line=1,
-                             fix=f"the header must contain {list(dict.fromkeys(needed))}")
+    missing = [c for c in columns if c not in fields]
+    extra = [c for c in fields if c not in columns]
+    if missing or extra:
+        raise CrosswalkError(
+            f"missing columns {missing}, undeclared columns {extra}: the header and "
+            "specs.yml disagree", file=str(path), line=1,
+            fix=f"the header must name the columns specs.yml declares, {list(columns)}; "
+                "correct the spelling in the file or in specs.yml")
     return fields
 
 
-def _row(header: list[str], fields: list[str], line: int, path: Path) -> dict[str, str]:
+def _row(spec: Spec, header: list[str], fields: list[str], line: int, path: Path):
     if len(fields) != len(header):
         raise CrosswalkError(
             f"row has {len(fields)} fields, the header has {len(header)}", file=str(path),
             line=line, fix="put a value containing a comma in double quotes, and give every "
                            f"column a value (empty is ',,'): {','.join(header)}")
-    row = {name: _normal(name, value) for name, value in zip(header, fields)}
-    row["_line"] = str(line)
-    return row
+    return spec.row(**{name: _normal(name, value) for name, value in zip(header, fields)},
+                    line=line)
 
 
 # columns matched against report text or other crosswalks: spaces around them are noise
@@ -118,32 +134,31 @@ def _normal(column: str, value: str) -> str:
     return value.strip() if column in MATCH_COLUMNS else value
 
 
-def _key(row: dict[str, str], key: tuple[str, ...]) -> tuple[str, ...]:
+def _key(row, key: tuple[str, ...]) -> tuple[str, ...]:
     """A row's key as compared for duplicates: letter case does not tell rows apart."""
-    return tuple(row[c].casefold() for c in key)
+    return tuple(getattr(row, c).casefold() for c in key)
 
 
-def _check_filled(rows: list[dict[str, str]], columns: tuple[str, ...], path: Path) -> None:
+def _check_filled(rows: tuple, columns: tuple[str, ...], path: Path) -> None:
     for row in rows:
-        empty = [c for c in dict.fromkeys(columns) if not row[c].strip()]
+        empty = [c for c in dict.fromkeys(columns) if not getattr(row, c).strip()]
         if empty:
-            raise CrosswalkError(f"empty {', '.join(empty)}", file=str(path),
-                                 line=int(row["_line"]),
+            raise CrosswalkError(f"empty {', '.join(empty)}", file=str(path), line=row.line,
                                  fix=f"fill in {', '.join(empty)}, or delete the row")
 
 
-def _check_unique(rows: list[dict[str, str]], key: tuple[str, ...], path: Path) -> None:
-    first: dict[tuple[str, ...], str] = {}
+def _check_unique(rows: tuple, key: tuple[str, ...], path: Path) -> None:
+    first: dict[tuple[str, ...], int] = {}
     for row in rows:
         value = _key(row, key)
         if value in first:
-            shown = ", ".join(f"{c}={row[c]!r}" for c in key)
+            shown = ", ".join(f"{c}={getattr(row, c)!r}" for c in key)
             raise CrosswalkError(
                 f"duplicate key ({shown}), letter case aside: also at line {first[value]}",
-                file=str(path), line=int(row["_line"]),
+                file=str(path), line=row.line,
                 fix="keep one row per key (otherwise the last row would silently win); "
                     "merge the two or correct the key")
-        first[value] = row["_line"]
+        first[value] = row.line
 
 
 REVIEWED = {"activities.csv", "cost_types.csv", "staffing_map.csv", "goal_assessments.csv",
@@ -154,8 +169,8 @@ def unmapped(municipality: str, doc_id: str, *names: str) -> str | None:
     """Why a measure is missing when no judgement exists yet: none of the crosswalks
     ``names`` has a row for the municipality (a newly added committee), so 'the report gives
     none' would be false. None when any of them has one."""
-    if any(row["municipality"] == municipality for name in names
-           for row in read_crosswalk(name, ("municipality",))):
+    if any(row.municipality == municipality for name in names
+           for row in read_crosswalk(name)):
         return None
     hint = (f"see `python -m socialstudy review {doc_id}`" if REVIEWED & set(names)
             else "add its rows as the README's 'Adding a report' describes")
@@ -168,4 +183,4 @@ def check_all(folder: Path = paths.CROSSWALKS) -> None:
     runs: a damaged crosswalk stops the study early, naming file, line and fix, instead of
     failing inside a notebook after earlier steps ran."""
     for path in sorted(folder.glob("*.csv")):
-        read_crosswalk(path.name, (), folder)
+        read_crosswalk(path.name, folder)

@@ -11,6 +11,7 @@ import re
 import pandas as pd
 
 from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.specs import SPECS, Row
 from socialstudy.errors import CrosswalkError
 
 OCCURRENCES = ("", "first", "last")
@@ -19,17 +20,16 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _NUMBERED_HEADING = re.compile(r"^#+\s*[*_]*\s*\d+(\.\d+)*\.?\s")
 
 
-def keyed_crosswalk(name: str, key: tuple[str, ...], required: tuple[str, ...] = ()
-                    ) -> dict[tuple, dict]:
-    """Rows of a crosswalk indexed by ``key`` (the loader refuses a repeated key: the last
-    row would otherwise silently win)."""
+def keyed_crosswalk(name: str) -> dict[tuple, Row]:
+    """Rows of a crosswalk indexed by its key in ``specs.yml`` (the loader refuses a
+    repeated key: the last row would otherwise silently win)."""
     rows = {}
-    for row in read_crosswalk(name, key + required):
-        if "occurrence" in row and row["occurrence"] not in OCCURRENCES:
-            raise CrosswalkError(f"occurrence {row['occurrence']!r} is not one of "
+    for row in read_crosswalk(name):
+        if getattr(row, "occurrence", "") not in OCCURRENCES:
+            raise CrosswalkError(f"occurrence {row.occurrence!r} is not one of "
                                  f"{list(OCCURRENCES)}", file=f"socialstudy/crosswalks/{name}",
-                                 line=int(row["_line"]))
-        rows[tuple(row[c] for c in key)] = row
+                                 line=row.line)
+        rows[tuple(getattr(row, c) for c in SPECS[name].key)] = row
     return rows
 
 
@@ -49,12 +49,12 @@ def occurrence(facts: pd.DataFrame) -> pd.Series:
                      index=facts.index, dtype=str)
 
 
-def match_labels(facts: pd.DataFrame, crosswalk: dict[tuple, dict], name: str) -> pd.Series:
+def match_labels(facts: pd.DataFrame, crosswalk: dict[tuple, Row], name: str) -> pd.Series:
     """The crosswalk row (or None) of each table fact, keyed by municipality, row label and
     occurrence. A row the crosswalk cannot place – an unqualified label repeated in one
     table, a label qualified 'first'/'last' standing alone or in the middle – stops the
     run here, naming the crosswalk row and the report line."""
-    qualified: dict[tuple, dict] = {}
+    qualified: dict[tuple, Row] = {}
     for (muni, label, occ), row in crosswalk.items():
         if occ:
             qualified.setdefault((muni, label), row)
@@ -76,13 +76,13 @@ def match_labels(facts: pd.DataFrame, crosswalk: dict[tuple, dict], name: str) -
     return pd.Series(out, index=facts.index, dtype=object)
 
 
-def ambiguity_error(label: str, occ: str, row: dict, name: str, doc_id: str,
+def ambiguity_error(label: str, occ: str, row: Row, name: str, doc_id: str,
                     line: int) -> CrosswalkError:
     where = occ or "one of several"
     return CrosswalkError(
         f"label {label!r} stands in {doc_id} line {line} as the {where} "
         "row of that label in its table; the crosswalk cannot tell which meaning applies",
-        file=f"socialstudy/crosswalks/{name}", line=int(row["_line"]),
+        file=f"socialstudy/crosswalks/{name}", line=row.line,
         fix="key the rows by occurrence ('first', 'last') or run "
             f"`python -m socialstudy review {doc_id}` for a proposal")
 
@@ -102,7 +102,7 @@ def lines_with(lines: list[str], wording: str) -> list[int]:
     return [i for i, text in enumerate(lines, start=1) if wording in text]
 
 
-def description(entry: dict, lines: list[str], own: int | None = None,
+def description(entry: Row | None, lines: list[str], own: int | None = None,
                 name: str = "activities.csv") -> tuple[str, int | None]:
     """The report's own description of a line (``description``: one quote, or several
     separated by ' || ' where one label stands in reports of different years) and the line
@@ -110,7 +110,8 @@ def description(entry: dict, lines: list[str], own: int | None = None,
     describes itself), else the first line of ``lines`` holding it; ('', None) for a row
     without one. A quote found in none of the report's lines stops the run naming the
     crosswalk row."""
-    quotes = [q.strip() for q in entry.get("description", "").split(" || ") if q.strip()]
+    quotes = [q.strip() for q in getattr(entry, "description", "").split(" || ")
+              if q.strip()]
     for quote in quotes:
         hits = lines_with(lines, quote)
         if own in hits:
@@ -120,12 +121,12 @@ def description(entry: dict, lines: list[str], own: int | None = None,
     if not quotes:
         return "", None
     raise CrosswalkError(f"description {quotes[0][:60]!r} is not in the report of line "
-                         f"'{entry.get('report_label', '')}'",
-                         file=f"socialstudy/crosswalks/{name}", line=int(entry["_line"]),
+                         f"'{entry.report_label}'",
+                         file=f"socialstudy/crosswalks/{name}", line=entry.line,
                          fix="quote the report's wording exactly (alternatives: ' || ')")
 
 
-def locate_goal(lines: list[str], entry: dict, others: list[str], levels: list
+def locate_goal(lines: list[str], entry: Row, others: list[str], levels: list
                 ) -> tuple[int, str, int] | None:
     """(goal line, status wording, status line) of a goal keyed by its wording, or None
     when the wording is not in the report. The status is ``status_quote`` where the
@@ -134,17 +135,17 @@ def locate_goal(lines: list[str], entry: dict, others: list[str], levels: list
     ``status_cue`` and a goal_levels pattern. Occurrences of the wording without such a status
     (a list of
     goals, a table of contents) are passed over."""
-    goal = entry["goal_text"]
+    goal = entry.goal_text
     for goal_line in lines_with(lines, goal):
-        if entry["status_quote"]:
-            quoted = lines_with(lines, entry["status_quote"])
+        if entry.status_quote:
+            quoted = lines_with(lines, entry.status_quote)
             if not quoted:
                 raise CrosswalkError(
-                    f"status_quote {entry['status_quote'][:60]!r} is not in the report",
+                    f"status_quote {entry.status_quote[:60]!r} is not in the report",
                     file="socialstudy/crosswalks/goal_assessments.csv",
-                    line=int(entry["_line"]), fix="quote the report's wording exactly")
-            return goal_line, entry["status_quote"], quoted[0]
-        found = _status_after(lines, goal_line, goal, others, entry["status_cue"], levels)
+                    line=entry.line, fix="quote the report's wording exactly")
+            return goal_line, entry.status_quote, quoted[0]
+        found = _status_after(lines, goal_line, goal, others, entry.status_cue, levels)
         if found:
             return (goal_line,) + found
     return None

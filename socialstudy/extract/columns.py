@@ -26,8 +26,8 @@ IN_KRONOR = re.compile(r"i kronor", re.I)
 
 
 def load_measures() -> list[tuple[re.Pattern, str, str]]:
-    return [(re.compile(r["pattern"], re.I), r["applies_to"], r["measure"])
-            for r in read_crosswalk("measures.csv", ("pattern", "applies_to", "measure"))]
+    return [(re.compile(r.pattern, re.I), r.applies_to, r.measure)
+            for r in read_crosswalk("measures.csv")]
 
 
 def header_columns(table: Table, override: Overrides | None) -> list[list[str]]:

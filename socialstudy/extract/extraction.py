@@ -84,14 +84,14 @@ def extract_report(report: Report, overrides: list[dict], measures: list, prose:
     return tables
 
 
-def unmatched_issues(report: Report, rows: list[dict], crosswalk: str, key: str
+def unmatched_issues(report: Report, rows: list, crosswalk: str, key: str
                      ) -> list[Issue]:
     """Crosswalk rows of this committee that found nothing in this report (e.g. next
     year's wording differs): listed, so that a figure is never lost unnoticed."""
     return [Issue(f"{crosswalk.split('.')[0]}_unmatched", report.doc_id,
                   f"{report.doc_id}:L0000", 1, "", "",
-                  note=f"socialstudy/crosswalks/{crosswalk}:{row['_line']}: "
-                       f"{row[key]!r} not found in this report")
+                  note=f"socialstudy/crosswalks/{crosswalk}:{row.line}: "
+                       f"{getattr(row, key)!r} not found in this report")
             for row in rows]
 
 

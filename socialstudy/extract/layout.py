@@ -19,21 +19,9 @@ from __future__ import annotations
 
 from socialstudy.extract.layout_blocks import cpl_blocks, space_blocks
 from socialstudy.extract.layout_glued import glued_blocks
-from socialstudy.extract.layout_model import (
-    Block,
-    BlockRow,
-    Column,
-    HeaderCell,
-    HeaderRow,
-    Review,
-    readings,
-    value,
-)
-from socialstudy.extract.layout_words import split_glued, tab_block, vocab_split
+from socialstudy.extract.layout_model import Block
+from socialstudy.extract.layout_words import tab_block
 from socialstudy.extract.tables import tab_runs
-
-__all__ = ["Block", "BlockRow", "Column", "HeaderCell", "HeaderRow", "Review", "readings",
-           "segment", "split_glued", "value", "vocab_split"]
 
 
 def segment(lines: list[str]) -> list[Block]:

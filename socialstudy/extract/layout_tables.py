@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from socialstudy.core.registry import Report
-from socialstudy.extract.layout import Block, BlockRow, segment
+from socialstudy.extract.layout import segment
+from socialstudy.extract.layout_model import Block, BlockRow
 from socialstudy.extract.numbers import looks_numeric
 from socialstudy.extract.tables import Row, Table, _unit
 

@@ -18,6 +18,7 @@ from socialstudy.extract.layout_model import (
     clean,
     looks_numeric,
 )
+from socialstudy.extract.tables import line_above
 
 # ----------------------------------------------------------------------------- headers
 
@@ -66,17 +67,11 @@ def vocab_split(text: str) -> list[str]:
 
 def find_title(lines: list[str], first: int, lookback: int = 4) -> tuple[str, int | None]:
     """Nearest heading-like line above a block (1-based ``first``): short, not a sentence."""
-    j = first - 2
-    while j >= 0 and j >= first - 1 - lookback:
-        text = lines[j].strip()
-        if text:
-            if "\t" in text:
-                return "", None
-            label = clean(text).strip("*: ").strip()
-            if 0 < len(label) <= 100 and not label.endswith(".") and not NUM_CELL.match(label):
-                return label, j + 1
-            return "", None
-        j -= 1
+    found = line_above(lines, first - 2, lookback)
+    if found:
+        label = clean(found[0]).strip("*: ").strip()
+        if 0 < len(label) <= 100 and not label.endswith(".") and not NUM_CELL.match(label):
+            return label, found[1] + 1
     return "", None
 
 

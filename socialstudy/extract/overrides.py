@@ -12,17 +12,16 @@ report are in tkr). Total rows are given relative to the table's first line:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
-from socialstudy.crosswalks.wording import compile_wording, render_years
+from socialstudy.crosswalks.wording import Wording, compile_wording, render_years
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.numbers import clean_label
 from socialstudy.extract.tables import Table
 
 CROSSWALK = "socialstudy/crosswalks/table_overrides.csv"
-COLUMNS = ("municipality", "document_type", "title", "first_row", "match", "unit", "columns",
-           "totals", "why")
 
 
 @dataclass
@@ -33,29 +32,29 @@ class Overrides:
     why: str = ""
 
 
-def _fail(row: dict, problem: str, fix: str | None = None) -> CrosswalkError:
-    return CrosswalkError(problem, file=CROSSWALK, line=int(row["_line"]), fix=fix)
+def _fail(row, problem: str, fix: str | None = None) -> CrosswalkError:
+    return CrosswalkError(problem, file=CROSSWALK, line=row.line, fix=fix)
 
 
-def load_override_rows() -> list[dict]:
-    """Crosswalk rows, checked, with compiled ``_title`` / ``_first_row`` wordings."""
-    rows, seen = [], {}
-    for row in read_crosswalk("table_overrides.csv", COLUMNS):
-        key = (row["municipality"], row["document_type"], row["title"], row["first_row"])
-        if key in seen:
-            raise _fail(row, f"same table key as line {seen[key]}")
-        seen[key] = row["_line"]
-        if row["match"] not in ("one", "every"):
-            raise _fail(row, f"match must be 'one' or 'every', not {row['match']!r}")
-        try:
-            row["_title"] = compile_wording(row["title"], number_slot=False) \
-                if row["title"] else None
-            row["_first_row"] = compile_wording(row["first_row"], number_slot=False)
-            row["_totals"] = _totals(row["totals"])
-        except ValueError as exc:
-            raise _fail(row, str(exc)) from None
-        rows.append(row)
+def load_override_rows() -> tuple:
+    """Crosswalk rows (``specs.yml`` refuses a repeated table key), checked: ``match`` is
+    one or every and the wordings and totals compile (``compiled``)."""
+    rows = read_crosswalk("table_overrides.csv")
+    for row in rows:
+        if row.match not in ("one", "every"):
+            raise _fail(row, f"match must be 'one' or 'every', not {row.match!r}")
+        compiled(row)
     return rows
+
+
+@cache
+def compiled(row) -> tuple[Wording | None, Wording, dict[int, list[int]]]:
+    """A row's title wording (None where it has none), first-row wording and totals."""
+    try:
+        return (compile_wording(row.title, number_slot=False) if row.title else None,
+                compile_wording(row.first_row, number_slot=False), _totals(row.totals))
+    except ValueError as exc:
+        raise _fail(row, str(exc)) from None
 
 
 def _totals(spec: str) -> dict[int, list[int]]:
@@ -88,38 +87,39 @@ def first_row_text(table: Table) -> str:
     return " | ".join(cells)
 
 
-def _matches(row: dict, table: Table, report: Report) -> bool:
-    if row["_title"] is not None and not row["_title"].fullmatch(table.title,
+def _matches(row, table: Table, report: Report) -> bool:
+    title, first_row, _ = compiled(row)
+    if title is not None and not title.fullmatch(table.title,
                                                                  report.fiscal_year):
         return False
-    return row["_first_row"].fullmatch(first_row_text(table), report.fiscal_year)
+    return first_row.fullmatch(first_row_text(table), report.fiscal_year)
 
 
-def _verify(row: dict, table: Table, report: Report, found: dict[int, Overrides]) -> None:
+def _verify(row, table: Table, report: Report, found: dict[int, Overrides]) -> None:
     """The row fits the table it matched: one override per table, rows inside it."""
     where = f"the table at {report.file}:{table.first_line}"
     if table.first_line in found:
         raise _fail(row, f"a second override for {where}")
-    offsets = [t for t, parts in row["_totals"].items() for t in [t, *parts]]
+    offsets = [t for t, parts in compiled(row)[2].items() for t in [t, *parts]]
     if offsets and table.first_line + max(offsets) > table.last_line:
         raise _fail(row, f"totals name row r{max(offsets)} but {where} has rows r0-"
                          f"r{table.last_line - table.first_line}",
                     fix="count rows from the table's first line (r0)")
 
 
-def match_overrides(report: Report, tables: list[Table], rows: list[dict]
-                    ) -> tuple[dict[int, Overrides], list[dict]]:
+def match_overrides(report: Report, tables: list[Table], rows: list
+                    ) -> tuple[dict[int, Overrides], list]:
     """({first line: Overrides}, unmatched crosswalk rows) for one report's tables."""
     found: dict[int, Overrides] = {}
     unmatched = []
     for row in rows:
-        if (row["municipality"], row["document_type"]) != (report.municipality,
+        if (row.municipality, row.document_type) != (report.municipality,
                                                            report.document_type):
             continue
         hits = [t for t in tables if t.kind != "toc" and _matches(row, t, report)]
         if not hits:
             unmatched.append(row)
-        if row["match"] == "one" and len(hits) > 1:
+        if row.match == "one" and len(hits) > 1:
             raise _fail(row, f"matches {len(hits)} tables of {report.file} (lines "
                         f"{', '.join(str(t.first_line) for t in hits)})",
                         fix="add the table's title, or use match=every if the rule holds "
@@ -128,9 +128,9 @@ def match_overrides(report: Report, tables: list[Table], rows: list[dict]
             _verify(row, table, report, found)
             first = table.first_line
             found[first] = Overrides(
-                unit=row["unit"], why=row["why"],
+                unit=row.unit, why=row.why,
                 columns=[render_years(c, report.fiscal_year)
-                         for c in row["columns"].split("|") if c],
+                         for c in row.columns.split("|") if c],
                 totals={first + t: [first + p for p in parts]
-                        for t, parts in row["_totals"].items()})
+                        for t, parts in compiled(row)[2].items()})
     return found, unmatched

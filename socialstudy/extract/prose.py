@@ -10,6 +10,7 @@ returned as unmatched, for the review to show."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
@@ -20,8 +21,6 @@ from socialstudy.extract.rows import Fact
 from socialstudy.extract.tables import read_lines
 
 CROSSWALK = "socialstudy/crosswalks/prose_facts.csv"
-COLUMNS = ("municipality", "document_type", "wording", "context", "year_offset", "period",
-           "topic", "variable", "row_label", "unit", "direction", "scope", "definition")
 MONEY = {"mnkr": Decimal(1000), "mkr": Decimal(1000), "tkr": Decimal(1)}
 # Prose states direction in words ("underskott på 35,5", "minskning med 0,6"), not with a
 # sign: deficits and decreases turn negative (budget deviation: positive = better).
@@ -39,40 +38,40 @@ def anchored_line(report: Report, lines: list[str], line_no: int, quote: str,
     return lines[line_no - 1]
 
 
-def _fail(row: dict, problem: str, fix: str | None = None) -> CrosswalkError:
-    return CrosswalkError(problem, file=CROSSWALK, line=int(row["_line"]), fix=fix)
+def _fail(row, problem: str, fix: str | None = None) -> CrosswalkError:
+    return CrosswalkError(problem, file=CROSSWALK, line=row.line, fix=fix)
 
 
-def load_prose_rows() -> list[dict]:
-    """Crosswalk rows, checked, each with its compiled ``_wording`` (and ``_context``)."""
-    rows, seen = [], {}
-    for row in read_crosswalk("prose_facts.csv", COLUMNS):
-        key = (row["municipality"], row["document_type"], row["wording"], row["context"])
-        if key in seen:
-            raise _fail(row, f"same wording as line {seen[key]}",
-                        fix="give one of them a 'context' that tells them apart")
-        seen[key] = row["_line"]
-        if row["direction"] not in DIRECTION or row["year_offset"] not in ("0", "-1") \
-                or row["unit"] != row["unit"].strip():
+def load_prose_rows() -> tuple:
+    """Crosswalk rows (``specs.yml`` refuses a repeated wording), checked: each has a
+    known direction and year offset, and its wording compiles (``wordings``)."""
+    rows = read_crosswalk("prose_facts.csv")
+    for row in rows:
+        if row.direction not in DIRECTION or row.year_offset not in ("0", "-1") \
+                or row.unit != row.unit.strip():
             raise _fail(row, "direction must be one of "
                         f"{sorted(d for d in DIRECTION if d)} or empty, year_offset 0 or -1")
-        try:
-            row["_wording"] = compile_wording(row["wording"])
-            row["_context"] = (compile_wording(row["context"], number_slot=False)
-                               if row["context"] else None)
-        except ValueError as exc:
-            raise _fail(row, f"wording: {exc}") from None
-        rows.append(row)
+        wordings(row)
     return rows
 
 
-def match_report(report: Report, rows: list[dict] | None = None,
-                 lines: list[str] | None = None) -> tuple[list[Fact], list[dict]]:
+@cache
+def wordings(row) -> tuple[Wording, Wording | None]:
+    """A row's compiled wording and context (None where it has none), compiled once."""
+    try:
+        return (compile_wording(row.wording),
+                compile_wording(row.context, number_slot=False) if row.context else None)
+    except ValueError as exc:
+        raise _fail(row, f"wording: {exc}") from None
+
+
+def match_report(report: Report, rows: list | None = None,
+                 lines: list[str] | None = None) -> tuple[list[Fact], list]:
     """(facts, unmatched crosswalk rows) of one report. Rows of other committees or
     document types are ignored; a row whose wording stands twice raises CrosswalkError."""
     rows = load_prose_rows() if rows is None else rows
-    mine = [r for r in rows if r["municipality"] == report.municipality
-            and r["document_type"] == report.document_type]
+    mine = [r for r in rows if r.municipality == report.municipality
+            and r.document_type == report.document_type]
     if not mine:
         return [], []
     index = LineIndex(read_lines(report.path) if lines is None else lines)
@@ -86,13 +85,13 @@ def match_report(report: Report, rows: list[dict] | None = None,
     return facts, unmatched
 
 
-def _find(row: dict, index: LineIndex, report: Report) -> tuple[str, str, int, int] | None:
+def _find(row, index: LineIndex, report: Report) -> tuple[str, str, int, int] | None:
     """(matched text, number text, line, column) of the row's one place in the report."""
-    wording: Wording = row["_wording"]
+    wording, context = wordings(row)
     hits = wording.find(index.text, report.fiscal_year)
-    if row["_context"] is not None:
+    if context is not None:
         lines = {index.locate(m.start())[0]
-                 for m in row["_context"].find(index.text, report.fiscal_year)}
+                 for m in context.find(index.text, report.fiscal_year)}
         hits = [m for m in hits if index.locate(m.start())[0] in lines]
     if not hits:
         return None
@@ -106,22 +105,22 @@ def _find(row: dict, index: LineIndex, report: Report) -> tuple[str, str, int, i
     return hits[0].group(0), hits[0].group("n"), line, col
 
 
-def _fact(row: dict, report: Report, quote: str, number: str, line: int, col: int) -> Fact:
+def _fact(row, report: Report, quote: str, number: str, line: int, col: int) -> Fact:
     try:
         parsed = parse_number(number)
     except NumberFormatError as exc:  # the slot only matches numbers; kept for safety
         raise _fail(row, f"number {number!r} in {report.file}:{line}: {exc.problem}") from None
-    value, unit = parsed.value * DIRECTION[row["direction"]], row["unit"]
-    text = {c: render_years(row[c], report.fiscal_year) for c in ("row_label", "scope",
+    value, unit = parsed.value * DIRECTION[row.direction], row.unit
+    text = {c: render_years(getattr(row, c), report.fiscal_year) for c in ("row_label", "scope",
                                                                   "definition")}
     if unit in MONEY:
         value, unit = value * MONEY[unit], "tkr"
     return Fact(
         doc_id=report.doc_id, municipality=report.municipality,
-        fiscal_year=report.fiscal_year + int(row["year_offset"]), period=row["period"],
-        table_id="", row_label=text["row_label"], column_label="", measure=row["variable"],
-        basis="", value=format_decimal(value), unit=unit, printed_unit=row["unit"],
+        fiscal_year=report.fiscal_year + int(row.year_offset), period=row.period,
+        table_id="", row_label=text["row_label"], column_label="", measure=row.variable,
+        basis="", value=format_decimal(value), unit=unit, printed_unit=row.unit,
         decimals=parsed.decimals, footnote="", source_kind="prose", source_file=report.file,
-        source_line=line, source_col=col, raw=quote, topic=row["topic"], scope=text["scope"],
+        source_line=line, source_col=col, raw=quote, topic=row.topic, scope=text["scope"],
         definition=text["definition"])
 

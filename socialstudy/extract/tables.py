@@ -145,19 +145,23 @@ def tab_runs(lines: list[str]) -> list[list[int]]:
     return runs
 
 
-def _title(lines: list[str], first: int) -> tuple[str, int | None]:
-    j, seen = first - 1, 0
-    while j >= 0 and seen < TITLE_LOOKBACK:
+def line_above(lines: list[str], start: int, lookback: int) -> tuple[str, int] | None:
+    """The nearest non-blank line at or above index ``start``, looking ``lookback`` lines
+    up, stripped and with its index: the candidate title of a table below it. None when
+    there is none, or when it is itself a tab-separated row (a table, not a heading)."""
+    for j in range(start, max(start - lookback, -1), -1):
         text = lines[j].strip()
         if text:
-            if "\t" in text:
-                return "", None
-            label = clean_label(text)
-            if len(label) <= MAX_TITLE_CHARS and not label.startswith("---"):
-                return label, j + 1
-            return "", None
-        j -= 1
-        seen += 1
+            return None if "\t" in text else (text, j)
+    return None
+
+
+def _title(lines: list[str], first: int) -> tuple[str, int | None]:
+    found = line_above(lines, first - 1, TITLE_LOOKBACK)
+    if found:
+        label = clean_label(found[0])
+        if len(label) <= MAX_TITLE_CHARS and not label.startswith("---"):
+            return label, found[1] + 1
     return "", None
 
 

@@ -13,6 +13,7 @@ from socialstudy.core import registry
 from socialstudy.core.registry import Report, by_doc_id, load_registry
 from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.specs import Row
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import statement_kinds
@@ -31,9 +32,8 @@ def _costs_negative(report: Report) -> bool:
 def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     """Cost and revenue types on the Kommun-Bas-like taxonomy; costs positive, with each
     type's share of gross cost (revenues: of total revenue)."""
-    crosswalk = {(r["municipality"], r["report_label"]): r
-                 for r in read_crosswalk("cost_types.csv", ("municipality", "report_label", "flow",
-                                                            "category", "fit"))}
+    crosswalk = {(r.municipality, r.report_label): r
+                 for r in read_crosswalk("cost_types.csv")}
     docs = by_doc_id(reports)
     rows = []
     table_facts = facts[(facts.source_kind == "table") & (facts.measure == "actual")]
@@ -46,8 +46,8 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         table = mapped[mapped.table_id == best.index[-1]]
         for fact in table.itertuples():
             entry = crosswalk[(report.municipality, fact.row_label)]
-            sign = -1 if _costs_negative(report) and entry["flow"] != "revenue" and not (
-                entry["category"] == "total_revenue") else 1
+            sign = -1 if _costs_negative(report) and entry.flow != "revenue" and not (
+                entry.category == "total_revenue") else 1
             rows.append(_type_row(fact, entry, sign * fact.number, "reported"))
         rows += _unreadable(facts, table, report.municipality, crosswalk)
     for fact in facts[(facts.source_kind == "prose")
@@ -85,13 +85,13 @@ TYPE_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "flow", "cate
                 "unit", "source_kind", "source_file", "source_line", "raw"]
 
 
-def _type_row(fact, entry: dict, value: float | None, status: str) -> dict:
+def _type_row(fact, entry: Row, value: float | None, status: str) -> dict:
     return {"municipality": fact.municipality, "doc_id": fact.doc_id,
-            "fiscal_year": fact.fiscal_year, "period": fact.period, "flow": entry["flow"],
-            "category": entry["category"], "report_label": fact.row_label,
+            "fiscal_year": fact.fiscal_year, "period": fact.period, "flow": entry.flow,
+            "category": entry.category, "report_label": fact.row_label,
             "value_tkr": fmt(value) if value is not None else "",
             "value_status": status, "share_pct": None, "share_basis": None,
-            "fit": entry["fit"], "unit": "tkr", "source_kind": fact.source_kind,
+            "fit": entry.fit, "unit": "tkr", "source_kind": fact.source_kind,
             "source_file": fact.source_file, "source_line": fact.source_line,
             "raw": fact.raw}
 
@@ -161,25 +161,24 @@ ACTIVITY_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "category
 UNMAPPED = "unmapped"
 
 
-def activity_crosswalk() -> dict[tuple, dict]:
-    return matching.keyed_crosswalk("activities.csv", ("municipality", "report_label",
-                                                       "occurrence"), ("category", "fit"))
+def activity_crosswalk() -> dict[tuple, Row]:
+    return matching.keyed_crosswalk("activities.csv")
 
 
-def _category(entry: dict | None) -> str:
-    return UNMAPPED if entry is None else entry["category"]
+def _category(entry: Row | None) -> str:
+    return UNMAPPED if entry is None else entry.category
 
 
 def _activity_row(cell: pd.DataFrame, sign: int, table_id: str, lines: list[str]) -> dict:
     by_measure = {m: g.iloc[0] for m, g in cell.groupby("measure")}
     net, budget, dev = (by_measure.get(m) for m in ("actual", "budget", "deviation"))
     first = cell.iloc[0]
-    quote, line = matching.description(first.entry or {}, lines, int(first.source_line))
+    quote, line = matching.description(first.entry, lines, int(first.source_line))
     return {"municipality": first.municipality, "doc_id": first.doc_id,
             "fiscal_year": first.fiscal_year, "period": first.period,
             "category": _category(first.entry), "report_label": first.row_label,
-            "fit": UNMAPPED if first.entry is None else first.entry["fit"],
-            "components": (first.entry or {}).get("components", ""),
+            "fit": UNMAPPED if first.entry is None else first.entry.fit,
+            "components": getattr(first.entry, "components", ""),
             "net_cost_tkr": fmt(sign * net.number) if net is not None else "",
             "budget_tkr": fmt(sign * budget.number) if budget is not None else "",
             "deviation_tkr": fmt(dev.number) if dev is not None else "",
@@ -194,7 +193,7 @@ def _main_activity_table(doc_facts: pd.DataFrame) -> str | None:
     mapped = doc_facts[doc_facts.entry.notna()]
     if mapped.empty:
         return None
-    totals = mapped[[e["category"] == "total" for e in mapped.entry]]
+    totals = mapped[[e.category == "total" for e in mapped.entry]]
     totals = totals[totals.measure == "actual"]
     if totals.empty:
         return None
@@ -240,8 +239,7 @@ def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFram
                      "unit": "percent", "source_file": r.source_file,
                      "source_line": r.source_line})
     seen = {(r["municipality"], r["fiscal_year"]) for r in rows}
-    crosswalk = matching.keyed_crosswalk("printed_deviation.csv", ("municipality", "report_label",
-                                                                   "occurrence"), ("why",))
+    crosswalk = matching.keyed_crosswalk("printed_deviation.csv")
     candidates = facts[(facts.source_kind == "table") & (facts.unit == "percent")
                        & (facts.measure == "actual")]
     entries = matching.match_labels(candidates, crosswalk, "printed_deviation.csv")
@@ -279,18 +277,18 @@ def remit_matrix(reports: list[Report] | None = None) -> pd.DataFrame:
     'unknown' for a municipality the crosswalk does not cover. Every evidence quote is
     checked to stand in one of its municipality's registered reports."""
     reports = load_registry() if reports is None else reports
-    rows = read_crosswalk("remit.csv", ("municipality", "category", "in_remit", "evidence"))
+    rows = read_crosswalk("remit.csv")
     texts: dict[str, list[str]] = {}
     for report in reports:
         texts.setdefault(report.municipality, []).extend(read_lines(report.path))
     for row in rows:
-        lines = texts.get(row["municipality"])
-        if lines is not None and not any(row["evidence"] in line for line in lines):
-            raise CrosswalkError(f"evidence {row['evidence'][:60]!r} is in none of "
-                                 f"{row['municipality']}'s reports",
-                                 file="socialstudy/crosswalks/remit.csv", line=int(row["_line"]),
+        lines = texts.get(row.municipality)
+        if lines is not None and not any(row.evidence in line for line in lines):
+            raise CrosswalkError(f"evidence {row.evidence[:60]!r} is in none of "
+                                 f"{row.municipality}'s reports",
+                                 file="socialstudy/crosswalks/remit.csv", line=row.line,
                                  fix="quote the report's wording exactly")
-    frame = pd.DataFrame(rows).drop(columns="_line")
+    frame = pd.DataFrame(rows).drop(columns="line")
     matrix = frame.pivot(index="category", columns="municipality", values="in_remit")
     for municipality in sorted(set(texts) - set(matrix.columns)):
         matrix[municipality] = "unknown"

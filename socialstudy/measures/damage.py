@@ -31,9 +31,9 @@ def load_rejects(processed: Path) -> pd.DataFrame:
 
 def used_labels() -> set[tuple[str, str]]:
     """(municipality, label) of every table row a crosswalk picks."""
-    return {(row["municipality"], row[column].strip())
+    return {(row.municipality, getattr(row, column).strip())
             for name, column in LABELS.items()
-            for row in read_crosswalk(name, ("municipality", column))}
+            for row in read_crosswalk(name)}
 
 
 def damaged(rejects: pd.DataFrame, municipality_of: dict[str, str]) -> pd.DataFrame:

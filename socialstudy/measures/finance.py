@@ -62,9 +62,8 @@ def budget_by_cost_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFr
     """Budget, outcome and deviation of each cost and revenue type where the income
     statement prints a budget, and each type's contribution to the net deviation
     (``driver_rank`` 1 = the type that moves the result most in its direction)."""
-    crosswalk = {(r["municipality"], r["report_label"]): r
-                 for r in read_crosswalk("cost_types.csv", ("municipality", "report_label",
-                                                            "flow", "category", "fit"))}
+    crosswalk = {(r.municipality, r.report_label): r
+                 for r in read_crosswalk("cost_types.csv")}
     rows = []
     for report in reports:
         table = _budget_table(facts[facts.doc_id == report.doc_id], report, crosswalk)
@@ -106,14 +105,14 @@ def _type_rows(table: pd.DataFrame, report: Report, crosswalk: dict) -> list[dic
         got = {m: g.iloc[0] for m, g in cell.groupby("measure")}
         actual, budget, printed = got.get("actual"), got.get("budget"), got.get("deviation")
         entry = crosswalk[(report.municipality, cell.row_label.iloc[0])]
-        cost_like = entry["flow"] == "cost" or entry["category"] in ("total_cost", "net_result")
+        cost_like = entry.flow == "cost" or entry.category in ("total_cost", "net_result")
         sign = -1 if cost_like and actual is not None and actual.number < 0 else 1
         out = sign * actual.number if actual is not None else None
         bud = sign * budget.number if budget is not None else None
         dev = None if out is None or bud is None else (bud - out if cost_like else out - bud)
-        rows.append({**base(report, int(year)), "flow": entry["flow"],
-                     "category": entry["category"], "report_label": cell.row_label.iloc[0],
-                     "fit": entry["fit"], "budget_tkr": fmt(bud), "outcome_tkr": fmt(out),
+        rows.append({**base(report, int(year)), "flow": entry.flow,
+                     "category": entry.category, "report_label": cell.row_label.iloc[0],
+                     "fit": entry.fit, "budget_tkr": fmt(bud), "outcome_tkr": fmt(out),
                      "deviation_tkr": fmt(dev),
                      "deviation_pct": fmt(100 * dev / abs(bud), 2) if dev is not None and bud
                      else "",

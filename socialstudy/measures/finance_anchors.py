@@ -15,6 +15,7 @@ import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk, unmapped
+from socialstudy.crosswalks.specs import Row
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.numbers import parse_number
 from socialstudy.extract.prose import MONEY
@@ -23,10 +24,6 @@ from socialstudy.extract.tables import read_lines
 PROSE = "finance_prose.csv"
 TABLES = "finance_tables.csv"
 NOT_REPORTED = "finance_not_reported.csv"
-PROSE_COLUMNS = ("municipality", "topic", "item", "template", "year_offset", "unit",
-                 "sign", "stated_value", "must_match_in", "definition")
-TABLE_COLUMNS = ("municipality", "measure", "report_label", "column_pattern", "occurrence",
-                 "must_match_in", "scope")
 _NUMBER = r"-?\d{1,3}(?: \d{3})+(?:,\d+)?|-?\d+(?:,\d+)?"
 
 
@@ -55,12 +52,12 @@ def template_regex(template: str, year: int) -> re.Pattern:
 
 def prose_anchors(reports: list[Report], topic: str) -> list[Anchor]:
     """Every figure of ``topic`` that the crosswalk's templates find in ``reports``."""
-    rows = [r for r in read_crosswalk(PROSE, PROSE_COLUMNS) if r["topic"] == topic]
+    rows = [r for r in read_crosswalk(PROSE) if r.topic == topic]
     found = []
     for report in reports:
         lines = None
         for row in rows:
-            if row["municipality"] != report.municipality:
+            if row.municipality != report.municipality:
                 continue
             lines = lines if lines is not None else read_lines(report.path)
             anchor = _find(report, lines, row)
@@ -69,32 +66,32 @@ def prose_anchors(reports: list[Report], topic: str) -> list[Anchor]:
     return found
 
 
-def _find(report: Report, lines: list[str], row: dict) -> Anchor | None:
-    year = report.fiscal_year + int(row["year_offset"])
-    pattern = template_regex(row["template"], year)
+def _find(report: Report, lines: list[str], row: Row) -> Anchor | None:
+    year = report.fiscal_year + int(row.year_offset)
+    pattern = template_regex(row.template, year)
     hits = [(i, m) for i, text in enumerate(lines, start=1) for m in pattern.finditer(text)]
-    where = dict(file=f"socialstudy/crosswalks/{PROSE}", line=int(row["_line"]))
+    where = dict(file=f"socialstudy/crosswalks/{PROSE}", line=row.line)
     if len(hits) > 1:
         raise CrosswalkError(f"template matches {len(hits)} times in {report.file} (lines "
                              f"{', '.join(str(i) for i, _ in hits)})", **where,
                              fix="quote more of the sentence so that it matches once")
     if not hits:
-        if report.doc_id in row["must_match_in"].split(";"):
+        if report.doc_id in row.must_match_in.split(";"):
             raise CrosswalkError(f"template not found in {report.file}", **where,
                                  fix=f"copy the wording from data/raw/{report.file}")
         return None
     line, match = hits[0]
     number = match.groupdict().get("n")
-    if number is None and not row["stated_value"]:
+    if number is None and not row.stated_value:
         raise CrosswalkError("template has no {n} slot and no stated_value", **where,
                              fix="add {n} where the number stands, or the value the words state")
-    value = parse_number(number).value if number is not None else Decimal(row["stated_value"])
-    value *= -1 if row["sign"] == "-" else 1
-    unit = row["unit"]
+    value = parse_number(number).value if number is not None else Decimal(row.stated_value)
+    value *= -1 if row.sign == "-" else 1
+    unit = row.unit
     if unit in MONEY:
         value, unit = value * MONEY[unit], "tkr"
-    return Anchor(report, row["topic"], row["item"], year, value, unit, line, match.group(0),
-                  row["definition"])
+    return Anchor(report, row.topic, row.item, year, value, unit, line, match.group(0),
+                  row.definition)
 
 
 def table_rows(facts: pd.DataFrame, reports: list[Report], measure: str) -> pd.DataFrame:
@@ -102,63 +99,63 @@ def table_rows(facts: pd.DataFrame, reports: list[Report], measure: str) -> pd.D
     A label printed in several tables with the same values (a total repeated in a summary)
     is taken once; different values stop the run. A label repeated within one table is
     resolved by the crosswalk's ``occurrence`` (first | last)."""
-    rows = [r for r in read_crosswalk(TABLES, TABLE_COLUMNS) if r["measure"] == measure]
+    rows = [r for r in read_crosswalk(TABLES) if r.measure == measure]
     docs = {r.doc_id for r in reports}
     picked = []
     for row in rows:
-        hits = facts[(facts.source_kind == "table") & (facts.municipality == row["municipality"])
-                     & (facts.row_label == row["report_label"]) & facts.doc_id.isin(docs)]
-        if row["column_pattern"]:
-            hits = hits[hits.column_label.str.contains(row["column_pattern"], regex=True)]
+        hits = facts[(facts.source_kind == "table") & (facts.municipality == row.municipality)
+                     & (facts.row_label == row.report_label) & facts.doc_id.isin(docs)]
+        if row.column_pattern:
+            hits = hits[hits.column_label.str.contains(row.column_pattern, regex=True)]
         unreadable = _unreadable_docs(facts, row)  # reported as 'not reported' instead
         require_rows(row, docs, set(hits.doc_id) | unreadable, TABLES)
         for _, doc_hits in hits.groupby("doc_id"):
-            picked.append(_one_row(doc_hits, row).assign(scope=row["scope"]))
+            picked.append(_one_row(doc_hits, row).assign(scope=row.scope))
     if not picked:
         return facts.iloc[0:0].assign(scope="")
     return pd.concat(picked).sort_values(["doc_id", "source_line", "source_col"],
                                          kind="mergesort").reset_index(drop=True)
 
 
-def _unreadable_docs(facts: pd.DataFrame, row: dict) -> set[str]:
+def _unreadable_docs(facts: pd.DataFrame, row: Row) -> set[str]:
     """Reports in which the crosswalk row's label has a cell that could not be read."""
     return {r.doc_id for r in facts.attrs.get("rejects", ())
-            if r.row_label.strip() == row["report_label"].strip()}
+            if r.row_label.strip() == row.report_label.strip()}
 
 
 def labels_of(municipality: str, measures: tuple[str, ...]) -> set[str]:
     """The printed labels finance_tables.csv names for ``measures`` of a municipality."""
-    return {r["report_label"].strip() for r in read_crosswalk(TABLES, TABLE_COLUMNS)
-            if r["municipality"] == municipality and r["measure"] in measures}
+    return {r.report_label.strip() for r in read_crosswalk(TABLES)
+            if r.municipality == municipality and r.measure in measures}
 
 
-def require_rows(row: dict, docs: set[str], found: set[str], crosswalk: str) -> None:
+def require_rows(row: Row, docs: set[str], found: set[str], crosswalk: str) -> None:
     """A crosswalk row written for a report (``must_match_in``) must find its figure there:
     a renamed label or a changed extraction stops the run instead of going missing."""
-    for doc_id in sorted(set(row["must_match_in"].split(";")) & docs - found):
-        raise CrosswalkError(f"{row['report_label']!r} ({row['municipality']}) not found in "
+    for doc_id in sorted(set(row.must_match_in.split(";")) & docs - found):
+        raise CrosswalkError(f"{row.report_label!r} ({row.municipality}) not found in "
                              f"the facts of {doc_id}", file=f"socialstudy/crosswalks/{crosswalk}",
-                             line=int(row["_line"]),
+                             line=row.line,
                              fix="check the label against data/processed/facts.csv")
 
 
-def _one_row(hits: pd.DataFrame, row: dict) -> pd.DataFrame:
-    where = dict(file=f"socialstudy/crosswalks/{TABLES}", line=int(row["_line"]))
+def _one_row(hits: pd.DataFrame, row: Row) -> pd.DataFrame:
+    where = dict(file=f"socialstudy/crosswalks/{TABLES}", line=row.line)
     tables = sorted(set(hits.table_id))
     first = hits[hits.table_id == tables[0]]
     for other in tables[1:]:
         again = hits[hits.table_id == other]
         if not _same_values(first, again):
-            raise CrosswalkError(f"label {row['report_label']!r} stands in {tables[0]} and "
+            raise CrosswalkError(f"label {row.report_label!r} stands in {tables[0]} and "
                                  f"{other} with different values", **where,
                                  fix="narrow the row with column_pattern")
     lines = sorted(set(first.source_line))
     if len(lines) > 1:
-        if row["occurrence"] not in ("first", "last"):
-            raise CrosswalkError(f"label {row['report_label']!r} stands on lines {lines} of "
+        if row.occurrence not in ("first", "last"):
+            raise CrosswalkError(f"label {row.report_label!r} stands on lines {lines} of "
                                  f"{tables[0]}", **where,
                                  fix="set occurrence to first or last (e.g. last for a total)")
-        first = first[first.source_line == (lines[0] if row["occurrence"] == "first"
+        first = first[first.source_line == (lines[0] if row.occurrence == "first"
                                             else lines[-1])]
     return first
 
@@ -187,8 +184,8 @@ def not_reported_reason(report: Report, measure: str, default: str, topic: str =
     crosswalks do not cover yet, 'not mapped yet' (the default would claim the report lacks
     it), else a generic one for a report nobody has read for this measure yet."""
     doc_id = report.doc_id
-    reasons = {(r["doc_id"], r["measure"]): r["reason"]
-               for r in read_crosswalk(NOT_REPORTED, ("doc_id", "measure", "reason"))}
+    reasons = {(r.doc_id, r.measure): r.reason
+               for r in read_crosswalk(NOT_REPORTED)}
     names = (("staffing_detail.csv",) if topic == "staffing_detail"
              else ("finance_tables.csv", "finance_prose.csv"))
     return (reasons.get((doc_id, measure)) or reasons.get((doc_id, topic))

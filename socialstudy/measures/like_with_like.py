@@ -31,21 +31,20 @@ def definitions(reports: list[Report]) -> pd.DataFrame:
     """One row per report, topic and aspect; every quote is checked to stand on its line."""
     rows = []
     docs = {r.doc_id: r for r in reports}
-    for row in read_crosswalk("comparison_definitions.csv",
-                              ("doc_id", "topic", "aspect", "definition", "quote", "line")):
-        report = docs.get(row["doc_id"])
+    for row in read_crosswalk("comparison_definitions.csv"):
+        report = docs.get(row.doc_id)
         if report is None:
             continue
-        lines, line = read_lines(report.path), int(row["line"])
-        if not (0 < line <= len(lines)) or row["quote"] not in lines[line - 1]:
-            raise CrosswalkError(f"quote {row['quote'][:60]!r} is not on line {line} of "
+        lines, line = read_lines(report.path), int(row.report_line)
+        if not (0 < line <= len(lines)) or row.quote not in lines[line - 1]:
+            raise CrosswalkError(f"quote {row.quote[:60]!r} is not on line {line} of "
                                  f"{report.file}",
                                  file="socialstudy/crosswalks/comparison_definitions.csv",
-                                 line=int(row["_line"]), fix="quote the report exactly")
+                                 line=row.line, fix="quote the report exactly")
         rows.append({"municipality": report.municipality, "doc_id": report.doc_id,
-                     "fiscal_year": report.fiscal_year, "topic": row["topic"],
-                     "aspect": row["aspect"], "definition": row["definition"],
-                     "quote": row["quote"], "source_file": report.file, "source_line": line})
+                     "fiscal_year": report.fiscal_year, "topic": row.topic,
+                     "aspect": row.aspect, "definition": row.definition,
+                     "quote": row.quote, "source_file": report.file, "source_line": line})
     return pd.DataFrame(rows, columns=DEFINITION_COLUMNS)
 
 

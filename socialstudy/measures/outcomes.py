@@ -16,8 +16,8 @@ from socialstudy.extract.tables import read_lines
 
 
 def goal_levels() -> list[tuple[re.Pattern, str, str]]:
-    return [(re.compile(r["pattern"], re.I), r["level"], r["rank"])
-            for r in read_crosswalk("goal_levels.csv", ("pattern", "level", "rank"))]
+    return [(re.compile(r.pattern, re.I), r.level, r.rank)
+            for r in read_crosswalk("goal_levels.csv")]
 
 
 def harmonize_status(status: str, levels: list[tuple[re.Pattern, str, str]]) -> tuple[str, str]:
@@ -34,13 +34,13 @@ def goals(reports: list[Report]) -> pd.DataFrame:
     Goals are keyed by municipality + wording (``goal_assessments.csv``); the goal's line
     and its status are found in each report of that municipality (``matching.locate_goal``)."""
     levels = goal_levels()
-    entries = read_crosswalk("goal_assessments.csv", GOAL_COLUMNS)
+    entries = read_crosswalk("goal_assessments.csv")
     rows = []
     for report in reports:
-        own = [e for e in entries if e["municipality"] == report.municipality]
+        own = [e for e in entries if e.municipality == report.municipality]
         lines = read_lines(report.path) if own else []
         for entry in own:
-            others = [e["goal_text"] for e in own if e is not entry]
+            others = [e.goal_text for e in own if e is not entry]
             found = matching.locate_goal(lines, entry, others, levels)
             if found is None:
                 continue
@@ -48,10 +48,10 @@ def goals(reports: list[Report]) -> pd.DataFrame:
             level, rank = harmonize_status(status, levels)
             rows.append({"municipality": report.municipality, "doc_id": report.doc_id,
                          "fiscal_year": report.fiscal_year, "period": report.period,
-                         "goal_id": goal_id(report, entry["goal_no"]),
-                         "goal_text": entry["goal_text"], "status_text": status,
+                         "goal_id": goal_id(report, entry.goal_no),
+                         "goal_text": entry.goal_text, "status_text": status,
                          "level": level, "rank": rank,
-                         "assessment_kind": assessment_kind(entry["assessment_kind"], status),
+                         "assessment_kind": assessment_kind(entry.assessment_kind, status),
                          "source_file": report.file, "source_line": status_line,
                          "goal_line": goal_line})
     return pd.DataFrame(rows, columns=GOAL_OUTPUT).sort_values(
@@ -68,8 +68,6 @@ def assessment_kind(kind: str, status: str) -> str:
         else kind
 
 
-GOAL_COLUMNS = ("municipality", "goal_no", "goal_text", "status_cue", "status_quote",
-                "assessment_kind")
 GOAL_OUTPUT = ["municipality", "doc_id", "fiscal_year", "period", "goal_id", "goal_text",
                "status_text", "level", "rank", "assessment_kind", "source_file",
                "source_line", "goal_line"]
@@ -85,8 +83,8 @@ def goal_id(report: Report, goal_no: str) -> str:
 def indicators(facts: pd.DataFrame) -> pd.DataFrame:
     """Indicator outcomes beside their targets; attainment only where a target exists
     for the same year (a 2026 target says nothing about 2024)."""
-    directions = [(re.compile(r["pattern"], re.I), r["direction"])
-                  for r in read_crosswalk("indicator_direction.csv", ("pattern", "direction"))]
+    directions = [(re.compile(r.pattern, re.I), r.direction)
+                  for r in read_crosswalk("indicator_direction.csv")]
     with_target = facts[(facts.measure == "target") & (facts.source_kind == "table")]
     tables = set(with_target.table_id)
     rows = []

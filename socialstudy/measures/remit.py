@@ -14,6 +14,7 @@ import pandas as pd
 
 from socialstudy.core.registry import Report, load_registry
 from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.specs import Row
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
 
@@ -27,42 +28,40 @@ def remit_by_report(reports: list[Report] | None = None) -> pd.DataFrame:
     """One row per report and activity category: yes / partial / no, the evidence and its
     raw line. Every quote is checked to stand on its cited line."""
     reports = load_registry() if reports is None else reports
-    own = read_crosswalk("remit_reports.csv", ("doc_id", "category", "in_remit", "evidence",
-                                               "evidence_line", "cost_lines", "note"),
-                         key=("doc_id", "category"), filled=("in_remit", "evidence_line"))
-    fallback = read_crosswalk("remit.csv", ("municipality", "category", "in_remit", "evidence"))
+    own = read_crosswalk("remit_reports.csv")
+    fallback = read_crosswalk("remit.csv")
     rows = []
     for report in reports:
-        mine = [r for r in own if r["doc_id"] == report.doc_id]
+        mine = [r for r in own if r.doc_id == report.doc_id]
         if mine:
             rows += [_own_row(report, r, read_lines(report.path)) for r in mine]
         else:
             rows += [_fallback_row(report, r) for r in fallback
-                     if r["municipality"] == report.municipality]
+                     if r.municipality == report.municipality]
     frame = pd.DataFrame(rows, columns=REMIT_COLUMNS)
     return frame.sort_values(["municipality", "doc_id", "category"],
                              kind="mergesort").reset_index(drop=True)
 
 
-def _base(report: Report, row: dict) -> dict:
+def _base(report: Report, row: Row) -> dict:
     return {"municipality": report.municipality, "doc_id": report.doc_id,
-            "fiscal_year": report.fiscal_year, "category": row["category"],
-            "in_remit": row["in_remit"], "evidence": row["evidence"],
-            "source_file": report.file, "note": row["note"]}
+            "fiscal_year": report.fiscal_year, "category": row.category,
+            "in_remit": row.in_remit, "evidence": row.evidence,
+            "source_file": report.file, "note": row.note}
 
 
-def _own_row(report: Report, row: dict, lines: list[str]) -> dict:
-    line = int(row["evidence_line"])
-    if not (0 < line <= len(lines)) or row["evidence"] not in lines[line - 1]:
-        raise CrosswalkError(f"evidence {row['evidence'][:60]!r} is not on line {line} of "
+def _own_row(report: Report, row: Row, lines: list[str]) -> dict:
+    line = int(row.evidence_line)
+    if not (0 < line <= len(lines)) or row.evidence not in lines[line - 1]:
+        raise CrosswalkError(f"evidence {row.evidence[:60]!r} is not on line {line} of "
                              f"{report.file}", file="socialstudy/crosswalks/remit_reports.csv",
-                             line=int(row["_line"]),
+                             line=row.line,
                              fix="quote the report's wording exactly and cite its line")
-    return {**_base(report, row), "source_line": line, "cost_lines": row["cost_lines"],
+    return {**_base(report, row), "source_line": line, "cost_lines": row.cost_lines,
             "basis": BY_REPORT}
 
 
-def _fallback_row(report: Report, row: dict) -> dict:
+def _fallback_row(report: Report, row: Row) -> dict:
     return {**_base(report, row), "source_line": "", "cost_lines": "", "basis": BY_MUNICIPALITY}
 
 

@@ -22,16 +22,15 @@ NOT_REPORTED = "not reported"
 def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     """Headcount, FTE, turnover and sick leave for every year each report gives, with
     scope and definition; a measure a report lacks is a 'not reported' row with the reason."""
-    rows = [_staff_row(fact, entry["variable"], entry["scope"], entry["definition"],
-                       entry["period"]) for fact, entry in staffing_table_facts(facts)]
+    rows = [_staff_row(fact, entry.variable, entry.scope, entry.definition,
+                       entry.period) for fact, entry in staffing_table_facts(facts)]
     prose = facts[(facts.source_kind == "prose") & facts.measure.isin(STAFFING_VARIABLES)]
     for fact in prose.itertuples():
         rows.append(_staff_row(fact, fact.measure, fact.scope, fact.definition, fact.period))
     rows += derived_staffing(reports)
     frame = pd.DataFrame(rows, columns=list(STAFF_COLUMNS))
-    reasons = {(r["municipality"], int(r["fiscal_year"]), r["variable"]): r["reason"]
-               for r in read_crosswalk("not_reported.csv", ("municipality", "fiscal_year",
-                                                            "variable", "reason"))}
+    reasons = {(r.municipality, int(r.fiscal_year), r.variable): r.reason
+               for r in read_crosswalk("not_reported.csv")}
     missing = []
     for report in reports:
         if not report.is_full_year:
@@ -61,22 +60,20 @@ def staffing_table_facts(facts: pd.DataFrame) -> list[tuple]:
     """(fact, staffing_map row) for every table figure a staffing_map row points at:
     municipality + row label + column pattern; within a report the row must match one
     table only."""
-    mapping = matching.keyed_crosswalk("staffing_map.csv", ("municipality", "row_label",
-                                                            "column_pattern", "variable"),
-                                       ("scope", "definition", "period"))
+    mapping = matching.keyed_crosswalk("staffing_map.csv")
     table = facts[(facts.source_kind == "table") & (facts.measure == "actual")]
     found = []
     for entry in mapping.values():
-        hits = table[(table.municipality == entry["municipality"])
-                     & (table.row_label == entry["row_label"])]
-        if entry["column_pattern"]:
-            hits = hits[hits.column_label.str.contains(entry["column_pattern"], regex=True)]
+        hits = table[(table.municipality == entry.municipality)
+                     & (table.row_label == entry.row_label)]
+        if entry.column_pattern:
+            hits = hits[hits.column_label.str.contains(entry.column_pattern, regex=True)]
         for doc_id, group in hits.groupby("doc_id"):
             if group.table_id.nunique() > 1:
                 raise CrosswalkError(
-                    f"{doc_id}: {entry['row_label']!r} matches tables "
+                    f"{doc_id}: {entry.row_label!r} matches tables "
                     f"{sorted(set(group.table_id))}",
-                    file="socialstudy/crosswalks/staffing_map.csv", line=int(entry["_line"]),
+                    file="socialstudy/crosswalks/staffing_map.csv", line=entry.line,
                     fix="narrow column_pattern so one table matches")
         found += [(fact, entry) for fact in hits.itertuples()]
     return found

@@ -11,6 +11,7 @@ import re
 
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.specs import Row
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures.tabular import fmt
@@ -24,33 +25,31 @@ def derived_staffing(reports: list[Report]) -> list[dict]:
     """Rows in the staffing table's columns with status 'derived' and the line used."""
     docs = {r.doc_id: r for r in reports}
     rows = []
-    for entry in read_crosswalk("staffing_derived.csv",
-                                ("doc_id", "variable", "fiscal_year", "period", "scope",
-                                 "definition", "line", "pattern", "formula")):
-        report = docs.get(entry["doc_id"])
+    for entry in read_crosswalk("staffing_derived.csv"):
+        report = docs.get(entry.doc_id)
         if report is not None:
             rows.append(_row(report, entry))
     return rows
 
 
-def _row(report: Report, entry: dict) -> dict:
-    line = int(entry["line"])
+def _row(report: Report, entry: Row) -> dict:
+    line = int(entry.report_line)
     lines = read_lines(report.path)
-    found = re.search(entry["pattern"], lines[line - 1]) if 0 < line <= len(lines) else None
-    if found is None or entry["formula"] not in FORMULAS:
-        raise CrosswalkError(f"the pattern for {entry['variable']} does not match line {line} "
+    found = re.search(entry.pattern, lines[line - 1]) if 0 < line <= len(lines) else None
+    if found is None or entry.formula not in FORMULAS:
+        raise CrosswalkError(f"the pattern for {entry.variable} does not match line {line} "
                              f"of {report.file} (or the formula is unknown)",
                              file="socialstudy/crosswalks/staffing_derived.csv",
-                             line=int(entry["_line"]),
+                             line=entry.line,
                              fix=f"quote the line's numbers as (?P<a>…), (?P<b>…); formulas: "
                                  f"{', '.join(FORMULAS)}")
     a, b = (float(found.group(k).replace(",", ".")) for k in ("a", "b"))
-    value = FORMULAS[entry["formula"]](a, b)
+    value = FORMULAS[entry.formula](a, b)
     return {"municipality": report.municipality, "doc_id": report.doc_id,
-            "fiscal_year": int(entry["fiscal_year"]), "period": entry["period"],
-            "variable": entry["variable"], "value": fmt(value, 1), "unit": "percent",
-            "status": DERIVED, "scope": entry["scope"],
-            "definition": f"{entry['definition']} ({_shown(entry['formula'], found)})",
+            "fiscal_year": int(entry.fiscal_year), "period": entry.period,
+            "variable": entry.variable, "value": fmt(value, 1), "unit": "percent",
+            "status": DERIVED, "scope": entry.scope,
+            "definition": f"{entry.definition} ({_shown(entry.formula, found)})",
             "reason": "", "source_kind": "prose", "source_file": report.file,
             "source_line": line, "raw": found.group(0)}
 

@@ -20,8 +20,6 @@ COLUMNS = BASE + ["variable", "breakdown", "value", "unit", "status", "definitio
                   "source_kind", "source_file", "source_line", "other_lines", "raw"]
 REQUIRED = ("voluntary_resignations_pct", "voluntary_resignations_count", "sick_leave_short_pct",
             "sick_leave_by_sex_pct", "sick_leave_by_age_pct", "hired_staff_cost_tkr")
-MAP_COLUMNS = ("municipality", "variable", "breakdown", "source_kind", "report_label",
-               "fact_measure", "must_match_in", "definition")
 UNITS = {"voluntary_resignations_count": "count", "hired_staff_cost_tkr": "tkr"}
 
 
@@ -47,24 +45,24 @@ def staffing_detail(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
 def _mapped_rows(facts: pd.DataFrame, reports: list[Report]) -> list[dict]:
     munis, docs = {r.municipality for r in reports}, {r.doc_id for r in reports}
     rows = []
-    for entry in read_crosswalk("staffing_detail.csv", MAP_COLUMNS):
-        if entry["municipality"] not in munis:
+    for entry in read_crosswalk("staffing_detail.csv"):
+        if entry.municipality not in munis:
             continue
-        hits = facts[(facts.municipality == entry["municipality"])
-                     & (facts.source_kind == entry["source_kind"])
-                     & (facts.row_label == entry["report_label"])
-                     & (facts.measure == entry["fact_measure"])]
+        hits = facts[(facts.municipality == entry.municipality)
+                     & (facts.source_kind == entry.source_kind)
+                     & (facts.row_label == entry.report_label)
+                     & (facts.measure == entry.fact_measure)]
         require_rows(entry, docs, set(hits.doc_id), "staffing_detail.csv")
         if hits.duplicated(["doc_id", "fiscal_year", "period"]).any():
-            raise CrosswalkError(f"label {entry['report_label']!r} gives two values for one year",
+            raise CrosswalkError(f"label {entry.report_label!r} gives two values for one year",
                                  file="socialstudy/crosswalks/staffing_detail.csv",
-                                 line=int(entry["_line"]), fix="name the table row more exactly")
+                                 line=entry.line, fix="name the table row more exactly")
         for fact in hits.itertuples():
             rows.append({"municipality": fact.municipality, "doc_id": fact.doc_id,
                          "fiscal_year": int(fact.fiscal_year), "period": fact.period,
-                         "variable": entry["variable"], "breakdown": entry["breakdown"],
-                         "value": fact.value, "unit": UNITS.get(entry["variable"], "percent"),
-                         "status": "reported", "definition": entry["definition"], "reason": "",
+                         "variable": entry.variable, "breakdown": entry.breakdown,
+                         "value": fact.value, "unit": UNITS.get(entry.variable, "percent"),
+                         "status": "reported", "definition": entry.definition, "reason": "",
                          "source_kind": fact.source_kind, "source_file": fact.source_file,
                          "source_line": int(fact.source_line), "other_lines": "",
                          "raw": fact.raw})

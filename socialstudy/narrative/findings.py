@@ -9,7 +9,6 @@ in %, Swedish labels and quotes verbatim in “…”."""
 
 from __future__ import annotations
 
-import csv
 import re
 from functools import cache
 from pathlib import Path
@@ -129,8 +128,8 @@ def names(items: list[str]) -> str:
 
 @cache
 def _translations() -> dict[str, str]:
-    return {r["swedish"]: r["english"]
-            for r in read_crosswalk("translations.csv", ("swedish", "english"))}
+    return {r.swedish: r.english
+            for r in read_crosswalk("translations.csv")}
 
 
 def glossed(swedish: str) -> str:
@@ -160,36 +159,34 @@ def explanations(sel: Selection, topic: str, reports: list[Report]) -> list[str]
     """The selected report's own explanations for ``topic``, each as its verbatim sentence
     with file:line; only when the selected year is the one the report explains."""
     report = next(r for r in reports if r.doc_id == sel.doc_id)
-    with EXPLANATIONS.open(encoding="utf-8", newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["municipality"] == sel.municipality
-                and r["topic"] == topic
-                and report.fiscal_year + int(r["year_offset"]) == sel.fiscal_year]
+    rows = [r for r in read_crosswalk(EXPLANATIONS.name) if r.municipality == sel.municipality
+            and r.topic == topic and report.fiscal_year + int(r.year_offset) == sel.fiscal_year]
     if not rows:
         return []
     lines = report.path.read_text(encoding="utf-8").splitlines()
     out = []
     for row in rows:
-        hits = [i for i, text in enumerate(lines, 1) if row["quote"] in text]
+        hits = [i for i, text in enumerate(lines, 1) if row.quote in text]
         if not hits and not _stands_anywhere(row, reports):
-            raise StudyError(f"quote {row['quote']!r} stands in no report of "
-                             f"{row['municipality']}", file=str(EXPLANATIONS),
+            raise StudyError(f"quote {row.quote!r} stands in no report of "
+                             f"{row.municipality}", file=str(EXPLANATIONS),
                              fix="copy the wording verbatim from the report")
         if len(hits) > 1:
-            raise StudyError(f"quote {row['quote']!r} found {len(hits)} times in {report.file}",
+            raise StudyError(f"quote {row.quote!r} found {len(hits)} times in {report.file}",
                              file=str(EXPLANATIONS), fix="quote wording that stands on exactly "
                              "one line of the report")
         if not hits:
             continue  # the wording belongs to another report of this municipality
         sentence = next(s for s in re.split(r"(?<=\.)\s+", lines[hits[0] - 1])
-                        if row["quote"] in s)
-        out.append(f"{row['gloss'][0].upper()}{row['gloss'][1:]}: “{sentence.strip()}” "
+                        if row.quote in s)
+        out.append(f"{row.gloss[0].upper()}{row.gloss[1:]}: “{sentence.strip()}” "
                    f"[{report.file}:{hits[0]}]")
     return out
 
 
 def _stands_anywhere(row: dict, reports: list[Report]) -> bool:
-    return any(row["quote"] in r.path.read_text(encoding="utf-8") for r in reports
-               if r.municipality == row["municipality"])
+    return any(row.quote in r.path.read_text(encoding="utf-8") for r in reports
+               if r.municipality == row.municipality)
 
 
 # ---- the scope ----------------------------------------------------------------------------

@@ -132,10 +132,9 @@ def _part_tables(processed_dir: Path) -> list[str]:
 
 def _part_cost_types(translations: dict[str, str]) -> list[str]:
     order = list(schemas.categories("cost_by_type", "category"))
-    rows = sorted(read_crosswalk("cost_types.csv", ("municipality", "report_label",
-                                                    "category", "kommun_bas", "fit")),
-                  key=lambda r: (order.index(r["category"]), r["municipality"],
-                                 r["report_label"]))
+    rows = sorted(read_crosswalk("cost_types.csv"),
+                  key=lambda r: (order.index(r.category), r.municipality,
+                                 r.report_label))
     out = ["### 2.1 Report lines mapped to cost and revenue types "
            "(`crosswalks/cost_types.csv`)", "",
            "A Kommun-Bas-like taxonomy (SKR's chart of accounts; group numbers differ "
@@ -143,17 +142,16 @@ def _part_cost_types(translations: dict[str, str]) -> list[str]:
            "`cost_by_type.category` in part 1.", ""]
     return out + _table(["category", "municipality", "report label (Swedish)", "English",
                          "Kommun-Bas", "fit", "justification"],
-                        [[code(r["category"]), md(r["municipality"]), md(r["report_label"]),
-                          md(translations.get(r["report_label"], "")), md(r["kommun_bas"]),
-                          code(r["fit"]), md(r.get("justification", ""))] for r in rows])
+                        [[code(r.category), md(r.municipality), md(r.report_label),
+                          md(translations.get(r.report_label, "")), md(r.kommun_bas),
+                          code(r.fit), md(r.justification)] for r in rows])
 
 
 def _part_activities(translations: dict[str, str]) -> list[str]:
     order = list(schemas.categories("cost_by_activity", "category"))
-    rows = sorted(read_crosswalk("activities.csv", ("municipality", "report_label", "occurrence",
-                                                    "category", "fit")),
-                  key=lambda r: (order.index(r["category"]), r["municipality"],
-                                 r["report_label"], r["occurrence"]))
+    rows = sorted(read_crosswalk("activities.csv"),
+                  key=lambda r: (order.index(r.category), r.municipality,
+                                 r.report_label, r.occurrence))
     out = ["### 2.2 Report lines mapped to activity categories (`crosswalks/activities.csv`)",
            "", "Close to the activities of SCB's räkenskapssammandrag (RS); where a report "
            "is organised by its own departments, several lines map only partly. Category "
@@ -165,14 +163,14 @@ def _part_activities(translations: dict[str, str]) -> list[str]:
            "(first/last).", ""]
     out += _table(["category", "municipality", "report label (Swedish)", "occurrence",
                    "English", "fit", "components", "report's description (Swedish)"],
-                  [[code(r["category"]), md(r["municipality"]), md(r["report_label"]),
-                    r["occurrence"], md(translations.get(r["report_label"], "")),
-                    code(r["fit"]), md(r.get("components", "")),
-                    md(r.get("description", ""))]
+                  [[code(r.category), md(r.municipality), md(r.report_label),
+                    r.occurrence, md(translations.get(r.report_label, "")),
+                    code(r.fit), md(r.components),
+                    md(r.description)]
                    for r in rows])
-    remit = read_crosswalk("remit.csv", ("municipality", "category", "in_remit"))
-    munis = sorted({r["municipality"] for r in remit})
-    in_remit = {(r["category"], r["municipality"]): r["in_remit"] for r in remit}
+    remit = read_crosswalk("remit.csv")
+    munis = sorted({r.municipality for r in remit})
+    in_remit = {(r.category, r.municipality): r.in_remit for r in remit}
     out += ["Remit: does the committee run the activity? (`crosswalks/remit.csv`)", ""]
     return out + _table(["category"] + munis,
                         [[code(c)] + [in_remit.get((c, m), "") for m in munis]
@@ -180,22 +178,22 @@ def _part_activities(translations: dict[str, str]) -> list[str]:
 
 
 def _part_patterns() -> list[str]:
-    levels = read_crosswalk("goal_levels.csv", ("pattern", "level", "rank"))
+    levels = read_crosswalk("goal_levels.csv")
     out = ["### 2.3 Goal levels from printed statuses (`crosswalks/goal_levels.csv`)", "",
            "The first pattern (in file order, case-insensitive regular expression) that "
            "matches the printed status decides `goals.level`.", ""]
     out += _table(["order", "pattern", "level", "rank", "why"],
-                  [[str(i), code(p["pattern"]), code(p["level"]), p["rank"],
-                    md(p.get("justification", ""))] for i, p in enumerate(levels, 1)])
-    measures = read_crosswalk("measures.csv", ("pattern", "applies_to", "measure"))
+                  [[str(i), code(p.pattern), code(p.level), p.rank,
+                    md(p.justification)] for i, p in enumerate(levels, 1)])
+    measures = read_crosswalk("measures.csv")
     out += ["### 2.4 Measures from table headers (`crosswalks/measures.csv`, "
             "`facts.measure`)", "",
             "The first pattern that matches a column header (or row label) decides what "
             "kind of figure it holds. A header matching none is `unclassified` (reported "
             "in quality.csv, never guessed); prose facts carry their variable name.", ""]
     return out + _table(["order", "pattern", "applies to", "measure", "why"],
-                        [[str(i), code(r["pattern"]), r["applies_to"], code(r["measure"]),
-                          md(r.get("why", ""))] for i, r in enumerate(measures, 1)])
+                        [[str(i), code(r.pattern), r.applies_to, code(r.measure),
+                          md(r.why)] for i, r in enumerate(measures, 1)])
 
 
 # ---- parts 3 and 4 ---------------------------------------------------------------------------

@@ -24,14 +24,14 @@ def reference(name: str) -> dict:
 def load_translations(folder: Path = paths.CROSSWALKS) -> dict[str, str]:
     """Swedish label -> English, from ``crosswalks/translations.csv``."""
     result: dict[str, str] = {}
-    for row in read_crosswalk(TRANSLATIONS, ("swedish", "english"), folder):
-        problem = ("translated twice" if row["swedish"] in result
-                   else "has an empty translation" if not row["english"].strip() else "")
+    for row in read_crosswalk(TRANSLATIONS, folder):
+        problem = ("translated twice" if row.swedish in result
+                   else "has an empty translation" if not row.english.strip() else "")
         if problem:
-            raise CrosswalkError(f"label {row['swedish']!r} {problem}",
-                                 file=str(folder / TRANSLATIONS), line=int(row["_line"]),
+            raise CrosswalkError(f"label {row.swedish!r} {problem}",
+                                 file=str(folder / TRANSLATIONS), line=row.line,
                                  fix="keep one row per Swedish label, with its English")
-        result[row["swedish"]] = row["english"]
+        result[row.swedish] = row.english
     return result
 
 
@@ -52,7 +52,8 @@ def swedish_labels(processed_dir: Path, folder: Path = paths.CROSSWALKS
                         f"{place['table']}.{place['column']}")
     for place in sources["crosswalks"]:
         where = place.get("where", {})
-        for row in read_crosswalk(place["file"], (place["column"],), folder):
-            if row[place["column"]] and all(row.get(k) == v for k, v in where.items()):
-                used.setdefault(row[place["column"]], set()).add(f"crosswalks/{place['file']}")
+        for row in read_crosswalk(place["file"], folder):
+            label = getattr(row, place["column"])
+            if label and all(getattr(row, k) == v for k, v in where.items()):
+                used.setdefault(label, set()).add(f"crosswalks/{place['file']}")
     return {label: sorted(places) for label, places in sorted(used.items())}

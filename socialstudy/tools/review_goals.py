@@ -13,9 +13,9 @@ import re
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.specs import SPECS
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import compare, outcomes
-from socialstudy.measures.outcomes import GOAL_COLUMNS
 from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest, csv_row
 
 
@@ -26,35 +26,35 @@ def goal_items(report: Report, earlier: list[Report]) -> list[Item]:
     goals = outcomes.goals([report])
     items = [Item(f"goal {g.goal_id}", FOUND, f"{g.level} ('{g.status_text}', line "
                   f"{g.source_line})") for g in goals.itertuples()]
-    rows = read_crosswalk("goal_assessments.csv", GOAL_COLUMNS)
-    mine = [r for r in rows if r["municipality"] == report.municipality]
+    rows = read_crosswalk("goal_assessments.csv")
+    mine = [r for r in rows if r.municipality == report.municipality]
     previous = next((r for r in earlier if r.document_type == report.document_type), None)
     expected = set(outcomes.goals([previous]).goal_text) if previous else set()
     lines = read_lines(report.path)
     for row in (mine or rows):
-        if row["goal_text"] in set(goals.goal_text) or (mine and row["goal_text"] not in expected):
+        if row.goal_text in set(goals.goal_text) or (mine and row.goal_text not in expected):
             continue
-        if mine and any(row["goal_text"] in t for t in lines):
-            items.append(Item(f"goal {row['goal_no']}", DECIDE, "the wording stands in the "
+        if mine and any(row.goal_text in t for t in lines):
+            items.append(Item(f"goal {row.goal_no}", DECIDE, "the wording stands in the "
                               "report but no assessment matching goal_levels.csv (and the "
                               "row's status_cue) follows before the next goal: add its wording "
                               "to goal_levels.csv or give the row a status_quote",
                               "goal_assessments.csv"))
             continue
-        wording = row["goal_text"] if any(row["goal_text"] in t for t in lines) else _close_line(
-            row["goal_text"], lines)
+        wording = row.goal_text if any(row.goal_text in t for t in lines) else _close_line(
+            row.goal_text, lines)
         if wording is None:
             if mine:
-                items.append(Item(f"goal {row['goal_no']}", ABSENT,
-                                  f"'{row['goal_text'][:70]}' is not in the report"))
+                items.append(Item(f"goal {row.goal_no}", ABSENT,
+                                  f"'{row.goal_text[:70]}' is not in the report"))
             continue
-        values = [report.municipality, row["goal_no"], wording] + [
-            row[c] for c in ("status_cue", "status_quote", "assessment_kind")] + [
-            f"proposed by review from {row['municipality']}'s goal '{row['goal_text'][:50]}'"]
-        items.append(Item(f"goal {row['goal_no']}", DECIDE, f"wording '{wording[:70]}' has "
+        values = [report.municipality, row.goal_no, wording] + [
+            getattr(row, c) for c in ("status_cue", "status_quote", "assessment_kind")] + [
+            f"proposed by review from {row.municipality}'s goal '{row.goal_text[:50]}'"]
+        items.append(Item(f"goal {row.goal_no}", DECIDE, f"wording '{wording[:70]}' has "
                           "no assessed row", "goal_assessments.csv", csv_row(values)))
     return items + own_vocabulary_items(report, set(goals.goal_text) | {
-        r["goal_text"] for r in mine})
+        r.goal_text for r in mine})
 
 
 STATUS_LINE = re.compile(r"(?i)^\s*(ja|nej|(?:delvis |ej |inte )?(?:uppfyllt|uppnått))"
@@ -74,8 +74,11 @@ def own_vocabulary_items(report: Report, known: set[str]) -> list[Item]:
     committee = any(re.search(r"(?i)nämnd", t) for t in lines)
     items = []
     for k, (goal, status, line) in enumerate(found, 1):
-        entry = {"goal_text": goal, "status_quote": "", "_line": "0",
-                 "status_cue": CUES[status.strip().lower().split()[0] in ("ja", "nej")]}
+        cue = CUES[status.strip().lower().split()[0] in ("ja", "nej")]
+        entry = SPECS["goal_assessments.csv"].row(
+            municipality=report.municipality, goal_no=f"r{k}", goal_text=goal,
+            status_cue=cue, status_quote="", assessment_kind="year_end_attainment", note="",
+            line=0)
         others = [g for g, _, _ in found if g != goal]
         located = matching.locate_goal(lines, entry, others, levels)
         if located is None or located[2] != line:
@@ -86,11 +89,10 @@ def own_vocabulary_items(report: Report, known: set[str]) -> list[Item]:
         if not committee:
             note = ("<confirm: the text names no committee; this may be the municipality's "
                     f"goal, not the committee's> {note}")
-        kind = "year_end_attainment"
         items.append(Item(f"goal {line}", DECIDE, f"'{goal[:70]}' assessed '{status.strip()}'"
                           f" at line {line} -> {level}", "goal_assessments.csv",
-                          csv_row([report.municipality, f"r{k}", goal, entry["status_cue"], "",
-                                   kind, note])))
+                          csv_row([report.municipality, f"r{k}", goal, cue, "",
+                                   entry.assessment_kind, note])))
     return items
 
 

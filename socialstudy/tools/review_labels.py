@@ -61,20 +61,19 @@ def _in_prose(facts: pd.DataFrame, measure: str, variables: tuple[str, ...]) -> 
 
 
 def cost_type_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
-    rows = read_crosswalk("cost_types.csv", ("municipality", "report_label", "flow",
-                                             "category", "kommun_bas", "fit"))
+    rows = read_crosswalk("cost_types.csv")
     types = compare.cost_by_type(facts, [report])
     own = types[types.fiscal_year == report.fiscal_year]
     items = [Item(f"cost type {r.category}", FOUND, f"{r.value_tkr or r.share_pct} "
                   f"({r.value_status}), line {r.source_line} '{r.report_label}'")
              for r in own.itertuples()]
-    mine = [r for r in rows if r["municipality"] == report.municipality]
-    table = _best_table(facts, {r["report_label"] for r in (mine or rows)})
+    mine = [r for r in rows if r.municipality == report.municipality]
+    table = _best_table(facts, {r.report_label for r in (mine or rows)})
     for label, line in table:
         if any(r.report_label == label for r in own.itertuples()):
             continue
         item = _label_proposal(report, label, line, mine, rows, "cost type", "cost_types.csv",
-                               lambda r: [r["flow"], r["category"], r["kommun_bas"], r["fit"]])
+                               lambda r: [r.flow, r.category, r.kommun_bas, r.fit])
         items.append(item)
     found = {i.measure for i in items}
     items += [Item(measure, DECIDE, why) for measure, why in sorted(had.items())
@@ -109,10 +108,10 @@ def _label_proposal(report, label, line, mine, rows, what, name, tail, total_lin
     same label in another committee's crosswalk (said so, with why); otherwise the
     category is to be chosen. The line ``total_line`` (the committee's total row, see
     ``total_line``) is, unless the committee's own crosswalk maps it, proposed as total."""
-    close = closest(label, [r["report_label"] for r in mine])
-    other = next((r for r in rows if r["report_label"] == label), None)
+    close = closest(label, [r.report_label for r in mine])
+    other = next((r for r in rows if r.report_label == label), None)
     if close:
-        source = next(r for r in mine if r["report_label"] == close[0])
+        source = next(r for r in mine if r.report_label == close[0])
         why = (f"renamed from '{close[0]}' (similarity {close[1]:.2f})? proposed by review; "
                "check before pasting")
     elif line == total_line:
@@ -121,8 +120,8 @@ def _label_proposal(report, label, line, mine, rows, what, name, tail, total_lin
         return _committee_row(report, label, line, other, total_line, name)
     elif other:
         source = other
-        why = (f"copied from {other['municipality']}'s row for the same label '{label}' "
-               f"({other['municipality']} maps it to {other['category']}): only the label "
+        why = (f"copied from {other.municipality}'s row for the same label '{label}' "
+               f"({other.municipality} maps it to {other.category}): only the label "
                "matched, proposed by review; check that it means the same here")
     else:
         return Item(f"{what} line {line}", DECIDE, f"'{label}' matches no known label", name,
@@ -153,7 +152,7 @@ def _committee_row(report, label, line, other, total, name) -> Item:
              "out of the committee's activities once the total is named")
     why = f"'{label}' names a committee and stands {where}"
     if other is not None:
-        why += (f"; {other['municipality']} maps its own '{label}' to {other['category']}"
+        why += (f"; {other.municipality} maps its own '{label}' to {other.category}"
                 " – not copied: the label alone does not say which this is")
     return Item(f"activity line {line}", DECIDE, why, name,
                 csv_row([report.municipality, label, "", "<choose>", "<choose>", "", "",
@@ -165,8 +164,8 @@ def _total_proposal(report, label, line, other, name) -> Item:
     activity, whatever another committee's row for the same label says."""
     why = (f"the label names the committee itself: its total row, proposed by review; check "
            f"that line {line} is the sum of the activity rows")
-    if other is not None and other["category"] != "total":
-        why += (f" ({other['municipality']} maps its own '{label}' to {other['category']}; "
+    if other is not None and other.category != "total":
+        why += (f" ({other.municipality} maps its own '{label}' to {other.category}; "
                 "that is not copied, the label alone does not carry it)")
     values = [report.municipality, label, "", "total", "exact", "", label, why]
     return Item(f"activity line {line}", DECIDE, f"'{label}' has no row in {name}; {why}",
@@ -174,9 +173,8 @@ def _total_proposal(report, label, line, other, name) -> Item:
 
 
 def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
-    rows = read_crosswalk("activities.csv", ("municipality", "report_label", "occurrence",
-                                             "category", "fit"))
-    mine = [r for r in rows if r["municipality"] == report.municipality]
+    rows = read_crosswalk("activities.csv")
+    mine = [r for r in rows if r.municipality == report.municipality]
     activity = compare.cost_by_activity(facts, [report])
     own = activity[activity.fiscal_year == report.fiscal_year]
     items = [Item(f"activity line {r.source_line}", FOUND, f"'{r.report_label}' -> "
@@ -184,11 +182,11 @@ def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
              for r in own.itertuples() if r.category != compare.UNMAPPED]
     unmapped = [(r.report_label, r.source_line) for r in own.itertuples()
                 if r.category == compare.UNMAPPED]
-    tail = lambda e: ["", e["category"], e["fit"], e.get("components", ""), ""]  # noqa: E731
+    tail = lambda e: ["", e.category, e.fit, e.components, ""]  # noqa: E731
     if own.empty:
-        unmapped = _best_table(facts, {r["report_label"] for r in rows})
-        tail = lambda e: [e["occurrence"], e["category"], e["fit"],  # noqa: E731
-                          e.get("components", ""), ""]
+        unmapped = _best_table(facts, {r.report_label for r in rows})
+        tail = lambda e: [e.occurrence, e.category, e.fit,  # noqa: E731
+                          e.components, ""]
     total = None if (own.category == "total").any() else total_line(unmapped)
     if own.empty and total is not None:
         unmapped, others = _own_block(unmapped, total)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from socialstudy.core.registry import Report
-from socialstudy.crosswalks.wording import NUMBER, LineIndex, compile_wording
+from socialstudy.crosswalks.specs import SPECS
+from socialstudy.crosswalks.wording import NUMBER, LineIndex
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract import prose
 from socialstudy.extract.tables import read_lines
@@ -136,12 +137,9 @@ def _row(report: Report, phrase: Phrase, m: re.Match, sentence: str) -> list[str
 def _reads_back(report: Report, index: LineIndex, row: list[str], number: str,
                 line_no: int) -> bool:
     """The run's matcher finds the proposed wording once, on ``line_no``, with the number."""
-    crosswalk = dict(zip(prose.COLUMNS, row))
+    spec = SPECS["prose_facts.csv"]
     try:
-        crosswalk["_wording"] = compile_wording(row[2])
-        crosswalk["_context"] = compile_wording(row[3], number_slot=False) if row[3] else None
-        crosswalk["_line"] = "0"
-        found = prose._find(crosswalk, index, report)
-    except (CrosswalkError, ValueError):  # stands twice, or no wording: no safe proposal
+        found = prose._find(spec.row(**dict(zip(spec.columns, row)), line=0), index, report)
+    except CrosswalkError:  # stands twice, or no wording: no safe proposal
         return False
     return found is not None and found[2] == line_no and found[1] == number

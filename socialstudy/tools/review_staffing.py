@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from socialstudy.core.registry import Report
-from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.loader import as_dict, read_crosswalk
 from socialstudy.crosswalks.wording import LineIndex
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract import prose
@@ -18,8 +18,7 @@ from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest
 def staffing_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
     staff = staffing.staffing(facts, [report])
     own = staff[staff.fiscal_year == report.fiscal_year]
-    rows = read_crosswalk("staffing_map.csv", ("municipality", "row_label", "column_pattern",
-                                               "variable", "scope", "definition", "period"))
+    rows = read_crosswalk("staffing_map.csv")
     table = facts[(facts.source_kind == "table") & (facts.measure == "actual")]
     items = []
     for variable in staffing.STAFFING_VARIABLES:
@@ -45,20 +44,20 @@ def staffing_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> 
 def _staffing_proposal(report, variable, rows, table) -> Item | None:
     """The same committee's row under a similar label, else another committee's row with
     the same label – only if it would pick figures in this report."""
-    candidates = [r for r in rows if r["variable"] == variable]
-    mine = [r for r in candidates if r["municipality"] == report.municipality]
+    candidates = [r for r in rows if r.variable == variable]
+    mine = [r for r in candidates if r.municipality == report.municipality]
     for row in mine + [r for r in candidates if r not in mine]:
-        hits = table[table.column_label.str.contains(row["column_pattern"], regex=True)]
+        hits = table[table.column_label.str.contains(row.column_pattern, regex=True)]
         labels = sorted(set(hits.row_label))
-        label = row["row_label"] if row["row_label"] in labels else None
+        label = row.row_label if row.row_label in labels else None
         if label is None and row in mine:
-            close = closest(row["row_label"], labels)
+            close = closest(row.row_label, labels)
             label = close[0] if close else None
         if label is not None:
-            values = [report.municipality, label] + [row[c] for c in (
+            values = [report.municipality, label] + [getattr(row, c) for c in (
                 "column_pattern", "variable", "scope", "definition", "period")]
             return Item(variable, DECIDE, f"table row '{label}' looks like "
-                        f"{row['municipality']}'s '{row['row_label']}'", "staffing_map.csv",
+                        f"{row.municipality}'s '{row.row_label}'", "staffing_map.csv",
                         csv_row(values))
     return None
 
@@ -68,8 +67,8 @@ def _prose_proposal(report: Report, variable: str) -> Item | None:
     text (a new committee's report often repeats the wording of a known one)."""
     index = None
     for row in prose.load_prose_rows():
-        if (row["variable"] != variable or row["municipality"] == report.municipality
-                or row["document_type"] != report.document_type):
+        if (row.variable != variable or row.municipality == report.municipality
+                or row.document_type != report.document_type):
             continue
         index = index or LineIndex(read_lines(report.path))
         try:
@@ -77,8 +76,8 @@ def _prose_proposal(report: Report, variable: str) -> Item | None:
         except CrosswalkError:  # stands more than once here: not a safe proposal
             continue
         if found:
-            values = [report.municipality] + [row[c] for c in prose.COLUMNS[1:]]
+            values = [report.municipality] + list(as_dict(row).values())[1:]
             return Item(variable, DECIDE, f"the text at line {found[2]} has "
-                        f"{row['municipality']}'s wording '{row['wording'][:60]}'",
+                        f"{row.municipality}'s wording '{row.wording[:60]}'",
                         "prose_facts.csv", csv_row(values))
     return None
