@@ -166,12 +166,14 @@ def corpus(tmp_path_factory):
         assert "Traceback" not in done.stderr, done.stderr
         reviews[slug] = done.stdout + done.stderr
         pasted += _paste(repo, done.stdout)
+    after = {slug: _cli(repo, "review", doc_id).stdout for slug, doc_id in docs.items()}
     activities = (repo / "socialstudy/crosswalks/activities.csv").read_text(encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", COMPUTE, *docs.values()], cwd=repo,
                           capture_output=True, text=True, env=_env(repo))
     assert done.returncode == 0, done.stderr[-3000:]
     return {"docs": docs, "reviews": reviews, "refused": refused,
-            "tables": json.loads(done.stdout), "activities_csv": activities, "pasted": pasted}
+            "tables": json.loads(done.stdout), "activities_csv": activities, "pasted": pasted,
+            "after": after}
 
 
 def tkr(printed: str, unit: str) -> Decimal:
@@ -376,3 +378,30 @@ def test_prose_figures_read_from_the_reviews_own_proposals(corpus, fx):
         assert Decimal(row["value"]) == figures[(measure, int(row["source_line"]))], row
     mine = [r for r in corpus["pasted"] if r.startswith(f"prose_facts.csv: {municipality(fx)},")]
     assert len(mine) == len(tables["prose_finance"]), (mine, tables["prose_finance"])
+
+
+FOUND_TOTAL = re.compile(r"^  (net cost|budget): (-?\d+) tkr", re.M)
+FOUND_PROSE = re.compile(r"^  finance prose (\w+): (-?\d+) tkr \((\w+)\), line (\d+)", re.M)
+
+
+@pytest.mark.parametrize("fx", fixtures(), ids=lambda f: f.slug)
+def test_found_automatically_is_what_the_run_computes(corpus, fx):
+    """After the proposals are applied, what the review calls *found automatically* is the
+    value the run's comparison tables and prose facts hold (one code path)."""
+    tables = _tables(corpus, fx)
+    if tables is None:
+        pytest.skip(corpus["refused"][fx.slug])
+    review = corpus["after"][fx.slug].split("NEEDS A DECISION")[0]
+    total = [r for r in tables["cost_by_activity"] if r["category"] == "total"
+             and int(r["fiscal_year"]) == fx.source["fiscal_year"]]
+    column = {"net cost": "net_cost_tkr", "budget": "budget_tkr"}
+    prose = {(r["measure"], r["source_line"]): r["value"] for r in tables["prose_finance"]}
+    in_prose = {"net cost": "net_cost", "budget": "net_budget"}
+    for measure, value in FOUND_TOTAL.findall(review):
+        if total:
+            assert total[0][column[measure]] == value, (measure, value, total)
+        else:  # no table total: the review read it from the run's prose facts
+            assert value in {v for (m, _), v in prose.items() if m == in_prose[measure]}
+    found = {(m, line): v for m, v, _, line in FOUND_PROSE.findall(review)}
+    assert found == prose
+    assert bool(FOUND_TOTAL.findall(review)) == bool(total) or bool(prose)
