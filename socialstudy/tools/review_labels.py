@@ -22,7 +22,12 @@ def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
     activity = compare.cost_by_activity(facts, [report])
     own = activity[(activity.fiscal_year == report.fiscal_year) & (activity.category == "total")]
     if own.empty:
-        return [_in_prose(facts, m, variables) for m, variables in PROSE_TOTALS.items()]
+        known = {r.report_label for r in read_crosswalk("activities.csv")}
+        line = total_line(_best_table(facts, known))
+        where = (f"the row proposed as its total is line {line} (below)" if line else
+                 "see the activity lines and the finance prose proposals below")
+        return [_in_prose(facts, m, variables, where)
+                for m, variables in PROSE_TOTALS.items()]
     total = own.iloc[0]
     items = [Item("net cost", FOUND, f"{total.net_cost_tkr} tkr, line {total.source_line} "
                   f"'{total.report_label}'")]
@@ -47,14 +52,14 @@ PROSE_TOTALS = {"net cost": ("net_cost",), "budget": ("net_budget",),
                 "budget deviation": ("budget_deviation", "forecast_budget_deviation")}
 
 
-def _in_prose(facts: pd.DataFrame, measure: str, variables: tuple[str, ...]) -> Item:
+def _in_prose(facts: pd.DataFrame, measure: str, variables: tuple[str, ...], where: str
+              ) -> Item:
     """A committee total the run reads from the text (prose_facts.csv), or the decision."""
     got = facts[(facts.source_kind == "prose") & facts.measure.isin(variables)
                 & (facts.topic == "finance")]
     if got.empty:
         return Item(measure, DECIDE, "no committee total: no activity table is mapped and no "
-                    "sentence of the text is anchored (see the activity lines and the finance "
-                    "prose proposals below)", "activities.csv")
+                    f"sentence of the text is anchored; {where}", "activities.csv")
     r = got.iloc[0]
     return Item(measure, FOUND, f"{r.value} {r.unit} ({r.measure}, {r.period}), prose line "
                 f"{r.source_line}")
@@ -204,11 +209,12 @@ def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
 def _own_block(rows: list[tuple[str, int]], total: int
                ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """(the committee's rows, other committees' rows) of a municipal operating statement:
-    its own block runs from its total to the next committee-level row; a table with one
-    committee row is all the committee's."""
+    its own block runs from its total to the next committee-level row; a table naming
+    fewer than two other committees is all the committee's."""
     levels = sorted(line for label, line in rows
                     if statement_kinds.COMMITTEE_ROW.search(label) or names_committee(label))
-    if len(levels) < 2:
+    others = [line for label, line in rows if line in levels and not SOCIAL.search(label)]
+    if len(others) < 2:  # the committee's own table, its own-costs row above the total
         return rows, []
     end = next((line for line in levels if line > total), None)
     inside = [(label, line) for label, line in rows
