@@ -6,6 +6,7 @@ import argparse
 import signal
 import sys
 
+from socialstudy import paths
 from socialstudy.errors import StudyError
 
 
@@ -55,7 +56,7 @@ def _run(args: argparse.Namespace) -> int:
     said = [f"study complete: {ran} step(s) run, {len(results) - ran} unchanged; outputs "
             f"in {results[0].output.parent.parent}"] if ran and not args.quiet else []
     if warnings:  # said even with --quiet: they are not in the notebooks
-        said.append(f"{warnings} kernel warning(s) in {_shown(results[0].log)} (kept out "
+        said.append(f"{warnings} kernel warning(s) in {paths.shown(results[0].log)} (kept out "
                     "of the notebooks)")
     if said:
         print("; ".join(said), file=sys.stderr)
@@ -69,14 +70,6 @@ def _terminate(signum, _frame) -> None:
     """SIGTERM takes Ctrl-C's path: kernels killed, stage removed, the same one line."""
     _STOPPED_BY[0] = signum
     raise KeyboardInterrupt
-
-
-def _shown(path) -> str:
-    from socialstudy import paths
-    try:
-        return path.relative_to(paths.ROOT).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def _damage_summary(tree) -> None:

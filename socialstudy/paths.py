@@ -18,6 +18,15 @@ REFERENCE = PACKAGE / "reference"
 STEPS = PACKAGE / "steps.yml"
 
 
+def shown(path: Path, root: Path = ROOT) -> str:
+    """``path`` as a message names it: relative to ``root`` (the repository) where it lies
+    inside it, else in full."""
+    try:
+        return Path(path).relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 @dataclass(frozen=True)
 class Outputs:
     """The output folders of one study run."""

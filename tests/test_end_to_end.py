@@ -111,7 +111,8 @@ def test_a_committee_without_crosswalk_rows_is_not_mapped_yet_not_absent(added):
     assert "remit: unknown" in added["nykoping"]
     facts = extract_and_clean([report]).facts
     staff = staffing.staffing(facts.assign(number=facts.value.astype(float)), [report])
-    reasons = set(staff[staff.status == staffing.NOT_REPORTED].reason)
+    assert staffing.NOT_REPORTED not in set(staff.status)
+    reasons = set(staff[staff.status == staffing.NOT_MAPPED].reason)
     assert reasons == {"not mapped yet – staffing_map.csv and prose_facts.csv have no row "
                        "for Nyköping; see `python -m socialstudy review nykoping_2024_ar`"}
     assert crosswalk.unmapped("Huddinge", "huddinge_2024_vb", "activities.csv") is None

@@ -221,7 +221,8 @@ def test_a_damaged_cost_type_line_is_a_not_reported_row_with_the_line(premises_d
     assert len(rows) >= 1 and set(rows.value_status) == {"not reported"}
     row = rows[rows.fiscal_year == 2024].iloc[0]
     assert row.value_tkr == "" and row.share_pct == "" and row.source_line == 456
-    assert row.raw.startswith("not reported — cell at line 456 could not be read")
+    assert row.status == "not reported" and row.raw == "-24 738"  # the cell rejects.csv names
+    assert row.reason.startswith("not reported — cell at line 456 could not be read")
     personnel = table[(table.doc_id == "huddinge_2024_vb") & (table.category == "personnel")
                       & (table.fiscal_year == 2024)].iloc[0]
     assert personnel.value_status == "reported" and personnel.share_pct != ""

@@ -222,39 +222,38 @@ def _report(entry: Entry, registry: Path) -> Report:
 def verify_file(report: Report, registry: Path = paths.REGISTRY, *,
                 line: int | None = None) -> None:
     """The raw file exists and its bytes are the registered ones."""
-    if not report.path.exists():
-        raise RegistryError(f"{report.doc_id}: raw file {report.file} is missing",
-                            file=str(registry), line=line,
-                            fix=f"copy {report.file} unchanged from ../shared/reports/ into "
-                                f"{report.path.parent}, or remove its entry")
-    actual = sha256_of(report.path)
-    if actual != report.sha256:
-        raise HashMismatchError(
-            f"SHA-256 of {report.file} is {actual}, the registry says {report.sha256}: "
-            "the raw file was changed after registration",
-            file=str(report.path),
-            fix=f"restore the original bytes (git checkout -- data/raw/{report.file}); raw data "
-                "is never edited. If this is a genuinely new version of the report, add it as "
-                "a new entry with its own doc_id and hash.")
+    _check_bytes(report.path, report.file, report.sha256, RegistryError(
+        f"{report.doc_id}: raw file {report.file} is missing", file=str(registry), line=line,
+        fix=f"copy {report.file} unchanged from ../shared/reports/ into "
+            f"{report.path.parent}, or remove its entry"),
+        "the raw file was changed after registration",
+        "raw data is never edited. If this is a genuinely new version of the report, add it "
+        "as a new entry with its own doc_id and hash.")
 
 
 def verify_pdf(report: Report, registry: Path = paths.REGISTRY, *,
                line: int | None = None) -> None:
     """The PDF a report's text was extracted from exists and has its registered bytes."""
     pdf = report.pdf
-    if not pdf.path.exists():
-        raise RegistryError(f"{report.doc_id}: source PDF {pdf.file} is missing",
-                            file=str(registry), line=line,
-                            fix=f"restore {pdf.file} unchanged (git checkout -- "
-                                f"data/raw/{pdf.file}); the study reads only {report.file}, "
-                                "but the PDF is its evidence")
-    actual = sha256_of(pdf.path)
-    if actual != pdf.sha256:
+    _check_bytes(pdf.path, pdf.file, pdf.sha256, RegistryError(
+        f"{report.doc_id}: source PDF {pdf.file} is missing", file=str(registry), line=line,
+        fix=f"restore {pdf.file} unchanged (git checkout -- data/raw/{pdf.file}); the study "
+            f"reads only {report.file}, but the PDF is its evidence"),
+        "the PDF was changed after registration",
+        "a new version of the report is added as a new entry")
+
+
+def _check_bytes(path: Path, file: str, sha256: str, missing: RegistryError, changed: str,
+                 new_version: str) -> None:
+    """``path`` exists (else ``missing``) and has the registered bytes ``sha256``."""
+    if not path.exists():
+        raise missing
+    actual = sha256_of(path)
+    if actual != sha256:
         raise HashMismatchError(
-            f"SHA-256 of {pdf.file} is {actual}, the registry says {pdf.sha256}: the PDF "
-            "was changed after registration", file=str(pdf.path),
-            fix=f"restore the original bytes (git checkout -- data/raw/{pdf.file}); a new "
-                "version of the report is added as a new entry")
+            f"SHA-256 of {file} is {actual}, the registry says {sha256}: {changed}",
+            file=str(path),
+            fix=f"restore the original bytes (git checkout -- data/raw/{file}); {new_version}")
 
 
 def by_doc_id(reports: list[Report]) -> dict[str, Report]:

@@ -43,10 +43,12 @@ def read_crosswalk(name: str, folder: Path = paths.CROSSWALKS, *, spec: Spec | N
                                      "socialstudy/crosswalks/specs.yml")
         spec = SPECS[name]
     path = folder / name
-    if not path.exists():
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
         raise CrosswalkError("crosswalk file not found", file=str(path),
-                             fix="restore it from git; the study cannot map labels without it")
-    stat = path.stat()
+                             fix="restore it from git; the study cannot map labels "
+                                 "without it") from None
     return _read(path, spec, stat.st_mtime_ns, stat.st_size)
 
 
@@ -159,6 +161,23 @@ def _check_unique(rows: tuple, key: tuple[str, ...], path: Path) -> None:
                 fix="keep one row per key (otherwise the last row would silently win); "
                     "merge the two or correct the key")
         first[value] = row.line
+
+
+def rows_by_report(name: str, reports: list) -> list[tuple]:
+    """(row, its report) for each row of a crosswalk keyed by ``doc_id`` whose report is
+    among ``reports``, in file order (the other rows are for reports outside this run)."""
+    docs = {report.doc_id: report for report in reports}
+    return [(row, docs[row.doc_id]) for row in read_crosswalk(name) if row.doc_id in docs]
+
+
+def check_quote(row, name: str, report, lines: list[str], line: int, quote: str,
+                what: str = "quote") -> None:
+    """``quote`` stands on ``line`` of the report's ``lines``, or the run stops naming the
+    row of crosswalk ``name`` that cites it."""
+    if not (0 < line <= len(lines)) or quote not in lines[line - 1]:
+        raise CrosswalkError(f"{what} {quote[:60]!r} is not on line {line} of {report.file}",
+                             file=f"socialstudy/crosswalks/{name}", line=row.line,
+                             fix="quote the report exactly and cite its line")
 
 
 REVIEWED = {"activities.csv", "cost_types.csv", "staffing_map.csv", "goal_assessments.csv",

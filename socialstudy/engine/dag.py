@@ -120,16 +120,9 @@ def check_concurrent_writes(table: StepTable, path: Path = TABLE) -> None:
             shared = _overlap(step.writes, other.writes)
             if shared and step.name not in after[other.name]:
                 raise StudyError(f"steps {step.name} and {other.name} may run at once and "
-                                 f"both write {shared}", file=_shown(path),
+                                 f"both write {shared}", file=paths.shown(Path(path).resolve()),
                                  fix=f"declare {shared} under the writes of one of them "
                                      "only (and write it from that step alone)")
-
-
-def _shown(path: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(paths.ROOT).as_posix()
-    except ValueError:
-        return str(path)
 
 
 def expand(base: Path, patterns) -> list[str]:

@@ -48,7 +48,4 @@ def _keep_failed(target: Path, base: Path, spec) -> str:
     kept.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         os.replace(target, kept)
-    try:
-        return kept.relative_to(paths.ROOT).as_posix()
-    except ValueError:
-        return str(kept)
+    return paths.shown(kept)

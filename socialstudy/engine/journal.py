@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from socialstudy.errors import DiskFull, PromotionError, StudyError, Unwritable
+from socialstudy.paths import shown
 
 JOURNAL = Path("build") / ".promote-journal.json"
 BACKUP = ".old"
@@ -42,17 +43,24 @@ def promote(stage: Path, root: Path, base: Path, files: list[str],
         shutil.rmtree(stage / BACKUP, ignore_errors=True)
         raise _one_line(exc, "preparing to move the outputs into place") from None
     try:
-        for number, rel in enumerate(files, start=1):
-            _move(stage / rel, root / rel)
-            after_move(number, rel)
-        for rel in delete:
-            (root / rel).unlink(missing_ok=True)
+        _move_all(stage, root, files, delete, after_move)
     except OSError as exc:
         rollback(stage, root, files, delete)
         journal.unlink(missing_ok=True)
         raise _one_line(exc, "moving the outputs into place (rolled back: outputs "
                              "unchanged)") from None
     journal.unlink(missing_ok=True)
+
+
+def _move_all(stage: Path, root: Path, files: list[str], delete: list[str],
+              after=lambda number, rel: None) -> None:
+    """Move ``files`` from ``stage`` over ``root`` (``after(number, rel)`` after each),
+    then remove ``delete``."""
+    for number, rel in enumerate(files, start=1):
+        _move(stage / rel, root / rel)
+        after(number, rel)
+    for rel in delete:
+        (root / rel).unlink(missing_ok=True)
 
 
 def after_move(number: int, rel: str) -> None:
@@ -69,12 +77,12 @@ def check_writable(root: Path, rels: list[str]) -> None:
             folder = folder.parent
         if (target.exists() or target.is_symlink()) and not os.access(target, os.W_OK):
             raise Unwritable("this output cannot be replaced (read-only or immutable); "
-                             "outputs unchanged", file=_shown(target, root),
+                             "outputs unchanged", file=shown(target, root),
                              fix="make it writable (chmod u+w, or chattr -i as root) and "
                                  "run again")
         if not os.access(folder, os.W_OK | os.X_OK):
             raise Unwritable("this folder of outputs is not writable; outputs unchanged",
-                             file=_shown(folder, root),
+                             file=shown(folder, root),
                              fix="make it writable (chmod u+w, or chattr -i as root) and "
                                  "run again")
 
@@ -92,7 +100,7 @@ def _backup(stage: Path, root: Path, rels: list[str]) -> None:
         except OSError as exc:
             if exc.errno in (errno.EPERM, errno.EACCES):
                 raise Unwritable("this output cannot be replaced (immutable or "
-                                 "append-only); outputs unchanged", file=_shown(target, root),
+                                 "append-only); outputs unchanged", file=shown(target, root),
                                  fix="chattr -i it (as root) and run again") from None
             if exc.errno not in (errno.EXDEV, errno.EMLINK, errno.ENOTSUP):
                 raise
@@ -144,10 +152,7 @@ def _complete_or_roll_back(stage: Path, root: Path, files, delete, what) -> str:
         return (f"a promotion of {what} lost its staging tree; "
                 "the next run rebuilds what differs from the manifest")
     try:
-        for rel in pending:
-            _move(stage / rel, root / rel)
-        for rel in delete:
-            (root / rel).unlink(missing_ok=True)
+        _move_all(stage, root, pending, delete)
     except OSError as exc:
         rollback(stage, root, files, delete)
         return (f"rolled back a promotion of {what} (could not "
@@ -166,8 +171,3 @@ def _one_line(exc: OSError, doing: str) -> StudyError:
                           fix="make the file writable and run again")
 
 
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix() or str(path)
-    except ValueError:
-        return str(path)

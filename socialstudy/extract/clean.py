@@ -20,19 +20,9 @@ from socialstudy.extract.columns import (
     row_measure,
 )
 from socialstudy.extract.damaged import header_width, is_ragged, ragged_rejects, ragged_rows
-from socialstudy.extract.numbers import (
-    Parsed,
-    format_decimal,
-    looks_numeric,
-    parse_number,
-)
+from socialstudy.extract.numbers import Parsed, format_decimal, looks_numeric, parse_number
 from socialstudy.extract.overrides import Overrides
-from socialstudy.extract.rows import (
-    Cell,
-    Fact,
-    Issue,
-    Reject,
-)
+from socialstudy.extract.rows import Cell, Fact, Issue, Reject
 from socialstudy.extract.tables import YEAR, Row, Table
 
 _PRINTED = {"pp": "percentage_points"}

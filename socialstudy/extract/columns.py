@@ -58,19 +58,24 @@ def classify_measure(column_cells: list[str], row_label: str,
 
 
 def row_measure(row_label: str, measures: list[tuple[re.Pattern, str, str]]) -> str:
-    for pattern, applies, measure in measures:
-        if applies == "row" and pattern.search(row_label):
-            return measure
-    return ""
+    return _first_measure(row_label, measures, "row")
+
+
+def _first_measure(text: str, measures: list[tuple[re.Pattern, str, str]], applies_to: str
+                   ) -> str:
+    """The measure of the first pattern for ``applies_to`` (row | column) that ``text``
+    matches, or ''."""
+    return next((measure for pattern, applies, measure in measures
+                 if applies == applies_to and pattern.search(text)), "")
 
 
 def column_measure(column_cells: list[str], measures: list[tuple[re.Pattern, str, str]]
                    ) -> str:
     worded = [c for c in column_cells if not YEAR_ONLY.fullmatch(c)]
     for cell in list(reversed(worded)) + list(reversed(column_cells)):
-        for pattern, applies, measure in measures:
-            if applies == "column" and pattern.search(cell):
-                return measure
+        measure = _first_measure(cell, measures, "column")
+        if measure:
+            return measure
     return "unclassified"
 
 

@@ -14,7 +14,6 @@ from matplotlib.patches import Patch
 from socialstudy.core import vocabulary
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope, Selection
-from socialstudy.crosswalks.loader import unmapped
 from socialstudy.figures.style import (
     HATCH,
     OKABE_ITO,
@@ -26,6 +25,7 @@ from socialstudy.figures.style import (
     source_line,
 )
 from socialstudy.measures.remit import remit_by_report, remit_of
+from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED
 
 if TYPE_CHECKING:
     import matplotlib.pyplot as plt
@@ -67,22 +67,22 @@ def _bar(ax, y, width, left, color, fit, **kwargs):
 def cost_type_shares(cost_by_type: pd.DataFrame, scope: Scope,
                      reports: list[Report]) -> plt.Figure:
     """Stacked shares of gross cost by cost type, one bar per selected report."""
-    costs = scope.filter(cost_by_type)
-    costs = costs[(costs.flow == "cost") & (costs.share_pct != "")]
+    title = "Cost structure: share of gross cost by cost type"
+    every = scope.filter(cost_by_type)
+    costs = every[(every.flow == "cost") & (every.share_pct != "")]
     chosen = [s for s in scope.selections.values() if s.doc_id]
     fig, axes = new_figure(8.5, 1.6 + 0.7 * max(len(chosen), 1))
     ax = axes[0][0]
     if costs.empty:
-        no_data(ax, "no report in it gives costs by type")
-        return finish(fig, "cost_type_shares", "Cost structure: share of gross cost by cost type",
-                      source_line(costs, reports))
+        return _nothing(fig, axes, "cost_type_shares", title, "costs by type", reports)
     colors = dict(zip(COST_WORDS, OKABE_ITO))
     fits = set()
     for y, sel in enumerate(reversed(chosen)):
         part = costs[costs.municipality == sel.municipality]
         prose = (part.value_status != "reported").any()
         if part.empty:
-            ax.text(1, y, "not reported: no cost-type breakdown", va="center", color="dimgrey")
+            ax.text(1, y, f"{_no_rows(every, sel)}: no cost-type breakdown", va="center",
+                    color="dimgrey")
         left = 0.0
         for cat in COST_WORDS:
             rows = part[part.category == cat]
@@ -107,8 +107,13 @@ def cost_type_shares(cost_by_type: pd.DataFrame, scope: Scope,
                for c in COST_WORDS if c in set(costs.category)]
     ax.legend(handles=handles + fit_handles(fits), loc="upper center", ncol=4, fontsize=8,
               bbox_to_anchor=(0.5, -0.35 if len(chosen) < 3 else -0.22))
-    return finish(fig, "cost_type_shares", "Cost structure: share of gross cost by cost type",
-                  source_line(costs, reports))
+    return finish(fig, "cost_type_shares", title, source_line(costs, reports))
+
+
+def _nothing(fig, axes, name: str, title: str, what: str, reports: list[Report]):
+    """The figure of a selection in which no report gives ``what``."""
+    no_data(axes[0][0], f"no report in it gives {what}")
+    return finish(fig, name, title, source_line(pd.DataFrame(), reports))
 
 
 def _activity_rows(activity: pd.DataFrame, sel: Selection) -> pd.DataFrame:
@@ -118,19 +123,23 @@ def _activity_rows(activity: pd.DataFrame, sel: Selection) -> pd.DataFrame:
             .groupby("category").agg(share=("share", "sum"), rank=("rank", "max")))
 
 
-def _no_rows(sel: Selection) -> str:
-    """Why a committee has no activity bar at all: no crosswalk row yet, or none printed."""
-    return ("not mapped yet (see the review)"
-            if unmapped(sel.municipality, sel.doc_id, "activities.csv") else "not reported")
+def _no_rows(rows: pd.DataFrame, sel: Selection) -> str:
+    """Why a committee has no bar at all, as its rows of the table say: 'not mapped yet' (no
+    crosswalk row covers it yet), or none printed."""
+    mine = rows[(rows.municipality == sel.municipality) & (rows.period == sel.period)]
+    return "not mapped yet (see the review)" if (mine.status == NOT_MAPPED).any() \
+        else "not reported"
 
 
-def _missing_words(rows: pd.DataFrame, sel: Selection, cat: str, remit, empty: bool) -> str:
+def _missing_words(rows: pd.DataFrame, sel: Selection, cat: str, remit, every: pd.DataFrame,
+                   empty: bool) -> str:
     """Why a committee has no bar for a category: not in its remit, inside a mixed line
-    (the report prints no split), no line at all, or no activity table."""
+    (the report prints no split), no line at all, or no activity table (``every``: all its
+    rows, with their status)."""
     if remit_of(remit, sel.doc_id).get(cat) == "no":
         return "not in remit"
     if empty:
-        return _no_rows(sel)
+        return _no_rows(every, sel)
     if cat == "mixed":
         return "no mixed line"
     mine = rows[(rows.municipality == sel.municipality) & (rows.period == sel.period)]
@@ -141,15 +150,14 @@ def _missing_words(rows: pd.DataFrame, sel: Selection, cat: str, remit, empty: b
 def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report]):
     """Each committee's share of its own net cost by common activity; an empty category
     says 'not in remit' or 'no separate line'."""
-    rows = scope.filter(activity)
-    rows = rows[rows.share_of_total_pct != ""]
+    every = scope.filter(activity)
+    rows = every[every.share_of_total_pct != ""]
     groups = panels(scope)
     fig, axes = new_figure(9 if len(groups) < 2 else 12, 5.4, ncols=max(len(groups), 1),
                            sharey=True)
     title = "Where the net cost goes: share of each committee's own net cost by activity"
     if rows.empty:
-        no_data(axes[0][0], "no report in it gives net cost by activity")
-        return finish(fig, "activity_shares", title, source_line(rows, reports))
+        return _nothing(fig, axes, "activity_shares", title, "net cost by activity", reports)
     remit, style, fits = remit_by_report(reports), looks(reports), set()
     cats = [c for c in CATEGORY_WORDS if c in set(remit.category) or c in set(rows.category)]
     for ax, (heading, group) in zip(axes[0], groups):
@@ -165,7 +173,7 @@ def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report])
                          fit, height=height * 0.95)
                 else:
                     ax.text(0.5, pos, f"{sel.municipality}: "
-                            f"{_missing_words(rows, sel, cat, remit, shares.empty)}",
+                            f"{_missing_words(rows, sel, cat, remit, every, shares.empty)}",
                             va="center", fontsize=6.5, color="dimgrey")
         ax.set_title(heading, fontsize=10, loc="left")
         ax.set_xlabel("share of the committee's net cost (%)")
@@ -182,14 +190,15 @@ def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report])
 def budget_deviation(deviation: pd.DataFrame, scope: Scope, reports: list[Report]):
     """The committee's budget deviation in % of budget, one bar per selected report;
     positive = better than budget."""
-    rows = scope.filter(deviation)
+    every = scope.filter(deviation)
+    rows = every[every.status.isin(HAS_VALUE)]
     groups = panels(scope)
     fig, axes = new_figure(8.5 if len(groups) < 2 else 11, 1.8 + 0.55 * max(
         (len(g) for _, g in groups), default=1), ncols=max(len(groups), 1))
     title = "Budget deviation of the committee (positive = better than budget)"
     if rows.empty:
-        no_data(axes[0][0], "no report in it gives the committee's budget deviation")
-        return finish(fig, "budget_deviation", title, source_line(rows, reports))
+        return _nothing(fig, axes, "budget_deviation", title,
+                        "the committee's budget deviation", reports)
     style = looks(reports)
     for ax, (heading, group) in zip(axes[0], groups):
         names = []
@@ -197,7 +206,8 @@ def budget_deviation(deviation: pd.DataFrame, scope: Scope, reports: list[Report
             names.append(label(sel))
             row = rows[(rows.municipality == sel.municipality) & (rows.period == sel.period)]
             if row.empty:
-                ax.text(0, y, " not reported", va="center", fontsize=8, color="dimgrey")
+                ax.text(0, y, f" {_no_rows(every, sel)}", va="center", fontsize=8,
+                        color="dimgrey")
                 continue
             value, printed = float(row.deviation_pct.iloc[0]), row.pct_source.iloc[0]
             ax.barh(y, value, color=style[sel.municipality].color, height=0.6)

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from socialstudy.core.registry import Report, by_doc_id
-from socialstudy.crosswalks.loader import as_dict, read_crosswalk
-from socialstudy.errors import CrosswalkError
+from socialstudy.core.registry import Report
+from socialstudy.crosswalks.loader import as_dict, check_quote, rows_by_report
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures.tabular import fmt
 
@@ -21,19 +20,10 @@ COLUMNS = ["doc_id", "fiscal_year", "kind", "item", "effect_tkr", "quote", "sour
 
 def adjustments(reports: list[Report]) -> pd.DataFrame:
     """The named items, each quote checked to stand on its cited line."""
-    docs = by_doc_id(reports)
     rows = []
-    for row in read_crosswalk("budget_adjustments.csv"):
-        report = docs.get(row.doc_id)
-        if report is None:
-            continue
-        lines = read_lines(report.path)
-        line = int(row.quote_line)
-        if not (0 < line <= len(lines)) or row.quote not in lines[line - 1]:
-            raise CrosswalkError(f"quote {row.quote[:50]!r} is not on line {line} of "
-                                 f"{report.file}", file="socialstudy/crosswalks/"
-                                 "budget_adjustments.csv", line=row.line,
-                                 fix="quote the report exactly and cite its line")
+    for row, report in rows_by_report("budget_adjustments.csv", reports):
+        check_quote(row, "budget_adjustments.csv", report, read_lines(report.path),
+                    int(row.quote_line), row.quote)
         own = {c: v for c, v in as_dict(row).items() if c in COLUMNS}
         rows.append({**own, "source_file": report.file,
                      "fiscal_year": int(row.fiscal_year),

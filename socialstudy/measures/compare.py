@@ -16,8 +16,15 @@ from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.crosswalks.specs import Row
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures import statement_kinds
-from socialstudy.measures.tabular import fmt
+from socialstudy.measures import line_status, statement_kinds
+from socialstudy.measures.tabular import (
+    DERIVED,
+    NOT_MAPPED,
+    NOT_REPORTED,
+    REPORTED,
+    fmt,
+    not_mapped,
+)
 
 # registry cost_sign values (agreement 2) whose income statement prints costs negative;
 # the two older free-text spellings are accepted until the registry branch lands
@@ -60,7 +67,16 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         row = _type_row(fact, entry, None, "share only (prose)")
         row["share_pct"] = fmt(fact.number)
         rows.append(row)
-    frame = pd.DataFrame(rows, columns=TYPE_COLUMNS)
+    rows += [{**dict.fromkeys(TYPE_COLUMNS, ""), **r, "value_status": NOT_REPORTED, "unit": "tkr"}
+             for r in not_mapped(reports, ("cost_types.csv",), {r["doc_id"] for r in rows}, facts)]
+    frame = _shares(pd.DataFrame(rows, columns=TYPE_COLUMNS))
+    return frame.sort_values(["municipality", "fiscal_year", "flow", "category", "report_label"],
+                             kind="mergesort").reset_index(drop=True)
+
+
+def _shares(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each amount's share of gross cost (revenues: of total revenue); prose shares keep
+    the basis the report's text gives."""
     for (muni, year, doc), group in frame.groupby(["municipality", "fiscal_year", "doc_id"]):
         for flow, total_cat in (("cost", "total_cost"), ("revenue", "total_revenue")):
             total = group[(group.category == total_cat) & (group.value_tkr != "")]
@@ -76,13 +92,12 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     prose = frame.value_status == "share only (prose)"
     frame.loc[prose & (frame.flow == "cost"), "share_basis"] = "total cost (as stated in prose)"
     frame.loc[prose & (frame.flow == "revenue"), "share_basis"] = "financing (as stated in prose)"
-    return frame.sort_values(["municipality", "fiscal_year", "flow", "category", "report_label"],
-                             kind="mergesort").reset_index(drop=True)
+    return frame
 
 
 TYPE_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "flow", "category",
                 "report_label", "value_tkr", "value_status", "share_pct", "share_basis", "fit",
-                "unit", "source_kind", "source_file", "source_line", "raw"]
+                "unit", "source_kind", "source_file", "source_line", "raw", "status", "reason"]
 
 
 def _type_row(fact, entry: Row, value: float | None, status: str) -> dict:
@@ -93,13 +108,14 @@ def _type_row(fact, entry: Row, value: float | None, status: str) -> dict:
             "value_status": status, "share_pct": None, "share_basis": None,
             "fit": entry.fit, "unit": "tkr", "source_kind": fact.source_kind,
             "source_file": fact.source_file, "source_line": fact.source_line,
-            "raw": fact.raw}
+            "raw": fact.raw, "status": NOT_REPORTED if status == NOT_REPORTED else REPORTED,
+            "reason": ""}
 
 
 def _unreadable(facts, table, municipality: str, crosswalk: dict) -> list[dict]:
     from socialstudy.measures import damage  # here: the import block is another's work
-    return [{**_type_row(fact, entry, None, "not reported"), "report_label": label,
-             "source_line": line, "raw": damage.text(hit)}  # a line that could not be read
+    return [{**_type_row(fact, entry, None, NOT_REPORTED), "report_label": label,
+             "source_line": line, "raw": hit.raw, "reason": damage.text(hit)}  # unreadable
             for fact, entry, label, line, hit in damage.unreadable_rows(
                 facts, table, municipality, crosswalk)]
 
@@ -131,7 +147,9 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
         lines = read_lines(by_doc_id(reports)[doc_id].path)
         for (line, year, period), cell in main.groupby(["row_line", "fiscal_year", "period"]):
             rows.append(_activity_row(cell, sign, table_id, lines))
-    frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS)
+    rows += [{**dict.fromkeys(ACTIVITY_COLUMNS, ""), **r, "unit": "tkr"}
+             for r in not_mapped(reports, ("activities.csv",), {r["doc_id"] for r in rows}, facts)]
+    frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS + ["status", "reason"])
     frame["deviation_pct"] = ""
     frame["share_of_total_pct"] = ""
     for (doc, year, period), group in frame.groupby(["doc_id", "fiscal_year", "period"]):
@@ -148,10 +166,7 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
         fmt(100 * float(d) / abs(float(b)), 2) if float(b) else ""
         for d, b in zip(frame.loc[has_budget, "deviation_tkr"],
                         frame.loc[has_budget, "budget_tkr"])]
-    frame["deviation_sign_check"] = [_sign_check(r) for r in frame.itertuples()]
-    frame["note"] = [_missing_note(r) for r in frame.itertuples()]
-    return frame.sort_values(["municipality", "doc_id", "fiscal_year", "period", "source_line"],
-                             kind="mergesort").reset_index(drop=True)
+    return line_status.with_status(frame)
 
 
 ACTIVITY_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "category",
@@ -203,41 +218,14 @@ def _main_activity_table(doc_facts: pd.DataFrame) -> str | None:
     return ranked.table_id.iloc[-1]
 
 
-def _missing_note(row) -> str:
-    """Name the amounts the report does not print for this line, year and period."""
-    missing = [name for name, value in (("net cost", row.net_cost_tkr),
-                                        ("budget", row.budget_tkr),
-                                        ("deviation", row.deviation_tkr)) if not value]
-    if not missing:
-        return ""
-    return (f"not reported: {', '.join(missing)} (the table prints none for "
-            f"{row.fiscal_year} {row.period.replace('_', '-')})")
-
-
-def _sign_check(row) -> str:
-    """Does the printed deviation agree with budget − actual (net costs positive)?"""
-    if not (row.budget_tkr and row.net_cost_tkr and row.deviation_tkr):
-        return ""
-    computed = float(row.budget_tkr) - float(row.net_cost_tkr)
-    printed = float(row.deviation_tkr)
-    if abs(computed) < 1000 or abs(printed) < 1000:
-        return "too small to tell"
-    return "agrees" if (computed > 0) == (printed > 0) else "opposite sign"
-
-
 def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Committee-level budget deviation per municipality and year (positive = better):
-    computed from the totals where amounts exist, else the percentage the report prints
-    at a line listed in ``crosswalks/printed_deviation.csv``."""
-    rows = []
+    computed from the totals where amounts exist (status 'derived'), else the percentage
+    the report prints at a line listed in ``crosswalks/printed_deviation.csv`` ('reported');
+    a committee whose activity lines are 'not mapped' keeps that status and reason."""
     totals = activity[(activity.category == "total") & (activity.deviation_pct != "")]
-    for r in totals.itertuples():
-        rows.append({"municipality": r.municipality, "doc_id": r.doc_id,
-                     "fiscal_year": r.fiscal_year, "period": r.period,
-                     "deviation_tkr": r.deviation_tkr, "budget_tkr": r.budget_tkr,
-                     "deviation_pct": r.deviation_pct, "pct_source": "computed from amounts",
-                     "unit": "percent", "source_file": r.source_file,
-                     "source_line": r.source_line})
+    rows = [_deviation_row(r, r.deviation_tkr, r.budget_tkr, r.deviation_pct,
+                           "computed from amounts", DERIVED) for r in totals.itertuples()]
     seen = {(r["municipality"], r["fiscal_year"]) for r in rows}
     crosswalk = matching.keyed_crosswalk("printed_deviation.csv")
     candidates = facts[(facts.source_kind == "table") & (facts.unit == "percent")
@@ -246,19 +234,30 @@ def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFram
     printed = candidates[entries.notna()]
     _one_line_per_report(printed, "printed_deviation.csv")
     for r in printed.sort_values(["source_line", "fiscal_year"]).itertuples():
-        if (r.municipality, r.fiscal_year) in seen:
-            continue
-        seen.add((r.municipality, r.fiscal_year))
-        rows.append({"municipality": r.municipality, "doc_id": r.doc_id,
-                     "fiscal_year": r.fiscal_year, "period": r.period, "deviation_tkr": "",
-                     "budget_tkr": "", "deviation_pct": fmt(r.number, 2),
-                     "pct_source": "printed by the report", "unit": "percent",
-                     "source_file": r.source_file, "source_line": r.source_line})
-    columns = ["municipality", "doc_id", "fiscal_year", "period", "deviation_tkr", "budget_tkr",
-               "deviation_pct", "pct_source", "unit", "source_file", "source_line"]
-    frame = pd.DataFrame(rows, columns=columns)
+        if (r.municipality, r.fiscal_year) not in seen:
+            seen.add((r.municipality, r.fiscal_year))
+            rows.append(_deviation_row(r, "", "", fmt(r.number, 2), "printed by the report",
+                                       REPORTED))
+    rows += [{**_deviation_row(r, "", "", "", "", NOT_MAPPED), "source_line": "",
+              "reason": r.reason} for r in activity[activity.status == NOT_MAPPED].itertuples()
+             if (r.municipality, r.fiscal_year) not in seen]
+    frame = pd.DataFrame(rows, columns=DEVIATION_COLUMNS)
     return frame.sort_values(["municipality", "fiscal_year", "period"],
                              kind="mergesort").reset_index(drop=True)
+
+
+DEVIATION_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "deviation_tkr",
+                     "budget_tkr", "deviation_pct", "pct_source", "unit", "source_file",
+                     "source_line", "status", "reason"]
+
+
+def _deviation_row(r, deviation_tkr: str, budget_tkr: str, pct: str, source: str,
+                   status: str) -> dict:
+    return {"municipality": r.municipality, "doc_id": r.doc_id, "fiscal_year": r.fiscal_year,
+            "period": r.period, "deviation_tkr": deviation_tkr, "budget_tkr": budget_tkr,
+            "deviation_pct": pct, "pct_source": source, "unit": "percent",
+            "source_file": r.source_file, "source_line": r.source_line, "status": status,
+            "reason": ""}
 
 
 def _one_line_per_report(found: pd.DataFrame, name: str) -> None:

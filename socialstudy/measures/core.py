@@ -16,7 +16,7 @@ import pandas as pd
 from socialstudy.core.scope import Selection
 from socialstudy.core.vocabulary import CATEGORY_WORDS
 from socialstudy.measures.remit import remit_of
-from socialstudy.measures.tabular import fmt
+from socialstudy.measures.tabular import NOT_MAPPED, fmt
 
 NOT_ACTIVITIES = {"total", "mixed", "unmapped"}
 CORE_COLUMNS = ["selection", "core_categories", "municipality", "doc_id", "fiscal_year",
@@ -49,9 +49,7 @@ def comparable_core(activity: pd.DataFrame, remit: pd.DataFrame, inhabitants: pd
     core = core_categories(remit, doc_ids)
     label = "+".join(doc_ids)
     rows = []
-    for sel in chosen:
-        if not sel.doc_id:
-            continue
+    for sel in (s for s in chosen if s.doc_id):
         lines = activity[(activity.doc_id == sel.doc_id) & (activity.fiscal_year == sel.fiscal_year)
                          & (activity.period == sel.period)]
         rows += _committee_rows(sel, lines, core, inhabitants)
@@ -66,14 +64,17 @@ def _committee_rows(sel: Selection, lines: pd.DataFrame, core: list[str],
     base = {"municipality": sel.municipality, "doc_id": sel.doc_id,
             "fiscal_year": sel.fiscal_year, "period": sel.period}
     total = lines[lines.category == "total"]
+    mapped = lines.status != NOT_MAPPED
     rows = []
-    for r in lines[lines.category != "total"].itertuples():
+    for r in lines[mapped & (lines.category != "total")].itertuples():
         rows.append({**base, "row_kind": "line", "report_label": r.report_label,
                      "category": r.category, "fit": r.fit, "components": r.components,
                      "in_core": line_status(r.category, r.components, core),
                      "net_cost_tkr": r.net_cost_tkr, "source_file": r.source_file,
                      "source_line": r.source_line})
-    rows.append({**base, **_core_row(rows, total, core, sel, inhabitants)})
+    why = next(iter(lines[~mapped].reason), "the report prints no net cost for this year and "
+               "period")
+    rows.append({**base, **_core_row(rows, total, core, sel, inhabitants, why)})
     return rows
 
 
@@ -83,12 +84,12 @@ def _amount(rows: list[dict], status: str) -> float:
 
 
 def _core_row(rows: list[dict], total: pd.DataFrame, core: list[str], sel: Selection,
-              inhabitants: pd.DataFrame) -> dict:
+              inhabitants: pd.DataFrame, no_total: str) -> dict:
     row = {"row_kind": "core", "report_label": "", "category": "", "fit": "",
            "components": "", "in_core": "", "net_cost_tkr": ""}
     if total.empty or not core or not str(total.net_cost_tkr.iloc[0]).strip():
-        why = ("no category is in every selected committee's remit in full" if not core
-               else "the report prints no net cost for this year and period")
+        why = "no category is in every selected committee's remit in full" if not core \
+            else no_total
         return {**row, "status": "not available", "note": why,
                 "source_file": rows[0]["source_file"] if rows else "", "source_line": ""}
     low = _amount(rows, "in")

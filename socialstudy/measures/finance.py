@@ -76,7 +76,7 @@ def budget_by_cost_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFr
             continue
         rows.extend(_type_rows(table, report, crosswalk))
         rows.extend({**base(report, int(fact.fiscal_year)), "report_label": label,
-                     **{k: entry[k] for k in ("flow", "category", "fit")}, "unit": "tkr",
+                     **{k: getattr(entry, k) for k in ("flow", "category", "fit")}, "unit": "tkr",
                      "status": NOT_REPORTED, "reason": damage.text(hit),
                      "source_file": report.file, "source_line": line}
                     for fact, entry, label, line, hit in damage.unreadable_rows(

@@ -13,8 +13,7 @@ from __future__ import annotations
 import pandas as pd
 
 from socialstudy.core.registry import Report
-from socialstudy.crosswalks.loader import read_crosswalk
-from socialstudy.errors import CrosswalkError
+from socialstudy.crosswalks.loader import check_quote, rows_by_report
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures.tabular import fmt
 
@@ -30,17 +29,10 @@ NOT_A_DIFFERENCE = ("administration", "other")
 def definitions(reports: list[Report]) -> pd.DataFrame:
     """One row per report, topic and aspect; every quote is checked to stand on its line."""
     rows = []
-    docs = {r.doc_id: r for r in reports}
-    for row in read_crosswalk("comparison_definitions.csv"):
-        report = docs.get(row.doc_id)
-        if report is None:
-            continue
-        lines, line = read_lines(report.path), int(row.report_line)
-        if not (0 < line <= len(lines)) or row.quote not in lines[line - 1]:
-            raise CrosswalkError(f"quote {row.quote[:60]!r} is not on line {line} of "
-                                 f"{report.file}",
-                                 file="socialstudy/crosswalks/comparison_definitions.csv",
-                                 line=row.line, fix="quote the report exactly")
+    for row, report in rows_by_report("comparison_definitions.csv", reports):
+        line = int(row.report_line)
+        check_quote(row, "comparison_definitions.csv", report, read_lines(report.path), line,
+                    row.quote)
         rows.append({"municipality": report.municipality, "doc_id": report.doc_id,
                      "fiscal_year": report.fiscal_year, "topic": row.topic,
                      "aspect": row.aspect, "definition": row.definition,

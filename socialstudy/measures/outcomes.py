@@ -13,6 +13,7 @@ from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
+from socialstudy.measures.tabular import REPORTED, not_mapped
 
 
 def goal_levels() -> list[tuple[re.Pattern, str, str]]:
@@ -53,7 +54,9 @@ def goals(reports: list[Report]) -> pd.DataFrame:
                          "level": level, "rank": rank,
                          "assessment_kind": assessment_kind(entry.assessment_kind, status),
                          "source_file": report.file, "source_line": status_line,
-                         "goal_line": goal_line})
+                         "goal_line": goal_line, **goal_status(status, level)})
+    rows += [{**dict.fromkeys(GOAL_OUTPUT, ""), **r} for r in not_mapped(
+        reports, ("goal_assessments.csv",), {r["doc_id"] for r in rows})]
     return pd.DataFrame(rows, columns=GOAL_OUTPUT).sort_values(
         ["municipality", "fiscal_year", "goal_id"], kind="mergesort").reset_index(drop=True)
 
@@ -70,7 +73,17 @@ def assessment_kind(kind: str, status: str) -> str:
 
 GOAL_OUTPUT = ["municipality", "doc_id", "fiscal_year", "period", "goal_id", "goal_text",
                "status_text", "level", "rank", "assessment_kind", "source_file",
-               "source_line", "goal_line"]
+               "source_line", "goal_line", "status", "reason"]
+NOT_ASSESSED = "not assessed"
+
+
+def goal_status(status_text: str, level: str) -> dict:
+    """'reported', or 'not assessed' for a wording that places the goal on no step of the
+    common scale (level not_assessed in ``goal_levels.csv``: no rank)."""
+    if level != "not_assessed":
+        return {"status": REPORTED, "reason": ""}
+    return {"status": NOT_ASSESSED, "reason": f"the report's wording {status_text!r} is no "
+            "attainment (goal_levels.csv: not_assessed), so the goal has no rank"}
 
 
 def goal_id(report: Report, goal_no: str) -> str:
@@ -112,10 +125,10 @@ def indicators(facts: pd.DataFrame) -> pd.DataFrame:
                                  f"{later.iloc[-1].value} ({later.iloc[-1].column_label})"),
                 "direction": direction, "attainment": attained,
                 "source_file": actual.source_file, "source_line": actual.source_line,
-                "raw": actual.raw})
+                "raw": actual.raw, "status": REPORTED, "reason": ""})
     columns = ["municipality", "doc_id", "indicator", "fiscal_year", "value", "unit", "target",
                "target_column", "later_target", "direction", "attainment", "source_file",
-               "source_line", "raw"]
+               "source_line", "raw", "status", "reason"]
     return pd.DataFrame(rows, columns=columns).sort_values(
         ["municipality", "indicator", "fiscal_year"],
         kind="mergesort").reset_index(drop=True)

@@ -13,9 +13,8 @@ from __future__ import annotations
 import pandas as pd
 
 from socialstudy.core.registry import Report, load_registry
-from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.loader import check_quote, read_crosswalk
 from socialstudy.crosswalks.specs import Row
-from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
 
 REMIT_COLUMNS = ["municipality", "doc_id", "fiscal_year", "category", "in_remit", "evidence",
@@ -28,15 +27,13 @@ def remit_by_report(reports: list[Report] | None = None) -> pd.DataFrame:
     """One row per report and activity category: yes / partial / no, the evidence and its
     raw line. Every quote is checked to stand on its cited line."""
     reports = load_registry() if reports is None else reports
-    own = read_crosswalk("remit_reports.csv")
-    fallback = read_crosswalk("remit.csv")
     rows = []
-    for report in reports:
-        mine = [r for r in own if r.doc_id == report.doc_id]
+    for report in reports:  # the crosswalks are read once (loader), not once a report
+        mine = [r for r in read_crosswalk("remit_reports.csv") if r.doc_id == report.doc_id]
         if mine:
             rows += [_own_row(report, r, read_lines(report.path)) for r in mine]
         else:
-            rows += [_fallback_row(report, r) for r in fallback
+            rows += [_fallback_row(report, r) for r in read_crosswalk("remit.csv")
                      if r.municipality == report.municipality]
     frame = pd.DataFrame(rows, columns=REMIT_COLUMNS)
     return frame.sort_values(["municipality", "doc_id", "category"],
@@ -52,11 +49,7 @@ def _base(report: Report, row: Row) -> dict:
 
 def _own_row(report: Report, row: Row, lines: list[str]) -> dict:
     line = int(row.evidence_line)
-    if not (0 < line <= len(lines)) or row.evidence not in lines[line - 1]:
-        raise CrosswalkError(f"evidence {row.evidence[:60]!r} is not on line {line} of "
-                             f"{report.file}", file="socialstudy/crosswalks/remit_reports.csv",
-                             line=row.line,
-                             fix="quote the report's wording exactly and cite its line")
+    check_quote(row, "remit_reports.csv", report, lines, line, row.evidence, "evidence")
     return {**_base(report, row), "source_line": line, "cost_lines": row.cost_lines,
             "basis": BY_REPORT}
 

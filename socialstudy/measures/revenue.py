@@ -60,20 +60,14 @@ def _check_stated_change(rows: list[dict], stated: list) -> None:
 def _revenue_values(report: Report, year: int, revenue: dict, cost: dict, grants: dict):
     key, prior = (report.doc_id, year), (report.doc_id, year - 1)
     rev, gross, grant = revenue.get(key), cost.get(key), grants.get(key)
-    if rev is not None:
-        yield "revenue_tkr", _fact_row(report, year, "revenue_tkr", abs(rev.number), rev)
-    if gross is not None:
-        yield "gross_cost_tkr", _fact_row(report, year, "gross_cost_tkr", abs(gross.number), gross)
-    if grant is not None:
-        yield "grants_tkr", _fact_row(report, year, "grants_tkr", abs(grant.number), grant)
-    if rev is not None and gross is not None:
-        yield "revenue_share_of_gross_cost_pct", _derived(
-            report, year, "revenue_share_of_gross_cost_pct",
-            100 * abs(rev.number) / abs(gross.number), "percent", rev, [gross])
-    if grant is not None and gross is not None:
-        yield "grants_share_of_gross_cost_pct", _derived(
-            report, year, "grants_share_of_gross_cost_pct",
-            100 * abs(grant.number) / abs(gross.number), "percent", grant, [gross])
+    for name, fact in (("revenue_tkr", rev), ("gross_cost_tkr", gross), ("grants_tkr", grant)):
+        if fact is not None:
+            yield name, _fact_row(report, year, name, abs(fact.number), fact)
+    for name, part in (("revenue_share_of_gross_cost_pct", rev),
+                       ("grants_share_of_gross_cost_pct", grant)):
+        if part is not None and gross is not None:
+            yield name, _derived(report, year, name, 100 * abs(part.number) / abs(gross.number),
+                                 "percent", part, [gross])
     before = revenue.get(prior)
     if rev is not None and before is not None:
         change = abs(rev.number) - abs(before.number)

@@ -11,12 +11,12 @@ from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk, unmapped
 from socialstudy.errors import CrosswalkError
 from socialstudy.measures.staffing_derived import derived_staffing
+from socialstudy.measures.tabular import NOT_MAPPED, NOT_REPORTED
 
 STAFFING_VARIABLES = ("headcount", "fte", "turnover_total_pct", "turnover_voluntary_pct",
                       "sick_leave_total_pct", "sick_leave_long_share_pct",
                       "sick_leave_short_share_pct", "sick_leave_women_pct",
                       "sick_leave_men_pct")
-NOT_REPORTED = "not reported"
 
 
 def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
@@ -29,31 +29,34 @@ def staffing(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         rows.append(_staff_row(fact, fact.measure, fact.scope, fact.definition, fact.period))
     rows += derived_staffing(reports)
     frame = pd.DataFrame(rows, columns=list(STAFF_COLUMNS))
-    reasons = {(r.municipality, int(r.fiscal_year), r.variable): r.reason
-               for r in read_crosswalk("not_reported.csv")}
-    missing = []
-    for report in reports:
-        if not report.is_full_year:
-            continue
-        have = frame[(frame.municipality == report.municipality)
-                     & (frame.fiscal_year == report.fiscal_year)]
-        default = (unmapped(report.municipality, report.doc_id, "staffing_map.csv",
-                            "prose_facts.csv") or "not found in the report's text or tables")
-        for variable in STAFFING_VARIABLES:
-            if (have.variable == variable).any():
-                continue
-            missing.append({
-                "municipality": report.municipality, "doc_id": report.doc_id,
-                "fiscal_year": report.fiscal_year, "period": report.period,
-                "variable": variable, "value": "", "unit": "", "status": NOT_REPORTED,
-                "scope": "", "definition": "",
-                "reason": reasons.get((report.municipality, report.fiscal_year, variable),
-                                      default),
-                "source_kind": "", "source_file": report.file, "source_line": "", "raw": ""})
+    missing = [row for report in reports if report.is_full_year
+               for row in _missing(frame, report)]
     frame = pd.concat([frame, pd.DataFrame(missing)], ignore_index=True)
     frame["scope_class"] = [scope_class(s, d) for s, d in zip(frame.scope, frame.definition)]
     return frame.sort_values(["municipality", "variable", "fiscal_year", "scope", "source_line"],
                              kind="mergesort", key=lambda s: s.astype(str)).reset_index(drop=True)
+
+
+def _missing(frame: pd.DataFrame, report: Report) -> list[dict]:
+    """A row per variable the report gives no figure for: 'not reported' with the reason
+    of ``not_reported.csv`` (or 'not found'), 'not mapped' for a committee the staffing
+    crosswalks do not cover yet."""
+    reasons = {(r.municipality, int(r.fiscal_year), r.variable): r.reason
+               for r in read_crosswalk("not_reported.csv")}
+    have = set(frame[(frame.municipality == report.municipality)
+                     & (frame.fiscal_year == report.fiscal_year)].variable)
+    why = unmapped(report.municipality, report.doc_id, "staffing_map.csv", "prose_facts.csv")
+    rows = []
+    for variable in (v for v in STAFFING_VARIABLES if v not in have):
+        reason = reasons.get((report.municipality, report.fiscal_year, variable))
+        rows.append({
+            "municipality": report.municipality, "doc_id": report.doc_id,
+            "fiscal_year": report.fiscal_year, "period": report.period, "variable": variable,
+            "value": "", "unit": "", "status": NOT_MAPPED if why and not reason else NOT_REPORTED,
+            "scope": "", "definition": "",
+            "reason": reason or why or "not found in the report's text or tables",
+            "source_kind": "", "source_file": report.file, "source_line": "", "raw": ""})
+    return rows
 
 
 def staffing_table_facts(facts: pd.DataFrame) -> list[tuple]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from socialstudy.core.registry import Report
-from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.loader import rows_by_report
 from socialstudy.crosswalks.specs import Row
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
@@ -23,13 +23,8 @@ FORMULAS = {"a - b": lambda a, b: a - b, "a + b": lambda a, b: a + b,
 
 def derived_staffing(reports: list[Report]) -> list[dict]:
     """Rows in the staffing table's columns with status 'derived' and the line used."""
-    docs = {r.doc_id: r for r in reports}
-    rows = []
-    for entry in read_crosswalk("staffing_derived.csv"):
-        report = docs.get(entry.doc_id)
-        if report is not None:
-            rows.append(_row(report, entry))
-    return rows
+    return [_row(report, entry)
+            for entry, report in rows_by_report("staffing_derived.csv", reports)]
 
 
 def _row(report: Report, entry: Row) -> dict:

@@ -23,6 +23,7 @@ from socialstudy.crosswalks.loader import (
     read_crosswalk,
 )
 from socialstudy.errors import StudyError
+from socialstudy.measures.tabular import STANDS_IN
 
 TABLES = ("cost_by_type", "cost_by_activity", "budget_deviation", "staffing", "goals",
           "indicators", "budget_by_cost_type", "revenue_dependence", "net_cost_growth",
@@ -151,6 +152,13 @@ def bullets(lines: list[str]) -> str:
 def chosen(scope: Scope) -> list[Selection]:
     return [s for s in scope.selections.values() if s.doc_id]
 
+
+def lacking(sel: Selection, rows: pd.DataFrame, default: str) -> str:
+    """'<who>: <why>.' for a measure the selection lacks, in its table's words: the reason of
+    its first row that stands for a missing figure ('not mapped yet – …', 'not reported — cell
+    at line …'), else ``default`` (the table holds no such row for it)."""
+    why = next((r for r in rows[rows.status.isin(STANDS_IN)].reason if r), default)
+    return f"{who(sel)}: {why}."
 
 
 # ---- what a report says itself --------------------------------------------------------------

@@ -11,37 +11,27 @@ from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope
 from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS, COST_WORDS
-from socialstudy.crosswalks.loader import unmapped
 from socialstudy.measures.adjustments import adjustments
 from socialstudy.measures.remit import remit_by_report, remit_of
-from socialstudy.narrative import caveats
-from socialstudy.narrative.findings import (
-    NO_DATA,
-    PERIOD_WORDS,
-    bullets,
-    chosen,
-    cite,
-    explanations,
-    names,
-    num,
-    selected,
-    who,
-)
+from socialstudy.measures.tabular import HAS_VALUE
+from socialstudy.narrative import caveats, findings
+from socialstudy.narrative.findings import cite, names, num, who
 
 size_mnkr = partial(mnkr, absolute=True)  # the sentence says which way
+NO_TYPES = "not reported – the report gives no costs by type"  # when the table has no row
+NO_ACTIVITIES = "not reported – the report gives no net cost by activity"
 
 
 def cost_types(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
     """Largest cost type and the personnel and purchased-services shares per report."""
-    costs = selected(scope, tables)["cost_by_type"]
-    costs = costs[(costs.flow == "cost") & (costs.share_pct != "")]
+    every = findings.selected(scope, tables)["cost_by_type"]
+    costs = every[(every.flow == "cost") & (every.share_pct != "")]
     lines, over, under = [], [], []
-    for sel in chosen(scope):
+    for sel in findings.chosen(scope):
         part = costs[costs.municipality == sel.municipality]
         if part.empty:
-            why = (unmapped(sel.municipality, sel.doc_id, "cost_types.csv")
-                   or "not reported – the report gives no costs by type")
-            lines.append(f"{who(sel)}: {why}.")
+            lines.append(findings.lacking(sel, every[every.municipality == sel.municipality],
+                                          NO_TYPES))
             continue
         shares = part.assign(share=part.share_pct.astype(float))
         top = shares.sort_values("share", ascending=False).iloc[0]
@@ -59,7 +49,7 @@ def cost_types(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
             text += (". Lumped or approximate categories: " + ", ".join(
                 f"“{r.report_label}” ({COST_WORDS[r.category]})" for r in lumped.itertuples()))
         lines.append(text + ".")
-        lines += [f"  * {e}" for e in explanations(sel, "purchased_services", reports)]
+        lines += [f"  * {e}" for e in findings.explanations(sel, "purchased_services", reports)]
         personnel = shares[shares.category == "personnel"]
         if len(personnel):
             (over if personnel.share.iloc[0] > 50 else under).append(sel.municipality)
@@ -67,7 +57,7 @@ def cost_types(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
         lines.append("Own staff take more than half of gross cost in "
                      + (names(over) if over else "none of the committees")
                      + (f", and half or less in {names(under)}" if under else "") + ".")
-    return bullets(lines) if lines else f"{NO_DATA}."
+    return findings.bullets(lines) if lines else f"{findings.NO_DATA}."
 
 
 def _activity_shares(rows: pd.DataFrame) -> pd.DataFrame:
@@ -93,16 +83,14 @@ def _components(row) -> str:
 def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
     """Each committee's largest activity line and largest common category (by its own
     share of net cost), with mixed lines named; what has no counterpart elsewhere."""
-    rows = selected(scope, tables)["cost_by_activity"]
-    lines, sels = [], chosen(scope)
+    rows = findings.selected(scope, tables)["cost_by_activity"]
+    lines, sels = [], findings.chosen(scope)
     remit = {s.doc_id: remit_of(remit_by_report(reports), s.doc_id) for s in sels}
     for sel in sels:
-        part = _activity_shares(rows[(rows.municipality == sel.municipality)
-                                     & (rows.period == sel.period)])
+        mine = rows[(rows.municipality == sel.municipality) & (rows.period == sel.period)]
+        part = _activity_shares(mine)
         if part.empty:
-            why = (unmapped(sel.municipality, sel.doc_id, "activities.csv")
-                   or "not reported – the report gives no net cost by activity")
-            lines.append(f"{who(sel)}: {why}.")
+            lines.append(findings.lacking(sel, mine, NO_ACTIVITIES))
             continue
         top = part.sort_values("share", ascending=False).iloc[0]
         by_cat = part[part.fit != "mixed"].groupby("category").share.sum()
@@ -129,7 +117,7 @@ def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
         holder = [who(s) for s in holder]
         lines.append(f"Only {names(holder)} has {CATEGORY_WORDS[cat]}{partly} in its remit "
                      "in this run.")
-    return bullets(lines) if lines else f"{NO_DATA}."
+    return findings.bullets(lines) if lines else f"{findings.NO_DATA}."
 
 
 def total_caveat(rows: pd.DataFrame, sel) -> str:
@@ -146,19 +134,19 @@ def total_caveat(rows: pd.DataFrame, sel) -> str:
 def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
     """Over or within budget per report, the activity lines with the largest overruns,
     and the report's own explanations; part-year deviations said apart."""
-    picked = selected(scope, tables)
+    picked = findings.selected(scope, tables)
     dev, act = picked["budget_deviation"], picked["cost_by_activity"]
     lines, adjust = [], adjustments(reports)
-    for sel in chosen(scope):
-        row = dev[(dev.municipality == sel.municipality) & (dev.period == sel.period)]
+    for sel in findings.chosen(scope):
+        mine = dev[(dev.municipality == sel.municipality) & (dev.period == sel.period)]
+        row, none = mine[mine.status.isin(HAS_VALUE)], "not reported – the report prints no budget"
         if row.empty:
-            why = (unmapped(sel.municipality, sel.doc_id, "activities.csv")
-                   or f"not reported – the report prints no budget for {sel.fiscal_year}")
-            lines.append(f"{who(sel)}: {why}.")
+            lines.append(findings.lacking(sel, mine, f"{none} for {sel.fiscal_year}"))
             continue
         r = row.iloc[0]
         pct = float(r.deviation_pct)
-        span = f" for {PERIOD_WORDS[sel.period].replace(' only', '')}" if sel.part_year else ""
+        span = (f" for {findings.PERIOD_WORDS[sel.period].replace(' only', '')}"
+                if sel.part_year else "")
         verdict = (f"overran its budget{span} by {num(abs(pct))} %" if pct < 0 else
                    f"{'was within its budget' if span else 'stayed within budget'}{span}, "
                    f"{num(pct)} % better than budget")
@@ -171,14 +159,14 @@ def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repor
             text += "; a part-year figure, not comparable with a full year nor a verdict on it"
         text += "." + caveats.deviation_without(r, adjust, sel)
         lines.append(text + _drivers(act, sel, pct))
-        lines += [f"  * {e}" for e in explanations(sel, "budget_deviation", reports)]
+        lines += [f"  * {e}" for e in findings.explanations(sel, "budget_deviation", reports)]
     checks = act[act.deviation_sign_check != ""].deviation_sign_check.value_counts()
     if len(checks):
         lines.append("Sign check of the printed deviations against budget − actual: " +
                      names([f"{n} {word}" for word, n in sorted(checks.items())]) +
                      (" (“too small to tell”: a deviation under 1 mnkr, too small to judge "
                       "its sign)" if "too small to tell" in checks else "") + ".")
-    return bullets(lines) if lines else f"{NO_DATA}."
+    return findings.bullets(lines) if lines else f"{findings.NO_DATA}."
 
 
 def _drivers(act: pd.DataFrame, sel, pct: float) -> str:

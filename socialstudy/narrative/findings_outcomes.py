@@ -9,25 +9,17 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope
 from socialstudy.core.vocabulary import LEVEL_WORDS
-from socialstudy.crosswalks.loader import unmapped
+from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED
+from socialstudy.narrative import findings
 from socialstudy.narrative.caveats import comparison_caveat
-from socialstudy.narrative.findings import (
-    NO_DATA,
-    PERIOD_WORDS,
-    bullets,
-    chosen,
-    cite,
-    explanations,
-    glossed,
-    names,
-    num,
-    selected,
-    who,
-)
+from socialstudy.narrative.findings import cite, glossed, names, num, who
 
 STAFF_WORDS = {"turnover_total_pct": "staff turnover (all leavers)",
                "turnover_voluntary_pct": "own resignations",
                "sick_leave_total_pct": "sick leave"}
+# what a sentence says when the table holds no row at all for the selection
+NO_STAFFING = "not reported – the report gives no staffing figures"
+NO_INDICATORS = "not reported – no indicator values"
 
 
 def _staff_value(part: pd.DataFrame, variable: str) -> tuple[str, pd.DataFrame]:
@@ -38,7 +30,7 @@ def _staff_value(part: pd.DataFrame, variable: str) -> tuple[str, pd.DataFrame]:
         first = whole.assign(prose=whole.source_kind != "table",
                              derived=whole.status == "derived").sort_values(
             ["derived", "prose", "source_line"], kind="mergesort").iloc[0]
-        period = (f", {PERIOD_WORDS[first.period]}" if first.period == "r12_nov" else "")
+        period = (f", {findings.PERIOD_WORDS[first.period]}" if first.period == "r12_nov" else "")
         how = ", from running text" if first.source_kind != "table" else ""
         how = ", derived from figures on the cited line" if first.status == "derived" else how
         return f"{num(first.value)} %{period}{how}{cite(first)}", first.to_frame().T
@@ -47,7 +39,9 @@ def _staff_value(part: pd.DataFrame, variable: str) -> tuple[str, pd.DataFrame]:
         first = section.sort_values("source_line").iloc[0]
         return (f"not reported for the whole committee (only {num(first.value)} % for "
                 f"{first.scope}){cite(first)}", pd.DataFrame())
-    missing = rows[rows.status != "reported"]
+    missing = rows[~rows.status.isin(HAS_VALUE)]
+    if len(missing) and missing.status.iloc[0] == NOT_MAPPED:  # its reason says so itself
+        return missing.reason.iloc[0], pd.DataFrame()
     reason = f" – {missing.reason.iloc[0]}" if len(missing) and missing.reason.iloc[0] else ""
     return f"not reported{reason}", pd.DataFrame()
 
@@ -56,12 +50,12 @@ def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report
     """Whole-committee turnover, own resignations and sick leave per report (with the
     report's own explanation of its sick leave, where it gives one); the highest comparable
     sick leave named only among full-year calendar figures."""
-    staff = selected(scope, tables)["staffing"]
+    staff = findings.selected(scope, tables)["staffing"]
     lines, sick = [], []
-    for sel in chosen(scope):
+    for sel in findings.chosen(scope):
         part = staff[staff.municipality == sel.municipality]
         if part.empty:
-            lines.append(f"{who(sel)}: not reported – the report gives no staffing figures.")
+            lines.append(findings.lacking(sel, part, NO_STAFFING))
             continue
         texts = []
         for variable, words in STAFF_WORDS.items():
@@ -71,7 +65,7 @@ def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report
                     row.period.iloc[0] == "full_year" and not sel.part_year:
                 sick.append((float(row.value.iloc[0]), sel.municipality, sel.fiscal_year))
         lines.append(f"{who(sel)}: " + "; ".join(texts) + ".")
-        lines += [f"  * {e}" for e in explanations(sel, "sick_leave", reports)]
+        lines += [f"  * {e}" for e in findings.explanations(sel, "sick_leave", reports)]
     if len(sick) > 1:
         value, muni, year = max(sick)
         years = ("" if len({s[2] for s in sick}) == 1 else
@@ -80,14 +74,14 @@ def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report
         lines.append(f"Of the calendar-year sick-leave figures in this run, {muni}'s "
                      f"({num(value)} %) is the highest{years}, but not like with like: "
                      f"{caveat}.")
-    return bullets(lines) if lines else f"{NO_DATA}."
+    return findings.bullets(lines) if lines else f"{findings.NO_DATA}."
 
 
 def staffing_caption(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report],
                      topic: str) -> str:
     """The caption under a staffing figure: what differs between the committees it sets
     side by side (definitions, period, remit with amounts), or '' for one committee."""
-    if len(chosen(scope)) < 2:
+    if len(findings.chosen(scope)) < 2:
         return ""
     caveat = comparison_caveat(scope, tables["cost_by_activity"], reports, topic)
     what = "sick leave" if topic == "sick_leave" else "turnover"
@@ -98,18 +92,16 @@ def staffing_caption(scope: Scope, tables: dict[str, pd.DataFrame], reports: lis
 def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
     """Year-end goal assessments: counts per common level, the wordings used, and the
     goals judged not met, quoted."""
-    year_end = selected(scope, tables)["goals"]
-    year_end = year_end[year_end.assessment_kind == "year_end_attainment"]
+    every = findings.selected(scope, tables)["goals"]
+    year_end = every[every.assessment_kind == "year_end_attainment"]
     lines, steps = [], {}
-    for sel in chosen(scope):
+    for sel in findings.chosen(scope):
         part = year_end[year_end.municipality == sel.municipality]
         if part.empty:
-            why = unmapped(sel.municipality, sel.doc_id, "goal_assessments.csv")
-            if not why:
-                reason = ("a part-year report assesses no year-end goals" if sel.part_year else
-                          "a report assesses only its own year's goals")
-                why = f"no year-end goal assessment for {sel.fiscal_year} ({reason})"
-            lines.append(f"{who(sel)}: {why}.")
+            none = ("a part-year report assesses no year-end goals" if sel.part_year else
+                    "a report assesses only its own year's goals")
+            none = f"no year-end goal assessment for {sel.fiscal_year} ({none})"
+            lines.append(findings.lacking(sel, every[every.municipality == sel.municipality], none))
             continue
         counts = [f"{int((part.level == k).sum())} {w}" for k, w in LEVEL_WORDS.items()
                   if (part.level == k).any()]
@@ -126,17 +118,17 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
         lines.append("Each committee words its own scale (distinct wordings used: " + names(
             [f"{muni} {n}" for muni, n in steps.items()]) + "); each is read against its own, "
             "and counts of goals met are not comparable across them.")
-    return bullets(lines) if lines else f"{NO_DATA}."
+    return findings.bullets(lines) if lines else f"{findings.NO_DATA}."
 
 
 def indicators(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
     """How many indicator values of the selected year meet a target set for that year."""
-    rows = selected(scope, tables)["indicators"]
+    rows = findings.selected(scope, tables)["indicators"]
     lines = []
-    for sel in chosen(scope):
+    for sel in findings.chosen(scope):
         part = rows[rows.municipality == sel.municipality]
         if part.empty:
-            lines.append(f"{who(sel)}: not reported – no indicator values for {sel.fiscal_year}.")
+            lines.append(findings.lacking(sel, part, f"{NO_INDICATORS} for {sel.fiscal_year}"))
             continue
         targeted = part[part.attainment != "no target for this year"]
         if targeted.empty:
@@ -149,4 +141,4 @@ def indicators(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
                      f"{sel.fiscal_year} met it{cite(targeted)}; not met: " +
                      (", ".join(glossed(t) for t in targeted[targeted.attainment == "not met"]
                                 .indicator) or "none") + ".")
-    return bullets(lines) if lines else f"{NO_DATA}."
+    return findings.bullets(lines) if lines else f"{findings.NO_DATA}."

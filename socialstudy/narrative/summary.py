@@ -10,10 +10,9 @@ import pandas as pd
 from socialstudy.core.registry import load_registry
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
-from socialstudy.crosswalks.loader import unmapped
 from socialstudy.measures.like_with_like import definitions
 from socialstudy.measures.remit import remit_by_report, remit_of
-from socialstudy.measures.staffing import NOT_REPORTED
+from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, NOT_REPORTED
 from socialstudy.narrative import caveats, findings
 
 
@@ -54,56 +53,54 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         activity = _pick(tables["cost_by_activity"], sel)
         total = activity[(activity.category == "total") & (activity.net_cost_tkr != "")
                          & (activity.period == (sel.period or ""))]
-        deviation = _pick(tables["budget_deviation"], sel)
-        deviation = deviation[deviation.period == (sel.period or "")]
+        gone = _pick(tables["budget_deviation"], sel)
+        deviation = gone[(gone.period == (sel.period or "")) & gone.status.isin(HAS_VALUE)]
         types = _pick(tables["cost_by_type"], sel)
         personnel = types[types.category == "personnel"]
         staff = _pick(tables["staffing"], sel)
         inhabitant = _pick(tables["per_inhabitant"], sel) if "per_inhabitant" in tables else None
-        goals = _pick(tables["goals"], sel)
-        goals = goals[goals.assessment_kind == "year_end_attainment"]
-        absent = lambda *names: _absent(sel, *names)  # noqa: E731
+        every_goal = _pick(tables["goals"], sel)
+        goals = every_goal[every_goal.assessment_kind == "year_end_attainment"]
         rows.append({
             "municipality": muni, "year": year if year else NO_REPORT,
             "period": findings.words(sel.period) if sel.period else "",
             "remit": remit_text(remit, sel.doc_id),
             "net cost (mnkr)": (mnkr(total.net_cost_tkr.iloc[0], unit=False) if len(total)
-                                else absent("activities.csv")),
+                                else _absent(sel, activity)),
             "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
-                                     else absent("activities.csv")),
+                                     else _absent(sel, gone)),
             "budget deviation without the one-offs, buffers and top-ups the report names (%)":
                 (caveats.deviation_cell(tables.get("deviation_adjusted"), sel)
-                 if len(deviation) else absent("activities.csv")),
+                 if len(deviation) else _absent(sel, gone)),
             "whole-committee net cost per inhabitant (kr; covers the remit above, "
             "not comparable across remits)": _per_inhabitant(inhabitant, sel),
             "personnel share of gross cost (%)": (_share(personnel) if len(personnel)
-                                                  else absent("cost_types.csv")),
+                                                  else _absent(sel, types)),
             "turnover, whole committee (%)":
-                _staff(staff, "turnover_total_pct", absent(*STAFF_CROSSWALKS))
+                _staff(staff, "turnover_total_pct", _absent(sel, staff))
                 + caveats.definition_note(defs, sel, "turnover", shown),
             "sick leave (%)":
-                _staff(staff, "sick_leave_total_pct", absent(*STAFF_CROSSWALKS))
+                _staff(staff, "sick_leave_total_pct", _absent(sel, staff))
                 + caveats.definition_note(defs, sel, "sick_leave", shown),
             "comparable-core net cost per inhabitant (kr; core of this selection)":
                 _core(tables.get("comparable_core"), sel),
             "goals met or largely met": (caveats.goals_cell(goals, steps, sel)
-                                         or _goals(goals, sel, absent("goal_assessments.csv"))),
+                                         or _goals(goals, sel, _absent(sel, every_goal))),
         })
     return pd.DataFrame(rows).set_index("municipality")
 
 
-STAFF_CROSSWALKS = ("staffing_map.csv", "prose_facts.csv")
-NOT_MAPPED = "not mapped yet (see the review)"
+NOT_MAPPED_YET = "not mapped yet (see the review)"
 NO_REPORT = "no report for this selection"
 
 
-def _absent(sel: Selection, *crosswalks: str) -> str:
-    """'not reported', 'no report for this selection' where the committee has no report
-    for the selected year, or 'not mapped yet' for a committee none of ``crosswalks``
-    covers."""
+def _absent(sel: Selection, rows: pd.DataFrame) -> str:
+    """'no report for this selection' where the committee has no report for the selected
+    year, else the status of the table's rows: 'not mapped yet' where they say the committee
+    is not mapped, or 'not reported'."""
     if not sel.doc_id:
         return NO_REPORT
-    return NOT_MAPPED if unmapped(sel.municipality, sel.doc_id, *crosswalks) else NOT_REPORTED
+    return NOT_MAPPED_YET if (rows.status == NOT_MAPPED).any() else NOT_REPORTED
 
 
 def _goals(goals: pd.DataFrame, sel: Selection, absent: str) -> str:
@@ -112,7 +109,7 @@ def _goals(goals: pd.DataFrame, sel: Selection, absent: str) -> str:
         return f"{goals.level.isin(['met', 'largely_met']).sum()} of {len(goals)}"
     if not sel.doc_id:
         return NO_REPORT
-    if absent == NOT_MAPPED:
+    if absent == NOT_MAPPED_YET:
         return absent
     if sel.part_year:
         return f"{NOT_REPORTED} (a part-year report assesses no year-end goals)"

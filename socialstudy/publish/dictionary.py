@@ -130,11 +130,17 @@ def _part_tables(processed_dir: Path) -> list[str]:
 
 # ---- part 2: the crosswalks behind the harmonized categories -------------------------------
 
+def _by_category(crosswalk: str, table: str) -> list:
+    """A crosswalk's rows in the order of the categories ``table``'s schema declares, then
+    by municipality, label and occurrence."""
+    order = list(schemas.categories(table, "category"))
+    return sorted(read_crosswalk(crosswalk),
+                  key=lambda r: (order.index(r.category), r.municipality, r.report_label,
+                                 getattr(r, "occurrence", "")))
+
+
 def _part_cost_types(translations: dict[str, str]) -> list[str]:
-    order = list(schemas.categories("cost_by_type", "category"))
-    rows = sorted(read_crosswalk("cost_types.csv"),
-                  key=lambda r: (order.index(r.category), r.municipality,
-                                 r.report_label))
+    rows = _by_category("cost_types.csv", "cost_by_type")
     out = ["### 2.1 Report lines mapped to cost and revenue types "
            "(`crosswalks/cost_types.csv`)", "",
            "A Kommun-Bas-like taxonomy (SKR's chart of accounts; group numbers differ "
@@ -148,10 +154,7 @@ def _part_cost_types(translations: dict[str, str]) -> list[str]:
 
 
 def _part_activities(translations: dict[str, str]) -> list[str]:
-    order = list(schemas.categories("cost_by_activity", "category"))
-    rows = sorted(read_crosswalk("activities.csv"),
-                  key=lambda r: (order.index(r.category), r.municipality,
-                                 r.report_label, r.occurrence))
+    rows = _by_category("activities.csv", "cost_by_activity")
     out = ["### 2.2 Report lines mapped to activity categories (`crosswalks/activities.csv`)",
            "", "Close to the activities of SCB's räkenskapssammandrag (RS); where a report "
            "is organised by its own departments, several lines map only partly. Category "
@@ -174,7 +177,8 @@ def _part_activities(translations: dict[str, str]) -> list[str]:
     out += ["Remit: does the committee run the activity? (`crosswalks/remit.csv`)", ""]
     return out + _table(["category"] + munis,
                         [[code(c)] + [in_remit.get((c, m), "") for m in munis]
-                         for c in order if any((c, m) in in_remit for m in munis)])
+                         for c in schemas.categories("cost_by_activity", "category")
+                         if any((c, m) in in_remit for m in munis)])
 
 
 def _part_patterns() -> list[str]:

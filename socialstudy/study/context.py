@@ -126,7 +126,7 @@ def _check_upstream(stem: str, spec: runspec.RunSpec, outputs: paths.Outputs,
             if literal and dag.matches(rel, step.reads) and not (outputs.root / rel).exists():
                 where = "" if not str(out_dir) else f" -p out_dir {out_dir}"
                 raise UpstreamMissing(
-                    f"{rel} is missing in {_shown(outputs.root)}: notebook {earlier.name} "
+                    f"{rel} is missing in {paths.shown(outputs.root)}: notebook {earlier.name} "
                     f"has not run for {spec.name}",
                     fix=f"run `{spec.command()}` (all notebooks in order), or papermill "
                         f"notebooks/{earlier.name}.ipynb with the same -p year/-p "
@@ -138,8 +138,3 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _shown(root: Path) -> str:
-    try:
-        return root.relative_to(paths.ROOT).as_posix() or "the repository"
-    except ValueError:
-        return str(root)

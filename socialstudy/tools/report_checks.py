@@ -54,16 +54,16 @@ def _line_of(text: str, needle: str) -> int | None:
 def check_new(fields: dict, existing: list[reg.Report], text: str, registry: Path) -> None:
     """Refuse what is registered already: the same bytes, doc_id, file or kommun code."""
     for report in existing:
-        if report.pdf and report.pdf.sha256 == fields.get("source_pdf_sha256"):
-            raise RegistryError(
-                f"this PDF is registered already, as {report.doc_id} ({report.pdf.file})",
-                file=str(registry), line=_line_of(text, report.pdf.sha256),
-                fix="nothing to do: a report is registered once")
-        if report.sha256 == fields["sha256"]:
-            raise RegistryError(
-                f"these bytes are registered already, as {report.doc_id} ({report.file})",
-                file=str(registry), line=_line_of(text, report.sha256),
-                fix="nothing to do: a report is registered once")
+        for what, sha256, new, file in (("this PDF", report.pdf and report.pdf.sha256,
+                                         fields.get("source_pdf_sha256"),
+                                         report.pdf and report.pdf.file),
+                                        ("these bytes", report.sha256, fields["sha256"],
+                                         report.file)):
+            if sha256 and sha256 == new:
+                raise RegistryError(f"{what} is registered already, as {report.doc_id} "
+                                    f"({file})", file=str(registry),
+                                    line=_line_of(text, sha256),
+                                    fix="nothing to do: a report is registered once")
         if report.doc_id == fields["doc_id"]:
             raise RegistryError(
                 f"{fields['doc_id']} is registered already, with other bytes ({report.file})",

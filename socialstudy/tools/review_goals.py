@@ -16,6 +16,7 @@ from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.crosswalks.specs import SPECS
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import compare, outcomes
+from socialstudy.measures.tabular import NOT_MAPPED
 from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest, csv_row
 
 
@@ -24,6 +25,7 @@ def goal_items(report: Report, earlier: list[Report]) -> list[Item]:
     missing now is proposed under the closest wording, or listed as not in the report; a
     committee without goal rows gets other committees' rows whose wording it uses."""
     goals = outcomes.goals([report])
+    goals = goals[goals.status != NOT_MAPPED]  # a committee without goal rows: none found
     items = [Item(f"goal {g.goal_id}", FOUND, f"{g.level} ('{g.status_text}', line "
                   f"{g.source_line})") for g in goals.itertuples()]
     rows = read_crosswalk("goal_assessments.csv")

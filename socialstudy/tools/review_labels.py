@@ -12,6 +12,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.measures import compare, statement_kinds
+from socialstudy.measures.tabular import NOT_MAPPED
 from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest, csv_row
 
 COMMITTEE = re.compile(r"(?i)nämnd(en)?(\s+totalt)?$")
@@ -66,13 +67,10 @@ def _in_prose(facts: pd.DataFrame, measure: str, variables: tuple[str, ...], whe
 
 
 def cost_type_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
-    rows = read_crosswalk("cost_types.csv")
-    types = compare.cost_by_type(facts, [report])
-    own = types[types.fiscal_year == report.fiscal_year]
+    rows, mine, own = _rows("cost_types.csv", report, compare.cost_by_type(facts, [report]))
     items = [Item(f"cost type {r.category}", FOUND, f"{r.value_tkr or r.share_pct} "
                   f"({r.value_status}), line {r.source_line} '{r.report_label}'")
              for r in own.itertuples()]
-    mine = [r for r in rows if r.municipality == report.municipality]
     table = _best_table(facts, {r.report_label for r in (mine or rows)})
     for label, line in table:
         if any(r.report_label == label for r in own.itertuples()):
@@ -177,11 +175,16 @@ def _total_proposal(report, label, line, other, name) -> Item:
                 name, csv_row(values))
 
 
+def _rows(name: str, report: Report, table: pd.DataFrame) -> tuple[tuple, list, pd.DataFrame]:
+    """A crosswalk's rows, those of the report's municipality, and the rows of the
+    measure ``table`` for the report's own year (those not mapped yet left out)."""
+    rows = read_crosswalk(name)
+    return (rows, [r for r in rows if r.municipality == report.municipality],
+            table[(table.fiscal_year == report.fiscal_year) & (table.status != NOT_MAPPED)])
+
+
 def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
-    rows = read_crosswalk("activities.csv")
-    mine = [r for r in rows if r.municipality == report.municipality]
-    activity = compare.cost_by_activity(facts, [report])
-    own = activity[activity.fiscal_year == report.fiscal_year]
+    rows, mine, own = _rows("activities.csv", report, compare.cost_by_activity(facts, [report]))
     items = [Item(f"activity line {r.source_line}", FOUND, f"'{r.report_label}' -> "
                   f"{r.category} ({r.fit}), net cost {r.net_cost_tkr or '-'} tkr")
              for r in own.itertuples() if r.category != compare.UNMAPPED]

@@ -9,6 +9,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.extract.extraction import Extraction
 from socialstudy.measures import compare, staffing
+from socialstudy.measures.tabular import NOT_MAPPED
 
 FEWER_TABLES = 0.5
 
@@ -69,7 +70,7 @@ def previously_reported(previous: Report | None, before: Extraction | None
     staff = staffing.staffing(facts, [previous])
     staff = staff[(staff.status == "reported") & (staff.fiscal_year == previous.fiscal_year)]
     types = compare.cost_by_type(facts, [previous])
-    types = types[types.fiscal_year == previous.fiscal_year]
+    types = types[(types.fiscal_year == previous.fiscal_year) & (types.status != NOT_MAPPED)]
     had = {f"cost type {r.category}": f"{r.source_kind} line {r.source_line} '{r.raw}'"
            for r in types.itertuples()}
     had.update({r.variable: f"{r.source_kind} line {r.source_line} '{r.raw}'"
