@@ -30,7 +30,7 @@ GOALS = ("Socialnämndens mål 2025\n\n"
          "Arbetet med tidiga insatser har fortsatt.\n\nUppfyllt\n\n"
          "Mål Kommentar Bedömning\n\nFler vuxna ska bli självförsörjande\n\nDelvis uppfyllt\n\n"
          "Mål Kommentar Bedömning\n\nVäntetiden till försörjningsstöd ska minska\n\n"
-         "Ej uppfyllt\n")
+         "Ej uppfyllt\n\nMål Kommentar Bedömning\n\nFler ska få stöd i hemmet\n\nGul\n")
 
 
 def _env(repo: Path) -> dict[str, str]:
@@ -81,14 +81,14 @@ def test_a_committee_row_above_the_total_is_not_copied_as_administration(repo):
 
 
 def test_goals_in_the_committees_own_words_are_proposed_and_levelled(repo):
-    """Status lines 'Uppfyllt' (line 9), 'Delvis uppfyllt' (15), 'Ej uppfyllt' (21) below a
-    'Mål … Bedömning' header: one goal row each; pasted, the run levels them met,
-    partly_met, not_met and keeps the committee's words."""
+    """Status lines 'Uppfyllt' (line 9), 'Delvis uppfyllt' (15), 'Ej uppfyllt' (21) and the
+    colour 'Gul' (27) below a 'Mål … Bedömning' header: one goal row each; pasted, the run
+    levels them met, partly_met, not_met, partly_met and keeps the committee's words."""
     _register(repo, "exempelby_2025_mal", GOALS)
     out = _review(repo, "exempelby_2025_mal")
     rows = [line.strip() for line in out.splitlines()
             if line.strip().startswith("Exempelby,r")]
-    assert len(rows) == 3 and not any("<" in r for r in rows), rows
+    assert len(rows) == 4 and not any("<" in r for r in rows), rows
     assert "assessed 'Delvis uppfyllt' at line 15 -> partly_met" in out
     with (repo / "socialstudy/crosswalks/goal_assessments.csv").open("a") as fh:
         fh.write("\n".join(rows) + "\n")
@@ -102,4 +102,4 @@ def test_goals_in_the_committees_own_words_are_proposed_and_levelled(repo):
     assert done.returncode == 0, done.stderr[-2000:]
     assert sorted(json.loads(done.stdout), key=lambda r: int(r[2])) == [
         ["Uppfyllt", "met", "9"], ["Delvis uppfyllt", "partly_met", "15"],
-        ["Ej uppfyllt", "not_met", "21"]]
+        ["Ej uppfyllt", "not_met", "21"], ["Gul", "partly_met", "27"]]

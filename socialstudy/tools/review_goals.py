@@ -1,10 +1,11 @@
 """The review's goal and remit decisions. Beyond the wordings of known committees, a goal
 table in the committee's own words (``Mål … Uppfyllt Ja/Nej`` with ``Ja`` under each goal,
-or ``Uppfyllt`` / ``Delvis uppfyllt`` / ``Ej uppfyllt``) yields one goal row per goal,
-keeping the committee's wording; its level comes from ``goal_levels.csv`` and the row is
-proposed only when the run's own goal matcher finds that status for that goal. A text that
-names no committee may hold the municipality's goals: its rows wait for a person's
-confirmation (a ``<confirm …>`` cell), never pasted as the committee's."""
+or ``Uppfyllt`` / ``Delvis uppfyllt`` / ``Ej uppfyllt``, or a colour named in words)
+yields one goal row per goal, keeping the committee's wording; its level comes from
+``goal_levels.csv`` and the row is proposed only when the run's own goal matcher finds
+that status for that goal. A text that names no committee may hold the municipality's
+goals: its rows wait for a person's confirmation (a ``<confirm …>`` cell), never pasted
+as the committee's."""
 
 from __future__ import annotations
 
@@ -59,11 +60,12 @@ def goal_items(report: Report, earlier: list[Report]) -> list[Item]:
         r.goal_text for r in mine})
 
 
-STATUS_LINE = re.compile(r"(?i)^\s*(ja|nej|(?:delvis |ej |inte )?(?:uppfyllt|uppnått))"
-                         r"\s*(\(prognos\))?\s*$")
+STATUS_LINE = re.compile(r"(?i)^\s*(ja|nej|(?:delvis |ej |inte )?(?:uppfyllt|uppnått)|"
+                         r"grön|gul|röd)\s*(\(prognos\))?\s*$")
 GOAL_HEADER = re.compile(r"(?i)^\s*mål\b.*\b(uppfyll|ja/nej|bedömning|status)")
-CUES = {True: r"(?i)^\s*(ja|nej)\s*(\(prognos\))?\s*$",
-        False: r"(?i)^\s*(delvis |ej |inte )?(uppfyllt|uppnått)"}
+CUES = {"ja": r"(?i)^\s*(ja|nej)\s*(\(prognos\))?\s*$",
+        "colour": r"(?i)^\s*(grön|gul|röd)\s*(\(prognos\))?\s*$",
+        "words": r"(?i)^\s*(delvis |ej |inte )?(uppfyllt|uppnått)"}
 
 
 def own_vocabulary_items(report: Report, known: set[str]) -> list[Item]:
@@ -76,7 +78,9 @@ def own_vocabulary_items(report: Report, known: set[str]) -> list[Item]:
     committee = any(re.search(r"(?i)nämnd", t) for t in lines)
     items = []
     for k, (goal, status, line) in enumerate(found, 1):
-        cue = CUES[status.strip().lower().split()[0] in ("ja", "nej")]
+        word = status.strip().lower().split()[0]
+        cue = CUES["ja" if word in ("ja", "nej") else "colour" if word in ("grön", "gul", "röd")
+                   else "words"]
         entry = SPECS["goal_assessments.csv"].row(
             municipality=report.municipality, goal_no=f"r{k}", goal_text=goal,
             status_cue=cue, status_quote="", assessment_kind="year_end_attainment", note="",
