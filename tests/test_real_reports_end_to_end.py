@@ -15,21 +15,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from real_fixtures import fixtures
+from real_fixtures import copy_repo, fixtures, repo_env
 
 from socialstudy.core import registry as reg
 from socialstudy.tools.pdf_entry import entry_block
 
-ROOT = Path(__file__).resolve().parent.parent
 PASTE = re.compile(r"^\s+paste into socialstudy/crosswalks/(\S+):\n\s+(.+)$", re.M)
 NUMBER = re.compile(r"[-−]?\d{1,3}(?: \d{3})+(?:,\d+)?|[-−]?\d+(?:,\d+)?")
 # what a user types after --municipality: the name, not the page's "Västerviks kommun"
@@ -58,14 +55,9 @@ print(json.dumps(out, ensure_ascii=False))
 """
 
 
-def _env(repo: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
-    return {**env, "PYTHONPATH": str(repo)}
-
-
 def _cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "socialstudy", *args], cwd=repo,
-                          capture_output=True, text=True, env=_env(repo))
+                          capture_output=True, text=True, env=repo_env(repo))
 
 
 def municipality(fx) -> str:
@@ -150,9 +142,7 @@ def _name_the_committee(repo: Path, fx) -> None:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    repo = tmp_path_factory.mktemp("real") / "repo"
-    for name in ("socialstudy", "data"):
-        shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    repo = copy_repo(tmp_path_factory.mktemp("real") / "repo")
     docs, reviews, refused, pasted = {}, {}, {}, []
     for fx in fixtures():
         why = registrable(fx)
@@ -169,7 +159,7 @@ def corpus(tmp_path_factory):
     after = {slug: _cli(repo, "review", doc_id).stdout for slug, doc_id in docs.items()}
     activities = (repo / "socialstudy/crosswalks/activities.csv").read_text(encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", COMPUTE, *docs.values()], cwd=repo,
-                          capture_output=True, text=True, env=_env(repo))
+                          capture_output=True, text=True, env=repo_env(repo))
     assert done.returncode == 0, done.stderr[-3000:]
     return {"docs": docs, "reviews": reviews, "refused": refused,
             "tables": json.loads(done.stdout), "activities_csv": activities, "pasted": pasted,

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from real_fixtures import copy_repo, repo_env
 
 from socialstudy.core import registry as reg
 from socialstudy.tools.pdf_entry import entry_block
 
-ROOT = Path(__file__).resolve().parent.parent
 OPERATING = ("Driftredovisning 2025, mnkr\n"
              "Verksamhet\tUtfall 2025\tBudget 2025\tAvvikelse 2025\n"
              "Socialnämnd\t-2,0\t-2,1\t0,1\n"
@@ -33,17 +31,9 @@ GOALS = ("Socialnämndens mål 2025\n\n"
          "Ej uppfyllt\n\nMål Kommentar Bedömning\n\nFler ska få stöd i hemmet\n\nGul\n")
 
 
-def _env(repo: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
-    return {**env, "PYTHONPATH": str(repo)}
-
-
 @pytest.fixture
 def repo(tmp_path):
-    copy = tmp_path / "repo"
-    for name in ("socialstudy", "data"):
-        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
-    return copy
+    return copy_repo(tmp_path / "repo")
 
 
 def _register(repo: Path, doc_id: str, text: str) -> None:
@@ -60,7 +50,7 @@ def _register(repo: Path, doc_id: str, text: str) -> None:
 
 def _review(repo: Path, doc_id: str) -> str:
     done = subprocess.run([sys.executable, "-m", "socialstudy", "review", doc_id], cwd=repo,
-                          capture_output=True, text=True, env=_env(repo))
+                          capture_output=True, text=True, env=repo_env(repo))
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     return done.stdout
 
@@ -98,7 +88,7 @@ def test_goals_in_the_committees_own_words_are_proposed_and_levelled(repo):
               "print(json.dumps(outcomes.goals(r)[['status_text', 'level', 'source_line']]"
               ".astype(str).values.tolist()))")
     done = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True,
-                          text=True, env=_env(repo))
+                          text=True, env=repo_env(repo))
     assert done.returncode == 0, done.stderr[-2000:]
     assert sorted(json.loads(done.stdout), key=lambda r: int(r[2])) == [
         ["Uppfyllt", "met", "9"], ["Delvis uppfyllt", "partly_met", "15"],
