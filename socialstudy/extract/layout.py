@@ -1,10 +1,12 @@
 """Table blocks in raw report text, whatever shape the text arrived in.
 
-Three shapes are recognised (see README, "The text the study needs"):
+Four shapes are recognised (see README, "The text the study needs"):
   tab            cells separated by TABs (the seed reports)
   space_aligned  columns lined up with runs of spaces (``pdftotext -layout``), or the
                  same rows with the spacing lost (``Vuxna 40 200 38 100 2 100``)
-  cell_per_line  one cell per line, as copied from a web page
+  cell_per_line  one cell per line, as copied from a web page, also when a row's later
+                 cells share one line or a short row stands on its label's line
+  glued          cells stored with no separator (``Socialnämnden11,80,0470,1248,6``)
 
 Numbers whose thousands are separated by single spaces are ambiguous once the column gap
 is lost too; they are split by character columns first, then by the header's column count
@@ -12,7 +14,8 @@ plus the table's own arithmetic.  A split that arithmetic decided is marked in
 ``BlockRow.repaired``; a row that still has several readings becomes a ``Review`` and is
 left unsplit: never a guess.  The parts: ``layout_model`` (blocks, number tokens),
 ``layout_words`` (headers, titles, labels, tab runs), ``layout_space`` (space-aligned
-lines), ``layout_split`` (splitting numbers), ``layout_blocks`` (blocks assembled).
+lines), ``layout_split`` (splitting numbers), ``layout_blocks`` (blocks assembled),
+``layout_groups`` (cell-per-line rows that change shape), ``layout_glued`` (glued cells).
 """
 
 from __future__ import annotations
