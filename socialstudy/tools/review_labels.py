@@ -105,22 +105,27 @@ def names_committee(label: str) -> bool:
     return bool(COMMITTEE.search(text) or re.match(r"(?i)summa\b.*nämnd", text))
 
 
-def _label_proposal(report, label, line, mine, rows, what, name, tail, total_line=None
-                    ) -> Item:
+def _label_proposal(report, label, line, mine, rows, what, name, tail, total_line=None,
+                    found_total=None) -> Item:
     """A row for an unmapped label: the closest label of the same committee, else the
     same label in another committee's crosswalk (said so, with why); otherwise the
     category is to be chosen. The line ``total_line`` (the committee's total row, see
-    ``total_line``) is, unless the committee's own crosswalk maps it, proposed as total."""
+    ``total_line``) is, unless the committee's own crosswalk maps it, proposed as total;
+    another row naming a committee (``found_total``: the total the run found) is never a
+    second total nor copied (``_committee_row``)."""
     close = closest(label, [r.report_label for r in mine])
     other = next((r for r in rows if r.report_label == label), None)
+    total_at = total_line if total_line is not None else found_total
     if close:
         source = next(r for r in mine if r.report_label == close[0])
+        if source.category == "total" and total_at is not None and line != total_at:
+            return _committee_row(report, label, line, other, total_at, name)
         why = (f"renamed from '{close[0]}' (similarity {close[1]:.2f})? proposed by review; "
                "check before pasting")
     elif line == total_line:
         return _total_proposal(report, label, line, other, name)
-    elif total_line is not None and names_committee(label):
-        return _committee_row(report, label, line, other, total_line, name)
+    elif total_at is not None and names_committee(label):
+        return _committee_row(report, label, line, other, total_at, name)
     elif other:
         source = other
         why = (f"copied from {other.municipality}'s row for the same label '{label}' "
@@ -204,8 +209,10 @@ def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
                               f"{', '.join(str(line) for _, line in others)}): not the "
                               f"committee's; left out once its own row (line {total}) is "
                               "named – nothing to paste"))
+    found = own[own.category == "total"].source_line
     items += [_label_proposal(report, label, line, mine, rows, "activity", "activities.csv",
-                              tail, total_line=total) for label, line in unmapped]
+                              tail, total, int(found.min()) if len(found) else None)
+              for label, line in unmapped]
     return sorted(items, key=lambda i: int(i.measure.rsplit(" ", 1)[1]))
 
 
