@@ -81,3 +81,59 @@ def test_goal_and_indicator_names_carry_an_english_gloss(reports, facts):
         column = "goal_text" if name == "goals" else "indicator"
         for swedish in set(tables[name][column]):
             assert findings.glossed(swedish) != f"“{swedish}”", f"no gloss for {swedish!r}"
+
+
+def test_per_inhabitant_names_what_the_whole_committee_total_includes(reports, facts):
+    """Issue 17's example: Haninge 12 324 kr vs Huddinge 4 348 kr per inhabitant, although
+    Haninge's LSS line (562,6, line 371) and economic assistance (145,7, line 369) are
+    activities Huddinge runs only in part (lines 502, 624)."""
+    from socialstudy.narrative import summary
+    tables = findings.load(paths.Outputs().processed)
+    scope = resolve("latest", "Haninge,Huddinge", reports, facts)
+    cell = summary.key_figures(scope, tables).filter(like="whole-committee").iloc[:, 0]
+    assert cell["Haninge"] == (
+        "12324; includes disability support (Funktionshinderomsorg, 562.6 mnkr net cost) "
+        "[000_7601200e7e1b7bea.txt:371, 758], run only in part by Huddinge; economic "
+        "assistance (Försörjningsstöd, 145.7 mnkr net cost) [000_7601200e7e1b7bea.txt:369, "
+        "376], run only in part by Huddinge")
+    assert cell["Huddinge"] == "4348"
+    text = finance(scope, tables, reports)
+    haninge = next(x for x in text.splitlines() if "Haninge 2024: whole-committee" in x)
+    assert "unlike another committee in this run, it runs disability support" in haninge
+    alone = finance(resolve("latest", "Haninge", reports, facts), tables, reports)
+    assert "unlike another committee" not in alone
+
+
+def test_personnel_shares_carry_the_remit_difference(reports, facts):
+    from socialstudy.narrative import findings_cost
+    tables = findings.load(paths.Outputs().processed)
+    text = findings_cost.cost_types(resolve("latest", "all", reports, facts), tables, reports)
+    last = text.splitlines()[-1]
+    assert last.startswith("* Own staff take more than half of gross cost")
+    assert ("Strängnäs 2023 runs disability support (Funktionshinder, 126.7 mnkr net cost)"
+            in last and "elderly care (Äldreomsorg, 281.4 mnkr net cost)" in last)
+
+
+def test_long_term_shares_and_goal_counts_state_their_definitions(reports, facts):
+    from socialstudy.narrative.caveats import definitions_differ
+    scope = resolve("latest", "all", reports, facts)
+    long = definitions_differ(scope, reports, "sick_leave_long_share", "day limits")
+    assert "[000_7601200e7e1b7bea.txt:470]" in long and "[004_2f72d566b296dc43.txt:632]" in long
+    assert "longer than 59 days" in long
+    goals = definitions_differ(scope, reports, "goal_scale", "own scales")
+    assert goals.count("[") == 3 and "two steps" in goals
+    assert definitions_differ(resolve("latest", "Huddinge", reports, facts), reports,
+                              "goal_scale", "own scales") == ""
+
+
+def test_growth_names_the_one_off_it_contains(reports, facts):
+    """Haninge's 7.7 % (line 331) is net of the 39.7 mnkr refugee grants for earlier years
+    (line 353); Huddinge names no one-off, so its growth carries no such clause."""
+    text = finance(resolve("latest", "all", reports, facts),
+                   findings.load(paths.Outputs().processed), reports)
+    haninge = next(x for x in text.splitlines() if "Haninge 2024: net cost grew 7.7 %" in x)
+    assert ("one-off item the report names (one-off refugee grants for earlier years "
+            "(Migrationsverket) booked as revenue in 2024, +39.7 mnkr "
+            "[000_7601200e7e1b7bea.txt:353]), so without it the growth would be higher") in haninge
+    huddinge = next(x for x in text.splitlines() if "Huddinge 2024: net cost grew" in x)
+    assert "one-off" not in huddinge

@@ -63,7 +63,7 @@ def test_declared_categories_cover_the_analysis_vocabularies():
     variables = schemas.categories("staffing", "variable")
     assert set(staffing.STAFFING_VARIABLES) <= set(variables)
     assert set(schemas.categories("staffing", "status")) == {"reported", staffing.NOT_REPORTED,
-                                                             DERIVED}
+                                                             DERIVED, staffing.NOT_MAPPED}
     assert variables["sick_leave_total_pct"]["unit"] == "percent"
     assert variables["fte"]["unit"] == "count"
     for crosswalk, column, (table, field) in (

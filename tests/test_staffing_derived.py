@@ -28,8 +28,23 @@ def test_adult_section_2023_and_short_term_share_2024(reports):
     rows = derived_staffing(reports)
     adult = _one(rows, doc_id="huddinge_2024_vb", scope="vuxensektionen (adult section)")
     assert (adult["value"], adult["fiscal_year"], adult["source_line"]) == ("10", 2023, 775)
-    short = _one(rows, variable="sick_leave_short_share_pct")
+    short = _one(rows, doc_id="huddinge_2024_vb", variable="sick_leave_short_share_pct")
     assert (short["value"], short["fiscal_year"], short["source_line"]) == ("34.8", 2024, 782)
+
+
+def test_strangnas_short_term_share_from_two_lines(reports, numbered_facts):
+    """'Korttidssjukfrånvaron var i snitt 4,9 procent' (004:632) of 'Den totala
+    sjukfrånvaron i snitt under året var 9,4 procent' (004:630): 52.1 %, both lines cited."""
+    row = _one(derived_staffing(reports), doc_id="strangnas_2023_ar",
+               variable="sick_leave_short_share_pct")
+    assert (row["value"], row["fiscal_year"], row["status"], row["source_line"]) == (
+        "52.1", 2023, "derived", 632)
+    assert row["definition"].endswith("(100 × 4,9 / 9,4; lines 632, 630)")
+    assert "\n" not in row["raw"] and row["raw"].startswith("Korttidssjukfrånvaron var i snitt")
+    staff = staffing(numbered_facts, reports)
+    short = staff[(staff.doc_id == "strangnas_2023_ar")
+                  & (staff.variable == "sick_leave_short_share_pct")]
+    assert list(short.status) == ["derived"], "the derived value replaces 'not reported'"
 
 
 def test_a_derived_value_replaces_the_not_reported_row(numbered_facts, reports):

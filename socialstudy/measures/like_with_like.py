@@ -72,3 +72,49 @@ def _difference(own, others: list, status: dict, activity: pd.DataFrame, year: i
             "net_cost_tkr": fmt(net), "cost_labels": ";".join(lines.report_label),
             "cost_lines": ";".join(str(int(x)) for x in lines.source_line),
             "source_file": own.source_file, "source_line": own.source_line}
+
+
+BASIS_COLUMNS = ["municipality", "doc_id", "report_year", "topic", "aspect", "in_remit",
+                 "statement", "status", "reason", "quote", "cost_lines", "basis", "source_file",
+                 "source_line"]
+BASIS_KEY = ["municipality", "doc_id", "topic", "aspect"]
+DEFINED = "defined by this report (crosswalks/comparison_definitions.csv)"
+TOPICS = ("sick_leave", "turnover", "grants", "goal_scale", "period")  # one row each, at least
+NOT_STATED = ("no definition quoted: the report gives no such figure or does not say how it "
+              "is defined (no row in crosswalks/comparison_definitions.csv)")
+
+
+def comparison_basis(definitions_frame: pd.DataFrame, remit: pd.DataFrame) -> pd.DataFrame:
+    """One tidy table of what each report's figures rest on: its definitions (sick leave,
+    turnover, grants, goal scale, period; ``definitions``) and its remit per activity
+    category (``measures.remit.remit_by_report``), each with the quote and its line."""
+    defs = definitions_frame.rename(columns={"fiscal_year": "report_year",
+                                             "definition": "statement"}).assign(
+        in_remit="", cost_lines="", basis=DEFINED, status="quoted", reason="")
+    remits = remit.rename(columns={"fiscal_year": "report_year", "category": "aspect",
+                                   "note": "statement", "evidence": "quote"}).assign(
+        topic="remit", status=["quoted" if str(x).strip() else "not checked"
+                               for x in remit.source_line],
+        reason=["" if str(x).strip() else "the municipality's remit, not checked for this report"
+                for x in remit.source_line])
+    docs = remit[["municipality", "doc_id", "fiscal_year"]].drop_duplicates()
+    missing = [{"municipality": d.municipality, "doc_id": d.doc_id,
+                "report_year": d.fiscal_year, "topic": t, "aspect": "", "status": "not stated",
+                "reason": NOT_STATED} for d in docs.itertuples() for t in TOPICS
+               if not ((defs.doc_id == d.doc_id) & (defs.topic == t)).any()]
+    frame = pd.concat([defs[BASIS_COLUMNS], remits[BASIS_COLUMNS],
+                       pd.DataFrame(missing, columns=BASIS_COLUMNS)], ignore_index=True)
+    frame["source_line"] = [_line(x) for x in frame.source_line]
+    return (frame.fillna("").sort_values(BASIS_KEY, kind="mergesort")
+            .reset_index(drop=True))
+
+
+def _line(value) -> str:
+    """A line number as text ('' where none): the concatenation made the column float."""
+    return "" if pd.isna(value) or not str(value).strip() else str(int(float(value)))
+
+
+def selected_basis(basis: pd.DataFrame, chosen: list) -> pd.DataFrame:
+    """The rows of the run's selected reports (by doc_id: a run for an earlier year uses a
+    later report's prior-year columns, and that report's definitions and remit)."""
+    return basis[basis.doc_id.isin([s.doc_id for s in chosen])].reset_index(drop=True)

@@ -19,7 +19,9 @@ REVENUE = BASE + ["measure", "value", "unit", "status", "basis", "printed_value"
                   "reason", "source_file", "source_line", "other_lines", "raw"]
 REVENUE_MEASURES = ("revenue_tkr", "gross_cost_tkr", "revenue_share_of_gross_cost_pct",
                     "grants_tkr", "grants_share_of_gross_cost_pct", "revenue_change_tkr",
-                    "revenue_change_pct")
+                    "revenue_change_pct", "all_grants_share_of_funding_pct")
+ALL_GRANTS = "all_grants_share_of_funding_pct"
+ALL_GRANTS_SCOPE = "all grants"  # finance_tables.csv: a grants row whose scope starts so
 
 
 def revenue_dependence(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
@@ -28,11 +30,15 @@ def revenue_dependence(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFra
     revenue = committee_totals(facts, reports, "revenue_total")
     cost = committee_totals(facts, reports, "cost_total")
     grants = committee_totals(facts, reports, "grants", ("actual", "granted"))
+    budget = committee_totals(facts, reports, "net_budget_total", ("budget",))
+    stated = {(a.report.doc_id, a.year): a
+              for a in prose_anchors(reports, "all_grants_share_stated")}
     rows = []
     for report in reports:
         years = sorted({y for d, y in list(revenue) + list(cost) if d == report.doc_id})
         for year in years or [report.fiscal_year]:
             found = {m: v for m, v in _revenue_values(report, year, revenue, cost, grants)}
+            found.update(_all_grants(report, year, grants, revenue, budget, stated))
             for measure in REVENUE_MEASURES:
                 rows.append(found.get(measure) or _missing_revenue(
                     report, year, measure, years, damage.revenue_reason(facts, report, measure)))
@@ -76,6 +82,35 @@ def _revenue_values(report: Report, year: int, revenue: dict, cost: dict, grants
         yield "revenue_change_pct", _derived(report, year, "revenue_change_pct",
                                              100 * change / abs(before.number), "percent",
                                              rev, [before])
+
+
+def _all_grants(report: Report, year: int, grants: dict, revenue: dict, budget: dict,
+                stated: dict) -> dict:
+    """All grants as a share of the committee's funding (its net budget, the tax allocation,
+    plus its own revenue): as the report prints it (a prose share), or computed where the
+    itemised grant row covers all grants; {} otherwise (then 'not reported', with why)."""
+    key = (report.doc_id, year)
+    if key in stated:
+        a = stated[key]
+        return {ALL_GRANTS: {**base(report, year, "full_year"), "measure": ALL_GRANTS,
+                             "value": fmt(a.value), "unit": "percent", "status": "derived",
+                             "basis": a.definition, "reason": "", "source_file": report.file,
+                             "source_line": a.line, "other_lines": "", "raw": a.quote}}
+    grant, rev, net = grants.get(key), revenue.get(key), budget.get(key)
+    scope = str(getattr(grant, "scope", ""))
+    why = (f"the report prints no grant amount for {year}" if grant is None else
+           f"the itemised grants are not all grants ({scope})"
+           if not scope.startswith(ALL_GRANTS_SCOPE) else
+           f"the report prints no revenue total for {year}" if rev is None else
+           f"the report prints no net budget for {year}, the base of the share"
+           if net is None else "")
+    if why:
+        return {ALL_GRANTS: _missing_revenue(report, year, ALL_GRANTS, [year], why)}
+    funding = abs(net.number) + abs(rev.number)
+    row = _derived(report, year, ALL_GRANTS, 100 * abs(grant.number) / funding, "percent",
+                   grant, [net, rev])
+    row["basis"] += " (all grants ÷ (net budget + revenue))"
+    return {ALL_GRANTS: row}
 
 
 def _fact_row(report: Report, year: int, measure: str, value: float, fact) -> dict:

@@ -9,10 +9,12 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
-from socialstudy.measures.adjustments import without
+from socialstudy.measures import crossfoot
+from socialstudy.measures.adjustments import adjustments, without
 from socialstudy.measures.like_with_like import definitions, remit_differences
 from socialstudy.measures.remit import remit_by_report
-from socialstudy.narrative.findings import cite, words
+from socialstudy.measures.revenue import ALL_GRANTS
+from socialstudy.narrative.findings import chosen, cite, names, words
 
 
 def _items(adjust: pd.DataFrame, sel: Selection) -> pd.DataFrame:
@@ -104,3 +106,122 @@ def definition_note(defs: pd.DataFrame, sel: Selection, topic: str, others: int)
     if others < 2 or rows.empty:
         return ""
     return f"; {'; '.join(rows.definition)}{cite(rows)}"
+
+
+MEASURE_WORDS = {"actual": "net cost", "budget": "budget", "deviation": "deviation",
+                 "change": "change in net cost"}
+
+
+def contradicted(tables: dict[str, pd.DataFrame], sel: Selection,
+                 cells: list[tuple[int, str, str, object]]) -> str:
+    """' (the previous year's net cost: the report's own lines 367–371 sum to 1149.6 mnkr
+    against the printed total of 1154.0 mnkr [000_….txt:372])' for each figure a finding
+    or key-figure cell uses (``cells``: fiscal year, period, measure, amount in tkr) that
+    contradicts its own table (quality.csv, crossfoot mismatch); '' where none does."""
+    frame = tables.get("cost_by_activity")
+    found = {} if frame is None else frame.attrs.get("crossfoot", {})
+    parts = []
+    for year, period, measure, amount in cells:
+        for caveat in crossfoot.for_amounts(found, sel.doc_id, [(year, period, measure, amount)]):
+            words = MEASURE_WORDS.get(measure, measure)
+            if int(year) != sel.fiscal_year:
+                words = f"the previous year's {words}"
+            parts.append(f" ({words}: {caveat})")
+    return "".join(dict.fromkeys(parts))
+
+
+def deviation_figures(row) -> list[tuple]:
+    """The amounts a budget deviation rests on: deviation, budget and the outcome they imply
+    (budget − deviation, costs positive)."""
+    if not str(row.deviation_tkr).strip() or not str(row.budget_tkr).strip():
+        return []
+    actual = float(row.budget_tkr) - float(row.deviation_tkr)
+    return [(row.fiscal_year, row.period, m, v) for m, v in (
+        ("deviation", row.deviation_tkr), ("budget", row.budget_tkr), ("actual", actual))]
+
+
+def remit_year_note(remit: pd.DataFrame, defs: pd.DataFrame, sel: Selection) -> str:
+    """' (as the 2024 report describes the committee; new organisation from 1 January 2024
+    …[file:line])' where the run uses a report's prior-year columns: the remit is judged per
+    report, for the report's own year, and a change of organisation it names is cited."""
+    years = remit[remit.doc_id == sel.doc_id].fiscal_year if sel.doc_id else remit.fiscal_year[:0]
+    if years.empty or int(years.iloc[0]) == sel.fiscal_year:
+        return ""
+    org = defs[(defs.doc_id == sel.doc_id) & (defs.topic == "period")
+               & (defs.aspect == "organisation")]
+    extra = f"; {'; '.join(org.definition)}{cite(org)}" if len(org) else ""
+    return f" (as the {int(years.iloc[0])} report describes the committee{extra})"
+
+
+def remit_gap(scope: Scope, activity: pd.DataFrame | None, reports: list[Report],
+              sel: Selection) -> str:
+    """'disability support (Funktionshinderomsorg, 562.6 mnkr net cost) [..], run only in
+    part by Huddinge; …': the activities this committee runs that another selected committee
+    does not (or only in part), with their net cost – what a whole-committee total includes
+    that the others' do not. '' for a single committee or no difference."""
+    years = {s.doc_id: s.fiscal_year for s in scope.selections.values() if s.doc_id}
+    if activity is None or len(years) < 2 or sel.doc_id not in years:
+        return ""
+    return _remit_clause(remit_differences(remit_by_report(reports), activity, years),
+                         sel.doc_id)
+
+
+def remits_differ(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]) -> str:
+    """' Not like with like – the remits differ: Haninge 2024 runs …; Strängnäs 2023 runs …'
+    for a sentence that sets shares of whole-committee totals side by side ('' when no
+    selected committee runs an activity another does not)."""
+    parts = [f"{s.municipality} {s.fiscal_year} runs {gap}"
+             for s in scope.selections.values() if s.doc_id
+             for gap in [remit_gap(scope, activity, reports, s)] if gap]
+    return f" Not like with like – the remits differ: {'; '.join(parts)}." if parts else ""
+
+
+def definitions_differ(scope: Scope, reports: list[Report], topic: str, what: str) -> str:
+    """'*Not like with like – {what}:* Haninge 2024: …[file:line]; Strängnäs 2023: …' from
+    each selected report's own definition of ``topic`` (comparison_definitions.csv), where
+    a table sets two or more of them side by side; '' otherwise."""
+    docs = {s.doc_id: s for s in scope.selections.values() if s.doc_id}
+    defs = definitions([r for r in reports if r.doc_id in docs])
+    defs = defs[defs.topic == topic]
+    if defs.doc_id.nunique() < 2:
+        return ""
+    parts = [f"{docs[d].municipality} {docs[d].fiscal_year}: {'; '.join(rows.definition)}"
+             f"{cite(rows)}" for d, rows in defs.groupby("doc_id", sort=True)]
+    return f"*Not like with like – {what}:* {'; '.join(parts)}."
+
+
+def growth_one_offs(reports: list[Report], sel: Selection) -> str:
+    """' The year's net cost is net of the one-off item the report names (…, +39.7 mnkr
+    [file:line]), so without it the growth would be higher.' ('' where none is named): a
+    growth rate set beside another committee's carries the one-off it contains."""
+    items = _items(adjustments(reports), sel)
+    items = items[items.kind == "one-off"]
+    if items.empty:
+        return ""
+    way = "higher" if items.effect_tkr.astype(float).sum() > 0 else "lower"
+    return (f" The year's net cost is net of the one-off item the report names "
+            f"({_cited(items)}), so without it the growth would be {way}.")
+
+
+def all_grants_base(tables: dict[str, pd.DataFrame], scope: Scope) -> str:
+    """Whether the all-grants shares of the selected committees are on one base (all of
+    them give one) or not (naming who gives none, so no ranking)."""
+    sels, shares = chosen(scope), tables["revenue_dependence"]
+    given = shares[(shares.measure == ALL_GRANTS) & (shares.value != "")]
+    have = [s for s in sels if ((given.doc_id == s.doc_id)
+                                & (given.fiscal_year == s.fiscal_year)).any()]
+    if len(sels) < 2 or not have:
+        return ""
+    if len(have) == len(sels):
+        return (" All grants as a share of funding are on one base for every committee in "
+                "this run; a share printed rounded to whole per cent is that precise only.")
+    lacking = names([s.municipality for s in sels if s not in have])
+    return (f" All grants as a share of funding are not given for {lacking}, so they are "
+            "not ranked either.")
+
+
+def remit_note(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report],
+               sel: Selection) -> str:
+    """'; unlike another committee in this run, it runs …' with the activities and amounts."""
+    gap = remit_gap(scope, tables.get("cost_by_activity"), reports, sel)
+    return f"; unlike another committee in this run, it runs {gap}" if gap else ""

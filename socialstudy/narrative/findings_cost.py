@@ -56,7 +56,8 @@ def cost_types(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
     if over or under:
         lines.append("Own staff take more than half of gross cost in "
                      + (names(over) if over else "none of the committees")
-                     + (f", and half or less in {names(under)}" if under else "") + ".")
+                     + (f", and half or less in {names(under)}" if under else "") + "."
+                     + caveats.remits_differ(scope, tables.get("cost_by_activity"), reports))
     return findings.bullets(lines) if lines else f"{findings.NO_DATA}."
 
 
@@ -154,7 +155,8 @@ def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repor
             verdict += f" ({size_mnkr(r.deviation_tkr)})"
         source = "as printed by the report" if r.pct_source.startswith("printed") else \
             "deviation ÷ budget"
-        text = f"{who(sel)}: the committee {verdict}, {source}{cite(r)}"
+        text = (f"{who(sel)}: the committee {verdict}, {source}{cite(r)}"
+                + caveats.contradicted(tables, sel, caveats.deviation_figures(r)))
         if sel.part_year:
             text += "; a part-year figure, not comparable with a full year nor a verdict on it"
         text += "." + caveats.deviation_without(r, adjust, sel)

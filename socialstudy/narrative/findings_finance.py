@@ -19,6 +19,7 @@ from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS
 from socialstudy.measures.like_with_like import definitions
 from socialstudy.measures.remit import remit_by_report, remit_of
+from socialstudy.narrative import caveats
 from socialstudy.narrative.findings import (
     NO_DATA,
     PERIOD_WORDS,
@@ -73,11 +74,19 @@ def revenue(sel: Selection, share: pd.DataFrame, rows: pd.DataFrame) -> str:
         basis = rows[(rows.measure == "grants_tkr") & (rows.value != "")].basis
         text += (f", itemised grants {num(grants.value.iloc[0])} %"
                  + (f" ({basis.iloc[0]})" if len(basis) and basis.iloc[0] else ""))
+    every = rows[(rows.measure == caveats.ALL_GRANTS) & (rows.value != "")]
+    if len(every):
+        r = every.iloc[0]
+        value, printed = ((r.value, "; printed, rounded to whole per cent") if r.raw
+                          else (num(r.value), ""))
+        text += f"; all grants {value} % of its funding (net budget plus revenue{printed})"
+        every = pd.DataFrame({"source_file": r.source_file, "source_line": [
+            r.source_line, *[x for x in r.other_lines.split(";") if x]]})
     change = rows[(rows.measure == "revenue_change_pct") & (rows.value != "")]
     if len(change):
         word = "rose" if float(change.value.iloc[0]) >= 0 else "fell"
         text += f"; revenue {word} {num(abs(float(change.value.iloc[0])))} % on the previous year"
-    return text + f"{cite(pd.concat([share, grants, change]))}."
+    return text + f"{cite(pd.concat([share, grants, every, change]))}."
 
 
 def grant_base(text: str, sel: Selection, scope: Scope, reports: list[Report]) -> str:
@@ -100,14 +109,14 @@ def grant_base(text: str, sel: Selection, scope: Scope, reports: list[Report]) -
                    "shares are not ranked.")
 
 
-def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
+def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame, note: str = "") -> str:
     r = known.iloc[0]
     word = "grew" if float(r.change_pct) >= 0 else "fell"
     # the report's printed rate (from unrounded amounts) where it prints one
     pct, how = ((r.printed_change_pct, ", as printed") if r.printed_change_pct
                 else (r.change_pct, ""))
     return (f"{who(sel)}: net cost {word} {num(abs(float(pct)))} % on the previous "
-            f"year{how}{cite(known)}.")
+            f"year{how}{cite(known)}{note}.")
 
 
 def one_offs(sel: Selection, named: pd.DataFrame, rows: pd.DataFrame) -> str:
@@ -143,12 +152,13 @@ def forecast(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
             f"{cite(known.tail(1))}.")
 
 
-def per_inhabitant(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
+def per_inhabitant(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame,
+                   note: str = "") -> str:
     r = known.iloc[0]
     return (f"{who(sel)}: whole-committee net cost of {_whole(r.net_cost_per_inhabitant_kr)} kr "
             f"per inhabitant ({_whole(r.population)} inhabitants on 31 December, SCB "
-            f"BE0101N1){cite(known)}; it includes {_covers(sel)}, as the report describes its "
-            "remit; the like-with-like figure is the comparable core.")
+            f"BE0101N1){cite(known)}{note}; it includes {_covers(sel)}, as the report "
+            "describes its remit; the like-with-like figure is the comparable core.")
 
 
 def _covers(sel: Selection) -> str:
@@ -182,6 +192,18 @@ MEASURES = (
      lambda r: r.net_cost_per_inhabitant_kr != "", per_inhabitant, ""))
 
 
+def _figures(name: str, r) -> list[tuple]:
+    """The amounts a growth or per-inhabitant sentence rests on (year, period, measure,
+    tkr), whose printed totals may contradict their own table (issue 15)."""
+    if name == "net_cost_growth":
+        return [(r.prior_year, r.period, "actual", r.prior_net_cost_tkr),
+                (r.fiscal_year, r.period, "actual", r.net_cost_tkr),
+                (r.fiscal_year, r.period, "change", r.change_tkr)]
+    if name == "per_inhabitant":
+        return [(r.fiscal_year, r.period, "actual", r.net_cost_tkr)]
+    return []
+
+
 def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
     """One bullet per measure and selected report, grouped by measure, each followed by the
     report's own explanation of it where the report gives one (its words, not ours); a
@@ -194,9 +216,16 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
             if known.empty:
                 lines.append(_lacks(sel, what, rows))
                 continue
-            text = sentence(sel, known, rows)
-            lines.append(grant_base(text, sel, scope, reports) if name == "revenue_dependence"
-                         else text)
+            figures = _figures(name, known.iloc[0])
+            note = caveats.contradicted(tables, sel, figures) + (caveats.remit_note(
+                scope, tables, reports, sel) if name == "per_inhabitant" else "")
+            text = sentence(sel, known, rows, note) if figures else sentence(sel, known, rows)
+            if name == "net_cost_growth":
+                text += caveats.growth_one_offs(reports, sel)
+            if name == "revenue_dependence":  # the base of all grants: once, after the last
+                text = grant_base(text, sel, scope, reports) + (
+                    caveats.all_grants_base(tables, scope) if sel == chosen(scope)[-1] else "")
+            lines.append(text)
             if topic:
                 lines += [f"  * {e}" for e in explanations(sel, topic, reports)]
     return bullets(lines) or f"*{NO_DATA}.*"

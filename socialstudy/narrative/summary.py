@@ -64,16 +64,19 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         rows.append({
             "municipality": muni, "year": year if year else NO_REPORT,
             "period": findings.words(sel.period) if sel.period else "",
-            "remit": remit_text(remit, sel.doc_id),
-            "net cost (mnkr)": (mnkr(total.net_cost_tkr.iloc[0], unit=False) if len(total)
+            "remit": remit_text(remit, sel.doc_id) + caveats.remit_year_note(remit, defs, sel),
+            "net cost (mnkr)": (mnkr(total.net_cost_tkr.iloc[0], unit=False)
+                                + _contradicted(tables, sel, total, "net_cost_tkr") if len(total)
                                 else _absent(sel, activity)),
-            "budget deviation (%)": (deviation.deviation_pct.iloc[0] if len(deviation)
+            "budget deviation (%)": (_deviation(tables, sel, deviation) if len(deviation)
                                      else _absent(sel, gone)),
             "budget deviation without the one-offs, buffers and top-ups the report names (%)":
                 (caveats.deviation_cell(tables.get("deviation_adjusted"), sel)
                  if len(deviation) else _absent(sel, gone)),
             "whole-committee net cost per inhabitant (kr; covers the remit above, "
-            "not comparable across remits)": _per_inhabitant(inhabitant, sel),
+            "not comparable across remits)": _per_inhabitant(inhabitant, sel)
+            + _contradicted(tables, sel, inhabitant, "net_cost_tkr")
+            + _includes(scope, tables, sel, inhabitant),
             "personnel share of gross cost (%)": (_share(personnel) if len(personnel)
                                                   else _absent(sel, types)),
             "turnover, whole committee (%)":
@@ -135,6 +138,32 @@ def _core(core: pd.DataFrame | None, sel: Selection) -> str:
         return "not available"
     low, high = r.per_inhabitant_low_kr, r.per_inhabitant_high_kr
     return low if low == high else f"{low}–{high} (range: a mixed line)"
+
+
+def _deviation(tables: dict[str, pd.DataFrame], sel: Selection, rows: pd.DataFrame) -> str:
+    """The deviation % with the crossfoot caveat of the amounts it rests on, if any."""
+    return rows.deviation_pct.iloc[0] + caveats.contradicted(
+        tables, sel, caveats.deviation_figures(rows.iloc[0]))
+
+
+def _includes(scope: Scope, tables: dict[str, pd.DataFrame], sel: Selection,
+              rows: pd.DataFrame | None) -> str:
+    """A whole-committee per-inhabitant cell's remit caveat: what it includes that another
+    selected committee does not run (or runs only in part), with amounts (issue 17)."""
+    if rows is None or rows.empty or not (rows.net_cost_per_inhabitant_kr != "").any():
+        return ""
+    gap = caveats.remit_gap(scope, tables.get("cost_by_activity"), load_registry(), sel)
+    return f"; includes {gap}" if gap else ""
+
+
+def _contradicted(tables: dict[str, pd.DataFrame], sel: Selection, rows: pd.DataFrame | None,
+                  column: str) -> str:
+    """A key-figure cell's crossfoot caveat: the net cost it rests on contradicts its own
+    table (issue 15); '' otherwise."""
+    if rows is None or rows.empty or not str(rows[column].iloc[0]).strip():
+        return ""
+    r = rows.iloc[0]
+    return caveats.contradicted(tables, sel, [(r.fiscal_year, r.period, "actual", r[column])])
 
 
 def _per_inhabitant(rows: pd.DataFrame | None, sel: Selection) -> str:
