@@ -123,7 +123,8 @@ def finish(fig, name: str, title: str, source: str, note: str = "") -> plt.Figur
     fig.tight_layout()
     renderer = fig.canvas.get_renderer()
     bottom = fig.get_tightbbox(renderer).y0 / fig.get_figheight()  # below legends too
-    text = "\n".join(textwrap.fill(t, int(fig.get_figwidth() * 15)) for t in (note, source) if t)
+    text = "\n".join(textwrap.fill(t, int(fig.get_figwidth() * 15))
+                     for t in [*note.split("\n"), source] if t)  # a note's lines kept
     fig.text(0.01, min(bottom, 0.0) - 0.01, text, ha="left", va="top", fontsize=8,
              color="dimgrey", linespacing=1.3)
     return fig

@@ -27,6 +27,12 @@ def plain(markdown: str) -> str:
     return markdown.replace("*", "").strip()
 
 
+def caption(note: str) -> str:
+    """The figure's note as the caption under it in the notebook: one italic paragraph a
+    line ('' for no note)."""
+    return "\n\n".join(f"*{line}*" for line in note.split("\n") if line)
+
+
 def _lines(activity: pd.DataFrame, sel: Selection, category: str) -> pd.DataFrame:
     return activity[(activity.doc_id == sel.doc_id) & (activity.category == category)
                     & (activity.fiscal_year.astype(int) == sel.fiscal_year)
@@ -64,8 +70,8 @@ def activity_shares(scope: Scope, activity: pd.DataFrame, reports: list[Report])
             continue
         parts.append(f"{words(cat)}: " + "; ".join(_holds(remit, activity, s, cat)
                                                    for s in sels))
-    return ("Not like with like – the same activity holds different things: "
-            + " | ".join(parts) + ".") if parts else ""
+    return ("Not like with like – the same activity holds different things:\n"
+            + ".\n".join(parts) + ".") if parts else ""
 
 
 def whole_committee(scope: Scope, activity: pd.DataFrame, reports: list[Report]) -> str:
@@ -108,7 +114,7 @@ def sick_leave_title(scope: Scope, reports: list[Report]) -> str:
         basis = "; ".join(rows.definition) if len(rows) else "basis not stated"
         parts.append(f"{sel.municipality} {sel.fiscal_year}: {basis}")
     return "Sick leave in the selected year (%)" + (
-        " as each report states it – " + " | ".join(parts) if parts else "")
+        " as each report states it – " + ". ".join(parts) if parts else "")
 
 
 def goal_levels(scope: Scope, reports: list[Report]) -> str:
