@@ -50,7 +50,7 @@ def test_activity_figure_names_what_each_bar_holds(scopes, tables, reports):
             in note)
     assert "Strängnäs 2023, in remit: Funktionshinder 126.7 mnkr" in note
     # Huddinge's economic assistance is emergency aid only
-    assert (f"Huddinge 2024, only in part: Ekonomiskt bistånd 2.7 mnkr – Only emergency aid"
+    assert ("Huddinge 2024, only in part: Ekonomiskt bistånd 2.7 mnkr – Only emergency aid"
             in note and f"[{HUDDINGE}:624]" in note)
     # administration: Haninge's staff units serve a shared administration (000:103)
     assert "Förvaltningsdirektör och staber 57.8 mnkr" in note
@@ -114,11 +114,11 @@ def test_sick_leave_title_says_what_each_report_states(scopes, tables, reports):
 
 def test_turnover_goal_and_indicator_notes_name_each_committee(scopes, tables, reports):
     turnover = figure_notes.staffing(scopes["pair"], tables, reports, "turnover")
-    assert (f"Haninge 2024: all leavers among staff employed at least 40 % of full time; "
-            f"the administration's table" in turnover and f"[{HANINGE}:421, 450]" in turnover)
+    assert ("Haninge 2024: all leavers among staff employed at least 40 % of full time; "
+            "the administration's table" in turnover and f"[{HANINGE}:421, 450]" in turnover)
     assert f"retirements included [{HUDDINGE}:814, 816]" in turnover
     goals = figure_notes.goal_levels(scopes["default"], reports)
-    assert f"Strängnäs 2023: two steps: met or partly met" in goals
+    assert "Strängnäs 2023: two steps: met or partly met" in goals
     assert f"[{STRANGNAS}:138]" in goals and "Strängnäs" not in figure_notes.goal_levels(
         scopes["pair"], reports)
     assert figure_notes.goal_levels(scopes["one"], reports) == ""

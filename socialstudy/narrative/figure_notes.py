@@ -94,7 +94,7 @@ def budget_deviation(scope: Scope, tables: dict[str, pd.DataFrame],
         if extra:
             parts.append(f"{sel.municipality} {sel.fiscal_year}:{extra}")
     text = whole_committee(scope, tables.get("cost_by_activity"), reports)
-    return " ".join(filter(None, [text, *parts]))
+    return "\n".join(filter(None, [text, *parts]))  # one line a committee on the figure
 
 
 def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report],
