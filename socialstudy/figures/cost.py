@@ -98,7 +98,7 @@ def cost_type_shares(cost_by_type: pd.DataFrame, scope: Scope,
             left += width
         if prose:
             ax.text(left + 1, y, f"rounded shares from prose\n(sum {left:.0f} %)", va="center",
-                    fontsize=7, color="dimgrey")
+                    fontsize=8, color="dimgrey")
     ax.set_yticks(range(len(chosen)), [label(s) for s in reversed(chosen)])
     ax.set_xlabel("share of gross cost (%)")
     ax.set_xlim(0, 125)
@@ -218,7 +218,7 @@ def budget_deviation(deviation: pd.DataFrame, scope: Scope, reports: list[Report
             ax.text(value, y, f" {value:+.1f} %" if value >= 0 else f"{value:+.1f} % ",
                     va="center", ha="left" if value >= 0 else "right", fontsize=8)
             if printed.startswith("printed"):
-                ax.text(0, y - 0.42, " percentage printed by the report", fontsize=6.5,
+                ax.text(0, y - 0.42, " percentage printed by the report", fontsize=8,
                         color="dimgrey")
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_yticks(range(len(group)), names)

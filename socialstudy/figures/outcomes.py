@@ -74,8 +74,8 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
         labels.append(f"{muni} {part.fiscal_year.iloc[0]} · not reported")
         reason = textwrap.shorten("not reported: " + part.reason.iloc[0], 95)
         ax.text(0.3, -(len(labels) - 1), reason,
-                va="center", fontsize=7, color="dimgrey")
-    ax.set_yticks([-i for i in range(len(labels))], labels, fontsize=7.5)
+                va="center", fontsize=8, color="dimgrey")
+    ax.set_yticks([-i for i in range(len(labels))], labels, fontsize=8)
     ax.set_xlim(0, max([float(v) for v in series.value] + [10]) * 1.25)
     ax.set_ylim(-len(labels) + 0.4, 0.6)
     ax.set_xlabel("%")
