@@ -65,7 +65,7 @@ def _bar(ax, y, width, left, color, fit, **kwargs):
 
 
 def cost_type_shares(cost_by_type: pd.DataFrame, scope: Scope,
-                     reports: list[Report]) -> plt.Figure:
+                     reports: list[Report], note: str = "") -> plt.Figure:
     """Stacked shares of gross cost by cost type, one bar per selected report."""
     title = "Cost structure: share of gross cost by cost type"
     every = scope.filter(cost_by_type)
@@ -98,7 +98,7 @@ def cost_type_shares(cost_by_type: pd.DataFrame, scope: Scope,
             left += width
         if prose:
             ax.text(left + 1, y, f"rounded shares from prose\n(sum {left:.0f} %)", va="center",
-                    fontsize=7, color="dimgrey")
+                    fontsize=8, color="dimgrey")
     ax.set_yticks(range(len(chosen)), [label(s) for s in reversed(chosen)])
     ax.set_xlabel("share of gross cost (%)")
     ax.set_xlim(0, 125)
@@ -107,7 +107,7 @@ def cost_type_shares(cost_by_type: pd.DataFrame, scope: Scope,
                for c in COST_WORDS if c in set(costs.category)]
     ax.legend(handles=handles + fit_handles(fits), loc="upper center", ncol=4, fontsize=8,
               bbox_to_anchor=(0.5, -0.35 if len(chosen) < 3 else -0.22))
-    return finish(fig, "cost_type_shares", title, source_line(costs, reports))
+    return finish(fig, "cost_type_shares", title, source_line(costs, reports), note)
 
 
 def _nothing(fig, axes, name: str, title: str, what: str, reports: list[Report]):
@@ -147,19 +147,22 @@ def _missing_words(rows: pd.DataFrame, sel: Selection, cat: str, remit, every: p
     return "inside a mixed line (no split printed)" if cat in inside else "no separate line"
 
 
-def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report]):
+def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report],
+                    note: str = ""):
     """Each committee's share of its own net cost by common activity; an empty category
     says 'not in remit' or 'no separate line'."""
     every = scope.filter(activity)
     rows = every[every.share_of_total_pct != ""]
     groups = panels(scope)
-    fig, axes = new_figure(9 if len(groups) < 2 else 12, 5.4, ncols=max(len(groups), 1),
+    remit, style, fits = remit_by_report(reports), looks(reports), set()
+    cats = [c for c in CATEGORY_WORDS if c in set(remit.category) or c in set(rows.category)]
+    # 0.22 inch a bar: room for an 8-pt "not in remit" note beside each committee's slot
+    tall = max(5.4, 1.5 + 0.22 * len(cats) * max((len(g) for _, g in groups), default=1))
+    fig, axes = new_figure(9 if len(groups) < 2 else 12, tall, ncols=max(len(groups), 1),
                            sharey=True)
     title = "Where the net cost goes: share of each committee's own net cost by activity"
     if rows.empty:
         return _nothing(fig, axes, "activity_shares", title, "net cost by activity", reports)
-    remit, style, fits = remit_by_report(reports), looks(reports), set()
-    cats = [c for c in CATEGORY_WORDS if c in set(remit.category) or c in set(rows.category)]
     for ax, (heading, group) in zip(axes[0], groups):
         height = 0.8 / len(group)
         for i, sel in enumerate(group):
@@ -174,7 +177,7 @@ def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report])
                 else:
                     ax.text(0.5, pos, f"{sel.municipality}: "
                             f"{_missing_words(rows, sel, cat, remit, every, shares.empty)}",
-                            va="center", fontsize=6.5, color="dimgrey")
+                            va="center", fontsize=8, color="dimgrey")
         ax.set_title(heading, fontsize=10, loc="left")
         ax.set_xlabel("share of the committee's net cost (%)")
         ax.set_xlim(0, 75)
@@ -184,10 +187,11 @@ def activity_shares(activity: pd.DataFrame, scope: Scope, reports: list[Report])
                for _, group in groups for s in group]
     axes[0][0].legend(handles=handles + fit_handles(fits), loc="upper center", fontsize=8,
                       ncol=2, bbox_to_anchor=(0.5 * len(groups), -0.1))
-    return finish(fig, "activity_shares", title, source_line(rows, reports))
+    return finish(fig, "activity_shares", title, source_line(rows, reports), note)
 
 
-def budget_deviation(deviation: pd.DataFrame, scope: Scope, reports: list[Report]):
+def budget_deviation(deviation: pd.DataFrame, scope: Scope, reports: list[Report],
+                     note: str = ""):
     """The committee's budget deviation in % of budget, one bar per selected report;
     positive = better than budget."""
     every = scope.filter(deviation)
@@ -214,7 +218,7 @@ def budget_deviation(deviation: pd.DataFrame, scope: Scope, reports: list[Report
             ax.text(value, y, f" {value:+.1f} %" if value >= 0 else f"{value:+.1f} % ",
                     va="center", ha="left" if value >= 0 else "right", fontsize=8)
             if printed.startswith("printed"):
-                ax.text(0, y - 0.42, " percentage printed by the report", fontsize=6.5,
+                ax.text(0, y - 0.42, " percentage printed by the report", fontsize=8,
                         color="dimgrey")
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_yticks(range(len(group)), names)
@@ -222,4 +226,4 @@ def budget_deviation(deviation: pd.DataFrame, scope: Scope, reports: list[Report
         ax.set_xlim(-lim, lim)
         ax.set_xlabel("deviation (% of budget)")
         ax.set_title(heading, fontsize=10, loc="left")
-    return finish(fig, "budget_deviation", title, source_line(rows, reports))
+    return finish(fig, "budget_deviation", title, source_line(rows, reports), note)

@@ -48,7 +48,7 @@ def _series_label(row, variables) -> str:
 
 
 def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
-                   variables: dict[str, str], name: str, title: str):
+                   variables: dict[str, str], name: str, title: str, note: str = ""):
     """A dot per reported staffing figure of the selection (% on the x axis); a measure
     a selected report lacks is a 'not reported' row, never a gap."""
     selected = scope.filter(staff)
@@ -74,8 +74,8 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
         labels.append(f"{muni} {part.fiscal_year.iloc[0]} · not reported")
         reason = textwrap.shorten("not reported: " + part.reason.iloc[0], 95)
         ax.text(0.3, -(len(labels) - 1), reason,
-                va="center", fontsize=7, color="dimgrey")
-    ax.set_yticks([-i for i in range(len(labels))], labels, fontsize=7.5)
+                va="center", fontsize=8, color="dimgrey")
+    ax.set_yticks([-i for i in range(len(labels))], labels, fontsize=8)
     ax.set_xlim(0, max([float(v) for v in series.value] + [10]) * 1.25)
     ax.set_ylim(-len(labels) + 0.4, 0.6)
     ax.set_xlabel("%")
@@ -90,10 +90,11 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
         # with one row tight_layout made the axes so short that the legend hit the x label
         ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0),
                   borderaxespad=4.6, ncol=len(handles), fontsize=8)
-    return finish(fig, name, title, source_line(pd.concat([series, missing]), reports))
+    return finish(fig, name, title, source_line(pd.concat([series, missing]), reports),
+                  note)
 
 
-def goal_levels(goals: pd.DataFrame, scope: Scope, reports: list[Report]):
+def goal_levels(goals: pd.DataFrame, scope: Scope, reports: list[Report], note: str = ""):
     """One panel per committee, stacked, on one x scale: how many goals got each of its
     own wordings, coloured by the common level the wording maps to (labels readable at
     notebook width: 9 pt on a 9-inch figure)."""
@@ -119,7 +120,7 @@ def goal_levels(goals: pd.DataFrame, scope: Scope, reports: list[Report]):
     # beside the first panel: finish() lays the figure out again, keeping axes legends
     axes[0][0].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=9,
                       title="common level\n(ordinal)", title_fontsize=9)
-    return finish(fig, "goal_levels", title, source_line(year_end, reports))
+    return finish(fig, "goal_levels", title, source_line(year_end, reports), note)
 
 
 def _goal_panel(ax, part: pd.DataFrame, muni: str) -> None:
@@ -135,7 +136,8 @@ def _goal_panel(ax, part: pd.DataFrame, muni: str) -> None:
                  f"{words} wording{'s' if words > 1 else ''} used", fontsize=10, loc="left")
 
 
-def indicator_attainment(indicators: pd.DataFrame, scope: Scope, reports: list[Report]):
+def indicator_attainment(indicators: pd.DataFrame, scope: Scope, reports: list[Report],
+                         note: str = ""):
     """Indicator values of the selected year against a target for that same year."""
     rows = scope.filter(indicators)
     chosen = [s for s in scope.selections.values() if s.doc_id]
@@ -144,7 +146,7 @@ def indicator_attainment(indicators: pd.DataFrame, scope: Scope, reports: list[R
     title = "Indicators of the selected year against a target for that year"
     if rows.empty:
         no_data(ax, "no selected report gives indicator values for this year")
-        return finish(fig, "indicator_attainment", title, source_line(rows, reports))
+        return finish(fig, "indicator_attainment", title, source_line(rows, reports), note)
     for y, sel in enumerate(reversed(chosen)):
         part = rows[rows.municipality == sel.municipality]
         left = 0
@@ -166,4 +168,4 @@ def indicator_attainment(indicators: pd.DataFrame, scope: Scope, reports: list[R
                      edgecolor="white", label=s) for s, c in ATTAINMENT.items()]
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3,
               fontsize=8)
-    return finish(fig, "indicator_attainment", title, source_line(rows, reports))
+    return finish(fig, "indicator_attainment", title, source_line(rows, reports), note)

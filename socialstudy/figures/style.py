@@ -111,16 +111,22 @@ def line_ranges(lines: list[int]) -> str:
     return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
-def finish(fig, name: str, title: str, source: str) -> plt.Figure:
-    """Numbered plain-words title and the source line under the figure."""
+def finish(fig, name: str, title: str, source: str, note: str = "") -> plt.Figure:
+    """Numbered plain-words title (wrapped to the figure's width), and under the figure the
+    caveat ``note`` (what differs between the committees set side by side) and the source
+    line, both at 8 pt: readable when the image is shown 900 px wide."""
     number = INDEX[name][0]
     fig.set_label(f"Figure {number}. {title}")  # saved as the files' title: the alt text
-    fig.suptitle(fig.get_label(), x=0.01, ha="left", fontsize=12, fontweight="bold")
+    chars = int(fig.get_figwidth() * 10)  # 12-pt bold, about 10 characters an inch
+    fig.suptitle(textwrap.fill(fig.get_label(), chars), x=0.01, ha="left", fontsize=12,
+                 fontweight="bold")
     fig.tight_layout()
     renderer = fig.canvas.get_renderer()
     bottom = fig.get_tightbbox(renderer).y0 / fig.get_figheight()  # below legends too
-    fig.text(0.01, min(bottom, 0.0) - 0.01, textwrap.fill(source, 150), ha="left", va="top",
-             fontsize=7, color="dimgrey")
+    text = "\n".join(textwrap.fill(t, int(fig.get_figwidth() * 15))
+                     for t in [*note.split("\n"), source] if t)  # a note's lines kept
+    fig.text(0.01, min(bottom, 0.0) - 0.01, text, ha="left", va="top", fontsize=8,
+             color="dimgrey", linespacing=1.3)
     return fig
 
 
