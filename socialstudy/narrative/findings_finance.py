@@ -19,6 +19,7 @@ from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS
 from socialstudy.measures.like_with_like import definitions
 from socialstudy.measures.remit import remit_by_report, remit_of
+from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, NOT_REPORTED, STANDS_IN
 from socialstudy.narrative import caveats
 from socialstudy.narrative.findings import (
     NO_DATA,
@@ -43,11 +44,13 @@ def _rows(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
 
 
 def _lacks(sel: Selection, what: str, rows: pd.DataFrame) -> str:
-    """'not reported' (or the row's own status, e.g. 'not available') and the reason."""
-    status = next((s for s in rows.status if s.startswith("not ")), "not reported")
+    """'not reported' (or the row's own status, e.g. 'not available') and the reason; for a
+    committee the crosswalks do not cover yet (status 'not mapped') the reason alone, which
+    says 'not mapped yet – …'."""
+    status = next((s for s in rows.status if s not in HAS_VALUE), NOT_REPORTED)
     reason = next((r for r in rows.reason if r),
                   "the selected report does not give it for this year")
-    if reason.startswith("not mapped yet"):  # a committee the crosswalks do not cover yet
+    if status == NOT_MAPPED:
         return f"{who(sel)}: {what} {reason}."
     return f"{who(sel)}: {what} {status} – {reason}."
 
@@ -256,7 +259,7 @@ def staffing_detail(scope: Scope, tables: dict[str, pd.DataFrame],
     lines = []
     for sel in chosen(scope):
         rows = _rows(tables["staffing_detail"], sel)
-        given = rows[(rows.status != "not reported") & rows.variable.isin(STAFF_WORDS)]
+        given = rows[~rows.status.isin(STANDS_IN) & rows.variable.isin(STAFF_WORDS)]
         parts = []
         for variable, group in given.groupby("variable", sort=False):
             group = group.sort_values("source_line", key=lambda c: c.astype(int),
@@ -270,5 +273,7 @@ def staffing_detail(scope: Scope, tables: dict[str, pd.DataFrame],
                                   else "no staffing detail")
         if lacking:
             text += "; not reported: " + ", ".join(lacking)
+        gone = rows[rows.status == NOT_MAPPED].reason  # the crosswalk does not cover it
+        text += f"; {gone.iloc[0]}" if len(gone) else ""
         lines.append(text + ".")
     return bullets(lines) or f"*{NO_DATA}.*"
