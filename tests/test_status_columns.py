@@ -150,6 +150,21 @@ def test_comparable_core_says_why_a_figure_is_missing():
         "406803", "3559", "505", "")
 
 
+def test_deviation_adjusted_rows_with_their_lines():
+    """Every row is computed from the printed deviation and the item's amount: 'derived'."""
+    assert schemas.columns("deviation_adjusted")[-2:] == ["status", "reason"]
+    table = _table("deviation_adjusted")
+    assert set(table.status) == {"derived"} and set(table.reason) == {""}
+    # Huddinge 2024: a 20 mnkr budget top-up ("budgetförstärkning om 20 miljoner kronor",
+    # line 680); without it +4 488 of 501 533 tkr becomes −15 512 of 481 533 (−3.22 %)
+    row = _row("deviation_adjusted", doc_id="huddinge_2024_vb", fiscal_year=2024)
+    assert (row.kind, row.effect_tkr, row.source_file, row.source_line, row.amount_line) == (
+        "budget top-up", "20000", HUDDINGE, "680", "680")
+    assert (row.deviation_tkr, row.deviation_without_tkr, row.budget_without_tkr,
+            row.deviation_without_pct, row.status, row.reason) == (
+        "4488", "-15512", "481533", "-3.22", "derived", "")
+
+
 def test_an_unreadable_cost_cell_keeps_its_reason_out_of_raw():
     assert "not reported" not in set(_table("cost_by_type").raw)
     assert "reason" in schemas.columns("cost_by_type")
