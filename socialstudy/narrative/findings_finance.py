@@ -118,8 +118,15 @@ def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame, note: str = 
     # the report's printed rate (from unrounded amounts) where it prints one
     pct, how = ((r.printed_change_pct, ", as printed") if r.printed_change_pct
                 else (r.change_pct, ""))
+    derived = ""
+    if str(r.prior_basis).startswith("derived"):  # no printed total for the previous year
+        lines = [x for x in str(r.prior_source_lines).split(";") if x]
+        prior = pd.DataFrame({"source_file": r.source_file, "source_line": lines})
+        derived = (f", derived: the previous year's net cost ({mnkr(r.prior_net_cost_tkr)}) "
+                   f"is the sum of its activity lines{cite(prior)}, as the report prints no "
+                   "total for it")
     return (f"{who(sel)}: net cost {word} {num(abs(float(pct)))} % on the previous "
-            f"year{how}{cite(known)}{note}.")
+            f"year{how}{cite(known)}{derived}{note}.")
 
 
 def one_offs(sel: Selection, named: pd.DataFrame, rows: pd.DataFrame) -> str:

@@ -1,0 +1,57 @@
+"""The finance sentences against the real reports (issue 17 items 3 and 5): a growth rate
+whose previous-year net cost the report does not print says it is derived and cites every
+line summed; a budget top-up the report names is stated where the one-offs are listed."""
+
+from __future__ import annotations
+
+import pytest
+
+from socialstudy import paths
+from socialstudy.core.registry import load_registry
+from socialstudy.core.scope import resolve
+from socialstudy.measures.tabular import load_facts
+from socialstudy.narrative import findings, findings_finance
+
+HUDDINGE = "002_ed79cea0b5e49fc0.txt"
+
+
+@pytest.fixture(scope="module")
+def run():
+    processed = paths.Outputs().processed
+    reports = load_registry()
+    return reports, load_facts(processed), findings.load(processed)
+
+
+def _bullet(text: str, start: str) -> str:
+    found = [line for line in text.splitlines() if line.startswith(start)]
+    assert len(found) == 1, text
+    return found[0]
+
+
+def test_growth_on_a_derived_previous_year_says_derived_and_cites_its_lines(run):
+    reports, facts, tables = run
+    # Huddinge 2023: 466 299 tkr (line 461) on 420 111 tkr for 2022, which the report does
+    # not print as a total: the sum of the 2022 activity lines 511 … 668 (10.99 %)
+    row = tables["net_cost_growth"]
+    row = row[(row.doc_id == "huddinge_2024_vb") & (row.fiscal_year == 2023)].iloc[0]
+    assert (row.net_cost_tkr, row.prior_net_cost_tkr, row.change_pct, row.source_line) == (
+        "466299", "420111", "10.99", "461")
+    assert row.prior_basis.startswith("derived")
+    assert row.prior_source_lines == "511;519;568;583;618;630;650;668"
+    text = findings_finance.finance(resolve("2023", "Huddinge", reports, facts), tables,
+                                    reports)
+    assert _bullet(text, "* Huddinge 2023: net cost") == (
+        f"* Huddinge 2023: net cost grew 11.0 % on the previous year [{HUDDINGE}:461], "
+        "derived: the previous year's net cost (420.1 mnkr) is the sum of its activity lines "
+        f"[{HUDDINGE}:511, 519, 568, 583, 618, 630, 650, 668], as the report prints no total "
+        "for it.")
+
+
+def test_growth_on_a_printed_previous_year_says_nothing_derived(run):
+    reports, facts, tables = run
+    # Huddinge 2024: 6.6 % as printed, both totals at line 461
+    text = findings_finance.finance(resolve("latest", "Huddinge", reports, facts), tables,
+                                    reports)
+    assert _bullet(text, "* Huddinge 2024: net cost") == (
+        f"* Huddinge 2024: net cost grew 6.6 % on the previous year, as printed "
+        f"[{HUDDINGE}:461].")
