@@ -55,3 +55,35 @@ def test_growth_on_a_printed_previous_year_says_nothing_derived(run):
     assert _bullet(text, "* Huddinge 2024: net cost") == (
         f"* Huddinge 2024: net cost grew 6.6 % on the previous year, as printed "
         f"[{HUDDINGE}:461].")
+
+
+def test_a_named_top_up_stands_where_the_one_offs_are_listed(run):
+    reports, facts, tables = run
+    # Huddinge 2024 names no one-off cost but a 20 mnkr budget top-up at line 680
+    # ("Socialnämnden har fått en budgetförstärkning om 20 miljoner kronor"): +4 488 tkr
+    # becomes −15 512 tkr on a budget of 481 533 tkr without it (deviation_adjusted.csv)
+    line = (paths.RAW / HUDDINGE).read_text(encoding="utf-8").splitlines()[679]
+    assert line.startswith("Socialnämnden har fått en budgetförstärkning om 20 miljoner kronor")
+    text = findings_finance.finance(resolve("latest", "Huddinge", reports, facts), tables,
+                                    reports)
+    bullet = _bullet(text, "* Huddinge 2024: the report names no one-off")
+    assert bullet == (
+        "* Huddinge 2024: the report names no one-off cost item but a budget top-up – budget "
+        "reinforcement 'Omställning av socialtjänsten' (20 mnkr), +20.0 mnkr "
+        f"[{HUDDINGE}:680]; without it the deviation would be -15.5 mnkr (-3.2 % of the "
+        "budget less the top-up) instead of +4.5 mnkr.")
+    assert "one-off items not reported" not in text
+
+
+def test_a_buffer_named_beside_a_one_off_is_listed_with_it(run):
+    reports, facts, tables = run
+    # Haninge 2024: the one-off (+39.7 mnkr, line 353) and the unspent reserve (+8.7 mnkr,
+    # line 374, amount at 368); without both −71.9 mnkr becomes −120.3 mnkr (−10.27 %)
+    text = findings_finance.finance(resolve("latest", "Haninge", reports, facts), tables,
+                                    reports)
+    bullet = _bullet(text, "* Haninge 2024: the report names a one-off item")
+    assert bullet.endswith(
+        "It also names a buffer – unspent committee reserve (nämndreserv budgeted at 10.0 "
+        "mnkr), +8.7 mnkr [000_7601200e7e1b7bea.txt:368, 374]; without all the items it "
+        "names the deviation would be -120.3 mnkr (-10.3 % of the budget) instead of "
+        "-71.9 mnkr.")

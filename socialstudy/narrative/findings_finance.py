@@ -223,8 +223,12 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
         for sel in chosen(scope):
             rows = _rows(tables[name], sel)
             known = rows[carries(rows)]
-            if known.empty:
-                lines.append(_lacks(sel, what, rows))
+            others = (caveats.named_adjustments(tables.get("deviation_adjusted"), sel,
+                                                not known.empty)
+                      if name == "one_off_items" else "")
+            if known.empty:  # a top-up or buffer the report names is no 'not reported'
+                lines.append(f"{who(sel)}: the report names no one-off cost item but {others}."
+                             if others else _lacks(sel, what, rows))
                 continue
             figures = _figures(name, known.iloc[0])
             note = caveats.contradicted(tables, sel, figures) + (caveats.remit_note(
@@ -232,6 +236,7 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
             text = sentence(sel, known, rows, note) if figures else sentence(sel, known, rows)
             if name == "net_cost_growth":
                 text += caveats.growth_one_offs(reports, sel)
+            text += f" It also names {others}." if others else ""
             if name == "revenue_dependence":  # the base of all grants: once, after the last
                 text = grant_base(text, sel, scope, reports) + (
                     caveats.all_grants_base(tables, scope) if sel == chosen(scope)[-1] else "")
