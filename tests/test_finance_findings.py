@@ -22,6 +22,11 @@ def run():
     return reports, load_facts(processed), findings.load(processed)
 
 
+def _finance(run, year: str, municipality: str) -> str:
+    reports, facts, tables = run
+    return findings_finance.finance(resolve(year, municipality, reports, facts), tables, reports)
+
+
 def _bullet(text: str, start: str) -> str:
     found = [line for line in text.splitlines() if line.startswith(start)]
     assert len(found) == 1, text
@@ -29,7 +34,7 @@ def _bullet(text: str, start: str) -> str:
 
 
 def test_growth_on_a_derived_previous_year_says_derived_and_cites_its_lines(run):
-    reports, facts, tables = run
+    tables = run[2]
     # Huddinge 2023: 466 299 tkr (line 461) on 420 111 tkr for 2022, which the report does
     # not print as a total: the sum of the 2022 activity lines 511 … 668 (10.99 %)
     row = tables["net_cost_growth"]
@@ -38,8 +43,7 @@ def test_growth_on_a_derived_previous_year_says_derived_and_cites_its_lines(run)
         "466299", "420111", "10.99", "461")
     assert row.prior_basis.startswith("derived")
     assert row.prior_source_lines == "511;519;568;583;618;630;650;668"
-    text = findings_finance.finance(resolve("2023", "Huddinge", reports, facts), tables,
-                                    reports)
+    text = _finance(run, "2023", "Huddinge")
     assert _bullet(text, "* Huddinge 2023: net cost") == (
         f"* Huddinge 2023: net cost grew 11.0 % on the previous year [{HUDDINGE}:461], "
         "derived: the previous year's net cost (420.1 mnkr) is the sum of its activity lines "
@@ -48,24 +52,20 @@ def test_growth_on_a_derived_previous_year_says_derived_and_cites_its_lines(run)
 
 
 def test_growth_on_a_printed_previous_year_says_nothing_derived(run):
-    reports, facts, tables = run
     # Huddinge 2024: 6.6 % as printed, both totals at line 461
-    text = findings_finance.finance(resolve("latest", "Huddinge", reports, facts), tables,
-                                    reports)
+    text = _finance(run, "latest", "Huddinge")
     assert _bullet(text, "* Huddinge 2024: net cost") == (
         f"* Huddinge 2024: net cost grew 6.6 % on the previous year, as printed "
         f"[{HUDDINGE}:461].")
 
 
 def test_a_named_top_up_stands_where_the_one_offs_are_listed(run):
-    reports, facts, tables = run
     # Huddinge 2024 names no one-off cost but a 20 mnkr budget top-up at line 680
     # ("Socialnämnden har fått en budgetförstärkning om 20 miljoner kronor"): +4 488 tkr
     # becomes −15 512 tkr on a budget of 481 533 tkr without it (deviation_adjusted.csv)
     line = (paths.RAW / HUDDINGE).read_text(encoding="utf-8").splitlines()[679]
     assert line.startswith("Socialnämnden har fått en budgetförstärkning om 20 miljoner kronor")
-    text = findings_finance.finance(resolve("latest", "Huddinge", reports, facts), tables,
-                                    reports)
+    text = _finance(run, "latest", "Huddinge")
     bullet = _bullet(text, "* Huddinge 2024: the report names no one-off")
     assert bullet == (
         "* Huddinge 2024: the report names no one-off cost item but a budget top-up – budget "
@@ -76,11 +76,9 @@ def test_a_named_top_up_stands_where_the_one_offs_are_listed(run):
 
 
 def test_a_buffer_named_beside_a_one_off_is_listed_with_it(run):
-    reports, facts, tables = run
     # Haninge 2024: the one-off (+39.7 mnkr, line 353) and the unspent reserve (+8.7 mnkr,
     # line 374, amount at 368); without both −71.9 mnkr becomes −120.3 mnkr (−10.27 %)
-    text = findings_finance.finance(resolve("latest", "Haninge", reports, facts), tables,
-                                    reports)
+    text = _finance(run, "latest", "Haninge")
     bullet = _bullet(text, "* Haninge 2024: the report names a one-off item")
     assert bullet.endswith(
         "It also names a buffer – unspent committee reserve (nämndreserv budgeted at 10.0 "
