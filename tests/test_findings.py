@@ -100,6 +100,10 @@ def test_findings_follow_the_selection(year, munis, reports, facts, tables):
              for f, x in zip(frame.source_file, frame.source_line) if str(x).strip()}
     cited |= {(f, int(x)) for frame in picked.values() if "description_line" in frame
               for f, x in zip(frame.source_file, frame.description_line) if str(x).strip()}
+    # a growth rate on a derived previous year cites every line summed (prior_source_lines)
+    cited |= {(f, int(x)) for frame in picked.values() if "prior_source_lines" in frame
+              for f, xs in zip(frame.source_file, frame.prior_source_lines)
+              for x in str(xs).split(";") if x.strip()}
     # the caveats cite the quoted definitions and the remit evidence, each checked at its line
     checked = pd.concat([definitions(reports), remit_by_report(reports)])
     cited |= {(f, int(x)) for f, x in zip(checked.source_file, checked.source_line)

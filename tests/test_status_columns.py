@@ -20,8 +20,9 @@ from socialstudy.core import schemas
 from socialstudy.core.registry import load_registry
 from socialstudy.core.scope import resolve
 from socialstudy.measures import compare, outcomes, staffing
+from socialstudy.measures.finance_tables import BUILDERS, finance_tables
 from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, load_facts
-from socialstudy.narrative import findings_cost, findings_outcomes, summary
+from socialstudy.narrative import findings_cost, findings_finance, findings_outcomes, summary
 
 PROCESSED = paths.ROOT / "data" / "processed"
 HANINGE, HANINGE_2020 = "000_7601200e7e1b7bea.txt", "001_9c5091bf1d1e3ae2.txt"
@@ -149,6 +150,21 @@ def test_comparable_core_says_why_a_figure_is_missing():
         "406803", "3559", "505", "")
 
 
+def test_deviation_adjusted_rows_with_their_lines():
+    """Every row is computed from the printed deviation and the item's amount: 'derived'."""
+    assert schemas.columns("deviation_adjusted")[-2:] == ["status", "reason"]
+    table = _table("deviation_adjusted")
+    assert set(table.status) == {"derived"} and set(table.reason) == {""}
+    # Huddinge 2024: a 20 mnkr budget top-up ("budgetförstärkning om 20 miljoner kronor",
+    # line 680); without it +4 488 of 501 533 tkr becomes −15 512 of 481 533 (−3.22 %)
+    row = _row("deviation_adjusted", doc_id="huddinge_2024_vb", fiscal_year=2024)
+    assert (row.kind, row.effect_tkr, row.source_file, row.source_line, row.amount_line) == (
+        "budget top-up", "20000", HUDDINGE, "680", "680")
+    assert (row.deviation_tkr, row.deviation_without_tkr, row.budget_without_tkr,
+            row.deviation_without_pct, row.status, row.reason) == (
+        "4488", "-15512", "481533", "-3.22", "derived", "")
+
+
 def test_an_unreadable_cost_cell_keeps_its_reason_out_of_raw():
     assert "not reported" not in set(_table("cost_by_type").raw)
     assert "reason" in schemas.columns("cost_by_type")
@@ -195,6 +211,57 @@ def test_a_committee_without_crosswalk_rows_is_not_mapped_in_the_table(renamed, 
     assert "not reported" not in set(mine.status)
 
 
+@pytest.fixture(scope="module")
+def renamed_finance():
+    """Huddinge's report as Nyköping's under its own doc_id (nykoping_2024_vb): the finance
+    crosswalks' rows written for huddinge_2024_vb (must_match_in) no longer apply to it."""
+    reports = load_registry()
+    facts = load_facts(PROCESSED)
+    old = next(r for r in reports if r.doc_id == "huddinge_2024_vb")
+    new = dataclasses.replace(old, municipality="Nyköping", doc_id="nykoping_2024_vb")
+    reports = [new if r is old else r for r in reports]
+    facts.loc[facts.doc_id == old.doc_id, ["municipality", "doc_id"]] = [
+        "Nyköping", "nykoping_2024_vb"]
+    built = finance_tables(facts, reports)
+    for name, frame in built.items():
+        schemas.validate(frame, name)
+    return reports, facts, {n: f.assign(fiscal_year=f.fiscal_year.astype(int))
+                            for n, f in built.items()}
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_a_committee_without_finance_crosswalk_rows_is_not_mapped(renamed_finance, name):
+    """The finance tables say 'not mapped' themselves (issue 14 item 4): a committee that
+    finance_tables.csv and finance_prose.csv (staffing_detail.csv for staffing detail) do
+    not cover has no 'not reported' row, which would claim its report lacks the figure."""
+    table = renamed_finance[2][name]
+    mine = table[table.municipality == "Nyköping"]
+    crosswalks = ("staffing_detail.csv has" if name == "staffing_detail"
+                  else "finance_tables.csv and finance_prose.csv have")
+    assert len(mine) and set(mine.status) == {NOT_MAPPED}, mine[["status", "reason"]]
+    assert set(mine.reason) == {f"not mapped yet – {crosswalks} no row for Nyköping; "
+                                "add its rows as the README's 'Adding a report' describes"}
+    # the real Huddinge, mapped, keeps its figures and its 'not reported' rows
+    assert NOT_MAPPED not in set(_table(name).status)
+
+
+def test_the_finance_sentences_read_not_mapped_from_the_tables(renamed_finance):
+    reports, facts, tables = renamed_finance
+    scope = resolve("latest", "Nyköping", reports, facts)
+    why = ("not mapped yet – finance_tables.csv and finance_prose.csv have no row for "
+           "Nyköping; add its rows as the README's 'Adding a report' "
+           "describes.")
+    text = findings_finance.finance(scope, tables, reports).splitlines()
+    assert text == [f"* Nyköping 2024: {what} {why}" for what in (
+        "budget per cost type", "revenue as a share of gross cost", "net-cost growth",
+        "one-off items", "investment budget and outcome", "forecast accuracy",
+        "net cost per inhabitant")]
+    assert findings_finance.staffing_detail(scope, tables, reports) == (
+        "* Nyköping 2024: no staffing detail; not mapped yet – staffing_detail.csv has no row "
+        "for Nyköping; add its rows as the README's 'Adding a report' "
+           "describes.")
+
+
 def test_the_sentences_read_not_mapped_from_the_tables(renamed):
     reports, facts, tables = renamed
     scope = resolve("latest", "Nyköping", reports, facts)
@@ -235,10 +302,10 @@ DECIDES = re.compile(r"\bunmapped\(|import[^\n]*\bunmapped\b|\(\s*\n?\s*unmapped
 @pytest.mark.parametrize("path", SENTENCES_AND_FIGURES, ids=lambda p: p.name)
 def test_no_sentence_or_figure_decides_why_a_value_is_missing(path: Path):
     """They read status and reason; none asks the crosswalks (``unmapped``) nor recognises
-    a case from a reason's wording. (findings_finance.py still tells 'not mapped yet' from
-    its reason's first words: its finance tables say 'not reported' for both cases.)"""
-    found = DECIDES.findall(path.read_text(encoding="utf-8"))
-    assert found == [] or path.name == "findings_finance.py", found
+    a case from a reason's wording – findings_finance.py included, now that the finance
+    tables write 'not mapped' themselves."""
+    assert "findings_finance.py" in {p.name for p in SENTENCES_AND_FIGURES}
+    assert DECIDES.findall(path.read_text(encoding="utf-8")) == []
 
 
 def test_the_check_finds_a_display_time_decision():

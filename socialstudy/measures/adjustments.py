@@ -12,7 +12,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import as_dict, check_quote, rows_by_report
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures.tabular import fmt
+from socialstudy.measures.tabular import DERIVED, fmt
 
 COLUMNS = ["doc_id", "fiscal_year", "kind", "item", "effect_tkr", "quote", "source_file",
            "quote_line", "amount_line", "note"]
@@ -41,12 +41,14 @@ def without(deviation_tkr: float, budget_tkr: float, items: pd.DataFrame) -> tup
 
 ADJUSTED = ["municipality", "doc_id", "fiscal_year", "period", "kind", "item", "effect_tkr",
             "deviation_tkr", "budget_tkr", "deviation_without_tkr", "budget_without_tkr",
-            "deviation_without_pct", "quote", "source_file", "source_line", "amount_line"]
+            "deviation_without_pct", "quote", "source_file", "source_line", "amount_line",
+            "status", "reason"]
 
 
 def deviation_adjusted(deviation: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     """One row per named item: the committee's deviation (from budget_deviation.csv) and
-    the deviation and budget without *all* the items the report names for that year."""
+    the deviation and budget without *all* the items the report names for that year, each
+    row 'derived' (computed from the printed deviation, budget and item amounts)."""
     items, rows = adjustments(reports), []
     for dev in deviation[deviation.deviation_tkr.astype(str).str.strip() != ""].itertuples():
         mine = items[(items.doc_id == dev.doc_id) & (items.fiscal_year == int(dev.fiscal_year))]
@@ -64,5 +66,6 @@ def deviation_adjusted(deviation: pd.DataFrame, reports: list[Report]) -> pd.Dat
                          "budget_without_tkr": fmt(float(dev.budget_tkr) - topup),
                          "deviation_without_pct": fmt(pct, 2), "quote": item.quote,
                          "source_file": item.source_file, "source_line": int(item.quote_line),
-                         "amount_line": int(item.amount_line)})
+                         "amount_line": int(item.amount_line), "status": DERIVED,
+                         "reason": ""})
     return pd.DataFrame(rows, columns=ADJUSTED)

@@ -17,7 +17,7 @@ from socialstudy.core.registry import Report, period_words
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.measures import damage
 from socialstudy.measures.finance_anchors import (
-    not_reported_reason,
+    lacking,
     rounding_step,
     table_rows,
 )
@@ -69,10 +69,9 @@ def budget_by_cost_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFr
         table = _budget_table(facts[facts.doc_id == report.doc_id], report, crosswalk)
         if table.empty:
             rows.append({**base(report), "report_label": "(none: no budget per cost type)",
-                         "status": NOT_REPORTED, "reason": not_reported_reason(
-                report, "budget_by_cost_type",
-                "the report prints no budget per cost type (no income statement with a "
-                "budget column)"), "source_file": report.file})
+                         **lacking(report, "budget_by_cost_type",
+                                   "the report prints no budget per cost type (no income "
+                                   "statement with a budget column)"), "source_file": report.file})
             continue
         rows.extend(_type_rows(table, report, crosswalk))
         rows.extend({**base(report, int(fact.fiscal_year)), "report_label": label,
@@ -186,7 +185,7 @@ def investments(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     for report in reports:
         doc = found[found.doc_id == report.doc_id]
         if doc.empty:
-            rows.append({**base(report), "status": NOT_REPORTED, "reason": not_reported_reason(
+            rows.append({**base(report), **lacking(
                 report, "investment", "the report prints no investment budget and "
                 "outcome for the committee"), "source_file": report.file})
             continue

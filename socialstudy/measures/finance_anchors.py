@@ -20,6 +20,7 @@ from socialstudy.errors import CrosswalkError
 from socialstudy.extract.numbers import parse_number
 from socialstudy.extract.prose import MONEY
 from socialstudy.extract.tables import read_lines
+from socialstudy.measures import tabular
 from socialstudy.measures.filled import fill
 
 PROSE = "finance_prose.csv"
@@ -181,18 +182,23 @@ def rounding_step(printed_unit: str, decimals) -> float:
     return scale * 10 ** -int(decimals or 0)
 
 
-def not_reported_reason(report: Report, measure: str, default: str, topic: str = "") -> str:
-    """The reason a report lacks a measure: the crosswalk's row for the measure, else its
-    row for the whole ``topic`` (e.g. staffing_detail), else, for a committee the finance
-    crosswalks do not cover yet, 'not mapped yet' (the default would claim the report lacks
-    it), else a generic one for a report nobody has read for this measure yet."""
+def lacking(report: Report, measure: str, default: str, topic: str = "") -> dict[str, str]:
+    """Status and reason of a row for a measure the report lacks: 'not reported' with the
+    crosswalk's row for the measure, else its row for the whole ``topic`` (e.g.
+    staffing_detail), else ``default`` (a report nobody has read for this measure yet) –
+    or, for a committee the finance crosswalks do not cover yet, 'not mapped' with the
+    reason 'not mapped yet – …' (the default would claim the report lacks it). Sentences
+    read the status; they never tell the cases apart by the reason's words."""
     doc_id = report.doc_id
     reasons = {(r.doc_id, r.measure): r for r in read_crosswalk(NOT_REPORTED)}
     row = reasons.get((doc_id, measure)) or reasons.get((doc_id, topic))
     if row is not None and row.reason:  # a template: years, lines, numbers from here
-        return fill(row.reason, report,
-                    dict(file=f"socialstudy/crosswalks/{NOT_REPORTED}", line=row.line))
+        return {"status": tabular.NOT_REPORTED, "reason": fill(
+            row.reason, report, dict(file=f"socialstudy/crosswalks/{NOT_REPORTED}",
+                                     line=row.line))}
     names = (("staffing_detail.csv",) if topic == "staffing_detail"
              else ("finance_tables.csv", "finance_prose.csv"))
-    return unmapped(report.municipality, doc_id, *names) or default
-
+    why = unmapped(report.municipality, doc_id, *names)
+    if why:
+        return {"status": tabular.NOT_MAPPED, "reason": why}
+    return {"status": tabular.NOT_REPORTED, "reason": default}

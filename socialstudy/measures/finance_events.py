@@ -12,11 +12,11 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.errors import CrosswalkError
 from socialstudy.measures.compare import fmt
-from socialstudy.measures.finance import BASE, NOT_REPORTED, base, committee_totals, tidy
+from socialstudy.measures.finance import BASE, base, committee_totals, tidy
 from socialstudy.measures.finance_anchors import (
     PROSE,
     Anchor,
-    not_reported_reason,
+    lacking,
     prose_anchors,
     table_rows,
 )
@@ -49,12 +49,10 @@ def one_off_items(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     for report in reports:
         items = _items([a for a in anchors if a.report.doc_id == report.doc_id])
         if not items:
-            rows.append({**base(report), "item": "(none named)", "status": NOT_REPORTED,
-                         "source_file": report.file,
-                         "reason": not_reported_reason(
-                             report, "one_off",
-                             "no one-off item found in the report's wording (if it names one, "
-                             "add the sentence to crosswalks/finance_prose.csv)")})
+            rows.append({**base(report), "item": "(none named)", "source_file": report.file,
+                         **lacking(report, "one_off",
+                                   "no one-off item found in the report's wording (if it names "
+                                   "one, add the sentence to crosswalks/finance_prose.csv)")})
             continue
         year = report.fiscal_year
         budget, dev, _ = deviation.get((report.doc_id, year), (None, None, None))
@@ -111,11 +109,9 @@ def forecast_accuracy(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFram
     for report in reports:
         if report.doc_id not in covered:
             rows.append({**base(report), "forecast_made": "(no forecast)",
-                         "forecast_doc_id": report.doc_id, "status": NOT_REPORTED,
-                         "source_file": report.file,
-                         "reason": not_reported_reason(
-                             report, "forecast",
-                             "the report gives no full-year forecast to compare with an outcome")})
+                         "forecast_doc_id": report.doc_id, "source_file": report.file,
+                         **lacking(report, "forecast", "the report gives no full-year forecast "
+                                   "to compare with an outcome")})
     for row in rows:
         row["forecast_month"] = forecast_month(row.get("forecast_made", ""))
     return tidy(rows, FORECAST, ["municipality", "fiscal_year", "forecast_doc_id",
@@ -201,7 +197,7 @@ def _interim_forecasts(facts, reports, deviation):
                "unit": "tkr", "source_file": fact.source_file, "source_line": fact.source_line,
                "raw": fact.raw}
         if not outcome:
-            yield {**row, "status": NOT_REPORTED, "reason": not_reported_reason(
+            yield {**row, **lacking(
                 report, "forecast_outcome",
                 f"no registered report gives {report.municipality}'s year-end outcome for "
                 f"{fact.fiscal_year}")}

@@ -14,8 +14,8 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.measures.activity_series import activity_series
 from socialstudy.measures.compare import cost_by_activity
-from socialstudy.measures.finance import BASE, NOT_REPORTED, base, committee_totals, tidy
-from socialstudy.measures.finance_anchors import not_reported_reason
+from socialstudy.measures.finance import BASE, base, committee_totals, tidy
+from socialstudy.measures.finance_anchors import lacking
 from socialstudy.measures.tabular import fmt
 
 GROWTH = BASE + ["net_cost_tkr", "prior_year", "prior_net_cost_tkr", "change_tkr", "change_pct",
@@ -37,12 +37,11 @@ def net_cost_growth(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         for year in pairs:
             rows.append(_growth_row(report, year, totals, stated.get((report.doc_id, year))))
         if report.fiscal_year not in pairs:
-            reason = not_reported_reason(
+            why = lacking(
                 report, "net_cost_growth",
                 "part-year report: no full-year net cost" if not report.is_full_year else
                 f"the report prints no committee net cost for {report.fiscal_year - 1}")
-            rows.append({**base(report), "status": NOT_REPORTED, "reason": reason,
-                         "source_file": report.file})
+            rows.append({**base(report), **why, "source_file": report.file})
     return tidy(rows, GROWTH, ["municipality", "doc_id", "fiscal_year"])
 
 

@@ -13,8 +13,8 @@ import pandas as pd
 from socialstudy import paths
 from socialstudy.core.registry import Report
 from socialstudy.errors import PopulationError
-from socialstudy.measures.finance import NOT_REPORTED, base, committee_totals, tidy
-from socialstudy.measures.finance_anchors import not_reported_reason
+from socialstudy.measures.finance import base, committee_totals, tidy
+from socialstudy.measures.finance_anchors import lacking
 from socialstudy.measures.tabular import fmt
 
 POPULATION = paths.ROOT / "data" / "external" / "population.csv"
@@ -63,10 +63,9 @@ def per_inhabitant(facts: pd.DataFrame, reports: list[Report],
         years = sorted(y for d, y in totals if d == report.doc_id)
         if not years:
             rows.append({**base(report), "kommun_code": report.kommun_code,
-                         "status": NOT_REPORTED, "source_file": report.file,
-                         "reason": not_reported_reason(report, "per_inhabitant",
-                                                       "the report gives no full-year net cost "
-                                                       "of the committee")})
+                         "source_file": report.file,
+                         **lacking(report, "per_inhabitant",
+                                   "the report gives no full-year net cost of the committee")})
         for year in years:
             rows.append(_inhabitant_row(report, year, totals[(report.doc_id, year)], population))
     return tidy(rows, PER_INHABITANT, ["municipality", "fiscal_year", "doc_id"])

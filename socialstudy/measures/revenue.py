@@ -12,7 +12,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.measures import damage
 from socialstudy.measures.finance import BASE, NOT_REPORTED, base, committee_totals, tidy
-from socialstudy.measures.finance_anchors import not_reported_reason, prose_anchors
+from socialstudy.measures.finance_anchors import lacking, prose_anchors
 from socialstudy.measures.tabular import fmt
 
 REVENUE = BASE + ["measure", "value", "unit", "status", "basis", "printed_value", "check",
@@ -105,7 +105,7 @@ def _all_grants(report: Report, year: int, grants: dict, revenue: dict, budget: 
            f"the report prints no net budget for {year}, the base of the share"
            if net is None else "")
     if why:
-        return {ALL_GRANTS: _missing_revenue(report, year, ALL_GRANTS, [year], why)}
+        return {ALL_GRANTS: _missing_revenue(report, year, ALL_GRANTS, [year], default=why)}
     funding = abs(net.number) + abs(rev.number)
     row = _derived(report, year, ALL_GRANTS, 100 * abs(grant.number) / funding, "percent",
                    grant, [net, rev])
@@ -132,15 +132,12 @@ def _derived(report: Report, year: int, measure: str, value: float, unit: str, m
 
 
 def _missing_revenue(report: Report, year: int, measure: str, years: list[int],
-                     unreadable: str | None = None) -> dict:
-    if not years:
-        default = "the report prints no revenue and gross-cost totals for a full year"
-    elif measure.startswith("grants"):
-        default = f"the report prints no grant amount for {year}"
-    elif measure.startswith("revenue_change"):
-        default = f"the report prints no revenue total for {year - 1}"
-    else:
-        default = f"not found for {year}"
-    return {**base(report, year), "measure": measure, "status": NOT_REPORTED,
-            "reason": unreadable or not_reported_reason(report, measure, default),
-            "source_file": report.file}
+                     unreadable: str | None = None, default: str = "") -> dict:
+    default = default or (
+        "the report prints no revenue and gross-cost totals for a full year" if not years
+        else f"the report prints no grant amount for {year}" if measure.startswith("grants")
+        else f"the report prints no revenue total for {year - 1}"
+        if measure.startswith("revenue_change") else f"not found for {year}")
+    why = ({"status": NOT_REPORTED, "reason": unreadable} if unreadable
+           else lacking(report, measure, default))
+    return {**base(report, year), "measure": measure, **why, "source_file": report.file}

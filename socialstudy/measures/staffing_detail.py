@@ -12,8 +12,8 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.errors import CrosswalkError
-from socialstudy.measures.finance import BASE, NOT_REPORTED, base, tidy
-from socialstudy.measures.finance_anchors import not_reported_reason, prose_anchors, require_rows
+from socialstudy.measures.finance import BASE, base, tidy
+from socialstudy.measures.finance_anchors import lacking, prose_anchors, require_rows
 from socialstudy.measures.tabular import fmt
 
 COLUMNS = BASE + ["variable", "breakdown", "value", "unit", "status", "definition", "reason",
@@ -35,8 +35,7 @@ def staffing_detail(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
         for variable in REQUIRED:
             if variable not in have:
                 rows.append({**base(report), "variable": variable, "breakdown": "all",
-                             "status": NOT_REPORTED,
-                             "source_file": report.file, "reason": not_reported_reason(
+                             "source_file": report.file, **lacking(
                                  report, variable, "not found in the report's tables "
                                  "or in the wording the crosswalks know", "staffing_detail")})
     return tidy(rows, COLUMNS, ["municipality", "doc_id", "variable", "breakdown", "fiscal_year"])

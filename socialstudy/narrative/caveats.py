@@ -203,6 +203,27 @@ def growth_one_offs(reports: list[Report], sel: Selection) -> str:
             f"({_cited(items)}), so without it the growth would be {way}.")
 
 
+def named_adjustments(adjusted: pd.DataFrame | None, sel: Selection, beside: bool) -> str:
+    """For the one-off bullet: the budget top-ups and buffers the report names
+    (deviation_adjusted.csv), each as the report states it, and the deviation without all
+    the items it names ('' where it names none); ``beside`` a one-off item of its own."""
+    items = pd.DataFrame() if adjusted is None else _items(adjusted, sel)
+    items = items[items.kind != "one-off"] if len(items) else items
+    if items.empty:
+        return ""
+    named = "; ".join(
+        f"a {r.kind} – {r.item}, {mnkr(r.effect_tkr, signed=True)} [{r.source_file}:"
+        f"{', '.join(map(str, sorted({int(r.source_line), int(r.amount_line)})))}]"
+        for r in items.itertuples())
+    r = items.iloc[0]
+    them = "all the items it names" if beside else "it" if len(items) == 1 else "them"
+    base = " less the top-up" if (items.kind == "budget top-up").any() else ""
+    return (f"{named}; without {them} the deviation would be "
+            f"{mnkr(r.deviation_without_tkr, signed=True)} "
+            f"({float(r.deviation_without_pct):.1f} % of the budget{base}) instead of "
+            f"{mnkr(r.deviation_tkr, signed=True)}")
+
+
 def all_grants_base(tables: dict[str, pd.DataFrame], scope: Scope) -> str:
     """Whether the all-grants shares of the selected committees are on one base (all of
     them give one) or not (naming who gives none, so no ranking)."""

@@ -19,6 +19,7 @@ from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS
 from socialstudy.measures.like_with_like import definitions
 from socialstudy.measures.remit import remit_by_report, remit_of
+from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, NOT_REPORTED, STANDS_IN
 from socialstudy.narrative import caveats
 from socialstudy.narrative.findings import (
     NO_DATA,
@@ -43,11 +44,13 @@ def _rows(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
 
 
 def _lacks(sel: Selection, what: str, rows: pd.DataFrame) -> str:
-    """'not reported' (or the row's own status, e.g. 'not available') and the reason."""
-    status = next((s for s in rows.status if s.startswith("not ")), "not reported")
+    """'not reported' (or the row's own status, e.g. 'not available') and the reason; for a
+    committee the crosswalks do not cover yet (status 'not mapped') the reason alone, which
+    says 'not mapped yet – …'."""
+    status = next((s for s in rows.status if s not in HAS_VALUE), NOT_REPORTED)
     reason = next((r for r in rows.reason if r),
                   "the selected report does not give it for this year")
-    if reason.startswith("not mapped yet"):  # a committee the crosswalks do not cover yet
+    if status == NOT_MAPPED:
         return f"{who(sel)}: {what} {reason}."
     return f"{who(sel)}: {what} {status} – {reason}."
 
@@ -115,8 +118,15 @@ def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame, note: str = 
     # the report's printed rate (from unrounded amounts) where it prints one
     pct, how = ((r.printed_change_pct, ", as printed") if r.printed_change_pct
                 else (r.change_pct, ""))
+    derived = ""
+    if str(r.prior_basis).startswith("derived"):  # no printed total for the previous year
+        lines = [x for x in str(r.prior_source_lines).split(";") if x]
+        prior = pd.DataFrame({"source_file": r.source_file, "source_line": lines})
+        derived = (f", derived: the previous year's net cost ({mnkr(r.prior_net_cost_tkr)}) "
+                   f"is the sum of its activity lines{cite(prior)}, as the report prints no "
+                   "total for it")
     return (f"{who(sel)}: net cost {word} {num(abs(float(pct)))} % on the previous "
-            f"year{how}{cite(known)}{note}.")
+            f"year{how}{cite(known)}{derived}{note}.")
 
 
 def one_offs(sel: Selection, named: pd.DataFrame, rows: pd.DataFrame) -> str:
@@ -213,8 +223,12 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
         for sel in chosen(scope):
             rows = _rows(tables[name], sel)
             known = rows[carries(rows)]
-            if known.empty:
-                lines.append(_lacks(sel, what, rows))
+            others = (caveats.named_adjustments(tables.get("deviation_adjusted"), sel,
+                                                not known.empty)
+                      if name == "one_off_items" else "")
+            if known.empty:  # a top-up or buffer the report names is no 'not reported'
+                lines.append(f"{who(sel)}: the report names no one-off cost item but {others}."
+                             if others else _lacks(sel, what, rows))
                 continue
             figures = _figures(name, known.iloc[0])
             note = caveats.contradicted(tables, sel, figures) + (caveats.remit_note(
@@ -222,6 +236,7 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
             text = sentence(sel, known, rows, note) if figures else sentence(sel, known, rows)
             if name == "net_cost_growth":
                 text += caveats.growth_one_offs(reports, sel)
+            text += f" It also names {others}." if others else ""
             if name == "revenue_dependence":  # the base of all grants: once, after the last
                 text = grant_base(text, sel, scope, reports) + (
                     caveats.all_grants_base(tables, scope) if sel == chosen(scope)[-1] else "")
@@ -256,7 +271,7 @@ def staffing_detail(scope: Scope, tables: dict[str, pd.DataFrame],
     lines = []
     for sel in chosen(scope):
         rows = _rows(tables["staffing_detail"], sel)
-        given = rows[(rows.status != "not reported") & rows.variable.isin(STAFF_WORDS)]
+        given = rows[~rows.status.isin(STANDS_IN) & rows.variable.isin(STAFF_WORDS)]
         parts = []
         for variable, group in given.groupby("variable", sort=False):
             group = group.sort_values("source_line", key=lambda c: c.astype(int),
@@ -270,5 +285,7 @@ def staffing_detail(scope: Scope, tables: dict[str, pd.DataFrame],
                                   else "no staffing detail")
         if lacking:
             text += "; not reported: " + ", ".join(lacking)
+        gone = rows[rows.status == NOT_MAPPED].reason  # the crosswalk does not cover it
+        text += f"; {gone.iloc[0]}" if len(gone) else ""
         lines.append(text + ".")
     return bullets(lines) or f"*{NO_DATA}.*"
