@@ -312,33 +312,55 @@ def test_failing_run_leaves_outputs_unchanged_and_says_so_in_one_line(repo):
     assert not list((repo / "build").glob(".stage-*"))
 
 
-def _slow_last_cell(notebook: Path) -> None:
-    """Append a cell that sleeps, so an interrupt surely lands inside the notebook, not
-    after the run (when the outputs are already being promoted)."""
+def _slow_last_cell(notebook: Path, started: Path) -> None:
+    """Append a cell that says it started (writes ``started``) and then sleeps, so an
+    interrupt surely lands inside the notebook, not after the run (when the outputs are
+    already being promoted)."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "slow",
                         "metadata": {}, "outputs": [],
-                        "source": "import time\ntime.sleep(60)"})
+                        "source": f"import pathlib, time\npathlib.Path({str(started)!r})"
+                                  ".write_text('1')\ntime.sleep(600)"})
     notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
+def _wait_for(condition, process: subprocess.Popen, seconds: float = 600) -> None:
+    """Poll ``condition`` until it holds; fail if the process ends first or it never
+    does (a condition, not a guessed sleep: a loaded machine only makes this slower)."""
+    import time
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert process.poll() is None, "the run ended before the condition held"
+        assert time.monotonic() < deadline, f"not within {seconds} s"
+        time.sleep(0.1)
+
+
 @pytest.mark.slow
-def test_ctrl_c_prints_one_line_and_changes_nothing(repo):
-    _slow_last_cell(repo / "notebooks/02_cost_structure.ipynb")
+def test_ctrl_c_prints_one_line_and_changes_nothing(repo, tmp_path):
+    started = tmp_path / "02-sleeping"  # outside the repository: not part of its tree
+    _slow_last_cell(repo / "notebooks/02_cost_structure.ipynb", started)
     before = _tree(repo)
     env = {**os.environ, "PYTHONPATH": str(repo)}
-    process = subprocess.Popen([sys.executable, "-m", "socialstudy", "run", "--force"],
-                               cwd=repo, env=env, stderr=subprocess.PIPE, text=True)
-    seen = ""
-    while "02_cost_structure: running" not in seen:  # interrupt inside a notebook
-        line = process.stderr.readline()
-        assert line, seen
-        seen += line
-    process.send_signal(signal.SIGINT)
-    _, rest = process.communicate(timeout=60)
-    assert process.returncode == 130, seen + rest
+    env.pop(staging.STAGE_ENV, None)
+    log = tmp_path / "stderr.txt"  # a file, not a pipe nobody reads while waiting
+    with log.open("w", encoding="utf-8") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "socialstudy", "run", "--force"],
+                                   cwd=repo, env=env, stderr=stderr, text=True)
+    try:
+        _wait_for(started.exists, process)  # the notebook's last cell is running
+        process.send_signal(signal.SIGINT)
+        # the sleeping cell would hold the run for 600 s: ending well before is the
+        # interrupt's doing, however slow the machine
+        process.wait(timeout=300)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    rest = log.read_text(encoding="utf-8")
+    assert process.returncode == 130, rest
     assert rest.splitlines()[-1] == "interrupted; outputs unchanged"
-    assert "Traceback" not in seen + rest and "KeyboardInterrupt" not in seen + rest
+    assert "02_cost_structure: running" in rest
+    assert "Traceback" not in rest and "KeyboardInterrupt" not in rest
     assert _tree(repo) == before
     assert not list((repo / "build").glob(".stage-*"))
 
