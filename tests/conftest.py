@@ -20,7 +20,6 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from repo_copy import COPIED, copy_repo, run_cli
 
 from socialstudy import paths
 from socialstudy.core.registry import load_registry
@@ -151,6 +150,7 @@ def synced_repo(tmp_path_factory) -> Path:
     """A copy of the repository like a fresh clone (no HTML pages), brought up to date:
     the run only renders the pages and publishes, it runs no notebook. Copy it
     (``copy_repo``) before changing anything."""
+    from repo_copy import COPIED, copy_repo, run_cli  # (a conftest copied alone still loads)
     with _once(tmp_path_factory, "synced") as (folder, record):
         if record is None:
             repo = copy_repo(paths.ROOT, folder / "repo", COPIED[:-1])
