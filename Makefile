@@ -27,11 +27,10 @@ study: $(VENV)/.installed ## run the study (YEAR=…, MUNICIPALITIES=…); rerun
 # deselects one if notebooks/ is given) and compares their stored outputs: their cells run
 # in order on one worker while the other tests run on the rest, and their writes go to a
 # temporary tree (SOCIALSTUDY_STAGE, set by tests/conftest.py), never into the committed
-# outputs. --dist loadgroup keeps the notebooks together, and the tests sharing a
-# module-scoped fixture; the conftest hands out the notebooks and slow tests first.
+# outputs. The conftest keeps the notebooks' cells on one worker, and the tests sharing a
+# module-scoped fixture; it hands out the notebooks and slow tests first (no reordering).
 TEST_WORKERS ?= 2
-PYTEST = $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --dist loadgroup \
-	--no-loadscope-reorder
+PYTEST = $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --no-loadscope-reorder
 STEP_NOTEBOOKS = $$($(PY) -c 'from socialstudy.engine import dag; \
 	print(*(s.notebook for s in dag.load_table().steps if s.notebook))')
 test: $(VENV)/.installed ## every test: unit, real values, rebuilds, nbval on the step notebooks

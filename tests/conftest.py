@@ -5,13 +5,14 @@ lock). nbval collects only the notebooks steps.yml lists (a stray ``Untitled.ipy
 ``*.nbconvert.ipynb`` in notebooks/ is neither run nor compared) and their writes go to a
 temporary tree (``SOCIALSTUDY_STAGE``), never into the committed outputs.
 
-How `make test` spreads the work over the cores (``--dist loadgroup``): the notebooks'
-cells run in order on one worker, the tests sharing a module-scoped fixture on one worker
-(it is built once), every other test wherever a worker is free; the notebooks and the
-slow tests are handed out first, so the longest chains start at once."""
+How the xdist workers share the work (``pytest_xdist_make_scheduler``): the notebooks'
+cells run in order on one worker, the tests of a module with a module-scoped fixture on
+one worker (it is built once), every other test wherever a worker is free; the notebooks
+and the slow tests are handed out first, so the longest chains start at once."""
 
 import contextlib
 import fcntl
+import functools
 import io
 import json
 import os
@@ -51,47 +52,66 @@ END_TO_END = {"test_real_reports_end_to_end.py"}
 def pytest_collection_modifyitems(config, items):
     """Deselect the cells of a notebook that is not a step (a conftest under tests/ is
     not asked whether to collect notebooks/, so they are collected, then dropped here);
-    then mark, group and order the rest for the xdist workers."""
+    then mark and order the rest for the xdist workers."""
     steps = step_notebooks()
     stray = [i for i in items if _notebook(i) and Path(str(i.path)).resolve() not in steps]
     if stray:
         config.hook.pytest_deselected(items=stray)
         items[:] = [i for i in items if i not in stray]
-    grouped = config.pluginmanager.hasplugin("xdist")  # its marker, its scheduler
     for item in items:
         if Path(str(item.path)).name in END_TO_END:
             item.add_marker(pytest.mark.slow)
-        if grouped and _notebook(item):
-            item.add_marker(pytest.mark.xdist_group("step-notebooks"))
-        elif grouped and _uses_a_module_fixture(item):
-            item.add_marker(pytest.mark.xdist_group(Path(str(item.path)).name))
     first = {item.path: 0 if _notebook(item) else 1 for item in items
              if _notebook(item) or item.get_closest_marker("slow")}
     items.sort(key=lambda item: first.get(item.path, 2))  # stable: modules stay whole
 
 
-def _uses_a_module_fixture(item) -> bool:
-    info = getattr(item, "_fixtureinfo", None)
-    return info is not None and any(defs and defs[-1].scope == "module"
-                                    for defs in info.name2fixturedefs.values())
+def pytest_xdist_make_scheduler(config, log):
+    """Work units for the xdist workers: the step notebooks' cells, in order, on one
+    worker (each notebook reads what the one before wrote); a module with a
+    module-scoped fixture on one worker (the fixture is built once); every other test
+    alone. (xdist's ``--dist loadgroup`` marks do not reach pytest 9's node ids.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Units(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _work_unit(config.rootpath, nodeid)
+    return Units(config, log)
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_setup(item):
+@functools.cache
+def _work_unit(root: Path, nodeid: str) -> str:
+    module = nodeid.split("::")[0]
+    if module.endswith(".ipynb"):
+        return "step-notebooks"
+    text = (root / module).read_text(encoding="utf-8") if module.endswith(".py") else ""
+    return module if 'scope="module"' in text else nodeid
+
+
+def pytest_configure(config):
+    # a plugin, not a conftest hook: a conftest's item hooks reach only the items under
+    # its folder, and the notebooks are not under tests/
+    config.pluginmanager.register(NotebookStage(), "socialstudy-notebook-stage")
+
+
+class NotebookStage:
     """A notebook's kernel starts in its first cell's setup and inherits the environment:
-    set ``SOCIALSTUDY_STAGE`` (a temporary tree for the session, unless one is set
-    already) just then, so no other test sees it."""
-    from socialstudy.engine.staging import STAGE_ENV
-    if not _notebook(item) or os.environ.get(STAGE_ENV):
-        yield
-        return
-    if not hasattr(item.config, "_notebook_stage"):
-        item.config._notebook_stage = tempfile.mkdtemp(prefix="socialstudy-nbval-")
-    os.environ[STAGE_ENV] = item.config._notebook_stage
-    try:
-        yield
-    finally:
-        os.environ.pop(STAGE_ENV, None)
+    ``SOCIALSTUDY_STAGE`` (a temporary tree for the session, unless one is set already)
+    is set just then, so no other test sees it."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(self, item):
+        from socialstudy.engine.staging import STAGE_ENV
+        if not _notebook(item) or os.environ.get(STAGE_ENV):
+            yield
+            return
+        if not hasattr(item.config, "_notebook_stage"):
+            item.config._notebook_stage = tempfile.mkdtemp(prefix="socialstudy-nbval-")
+        os.environ[STAGE_ENV] = item.config._notebook_stage
+        try:
+            yield
+        finally:
+            os.environ.pop(STAGE_ENV, None)
 
 
 def pytest_unconfigure(config):
