@@ -66,6 +66,7 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: first.get(item.path, 2))  # stable: modules stay whole
 
 
+@pytest.hookimpl(optionalhook=True)  # also loads without xdist (-p no:xdist)
 def pytest_xdist_make_scheduler(config, log):
     """Work units for the xdist workers: the step notebooks' cells, in order, on one
     worker (each notebook reads what the one before wrote); a module with a
