@@ -22,23 +22,22 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 study: $(VENV)/.installed ## run the study (YEAR=…, MUNICIPALITIES=…); reruns only what changed
 	$(PY) -m socialstudy run --year $(YEAR) --municipalities "$(MUNICIPALITIES)"
 
-# nbval re-executes exactly the notebooks steps.yml lists (a stray Untitled.ipynb is not
-# passed; tests/conftest.py also deselects one if notebooks/ is given) and compares their
-# stored outputs, in order in one process; their writes go to a temporary tree
-# (SOCIALSTUDY_STAGE), never into the committed outputs. The other tests run on
-# TEST_WORKERS pytest-xdist workers.
+# One pytest session on TEST_WORKERS pytest-xdist workers. nbval re-executes exactly the
+# notebooks steps.yml lists (a stray Untitled.ipynb is not passed; tests/conftest.py also
+# deselects one if notebooks/ is given) and compares their stored outputs: their cells run
+# in order on one worker while the other tests run on the rest, and their writes go to a
+# temporary tree (SOCIALSTUDY_STAGE, set by tests/conftest.py), never into the committed
+# outputs. The conftest keeps the notebooks' cells on one worker, and the tests sharing a
+# module-scoped fixture; it hands out the notebooks and slow tests first (no reordering).
 TEST_WORKERS ?= 2
+PYTEST = $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --no-loadscope-reorder
 STEP_NOTEBOOKS = $$($(PY) -c 'from socialstudy.engine import dag; \
 	print(*(s.notebook for s in dag.load_table().steps if s.notebook))')
 test: $(VENV)/.installed ## every test: unit, real values, rebuilds, nbval on the step notebooks
-	@stage=$$(mktemp -d); \
-	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) tests && \
-	SOCIALSTUDY_STAGE=$$stage $(PY) -m pytest -p no:cacheprovider -p no:xdist -q \
-	  --nbval $(STEP_NOTEBOOKS); \
-	status=$$?; rm -rf $$stage; exit $$status
+	$(PYTEST) tests --nbval $(STEP_NOTEBOOKS)
 
 test-fast: $(VENV)/.installed ## unit and property tests only (no rebuilds, no nbval)
-	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) tests -m "not slow"
+	$(PYTEST) tests -m "not slow"
 
 lint: $(VENV)/.installed ## ruff and the import rules of the stages (import-linter)
 	$(VENV)/bin/ruff check socialstudy tests

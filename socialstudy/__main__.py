@@ -32,6 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--pdf", type=int, nargs="?", const=100, metavar="PAGES",
                        help="instead: add-report + review of a generated PDF of PAGES "
                             "pages (default 100)")
+    bench.add_argument("--tests", action="store_true",
+                       help="instead: time `make test-fast` and `make test` (wall and CPU)")
     from socialstudy.tools.add_report import add_subparser
     add_subparser(sub)
     review = sub.add_parser("review", help="list what the comparison finds in one report "
@@ -87,6 +89,11 @@ def _bench(args: argparse.Namespace) -> int:
         print(scale.table(scale.measure(tuple(args.corpus) or scale.SIZES)))
         return 0
     from socialstudy.tools.benchmark import measure, measure_pdf, pdf_line
+    if args.tests:
+        from socialstudy.tools.benchmark import measure_tests, tests_line
+        results = measure_tests()
+        print("\n".join(tests_line(r) for r in results))
+        return 1 if any(r["returncode"] for r in results) else 0
     if args.pdf is not None:
         print(pdf_line(measure_pdf(args.pdf)))
         return 0

@@ -1,8 +1,23 @@
-"""Shared fixtures: the extraction of the real reports, built once per test session; and
-nbval collects only the notebooks steps.yml lists (a stray ``Untitled.ipynb`` or
-``*.nbconvert.ipynb`` in notebooks/ is neither run nor compared)."""
+"""Shared fixtures, each built once per test session: the extraction of the real reports,
+a copy of the repository brought up to date, and a forced rebuild of the study (with
+pytest-xdist the workers share the last two: the first builds, the others wait on a file
+lock). nbval collects only the notebooks steps.yml lists (a stray ``Untitled.ipynb`` or
+``*.nbconvert.ipynb`` in notebooks/ is neither run nor compared) and their writes go to a
+temporary tree (``SOCIALSTUDY_STAGE``), never into the committed outputs.
 
+How the xdist workers share the work (``pytest_xdist_make_scheduler``): the notebooks'
+cells run in order on one worker, the tests of a module with a module-scoped fixture on
+one worker (it is built once), every other test wherever a worker is free; the notebooks
+and the slow tests are handed out first, so the longest chains start at once."""
+
+import contextlib
+import fcntl
+import functools
+import io
+import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,15 +39,85 @@ def pytest_sessionstart(session):
     staging.recover_if_interrupted(paths.ROOT)
 
 
+def _notebook(item) -> bool:
+    return Path(str(item.path)).suffix == ".ipynb"
+
+
+# end to end through the CLI in a copy of the repository, though no test in it runs the
+# study: slow, like the rebuilds (tests/test_real_reports_end_to_end.py could say so itself)
+END_TO_END = {"test_real_reports_end_to_end.py"}
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m "not slow"`` deselects by marker
 def pytest_collection_modifyitems(config, items):
     """Deselect the cells of a notebook that is not a step (a conftest under tests/ is
-    not asked whether to collect notebooks/, so they are collected, then dropped here)."""
+    not asked whether to collect notebooks/, so they are collected, then dropped here);
+    then mark and order the rest for the xdist workers."""
     steps = step_notebooks()
-    stray = [i for i in items if Path(str(i.path)).suffix == ".ipynb"
-             and Path(str(i.path)).resolve() not in steps]
+    stray = [i for i in items if _notebook(i) and Path(str(i.path)).resolve() not in steps]
     if stray:
         config.hook.pytest_deselected(items=stray)
         items[:] = [i for i in items if i not in stray]
+    for item in items:
+        if Path(str(item.path)).name in END_TO_END:
+            item.add_marker(pytest.mark.slow)
+    first = {item.path: 0 if _notebook(item) else 1 for item in items
+             if _notebook(item) or item.get_closest_marker("slow")}
+    items.sort(key=lambda item: first.get(item.path, 2))  # stable: modules stay whole
+
+
+@pytest.hookimpl(optionalhook=True)  # also loads without xdist (-p no:xdist)
+def pytest_xdist_make_scheduler(config, log):
+    """Work units for the xdist workers: the step notebooks' cells, in order, on one
+    worker (each notebook reads what the one before wrote); a module with a
+    module-scoped fixture on one worker (the fixture is built once); every other test
+    alone. (xdist's ``--dist loadgroup`` marks do not reach pytest 9's node ids.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Units(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _work_unit(config.rootpath, nodeid)
+    return Units(config, log)
+
+
+@functools.cache
+def _work_unit(root: Path, nodeid: str) -> str:
+    module = nodeid.split("::")[0]
+    if module.endswith(".ipynb"):
+        return "step-notebooks"
+    text = (root / module).read_text(encoding="utf-8") if module.endswith(".py") else ""
+    return module if 'scope="module"' in text else nodeid
+
+
+def pytest_configure(config):
+    # a plugin, not a conftest hook: a conftest's item hooks reach only the items under
+    # its folder, and the notebooks are not under tests/
+    config.pluginmanager.register(NotebookStage(), "socialstudy-notebook-stage")
+
+
+class NotebookStage:
+    """A notebook's kernel starts in its first cell's setup and inherits the environment:
+    ``SOCIALSTUDY_STAGE`` (a temporary tree for the session, unless one is set already)
+    is set just then, so no other test sees it."""
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_setup(self, item):
+        from socialstudy.engine.staging import STAGE_ENV
+        if not _notebook(item) or os.environ.get(STAGE_ENV):
+            yield
+            return
+        if not hasattr(item.config, "_notebook_stage"):
+            item.config._notebook_stage = tempfile.mkdtemp(prefix="socialstudy-nbval-")
+        os.environ[STAGE_ENV] = item.config._notebook_stage
+        try:
+            yield
+        finally:
+            os.environ.pop(STAGE_ENV, None)
+
+
+def pytest_unconfigure(config):
+    if hasattr(config, "_notebook_stage"):
+        shutil.rmtree(config._notebook_stage, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -54,6 +139,62 @@ def facts(extraction):
 def numbered_facts(facts):
     """The facts as ``tabular.load_facts`` gives them: with the float column ``number``."""
     return facts.assign(number=facts.value.astype(float))
+
+
+# --- a repository copy and a rebuild, shared by the workers of one session ------------
+
+def _shared(tmp_path_factory) -> Path:
+    """A folder every xdist worker of this session sees (alone: the session's own)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextlib.contextmanager
+def _once(tmp_path_factory, name: str):
+    """The shared folder ``name`` and its record (None until built), under a lock: the
+    first worker builds and writes the record, the others wait, then read it."""
+    folder = _shared(tmp_path_factory) / name
+    folder.mkdir(exist_ok=True)
+    record = folder / "record.json"
+    with open(folder.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield folder, json.loads(record.read_text()) if record.exists() else None
+
+
+def _record(folder: Path, data: dict) -> dict:
+    (folder / "record.json").write_text(json.dumps(data))
+    return data
+
+
+@pytest.fixture(scope="session")
+def synced_repo(tmp_path_factory) -> Path:
+    """A copy of the repository like a fresh clone (no HTML pages), brought up to date:
+    the run only renders the pages and publishes, it runs no notebook. Copy it
+    (``copy_repo``) before changing anything."""
+    from repo_copy import COPIED, copy_repo, run_cli  # (a conftest copied alone still loads)
+    with _once(tmp_path_factory, "synced") as (folder, record):
+        if record is None:
+            repo = copy_repo(paths.ROOT, folder / "repo", COPIED[:-1])
+            done = run_cli(repo)
+            record = _record(folder, {"returncode": done.returncode, "stderr": done.stderr})
+    assert record["returncode"] == 0, record["stderr"]
+    assert "running" not in record["stderr"].replace("[6/6] publish: running", "")
+    return folder / "repo"
+
+
+@pytest.fixture(scope="session")
+def forced_build(tmp_path_factory) -> tuple[Path, list[str], str]:
+    """The study rebuilt from nothing into a temporary tree (every step forced), as
+    (tree, status of each step, progress log); once per session."""
+    from socialstudy.study import runs
+    with _once(tmp_path_factory, "forced") as (folder, record):
+        if record is None:
+            log = io.StringIO()
+            with contextlib.redirect_stderr(log):
+                results = runs.run(outputs=paths.Outputs(folder / "study"), force=True)
+            record = _record(folder, {"statuses": [r.status for r in results],
+                                      "log": log.getvalue()})
+    return folder / "study", record["statuses"], record["log"]
 
 
 @pytest.fixture

@@ -212,6 +212,7 @@ def _one_line_error(done: subprocess.CompletedProcess, *parts: str) -> None:
         assert part in done.stderr, (part, done.stderr)
 
 
+@pytest.mark.slow  # the CLI in a copy of the repository
 @pytest.mark.parametrize("row, message", [
     ("Haninge,Försörjningsstöd,,other,exact,,,again",
      "duplicate key (municipality='Haninge', report_label='Försörjningsstöd', "
@@ -228,6 +229,7 @@ def test_a_damaged_crosswalk_stops_the_run_before_any_step(fresh, row, message):
     assert [p.name for p in (fresh / "build").iterdir()] == [".run.lock"]  # no stage, no step
 
 
+@pytest.mark.slow  # the CLI in a copy of the repository, five times
 def test_hard_registry_inputs_fail_before_anything_is_written(fresh, tmp_path):
     raw = fresh / "data/raw"
     registry = (raw / "reports.yml").read_text(encoding="utf-8")

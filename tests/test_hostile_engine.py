@@ -290,11 +290,11 @@ def test_left_over_stages_and_socket_folders_of_dead_runs_are_removed(tmp_path):
 def test_kernels_run_without_the_history_database(tmp_path):
     """A locked history.sqlite once wrote 'The history saving thread hit an unexpected
     error' into a stored notebook; kernels now keep no history at all."""
-    from jupyter_client.blocking import BlockingKernelClient
     pool = kernels.KernelPool(tmp_path, {**os.environ, "IPYTHONDIR": str(tmp_path / "ip")})
     km = pool.take()
-    client = BlockingKernelClient()
-    client.load_connection_file(km.connection_file)
+    # the manager's own client: "alive" is the kernel's process, not heartbeats (which a
+    # loaded machine can delay past their timeout: "Kernel died before replying")
+    client = km.blocking_client()
     client.start_channels()
     seen = []
     try:

@@ -66,12 +66,11 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.slow
-def test_forced_run_overlaps_02_to_04_and_equals_the_sequential_bytes(tmp_path, capsys,
-                                                                      monkeypatch):
+def test_forced_run_overlaps_02_to_04_and_equals_the_sequential_bytes(forced_build, tmp_path,
+                                                                      capsys, monkeypatch):
     if runner.KERNELS < 2:
         pytest.skip("one core: the runner runs one notebook at a time")
-    runs.run(outputs=paths.Outputs(tmp_path / "parallel"), force=True)
-    log = capsys.readouterr().err
+    parallel, _, log = forced_build  # the forced rebuild of tests/conftest.py
     at = {m.group(1, 2): m.start() for m in
           re.finditer(r"\] (0[2-4]_\w+): (running|done)", log)}
     assert at[("03_staffing", "running")] < at[("02_cost_structure", "done")]
@@ -83,4 +82,4 @@ def test_forced_run_overlaps_02_to_04_and_equals_the_sequential_bytes(tmp_path, 
     runs.run(outputs=paths.Outputs(tmp_path / "sequential"), force=True)
     log = capsys.readouterr().err
     assert log.index("02_cost_structure: done") < log.index("03_staffing: running")
-    assert _tree(tmp_path / "parallel") == _tree(tmp_path / "sequential")
+    assert _tree(parallel) == _tree(tmp_path / "sequential")

@@ -2,8 +2,9 @@
 incremental build cannot go stale, all-or-nothing runs, papermill used directly is safe.
 
 Most tests work on a copy of the repository in a temporary folder and run only what the
-change requires (the committed ``study-manifest.json`` says what is current). The two
-full rebuilds are marked ``slow``: ``pytest -m "not slow"`` skips them.
+change requires (the committed ``study-manifest.json`` says what is current); the copy
+brought up to date and the forced rebuild are built once per session (tests/conftest.py).
+Tests that run the study are marked ``slow``: ``pytest -m "not slow"`` skips them.
 """
 
 import errno
@@ -11,13 +12,13 @@ import filecmp
 import json
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from repo_copy import copy_repo, run_cli
 
 from socialstudy import paths
 from socialstudy.core import runspec
@@ -30,7 +31,6 @@ from socialstudy.study.context import open_run
 
 ROOT = paths.ROOT
 COMMITTED = ("data/processed", "figures", "notebooks", "docs")
-COPIED = ("socialstudy", "data", "notebooks", "figures", "docs", "reports")
 
 
 def test_unknown_year_fails_before_execution(reports, facts):
@@ -161,26 +161,7 @@ def test_second_run_in_the_same_checkout_stops_with_a_clear_message(tmp_path):
             runs.run(outputs=paths.Outputs(tmp_path), progress=False, wait=False)
 
 
-# --- a copy of the repository, brought up to date once -------------------------------
-
-def _copy(source: Path, target: Path, names=COPIED) -> Path:
-    ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".stage-*", "build",
-                                    ".ipynb_checkpoints")
-    target.mkdir(parents=True)
-    for name in names:
-        if (source / name).is_dir():
-            shutil.copytree(source / name, target / name, ignore=ignore)
-    for name in ("study-manifest.json", "pyproject.toml"):
-        shutil.copy2(source / name, target / name)
-    return target
-
-
-def _cli(repo: Path, *args: str, **kwargs):
-    env = {**os.environ, "PYTHONPATH": str(repo)}
-    env.pop(staging.STAGE_ENV, None)
-    return subprocess.run([sys.executable, "-m", "socialstudy", "run", *args], cwd=repo,
-                          env=env, capture_output=True, text=True, **kwargs)
-
+# --- copies of the repository brought up to date once per session (conftest) ---------
 
 def _tree(repo: Path) -> dict[str, bytes]:
     return {p.relative_to(repo).as_posix(): p.read_bytes()
@@ -189,22 +170,12 @@ def _tree(repo: Path) -> dict[str, bytes]:
                       sorted((repo / name).rglob("*"))) if p.is_file()}
 
 
-@pytest.fixture(scope="module")
-def synced(tmp_path_factory):
-    """Like a fresh clone (no HTML pages): the first run only renders the pages and
-    publishes, it runs no notebook."""
-    repo = _copy(ROOT, tmp_path_factory.mktemp("synced") / "repo", COPIED[:-1])
-    done = _cli(repo)
-    assert done.returncode == 0, done.stderr
-    assert "running" not in done.stderr.replace("[6/6] publish: running", "")
-    return repo
-
-
 @pytest.fixture
-def repo(synced, tmp_path):
-    return _copy(synced, tmp_path / "repo")
+def repo(synced_repo, tmp_path):
+    return copy_repo(synced_repo, tmp_path / "repo")
 
 
+@pytest.mark.slow
 def test_noop_rerun_hashes_and_exits_without_pandas_or_papermill(repo):
     code = ("import sys; from socialstudy.study.runs import run; "
             "r = run(progress=False); print([x.status for x in r], "
@@ -217,7 +188,7 @@ def test_noop_rerun_hashes_and_exits_without_pandas_or_papermill(repo):
 @pytest.mark.slow
 def test_deleted_output_is_rebuilt(repo):
     (repo / "data/processed/staffing.csv").unlink()
-    done = _cli(repo)
+    done = run_cli(repo)
     assert done.returncode == 0, done.stderr
     assert "03_staffing: running (output missing: data/processed/staffing.csv)" in done.stderr
     assert "02_cost_structure: unchanged" in done.stderr
@@ -230,7 +201,7 @@ def test_deleted_output_is_rebuilt(repo):
 def test_truncated_output_is_rebuilt(repo):
     table = repo / "data/processed/cost_by_type.csv"
     table.write_bytes(table.read_bytes()[:200])
-    done = _cli(repo, "--quiet")
+    done = run_cli(repo, "--quiet")
     assert done.returncode == 0 and done.stderr == ""
     assert _tree(repo) == _tree(ROOT)
 
@@ -239,7 +210,7 @@ def test_truncated_output_is_rebuilt(repo):
 def test_changed_rendering_code_renders_again_without_kernels(repo):
     with open(repo / "socialstudy/publish.py", "a", encoding="utf-8") as handle:
         handle.write("\n# an edit to how notebooks are stored and rendered\n")
-    done = _cli(repo)
+    done = run_cli(repo)
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("rendering (changed: socialstudy/publish.py)") == 5
     assert "publish: running (changed: socialstudy/publish.py)" in done.stderr
@@ -276,7 +247,7 @@ def test_edit_in_notebook_03_reaches_the_summary_and_reverting_restores_it(repo)
     notebook = repo / "notebooks/03_staffing.ipynb"
     original = notebook.read_bytes()
     _drop_sick_leave(notebook)
-    done = _cli(repo)
+    done = run_cli(repo)
     assert done.returncode == 0, done.stderr
     assert re.search(r"05_summary: running \(changed: data/processed/(selection/)?"
                      r"staffing\.csv\)", done.stderr), done.stderr
@@ -285,7 +256,7 @@ def test_edit_in_notebook_03_reaches_the_summary_and_reverting_restores_it(repo)
     assert _summary_text(repo).count("not reported") > _summary_text(ROOT).count(
         "not reported")
     notebook.write_bytes(original)
-    done = _cli(repo, "--quiet")
+    done = run_cli(repo, "--quiet")
     assert done.returncode == 0, done.stderr
     assert _tree(repo) == _tree(ROOT)
 
@@ -299,7 +270,7 @@ def test_failing_run_leaves_outputs_unchanged_and_says_so_in_one_line(repo):
                         '(outputs.processed / "staffing.csv").write_text("trunc")\n1 / 0'})
     notebook.write_text(json.dumps(nb), encoding="utf-8")
     before = _tree(repo)
-    done = _cli(repo, "--quiet")
+    done = run_cli(repo, "--quiet")
     assert done.returncode == 2
     assert done.stderr.startswith("error: build/failed/year=latest/03_staffing.ipynb: "
                                   "notebook 03_staffing.ipynb failed in cell ")
@@ -312,33 +283,57 @@ def test_failing_run_leaves_outputs_unchanged_and_says_so_in_one_line(repo):
     assert not list((repo / "build").glob(".stage-*"))
 
 
-def _slow_last_cell(notebook: Path) -> None:
-    """Append a cell that sleeps, so an interrupt surely lands inside the notebook, not
-    after the run (when the outputs are already being promoted)."""
+def _slow_last_cell(notebook: Path, started: Path) -> None:
+    """Append a cell that says it started (writes ``started``) and then sleeps, so an
+    interrupt surely lands inside the notebook, not after the run (when the outputs are
+    already being promoted)."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
     nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "slow",
                         "metadata": {}, "outputs": [],
-                        "source": "import time\ntime.sleep(60)"})
+                        "source": f"import pathlib, time\npathlib.Path({str(started)!r})"
+                                  ".write_text('1')\ntime.sleep(600)"})
     notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
+def _wait_for(condition, process: subprocess.Popen, seconds: float = 600) -> None:
+    """Poll ``condition`` until it holds; fail if the process ends first or it never
+    does (a condition, not a guessed sleep: a loaded machine only makes this slower)."""
+    import time
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert process.poll() is None, "the run ended before the condition held"
+        assert time.monotonic() < deadline, f"not within {seconds} s"
+        time.sleep(0.1)
+
+
 @pytest.mark.slow
-def test_ctrl_c_prints_one_line_and_changes_nothing(repo):
-    _slow_last_cell(repo / "notebooks/02_cost_structure.ipynb")
+def test_ctrl_c_prints_one_line_and_changes_nothing(repo, tmp_path):
+    started = tmp_path / "02-sleeping"  # outside the repository: not part of its tree
+    _slow_last_cell(repo / "notebooks/02_cost_structure.ipynb", started)
     before = _tree(repo)
     env = {**os.environ, "PYTHONPATH": str(repo)}
-    process = subprocess.Popen([sys.executable, "-m", "socialstudy", "run", "--force"],
-                               cwd=repo, env=env, stderr=subprocess.PIPE, text=True)
-    seen = ""
-    while "02_cost_structure: running" not in seen:  # interrupt inside a notebook
-        line = process.stderr.readline()
-        assert line, seen
-        seen += line
-    process.send_signal(signal.SIGINT)
-    _, rest = process.communicate(timeout=60)
-    assert process.returncode == 130, seen + rest
+    env.pop(staging.STAGE_ENV, None)
+    log = tmp_path / "stderr.txt"  # a file, not a pipe nobody reads while waiting
+    with log.open("w", encoding="utf-8") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "socialstudy", "run", "--force"],
+                                   cwd=repo, env=env, stderr=stderr, text=True)
+    try:
+        _wait_for(started.exists, process)  # the notebook's last cell is running
+        process.send_signal(signal.SIGINT)
+        # the sleeping cell would hold the run for 600 s: ending well before is the
+        # interrupt's doing, however slow the machine
+        process.wait(timeout=300)
+    except subprocess.TimeoutExpired:
+        pass  # fails below, with what the run printed
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    rest = log.read_text(encoding="utf-8")
+    assert process.returncode == 130, rest
     assert rest.splitlines()[-1] == "interrupted; outputs unchanged"
-    assert "Traceback" not in seen + rest and "KeyboardInterrupt" not in seen + rest
+    assert "02_cost_structure: running" in rest
+    assert "Traceback" not in rest and "KeyboardInterrupt" not in rest
     assert _tree(repo) == before
     assert not list((repo / "build").glob(".stage-*"))
 
@@ -368,16 +363,17 @@ def test_papermill_direct_never_writes_the_committed_study(repo):
 # --- full rebuilds --------------------------------------------------------------------
 
 @pytest.mark.slow
-def test_forced_rebuild_reproduces_the_committed_study_byte_for_byte(tmp_path):
-    out = paths.Outputs(tmp_path / "study")
-    first = runs.run(outputs=out, force=True, progress=False)
-    assert [r.status for r in first] == ["ran"] * 6
+def test_forced_rebuild_reproduces_the_committed_study_byte_for_byte(forced_build,
+                                                                     tmp_path):
+    study, statuses, _ = forced_build  # (conftest: shared with tests/test_parallel.py)
+    assert statuses == ["ran"] * 6
+    out = paths.Outputs(study)
     rebuilt = _tree(out.root)
     assert rebuilt == _tree(ROOT)
-    second = runs.run(outputs=out, progress=False)
+    second = runs.run(outputs=out, progress=False)  # writes nothing: a shared tree is safe
     assert [r.status for r in second] == ["skipped"] * 6
     # HTML pages depend only on the stored notebook: papermill's random ids are gone
-    again = _copy(ROOT, tmp_path / "again")
+    again = copy_repo(ROOT, tmp_path / "again")
     for step in dag.load_table().steps[:5]:
         page = pages.render(again, step)
         assert page.read_bytes() == (out.root / "reports/html" / page.name).read_bytes()
@@ -386,13 +382,13 @@ def test_forced_rebuild_reproduces_the_committed_study_byte_for_byte(tmp_path):
 @pytest.mark.slow
 def test_other_parameters_write_their_own_tree(repo):
     before = _tree(repo)
-    done = _cli(repo, "--municipalities", "huddinge,Haninge", "--quiet")
+    done = run_cli(repo, "--municipalities", "huddinge,Haninge", "--quiet")
     assert done.returncode == 0, done.stderr
     tree = repo / "build" / "year=latest,municipalities=Haninge+Huddinge"
     assert (tree / "notebooks/05_summary.ipynb").exists()
     assert (tree / "reports/html/index.html").exists()
     assert _tree(repo) == before
-    again = _cli(repo, "--municipalities", "Haninge,Huddinge")
+    again = run_cli(repo, "--municipalities", "Haninge,Huddinge")
     assert "nothing to run" in again.stderr
 
 

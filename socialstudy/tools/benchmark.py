@@ -1,6 +1,7 @@
 """Wall time of the default study against the toolchain's floor: papermill executing the
-same number of notebooks that hold only the parameters cell and the imports; and of
-``add-report`` plus ``review`` of a generated PDF report (``measure_pdf``).
+same number of notebooks that hold only the parameters cell and the imports; of
+``add-report`` plus ``review`` of a generated PDF report (``measure_pdf``); and of the two
+test tiers (``measure_tests``), so the README types in no test counts or times.
 
 Measured in one process: the floor, then the forced study into a temporary output tree,
 then an unchanged rerun of it. The whole-process no-op (``time python -m socialstudy run``,
@@ -10,6 +11,8 @@ Python start-up included) is measured separately in a subprocess.
 from __future__ import annotations
 
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -102,3 +105,34 @@ def pdf_line(result: dict) -> str:
             f"{result['cpu_s']:.1f} s CPU (target 10 s): "
             f"add-report {result['add_report_s']:.1f} s, of which text extraction "
             f"{result['extraction_s']:.1f} s; review {result['review_s']:.1f} s")
+
+
+TIERS = (("test-fast", "unit and property tests", 30),
+         ("test", "every test: rebuilds, end to end, nbval on the notebooks", 120))
+
+
+def measure_tests() -> list[dict]:
+    """``make test-fast`` then ``make test``: wall seconds, CPU seconds of everything they
+    started (pytest, its workers, kernels, runs), pytest's count line, and the load
+    average before each (other work on the machine stretches the wall time)."""
+    import resource
+    found = []
+    for target, what, limit in TIERS:
+        load, before = os.getloadavg()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(["make", "--no-print-directory", target], cwd=paths.ROOT,
+                              capture_output=True, text=True)
+        wall, after = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+        counts = re.findall(r"(\d+ (?:passed|failed|error).*?) in [\d.]+s", done.stdout)
+        found.append({"target": target, "what": what, "limit_s": limit, "wall_s": wall,
+                      "cpu_s": after.ru_utime - before.ru_utime + after.ru_stime
+                      - before.ru_stime, "load": load, "returncode": done.returncode,
+                      "counts": counts[-1] if counts else "no pytest summary"})
+    return found
+
+
+def tests_line(result: dict) -> str:
+    failed = f"; FAILED (exit {result['returncode']})" if result["returncode"] else ""
+    return (f"make {result['target']} ({result['what']}): {result['wall_s']:.0f} s wall "
+            f"(target {result['limit_s']} s), {result['cpu_s']:.0f} s CPU, load average "
+            f"{result['load']:.1f} before; {result['counts']}{failed}")
