@@ -131,6 +131,24 @@ def test_goal_and_indicator_rows_with_their_lines():
         "43", "90", "not met", "203", "reported")
 
 
+def test_comparable_core_says_why_a_figure_is_missing():
+    core = _table("comparable_core")
+    lacking = core[((core.row_kind == "core") & ((core.core_low_tkr == "")
+                                                  | (core.per_inhabitant_low_kr == "")))
+                   | ((core.row_kind == "line") & (core.net_cost_tkr == ""))]
+    assert len(lacking) and (lacking.reason != "").all()
+    # Strängnäs 2023: core 105.2–415.3 mnkr from the total at line 405, but no population
+    # for 2023, so no per-inhabitant figure – said in reason
+    row = _row("comparable_core", doc_id="strangnas_2023_ar", row_kind="core")
+    assert (row.core_low_tkr, row.core_high_tkr, row.source_line, row.status) == (
+        "105200", "415300", "405", "range")
+    assert row.reason == "population on 31 December 2023 not available"
+    # Huddinge 2024: complete, 406.8 mnkr of 497.0 (line 505), 3 559 kr per inhabitant
+    row = _row("comparable_core", doc_id="huddinge_2024_vb", row_kind="core")
+    assert (row.core_low_tkr, row.per_inhabitant_low_kr, row.source_line, row.reason) == (
+        "406803", "3559", "505", "")
+
+
 def test_an_unreadable_cost_cell_keeps_its_reason_out_of_raw():
     assert "not reported" not in set(_table("cost_by_type").raw)
     assert "reason" in schemas.columns("cost_by_type")

@@ -24,7 +24,7 @@ CORE_COLUMNS = ["selection", "core_categories", "municipality", "doc_id", "fisca
                 "in_core", "net_cost_tkr", "core_low_tkr", "core_high_tkr",
                 "committee_net_cost_tkr", "share_low_pct", "share_high_pct", "population",
                 "per_inhabitant_low_kr", "per_inhabitant_high_kr", "status", "note",
-                "source_file", "source_line"]
+                "source_file", "source_line", "reason"]
 
 
 def core_categories(remit: pd.DataFrame, doc_ids: list[str]) -> list[str]:
@@ -71,7 +71,8 @@ def _committee_rows(sel: Selection, lines: pd.DataFrame, core: list[str],
                      "category": r.category, "fit": r.fit, "components": r.components,
                      "in_core": line_status(r.category, r.components, core),
                      "net_cost_tkr": r.net_cost_tkr, "source_file": r.source_file,
-                     "source_line": r.source_line})
+                     "source_line": r.source_line,
+                     "reason": r.reason if not str(r.net_cost_tkr).strip() else ""})
     why = next(iter(lines[~mapped].reason), "the report prints no net cost for this year and "
                "period")
     rows.append({**base, **_core_row(rows, total, core, sel, inhabitants, why)})
@@ -90,7 +91,7 @@ def _core_row(rows: list[dict], total: pd.DataFrame, core: list[str], sel: Selec
     if total.empty or not core or not str(total.net_cost_tkr.iloc[0]).strip():
         why = "no category is in every selected committee's remit in full" if not core \
             else no_total
-        return {**row, "status": "not available", "note": why,
+        return {**row, "status": "not available", "note": why, "reason": why,
                 "source_file": rows[0]["source_file"] if rows else "", "source_line": ""}
     low = _amount(rows, "in")
     high = low + _amount(rows, "touches")
@@ -105,6 +106,7 @@ def _core_row(rows: list[dict], total: pd.DataFrame, core: list[str], sel: Selec
                 "source_line": total.source_line.iloc[0]})
     extra = _per_inhabitant(low, high, sel, inhabitants)
     why = extra.pop("note_extra", "")
+    row["reason"] = why  # the per-inhabitant figure is missing
     row.update(extra)
     row["note"] = "; ".join(p for p in (row["note"], why) if p)
     return row

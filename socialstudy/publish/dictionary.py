@@ -29,7 +29,8 @@ from socialstudy.publish.translations import (
 )
 
 TABLE_ORDER = ("tables", "facts", "rejects", "cells", "quality", "cost_by_type",
-               "cost_by_activity", "budget_deviation", "staffing", "goals", "indicators")
+               "cost_by_activity", "activity_series", "volumes", "budget_deviation", "staffing",
+               "goals", "indicators")
 
 
 # ---- Markdown helpers ------------------------------------------------------------------------

@@ -20,7 +20,8 @@ def store(executed: Path) -> list[str]:
     papermill's random cell ids): the same run gives the same bytes, so the stored
     notebooks and their HTML pages are byte-identical across reruns. What the kernel
     wrote on stderr (warnings with machine paths, not the notebook's work) is dropped and
-    returned, for the run's log."""
+    returned, for the run's log. Consecutive prints are stored as one stream output, as
+    the kernel may deliver them in one message or two depending on machine load."""
     notebook = json.loads(executed.read_text(encoding="utf-8"))
     notebook.get("metadata", {}).pop("papermill", None)
     dropped = []
@@ -30,7 +31,7 @@ def store(executed: Path) -> list[str]:
             stderr = [o for o in cell["outputs"]
                       if o.get("output_type") == "stream" and o.get("name") == "stderr"]
             dropped += [f"cell {index}: " + "".join(o.get("text", "")) for o in stderr]
-            cell["outputs"] = [o for o in cell["outputs"] if o not in stderr]
+            cell["outputs"] = _coalesce([o for o in cell["outputs"] if o not in stderr])
         meta = cell.get("metadata", {})
         for key in ("papermill", "execution", "ExecuteTime"):
             meta.pop(key, None)
@@ -39,6 +40,24 @@ def store(executed: Path) -> list[str]:
     text = json.dumps(notebook, indent=1, ensure_ascii=False, sort_keys=True) + "\n"
     staging.atomic_write(executed, text.encode("utf-8"))
     return dropped
+
+
+def _coalesce(outputs: list[dict]) -> list[dict]:
+    """Outputs with each run of same-name stream outputs joined into one, its text split
+    into lines as nbformat writes it: one canonical form whatever the kernel's timing."""
+    merged: list[dict] = []
+    for output in outputs:
+        if output.get("output_type") != "stream":
+            merged.append(output)
+            continue
+        text = output.get("text", "")
+        text = "".join(text) if isinstance(text, list) else text
+        last = merged[-1] if merged else {}
+        if last.get("output_type") == "stream" and last.get("name") == output.get("name"):
+            text = "".join(last["text"]) + text
+            merged.pop()
+        merged.append({**output, "text": text.splitlines(keepends=True)})
+    return merged
 
 
 def render(tree: Path, step: dag.Step) -> Path:
