@@ -4,12 +4,15 @@ and ``expected.yml`` (key figures read by hand, each with its line, and ``not:``
 
 from __future__ import annotations
 
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).parent / "fixtures" / "real"
+REPO = Path(__file__).resolve().parent.parent
 SOURCE_KEYS = ("url", "retrieved_via", "municipality", "kommun_code", "document_kind",
                "fiscal_year", "period", "money_unit", "cost_sign", "layouts", "notes")
 
@@ -58,3 +61,16 @@ def printed_checks(fx: Fixture) -> list[tuple[str, int, str]]:
         checks.append((fx.source["committee_name_printed"], exp["committee_row_line"],
                        "committee row"))
     return checks
+
+
+def copy_repo(dest: Path) -> Path:
+    """A copy of the package and the data, where reports and crosswalk rows can be added."""
+    for name in ("socialstudy", "data"):
+        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    return dest
+
+
+def repo_env(repo: Path) -> dict[str, str]:
+    """The environment that runs ``python -m socialstudy`` on the copy ``repo``."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
+    return {**env, "PYTHONPATH": str(repo)}

@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import re
 import shutil
+import subprocess
+import sys
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -23,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from socialstudy import paths
-from socialstudy.core.registry import by_doc_id, load_registry
+from socialstudy.core.registry import PERIODS, by_doc_id, load_registry
 from socialstudy.crosswalks.loader import as_dict, read_crosswalk
 from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.extract.tables import read_lines
@@ -99,6 +102,109 @@ def new_municipality_report(seed_doc_id: str, tmp_path: Path, name: str = "Nykö
              "title": report.title.replace(report.municipality, name)}
     return _write_corpus(tmp_path, report, entry, text, {
         "doc_id": doc_id, "municipality": name, "kommun_code": kommun_code})
+
+
+INTERIM_HEADER = ("Budget helår", "Utfall {span}", "Prognos helår",
+                  "Avvikelse prognos mot budget")
+
+
+def interim_report(seed_doc_id: str, tmp_path: Path, period: str = "jan_aug") -> Path:
+    """Registry path of a temp corpus holding the real reports and an interim report of
+    the seed's committee for the next year: the seed's goal table with every status marked
+    '(prognos)', and its income statement and activity table laid out as interim reports
+    print them (full-year budget, outcome for the period = the seed's outcome × months/12,
+    full-year forecast = the seed's outcome, and the forecast's deviation from budget)."""
+    report = by_doc_id(load_registry())[seed_doc_id]
+    year, months = report.fiscal_year + 1, int(PERIODS[period][1][:2])
+    lines = read_lines(report.path)
+    span = f"jan-{period.split('_')[1]}"
+    text = [f"Delårsrapport {year}, Socialnämnd", "",
+            f"Rapporten avser perioden {span} med prognos för helåret.", ""]
+    text += ["Målbedömning", ""] + [
+        row + " (prognos)" if re.search(r"\t.*uppfyll", row) else row
+        for row in _table_at(lines, "Målområde\t")]
+    cells = {}
+    for title, heading, costs_positive in (
+            ("Resultaträkning, tkr", "Resultaträkning\tBudget helår", False),
+            ("Driftsredovisning per verksamhet, tkr", "Verksamhet\tBudget helår", True)):
+        text += ["", title, ""]
+        for row in _table_at(lines, heading):
+            first = row.split("\t")[0]
+            if row.startswith(heading):
+                text.append("\t".join([first, *(h.format(span=span) for h in INTERIM_HEADER)]))
+                continue
+            if not re.fullmatch(r"-?[\d ]+\t-?[\d ]+", "\t".join(row.split("\t")[1:3])):
+                break  # the rule under the table
+            budget, actual = (_number(c) for c in row.split("\t")[1:3])
+            part, forecast = round(actual * months / 12), actual
+            deviation = budget - forecast if costs_positive else forecast - budget
+            text.append("\t".join([first, *map(_printed, (budget, part, forecast, deviation))]))
+            cells[f"{heading.split(chr(9))[0]}|{first}"] = {
+                "line": len(text), "budget": budget, "part_year": part, "forecast": forecast,
+                "forecast_deviation": deviation}
+    text += ["", "Verksamheterna", ""] + _described(lines, report.municipality)
+    doc_id = f"{seed_doc_id.split('_')[0]}_{year}_{KIND[period]}"
+    entry = {"doc_id": doc_id, "fiscal_year": year, "period": period,
+             "document_type": "interim_report", "title": f"Delårsrapport {year}",
+             "period_covered": f"{year}-{PERIODS[period][0]}/{year}-{PERIODS[period][1]}"}
+    return _write_corpus(tmp_path, report, entry, "\n".join(text) + "\n", {
+        "doc_id": doc_id, "period": period, "months": months, "cells": cells})
+
+
+KIND = {"jan_apr": "d1", "jan_aug": "d2"}
+
+
+def _described(lines: list[str], municipality: str) -> list[str]:
+    """The seed's lines that hold its activities' descriptions (activities.csv quotes
+    them; the run checks that each stands in the report of its line)."""
+    quotes = [q.strip() for row in read_crosswalk("activities.csv")
+              if row.municipality == municipality
+              for q in row.description.split(" || ") if q.strip()]
+    found = [next((t for t in lines if q in t and "\t" not in t), None) for q in quotes]
+    return [t for t in dict.fromkeys(found) if t is not None]
+
+
+def _table_at(lines: list[str], heading: str) -> list[str]:
+    """The tab rows of the seed's table whose header row starts with ``heading`` (a blank
+    line before a closing row is kept out; the closing row is kept)."""
+    start = next(i for i, text in enumerate(lines) if text.startswith(heading))
+    rows, i = [], start
+    while i < len(lines) and ("\t" in lines[i] or (not lines[i].strip() and i + 1 < len(lines)
+                                                    and "\t" in lines[i + 1])):
+        if lines[i].strip():
+            rows.append(lines[i])
+        i += 1
+    return rows
+
+
+def _number(cell: str) -> int:
+    return int(cell.replace(" ", "").replace("\u00a0", "").replace("−", "-"))
+
+
+def _printed(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
+COPIED = ("socialstudy", "data", "notebooks", "figures", "docs", "tests")
+
+
+def copy_repository(repo: Path) -> Path:
+    """A copy of this repository (package, data, notebooks, outputs, tests) at ``repo``,
+    for what must not touch the real one: registering reports, running the study."""
+    for name in COPIED:
+        shutil.copytree(paths.ROOT / name, repo / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "study-manifest.json"):
+        shutil.copy(paths.ROOT / name, repo)
+    return repo
+
+
+def run_in(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    """``python ARGS`` in the copy ``repo``, importing the copy's package (outside any
+    staging tree of the test session)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
+    return subprocess.run([sys.executable, *args], cwd=repo, capture_output=True, text=True,
+                          env={**env, "PYTHONPATH": str(repo)})
 
 
 def planted(registry: Path) -> dict:

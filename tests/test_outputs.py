@@ -198,6 +198,7 @@ def test_every_swedish_label_has_a_translation(dictionary_text):
     used.update(dict.fromkeys(r["row_label"] for r in _crosswalk("staffing_map.csv")))
     used.update(dict.fromkeys(r["row_label"] for r in _crosswalk("prose_facts.csv")
                               if r["topic"] == "staffing"))
+    used.pop("", None)  # a 'not mapped' row (a committee not read yet) has no label
     missing = [label for label in used if not english.get(label, "").strip()]
     assert not missing, f"add to socialstudy/crosswalks/translations.csv: {missing}"
     assert set(translations.swedish_labels(PROCESSED)) <= set(english)

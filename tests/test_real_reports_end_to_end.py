@@ -12,23 +12,21 @@ registry has no name for) is refused in one line, never registered with a guess.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from real_fixtures import fixtures
+from real_fixtures import copy_repo, fixtures, repo_env
 
 from socialstudy.core import registry as reg
 from socialstudy.tools.pdf_entry import entry_block
 
-ROOT = Path(__file__).resolve().parent.parent
 PASTE = re.compile(r"^\s+paste into socialstudy/crosswalks/(\S+):\n\s+(.+)$", re.M)
 NUMBER = re.compile(r"[-−]?\d{1,3}(?: \d{3})+(?:,\d+)?|[-−]?\d+(?:,\d+)?")
 # what a user types after --municipality: the name, not the page's "Västerviks kommun"
@@ -50,18 +48,16 @@ for report in [r for r in load_registry() if r.doc_id in sys.argv[1:]]:
               "staffing": staffing.staffing(facts, [report]),
               "goals": outcomes.goals([report])}
     out[report.doc_id] = {k: v.astype(str).to_dict("records") for k, v in tables.items()}
+    prose = facts[(facts.source_kind == "prose") & (facts.topic == "finance")]
+    out[report.doc_id]["prose_finance"] = prose[
+        ["measure", "fiscal_year", "period", "value", "source_line"]].astype(str).to_dict("records")
 print(json.dumps(out, ensure_ascii=False))
 """
 
 
-def _env(repo: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
-    return {**env, "PYTHONPATH": str(repo)}
-
-
 def _cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "socialstudy", *args], cwd=repo,
-                          capture_output=True, text=True, env=_env(repo))
+                          capture_output=True, text=True, env=repo_env(repo))
 
 
 def municipality(fx) -> str:
@@ -125,10 +121,12 @@ def _paste(repo: Path, review: str) -> list[str]:
 
 
 def _keyed(path: Path, row: str) -> bool:
-    """A row with the same first two cells (municipality, label) is there already."""
-    key = row.split(",")[:2]
-    return any(line.split(",")[:2] == key
-               for line in path.read_text(encoding="utf-8").splitlines())
+    """A row with the same key is there already: municipality and label, or for a prose
+    anchor municipality, document type and wording."""
+    width = 3 if path.name == "prose_facts.csv" else 2
+    key = next(csv.reader([row]))[:width]
+    return any(cells[:width] == key
+               for cells in csv.reader(path.read_text(encoding="utf-8").splitlines()))
 
 
 def _name_the_committee(repo: Path, fx) -> None:
@@ -144,10 +142,8 @@ def _name_the_committee(repo: Path, fx) -> None:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    repo = tmp_path_factory.mktemp("real") / "repo"
-    for name in ("socialstudy", "data"):
-        shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
-    docs, reviews, refused = {}, {}, {}
+    repo = copy_repo(tmp_path_factory.mktemp("real") / "repo")
+    docs, reviews, refused, pasted = {}, {}, {}, []
     for fx in fixtures():
         why = registrable(fx)
         if why:
@@ -159,13 +155,15 @@ def corpus(tmp_path_factory):
         done = _cli(repo, "review", doc_id)
         assert "Traceback" not in done.stderr, done.stderr
         reviews[slug] = done.stdout + done.stderr
-        _paste(repo, done.stdout)
-    pasted = (repo / "socialstudy/crosswalks/activities.csv").read_text(encoding="utf-8")
+        pasted += _paste(repo, done.stdout)
+    after = {slug: _cli(repo, "review", doc_id).stdout for slug, doc_id in docs.items()}
+    activities = (repo / "socialstudy/crosswalks/activities.csv").read_text(encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", COMPUTE, *docs.values()], cwd=repo,
-                          capture_output=True, text=True, env=_env(repo))
+                          capture_output=True, text=True, env=repo_env(repo))
     assert done.returncode == 0, done.stderr[-3000:]
     return {"docs": docs, "reviews": reviews, "refused": refused,
-            "tables": json.loads(done.stdout), "activities_csv": pasted}
+            "tables": json.loads(done.stdout), "activities_csv": activities, "pasted": pasted,
+            "after": after}
 
 
 def tkr(printed: str, unit: str) -> Decimal:
@@ -217,35 +215,60 @@ def test_committee_totals_equal_the_hand_read_figures_or_are_absent(corpus, fx):
             assert Decimal(row["deviation_tkr"]) == expected["deviation_tkr"][year], row
 
 
-def _numbers(row: dict) -> list[Decimal]:
+COLUMN_MEASURE = {"net_cost_tkr": "net_cost", "budget_tkr": "budget",
+                  "deviation_tkr": "budget_deviation", "value_tkr": None, "value": None}
+# what a finance prose fact (prose_facts.csv variable) is, in expected.yml's words
+PROSE_MEASURE = {"net_cost": "net_cost", "net_budget": "budget",
+                 "budget_deviation": "budget_deviation",
+                 "forecast_budget_deviation": "forecast_deviation",
+                 "cost_deviation": "cost_deviation", "revenue_deviation": "revenue_deviation"}
+
+
+def _numbers(row: dict) -> list[tuple[str, Decimal]]:
     out = []
-    for key in ("value_tkr", "net_cost_tkr", "budget_tkr", "deviation_tkr", "value"):
+    for key in COLUMN_MEASURE:
         text = row.get(key, "")
         if text and re.fullmatch(r"-?\d+(\.\d+)?", text):
-            out.append(abs(Decimal(text)))
+            out.append((key, abs(Decimal(text))))
     return out
+
+
+def _hand_read(fx, name: str, row: dict, column: str, value: Decimal) -> bool:
+    """The number stands where the hand-read figure of the same measure and scope has it:
+    an activity's own figure at its line, the committee's figure in its column, a prose
+    fact's figure at its line."""
+    figures = fx.expected.get("figures") or []
+    line = int(float(row.get("source_line") or 0))
+    if name == "prose_finance":
+        measure = PROSE_MEASURE.get(row["measure"])
+        return any(f["measure"] == measure and f["line"] == line
+                   and abs(Decimal(f["value_tkr"])) == value for f in figures)
+    if row.get("category") not in (None, "total"):
+        return any(str(f.get("scope", "")).startswith("activity:") and f["line"] == line
+                   and abs(Decimal(f["value_tkr"])) == value for f in figures)
+    measure = COLUMN_MEASURE[column]
+    return measure is not None and any(
+        f["measure"] == measure and f.get("scope") == "committee"
+        and abs(Decimal(f["value_tkr"])) == value for f in figures)
 
 
 @pytest.mark.parametrize("fx", fixtures(), ids=lambda f: f.slug)
 def test_no_trap_stands_in_a_comparison_table_as_the_committees_value(corpus, fx):
+    """A trap's number (another committee's row, the result as net cost, a prior-year
+    column …) may stand in a table only where the hand-read figure of that very measure
+    and scope has the same value (Helsingborg's 21,6 is the deviation, never the net
+    cost)."""
     tables = _tables(corpus, fx)
     if tables is None:
         pytest.skip(corpus["refused"][fx.slug])
-    activity_figures = {(f["line"], abs(Decimal(f["value_tkr"])))
-                        for f in fx.expected.get("figures") or []
-                        if str(f.get("scope", "")).startswith("activity:")}
     for trap in fx.expected.get("not") or []:
         if not NUMBER.search(trap["value_printed"]):
             continue
         value = abs(tkr(trap["value_printed"], unit(fx)))
-        for name in TABLES:
+        for name in TABLES + ("prose_finance",):
             for row in tables[name]:
-                if value not in _numbers(row):
-                    continue
-                line = int(float(row.get("source_line") or 0))
-                own_activity = row.get("category") not in (None, "total") and (
-                    line, value) in activity_figures
-                assert own_activity, (trap, name, row)
+                for column in (c for c, v in _numbers(row) if v == value):
+                    assert _hand_read(fx, name, row, column, value), (trap, name, column, row)
 
 
 @pytest.mark.parametrize("fx", fixtures(), ids=lambda f: f.slug)
@@ -284,3 +307,91 @@ def test_activity_lines_equal_the_hand_read_figures_of_that_activity(corpus, fx)
             want = figures[int(row["fiscal_year"])]
             assert Decimal(row[column]) == (want if measure == "budget_deviation"
                                             else abs(want)), (row, want)
+
+
+KEY = ("net_cost", "budget", "budget_deviation", "forecast_deviation")
+# Found (not only listed for review) once the review's proposals are applied, hand-read:
+# Västervik 2020 916,7 / 918,6 / +1,9 (lines 256-260); Västervik 2021 950,3 / 964,6 / +14,3
+# (line 124); Helsingborg 2016 net cost 697,0 - 248,6 = 448,4 (lines 42-43), Kommunbidrag
+# 470,1 (42), Årets resultat +21,6 (44); Solna 2013 208,5 / 210,3 / överskott 1,8 (line 13);
+# Sollentuna Jan-Apr 2016 forecast underskott 9,7 (line 41).
+MUST_FIND = {"vastervik_2020_ar_drift": KEY[:3], "vastervik_2021_ar_drift": KEY[:3],
+             "helsingborg_2016_ar_drift": KEY[:3], "solna_2013_sn_ar_prose": KEY[:3],
+             "sollentuna_2016_apr_ks_prognos": KEY[3:]}
+
+
+def _found(tables: dict, figure: dict) -> bool:
+    want = Decimal(figure["value_tkr"])
+    column = {v: k for k, v in COLUMN_MEASURE.items() if v}.get(figure["measure"])
+    for row in tables["cost_by_activity"]:
+        if row["category"] == "total" and column and row[column] not in ("", "nan") and \
+                Decimal(row[column]) == (want if column == "deviation_tkr" else abs(want)):
+            return True
+    return any(PROSE_MEASURE.get(r["measure"]) == figure["measure"]
+               and Decimal(r["value"]) == want and int(r["source_line"]) == figure["line"]
+               for r in tables["prose_finance"])
+
+
+@pytest.mark.parametrize("fx", fixtures(), ids=lambda f: f.slug)
+def test_key_figures_are_found_or_listed_for_review_with_their_line(corpus, fx):
+    """Every net cost, budget and deviation the report prints for the committee (its own
+    year) is in a comparison table or a finance prose fact with the hand-read value, or
+    the review names its line as a decision; the fixtures of MUST_FIND have them found."""
+    tables = _tables(corpus, fx)
+    if tables is None:
+        pytest.skip(corpus["refused"][fx.slug])
+    decisions = corpus["reviews"][fx.slug].split("NEEDS A DECISION")[-1].split(
+        "NOT IN THE REPORT")[0]
+    key = [f for f in fx.expected.get("figures") or [] if f["measure"] in KEY
+           and f.get("scope") == "committee" and f["year"] == fx.source["fiscal_year"]]
+    for figure in key:
+        found = _found(tables, figure)
+        assert found or f"line {figure['line']}" in decisions, figure
+        if figure["measure"] in MUST_FIND.get(fx.slug, ()):
+            assert found, figure
+    assert {f["measure"] for f in key} >= set(MUST_FIND.get(fx.slug, ())), key
+
+
+@pytest.mark.parametrize("fx", fixtures(), ids=lambda f: f.slug)
+def test_prose_figures_read_from_the_reviews_own_proposals(corpus, fx):
+    """A prose-only report: the rows the review proposed (and the test pasted) are the
+    ones that yield its figures, each at the hand-read line with the hand-read value."""
+    tables = _tables(corpus, fx)
+    if tables is None:
+        pytest.skip(corpus["refused"][fx.slug])
+    figures = {(f["measure"], f["line"]): Decimal(f["value_tkr"])
+               for f in fx.expected.get("figures") or []
+               if f.get("scope") == "committee" and "value_tkr" in f}
+    for row in tables["prose_finance"]:
+        measure = PROSE_MEASURE.get(row["measure"])
+        assert (measure, int(row["source_line"])) in figures, row
+        assert Decimal(row["value"]) == figures[(measure, int(row["source_line"]))], row
+    mine = [r for r in corpus["pasted"] if r.startswith(f"prose_facts.csv: {municipality(fx)},")]
+    assert len(mine) == len(tables["prose_finance"]), (mine, tables["prose_finance"])
+
+
+FOUND_TOTAL = re.compile(r"^  (net cost|budget): (-?\d+) tkr", re.M)
+FOUND_PROSE = re.compile(r"^  finance prose (\w+): (-?\d+) tkr \((\w+)\), line (\d+)", re.M)
+
+
+@pytest.mark.parametrize("fx", fixtures(), ids=lambda f: f.slug)
+def test_found_automatically_is_what_the_run_computes(corpus, fx):
+    """After the proposals are applied, what the review calls *found automatically* is the
+    value the run's comparison tables and prose facts hold (one code path)."""
+    tables = _tables(corpus, fx)
+    if tables is None:
+        pytest.skip(corpus["refused"][fx.slug])
+    review = corpus["after"][fx.slug].split("NEEDS A DECISION")[0]
+    total = [r for r in tables["cost_by_activity"] if r["category"] == "total"
+             and int(r["fiscal_year"]) == fx.source["fiscal_year"]]
+    column = {"net cost": "net_cost_tkr", "budget": "budget_tkr"}
+    prose = {(r["measure"], r["source_line"]): r["value"] for r in tables["prose_finance"]}
+    in_prose = {"net cost": "net_cost", "budget": "net_budget"}
+    for measure, value in FOUND_TOTAL.findall(review):
+        if total:
+            assert total[0][column[measure]] == value, (measure, value, total)
+        else:  # no table total: the review read it from the run's prose facts
+            assert value in {v for (m, _), v in prose.items() if m == in_prose[measure]}
+    found = {(m, line): v for m, v, _, line in FOUND_PROSE.findall(review)}
+    assert found == prose
+    assert bool(FOUND_TOTAL.findall(review)) == bool(total) or bool(prose)

@@ -100,6 +100,31 @@ def period_covered(fiscal_year: int, period: str) -> str:
     return f"{fiscal_year}-{first}/{fiscal_year}-{last}"
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def period_words(period: str) -> str:
+    """A report period in words: 'full year', or its months ('January–August')."""
+    if period == "full_year":
+        return "full year"
+    first, last = (MONTHS[int(PERIODS[period][i][:2]) - 1] for i in (0, 1))
+    return f"{first}–{last}"
+
+
+def period_categories() -> list[dict]:
+    """The schema categories of every period the registry allows (one declaration:
+    :data:`PERIODS`); a schema's period column lists them as ``{include: report_periods}``."""
+    out = [{"value": "full_year", "label": "the whole fiscal year (January–December)"}]
+    for period in PERIODS:
+        if period != "full_year":
+            words = period_words(period)
+            out.append({"value": period, "words": words,
+                        "label": f"{words} of the fiscal year (interim report; not comparable "
+                                 "with a full year)"})
+    return out
+
+
 def document_type_of(period: str) -> str:
     return "annual_report" if period == "full_year" else "interim_report"
 

@@ -25,6 +25,7 @@ import pandas as pd
 import yaml
 
 from socialstudy import paths
+from socialstudy.core.registry import period_categories
 from socialstudy.errors import SchemaError
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: 10× faster
@@ -50,10 +51,27 @@ def _load(name: str) -> dict:
     spec = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     for field in spec["fields"]:
         if "categories" in field:
+            field["categories"] = _included(field["categories"], path)
             field.setdefault("constraints", {})["enum"] = [
                 c["value"] for c in field["categories"]]
     spec.setdefault("rules", [])
     return spec
+
+
+INCLUDES = {"report_periods": period_categories}
+
+
+def _included(categories: list[dict], path: Path) -> list[dict]:
+    """Categories with each ``{include: NAME}`` replaced by the declared list it names
+    (``report_periods``: every period the registry allows, declared once in the registry)."""
+    out = []
+    for category in categories:
+        name = category.get("include")
+        if name is not None and name not in INCLUDES:
+            raise SchemaError(f"unknown category list {name!r}", file=str(path),
+                              fix=f"include one of {', '.join(INCLUDES)}")
+        out += INCLUDES[name]() if name is not None else [category]
+    return out
 
 
 def get(name: str) -> dict:

@@ -3,8 +3,10 @@ the registry and the facts, before any notebook runs.
 
 ``year='latest'`` takes each municipality's most recent full-year report. A fiscal year
 takes, per municipality, the year-end report of that year or else the newest full-year
-report whose prior-year columns give it; a part-year report (Haninge's Jan–Apr 2020) is
-used only when nothing else exists and is flagged as not comparable with full years.
+report whose prior-year columns give it; where no full-year figures of that year exist,
+its newest interim report of that year (January–August before January–April; any period
+the registry allows), flagged by :func:`part_year_note` as part-year and not comparable
+with full years (Haninge's Jan–Apr 2020).
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from socialstudy.core.registry import Report
+from socialstudy.core.registry import PERIODS, Report, period_words
 from socialstudy.core.runspec import canonical, check_year
 from socialstudy.errors import ParameterError
 
-OUTCOME_PERIODS = ("full_year", "jan_apr", "r12_nov", "point_in_time")
+# an outcome covers a period of the registry (a year or part of one), R12, or a date
+OUTCOME_PERIODS = (*PERIODS, "r12_nov", "point_in_time")
 
 
 @dataclass(frozen=True)
@@ -112,12 +115,20 @@ def resolve(year: str | int, municipalities: str | list[str], reports: list[Repo
             note = ("year-end report of that year" if rep.fiscal_year == fiscal_year else
                     f"prior-year columns of the {rep.fiscal_year} report")
             scope.selections[muni] = Selection(muni, fiscal_year, rep.doc_id, "full_year", note)
-        elif docs:
-            rep = docs[0]
-            scope.selections[muni] = Selection(
-                muni, fiscal_year, rep.doc_id, rep.period,
-                f"only a part-year report ({rep.period}); not comparable with full years")
+        elif interim := [r for r in docs if r.fiscal_year == fiscal_year]:
+            rep = max(interim, key=lambda r: (PERIODS[r.period][1], r.doc_id))
+            scope.selections[muni] = Selection(muni, fiscal_year, rep.doc_id, rep.period,
+                                               part_year_note(rep))
         else:
             scope.selections[muni] = Selection(muni, None, None, None,
                                                f"no report gives {fiscal_year}")
     return scope
+
+
+def part_year_note(report: Report) -> str:
+    """The caveat of a part-year selection (its row in :meth:`Scope.table`, and the note the
+    findings print beside the report's title): which report and months, and that a
+    part-year figure is not comparable with a full year."""
+    return (f"no full-year figures for {report.fiscal_year}: the newest interim report "
+            f"({period_words(report.period)}, {report.doc_id}) – part-year, not comparable "
+            "with full years")

@@ -106,7 +106,8 @@ def resolve_year(column_cells: list[str], measure: str, table_years: list[int],
         if year is None:
             year = report.fiscal_year
     if not period:
-        if measure in ("budget", "forecast", "target") or report.is_full_year:
+        if measure in ("budget", "forecast", "forecast_deviation", "target") \
+                or report.is_full_year:
             period = "full_year"
         elif year == report.fiscal_year:
             period = report.period

@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 from statistics import mode
 
+from socialstudy.extract.layout_groups import (
+    cpl_items,
+    group_readings,
+    inline_row,
+    is_number_line,
+    line_splits,
+)
 from socialstudy.extract.layout_model import (
-    DASH,
-    NUM_CELL,
     Block,
     Column,
     HeaderCell,
@@ -41,9 +46,11 @@ def _cpl_kind(line: str) -> str:
         return "blank"
     if "\t" in line:
         return "brk"
-    if NUM_CELL.match(s) or DASH.match(s):
+    if is_number_line(s):
         return "num"
-    if (len(s) > 80 and len(split_glued(s)) < 3) or (s.endswith(".") and len(s.split()) > 4):
+    if inline_row(s):
+        return "inline"
+    if (len(s) > 80 and len(split_glued(s)) < 3) or (s.endswith(".") and len(s.split()) > 6):
         return "brk"
     return "text"
 
@@ -94,54 +101,66 @@ def _cpl_header(lines: list[str], texts: list[int], m: int) -> tuple[list[Header
     return (cells, used) if len(cells) >= m else ([], 0)
 
 
-def _cpl_chain(runs: list[tuple[str, list[int]]], idx: int) -> int:
-    """How many (label lines, m number lines) groups follow from runs[idx]."""
-    m, count, p = len(runs[idx + 1][1]), 0, idx
-    while (p + 1 < len(runs) and runs[p][0] == "text" and runs[p + 1][0] == "num"
-           and len(runs[p + 1][1]) == m and (p == idx or len(runs[p][1]) <= 2)):
-        count += 1
+def _first_width(lines: list[str], nums: list[int]) -> int:
+    """Cells of the first row: one per line, or the one split of its number lines."""
+    splits = [line_splits(lines[n]) for n in nums]
+    return sum(len(s[0]) for s in splits) if all(len(s) == 1 for s in splits) else 0
+
+
+def _cpl_chain(lines: list[str], runs: list[tuple[str, list[int]]], idx: int
+               ) -> list[tuple[int, ...]]:
+    """The rows that follow from runs[idx]: (label run, number run) for a row whose
+    numbers split into the first row's count of cells, (run,) for label-and-numbers lines
+    between them."""
+    m, steps, p = _first_width(lines, runs[idx + 1][1]), [], idx
+    while p < len(runs):
+        if runs[p][0] == "inline" and steps:
+            steps.append((p,))
+            p += 1
+            continue
+        if not (p + 1 < len(runs) and runs[p][0] == "text" and runs[p + 1][0] == "num"
+                and (p == idx or len(runs[p][1]) <= 2) and m
+                and group_readings([(n + 1, lines[n]) for n in runs[p + 1][1]], m)):
+            break
+        steps.append((p, p + 1))
         p += 2
-    return count
+    return steps
 
 
 def cpl_block(lines: list[str], runs: list[tuple[str, list[int]]], idx: int,
-              count: int) -> Block | None:
-    """Build one cell-per-line block from ``count`` groups starting at runs[idx]."""
-    m = len(runs[idx + 1][1])
+              steps: list[tuple[int, ...]]) -> Block | None:
+    """Build one cell-per-line block from the rows ``steps`` starting at runs[idx]."""
+    m = _first_width(lines, runs[idx + 1][1])
     head, nhead = _cpl_header(lines, runs[idx][1], m)
+    count = sum(len(s) == 2 for s in steps)
     if not ((count >= 2 and m >= 2) or count >= 3 or (head and m >= 2)):
         return None
-    items = []
-    for g in range(count):
-        texts, nums = runs[idx + 2 * g][1], runs[idx + 2 * g + 1][1]
-        labels = texts[-1:] if g == 0 else texts
-        for t in labels[:-1]:
-            items.append(("text", t + 1, [lines[t].strip()]))
-        items.append(("row", labels[-1] + 1,  # a row's line is its label's (last) line
-                      [lines[labels[-1]].strip()] + [lines[n].strip() for n in nums]))
+    items, reviews, placed = cpl_items(lines, runs, steps, m,
+                                       [c.text for c in head if not c.corner])
     rows = fold_labels(items)
+    for row in rows:
+        row.cell_lines, row.repaired = placed.get(row.line, (None, {}))
     first = runs[idx][1][-1 - nhead] + 1
     title, tline = find_title(lines, first)
     header = [HeaderRow(sorted({c.lines[0] for c in head}), head)] if head else []
     cols = [Column(c.text, column_year(c.text, "")) for c in head if not c.corner]
-    return Block("cell_per_line", first, runs[idx + 2 * count - 1][1][-1] + 1, title, tline,
-                 header, rows, [], cols)
+    return Block("cell_per_line", first, runs[steps[-1][-1]][1][-1] + 1, title, tline,
+                 header, rows, reviews, cols)
 
 
 def cpl_blocks(lines: list[str], used: list[bool]) -> list[Block]:
-    """Every cell-per-line table: label line then m number lines, repeated."""
+    """Every cell-per-line table: label line then its number lines, repeated."""
     runs, blocks, idx = cpl_runs(lines, used), [], 0
     while idx + 1 < len(runs):
         if runs[idx][0] == "text" and runs[idx + 1][0] == "num":
-            count = _cpl_chain(runs, idx)
-            block = cpl_block(lines, runs, idx, count)
+            steps = _cpl_chain(lines, runs, idx)
+            block = cpl_block(lines, runs, idx, steps) if steps else None
             if block:
                 blocks.append(block)
-                idx += 2 * count
+                idx = steps[-1][-1] + 1
                 continue
         idx += 1
     return blocks
-
 
 
 # ----------------------------------------------------------------------------- space blocks

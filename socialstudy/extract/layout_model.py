@@ -42,6 +42,7 @@ class BlockRow:
     cells: list[str]  # cells[0] is the label
     label_lines: list[int] = field(default_factory=list)
     repaired: dict[int, str] = field(default_factory=dict)
+    cell_lines: list[int] | None = None  # each cell's own line, where known
 
     @property
     def label(self) -> str:

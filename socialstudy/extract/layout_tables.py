@@ -67,8 +67,8 @@ def _row(brow: BlockRow, n: int, review, block: Block, lines: list[str]) -> Row:
     elif len(values) != n:
         row.kind, row.review = "review", (f"{len(values)} cells for {n} columns; which "
                                           "columns they belong to is not certain")
-    if block.kind == "cell_per_line" and row.kind == "body":
-        row.cell_lines = _cell_lines(brow, lines)
+    if (block.kind == "cell_per_line" or brow.cell_lines) and row.kind == "body":
+        row.cell_lines = brow.cell_lines or _cell_lines(brow, lines)
     return row
 
 

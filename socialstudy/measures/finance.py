@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from socialstudy.core.registry import Report
+from socialstudy.core.registry import Report, period_words
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.measures import damage
 from socialstudy.measures.finance_anchors import (
@@ -109,7 +109,7 @@ def _type_rows(table: pd.DataFrame, report: Report, crosswalk: dict) -> list[dic
         sign = -1 if cost_like and actual is not None and actual.number < 0 else 1
         out = sign * actual.number if actual is not None else None
         bud = sign * budget.number if budget is not None else None
-        dev = None if out is None or bud is None else (bud - out if cost_like else out - bud)
+        dev, why = period_deviation(budget, actual, cost_like, sign)
         rows.append({**base(report, int(year)), "flow": entry.flow,
                      "category": entry.category, "report_label": cell.row_label.iloc[0],
                      "fit": entry.fit, "budget_tkr": fmt(bud), "outcome_tkr": fmt(out),
@@ -118,12 +118,29 @@ def _type_rows(table: pd.DataFrame, report: Report, crosswalk: dict) -> list[dic
                      else "",
                      "printed_deviation_tkr": fmt(printed.number) if printed is not None else "",
                      "deviation_check": _check(dev, printed),
-                     "status": "reported", "reason": "", "unit": "tkr",
+                     "status": "reported", "reason": why, "unit": "tkr",
                      "source_file": report.file, "source_line": int(line),
                      "raw_budget": budget.raw if budget is not None else "",
                      "raw_outcome": actual.raw if actual is not None else "",
                      "raw_deviation": printed.raw if printed is not None else ""})
     return _rank_drivers(rows)
+
+
+def period_deviation(budget, actual, cost_like: bool, sign: int = 1
+                     ) -> tuple[float | None, str]:
+    """(deviation, '') of an outcome fact from its budget fact, positive = better (budget −
+    outcome for costs, outcome − budget for revenue, after ``sign``), or (None, why)
+    where one is missing or the two cover different periods: an annual budget minus
+    part-year cost is no surplus (issue 16), so no deviation is computed from them."""
+    if budget is None or actual is None:
+        return None, ""
+    if budget.period != actual.period:
+        spans = [period_words(f.period).replace("full year", "full-year")
+                 for f in (budget, actual)]
+        return None, (f"no deviation: a {spans[0]} budget against a {spans[1]} outcome "
+                      "(an annual budget minus part-year cost is no surplus)")
+    bud, out = sign * budget.number, sign * actual.number
+    return (bud - out if cost_like else out - bud), ""
 
 
 def _check(computed: float | None, printed) -> str:

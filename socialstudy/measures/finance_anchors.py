@@ -20,6 +20,7 @@ from socialstudy.errors import CrosswalkError
 from socialstudy.extract.numbers import parse_number
 from socialstudy.extract.prose import MONEY
 from socialstudy.extract.tables import read_lines
+from socialstudy.measures.filled import fill
 
 PROSE = "finance_prose.csv"
 TABLES = "finance_tables.csv"
@@ -100,7 +101,7 @@ def table_rows(facts: pd.DataFrame, reports: list[Report], measure: str) -> pd.D
     is taken once; different values stop the run. A label repeated within one table is
     resolved by the crosswalk's ``occurrence`` (first | last)."""
     rows = [r for r in read_crosswalk(TABLES) if r.measure == measure]
-    docs = {r.doc_id for r in reports}
+    docs = {r.doc_id: r for r in reports}
     picked = []
     for row in rows:
         hits = facts[(facts.source_kind == "table") & (facts.municipality == row.municipality)
@@ -108,9 +109,11 @@ def table_rows(facts: pd.DataFrame, reports: list[Report], measure: str) -> pd.D
         if row.column_pattern:
             hits = hits[hits.column_label.str.contains(row.column_pattern, regex=True)]
         unreadable = _unreadable_docs(facts, row)  # reported as 'not reported' instead
-        require_rows(row, docs, set(hits.doc_id) | unreadable, TABLES)
-        for _, doc_hits in hits.groupby("doc_id"):
-            picked.append(_one_row(doc_hits, row).assign(scope=row.scope))
+        require_rows(row, set(docs), set(hits.doc_id) | unreadable, TABLES)
+        for doc_id, doc_hits in hits.groupby("doc_id"):
+            scope = fill(row.scope, docs[doc_id],
+                         dict(file=f"socialstudy/crosswalks/{TABLES}", line=row.line))
+            picked.append(_one_row(doc_hits, row).assign(scope=scope))
     if not picked:
         return facts.iloc[0:0].assign(scope="")
     return pd.concat(picked).sort_values(["doc_id", "source_line", "source_col"],
@@ -184,10 +187,12 @@ def not_reported_reason(report: Report, measure: str, default: str, topic: str =
     crosswalks do not cover yet, 'not mapped yet' (the default would claim the report lacks
     it), else a generic one for a report nobody has read for this measure yet."""
     doc_id = report.doc_id
-    reasons = {(r.doc_id, r.measure): r.reason
-               for r in read_crosswalk(NOT_REPORTED)}
+    reasons = {(r.doc_id, r.measure): r for r in read_crosswalk(NOT_REPORTED)}
+    row = reasons.get((doc_id, measure)) or reasons.get((doc_id, topic))
+    if row is not None and row.reason:  # a template: years, lines, numbers from here
+        return fill(row.reason, report,
+                    dict(file=f"socialstudy/crosswalks/{NOT_REPORTED}", line=row.line))
     names = (("staffing_detail.csv",) if topic == "staffing_detail"
              else ("finance_tables.csv", "finance_prose.csv"))
-    return (reasons.get((doc_id, measure)) or reasons.get((doc_id, topic))
-            or unmapped(report.municipality, doc_id, *names) or default)
+    return unmapped(report.municipality, doc_id, *names) or default
 

@@ -10,6 +10,7 @@ from socialstudy.core.registry import Report
 from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk, unmapped
 from socialstudy.errors import CrosswalkError
+from socialstudy.measures.filled import fill
 from socialstudy.measures.staffing_derived import derived_staffing
 from socialstudy.measures.tabular import NOT_MAPPED, NOT_REPORTED
 
@@ -41,14 +42,15 @@ def _missing(frame: pd.DataFrame, report: Report) -> list[dict]:
     """A row per variable the report gives no figure for: 'not reported' with the reason
     of ``not_reported.csv`` (or 'not found'), 'not mapped' for a committee the staffing
     crosswalks do not cover yet."""
-    reasons = {(r.municipality, int(r.fiscal_year), r.variable): r.reason
+    reasons = {(r.municipality, int(r.fiscal_year), r.variable): r
                for r in read_crosswalk("not_reported.csv")}
     have = set(frame[(frame.municipality == report.municipality)
                      & (frame.fiscal_year == report.fiscal_year)].variable)
     why = unmapped(report.municipality, report.doc_id, "staffing_map.csv", "prose_facts.csv")
     rows = []
     for variable in (v for v in STAFFING_VARIABLES if v not in have):
-        reason = reasons.get((report.municipality, report.fiscal_year, variable))
+        reason = _reason(reasons.get((report.municipality, report.fiscal_year, variable)),
+                         report)
         rows.append({
             "municipality": report.municipality, "doc_id": report.doc_id,
             "fiscal_year": report.fiscal_year, "period": report.period, "variable": variable,
@@ -57,6 +59,14 @@ def _missing(frame: pd.DataFrame, report: Report) -> list[dict]:
             "reason": reason or why or "not found in the report's text or tables",
             "source_kind": "", "source_file": report.file, "source_line": "", "raw": ""})
     return rows
+
+
+def _reason(row, report: Report) -> str:
+    """The crosswalk's reason, a template filled from ``report`` (measures.filled)."""
+    if row is None:
+        return ""
+    return fill(row.reason, report, {"file": "socialstudy/crosswalks/not_reported.csv",
+                                     "line": row.line})
 
 
 def staffing_table_facts(facts: pd.DataFrame) -> list[tuple]:

@@ -151,7 +151,9 @@ def derive_result_style(table_facts: pd.DataFrame) -> pd.DataFrame:
         parts.append(_derived_rows(table))
     if not parts:
         return table_facts
-    return pd.concat(parts).sort_values(["source_line", "source_col"], kind="mergesort")
+    # a fresh index: derived rows must not share index labels with the printed facts
+    return pd.concat(parts, ignore_index=True).sort_values(["source_line", "source_col"],
+                                                           kind="mergesort")
 
 
 def _derived_rows(table: pd.DataFrame) -> pd.DataFrame:
@@ -162,7 +164,9 @@ def _derived_rows(table: pd.DataFrame) -> pd.DataFrame:
             continue
         derived = result_style(dict(zip(roles.role, roles.number)))
         first = row.sort_values(["source_line", "source_col"]).iloc[0]
-        note = f"{derived.derivation}; " + "; ".join(derived.checks)
+        cited = ", ".join(f"{r.role} {r.value} at line {int(r.source_line)}"
+                          for r in roles.itertuples())
+        note = f"{derived.derivation} (from {cited}); " + "; ".join(derived.checks)
         for measure, value in (("actual", derived.net_cost), ("budget", derived.budget),
                                ("deviation", derived.deviation)):
             if value is not None:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from socialstudy import paths
 from socialstudy.core import vocabulary
-from socialstudy.core.registry import Report
+from socialstudy.core.registry import PERIODS, Report, period_words
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.crosswalks.loader import (
     read_crosswalk,
@@ -31,7 +31,8 @@ TABLES = ("cost_by_type", "cost_by_activity", "budget_deviation", "staffing", "g
           "staffing_detail", "comparable_core", "deviation_adjusted")
 EXPLANATIONS = paths.CROSSWALKS / "report_explanations.csv"
 NO_DATA = "No data for this selection"
-PERIOD_WORDS = {"full_year": "full year", "jan_apr": "January–April only",
+PERIOD_WORDS = {"full_year": "full year",  # every interim period the registry allows
+                **{p: f"{period_words(p)} only" for p in PERIODS if p != "full_year"},
                 "r12_nov": "12 months to November", "point_in_time": "on 31 December"}
 VARIABLE_WORDS = {"headcount": "employees (headcount)", "fte": "full-time equivalents",
                   "turnover_total_pct": "turnover, all leavers (%)",

@@ -11,20 +11,24 @@ import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
-from socialstudy.measures import compare
+from socialstudy.measures import compare, statement_kinds
 from socialstudy.measures.tabular import NOT_MAPPED
 from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest, csv_row
 
 COMMITTEE = re.compile(r"(?i)nämnd(en)?(\s+totalt)?$")
+SOCIAL = re.compile(r"(?i)\bsocial")  # the study's committee among the committees named
 
 
 def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
     activity = compare.cost_by_activity(facts, [report])
     own = activity[(activity.fiscal_year == report.fiscal_year) & (activity.category == "total")]
     if own.empty:
-        return [Item(m, DECIDE, "no committee total: the activity table is not mapped (see "
-                     "the activity lines below)", "activities.csv")
-                for m in ("net cost", "budget", "budget deviation")]
+        known = {r.report_label for r in read_crosswalk("activities.csv")}
+        line = total_line(_best_table(facts, known))
+        where = (f"the row proposed as its total is line {line} (below)" if line else
+                 "see the activity lines and the finance prose proposals below")
+        return [_in_prose(facts, m, variables, where)
+                for m, variables in PROSE_TOTALS.items()]
     total = own.iloc[0]
     items = [Item("net cost", FOUND, f"{total.net_cost_tkr} tkr, line {total.source_line} "
                   f"'{total.report_label}'")]
@@ -43,6 +47,23 @@ def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
         items.append(Item("budget deviation", FOUND, f"{row.deviation_pct} % "
                           f"({row.pct_source}), line {row.source_line}"))
     return items
+
+
+PROSE_TOTALS = {"net cost": ("net_cost",), "budget": ("net_budget",),
+                "budget deviation": ("budget_deviation", "forecast_budget_deviation")}
+
+
+def _in_prose(facts: pd.DataFrame, measure: str, variables: tuple[str, ...], where: str
+              ) -> Item:
+    """A committee total the run reads from the text (prose_facts.csv), or the decision."""
+    got = facts[(facts.source_kind == "prose") & facts.measure.isin(variables)
+                & (facts.topic == "finance")]
+    if got.empty:
+        return Item(measure, DECIDE, "no committee total: no activity table is mapped and no "
+                    f"sentence of the text is anchored; {where}", "activities.csv")
+    r = got.iloc[0]
+    return Item(measure, FOUND, f"{r.value} {r.unit} ({r.measure}, {r.period}), prose line "
+                f"{r.source_line}")
 
 
 def cost_type_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
@@ -84,20 +105,27 @@ def names_committee(label: str) -> bool:
     return bool(COMMITTEE.search(text) or re.match(r"(?i)summa\b.*nämnd", text))
 
 
-def _label_proposal(report, label, line, mine, rows, what, name, tail, total_line=None
-                    ) -> Item:
+def _label_proposal(report, label, line, mine, rows, what, name, tail, total_line=None,
+                    found_total=None) -> Item:
     """A row for an unmapped label: the closest label of the same committee, else the
     same label in another committee's crosswalk (said so, with why); otherwise the
     category is to be chosen. The line ``total_line`` (the committee's total row, see
-    ``total_line``) is, unless the committee's own crosswalk maps it, proposed as total."""
+    ``total_line``) is, unless the committee's own crosswalk maps it, proposed as total;
+    another row naming a committee (``found_total``: the total the run found) is never a
+    second total nor copied (``_committee_row``)."""
     close = closest(label, [r.report_label for r in mine])
     other = next((r for r in rows if r.report_label == label), None)
+    total_at = total_line if total_line is not None else found_total
     if close:
         source = next(r for r in mine if r.report_label == close[0])
+        if source.category == "total" and total_at is not None and line != total_at:
+            return _committee_row(report, label, line, other, total_at, name)
         why = (f"renamed from '{close[0]}' (similarity {close[1]:.2f})? proposed by review; "
                "check before pasting")
     elif line == total_line:
         return _total_proposal(report, label, line, other, name)
+    elif total_at is not None and names_committee(label):
+        return _committee_row(report, label, line, other, total_at, name)
     elif other:
         source = other
         why = (f"copied from {other.municipality}'s row for the same label '{label}' "
@@ -116,8 +144,27 @@ def total_line(rows: list[tuple[str, int]]) -> int | None:
     """Line of the committee's total among a table's (label, line) rows: the last row whose
     label names the committee (a committee's own-costs row, e.g. 'Socialnämnd' above
     'Socialnämnden', stands above it and stays an activity)."""
-    named = [line for label, line in rows if names_committee(label)]
-    return max(named) if named else None
+    named = [(label, line) for label, line in rows if names_committee(label)]
+    social = [line for label, line in named if SOCIAL.search(label)]
+    return max(social or [line for _, line in named]) if named else None
+
+
+def _committee_row(report, label, line, other, total, name) -> Item:
+    """A row naming a committee that is not the committee's total: above the total it is
+    the committee's own costs or a sub-total, in an operating statement another
+    committee's row. Another committee's row for the same label is never copied (a
+    committee-naming row is not *administration* by its label alone)."""
+    where = (f"above the committee's total (line {total}): the committee's own costs "
+             "(politicians) or a sub-total" if line < total else
+             f"below the committee's total (line {total}): another committee's row, left "
+             "out of the committee's activities once the total is named")
+    why = f"'{label}' names a committee and stands {where}"
+    if other is not None:
+        why += (f"; {other.municipality} maps its own '{label}' to {other.category}"
+                " – not copied: the label alone does not say which this is")
+    return Item(f"activity line {line}", DECIDE, why, name,
+                csv_row([report.municipality, label, "", "<choose>", "<choose>", "", "",
+                         "<why>"]) if line < total else "")
 
 
 def _total_proposal(report, label, line, other, name) -> Item:
@@ -154,6 +201,32 @@ def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
         tail = lambda e: [e.occurrence, e.category, e.fit,  # noqa: E731
                           e.components, ""]
     total = None if (own.category == "total").any() else total_line(unmapped)
+    if own.empty and total is not None:
+        unmapped, others = _own_block(unmapped, total)
+        if others:
+            items.append(Item(f"activity line {others[0][1]}", DECIDE, "rows of other "
+                              "committees in a municipal operating statement (lines "
+                              f"{', '.join(str(line) for _, line in others)}): not the "
+                              f"committee's; left out once its own row (line {total}) is "
+                              "named – nothing to paste"))
+    found = own[own.category == "total"].source_line
     items += [_label_proposal(report, label, line, mine, rows, "activity", "activities.csv",
-                              tail, total_line=total) for label, line in unmapped]
+                              tail, total, int(found.min()) if len(found) else None)
+              for label, line in unmapped]
     return sorted(items, key=lambda i: int(i.measure.rsplit(" ", 1)[1]))
+
+
+def _own_block(rows: list[tuple[str, int]], total: int
+               ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(the committee's rows, other committees' rows) of a municipal operating statement:
+    its own block runs from its total to the next committee-level row; a table naming
+    fewer than two other committees is all the committee's."""
+    levels = sorted(line for label, line in rows
+                    if statement_kinds.COMMITTEE_ROW.search(label) or names_committee(label))
+    others = [line for label, line in rows if line in levels and not SOCIAL.search(label)]
+    if len(others) < 2:  # the committee's own table, its own-costs row above the total
+        return rows, []
+    end = next((line for line in levels if line > total), None)
+    inside = [(label, line) for label, line in rows
+              if total <= line and (end is None or line < end)]
+    return inside, [r for r in rows if r not in inside]

@@ -1,0 +1,145 @@
+"""The review's finance-prose decisions: a report that states its result in running text
+(``Nämndens nettokostnader för 2013 uppgår till 208,5 mkr … ett överskott på 1,8 mkr``,
+or ``underskott … för … socialnämnden (9,7 mkr)``) yields prose_facts.csv rows for its
+net cost, budget, deviation and named overruns, each with the line it stands on – when
+no table gives the committee's total (then the table is the source, not the text).
+
+*Found automatically* is the run's own prose facts (``extract.prose`` through
+``extract_and_clean``). A proposal is made only from a sentence about the committee –
+it names the committee, or its paragraph says *nämnden* / *nämndens* and names no other
+committee (``nämnderna``, all committees together, is not the committee) – and only when
+its wording, checked with the run's own matcher, stands once in the report and reads
+the printed number back."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from socialstudy.core.registry import Report
+from socialstudy.crosswalks.specs import SPECS
+from socialstudy.crosswalks.wording import NUMBER, LineIndex
+from socialstudy.errors import CrosswalkError
+from socialstudy.extract import prose
+from socialstudy.extract.tables import read_lines
+from socialstudy.measures import compare
+from socialstudy.tools.review_common import DECIDE, FOUND, Item, csv_row
+
+UNIT = r"(?P<unit>mkr|mnkr|miljoner kronor|tkr|tusen kronor)"
+N = f"(?P<n>{NUMBER})"
+UNITS = {"mkr": "mkr", "mnkr": "mnkr", "miljoner kronor": "mnkr", "tkr": "tkr",
+         "tusen kronor": "tkr"}
+OWN = re.compile(r"(?i)\bsocial(?:-\s+och\s+\w+)?nämnden?s?\b|\bnämnden?s\b|\bnämnden\b")
+OTHER = re.compile(r"(?i)\b(?!social)[\wåäö-]*(?:nämnden|nämndens|styrelsen|nämnderna)\b")
+FORECAST = re.compile(r"(?i)prognos")
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """One way a report states a finance figure in words."""
+    variable: str
+    pattern: re.Pattern
+    label: str
+    named: bool = False  # the committee's name stands next to the number
+
+
+PHRASES = (
+    Phrase("budget_deviation", re.compile(
+        r"(?i)(?P<word>överskott|underskott|positiv avvikelse|negativ avvikelse)\s+(?:på|om|med)"
+        rf"\s+{N}\s+{UNIT}"), "deviation from budget"),
+    Phrase("budget_deviation", re.compile(
+        rf"(?i)(?P<name>social(?:-\s+och\s+\w+)?nämnden)\s+\({N}\s+{UNIT}\)"),
+        "deviation from budget (the committee named in a list)", named=True),
+    Phrase("net_cost", re.compile(
+        r"(?i)nettokostnad\w*\s+(?:för\s+(?:år\s+)?(?:19|20)\d{2}\s+)?(?:uppgår|uppgick|blev|"
+        rf"var|är)\s+(?:till\s+)?{N}\s+{UNIT}"), "net cost"),
+    Phrase("net_budget", re.compile(rf"(?i)\bbudget\s+(?:på|om)\s+{N}\s+{UNIT}"), "budget"),
+    Phrase("cost_deviation", re.compile(
+        rf"(?i)(?P<what>kostnaderna)\s+(?:blev\s+)?{N}\s+{UNIT}\s+(?P<dir>högre|lägre)"),
+        "costs against budget (a named overrun)"),
+    Phrase("revenue_deviation", re.compile(
+        rf"(?i)(?P<what>intäkterna)\s+(?:blev\s+)?{N}\s+{UNIT}\s+(?P<dir>högre|lägre)"),
+        "revenue against budget"),
+)
+DIRECTIONS = {"överskott": "surplus", "positiv avvikelse": "surplus", "underskott": "deficit",
+              "negativ avvikelse": "deficit", "högre": "increase", "lägre": "decrease"}
+
+
+def finance_prose_items(report: Report, facts: pd.DataFrame) -> list[Item]:
+    """Found: the run's finance prose facts of ``report``; to decide: a prose_facts.csv
+    row for every finance figure the text states about the committee and the run misses."""
+    got = facts[(facts.source_kind == "prose") & (facts.topic == "finance")]
+    items = [Item(f"finance prose {r.measure}", FOUND, f"{r.value} {r.unit} ({r.period}), "
+                  f"line {r.source_line} '{r.raw[:60]}'") for r in got.itertuples()]
+    activity = compare.cost_by_activity(facts, [report])
+    if (activity.category == "total").any():
+        return items  # the committee's total stands in a table: the text is not needed
+    lines = read_lines(report.path)
+    index = LineIndex(lines)
+    taken = set(got.source_line.astype(int))
+    for line_no, text in enumerate(lines, 1):
+        if line_no in taken:
+            continue
+        about_own = bool(OWN.search(text)) and not OTHER.search(OWN.sub("", text))
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            items += _proposals(report, index, line_no, sentence, about_own)
+    return items
+
+
+def _proposals(report: Report, index: LineIndex, line_no: int, sentence: str,
+               about_own: bool) -> list[Item]:
+    """Proposals from one sentence; ``about_own``: its paragraph (line) is about the
+    committee and names no other."""
+    out = []
+    for phrase in PHRASES:
+        for m in phrase.pattern.finditer(sentence):
+            if not (phrase.named or about_own):
+                continue
+            row = _row(report, phrase, m, sentence)
+            if row is not None and _reads_back(report, index, row, m.group("n"), line_no):
+                why = ("the committee is named beside the number" if phrase.named else
+                       "the paragraph names the committee and no other")
+                out.append(Item(f"finance prose {row[7]}", DECIDE, f"line {line_no}: "
+                                f"'{m.group(0)}' ({phrase.label}; {why})", "prose_facts.csv",
+                                csv_row(row)))
+    return out
+
+
+def _row(report: Report, phrase: Phrase, m: re.Match, sentence: str) -> list[str] | None:
+    """The prose_facts.csv row for one match: its wording with the number as ``{n}``, other
+    numbers as ``{_}`` and the fiscal year as ``{year}``."""
+    start, end = m.span()
+    wording = sentence[start:m.start("n")] + "{n}" + sentence[m.end("n"):end]
+    wording = re.sub(rf"(?<![\w,.]){report.fiscal_year}(?![\w,.])", "{year}", wording)
+    word = m.groupdict().get("word") or m.groupdict().get("dir")
+    context = ""
+    if phrase.named:
+        word = next((w for w in ("underskott", "överskott") if w in sentence.lower()), None)
+        if word is None:
+            return None
+        context = next(re.finditer(rf"(?i)\w*\s*{word}", sentence)).group(0)
+    direction = DIRECTIONS.get((word or "").lower(), "")
+    variable = phrase.variable
+    forecast = bool(FORECAST.search(sentence)) and variable == "budget_deviation"
+    if forecast:
+        variable = "forecast_budget_deviation"
+    period = "full_year" if forecast else report.period
+    definition = (f"{phrase.label}, as the text states it"
+                  + (" (a full-year forecast, not a year-end result)" if forecast else "")
+                  + "; proposed by review from this report's own sentence")
+    return [report.municipality, report.document_type, wording, context, "0", period,
+            "finance", variable, phrase.label, UNITS[m.group("unit").lower()], direction,
+            "whole committee", definition]
+
+
+def _reads_back(report: Report, index: LineIndex, row: list[str], number: str,
+                line_no: int) -> bool:
+    """The run's matcher finds the proposed wording once, on ``line_no``, with the number."""
+    spec = SPECS["prose_facts.csv"]
+    try:
+        found = prose._find(spec.row(**dict(zip(spec.columns, row)), line=0), index, report)
+    except CrosswalkError:  # stands twice, or no wording: no safe proposal
+        return False
+    return found is not None and found[2] == line_no and found[1] == number
