@@ -149,13 +149,14 @@ def shutdown(km, client=None, *, wait: bool = True) -> None:
     async def stop():
         if client is not None and client.kc is not None:
             client.kc.stop_channels()
-        if await km.is_alive():
-            await km.request_shutdown()
-            if not wait:
-                _closing.append(km)
-                return
-            await km.finish_shutdown()
-        await km.cleanup_resources()
+        if not await km.is_alive():
+            await km.cleanup_resources()
+            return
+        await km.request_shutdown()
+        if wait:
+            await _finish(km)
+        else:
+            _closing.append(km)
     run_sync(stop)()
 
 
@@ -164,10 +165,14 @@ def reap() -> None:
 
     async def finish():
         while _closing:
-            km = _closing.pop()
-            await km.finish_shutdown()
-            await km.cleanup_resources()
+            await _finish(_closing.pop())
     run_sync(finish)()
+
+
+async def _finish(km) -> None:
+    """Wait for a kernel asked to shut down to exit, then free its ports and files."""
+    await km.finish_shutdown()
+    await km.cleanup_resources()
 
 
 def register_engine() -> None:

@@ -2,12 +2,15 @@
 registry's sorted municipality list (so a fourth municipality gets its own), numbered plain
 titles, a source line naming the reports and lines, an explicit "no data for this
 selection" panel. ``figures`` saves and indexes the figures drawn by ``figures_cost``
-(notebook 02) and ``figures_outcomes`` (notebooks 03, 04)."""
+(notebook 02) and ``figures_outcomes`` (notebooks 03, 04); which figures there are, their
+numbers, notebooks, functions and tables is data, ``figures.csv``."""
 
 from __future__ import annotations
 
+import csv
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
 
 import matplotlib
 
@@ -37,22 +40,11 @@ FIT_WORDS = {"approximate": "approximate or lumped category",
              "unmapped": "line without a crosswalk row (see the review)"}
 NO_DATA = "no data for this selection"
 
-# figure file name -> (number, notebook, module.function, processed tables it reads)
-INDEX = {
-    "cost_type_shares": (1, "02_cost_structure.ipynb", "cost_type_shares",
-                         "cost_by_type.csv"),
-    "activity_shares": (2, "02_cost_structure.ipynb", "activity_shares",
-                        "cost_by_activity.csv"),
-    "budget_deviation": (3, "02_cost_structure.ipynb", "budget_deviation",
-                         "budget_deviation.csv"),
-    "staffing_turnover": (4, "03_staffing.ipynb", "staffing_panel",
-                          "staffing.csv"),
-    "staffing_sick_leave": (5, "03_staffing.ipynb", "staffing_panel",
-                            "staffing.csv"),
-    "goal_levels": (6, "04_goals.ipynb", "goal_levels", "goals.csv"),
-    "indicator_attainment": (7, "04_goals.ipynb", "indicator_attainment",
-                             "indicators.csv"),
-}
+# figure file name -> (number, notebook, module.function, processed table it reads),
+# declared as data in figures.csv
+INDEX = {r["figure"]: (int(r["number"]), r["notebook"], r["function"], r["table"])
+         for r in csv.DictReader(
+             (Path(__file__).parent / "figures.csv").read_text(encoding="utf-8").splitlines())}
 
 
 @dataclass(frozen=True)
