@@ -71,7 +71,7 @@ def test_a_period_added_to_the_registry_is_accepted_by_every_schema(monkeypatch)
         schemas._load.cache_clear()
 
 
-# ---- a header names its own period ------------------------------------------------------------
+# ---- a header names its own period; a forecast deviation in two header rows ----------------
 
 def _constructed(tmp_path, text: str, period: str) -> list:
     """The facts of a constructed report (one tab-separated table) of fiscal year 2025."""
@@ -106,6 +106,20 @@ def test_a_part_year_the_registry_has_no_name_for_is_unspecified_never_full_year
     facts = _constructed(tmp_path, "Driftredovisning (tkr)\n\tBudget jan-jun\n"
                          "Äldreomsorg\t-80 000\n", "full_year")
     assert [(f.measure, f.period) for f in facts] == [("budget", "unspecified")]
+
+
+def test_prognos_above_avvikelse_is_a_forecast_deviation_not_a_budget_deviation(tmp_path):
+    """A two-row header: 'Prognos' spans the forecast and its deviation, 'Avvikelse'
+    stands in the row below; the column is the forecast's deviation."""
+    facts = _constructed(tmp_path, "Driftredovisning (tkr)\n"
+                         "\tBudget\tPrognos\t\n"
+                         "\t2025\t2025\tAvvikelse\n"
+                         "Individ- och familjeomsorg\t-120 000\t-125 000\t-5 000\n",
+                         "jan_aug")
+    read = {f.column_label: (f.measure, f.period, f.value) for f in facts}
+    assert read == {"Budget | 2025": ("budget", "full_year", "-120000"),
+                    "Prognos | 2025": ("forecast", "full_year", "-125000"),
+                    "Prognos | Avvikelse": ("forecast_deviation", "full_year", "-5000")}
 
 
 # ---- --year selects the newest interim report and says so -----------------------------------

@@ -76,7 +76,12 @@ def _first_measure(text: str, measures: list[tuple[re.Pattern, str, str]], appli
 
 def column_measure(column_cells: list[str], measures: list[tuple[re.Pattern, str, str]]
                    ) -> str:
+    """The most specific (lowest) header cell that names a measure; but a forecast
+    deviation whose words stand in separate header rows ("Prognos" above "Avvikelse") is
+    read from the joined label, never as a plain budget deviation."""
     worded = [c for c in column_cells if not YEAR_ONLY.fullmatch(c)]
+    if _first_measure(" | ".join(worded), measures, "column") == "forecast_deviation":
+        return "forecast_deviation"
     for cell in list(reversed(worded)) + list(reversed(column_cells)):
         measure = _first_measure(cell, measures, "column")
         if measure:
