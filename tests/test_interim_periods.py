@@ -24,7 +24,7 @@ from socialstudy.extract.extraction import extract_report
 from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.measures import compare, finance_tables, outcomes
 from socialstudy.measures.finance import period_deviation
-from socialstudy.narrative import findings
+from socialstudy.narrative import findings, summary
 
 SEED = "huddinge_2024_vb"
 
@@ -197,6 +197,20 @@ def test_prognos_goal_assessments_are_forecasts(corpus):
     assert set(interim.assessment_kind) == {"year_end_forecast"}
     assert all(text.endswith("(prognos)") for text in interim.status_text)
     schemas.validate(goals, "goals")
+
+
+def test_the_summary_counts_a_part_year_reports_goal_forecasts_not_results(corpus):
+    """The key-figures cell of a part-year report with '(prognos)' goals says it gives
+    forecasts (as many as the seed's goal rows it was made from), never 'no goals'."""
+    reports, facts, august, _ = corpus
+    goals = outcomes.goals(reports)
+    seed = goals[(goals.doc_id == SEED) & (goals.assessment_kind == "year_end_attainment")]
+    sel = resolve("2025", "all", reports, facts).selections["Huddinge"]
+    every = goals[goals.doc_id == sel.doc_id]
+    cell = summary._goals(every[every.assessment_kind == "year_end_attainment"], sel, every)
+    met = seed.level.isin(["met", "largely_met"]).sum()
+    assert cell == (f"not reported (a part-year report: it gives {len(seed)} forecasts of the "
+                    f"year-end assessment instead, {met} forecast met or largely met)")
 
 
 def test_the_interim_reports_pass_every_schema(corpus):
