@@ -20,8 +20,7 @@ from socialstudy.core.registry import Report, load_registry, period_covered
 from socialstudy.core.scope import resolve
 from socialstudy.extract.clean import CleanResult
 from socialstudy.extract.columns import load_measures
-from socialstudy.extract.extraction import extract_report
-from socialstudy.extract.extraction import extract_and_clean
+from socialstudy.extract.extraction import extract_and_clean, extract_report
 from socialstudy.measures import compare, finance_tables, outcomes
 from socialstudy.measures.finance import period_deviation
 from socialstudy.narrative import findings, summary
