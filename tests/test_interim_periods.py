@@ -16,12 +16,14 @@ import yaml
 from conftest import one
 
 from socialstudy.core import registry, schemas
-from socialstudy.core.registry import load_registry
+from socialstudy.core.registry import Report, load_registry, period_covered
 from socialstudy.core.scope import resolve
-from socialstudy.extract.extraction import extract_and_clean
+from socialstudy.extract.clean import CleanResult
+from socialstudy.extract.columns import load_measures
+from socialstudy.extract.extraction import extract_and_clean, extract_report
 from socialstudy.measures import compare, finance_tables, outcomes
 from socialstudy.measures.finance import period_deviation
-from socialstudy.narrative import findings
+from socialstudy.narrative import findings, summary
 
 SEED = "huddinge_2024_vb"
 
@@ -66,6 +68,57 @@ def test_a_period_added_to_the_registry_is_accepted_by_every_schema(monkeypatch)
     finally:
         monkeypatch.undo()
         schemas._load.cache_clear()
+
+
+# ---- a header names its own period; a forecast deviation in two header rows ----------------
+
+def _constructed(tmp_path, text: str, period: str) -> list:
+    """The facts of a constructed report (one tab-separated table) of fiscal year 2025."""
+    path = tmp_path / "constructed.txt"
+    path.write_text(text, encoding="utf-8")
+    report = Report(doc_id="testby_2025", file=path.name, municipality="Testby",
+                    kommun_code="9999", document_type=registry.document_type_of(period),
+                    title="t", fiscal_year=2025, period=period,
+                    period_covered=period_covered(2025, period), money_unit="tkr",
+                    cost_sign="costs_negative", sha256="0" * 64, path=path)
+    result = CleanResult()
+    extract_report(report, [], load_measures(), [], result)
+    return result.facts
+
+
+@pytest.mark.parametrize(("months", "period"), [
+    ("jan-aug", "jan_aug"), ("jan–aug", "jan_aug"), ("jan–apr", "jan_apr"),
+    ("jan-okt", "jan_oct"), ("jan–oct", "jan_oct"), ("jan-nov", "jan_nov")])
+def test_a_part_year_header_gives_its_columns_its_own_period(tmp_path, months, period):
+    """'Budget jan-aug' is the budget of January–August, not the full-year budget; the
+    report itself is registered as full-year so that only the header can name the period."""
+    facts = _constructed(tmp_path, "Driftredovisning (tkr)\n"
+                         f"\tBudget {months}\tUtfall {months}\n"
+                         "Individ- och familjeomsorg\t-120 000\t-126 500\n"
+                         "Äldreomsorg\t-80 000\t-78 200\n", "full_year")
+    read = sorted((f.source_line, f.measure, f.period, f.value) for f in facts)
+    assert read == [(3, "actual", period, "-126500"), (3, "budget", period, "-120000"),
+                    (4, "actual", period, "-78200"), (4, "budget", period, "-80000")]
+
+
+def test_a_part_year_the_registry_has_no_name_for_is_unspecified_never_full_year(tmp_path):
+    facts = _constructed(tmp_path, "Driftredovisning (tkr)\n\tBudget jan-jun\n"
+                         "Äldreomsorg\t-80 000\n", "full_year")
+    assert [(f.measure, f.period) for f in facts] == [("budget", "unspecified")]
+
+
+def test_prognos_above_avvikelse_is_a_forecast_deviation_not_a_budget_deviation(tmp_path):
+    """A two-row header: 'Prognos' spans the forecast and its deviation, 'Avvikelse'
+    stands in the row below; the column is the forecast's deviation."""
+    facts = _constructed(tmp_path, "Driftredovisning (tkr)\n"
+                         "\tBudget\tPrognos\t\n"
+                         "\t2025\t2025\tAvvikelse\n"
+                         "Individ- och familjeomsorg\t-120 000\t-125 000\t-5 000\n",
+                         "jan_aug")
+    read = {f.column_label: (f.measure, f.period, f.value) for f in facts}
+    assert read == {"Budget | 2025": ("budget", "full_year", "-120000"),
+                    "Prognos | 2025": ("forecast", "full_year", "-125000"),
+                    "Prognos | Avvikelse": ("forecast_deviation", "full_year", "-5000")}
 
 
 # ---- --year selects the newest interim report and says so -----------------------------------
@@ -143,6 +196,20 @@ def test_prognos_goal_assessments_are_forecasts(corpus):
     assert set(interim.assessment_kind) == {"year_end_forecast"}
     assert all(text.endswith("(prognos)") for text in interim.status_text)
     schemas.validate(goals, "goals")
+
+
+def test_the_summary_counts_a_part_year_reports_goal_forecasts_not_results(corpus):
+    """The key-figures cell of a part-year report with '(prognos)' goals says it gives
+    forecasts (as many as the seed's goal rows it was made from), never 'no goals'."""
+    reports, facts, august, _ = corpus
+    goals = outcomes.goals(reports)
+    seed = goals[(goals.doc_id == SEED) & (goals.assessment_kind == "year_end_attainment")]
+    sel = resolve("2025", "all", reports, facts).selections["Huddinge"]
+    every = goals[goals.doc_id == sel.doc_id]
+    cell = summary._goals(every[every.assessment_kind == "year_end_attainment"], sel, every)
+    met = seed.level.isin(["met", "largely_met"]).sum()
+    assert cell == (f"not reported (a part-year report: it gives {len(seed)} forecasts of the "
+                    f"year-end assessment instead, {met} forecast met or largely met)")
 
 
 def test_the_interim_reports_pass_every_schema(corpus):

@@ -30,7 +30,8 @@ OPTIONAL = ("title",) + PDF_KEYS + ("extraction_notes",)
 DOCUMENT_TYPES = ("annual_report", "interim_report")
 # period -> (first day, last day) of the fiscal year the report covers
 PERIODS = {"full_year": ("01-01", "12-31"), "jan_apr": ("01-01", "04-30"),
-           "jan_aug": ("01-01", "08-31")}
+           "jan_aug": ("01-01", "08-31"), "jan_oct": ("01-01", "10-31"),
+           "jan_nov": ("01-01", "11-30")}
 MONEY_UNITS = ("tkr", "mnkr", "mkr")
 COSTS_NEGATIVE = "costs_negative"
 NET_COSTS_POSITIVE = "net_costs_positive"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from socialstudy.core.registry import Report
+from socialstudy.core.registry import PERIODS, Report
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.extract.numbers import Parsed, clean_label
 from socialstudy.extract.overrides import Overrides
@@ -15,8 +15,13 @@ from socialstudy.extract.tables import YEAR, Table
 
 MONEY_FACTOR = {"tkr": Decimal(1), "mnkr": Decimal(1000), "mkr": Decimal(1000)}
 PERCENT_HINT = re.compile(r"%|procent|\bandel\b", re.I)
-JAN_APR = re.compile(r"2020\s*01\s*-\s*2020\s*04|\d{4}01-\d{4}04|jan\w*\s*-\s*apr", re.I)
-FULL_YEAR = re.compile(r"jan\w*\s*-\s*dec|helår", re.I)
+# a part-year header: "Utfall jan–aug", "Budget jan-okt", "2020 01 - 2020 04", "202501-202508"
+PART_YEAR = re.compile(r"jan\w*\.?\s*[-–]\s*(?P<month>[a-zåäö]{3})|(?:19|20)\d{2}\s*01\s*[-–]\s*"
+                       r"(?:19|20)\d{2}\s*(?P<number>0[1-9]|1[0-2])(?!\d)", re.I)
+MONTH_NUMBER = {name: i for i, names in enumerate(
+    ("jan", "feb", "mar", "apr", "maj may", "jun", "jul", "aug", "sep", "okt oct", "nov",
+     "dec"), 1) for name in names.split()}
+FULL_YEAR = re.compile(r"jan\w*\s*[-–]\s*dec|helår", re.I)
 RANGE = re.compile(r"((?:19|20)\d{2})\s*-\s*((?:19|20)\d{2})(?!\d)")
 YEAR_ONLY = re.compile(r"\s*(?:19|20)\d{2}\s*\**\s*")
 PREVIOUS_YEAR = re.compile(r"föregående år", re.I)
@@ -71,7 +76,12 @@ def _first_measure(text: str, measures: list[tuple[re.Pattern, str, str]], appli
 
 def column_measure(column_cells: list[str], measures: list[tuple[re.Pattern, str, str]]
                    ) -> str:
+    """The most specific (lowest) header cell that names a measure; but a forecast
+    deviation whose words stand in separate header rows ("Prognos" above "Avvikelse") is
+    read from the joined label, never as a plain budget deviation."""
     worded = [c for c in column_cells if not YEAR_ONLY.fullmatch(c)]
+    if _first_measure(" | ".join(worded), measures, "column") == "forecast_deviation":
+        return "forecast_deviation"
     for cell in list(reversed(worded)) + list(reversed(column_cells)):
         measure = _first_measure(cell, measures, "column")
         if measure:
@@ -83,11 +93,7 @@ def resolve_year(column_cells: list[str], measure: str, table_years: list[int],
                  report: Report) -> tuple[int, str]:
     """(fiscal_year, period) a column refers to; see the notebook 01 for the rules."""
     label = " | ".join(column_cells)
-    period = ""
-    if JAN_APR.search(label):
-        period = "jan_apr"
-    elif FULL_YEAR.search(label):
-        period = "full_year"
+    period = header_period(label)
     if measure in ("change", "change_pct"):
         year = max(table_years, default=report.fiscal_year)
     elif PREVIOUS_YEAR.search(label):
@@ -96,7 +102,7 @@ def resolve_year(column_cells: list[str], measure: str, table_years: list[int],
         year = None
         for cell in reversed(column_cells):
             span = RANGE.search(cell)
-            if span and not JAN_APR.search(cell):
+            if span and not PART_YEAR.search(cell):
                 year, period = int(span.group(2)), "multi_year"
                 break
             found = YEAR.findall(cell)
@@ -114,6 +120,20 @@ def resolve_year(column_cells: list[str], measure: str, table_years: list[int],
         else:
             period = "unspecified"
     return year, period
+
+
+def header_period(text: str) -> str:
+    """The period a header names ("jan–aug" -> 'jan_aug'), one of the registry's PERIODS;
+    'unspecified' for a part of the year the registry has no name for; '' for none."""
+    match = PART_YEAR.search(text)
+    if not match:
+        return "full_year" if FULL_YEAR.search(text) else ""
+    month = (int(match.group("number")) if match.group("number")
+             else MONTH_NUMBER.get(match.group("month").lower()))
+    if month is None:
+        return ""
+    return next((period for period, (_, last) in PERIODS.items()
+                 if int(last[:2]) == month), "unspecified")
 
 
 def basis(label: str) -> str:

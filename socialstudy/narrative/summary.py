@@ -88,7 +88,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "comparable-core net cost per inhabitant (kr; core of this selection)":
                 _core(tables.get("comparable_core"), sel),
             "goals met or largely met": (caveats.goals_cell(goals, steps, sel)
-                                         or _goals(goals, sel, _absent(sel, every_goal))),
+                                         or _goals(goals, sel, every_goal)),
         })
     return pd.DataFrame(rows).set_index("municipality")
 
@@ -106,14 +106,21 @@ def _absent(sel: Selection, rows: pd.DataFrame) -> str:
     return NOT_MAPPED_YET if (rows.status == NOT_MAPPED).any() else NOT_REPORTED
 
 
-def _goals(goals: pd.DataFrame, sel: Selection, absent: str) -> str:
-    """Goals met or largely met, or why the selection has no year-end assessment."""
+def _goals(goals: pd.DataFrame, sel: Selection, every: pd.DataFrame) -> str:
+    """Goals met or largely met, or why the selection has no year-end assessment (a
+    part-year report's forecasts of the year-end assessment counted, never as results)."""
     if len(goals):
         return f"{goals.level.isin(['met', 'largely_met']).sum()} of {len(goals)}"
     if not sel.doc_id:
         return NO_REPORT
+    absent = _absent(sel, every)
     if absent == NOT_MAPPED_YET:
         return absent
+    forecasts = every[every.assessment_kind == "year_end_forecast"]
+    if sel.part_year and len(forecasts):
+        met = forecasts.level.isin(["met", "largely_met"]).sum()
+        return (f"{NOT_REPORTED} (a part-year report: it gives {len(forecasts)} forecasts of "
+                f"the year-end assessment instead, {met} forecast met or largely met)")
     if sel.part_year:
         return f"{NOT_REPORTED} (a part-year report assesses no year-end goals)"
     return f"{NOT_REPORTED} (assessed only in the year's own report)"

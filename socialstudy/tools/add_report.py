@@ -32,9 +32,14 @@ from socialstudy.errors import RegistryError, StudyError
 from socialstudy.tools.pdf_entry import entry_block, is_pdf, pdf_fields, read_pdf
 from socialstudy.tools.report_checks import check_new, check_tables, cost_sign_of, read_source
 
+# the doc_id suffix: annual report, delårsrapport 1 and 2; another period its own name
 KIND_SUFFIX = {"full_year": "ar", "jan_apr": "d1", "jan_aug": "d2"}
-PERIOD_TITLES = {"full_year": "Annual report", "jan_apr": "Interim report January–April",
-                 "jan_aug": "Interim report January–August"}
+
+
+def period_title(period: str) -> str:
+    """'Annual report' or 'Interim report January–August' (any period of the registry)."""
+    return ("Annual report" if period == "full_year"
+            else f"Interim report {reg.period_words(period)}")
 
 
 def add_subparser(sub) -> None:
@@ -102,7 +107,7 @@ def slug(name: str) -> str:
 
 def derive_doc_id(municipality: str, fiscal_year: int, period: str) -> str:
     """``<municipality>_<year>_<ar|d1|d2>``: annual report, interim report 1 or 2."""
-    return f"{slug(municipality)}_{fiscal_year}_{KIND_SUFFIX[period]}"
+    return f"{slug(municipality)}_{fiscal_year}_{KIND_SUFFIX.get(period, period)}"
 
 
 def add_report(source: Path, *, municipality: str, kommun_code: str, fiscal_year: int,
@@ -117,7 +122,7 @@ def add_report(source: Path, *, municipality: str, kommun_code: str, fiscal_year
     doc_id = derive_doc_id(municipality, fiscal_year, period)
     fields = {"doc_id": doc_id, "file": f"{doc_id}.txt", "municipality": municipality,
               "kommun_code": kommun_code, "document_type": reg.document_type_of(period),
-              "title": title or f"{PERIOD_TITLES[period]} {fiscal_year}",
+              "title": title or f"{period_title(period)} {fiscal_year}",
               "fiscal_year": fiscal_year, "period": period,
               "period_covered": reg.period_covered(fiscal_year, period),
               "money_unit": money_unit, "sha256": hashlib.sha256(data).hexdigest()}
