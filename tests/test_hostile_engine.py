@@ -258,14 +258,21 @@ def test_ctrl_c_reaches_a_run_started_with_sigint_ignored():
     process = subprocess.Popen([sys.executable, "-c", SLEEPING_RUN], stderr=subprocess.PIPE,
                                text=True, preexec_fn=lambda: signal.signal(signal.SIGINT,
                                                                            signal.SIG_IGN))
+    assert _ctrl_c(process, "running\n") == "interrupted; outputs unchanged"
+
+
+def _ctrl_c(process: subprocess.Popen, said: str, then=lambda: None) -> str:
+    """Once the run has said ``said``: SIGINT, then ``then()``; what it said after (it
+    must have ended with exit code 130)."""
     try:
-        assert process.stderr.readline() == "running\n"
+        assert process.stderr.readline() == said
         process.send_signal(signal.SIGINT)
+        then()
         _, rest = process.communicate(timeout=30)
     finally:
         process.kill()
     assert process.returncode == 128 + signal.SIGINT
-    assert rest.strip() == "interrupted; outputs unchanged"
+    return rest.strip()
 
 
 RECOVERING_RUN = textwrap.dedent("""
@@ -299,15 +306,9 @@ def test_ctrl_c_during_recovery_ends_the_run_right_after_it(staged, tmp_path):
     go = tmp_path / "go"
     process = subprocess.Popen([sys.executable, "-c", RECOVERING_RUN, str(base), str(go)],
                                stderr=subprocess.PIPE, text=True)
-    try:
-        assert process.stderr.readline() == "recovering\n"
-        process.send_signal(signal.SIGINT)  # delivered before the process can see `go`
-        go.write_text("1")
-        _, rest = process.communicate(timeout=30)
-    finally:
-        process.kill()
-    assert process.returncode == 128 + signal.SIGINT
-    assert rest.strip() == "interrupted; outputs unchanged"
+    # the signal is delivered before the process can see `go`: inside the section
+    said = _ctrl_c(process, "recovering\n", then=lambda: go.write_text("1"))
+    assert said == "interrupted; outputs unchanged"  # and no "steps started" before it
     assert _tree(base) == OLD
 
 
