@@ -47,9 +47,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         results = run_study(args.year, args.municipalities, force=args.force,
                             progress=not args.quiet, wait=not args.no_wait)
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM (a progress bar may be mid-line)
-        print(("" if args.quiet else "\n") + "interrupted; outputs unchanged",
-              file=sys.stderr)
+    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (a progress bar may be mid-line)
+        print(("" if args.quiet else "\n") + (str(exc) or INTERRUPTED), file=sys.stderr)
         return 128 + _STOPPED_BY[0]
     ran = sum(r.status != "skipped" for r in results)
     if results:
@@ -65,6 +64,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+INTERRUPTED = "interrupted; outputs unchanged"
 _STOPPED_BY = [signal.SIGINT]  # the signal that interrupted the run: exit 128 + it
 
 
@@ -122,16 +122,28 @@ COMMANDS = {"run": _run, "bench": _bench, "add-report": _add_report, "review": _
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    _take_signals()
     try:
-        signal.signal(signal.SIGTERM, _terminate)
-    except ValueError:  # not the main thread (main() called from a test's thread)
-        pass
-    try:
+        args = _parser().parse_args(argv)
         return COMMANDS[args.command](args)
     except StudyError as exc:
         print(f"error: {exc.one_line}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # before a command could say it (e.g. while importing)
+        print(INTERRUPTED, file=sys.stderr)
+        return 128 + _STOPPED_BY[0]
+
+
+def _take_signals() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM both end a run through KeyboardInterrupt. SIGINT is
+    set explicitly: a process started with it ignored (a background job of a shell
+    without job control, ``(make test &)``) inherits ``SIG_IGN``, which Python keeps, and
+    the run would then go on as if nothing had been sent."""
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (main() called from a test's thread)
+        pass
 
 
 if __name__ == "__main__":

@@ -252,6 +252,77 @@ def test_sigterm_prints_the_same_line_as_ctrl_c():
     assert rest.strip() == "interrupted; outputs unchanged"
 
 
+def test_ctrl_c_reaches_a_run_started_with_sigint_ignored():
+    """A background job of a shell without job control (``(make test &)``) starts with
+    SIGINT ignored, and every process under it inherits that: the CLI still stops."""
+    process = subprocess.Popen([sys.executable, "-c", SLEEPING_RUN], stderr=subprocess.PIPE,
+                               text=True, preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                           signal.SIG_IGN))
+    assert _ctrl_c(process, "running\n") == "interrupted; outputs unchanged"
+
+
+def _ctrl_c(process: subprocess.Popen, said: str, then=lambda: None) -> str:
+    """Once the run has said ``said``: SIGINT, then ``then()``; what it said after (it
+    must have ended with exit code 130)."""
+    try:
+        assert process.stderr.readline() == said
+        process.send_signal(signal.SIGINT)
+        then()
+        _, rest = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == 128 + signal.SIGINT
+    return rest.strip()
+
+
+RECOVERING_RUN = textwrap.dedent("""
+    import pathlib, sys, time
+    from socialstudy import __main__ as cli, paths
+    from socialstudy.engine import journal, runner
+    from socialstudy.study import runs
+    base, go = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+    real = journal.recover
+    def recover(*args, **kwargs):  # inside the run's critical section
+        print("recovering", file=sys.stderr, flush=True)
+        while not go.exists():
+            time.sleep(0.05)
+        return real(*args, **kwargs)
+    class Runner:  # reached only if the interrupt was lost
+        def __init__(self, *args):
+            pass
+        def run(self):
+            print("steps started", file=sys.stderr, flush=True)
+            time.sleep(60)
+    journal.recover, runner.Runner = recover, Runner
+    runs.run = lambda *args, **kwargs: runner.run(None, outputs=paths.Outputs(base))
+    sys.exit(cli.main(["run"]))
+""")
+
+
+def test_ctrl_c_during_recovery_ends_the_run_right_after_it(staged, tmp_path):
+    """SIGINT while the run's start recovers (signals held off) is not lost: it ends the
+    run as soon as the critical section is done, before any step."""
+    base, _ = staged
+    go = tmp_path / "go"
+    process = subprocess.Popen([sys.executable, "-c", RECOVERING_RUN, str(base), str(go)],
+                               stderr=subprocess.PIPE, text=True)
+    # the signal is delivered before the process can see `go`: inside the section
+    said = _ctrl_c(process, "recovering\n", then=lambda: go.write_text("1"))
+    assert said == "interrupted; outputs unchanged"  # and no "steps started" before it
+    assert _tree(base) == OLD
+
+
+def test_ctrl_c_during_promotion_completes_it_then_stops(staged, monkeypatch):
+    base, stage = staged
+    monkeypatch.setattr(journal, "after_move",
+                        lambda number, rel: number == 1 and os.kill(os.getpid(),
+                                                                    signal.SIGINT))
+    with pytest.raises(KeyboardInterrupt):
+        stage.promote(FILES, [])
+    assert _tree(base) == NEW and not (base / journal.JOURNAL).exists()
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 def test_kernel_stderr_is_kept_out_of_the_stored_notebook_and_logged(tmp_path):
     notebook = tmp_path / "02_x.ipynb"
     stream = {"output_type": "stream", "name": "stderr",

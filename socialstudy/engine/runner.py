@@ -118,7 +118,11 @@ class Runner:
         if "error" in box:
             raise box["error"]
         results, files, delete = box["result"]
-        stage.promote(files, delete)
+        try:
+            stage.promote(files, delete)
+        except KeyboardInterrupt:  # held off until every output was in place
+            raise KeyboardInterrupt("interrupted while the outputs were moved into place; "
+                                    "the move was completed: outputs updated") from None
         return results
 
     def _steps(self, stage: staging.Stage, box: dict):

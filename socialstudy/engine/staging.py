@@ -141,9 +141,13 @@ class Stage:
 
 @contextmanager
 def _no_interrupt():
-    """Hold off SIGINT and SIGTERM (SIGKILL cannot be: the journal covers it)."""
+    """Hold off SIGINT and SIGTERM (SIGKILL cannot be: the journal covers it). One that
+    arrives meanwhile is recorded, not dropped (``SIG_IGN`` would lose it), and delivered
+    again once the section is done, to the handler that was in place: Ctrl-C during a
+    promotion ends the run right after it."""
+    held: list[int] = []
     try:
-        previous = {sig: signal.signal(sig, signal.SIG_IGN)
+        previous = {sig: signal.signal(sig, lambda signum, _frame: held.append(signum))
                     for sig in (signal.SIGINT, signal.SIGTERM)}
     except ValueError:  # not the main thread: nothing to hold off
         yield
@@ -153,6 +157,8 @@ def _no_interrupt():
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+    if held:  # only after a section that succeeded: an error ends the run anyway
+        signal.raise_signal(held[0])
 
 
 def recover(base: Path, say=print) -> str | None:
