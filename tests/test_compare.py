@@ -196,8 +196,8 @@ def test_staffing_row_matching_two_tables_stops_the_run(crosswalks, numbered_fac
 
 
 def test_remit_evidence_must_stand_in_the_reports(crosswalks, reports):
-    edit(crosswalks, "remit.csv", "Barn & ungdomsvård,Largest",
-         "Barn & ungdomsverksamhet,Largest")
+    edit(crosswalks, "remit.csv", "Barn & ungdomsvård,\"Own",
+         "Barn & ungdomsverksamhet,\"Own")
     with pytest.raises(CrosswalkError, match=r"remit.csv:10: evidence 'Barn & ungdomsverksamhet'"):
         compare.remit_matrix(reports)
 
