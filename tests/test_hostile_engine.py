@@ -384,6 +384,24 @@ def test_kernels_run_without_the_history_database(tmp_path):
     assert km.connection_file.startswith(pool.sockets) and not Path(pool.sockets).exists()
 
 
+
+def test_a_kernel_process_writing_on_its_own_stderr_reaches_the_log_not_the_console(tmp_path):
+    """ipykernel once logged 'Uncaught exception in ZMQStream callback' on the kernel
+    process's own stderr at shutdown (outside any notebook), and it reached the console
+    of a run and failed a test expecting a silent run; the pool now collects it for the
+    run's log."""
+    pool = kernels.KernelPool(tmp_path, {**os.environ, "IPYTHONDIR": str(tmp_path / "ip")})
+    km = pool._launch("import os; os.write(2, b'kernel-stderr-probe\\n')")
+    try:
+        client = km.blocking_client()
+        client.start_channels()
+        client.wait_for_ready(timeout=120)
+        client.stop_channels()
+    finally:
+        kernels.shutdown(km)
+    assert "kernel-stderr-probe" in pool.close()
+    assert not Path(pool.sockets).exists()
+
 KILLED_CLI = textwrap.dedent("""
     import functools, os, signal, sys
     from pathlib import Path

@@ -39,6 +39,9 @@ class KernelPool:
         self.cwd, self.env = str(cwd), env
         # short (socket paths ≤ 107 bytes), with the runner's pid for clean_stale
         self.sockets = tempfile.mkdtemp(prefix=f"{SOCKETS}{os.getpid()}-")
+        # what kernel processes write on their own stderr (not a notebook's output: e.g.
+        # ipykernel's log at shutdown) goes here, then to the run's log: never the console
+        self.stderr = os.path.join(self.sockets, "stderr.txt")
         self.ready = None
         self.count = 0
         self.pids: set[int] = set()
@@ -67,20 +70,29 @@ class KernelPool:
         with self.lock:  # no kernel starts once Ctrl-C ended the run
             if self.killed:
                 raise KeyboardInterrupt
-            run_sync(km.start_kernel)(cwd=self.cwd, env=self.env, extra_arguments=extra)
+            with open(self.stderr, "ab") as stderr:  # the child keeps its own descriptor
+                run_sync(km.start_kernel)(cwd=self.cwd, env=self.env, extra_arguments=extra,
+                                          stderr=stderr)
             self.pids.add(km.provisioner.process.pid)
         return km
 
-    def close(self) -> None:
+    def close(self) -> str:
         """End the kernel kept ready (unused, possibly still booting: killed, so it has
-        nothing to say) and remove the socket folder."""
+        nothing to say) and remove the socket folder; return what the kernel processes
+        wrote on their stderr, for the run's log."""
         if self.ready is not None:
             from jupyter_core.utils import run_sync
             _kill(self.ready.provisioner.process.pid)
             run_sync(self.ready.cleanup_resources)()
             self.ready = None
         reap()
+        try:
+            with open(self.stderr, encoding="utf-8", errors="replace") as handle:
+                said = handle.read()
+        except OSError:
+            said = ""
         shutil.rmtree(self.sockets, ignore_errors=True)
+        return said
 
     def kill(self) -> None:
         """On Ctrl-C: end every kernel this pool started, at once."""

@@ -26,6 +26,7 @@ from socialstudy.errors import DiskFull, Interrupted
 
 FORMAT = 1
 KERNELS = max(1, min(2, os.cpu_count() or 1))  # notebook kernels at once: the cores
+KERNEL_PROCESSES = "kernel processes"  # what kernels wrote outside any notebook, in the log
 
 
 @dataclass
@@ -96,6 +97,8 @@ class Runner:
             stage.discard()
         for result in results:
             result.warnings, result.log = stage.warnings.get(result.notebook, 0), stage.log
+        if results:  # counted in the run's last line with the notebooks' warnings
+            results[0].warnings += stage.warnings.get(KERNEL_PROCESSES, 0)
         return results
 
     def _staged(self, stage: staging.Stage) -> list[RunResult]:
@@ -139,7 +142,8 @@ class Runner:
             self.preflight(self.spec, self.base, self.inputs)
             return self._execute(stage, pool)
         finally:
-            pool.close()
+            said = pool.close()
+            stage.warn(KERNEL_PROCESSES, [said] if said.strip() else [])
 
     def _execute(self, stage: staging.Stage, pool):
         """Start each step once the steps it waits for (``dag.waits``) are done, at most
