@@ -44,7 +44,7 @@ def test_activity_figure_names_what_each_bar_holds(scopes, tables, reports):
     note = figure_notes.activity_shares(scopes["default"], activity, reports)
     # disability support holds three different contents
     assert "Haninge 2024, in remit: Funktionshinderomsorg 562.6 mnkr – LSS/SFB" in note
-    assert "SoL socialpsykiatri inside IFO" in note
+    assert "SoL socialpsykiatri inside the IFO line (line 370)" in note
     assert ("Huddinge 2024, only in part: Insatser till personer med funktionsnedsättning "
             f"(ej LSS/SFB) 87.5 mnkr – Only SoL socialpsykiatri; no LSS/SFB [{HUDDINGE}:502]"
             in note)
