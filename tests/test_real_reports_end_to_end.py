@@ -50,8 +50,8 @@ for report in [r for r in load_registry() if r.doc_id in sys.argv[1:]]:
               "goals": outcomes.goals([report])}
     out[report.doc_id] = {k: v.astype(str).to_dict("records") for k, v in tables.items()}
     prose = facts[(facts.source_kind == "prose") & (facts.topic == "finance")]
-    out[report.doc_id]["prose_finance"] = prose[
-        ["measure", "fiscal_year", "period", "value", "source_line"]].astype(str).to_dict("records")
+    out[report.doc_id]["prose_finance"] = prose[["measure", "fiscal_year", "period", "value",
+        "source_line", "note"]].astype(str).to_dict("records")
 print(json.dumps(out, ensure_ascii=False))
 """
 
@@ -229,6 +229,7 @@ COLUMN_MEASURE = {"net_cost_tkr": "net_cost", "budget_tkr": "budget",
 PROSE_MEASURE = {"net_cost": "net_cost", "net_budget": "budget",
                  "budget_deviation": "budget_deviation",
                  "forecast_budget_deviation": "forecast_deviation",
+                 "forecast_budget_deviation_superseded": "forecast_deviation",
                  "cost_deviation": "cost_deviation", "revenue_deviation": "revenue_deviation"}
 
 
@@ -322,10 +323,11 @@ KEY = ("net_cost", "budget", "budget_deviation", "forecast_deviation")
 # Västervik 2020 916,7 / 918,6 / +1,9 (lines 256-260); Västervik 2021 950,3 / 964,6 / +14,3
 # (line 124); Helsingborg 2016 net cost 697,0 - 248,6 = 448,4 (lines 42-43), Kommunbidrag
 # 470,1 (42), Årets resultat +21,6 (44); Solna 2013 208,5 / 210,3 / överskott 1,8 (line 13);
-# Sollentuna Jan-Apr 2016 forecast underskott 9,7 (line 41).
+# Sollentuna Jan-Apr 2016 forecast underskott 9,7 (line 41); Vimmerby after October 2025
+# forecast drygt 8,4 överskott (line 7) and the superseded after-August 12,3 (line 5).
 MUST_FIND = {"vastervik_2020_ar_drift": KEY[:3], "vastervik_2021_ar_drift": KEY[:3],
              "helsingborg_2016_ar_drift": KEY[:3], "solna_2013_sn_ar_prose": KEY[:3],
-             "sollentuna_2016_apr_ks_prognos": KEY[3:]}
+             "sollentuna_2016_apr_ks_prognos": KEY[3:], "vimmerby_2025_okt_news_prognos": KEY[3:]}
 
 
 def _found(tables: dict, figure: dict) -> bool:
@@ -340,16 +342,7 @@ def _found(tables: dict, figure: dict) -> bool:
                for r in tables["prose_finance"])
 
 
-# A known gap, strict: it fails (and this entry goes) once the review names the line.
-KEY_FIGURE_GAPS = {"vimmerby_2025_okt_news_prognos": (
-    "line 7's October forecast (drygt 8,4 mkr överskott) is neither found nor proposed: its "
-    "paragraph names no committee and 'i överskott' follows the number; the review proposes "
-    "only line 5's superseded after-August forecast 12,3")}
-
-
-@pytest.mark.parametrize("fx", [pytest.param(
-    f, id=f.slug, marks=[pytest.mark.xfail(strict=True, reason=KEY_FIGURE_GAPS[f.slug])]
-    if f.slug in KEY_FIGURE_GAPS else []) for f in fixtures()])
+@pytest.mark.parametrize("fx", fixtures(), ids=lambda f: f.slug)
 def test_key_figures_are_found_or_listed_for_review_with_their_line(corpus, fx):
     """Every net cost, budget and deviation the report prints for the committee (its own
     year) is in a comparison table or a finance prose fact with the hand-read value, or
@@ -415,15 +408,33 @@ def test_found_automatically_is_what_the_run_computes(corpus, fx):
 
 
 def test_a_forecast_in_a_part_year_news_text_is_stored_as_a_forecast(corpus):
-    """Vimmerby, after October 2025 (registered as jan_oct): what the run reads from its
-    prose is a full-year forecast deviation (hand-read: 12,3 mkr surplus at line 5, the
-    forecast after August), never a budget deviation of the period."""
+    """Vimmerby, after October 2025 (registered as jan_oct): the run reads two full-year
+    forecasts from its prose, hand-read: "Efter tio månader visar helårsprognosen drygt 8,4
+    miljoner kronor i överskott" (line 7, surplus = +8 400 tkr, "drygt" said in the note,
+    the value kept as printed) and the after-August "överskott på 12,3 miljoner kronor"
+    (line 5), stored as superseded by line 7, never dropped; neither is a budget deviation
+    of the period."""
     tables = corpus["tables"][corpus["docs"]["vimmerby_2025_okt_news_prognos"]]
-    assert tables["prose_finance"] == [{"measure": "forecast_budget_deviation",
-                                        "fiscal_year": "2025", "period": "full_year",
-                                        "value": "12300", "source_line": "5"}]
+    rows = sorted(tables["prose_finance"], key=lambda r: int(r["source_line"]))
+    assert [(r["measure"], r["fiscal_year"], r["period"], r["value"], r["source_line"])
+            for r in rows] == [
+        ("forecast_budget_deviation_superseded", "2025", "full_year", "12300", "5"),
+        ("forecast_budget_deviation", "2025", "full_year", "8400", "7")]
+    assert rows[0]["note"] == ("forecast made after August, superseded by the forecast made "
+                               "after October (line 7)")
+    assert rows[1]["note"] == ("printed as 'drygt 8,4' (just over): the value is kept as "
+                               "printed")
     assert not [r for name in ("budget_deviation", "cost_by_activity") for r in tables[name]
                 if r["deviation_tkr"] not in ("", "nan")]
+
+
+def test_the_review_shows_the_current_and_the_superseded_forecast(corpus):
+    """Found automatically, from the run's own facts: line 7 current, line 5 superseded."""
+    review = corpus["after"]["vimmerby_2025_okt_news_prognos"]
+    assert "finance prose forecast_budget_deviation: 8400 tkr (full_year), line 7 " \
+        "'drygt 8,4 miljoner kronor i överskott'; printed as 'drygt 8,4'" in review
+    assert "finance prose forecast_budget_deviation_superseded: 12300 tkr (full_year), " \
+        "line 5" in review
 
 
 def test_only_the_report_without_a_fiscal_year_is_refused(corpus):

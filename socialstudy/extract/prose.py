@@ -16,6 +16,7 @@ from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.crosswalks.wording import LineIndex, Wording, compile_wording, render_years
 from socialstudy.errors import CrosswalkError, NumberFormatError
+from socialstudy.extract.forecasts import supersede
 from socialstudy.extract.numbers import format_decimal, parse_number
 from socialstudy.extract.rows import Fact
 from socialstudy.extract.tables import read_lines
@@ -74,7 +75,8 @@ def match_report(report: Report, rows: list | None = None,
             and r.document_type == report.document_type]
     if not mine:
         return [], []
-    index = LineIndex(read_lines(report.path) if lines is None else lines)
+    lines = read_lines(report.path) if lines is None else lines
+    index = LineIndex(lines)
     facts, unmatched = [], []
     for row in mine:
         found = _find(row, index, report)
@@ -82,7 +84,7 @@ def match_report(report: Report, rows: list | None = None,
             unmatched.append(row)
         else:
             facts.append(_fact(row, report, *found))
-    return facts, unmatched
+    return supersede(facts, lines), unmatched
 
 
 def _find(row, index: LineIndex, report: Report) -> tuple[str, str, int, int] | None:

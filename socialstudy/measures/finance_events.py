@@ -187,12 +187,15 @@ def _interim_forecasts(facts, reports, deviation):
     any registered report of the same municipality."""
     stated = facts[(facts.source_kind == "prose") & (facts.measure == "forecast_budget_deviation")]
     docs = {r.doc_id: r for r in reports}
-    for fact in stated[stated.doc_id.isin(docs)].itertuples():
+    stated = stated[stated.doc_id.isin(docs)]
+    several = stated.duplicated(["doc_id", "fiscal_year"], keep=False)
+    for fact, twice in zip(stated.itertuples(), several):
         report = docs[fact.doc_id]
         outcome = [(k, v) for k, v in deviation.items() if k[1] == fact.fiscal_year
                    and docs[k[0]].municipality == report.municipality]
         row = {**base(report, int(fact.fiscal_year), "full_year"),
-               "forecast_made": f"interim report ({report.period})",
+               "forecast_made": f"interim report ({report.period})"
+               + (f", line {fact.source_line}" if twice else ""),  # the review asks which
                "forecast_doc_id": report.doc_id, "forecast_deviation_tkr": fmt(fact.number),
                "unit": "tkr", "source_file": fact.source_file, "source_line": fact.source_line,
                "raw": fact.raw}

@@ -45,10 +45,14 @@ class Phrase:
     named: bool = False  # the committee's name stands next to the number
 
 
+QUAL = r"(?:(?:drygt|knappt|cirka|ca\.?|ungefär|omkring|närmare)\s+)?"  # kept in the wording
 PHRASES = (
     Phrase("budget_deviation", re.compile(
         r"(?i)(?P<word>överskott|underskott|positiv avvikelse|negativ avvikelse)\s+(?:på|om|med)"
-        rf"\s+{N}\s+{UNIT}"), "deviation from budget"),
+        rf"\s+{QUAL}{N}\s+{UNIT}"), "deviation from budget"),
+    Phrase("budget_deviation", re.compile(
+        rf"(?i){QUAL}{N}\s+{UNIT}\s+i\s+(?P<word>överskott|underskott)"),
+        "deviation from budget (amount before the word)"),
     Phrase("budget_deviation", re.compile(
         rf"(?i)(?P<name>social(?:-\s+och\s+\w+)?nämnden)\s+\({N}\s+{UNIT}\)"),
         "deviation from budget (the committee named in a list)", named=True),
@@ -72,7 +76,8 @@ def finance_prose_items(report: Report, facts: pd.DataFrame) -> list[Item]:
     row for every finance figure the text states about the committee and the run misses."""
     got = facts[(facts.source_kind == "prose") & (facts.topic == "finance")]
     items = [Item(f"finance prose {r.measure}", FOUND, f"{r.value} {r.unit} ({r.period}), "
-                  f"line {r.source_line} '{r.raw[:60]}'") for r in got.itertuples()]
+                  f"line {r.source_line} '{r.raw[:60]}'" + (f"; {r.note}" if r.note else ""))
+             for r in got.itertuples()] + _forecasts_to_order(got)
     activity = compare.cost_by_activity(facts, [report])
     if (activity.category == "total").any():
         return items  # the committee's total stands in a table: the text is not needed
@@ -86,6 +91,17 @@ def finance_prose_items(report: Report, facts: pd.DataFrame) -> list[Item]:
         for sentence in re.split(r"(?<=[.!?])\s+", text):
             items += _proposals(report, index, line_no, sentence, about_own)
     return items
+
+
+def _forecasts_to_order(got: pd.DataFrame) -> list[Item]:
+    """Several current full-year forecasts of one year: their sentences give no month
+    that says which is newer (``extract.forecasts``), so the user decides."""
+    current = got[got.measure == "forecast_budget_deviation"]
+    return [Item("finance prose forecast_budget_deviation", DECIDE,
+                 "lines " + ", ".join(str(n) for n in sorted(group.source_line))
+                 + f": {len(group)} full-year forecasts for {year} and their sentences name no "
+                 "month that orders them; delete the older's row from prose_facts.csv")
+            for year, group in current.groupby("fiscal_year") if len(group) > 1]
 
 
 def _proposals(report: Report, index: LineIndex, line_no: int, sentence: str,

@@ -1,0 +1,73 @@
+"""Which full-year forecast of a report is current (``extract.forecasts``), on the real
+Vimmerby text (tests/fixtures/real/vimmerby_2025_okt_news_prognos): line 5 quotes the
+forecast after August (överskott 12,3 mkr), line 7 gives the one after ten months (drygt
+8,4 mkr i överskott). The month comes from each forecast's own sentence; line 5's
+paragraph also names October, in its next sentence, which must not count."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from real_fixtures import ROOT
+
+from socialstudy.extract.forecasts import (
+    SUPERSEDED,
+    forecast_month,
+    qualified,
+    sentence_at,
+    supersede,
+)
+from socialstudy.extract.rows import Fact
+
+LINES = (ROOT / "vimmerby_2025_okt_news_prognos/report.txt").read_text(
+    encoding="utf-8").split("\n")
+
+
+def _fact(line: int, quote: str, value: str) -> Fact:
+    col = LINES[line - 1].index(quote) + 1
+    return Fact("vimmerby", "Vimmerby", 2025, "full_year", "", "", "", "forecast_budget_deviation",
+                "", value, "tkr", "mnkr", 1, "", "prose", "v.txt", line, col, quote)
+
+
+def test_each_forecast_takes_the_month_of_its_own_sentence():
+    assert LINES[4].count("oktober") == 1 and "augusti" in LINES[4]
+    assert forecast_month(sentence_at(LINES[4], LINES[4].index("12,3") + 1)) == 8
+    assert forecast_month(sentence_at(LINES[6], LINES[6].index("8,4") + 1)) == 10  # tio månader
+    assert forecast_month("Helårsprognosen visar ett överskott.") is None
+    assert forecast_month("Efter augusti och efter oktober.") is None  # two months: no order
+
+
+def test_the_older_forecast_is_kept_as_superseded_and_drygt_is_said_not_dropped():
+    older = _fact(5, "överskott på 12,3 miljoner kronor", "12300")
+    newer = _fact(7, "drygt 8,4 miljoner kronor i överskott", "8400")
+    got = supersede([newer, older], LINES)
+    assert [(f.measure, f.value, f.source_line) for f in got] == [
+        ("forecast_budget_deviation", "8400", 7), (SUPERSEDED, "12300", 5)]
+    assert got[1].note == ("forecast made after August, superseded by the forecast made "
+                           "after October (line 7)")
+    assert got[0].note == "printed as 'drygt 8,4' (just over): the value is kept as printed"
+    assert qualified(older) == older
+
+
+def test_forecasts_whose_sentences_give_no_month_are_both_kept_current():
+    """Without a month in each sentence nothing is superseded; the review asks which."""
+    lines = [line.replace("Efter augusti ", "").replace("Efter tio månader ", "")
+             for line in LINES]
+    older = replace(_fact(5, "överskott på 12,3 miljoner kronor", "12300"),
+                    source_col=lines[4].index("överskott på 12,3") + 1)
+    newer = replace(_fact(7, "drygt 8,4 miljoner kronor i överskott", "8400"),
+                    source_col=lines[6].index("drygt 8,4") + 1)
+    assert {f.measure for f in supersede([older, newer], lines)} == {
+        "forecast_budget_deviation"}
+
+
+def test_the_review_asks_which_of_two_unordered_forecasts_is_current():
+    import pandas as pd
+
+    from socialstudy.tools.review_prose import _forecasts_to_order
+    got = pd.DataFrame({"measure": ["forecast_budget_deviation"] * 2, "fiscal_year": [2025] * 2,
+                        "source_line": [7, 5]})
+    (item,) = _forecasts_to_order(got)
+    assert item.status == "needs a decision" and item.detail.startswith(
+        "lines 5, 7: 2 full-year forecasts for 2025")
+    assert _forecasts_to_order(got.assign(measure=["forecast_budget_deviation", SUPERSEDED])) == []
