@@ -47,7 +47,7 @@ for report in [r for r in load_registry() if r.doc_id in sys.argv[1:]]:
               "cost_by_activity": activity,
               "budget_deviation": compare.budget_deviation(activity, facts),
               "staffing": staffing.staffing(facts, [report]),
-              "goals": outcomes.goals([report])}
+              "goals": outcomes.goals([report]), "indicators": outcomes.indicators(facts)}
     out[report.doc_id] = {k: v.astype(str).to_dict("records") for k, v in tables.items()}
     prose = facts[(facts.source_kind == "prose") & (facts.topic == "finance")]
     out[report.doc_id]["prose_finance"] = prose[["measure", "fiscal_year", "period", "value",
@@ -435,6 +435,41 @@ def test_the_review_shows_the_current_and_the_superseded_forecast(corpus):
         "'drygt 8,4 miljoner kronor i överskott'; printed as 'drygt 8,4'" in review
     assert "finance prose forecast_budget_deviation_superseded: 12300 tkr (full_year), " \
         "line 5" in review
+
+
+def test_glued_indicator_cells_equal_the_hand_read_ones(corpus):
+    """Helsingborg's goals page (helsingborg_2016_sn_mal): each indicator row's glued cells
+    (``(Fenix)-59 %58 %Minst 60 %``) read where the cut is unambiguous, every value equal
+    to the hand-read cell at its line and year (Fenix 59 % 2015 and 58 % 2016 against
+    Minst 60 %, line 19; skolresultat 75/100/100 against 100 %, line 20; Vuxen 53/57
+    against Minst 55 %, line 21; Barn, unga och familj 68/68 against Minst 75 %, line 24);
+    a '-' (2014) is no value, never −59; the NKI row (line 22, '787779') is not read."""
+    fx = next(f for f in fixtures() if f.slug == "helsingborg_2016_sn_mal")
+    rows = corpus["tables"][corpus["docs"][fx.slug]]["indicators"]
+    got = {(int(r["source_line"]), int(r["fiscal_year"])): r for r in rows}
+    want = {(f["line"], f["year"]): f for f in fx.expected["figures"]
+            if f["line"] not in {g["line"] for g in fx.expected["glued_review"]}}
+    assert set(got) == set(want)
+    for key, figure in want.items():
+        row = got[key]
+        assert Decimal(row["value"]) == figure["value"], (row, figure)
+        if "target_value" in figure:
+            assert Decimal(row["target"]) == figure["target_value"], (row, figure)
+            assert row["attainment"] == figure["attainment"], (row, figure)
+        else:
+            assert row["attainment"] == "no target for this year", row
+    fenix = got[(19, 2016)]
+    assert fenix["indicator"].endswith("akutboende (Fenix)") and fenix["target_column"] == \
+        "Målvärde 2016"
+
+
+def test_glued_cells_that_cut_several_ways_are_a_review_item_with_their_line(corpus):
+    """'787779Minst NKI 75' (line 22) has no unit, decimal or dash between its digits:
+    the review lists it with its line and its readings (78 | 77 | 79 among them)."""
+    review = corpus["reviews"]["helsingborg_2016_sn_mal"]
+    decisions = review.split("NEEDS A DECISION")[-1].split("NOT IN THE REPORT")[0]
+    (item,) = [ln for ln in decisions.splitlines() if ln.startswith("  table row: line 22:")]
+    assert "cut into 4 values in 12+ ways" in item and "[78 | 77 | 79 | Minst NKI 75]" in item
 
 
 def test_only_the_report_without_a_fiscal_year_is_refused(corpus):

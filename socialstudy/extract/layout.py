@@ -15,13 +15,15 @@ plus the table's own arithmetic.  A split that arithmetic decided is marked in
 left unsplit: never a guess.  The parts: ``layout_model`` (blocks, number tokens),
 ``layout_words`` (headers, titles, labels, tab runs), ``layout_space`` (space-aligned
 lines), ``layout_split`` (splitting numbers), ``layout_blocks`` (blocks assembled),
-``layout_groups`` (cell-per-line rows that change shape), ``layout_glued`` (glued cells).
+``layout_groups`` (cell-per-line rows that change shape), ``layout_glued`` (glued cells),
+``layout_indicators`` (glued indicator cells: percentages, dashes, bounded targets).
 """
 
 from __future__ import annotations
 
 from socialstudy.extract.layout_blocks import cpl_blocks, space_blocks
 from socialstudy.extract.layout_glued import glued_blocks
+from socialstudy.extract.layout_indicators import indicator_blocks
 from socialstudy.extract.layout_model import Block
 from socialstudy.extract.layout_words import tab_block
 from socialstudy.extract.tables import tab_runs
@@ -35,7 +37,7 @@ def segment(lines: list[str]) -> list[Block]:
     blocks = [tab_block(lines, run) for run in tab_runs(lines)]
     for b in blocks:
         used[b.first_line - 1: b.last_line] = [True] * (b.last_line - b.first_line + 1)
-    for reader in (glued_blocks, cpl_blocks):
+    for reader in (glued_blocks, indicator_blocks, cpl_blocks):
         for b in reader(lines, used):
             blocks.append(b)
             used[b.first_line - 1: b.last_line] = [True] * (b.last_line - b.first_line + 1)

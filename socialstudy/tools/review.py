@@ -19,7 +19,12 @@ from socialstudy.tools.review_goals import goal_items, remit_items
 from socialstudy.tools.review_labels import activity_items, committee_items, cost_type_items
 from socialstudy.tools.review_prose import finance_prose_items
 from socialstudy.tools.review_staffing import staffing_items
-from socialstudy.tools.review_warnings import pdf_warnings, previously_reported, table_warnings
+from socialstudy.tools.review_warnings import (
+    pdf_warnings,
+    previously_reported,
+    row_decisions,
+    table_warnings,
+)
 
 
 def review_text(doc_id: str, registry: Path = paths.REGISTRY) -> str:
@@ -57,7 +62,8 @@ def review(doc_id: str, registry: Path = paths.REGISTRY) -> tuple[Report, list[I
     items = (committee_items(report, facts) + cost_type_items(report, facts, had)
              + activity_items(report, facts) + staffing_items(report, facts, had)
              + goal_items(report, earlier) + remit_items(report, reports)
-             + finance_items(report, facts) + finance_prose_items(report, facts))
+             + finance_items(report, facts) + finance_prose_items(report, facts)
+             + row_decisions(extraction.rejects))
     return report, items, warnings
 
 

@@ -10,6 +10,7 @@ from socialstudy.core.registry import Report
 from socialstudy.extract.extraction import Extraction
 from socialstudy.measures import compare, staffing
 from socialstudy.measures.tabular import NOT_MAPPED
+from socialstudy.tools.review_common import DECIDE, Item
 
 FEWER_TABLES = 0.5
 
@@ -28,6 +29,14 @@ def table_warnings(report: Report, tables: pd.DataFrame, previous: Report | None
         return [f"the report yields {count} tables, far fewer than the {before_count} of "
                 f"{previous.doc_id}: check the text extraction"]
     return []
+
+
+def row_decisions(rejects: pd.DataFrame) -> list[Item]:
+    """Whole table rows the layout reader left for a person (a reject without a column:
+    glued cells that cut several ways, cells it cannot place), each with its line."""
+    rows = rejects[rejects.column_label == ""]
+    return [Item("table row", DECIDE, f"line {r.source_line}: '{r.raw[:90]}': {r.reason}")
+            for r in rows.itertuples()]
 
 
 def pdf_warnings(report: Report) -> list[str]:
