@@ -5,22 +5,30 @@ purchaser department for disability *and elderly care*, its 2024 annual report n
 judgement is made per report (``crosswalks/remit_reports.csv``, keyed by doc_id), each row
 quoting the report at a cited line. A report without rows there falls back on its
 municipality's rows in ``crosswalks/remit.csv`` (marked so in ``basis``), and a committee in
-neither is ``unknown``.
+neither is ``unknown``. A fallback row stands beside reports whose lines it never saw, so
+its note names the report of every line it cites (``haninge_2024_ar line 370``): a bare
+"line 370" would point a reader of next year's report at a wrong line, and is refused.
 """
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 
 from socialstudy.core.registry import Report, load_registry
 from socialstudy.crosswalks.loader import check_quote, read_crosswalk
 from socialstudy.crosswalks.specs import Row
+from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
 
 REMIT_COLUMNS = ["municipality", "doc_id", "fiscal_year", "category", "in_remit", "evidence",
                  "source_file", "source_line", "cost_lines", "note", "basis"]
 BY_REPORT = "this report (crosswalks/remit_reports.csv)"
 BY_MUNICIPALITY = "the municipality's rows (crosswalks/remit.csv), not checked for this report"
+# "line 370" / "lines 365-372", and the cited report's doc_id that must stand right before it
+CITED = re.compile(r"\blines?\s+\d+", re.I)
+DOC_ID_BEFORE = re.compile(r"(?<!\w)[a-z0-9]+(?:_[a-z0-9]+)+\s+$")
 
 
 def remit_by_report(reports: list[Report] | None = None) -> pd.DataFrame:
@@ -55,6 +63,13 @@ def _own_row(report: Report, row: Row, lines: list[str]) -> dict:
 
 
 def _fallback_row(report: Report, row: Row) -> dict:
+    for m in CITED.finditer(row.note):
+        if not DOC_ID_BEFORE.search(row.note[:m.start()]):
+            raise CrosswalkError(
+                f"note cites {m.group(0)!r} without the report it is in; this row "
+                f"stands beside every {row.municipality} report without its own remit rows",
+                file="socialstudy/crosswalks/remit.csv", line=row.line,
+                fix="write the doc_id before it ('haninge_2024_ar line 370') or drop the line")
     return {**_base(report, row), "source_line": "", "cost_lines": "", "basis": BY_MUNICIPALITY}
 
 
