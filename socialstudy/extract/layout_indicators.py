@@ -15,29 +15,29 @@ from __future__ import annotations
 
 import re
 
-from socialstudy.extract.layout_model import Block, BlockRow, Column, HeaderCell, HeaderRow, Review
+from socialstudy.extract import layout_model as lm
 from socialstudy.extract.layout_words import column_year, find_title
 
 NUM = r"(?:0|[1-9]\d*)(?:,\d+)?"
 CELL = re.compile(rf"\s*(?:(?P<dash>[-–])|(?P<bound>(?:Minst|Högst|Lägst|Max|Min)\s+"
                   rf"(?:[A-ZÅÄÖ]{{2,}}\s+)?)?(?P<num>{NUM})(?P<pct>\s?%)?)")
 HEAD_PIECE = re.compile(r"(?<=\S)(?=[A-ZÅÄÖ][a-zåäö])")
-YEAR = re.compile(r"(?:19|20)\d{2}")
 MAX_READINGS = 12
 
 
-def header(lines: list[str], i: int) -> tuple[list[HeaderCell], int] | None:
+def header(lines: list[str], i: int) -> tuple[list[lm.HeaderCell], int] | None:
     """Glued header cells on line ``i`` (0-based), a year-only next line completing its
     last cell; (cells, index after the header) or None."""
     text = lines[i].strip()
     pieces = [p.strip() for p in HEAD_PIECE.split(text)]
     if len(pieces) < 2 or "%" in text or text.endswith(".") or len(text) > 120 \
-            or len([p for p in pieces if YEAR.search(p)]) < 2 \
+            or len([p for p in pieces if lm.YEAR.search(p)]) < 2 \
             or not all(re.match(r"[A-ZÅÄÖ][a-zåäö]", p) for p in pieces):
         return None
-    cells = [HeaderCell(p, [i + 1]) for p in pieces]
+    cells = [lm.HeaderCell(p, [i + 1]) for p in pieces]
     nxt = i + 1
-    if nxt < len(lines) and YEAR.fullmatch(lines[nxt].strip()) and not YEAR.search(pieces[-1]):
+    if nxt < len(lines) and lm.YEAR.fullmatch(lines[nxt].strip()) \
+            and not lm.YEAR.search(pieces[-1]):
         cells[-1].text += " " + lines[nxt].strip()
         cells[-1].lines.append(nxt + 1)
         nxt += 1
@@ -82,7 +82,7 @@ def readings(text: str, n: int) -> list[tuple[str, list[re.Match]]]:
     return out[:MAX_READINGS]
 
 
-def _row(line: int, text: str, n: int, reviews: list[Review]) -> BlockRow | None:
+def _row(line: int, text: str, n: int, reviews: list[lm.Review]) -> lm.BlockRow | None:
     """The row on 1-based ``line``: read, a section (goal text), a review item, or None
     (not a row of this table)."""
     found = readings(text, n)
@@ -93,19 +93,19 @@ def _row(line: int, text: str, n: int, reviews: list[Review]) -> BlockRow | None
             if m.group("bound") else "") for j, m in enumerate(cells, 1)}
         values = [m.group("dash") or m.group("num") + (" %" if m.group("pct") else "")
                   for m in cells]
-        return BlockRow(line, [label] + values, [line], notes)
+        return lm.BlockRow(line, [label] + values, [line], notes)
     if found:
         shown = [[m.group(0).strip() for m in cells] for _, cells in found]
-        reviews.append(Review(line, text, shown, f"the glued cells cut into {n} values in "
+        reviews.append(lm.Review(line, text, shown, f"the glued cells cut into {n} values in "
                               f"{len(found)}{'+' if len(found) >= MAX_READINGS else ''} ways "
                               "(no unit, decimal or dash between the digits)"))
-        return BlockRow(line, [text], [line])
+        return lm.BlockRow(line, [text], [line])
     if not re.search(r"\d", text) and not text.endswith(".") and len(text) <= 200:
-        return BlockRow(line, [text], [line])
+        return lm.BlockRow(line, [text], [line])
     return None
 
 
-def indicator_blocks(lines: list[str], used: list[bool]) -> list[Block]:
+def indicator_blocks(lines: list[str], used: list[bool]) -> list[lm.Block]:
     """Every glued indicator table among lines no other reader took."""
     blocks = []
     for i in range(len(lines)):
@@ -113,8 +113,8 @@ def indicator_blocks(lines: list[str], used: list[bool]) -> list[Block]:
         if head is None:
             continue
         cells, at = head
-        rows: list[BlockRow] = []
-        reviews: list[Review] = []
+        rows: list[lm.BlockRow] = []
+        reviews: list[lm.Review] = []
         while at < len(lines) and lines[at].strip() and not used[at]:
             row = _row(at + 1, lines[at].strip(), len(cells), reviews)
             if row is None:
@@ -124,8 +124,8 @@ def indicator_blocks(lines: list[str], used: list[bool]) -> list[Block]:
         if sum(len(r.cells) > 1 for r in rows) + len(reviews) < 2:
             continue
         title, tline = find_title(lines, i + 1)
-        blocks.append(Block("glued", i + 1, rows[-1].line, title, tline, [HeaderRow(
+        blocks.append(lm.Block("glued", i + 1, rows[-1].line, title, tline, [lm.HeaderRow(
             sorted({ln for c in cells for ln in c.lines}),
-            [HeaderCell("", [i + 1], corner=True)] + cells)], rows, reviews,
-            [Column(c.text, column_year(c.text, "")) for c in cells]))
+            [lm.HeaderCell("", [i + 1], corner=True)] + cells)], rows, reviews,
+            [lm.Column(c.text, column_year(c.text, "")) for c in cells]))
     return blocks

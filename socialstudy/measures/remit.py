@@ -63,13 +63,14 @@ def _own_row(report: Report, row: Row, lines: list[str]) -> dict:
 
 
 def _fallback_row(report: Report, row: Row) -> dict:
-    for m in CITED.finditer(row.note):
-        if not DOC_ID_BEFORE.search(row.note[:m.start()]):
-            raise CrosswalkError(
-                f"note cites {m.group(0)!r} without the report it is in; this row "
-                f"stands beside every {row.municipality} report without its own remit rows",
-                file="socialstudy/crosswalks/remit.csv", line=row.line,
-                fix="write the doc_id before it ('haninge_2024_ar line 370') or drop the line")
+    bare = [m.group(0) for m in CITED.finditer(row.note)
+            if not DOC_ID_BEFORE.search(row.note[:m.start()])]
+    if bare:
+        raise CrosswalkError(f"note cites {', '.join(bare)} without the report they are in; "
+                             f"the row stands beside every {row.municipality} report without "
+                             "remit rows of its own", file="socialstudy/crosswalks/remit.csv",
+                             line=row.line, fix="write the doc_id before each "
+                             "('haninge_2024_ar line 370') or drop the line reference")
     return {**_base(report, row), "source_line": "", "cost_lines": "", "basis": BY_MUNICIPALITY}
 
 
