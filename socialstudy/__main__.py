@@ -9,36 +9,51 @@ import sys
 from socialstudy import paths
 from socialstudy.errors import StudyError
 
+# Each subcommand's help and its options, as the words of ``add_argument`` (add-report
+# declares its own beside the code that reads them: tools.add_report.add_subparser).
+OPTIONS = {
+    "run": ("execute the notebooks in order with papermill", (
+        ("--year", {"default": "latest",
+                    "help": "'latest' (each municipality's newest full-year report) or a "
+                            "fiscal year such as 2023"}),
+        ("--municipalities", {"default": "all",
+                              "help": "comma-separated names from data/raw/reports.yml, or "
+                                      "'all'"}),
+        ("--force", {"action": "store_true",
+                     "help": "run every notebook even if nothing changed"}),
+        ("--quiet", {"action": "store_true", "help": "no progress output"}),
+        ("--no-wait", {"action": "store_true",
+                       "help": "stop instead of waiting when another run holds this checkout"}),
+    )),
+    "bench": ("time the default study against papermill's floor", (
+        ("--corpus", {"type": int, "nargs": "*", "metavar": "N",
+                      "help": "instead: extract N synthetic reports (copies of the seeds); "
+                              "no N = 4 16 64 256 1000"}),
+        ("--pdf", {"type": int, "nargs": "?", "const": 100, "metavar": "PAGES",
+                   "help": "instead: add-report + review of a generated PDF of PAGES pages "
+                           "(default 100)"}),
+        ("--tests", {"action": "store_true",
+                     "help": "instead: time `make test-fast` and `make test` (wall and CPU)"}),
+    )),
+    "review": ("list what the comparison finds in one report and what needs a decision", (
+        ("doc_id", {"help": "a doc_id of data/raw/reports.yml"}),
+    )),
+}
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m socialstudy",
                                      description="Run the comparative study.")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="execute the notebooks in order with papermill")
-    run.add_argument("--year", default="latest",
-                     help="'latest' (each municipality's newest full-year report) or a "
-                          "fiscal year such as 2023")
-    run.add_argument("--municipalities", default="all",
-                     help="comma-separated names from data/raw/reports.yml, or 'all'")
-    run.add_argument("--force", action="store_true",
-                     help="run every notebook even if nothing changed")
-    run.add_argument("--quiet", action="store_true", help="no progress output")
-    run.add_argument("--no-wait", action="store_true",
-                     help="stop instead of waiting when another run holds this checkout")
-    bench = sub.add_parser("bench", help="time the default study against papermill's floor")
-    bench.add_argument("--corpus", type=int, nargs="*", metavar="N",
-                       help="instead: extract N synthetic reports (copies of the seeds); "
-                            "no N = 4 16 64 256 1000")
-    bench.add_argument("--pdf", type=int, nargs="?", const=100, metavar="PAGES",
-                       help="instead: add-report + review of a generated PDF of PAGES "
-                            "pages (default 100)")
-    bench.add_argument("--tests", action="store_true",
-                       help="instead: time `make test-fast` and `make test` (wall and CPU)")
-    from socialstudy.tools.add_report import add_subparser
-    add_subparser(sub)
-    review = sub.add_parser("review", help="list what the comparison finds in one report "
-                                           "and what needs a decision")
-    review.add_argument("doc_id", help="a doc_id of data/raw/reports.yml")
+    for name in COMMANDS:  # in the order of COMMANDS, which --help keeps
+        if name in OPTIONS:
+            help_text, options = OPTIONS[name]
+            command = sub.add_parser(name, help=help_text)
+            for flag, words in options:
+                command.add_argument(flag, **words)
+        else:  # add-report
+            from socialstudy.tools.add_report import add_subparser
+            add_subparser(sub)
     return parser
 
 

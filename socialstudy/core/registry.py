@@ -144,9 +144,7 @@ def load_registry(path: Path = paths.REGISTRY) -> list[Report]:
                             fix="save reports.yml as UTF-8 (iconv -f latin1 -t utf-8)") from None
     parsed = _parse(text, path)
     for report, entry in parsed:
-        verify_file(report, path, line=entry.lines["file"])
-        if report.pdf is not None:
-            verify_pdf(report, path, line=entry.lines["source_pdf"])
+        verify_files(report, path, entry.lines)
     return [report for report, _ in parsed]
 
 
@@ -245,41 +243,39 @@ def _report(entry: Entry, registry: Path) -> Report:
         sha256=values["sha256"], path=registry.parent / values["file"])
 
 
-def verify_file(report: Report, registry: Path = paths.REGISTRY, *,
-                line: int | None = None) -> None:
-    """The raw file exists and its bytes are the registered ones."""
-    _check_bytes(report.path, report.file, report.sha256, RegistryError(
-        f"{report.doc_id}: raw file {report.file} is missing", file=str(registry), line=line,
-        fix=f"copy {report.file} unchanged from ../shared/reports/ into "
-            f"{report.path.parent}, or remove its entry"),
-        "the raw file was changed after registration",
-        "raw data is never edited. If this is a genuinely new version of the report, add it "
-        "as a new entry with its own doc_id and hash.")
+# How a registered file that is missing or changed is named and restored: the text the
+# study reads (key ``file``) and the PDF it was extracted from (key ``source_pdf``).
+_RESTORE = {
+    "file": ("raw file", "the raw file",
+             "copy {file} unchanged from ../shared/reports/ into {folder}, or remove its entry",
+             "raw data is never edited. If this is a genuinely new version of the report, add "
+             "it as a new entry with its own doc_id and hash."),
+    "source_pdf": ("source PDF", "the PDF",
+                   "restore {file} unchanged (git checkout -- data/raw/{file}); the study "
+                   "reads only {text}, but the PDF is its evidence",
+                   "a new version of the report is added as a new entry"),
+}
 
 
-def verify_pdf(report: Report, registry: Path = paths.REGISTRY, *,
-               line: int | None = None) -> None:
-    """The PDF a report's text was extracted from exists and has its registered bytes."""
-    pdf = report.pdf
-    _check_bytes(pdf.path, pdf.file, pdf.sha256, RegistryError(
-        f"{report.doc_id}: source PDF {pdf.file} is missing", file=str(registry), line=line,
-        fix=f"restore {pdf.file} unchanged (git checkout -- data/raw/{pdf.file}); the study "
-            f"reads only {report.file}, but the PDF is its evidence"),
-        "the PDF was changed after registration",
-        "a new version of the report is added as a new entry")
-
-
-def _check_bytes(path: Path, file: str, sha256: str, missing: RegistryError, changed: str,
-                 new_version: str) -> None:
-    """``path`` exists (else ``missing``) and has the registered bytes ``sha256``."""
-    if not path.exists():
-        raise missing
-    actual = sha256_of(path)
-    if actual != sha256:
-        raise HashMismatchError(
-            f"SHA-256 of {file} is {actual}, the registry says {sha256}: {changed}",
-            file=str(path),
-            fix=f"restore the original bytes (git checkout -- data/raw/{file}); {new_version}")
+def verify_files(report: Report, registry: Path, lines: dict[str, int]) -> None:
+    """The raw file and its source PDF (if any) exist and have their registered bytes;
+    a missing one names its line of the registry (``lines``: key -> line)."""
+    for key, source in (("file", report), ("source_pdf", report.pdf)):
+        if source is None:
+            continue
+        name, changed, restore, new_version = _RESTORE[key]
+        if not source.path.exists():
+            raise RegistryError(f"{report.doc_id}: {name} {source.file} is missing",
+                                file=str(registry), line=lines[key],
+                                fix=restore.format(file=source.file, folder=source.path.parent,
+                                                   text=report.file))
+        actual = sha256_of(source.path)
+        if actual != source.sha256:
+            raise HashMismatchError(
+                f"SHA-256 of {source.file} is {actual}, the registry says {source.sha256}: "
+                f"{changed} was changed after registration", file=str(source.path),
+                fix=f"restore the original bytes (git checkout -- data/raw/{source.file}); "
+                    f"{new_version}")
 
 
 def by_doc_id(reports: list[Report]) -> dict[str, Report]:

@@ -5,19 +5,13 @@ from __future__ import annotations
 import re
 from statistics import mode
 
+from socialstudy.extract import layout_model as lm
 from socialstudy.extract.layout_groups import (
     cpl_items,
     group_readings,
     inline_row,
     is_number_line,
     line_splits,
-)
-from socialstudy.extract.layout_model import (
-    Block,
-    Column,
-    HeaderCell,
-    HeaderRow,
-    Review,
 )
 from socialstudy.extract.layout_space import (
     _TAIL_END,
@@ -78,25 +72,25 @@ def _unit_prefix(parts: list[str]) -> tuple[str, list[str]]:
     return (m.group(1), [m.group(2)] + parts[1:]) if m else ("", parts)
 
 
-def _cpl_header(lines: list[str], texts: list[int], m: int) -> tuple[list[HeaderCell], int]:
+def _cpl_header(lines: list[str], texts: list[int], m: int) -> tuple[list[lm.HeaderCell], int]:
     """Header cells read upwards from the first label: m cells (glued ones split), plus a
     unit corner cell such as ``mnkr``.  Returns the cells and how many lines they used."""
-    cells: list[HeaderCell] = []
+    cells: list[lm.HeaderCell] = []
     used = 0
     for i in reversed(texts[:-1]):
         corner, parts = _unit_prefix(split_glued(lines[i].strip()))
         if len(cells) + len(parts) > m:
             break
-        cells = [HeaderCell(p, [i + 1]) for p in parts] + cells
+        cells = [lm.HeaderCell(p, [i + 1]) for p in parts] + cells
         used += 1
         if len(cells) == m:
             if corner:
-                return [HeaderCell(corner, [i + 1], corner=True)] + cells, used
+                return [lm.HeaderCell(corner, [i + 1], corner=True)] + cells, used
             break
     if len(cells) == m and len(texts) - 1 > used:
         above = texts[-2 - used]
         if UNIT_CELL.match(lines[above].strip()):
-            cells.insert(0, HeaderCell(lines[above].strip(), [above + 1], corner=True))
+            cells.insert(0, lm.HeaderCell(lines[above].strip(), [above + 1], corner=True))
             used += 1
     return (cells, used) if len(cells) >= m else ([], 0)
 
@@ -128,7 +122,7 @@ def _cpl_chain(lines: list[str], runs: list[tuple[str, list[int]]], idx: int
 
 
 def cpl_block(lines: list[str], runs: list[tuple[str, list[int]]], idx: int,
-              steps: list[tuple[int, ...]]) -> Block | None:
+              steps: list[tuple[int, ...]]) -> lm.Block | None:
     """Build one cell-per-line block from the rows ``steps`` starting at runs[idx]."""
     m = _first_width(lines, runs[idx + 1][1])
     head, nhead = _cpl_header(lines, runs[idx][1], m)
@@ -142,13 +136,13 @@ def cpl_block(lines: list[str], runs: list[tuple[str, list[int]]], idx: int,
         row.cell_lines, row.repaired = placed.get(row.line, (None, {}))
     first = runs[idx][1][-1 - nhead] + 1
     title, tline = find_title(lines, first)
-    header = [HeaderRow(sorted({c.lines[0] for c in head}), head)] if head else []
-    cols = [Column(c.text, column_year(c.text, "")) for c in head if not c.corner]
-    return Block("cell_per_line", first, runs[steps[-1][-1]][1][-1] + 1, title, tline,
-                 header, rows, reviews, cols)
+    header = [lm.HeaderRow(sorted({c.lines[0] for c in head}), head)] if head else []
+    cols = [lm.Column(c.text, column_year(c.text, "")) for c in head if not c.corner]
+    return lm.Block("cell_per_line", first, runs[steps[-1][-1]][1][-1] + 1, title, tline,
+                    header, rows, reviews, cols)
 
 
-def cpl_blocks(lines: list[str], used: list[bool]) -> list[Block]:
+def cpl_blocks(lines: list[str], used: list[bool]) -> list[lm.Block]:
     """Every cell-per-line table: label line then its number lines, repeated."""
     runs, blocks, idx = cpl_runs(lines, used), [], 0
     while idx + 1 < len(runs):
@@ -171,7 +165,7 @@ def _count(rows: list[_Line], aligned: bool) -> int:
     return max(mode(fields), 1) if fields else 1
 
 
-def _valid(hrows: list[HeaderRow], recs: list[_Row], aligned: bool) -> bool:
+def _valid(hrows: list[lm.HeaderRow], recs: list[_Row], aligned: bool) -> bool:
     """Not prose: a header, or two consecutive rows with the same count of numeric cells
     (aligned, or at least two numbers each)."""
     if hrows and any(not c.corner for c in hrows[-1].cells):
@@ -181,7 +175,7 @@ def _valid(hrows: list[HeaderRow], recs: list[_Row], aligned: bool) -> bool:
     return any(a == b and a >= 1 and (aligned or a >= 2) for a, b in zip(counts, counts[1:]))
 
 
-def space_block(lines: list[str], heads: list[_Line], body: list[_Line]) -> Block | None:
+def space_block(lines: list[str], heads: list[_Line], body: list[_Line]) -> lm.Block | None:
     """Build, split and check one space-aligned (or spacing-lost) block."""
     rows = [b for b in body if b.kind == "row"]
     if not rows:
@@ -194,7 +188,7 @@ def space_block(lines: list[str], heads: list[_Line], body: list[_Line]) -> Bloc
     mark_corners(hrows, min(starts) if starts and aligned else None, n_tok)
     cols = space_columns(hrows, aligned)
     n = max(len(cols), n_tok if aligned or not cols else 0) or n_tok
-    cols += [Column("", None) for _ in range(n - len(cols))]
+    cols += [lm.Column("", None) for _ in range(n - len(cols))]
     spans = anchors(rows, n, hrows[-1].cells if hrows else []) if aligned else None
     recs = [resolve(r, n, spans) for r in rows]
     settle(recs, cols, n)
@@ -203,8 +197,8 @@ def space_block(lines: list[str], heads: list[_Line], body: list[_Line]) -> Bloc
     return _assemble(lines, heads, body, hrows, recs, cols)
 
 
-def _assemble(lines: list[str], heads: list[_Line], body: list[_Line], hrows: list[HeaderRow],
-              recs: list[_Row], cols: list[Column]) -> Block:
+def _assemble(lines: list[str], heads: list[_Line], body: list[_Line], hrows: list[lm.HeaderRow],
+              recs: list[_Row], cols: list[lm.Column]) -> lm.Block:
     """Rows, labels folded, repairs and reviews recorded."""
     by_line = {r.info.no: r for r in recs}
     items, reviews = [], []
@@ -217,8 +211,8 @@ def _assemble(lines: list[str], heads: list[_Line], body: list[_Line], hrows: li
             items.append(("row", b.no, [b.label] + ([" ".join(b.toks)] if undecided
                                                     else rec.cells)))
             if undecided or rec.review:
-                reviews.append(Review(b.no, b.text.strip(), [rec.cells_of(*c, len(cols))
-                                                             for c in rec.cands], rec.review))
+                reviews.append(lm.Review(b.no, b.text.strip(), [rec.cells_of(*c, len(cols))
+                                                                for c in rec.cands], rec.review))
     rows = fold_labels(items)
     for row in rows:
         rec = by_line.get(row.line)
@@ -226,23 +220,18 @@ def _assemble(lines: list[str], heads: list[_Line], body: list[_Line], hrows: li
             row.repaired = {c + 1: rec.reason for c in (rec.split or range(len(rec.cells)))}
     first = (heads or body)[0].no
     title, tline = find_title(lines, first)
-    return Block("space_aligned", first, body[-1].no, title, tline, hrows, rows, reviews, cols)
+    return lm.Block("space_aligned", first, body[-1].no, title, tline, hrows, rows, reviews, cols)
 
 
-def space_blocks(lines: list[str], used: list[bool]) -> list[Block]:
+def space_blocks(lines: list[str], used: list[bool]) -> list[lm.Block]:
     """Every space-aligned block among lines that no other reader took."""
     ends_num = [ln.rstrip().endswith(_TAIL_END) for ln in lines] + [False] * 3
     infos = [_Line(i + 1, "", "other") if used[i] else
              classify(i + 1, line, any(ends_num[i + 1:i + 4]))
              for i, line in enumerate(lines)]
-    blocks, i = [], 0
-    while i < len(infos):
-        if infos[i].kind not in ("header", "row"):
-            i += 1
-            continue
+
+    def read(i: int) -> tuple[int, lm.Block | None]:
         k, heads, body = grow(infos, i)
-        block = space_block(lines, heads, body) if body else None
-        if block:
-            blocks.append(block)
-        i = max(k, i + 1)
-    return blocks
+        return k, space_block(lines, heads, body) if body else None
+
+    return lm.walk(len(infos), lambda i: infos[i].kind in ("header", "row"), read)

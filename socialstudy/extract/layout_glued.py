@@ -16,14 +16,7 @@ import re
 from decimal import Decimal
 from itertools import combinations, product
 
-from socialstudy.extract.layout_model import (
-    Block,
-    BlockRow,
-    Column,
-    HeaderCell,
-    HeaderRow,
-    Review,
-)
+from socialstudy.extract import layout_model as lm
 from socialstudy.extract.layout_words import column_year, find_title
 
 _VALUE = re.compile(r"-?(?:\d{1,3}(?: \d{3})+|\d+),\d")
@@ -90,10 +83,10 @@ def _show(rel, cells: list[str], names: list[str]) -> str:
     return f"{names[c]} = {what} ({cells[c]} = {text})"
 
 
-def header_cells(lines: list[str], first: int, last: int) -> list[HeaderCell]:
+def header_cells(lines: list[str], first: int, last: int) -> list[lm.HeaderCell]:
     """Header lines ``first``..``last`` (0-based) as cells: a capitalised line starts a
     cell, a lower-case line or one after ``av``/``och`` continues it."""
-    cells: list[HeaderCell] = []
+    cells: list[lm.HeaderCell] = []
     for i in range(first, last + 1):
         text = lines[i].strip()
         if not text:
@@ -104,7 +97,7 @@ def header_cells(lines: list[str], first: int, last: int) -> list[HeaderCell]:
             cells[-1].text += " " + text
             cells[-1].lines.append(i + 1)
         else:
-            cells.append(HeaderCell(text, [i + 1]))
+            cells.append(lm.HeaderCell(text, [i + 1]))
     return cells
 
 
@@ -130,7 +123,7 @@ def _row_groups(lines: list[str], start: int) -> tuple[list[tuple[int, str, list
     return groups, (groups[-1][2][-1] + 1 if groups else start)
 
 
-def _header_above(lines: list[str], first_row: int, n: int) -> list[HeaderCell]:
+def _header_above(lines: list[str], first_row: int, n: int) -> list[lm.HeaderCell]:
     """The header's ``n`` cells from the short text lines above the first row, up to a
     line that holds a year or a digit (the title); none when they do not make ``n``."""
     top = first_row
@@ -154,7 +147,7 @@ def _group_cuts(lines: list[str], nums: list[int], label: str) -> list[list[tupl
     return [sum(combo, []) for combo in product(*options)][:MAX_CUTS]
 
 
-def glued_block(lines: list[str], groups: list[tuple[int, str, list[int]]]) -> Block | None:
+def glued_block(lines: list[str], groups: list[tuple[int, str, list[int]]]) -> lm.Block | None:
     """One glued table: rows cut, the width the rows agree on, header, checks."""
     cut = {g[0]: _group_cuts(lines, g[2], _label_text(lines, g)) for g in groups if g[2]}
     widths = [len(c[0]) for c in cut.values() if len(c) == 1]
@@ -170,11 +163,11 @@ def glued_block(lines: list[str], groups: list[tuple[int, str, list[int]]]) -> B
         rows.append(_glued_row(line, label, cut.get(line, []), n, rels, names, reviews))
     first = head[0].lines[0] if head else groups[0][0] + 1
     title, tline = find_title(lines, first)
-    header = [HeaderRow(sorted({ln for c in head for ln in c.lines}),
-                        [HeaderCell("", [first], corner=True)] + head)] if head else []
-    cols = [Column(c.text, column_year(c.text, "")) for c in head]
-    return Block("glued", first, groups[-1][2][-1] + 1, title, tline, header, rows, reviews,
-                 cols)
+    header = [lm.HeaderRow(sorted({ln for c in head for ln in c.lines}),
+                           [lm.HeaderCell("", [first], corner=True)] + head)] if head else []
+    cols = [lm.Column(c.text, column_year(c.text, "")) for c in head]
+    return lm.Block("glued", first, groups[-1][2][-1] + 1, title, tline, header, rows, reviews,
+                    cols)
 
 
 def _label_text(lines: list[str], group: tuple[int, str, list[int]]) -> str:
@@ -183,10 +176,10 @@ def _label_text(lines: list[str], group: tuple[int, str, list[int]]) -> str:
 
 
 def _glued_row(line: int, label: str, options: list[list[tuple[str, int]]], n: int,
-               rels: list, names: list[str], reviews: list[Review]) -> BlockRow:
+               rels: list, names: list[str], reviews: list[lm.Review]) -> lm.BlockRow:
     """A row cut in its one reading (said how, and the check), or a review."""
     if not options:
-        return BlockRow(line + 1, [label], [line + 1])
+        return lm.BlockRow(line + 1, [label], [line + 1])
     fits = [o for o in options if len(o) == n]
     how = "glued cells cut at one decimal per value"
     if len(fits) > 1 and rels:
@@ -194,30 +187,26 @@ def _glued_row(line: int, label: str, options: list[list[tuple[str, int]]], n: i
         how += "; of several cuts only this one satisfies the table's own arithmetic"
     if len(fits) != 1:
         text = " | ".join(v for v, _ in options[0])
-        reviews.append(Review(line + 1, text, [[v for v, _ in o] for o in options],
-                              f"the glued numbers cut into {n} values in {len(fits)} ways"
-                              if fits else f"the glued numbers make no {n} values"))
-        return BlockRow(line + 1, [label, text], [line + 1])
+        reviews.append(lm.Review(line + 1, text, [[v for v, _ in o] for o in options],
+                                 f"the glued numbers cut into {n} values in {len(fits)} ways"
+                                 if fits else f"the glued numbers make no {n} values"))
+        return lm.BlockRow(line + 1, [label, text], [line + 1])
     cells = [v for v, _ in fits[0]]
     checks = [_show(r, cells, names) for r in rels[:1]]
     note = how + (f"; checked: {checks[0]}" if checks else "; no arithmetic check in this "
                   "table")
-    return BlockRow(line + 1, [label] + cells, [line + 1], {j: note for j in range(1, n + 1)},
-                    [line + 1] + [ln for _, ln in fits[0]])
+    return lm.BlockRow(line + 1, [label] + cells, [line + 1], {j: note for j in range(1, n + 1)},
+                       [line + 1] + [ln for _, ln in fits[0]])
 
 
-def glued_blocks(lines: list[str], used: list[bool]) -> list[Block]:
+def glued_blocks(lines: list[str], used: list[bool]) -> list[lm.Block]:
     """Every glued table among lines no other reader took."""
-    blocks, i = [], 0
-    while i < len(lines):
-        if used[i] or not _GLUED_ROW.match(lines[i].strip()):
-            i += 1
-            continue
+
+    def read(i: int) -> tuple[int, lm.Block | None]:
         groups, end = _row_groups(lines, i)
         if any(used[g[0]] for g in groups):
             groups = []
-        block = glued_block(lines, groups) if len(groups) >= 2 else None
-        if block:
-            blocks.append(block)
-        i = max(end, i + 1)
-    return blocks
+        return end, glued_block(lines, groups) if len(groups) >= 2 else None
+
+    return lm.walk(len(lines), read=read,
+                   starts=lambda i: not used[i] and bool(_GLUED_ROW.match(lines[i].strip())))

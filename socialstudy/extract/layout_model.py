@@ -4,9 +4,12 @@ review items) and the Swedish number tokens it splits (valid thousands groupings
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
+
+from socialstudy.extract.numbers import _BOLD, _DIGIT, _TAG, _WORD, MINUS_SIGNS
 
 # ----------------------------------------------------------------------------- data
 
@@ -74,15 +77,26 @@ class Block:
         return [c.year for c in self.columns]
 
 
-# ----------------------------------------------------------------------------- numbers
-# Copied (reduced) from socialstudy/numbers.py so that this module stands alone.
+def walk(count: int, starts: Callable[[int], bool],
+         read: Callable[[int], tuple[int, Block | None]]) -> list[Block]:
+    """The blocks of one reader: at each line ``i`` where ``starts(i)``, ``read(i)`` gives
+    the line after what it looked at and the block found there, if any; the walk goes on
+    from that line (always forward)."""
+    blocks, i = [], 0
+    while i < count:
+        if not starts(i):
+            i += 1
+            continue
+        end, block = read(i)
+        if block:
+            blocks.append(block)
+        i = max(end, i + 1)
+    return blocks
 
-SPACES = "\u00a0\u2009\u202f\u2007"
-MINUS = "-\u2013\u2212\u2012"
-_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-_WORD = re.compile(r"[^\W\d_]{3,}")
-_DIGIT = re.compile(r"\d")
+
+# ----------------------------------------------------------------------------- numbers
+# Markup and character classes are those of extract/numbers.py; the tokens are the layout's.
+
 DASH = re.compile(r"^[-\u2013\u2014\u2212]{1,3}$")
 NUM_CELL = re.compile(r"^[●•]?\s*[-\u2013\u2212+]?(?:\d{1,3}(?: \d{3})+|\d+)(?:[.,]\d+)?"
                       r"\s*%?\s*\**$")
@@ -124,8 +138,8 @@ def value(cell: str) -> Decimal | None:
     if not t or DASH.match(t):
         return None
     t = t.replace(" ", "")
-    sign = -1 if t[0] in MINUS else 1
-    t = t[1:] if t[0] in MINUS + "+" else t
+    sign = -1 if t[0] in MINUS_SIGNS else 1
+    t = t[1:] if t[0] in MINUS_SIGNS + "+" else t
     try:
         return sign * Decimal(t.replace(",", "."))
     except InvalidOperation:

@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass, field
 
 from socialstudy.extract.layout_model import (
-    _TAG,
-    SPACES,
     TOKEN,
     YEAR,
     Column,
@@ -22,6 +20,7 @@ from socialstudy.extract.layout_words import (
     split_glued,
     vocab_split,
 )
+from socialstudy.extract.numbers import _TAG, SPACES
 
 # ----------------------------------------------------------------------------- space aligned
 

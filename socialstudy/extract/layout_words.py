@@ -5,19 +5,7 @@ from __future__ import annotations
 
 import re
 
-from socialstudy.extract.layout_model import (
-    _YEARISH,
-    DATE,
-    NUM_CELL,
-    YEAR,
-    Block,
-    BlockRow,
-    Column,
-    HeaderCell,
-    HeaderRow,
-    clean,
-    looks_numeric,
-)
+from socialstudy.extract import layout_model as lm
 from socialstudy.extract.tables import line_above
 
 # ----------------------------------------------------------------------------- headers
@@ -54,8 +42,8 @@ def vocab_split(text: str) -> list[str]:
     for tok in toks:
         prev = cells[-1][-1].lower() if cells else ""
         starts = _is_colword(tok) and prev not in _PREP
-        year_after_word = YEAR.fullmatch(tok) and cells and _COLWORD.match(cells[-1][0]) \
-            and not (YEAR.fullmatch(prev) or DATE.fullmatch(prev))
+        year_after_word = lm.YEAR.fullmatch(tok) and cells and _COLWORD.match(cells[-1][0]) \
+            and not (lm.YEAR.fullmatch(prev) or lm.DATE.fullmatch(prev))
         if cells and (not starts or year_after_word):
             cells[-1].append(tok)
         else:
@@ -69,8 +57,8 @@ def find_title(lines: list[str], first: int, lookback: int = 4) -> tuple[str, in
     """Nearest heading-like line above a block (1-based ``first``): short, not a sentence."""
     found = line_above(lines, first - 2, lookback)
     if found:
-        label = clean(found[0]).strip("*: ").strip()
-        if 0 < len(label) <= 100 and not label.endswith(".") and not NUM_CELL.match(label):
+        label = lm.clean(found[0]).strip("*: ").strip()
+        if 0 < len(label) <= 100 and not label.endswith(".") and not lm.NUM_CELL.match(label):
             return label, found[1] + 1
     return "", None
 
@@ -78,7 +66,7 @@ def find_title(lines: list[str], first: int, lookback: int = 4) -> tuple[str, in
 def column_year(own: str, spanning: str) -> int | None:
     """A column's year: a date in its own header, else a year in it, else the span's."""
     for text in (own, spanning):
-        m = DATE.search(text) or YEAR.search(text)
+        m = lm.DATE.search(text) or lm.YEAR.search(text)
         if m:
             return int(m.group(1))
     return None
@@ -117,10 +105,10 @@ def join_label(a: str, b: str) -> str:
     return f"{a} {b}"
 
 
-def fold_labels(items: list[tuple[str, int, list[str]]]) -> list[BlockRow]:
+def fold_labels(items: list[tuple[str, int, list[str]]]) -> list[lm.BlockRow]:
     """Turn (kind, line, cells) items, kind 'row' or 'text', into rows: a text line joins the
     next row's label, or the previous row's, or stands alone as a section row."""
-    rows: list[BlockRow] = []
+    rows: list[lm.BlockRow] = []
     pending: list[tuple[int, str]] = []  # text lines waiting for the next row
     for idx, (kind, line, cells) in enumerate(items):
         if kind == "row":
@@ -129,9 +117,9 @@ def fold_labels(items: list[tuple[str, int, list[str]]]) -> list[BlockRow]:
                 label = join_label(pending[-1][1], label)
                 lines_ = [pending[-1][0], line]
                 pending.pop()
-            rows.extend(BlockRow(ln, [t], [ln]) for ln, t in pending)
+            rows.extend(lm.BlockRow(ln, [t], [ln]) for ln, t in pending)
             pending = []
-            rows.append(BlockRow(line, [label] + cells[1:], lines_ or [line]))
+            rows.append(lm.BlockRow(line, [label] + cells[1:], lines_ or [line]))
             continue
         text = cells[0]
         prev = rows[-1] if rows and not pending else None
@@ -143,7 +131,7 @@ def fold_labels(items: list[tuple[str, int, list[str]]]) -> list[BlockRow]:
             prev.label_lines.append(line)
         else:
             pending.append((line, text))
-    rows.extend(BlockRow(ln, [t], [ln]) for ln, t in pending)
+    rows.extend(lm.BlockRow(ln, [t], [ln]) for ln, t in pending)
     return rows
 
 
@@ -151,8 +139,8 @@ def fold_labels(items: list[tuple[str, int, list[str]]]) -> list[BlockRow]:
 
 def _has_quantity(cells: list[str]) -> bool:
     """A numeric cell that is not a bare year (as socialstudy.extract decides)."""
-    return any(c.strip() and not _YEARISH.fullmatch(clean(c).rstrip("*").strip())
-               and looks_numeric(c) for c in cells)
+    return any(c.strip() and not lm._YEARISH.fullmatch(lm.clean(c).rstrip("*").strip())
+               and lm.looks_numeric(c) for c in cells)
 
 
 def _tab_header_count(cells_rows: list[list[str]]) -> int:
@@ -168,7 +156,7 @@ def _tab_header_count(cells_rows: list[list[str]]) -> int:
     return count if count < len(cells_rows) else min(count, 1)
 
 
-def spanning_columns(rows: list[list[str]], width: int) -> list[Column]:
+def spanning_columns(rows: list[list[str]], width: int) -> list[lm.Column]:
     """Columns of a grid header: an upper cell spans rightwards over empty cells."""
     cols = []
     for c in range(1, width):
@@ -177,19 +165,19 @@ def spanning_columns(rows: list[list[str]], width: int) -> list[Column]:
             filled = [cells[k] for k in range(1, min(c, len(cells) - 1) + 1) if cells[k].strip()]
             own = cells[c].strip() if c < len(cells) else ""
             if own:
-                parts.append(clean(own))
+                parts.append(lm.clean(own))
             elif r < len(rows) - 1 and filled:
-                parts.append(clean(filled[-1]))
-        own = clean(rows[-1][c]) if rows and c < len(rows[-1]) else ""
-        cols.append(Column(" ".join(parts), column_year(own, " ".join(parts))))
+                parts.append(lm.clean(filled[-1]))
+        own = lm.clean(rows[-1][c]) if rows and c < len(rows[-1]) else ""
+        cols.append(lm.Column(" ".join(parts), column_year(own, " ".join(parts))))
     return cols
 
 
-def tab_block(lines: list[str], run: list[int]) -> Block:
+def tab_block(lines: list[str], run: list[int]) -> lm.Block:
     """One tab-separated run: header rows, folded body rows, columns with their years."""
     grid = [lines[i].split("\t") for i in run]
     nh = _tab_header_count(grid)
-    header = [HeaderRow([run[r] + 1], [HeaderCell(c, [run[r] + 1]) for c in grid[r]])
+    header = [lm.HeaderRow([run[r] + 1], [lm.HeaderCell(c, [run[r] + 1]) for c in grid[r]])
               for r in range(nh)]
     for hr in header:
         if hr.cells:
@@ -204,5 +192,5 @@ def tab_block(lines: list[str], run: list[int]) -> Block:
     title, tline = find_title(lines, run[0] + 1)
     width = max(len(c) for c in grid)
     cols = spanning_columns(grid[:nh], width) if nh else []
-    return Block("tab", run[0] + 1, run[-1] + 1, title, tline, header, fold_labels(items),
-                 [], cols)
+    return lm.Block("tab", run[0] + 1, run[-1] + 1, title, tline, header, fold_labels(items),
+                    [], cols)

@@ -56,28 +56,29 @@ def pdf_fields(doc_id: str, data: bytes, extracted: Extracted) -> dict:
 def _plain_or_quoted(value: str) -> str:
     plain = (re.fullmatch(r"[^\W\d_][\w .\-]*", value) and not value.endswith(" ")
              and yaml.safe_load(f"k: {value}") == {"k": value})
-    return value if plain else json.dumps(value, ensure_ascii=False)
+    return value if plain else _json(value)
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+# How each key of an entry is written, in the order of the existing entries.
+_WRITTEN = {"doc_id": str, "file": str, "municipality": _plain_or_quoted,
+            "kommun_code": '"{}"'.format, "document_type": str, "title": _json,
+            "fiscal_year": str, "period": str, "period_covered": '"{}"'.format,
+            "money_unit": str, "cost_sign": str, "sha256": str}
 
 
 def entry_block(fields: dict) -> str:
     """One registry entry in the layout of the existing ones."""
-    return (f"  - doc_id: {fields['doc_id']}\n"
-            f"    file: {fields['file']}\n"
-            f"    municipality: {_plain_or_quoted(fields['municipality'])}\n"
-            f"    kommun_code: \"{fields['kommun_code']}\"\n"
-            f"    document_type: {fields['document_type']}\n"
-            f"    title: {json.dumps(fields['title'], ensure_ascii=False)}\n"
-            f"    fiscal_year: {fields['fiscal_year']}\n"
-            f"    period: {fields['period']}\n"
-            f"    period_covered: \"{fields['period_covered']}\"\n"
-            f"    money_unit: {fields['money_unit']}\n"
-            f"    cost_sign: {fields['cost_sign']}\n"
-            f"    sha256: {fields['sha256']}\n" + _pdf_block(fields))
+    lines = [f"{key}: {write(fields[key])}" for key, write in _WRITTEN.items()]
+    return "  - " + "\n    ".join(lines) + "\n" + _pdf_block(fields)
 
 
 def _pdf_block(fields: dict) -> str:
     if "source_pdf" not in fields:
         return ""
     notes = ", ".join(f"{k}: {json.dumps(v)}" for k, v in fields["extraction_notes"].items())
-    return "".join(f"    {key}: {json.dumps(fields[key], ensure_ascii=False)}\n"
-                   for key in reg.PDF_KEYS) + f"    extraction_notes: {{{notes}}}\n"
+    return ("".join(f"    {key}: {_json(fields[key])}\n" for key in reg.PDF_KEYS)
+            + f"    extraction_notes: {{{notes}}}\n")

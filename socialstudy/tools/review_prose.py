@@ -27,10 +27,10 @@ from socialstudy.extract.tables import read_lines
 from socialstudy.measures import compare
 from socialstudy.tools.review_common import DECIDE, FOUND, Item, csv_row
 
-UNIT = r"(?P<unit>mkr|mnkr|miljoner kronor|tkr|tusen kronor)"
 N = f"(?P<n>{NUMBER})"
 UNITS = {"mkr": "mkr", "mnkr": "mnkr", "miljoner kronor": "mnkr", "tkr": "tkr",
-         "tusen kronor": "tkr"}
+         "tusen kronor": "tkr"}  # as printed -> the registry's money unit
+UNIT = f"(?P<unit>{'|'.join(UNITS)})"
 OWN = re.compile(r"(?i)\bsocial(?:-\s+och\s+\w+)?nämnden?s?\b|\bnämnden?s\b|\bnämnden\b")
 OTHER = re.compile(r"(?i)\b(?!social)[\wåäö-]*(?:nämnden|nämndens|styrelsen|nämnderna)\b")
 FORECAST = re.compile(r"(?i)prognos")
