@@ -114,8 +114,12 @@ def test_sick_leave_title_says_what_each_report_states(scopes, tables, reports):
 
 def test_turnover_goal_and_indicator_notes_name_each_committee(scopes, tables, reports):
     turnover = figure_notes.staffing(scopes["pair"], tables, reports, "turnover")
+    # line 443: "Personalomsättningen inom nämndens verksamhetsområden var totalt 14 procent";
+    # line 450: the table's caption names the committee's two areas (IFO, disability care)
     assert ("Haninge 2024: all leavers among staff employed at least 40 % of full time; "
-            "the administration's table" in turnover and f"[{HANINGE}:421, 450]" in turnover)
+            "the committee's two activity areas (individual and family care, disability care)"
+            in turnover and f"[{HANINGE}:421, 443, 450]" in turnover)
+    assert "not a committee total" not in turnover
     assert f"retirements included [{HUDDINGE}:814, 816]" in turnover
     goals = figure_notes.goal_levels(scopes["default"], reports)
     assert "Strängnäs 2023: two steps: met or partly met" in goals

@@ -314,7 +314,9 @@ def test_key_figures_name_a_rolling_period_in_words(reports, facts, tables):
         "not the calendar year "
         "[002_ed79cea0b5e49fc0.txt:782]")
     assert frame.loc["Haninge", "turnover, whole committee (%)"].endswith(
-        "not a committee total [000_7601200e7e1b7bea.txt:421, 450]")
+        "whether the staff units are included is not stated; the table printed with it names "
+        "the same two areas (Individ- och familjeomsorg, Funktionshinderomsorg) "
+        "[000_7601200e7e1b7bea.txt:421, 443, 450]")
 
 
 def test_strangnas_lumped_purchases_include_grants_paid(reports, facts, tables):

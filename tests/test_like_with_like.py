@@ -22,6 +22,10 @@ def test_definitions_are_quoted_at_their_lines(reports):
     assert "(R12) fram till och med november 2024" in row.quote
     row = defs.loc[("haninge_2024_ar", "turnover", "who is counted")]
     assert (row.source_line, row.quote) == (421, "minst 40 procent av heltid")
+    # the 14 % is the committee's (line 443 "inom nämndens verksamhetsområden"), not a table
+    # of the administration's only
+    row = defs.loc[("haninge_2024_ar", "turnover", "scope")]
+    assert row.source_line == 443 and row.definition.startswith("the committee's two activity")
     row = defs.loc[("strangnas_2023_ar", "grants", "base")]
     assert (row.source_line, row.quote) == (471, "exklusive bidrag från Migrationsverket")
 
