@@ -31,9 +31,15 @@ def core_sentence(core: pd.DataFrame, remit: pd.DataFrame) -> str:
         return ("No activity category is in every selected committee's remit in full, so there "
                 "is no comparable core for this selection.")
     shown = ", ".join(CATEGORY_WORDS.get(c, c) for c in cats)
+    serving = core[(core.row_kind == "line") & (core.category == "administration")
+                   & (core.in_core == "touches")]
+    admin = (" An administration line whose cost also serves activities outside the core "
+             f"({findings.names(list(dict.fromkeys(serving.municipality)))}; "
+             "`crosswalks/core_reach.csv`) is not like another committee's administration: it is "
+             "counted out (low) and in (high)." if len(serving) else "")
     return (f"The comparable core of this selection is what every selected committee carries "
             f"in full in its remit: **{shown}** (remit per report, "
-            "`crosswalks/remit_reports.csv`).")
+            f"`crosswalks/remit_reports.csv`).{admin}")
 
 
 def committee_core(core: pd.DataFrame) -> list[str]:

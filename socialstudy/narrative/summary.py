@@ -144,7 +144,12 @@ def _core(core: pd.DataFrame | None, sel: Selection) -> str:
     if not str(r.per_inhabitant_low_kr).strip():
         return "not available"
     low, high = r.per_inhabitant_low_kr, r.per_inhabitant_high_kr
-    return low if low == high else f"{low}–{high} (range: a mixed line)"
+    if low == high:
+        return low
+    touching = core[(core.doc_id == sel.doc_id) & (core.row_kind == "line")
+                    & (core.in_core == "touches")]
+    lines = ", ".join(f"{t.report_label} {mnkr(t.net_cost_tkr)}" for t in touching.itertuples())
+    return f"{low}–{high} (range: {lines} counted out and in{findings.cite(touching)})"
 
 
 def _deviation(tables: dict[str, pd.DataFrame], sel: Selection, rows: pd.DataFrame) -> str:
