@@ -74,7 +74,7 @@ def test_whole_committee_figures_name_the_remit_gap_with_amounts(scopes, tables,
     activity = tables["cost_by_activity"]
     pair = figure_notes.whole_committee(scopes["pair"], activity, reports)
     assert (f"Haninge 2024 runs disability support (Funktionshinderomsorg, 562.6 mnkr net cost) "
-            f"[{HANINGE}:371, 758], run only in part by Huddinge" in pair)
+            f"[{HANINGE}:371, 380], run only in part by Huddinge (only SoL support" in pair)
     assert "economic assistance (Försörjningsstöd, 145.7 mnkr net cost)" in pair
     assert "Äldreomsorg" not in pair
     default = figure_notes.whole_committee(scopes["default"], activity, reports)

@@ -69,7 +69,7 @@ def test_the_amount_is_the_selected_years(reports, facts):
     scope = resolve("2023", "Haninge,Huddinge", reports, facts)
     text = comparison_caveat(scope, ACTIVITY, reports, "sick_leave")
     assert ("disability support (Funktionshinderomsorg, 470.8 mnkr net cost) "
-            "[000_7601200e7e1b7bea.txt:371, 758]") in text
+            "[000_7601200e7e1b7bea.txt:371, 380]") in text
 
 
 def test_goal_and_indicator_names_carry_an_english_gloss(reports, facts):
@@ -95,11 +95,18 @@ def test_per_inhabitant_names_what_the_whole_committee_total_includes(reports, f
     tables = findings.load(paths.Outputs().processed)
     scope = resolve("latest", "Haninge,Huddinge", reports, facts)
     cell = summary.key_figures(scope, tables).filter(like="whole-committee").iloc[:, 0]
+    # both sides (finding 6): Huddinge's own line 502 "(ej LSS/SFB)" and its emergency aid
+    # only (2.7 mnkr, line 500; Socialjouren, line 624); LSS content of line 380, not 758
     assert cell["Haninge"] == (
         "12324; includes disability support (Funktionshinderomsorg, 562.6 mnkr net cost) "
-        "[000_7601200e7e1b7bea.txt:371, 758], run only in part by Huddinge; economic "
-        "assistance (Försörjningsstöd, 145.7 mnkr net cost) [000_7601200e7e1b7bea.txt:369, "
-        "376], run only in part by Huddinge")
+        "[000_7601200e7e1b7bea.txt:371, 380], run only in part by Huddinge (only SoL support "
+        "for people with psychiatric disabilities, socialpsykiatri: no LSS, no personal "
+        "assistance; 'Insatser till personer med funktionsnedsättning (ej LSS/SFB)' 87.5 mnkr "
+        "[002_ed79cea0b5e49fc0.txt:502]); economic assistance (Försörjningsstöd, 145.7 mnkr "
+        "net cost) [000_7601200e7e1b7bea.txt:369, 376], run only in part by Huddinge (only "
+        "emergency aid paid by the social emergency service, Socialjouren: regular economic "
+        "assistance lies with another committee; 'Ekonomiskt bistånd' 2.7 mnkr "
+        "[002_ed79cea0b5e49fc0.txt:500, 624])")
     assert cell["Huddinge"] == "4348"
     text = finance(scope, tables, reports)
     haninge = next(x for x in text.splitlines() if "Haninge 2024: whole-committee" in x)
@@ -141,3 +148,31 @@ def test_growth_names_the_one_off_it_contains(reports, facts):
             "[000_7601200e7e1b7bea.txt:353]), so without it the growth would be higher") in haninge
     huddinge = next(x for x in text.splitlines() if "Huddinge 2024: net cost grew" in x)
     assert "one-off" not in huddinge
+
+
+def test_remit_text_says_what_a_partial_remit_and_other_hold():
+    """Both sides of a remit caveat (findings 6, 7): Huddinge's disability line is "(ej
+    LSS/SFB)" (002:502), its economic assistance emergency aid via Socialjouren (002:624);
+    Strängnäs's remit names housing adaptation and transport service (004:118)."""
+    from socialstudy.narrative.summary import remit_text
+    remits = remit_by_report()
+    huddinge = remit_text(remits, "huddinge_2024_vb")
+    assert huddinge.startswith("partly: disability support (only SoL support for people with "
+                               "psychiatric disabilities, socialpsykiatri: no LSS, no personal "
+                               "assistance), economic assistance (only emergency aid")
+    strangnas = remit_text(remits, "strangnas_2023_ar")
+    assert strangnas.startswith("all activity areas; other: housing adaptation grants and "
+                                "transport service: bostadsanpassning, färdtjänst and "
+                                "riksfärdtjänst")
+    assert strangnas.endswith("[004_2f72d566b296dc43.txt:118]")
+
+
+def test_other_in_the_core_names_what_each_committee_holds_there():
+    from socialstudy.narrative import core_text
+    core = findings.read(paths.Outputs().processed, "comparable_core")
+    text = core_text.other_differs(core)
+    assert "Huddinge 2024: family law and counselling, violence in close relationships" in text
+    assert "Strängnäs 2023: housing adaptation grants and transport service" in text
+    assert "[000_7601200e7e1b7bea.txt:730]" in text
+    pair = core[core.doc_id != "strangnas_2023_ar"]
+    assert "Strängnäs" not in core_text.other_differs(pair)

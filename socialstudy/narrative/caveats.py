@@ -11,7 +11,12 @@ from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.measures import crossfoot
 from socialstudy.measures.adjustments import adjustments, without
-from socialstudy.measures.like_with_like import definitions, remit_differences
+from socialstudy.measures.like_with_like import (
+    definitions,
+    own_lines,
+    remit_differences,
+    remit_scopes,
+)
 from socialstudy.measures.remit import remit_by_report
 from socialstudy.measures.revenue import ALL_GRANTS
 from socialstudy.narrative.findings import chosen, cite, names, words
@@ -62,17 +67,36 @@ def goals_cell(goals: pd.DataFrame, steps: dict[str, int], sel: Selection) -> st
             f"{cite(goals.head(1))}; scales differ across the run (notebook 04)")
 
 
-def _remit_clause(diffs: pd.DataFrame, doc_id: str) -> str:
+def _sides(activity: pd.DataFrame, years: dict[str, int], reports: list[Report]) -> dict:
+    """{(municipality, category): what that committee's partial remit covers, with its own
+    lines and amounts, cited} from ``crosswalks/remit_scope.csv``: the other side of a remit
+    caveat."""
+    muni = {r.doc_id: r.municipality for r in reports}
+    out = {}
+    for s in remit_scopes([r for r in reports if r.doc_id in years]).itertuples():
+        lines = own_lines(activity, s.doc_id, s.category, years[s.doc_id])
+        money = ", ".join(f"'{r.report_label}' {mnkr(r.net_cost_tkr)}" for r in lines.itertuples())
+        cited = cite(pd.concat([pd.DataFrame({"source_file": [s.source_file],
+                                              "source_line": [s.source_line]}),
+                                lines[["source_file", "source_line"]]]))
+        out[(muni[s.doc_id], s.category)] = f"{s.scope}{f'; {money}' if money else ''}{cited}"
+    return out
+
+
+def _remit_clause(diffs: pd.DataFrame, doc_id: str, sides: dict | None = None) -> str:
     """'elderly care (Äldreomsorg, 281.4 mnkr net cost) [..], not run by Haninge' for each
-    activity that sets this committee apart in the selection."""
-    parts = []
+    activity that sets this committee apart in the selection; a committee that runs it in
+    part says what it runs (``sides``)."""
+    sides, parts = sides or {}, []
     for r in diffs[diffs.doc_id == doc_id].itertuples():
         lines = [r.source_line, *[x for x in r.cost_lines.split(";") if x]]
         cited = cite(pd.DataFrame({"source_file": r.source_file, "source_line": lines}))
         amount = (f"{' and '.join(r.cost_labels.split(';'))}, {mnkr(r.net_cost_tkr)} net cost"
                   if r.net_cost_tkr else "no separate line")
         pairs = [o.split(":") for o in r.others.split(";")]
-        runs = [f"{'run only in part' if s == 'partial' else 'not run'} by {m}" for m, s in pairs]
+        runs = [f"{'run only in part' if s == 'partial' else 'not run'} by {m}"
+                + (f" ({sides[(m, r.category)]})" if s == "partial" and (m, r.category) in sides
+                   else "") for m, s in pairs]
         parts.append(f"{words(r.category)} ({amount}){cited}, {' and '.join(runs)}")
     return "; ".join(parts)
 
@@ -91,7 +115,7 @@ def comparison_caveat(scope: Scope, activity: pd.DataFrame, reports: list[Report
     for sel in (s for s in scope.selections.values() if s.doc_id):
         rows = defs[(defs.doc_id == sel.doc_id) & (defs.topic == topic)]
         clause = "; ".join(rows.definition) + cite(rows) if len(rows) else ""
-        remit = _remit_clause(diffs, sel.doc_id)
+        remit = _remit_clause(diffs, sel.doc_id, _sides(activity, years, reports))
         if remit:
             clause = ", ".join(filter(None, [clause, f"it runs {remit}"]))
         if clause:
@@ -163,7 +187,7 @@ def remit_gap(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]
     if activity is None or len(years) < 2 or sel.doc_id not in years:
         return ""
     return _remit_clause(remit_differences(remit_by_report(reports), activity, years),
-                         sel.doc_id)
+                         sel.doc_id, _sides(activity, years, reports))
 
 
 def remits_differ(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]) -> str:

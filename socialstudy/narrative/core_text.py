@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from socialstudy.core.registry import load_registry
 from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS
+from socialstudy.measures.like_with_like import remit_scopes
 from socialstudy.narrative import findings
 
 REMIT_WORDS = {"partial": "only partly", "no": "not at all", "unknown": "unknown"}
@@ -105,11 +107,29 @@ def _category_caveat(core, remit, cat, docs, status) -> str:
     return f"{CATEGORY_WORDS[cat]}: " + "; ".join(parts)
 
 
+def other_differs(core: pd.DataFrame) -> str:
+    """Where 'other' is in the core: what it holds per committee
+    (``crosswalks/remit_scope.csv``), since the same word covers unlike activities."""
+    if core.empty or "other" not in str(core.core_categories.iloc[0]).split("+"):
+        return ""
+    docs = core.drop_duplicates("doc_id")
+    scopes = remit_scopes([r for r in load_registry() if r.doc_id in set(docs.doc_id)])
+    parts = [f"{d.municipality} {d.fiscal_year}: {s.scope}{findings.cite(scopes.loc[[i]])}"
+             for d in docs.itertuples() for i, s in scopes.iterrows()
+             if s.doc_id == d.doc_id and s.category == "other"]
+    if len(parts) < 2:
+        return ""
+    return f"*Not like with like – 'other' holds different activities:* {'; '.join(parts)}."
+
+
 def core_findings(core: pd.DataFrame, remit: pd.DataFrame) -> str:
     """The core section of notebook 02 (and the summary): core, per committee, and what
     lies outside it."""
     text = [core_sentence(core, remit), ""]
     text.append(findings.bullets(committee_core(core)))
+    other = other_differs(core)
+    if other:
+        text += ["", other]
     diffs = remit_differences(core, remit)
     if diffs:
         text += ["", "Outside the core (whole-committee totals include these; the remits "

@@ -10,7 +10,7 @@ import pandas as pd
 from socialstudy.core.registry import load_registry
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
-from socialstudy.measures.like_with_like import definitions
+from socialstudy.measures.like_with_like import definitions, remit_scopes
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, NOT_REPORTED
 from socialstudy.narrative import caveats, findings
@@ -24,11 +24,20 @@ def remit_text(remit: pd.DataFrame, doc_id: str | None) -> str:
     column = pd.Series(remit_of(remit, doc_id), dtype=object)
     if column.empty or (column == "unknown").all():
         return "unknown (no row in crosswalks/remit_reports.csv or remit.csv)"
-    parts = [f"{label}: {', '.join(c.replace('_', ' ') for c in column.index[column == value])}"
+    scopes = remit_scopes([r for r in load_registry() if r.doc_id == doc_id])
+    scope = dict(zip(scopes.category, scopes.scope))
+
+    def said(cat: str, value: str) -> str:
+        extra = f" ({scope[cat]})" if value == "partial" and cat in scope else ""
+        return cat.replace("_", " ") + extra
+
+    parts = [f"{label}: {', '.join(said(c, value) for c in column.index[column == value])}"
              for value, label in (("partial", "partly"), ("no", "not in remit"),
                                   ("unknown", "unknown"))
              if (column == value).any()]
-    return "; ".join(parts) or "all activity areas"
+    other = (f"; other: {scope['other']}{findings.cite(scopes[scopes.category == 'other'])}"
+             if column.get("other") == "yes" and "other" in scope else "")
+    return ("; ".join(parts) or "all activity areas") + other
 
 
 def load(processed: Path) -> dict[str, pd.DataFrame]:
