@@ -83,11 +83,12 @@ def _sides(activity: pd.DataFrame, years: dict[str, int], reports: list[Report])
     return out
 
 
-def _remit_clause(diffs: pd.DataFrame, doc_id: str, sides: dict | None = None) -> str:
+def _remit_clause(diffs: pd.DataFrame, doc_id: str, sides: dict | None = None,
+                  seen: set | None = None) -> str:
     """'elderly care (Äldreomsorg, 281.4 mnkr net cost) [..], not run by Haninge' for each
     activity that sets this committee apart in the selection; a committee that runs it in
-    part says what it runs (``sides``)."""
-    sides, parts = sides or {}, []
+    part says what it runs (``sides``), once per caveat (``seen``: the sides said already)."""
+    sides, parts, seen = sides or {}, [], set() if seen is None else seen
     for r in diffs[diffs.doc_id == doc_id].itertuples():
         lines = [r.source_line, *[x for x in r.cost_lines.split(";") if x]]
         cited = cite(pd.DataFrame({"source_file": r.source_file, "source_line": lines}))
@@ -95,10 +96,17 @@ def _remit_clause(diffs: pd.DataFrame, doc_id: str, sides: dict | None = None) -
                   if r.net_cost_tkr else "no separate line")
         pairs = [o.split(":") for o in r.others.split(";")]
         runs = [f"{'run only in part' if s == 'partial' else 'not run'} by {m}"
-                + (f" ({sides[(m, r.category)]})" if s == "partial" and (m, r.category) in sides
-                   else "") for m, s in pairs]
+                + _side(sides, seen, (m, r.category), s) for m, s in pairs]
         parts.append(f"{words(r.category)} ({amount}){cited}, {' and '.join(runs)}")
     return "; ".join(parts)
+
+
+def _side(sides: dict, seen: set, key: tuple[str, str], status: str) -> str:
+    """' (what the other committee runs of it …)' the first time a caveat names it."""
+    if status != "partial" or key not in sides or key in seen:
+        return ""
+    seen.add(key)
+    return f" ({sides[key]})"
 
 
 def comparison_caveat(scope: Scope, activity: pd.DataFrame, reports: list[Report],
@@ -111,11 +119,11 @@ def comparison_caveat(scope: Scope, activity: pd.DataFrame, reports: list[Report
     years = {s.doc_id: s.fiscal_year for s in scope.selections.values() if s.doc_id}
     diffs = (remit_differences(remit_by_report(reports), activity, years)
              if topic != "grants" else pd.DataFrame(columns=["doc_id"]))
-    parts = []
+    parts, sides, seen = [], _sides(activity, years, reports), set()
     for sel in (s for s in scope.selections.values() if s.doc_id):
         rows = defs[(defs.doc_id == sel.doc_id) & (defs.topic == topic)]
         clause = "; ".join(rows.definition) + cite(rows) if len(rows) else ""
-        remit = _remit_clause(diffs, sel.doc_id, _sides(activity, years, reports))
+        remit = _remit_clause(diffs, sel.doc_id, sides, seen)
         if remit:
             clause = ", ".join(filter(None, [clause, f"it runs {remit}"]))
         if clause:
@@ -178,7 +186,7 @@ def remit_year_note(remit: pd.DataFrame, defs: pd.DataFrame, sel: Selection) -> 
 
 
 def remit_gap(scope: Scope, activity: pd.DataFrame | None, reports: list[Report],
-              sel: Selection) -> str:
+              sel: Selection, seen: set | None = None) -> str:
     """'disability support (Funktionshinderomsorg, 562.6 mnkr net cost) [..], run only in
     part by Huddinge; …': the activities this committee runs that another selected committee
     does not (or only in part), with their net cost – what a whole-committee total includes
@@ -187,16 +195,17 @@ def remit_gap(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]
     if activity is None or len(years) < 2 or sel.doc_id not in years:
         return ""
     return _remit_clause(remit_differences(remit_by_report(reports), activity, years),
-                         sel.doc_id, _sides(activity, years, reports))
+                         sel.doc_id, _sides(activity, years, reports), seen)
 
 
 def remits_differ(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]) -> str:
     """' Not like with like – the remits differ: Haninge 2024 runs …; Strängnäs 2023 runs …'
     for a sentence that sets shares of whole-committee totals side by side ('' when no
     selected committee runs an activity another does not)."""
+    seen: set = set()
     parts = [f"{s.municipality} {s.fiscal_year} runs {gap}"
              for s in scope.selections.values() if s.doc_id
-             for gap in [remit_gap(scope, activity, reports, s)] if gap]
+             for gap in [remit_gap(scope, activity, reports, s, seen)] if gap]
     return f" Not like with like – the remits differ: {'; '.join(parts)}." if parts else ""
 
 

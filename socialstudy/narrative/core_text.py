@@ -135,3 +135,24 @@ def core_findings(core: pd.DataFrame, remit: pd.DataFrame) -> str:
         text += ["", "Outside the core (whole-committee totals include these; the remits "
                  "differ here):", "", findings.bullets(diffs)]
     return "\n".join(text)
+
+
+def includes(scope, frame: pd.DataFrame, activity: pd.DataFrame, reports: list) -> pd.DataFrame:
+    """The whole-committee per-inhabitant rows with an ``includes`` column: the committee's
+    remit in words (``summary.remit_text``) and, beside another selected committee, the
+    activities it runs that the other does not, with their amounts (``caveats.remit_gap``,
+    as the key figures say it)."""
+    from socialstudy.measures.remit import remit_by_report
+    from socialstudy.narrative import caveats
+    from socialstudy.narrative.summary import remit_text
+    remit = remit_by_report(reports)
+    sels = {s.doc_id: s for s in scope.selections.values() if s.doc_id}
+
+    def said(row) -> str:
+        sel = sels.get(row.doc_id)
+        gap = (caveats.remit_gap(scope, activity, reports, sel)
+               if sel and int(row.fiscal_year) == sel.fiscal_year else "")
+        return (f"the whole remit ({remit_text(remit, row.doc_id)})"
+                + (f"; unlike another committee in this run, it runs {gap}" if gap else ""))
+
+    return frame.assign(includes=[said(r) for r in frame.itertuples()])
