@@ -176,3 +176,58 @@ def test_other_in_the_core_names_what_each_committee_holds_there():
     assert "[000_7601200e7e1b7bea.txt:730]" in text
     pair = core[core.doc_id != "strangnas_2023_ar"]
     assert "Strängnäs" not in core_text.other_differs(pair)
+
+
+def test_goal_counts_are_not_set_side_by_side_in_any_run(reports, facts):
+    """2023 run: Strängnäs's six goals met of ten (004:138, two steps) stood as '6 of 10'
+    beside committees with no assessment; every multi-committee run now gives the scale."""
+    from socialstudy.narrative import summary
+    tables = findings.load(paths.Outputs().processed)
+    cell = summary.key_figures(resolve("2023", "all", reports, facts), tables)[
+        "goals met or largely met"]
+    assert cell["Strängnäs"].startswith(
+        "not counted here: own scale of 2 wordings (Uppfyllt, Delvis uppfyllt)")
+    assert "6 of 10" not in " ".join(cell)
+    alone = summary.key_figures(resolve("latest", "Strängnäs", reports, facts), tables)
+    assert alone.loc["Strängnäs", "goals met or largely met"] == "6 of 10"
+
+
+def test_goal_counts_stand_under_each_committees_own_wordings():
+    """Notebook 04's table: Huddinge 2 × “😊 I mycket hög grad uppfyllt”, Strängnäs
+    6 × “Uppfyllt”, each with its English gloss – no common 'met … not met' columns."""
+    from socialstudy.narrative.findings_outcomes import own_wording_counts
+    goals = findings.read(paths.Outputs().processed, "goals")
+    year_end = goals[goals.assessment_kind == "year_end_attainment"]
+    table = own_wording_counts(year_end).set_index(["municipality", "status_text"])
+    assert table.loc[("Strängnäs", "Uppfyllt"), ["status_text (English)", "goals"]].tolist() \
+        == ["Met", 6]
+    assert table.loc[("Huddinge", "😊 I mycket hög grad uppfyllt"), "goals"] == 2
+    assert table.loc[("Haninge", "Nämnden bedömer att målet inte uppfylls"),
+                     "own_scale"] == "4 wordings used"
+    assert "met" not in table.columns and "not met" not in table.columns
+
+
+def test_per_inhabitant_table_says_what_the_total_includes(reports, facts):
+    """Notebook 02's per-inhabitant table (finding 3): Haninge's 12 324 kr includes its
+    LSS line (562.6 mnkr, 000:371) that Huddinge runs only in part (002:502)."""
+    from socialstudy.narrative import core_text
+    tables = findings.load(paths.Outputs().processed)
+    scope = resolve("latest", "Haninge,Huddinge", reports, facts)
+    frame = core_text.includes(scope, scope.filter(tables["per_inhabitant"]),
+                               tables["cost_by_activity"], reports).set_index("municipality")
+    assert frame.loc["Haninge", "includes"].startswith(
+        "the whole remit (partly: health care (HSL only in disability and socialpsykiatri")
+    assert ("it runs disability support (Funktionshinderomsorg, 562.6 mnkr net cost) "
+            "[000_7601200e7e1b7bea.txt:371, 380], run only in part by Huddinge") in \
+        frame.loc["Haninge", "includes"]
+    assert frame.loc["Huddinge", "includes"].startswith(
+        "the whole remit (partly: disability support (only SoL support")
+
+
+def test_a_caveat_states_the_other_side_once(reports, facts):
+    """Default run: Huddinge's SoL-only disability support (002:502) is said once, though
+    both Haninge and Strängnäs run LSS."""
+    from socialstudy.narrative import caveats
+    scope = resolve("latest", "all", reports, facts)
+    text = caveats.remits_differ(scope, ACTIVITY, reports)
+    assert text.count("only SoL support for people with psychiatric disabilities") == 1

@@ -57,14 +57,17 @@ def deviation_cell(adjusted: pd.DataFrame | None, sel: Selection) -> str:
     return f"{rows.deviation_without_pct.iloc[0]} (without the {kinds})"
 
 
-def goals_cell(goals: pd.DataFrame, steps: dict[str, int], sel: Selection) -> str | None:
-    """Key-figure cell for goals when several committees with different scales are in the
-    run: no count, only the scale; None where a count may stand (one scale only)."""
-    if len(set(steps.values())) < 2 or goals.empty:
+def goals_cell(goals: pd.DataFrame, steps: dict[str, int], sel: Selection,
+               shown: int = 2) -> str | None:
+    """Key-figure cell for goals wherever the run sets two or more committees side by side
+    (``shown``), whether or not the others assess goals this year: no count, only the
+    committee's own scale; None where a count may stand (a single committee)."""
+    if shown < 2 or goals.empty:
         return None
     return (f"not counted here: own scale of {steps[sel.doc_id]} wordings "
             f"({', '.join(dict.fromkeys(goals.sort_values('rank', ascending=False).status_text))})"
-            f"{cite(goals.head(1))}; scales differ across the run (notebook 04)")
+            f"{cite(goals.head(1))}; counts on scales of different steps are not set side by "
+            "side (notebook 04 shows each committee's own wordings)")
 
 
 def _sides(activity: pd.DataFrame, years: dict[str, int], reports: list[Report]) -> dict:

@@ -89,6 +89,20 @@ def staffing_caption(scope: Scope, tables: dict[str, pd.DataFrame], reports: lis
             f"so they are not a ranking:* {caveat}.") if caveat else ""
 
 
+def own_wording_counts(year_end: pd.DataFrame) -> pd.DataFrame:
+    """Goals per committee and its own wording, best first, with the English gloss: counts
+    on scales with different numbers of steps are never put in common columns."""
+    counts = (year_end.assign(rank=year_end["rank"].astype(int))
+              .groupby(["municipality", "status_text", "rank"]).size().reset_index(name="goals")
+              .sort_values(["municipality", "rank", "status_text"],
+                           ascending=[True, False, True], kind="mergesort"))
+    scale = counts.groupby("municipality").status_text.transform("nunique")
+    counts = counts.assign(own_scale=[f"{n} wordings used" for n in scale])
+    return findings.glossed_columns(
+        counts[["municipality", "own_scale", "status_text", "goals"]].reset_index(drop=True),
+        ["status_text"])
+
+
 def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
     """Year-end goal assessments: counts per common level, the wordings used, and the
     goals judged not met, quoted."""

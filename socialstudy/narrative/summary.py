@@ -96,7 +96,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 + caveats.definition_note(defs, sel, "sick_leave", shown),
             "comparable-core net cost per inhabitant (kr; core of this selection)":
                 _core(tables.get("comparable_core"), sel),
-            "goals met or largely met": (caveats.goals_cell(goals, steps, sel)
+            "goals met or largely met": (caveats.goals_cell(goals, steps, sel, shown)
                                          or _goals(goals, sel, every_goal)),
         })
     return pd.DataFrame(rows).set_index("municipality")
