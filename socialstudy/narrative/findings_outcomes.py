@@ -156,3 +156,24 @@ def indicators(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
                      (", ".join(glossed(t) for t in targeted[targeted.attainment == "not met"]
                                 .indicator) or "none") + ".")
     return findings.bullets(lines) if lines else f"{findings.NO_DATA}."
+
+
+def missing_staffing(scope: Scope, mine: pd.DataFrame):
+    """Notebook 03's table of missing staffing measures; where a selected report has no
+    staffing row at all, every measure is missing and the table says so per committee
+    (never 'no measures missing')."""
+    from IPython.display import Markdown
+    rows = mine[mine.status != "reported"]
+    bare = [s for s in findings.chosen(scope) if not (mine.doc_id == s.doc_id).any()]
+    said = [f"{who(s)}: every staffing measure is missing – no headcount, turnover or "
+            "sick-leave figure was found in the report (staffing.csv has no row for it)"
+            for s in bare]
+    said += [f"{s.municipality}: no report for this selection" for s in
+             scope.selections.values() if not s.doc_id]
+    if rows.empty:
+        return Markdown(findings.bullets(said) if said else "*No measure is missing.*")
+    if said:
+        from IPython.display import display
+        display(Markdown(findings.bullets(said)))
+    return findings.table(rows, ["municipality", "fiscal_year", "variable", "reason"],
+                          "measures missing")
