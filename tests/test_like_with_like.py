@@ -231,3 +231,18 @@ def test_a_caveat_states_the_other_side_once(reports, facts):
     scope = resolve("latest", "all", reports, facts)
     text = caveats.remits_differ(scope, ACTIVITY, reports)
     assert text.count("only SoL support for people with psychiatric disabilities") == 1
+
+
+def test_2020_run_says_why_revenue_is_missing_and_how_much_is_mixed(reports, facts):
+    """Haninge's Jan–Apr 2020 report: the revenue share's own reason (no revenue and gross
+    cost totals), not the grants'; its largest common category (administration) beside the
+    mixed department lines that hold most of its net cost (001:284-291)."""
+    from socialstudy.narrative import findings_cost
+    tables = findings.load(paths.Outputs().processed)
+    scope = resolve("2020", "all", reports, facts)
+    text = finance(scope, tables, reports)
+    assert ("revenue as a share of gross cost not reported – the report prints no revenue and "
+            "gross-cost totals for a full year") in text
+    cost = findings_cost.activities(scope, tables, reports)
+    assert "by common category administration is largest with 6.9 %, though mixed lines" in cost
+    assert "hold 92.6 % of net cost" in cost
