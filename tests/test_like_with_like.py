@@ -246,3 +246,13 @@ def test_2020_run_says_why_revenue_is_missing_and_how_much_is_mixed(reports, fac
     cost = findings_cost.activities(scope, tables, reports)
     assert "by common category administration is largest with 6.9 %, though mixed lines" in cost
     assert "hold 92.6 % of net cost" in cost
+
+
+def test_notebook_02_carries_the_caveats_of_the_summary():
+    """Stored notebook 02 (default run): the staff-share sentence carries the remit caveat
+    the summary's does (finding 4), and the per-inhabitant table says what each total
+    includes (finding 3: Haninge 12 324 kr with Funktionshinderomsorg, 000:371)."""
+    text = (paths.ROOT / "notebooks" / "02_cost_structure.ipynb").read_text(encoding="utf-8")
+    assert ("and half or less in Haninge. Not like with like – the remits differ: Haninge 2024 "
+            "runs disability support (Funktionshinderomsorg, 562.6 mnkr net cost)") in text
+    assert "<th>includes</th>" in text and "the whole remit (partly: health care" in text
