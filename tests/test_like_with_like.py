@@ -256,3 +256,16 @@ def test_notebook_02_carries_the_caveats_of_the_summary():
     assert ("and half or less in Haninge. Not like with like – the remits differ: Haninge 2024 "
             "runs disability support (Funktionshinderomsorg, 562.6 mnkr net cost)") in text
     assert "<th>includes</th>" in text and "the whole remit (partly: health care" in text
+
+
+def test_goal_findings_count_on_each_reports_own_wordings(reports, facts):
+    """Strängnäs's six goals met of ten (004:138) stay under its own two wordings; no
+    'met / largely met' counts stand beside Huddinge's (002:87-93)."""
+    from socialstudy.narrative import findings_outcomes
+    tables = findings.load(paths.Outputs().processed)
+    text = findings_outcomes.goals(resolve("latest", "all", reports, facts), tables, reports)
+    assert "Strängnäs 2023: of 10 goals, 6 “Uppfyllt” (Met) and 4 “Delvis uppfyllt” " \
+           "(Partly met)" in text
+    assert "Huddinge 2024: of 7 goals, 2 “😊 I mycket hög grad uppfyllt” (😊 Met to a very " \
+           "high degree)" in text
+    assert " met and " not in text and "largely met" not in text

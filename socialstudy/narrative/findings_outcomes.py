@@ -8,7 +8,6 @@ import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope
-from socialstudy.core.vocabulary import LEVEL_WORDS
 from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED
 from socialstudy.narrative import findings
 from socialstudy.narrative.caveats import comparison_caveat
@@ -104,8 +103,8 @@ def own_wording_counts(year_end: pd.DataFrame) -> pd.DataFrame:
 
 
 def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
-    """Year-end goal assessments: counts per common level, the wordings used, and the
-    goals judged not met, quoted."""
+    """Year-end goal assessments: counts under each report's own wordings (glossed; never
+    on a common scale), and the goals judged not met, quoted."""
     every = findings.selected(scope, tables)["goals"]
     year_end = every[every.assessment_kind == "year_end_attainment"]
     lines, steps = [], {}
@@ -117,12 +116,12 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
             none = f"no year-end goal assessment for {sel.fiscal_year} ({none})"
             lines.append(findings.lacking(sel, every[every.municipality == sel.municipality], none))
             continue
-        counts = [f"{int((part.level == k).sum())} {w}" for k, w in LEVEL_WORDS.items()
-                  if (part.level == k).any()]
+        wordings = dict.fromkeys(part.sort_values("rank", ascending=False,
+                                                  kind="mergesort").status_text)
+        counts = [f"{int((part.status_text == t).sum())} {glossed(t)}" for t in wordings]
         text = (f"{who(sel)}: of {len(part)} goals, " + names(counts) + cite(part)
-                + f"; the report uses {part.status_text.nunique()} different wordings ("
-                + ", ".join(f"“{t}”" for t in dict.fromkeys(
-                    part.sort_values("rank", ascending=False).status_text)) + ")")
+                + f" – counted on the report's own scale of {len(wordings)} wordings, not on "
+                "a common one")
         failed = part[part.level == "not_met"]
         if len(failed):
             text += ". Judged not met: " + ", ".join(glossed(t) for t in failed.goal_text)
