@@ -60,22 +60,45 @@ def test_default_core(activity, remits, inhabitants):
     assert frame.core_categories.iloc[0] == ("children_young_people+adults_substance_abuse+"
                                              "administration+other")
     rows = frame[frame.row_kind == "core"].set_index("doc_id")
-    # Haninge: staff units 57.8 + committee 2.6 (lines 367-368) in; IFO 474.6 (line 370,
-    # also socialpsykiatri) touches the core -> range
+    # Haninge: committee 2.6 (line 368) in; staff units 57.8 (line 367) serve the whole
+    # administration, which also runs elderly care for another committee (line 103), and IFO
+    # 474.6 (line 370, also socialpsykiatri) touch the core -> range 2.6-535.0
     assert rows.loc[H24, ["core_low_tkr", "core_high_tkr", "status"]].tolist() == [
-        "60400", "535000", "range"]
+        "2600", "535000", "range"]
     assert rows.loc[H24, ["per_inhabitant_low_kr", "per_inhabitant_high_kr"]].tolist() == [
-        "599", "5303"]
-    # Huddinge: lines 496-499, 501, 503 in; 500 (economic assistance) and 502 out
+        "26", "5303"]
+    assert ("'Förvaltningsdirektör och staber' 57.8 mnkr (line 367) also serves or may hold "
+            "disability support, economic assistance and elderly care") in rows.loc[H24, "note"]
+    # Huddinge: lines 496-499, 501, 503 in; 500 (economic assistance) and 502 out; its
+    # administration (line 496) is the committee's political costs only
     assert rows.loc[HU, ["core_low_tkr", "core_high_tkr", "status"]].tolist() == [
         "406803", "406803", "complete"]
     assert rows.loc[HU, "per_inhabitant_low_kr"] == "3559"
-    # Strängnäs: Myndighet 310.1 (line 399) touches; no 2023 population
-    assert rows.loc[ST, ["core_low_tkr", "core_high_tkr"]].tolist() == ["105200", "415300"]
+    # Strängnäs: only the committee's own 2.0 (line 397) in; Socialkontoret 9.9 (398) and
+    # Administration och digitalisering 25.7 (404) serve all six areas (line 122, 423);
+    # Myndighet 310.1 (399) touches; IFO 67.6 (400) may carry economic assistance, which
+    # the report puts in no named line (line 572); no 2023 population
+    assert rows.loc[ST, ["core_low_tkr", "core_high_tkr"]].tolist() == ["2000", "415300"]
     assert "not available" in rows.loc[ST, "note"]
+    assert ("'Individ och familjeomsorg' 67.6 mnkr (line 400) also serves or may hold economic "
+            "assistance") in rows.loc[ST, "note"]
     lines = frame[frame.row_kind == "line"].set_index(["doc_id", "source_line"]).in_core
-    assert lines[(H24, 370)] == "touches" and lines[(ST, 399)] == "touches"
-    assert lines[(HU, 500)] == "out" and lines[(HU, 502)] == "out"
+    assert [lines[(H24, n)] for n in (367, 368, 370)] == ["touches", "in", "touches"]
+    assert [lines[(ST, n)] for n in (397, 398, 399, 400, 404)] == [
+        "in", "touches", "touches", "touches", "touches"]
+    assert lines[(HU, 496)] == "in" and lines[(HU, 500)] == "out" and lines[(HU, 502)] == "out"
+
+
+def test_core_reach_quotes_stand_on_their_lines(reports):
+    reach = core.reaches(reports)
+    row = reach[(H24, "Förvaltningsdirektör och staber")]
+    assert (int(row.quote_line), row.reaches) == (
+        103, "disability_support+economic_assistance+elderly_care")
+    path = next(r.path for r in reports if r.doc_id == H24)
+    # line 103: the administration is organised in disability care, IFO and elderly care,
+    # "med stöd från två staber"
+    assert "samt äldreomsorg, med stöd från två staber" in read_lines(path)[102]
+    assert int(reach[(ST, "Individ och familjeomsorg")].quote_line) == 572
 
 
 def test_haninge_huddinge_caveat_names_lss_and_economic_assistance(activity, remits,
@@ -97,3 +120,13 @@ def test_deviation_without_named_items(reports, doc_id, dev, budget, line, expec
     assert line in set(items.quote_line.astype(int))
     value, pct = without(dev, budget, items)
     assert (round(value), round(pct, 2)) == expected
+
+
+def test_core_key_figure_names_the_touching_lines(activity, remits, inhabitants):
+    from socialstudy.narrative import summary
+    frame = _core(activity, remits, inhabitants, [H24, HU]).astype(str)
+    # the range's ends are the lines counted out and in: 57.8 (line 367) and 474.6 (line 370)
+    assert summary._core(frame, SELS[H24]) == (
+        "26–5303 (range: Förvaltningsdirektör och staber 57.8 mnkr, Individ- och "
+        "familjeomsorg (IFO) 474.6 mnkr counted out and in [000_7601200e7e1b7bea.txt:367, 370])")
+    assert summary._core(frame, SELS[HU]) == "3559"

@@ -74,7 +74,7 @@ def test_whole_committee_figures_name_the_remit_gap_with_amounts(scopes, tables,
     activity = tables["cost_by_activity"]
     pair = figure_notes.whole_committee(scopes["pair"], activity, reports)
     assert (f"Haninge 2024 runs disability support (Funktionshinderomsorg, 562.6 mnkr net cost) "
-            f"[{HANINGE}:371, 758], run only in part by Huddinge" in pair)
+            f"[{HANINGE}:371, 380], run only in part by Huddinge (only SoL support" in pair)
     assert "economic assistance (Försörjningsstöd, 145.7 mnkr net cost)" in pair
     assert "Äldreomsorg" not in pair
     default = figure_notes.whole_committee(scopes["default"], activity, reports)
@@ -114,8 +114,12 @@ def test_sick_leave_title_says_what_each_report_states(scopes, tables, reports):
 
 def test_turnover_goal_and_indicator_notes_name_each_committee(scopes, tables, reports):
     turnover = figure_notes.staffing(scopes["pair"], tables, reports, "turnover")
+    # line 443: "Personalomsättningen inom nämndens verksamhetsområden var totalt 14 procent";
+    # line 450: the table's caption names the committee's two areas (IFO, disability care)
     assert ("Haninge 2024: all leavers among staff employed at least 40 % of full time; "
-            "the administration's table" in turnover and f"[{HANINGE}:421, 450]" in turnover)
+            "the committee's two activity areas (individual and family care, disability care)"
+            in turnover and f"[{HANINGE}:421, 443, 450]" in turnover)
+    assert "not a committee total" not in turnover
     assert f"retirements included [{HUDDINGE}:814, 816]" in turnover
     goals = figure_notes.goal_levels(scopes["default"], reports)
     assert "Strängnäs 2023: two steps: met or partly met" in goals
@@ -130,3 +134,26 @@ def test_turnover_goal_and_indicator_notes_name_each_committee(scopes, tables, r
 def test_caption_repeats_the_note_line_by_line():
     assert figure_notes.caption("a:\nb.") == "*a:*\n\n*b.*"
     assert figure_notes.caption("") == ""
+
+
+def test_printed_percentage_annotation_names_its_committee(reports, facts, tables):
+    """2023 run: Huddinge's deviation % is printed by its report, not computed; the
+    annotation under its bar says whose it is (finding 13)."""
+    scope = resolve("2023", "all", reports, facts)
+    fig = figures.budget_deviation(tables["budget_deviation"], scope, reports)
+    printed = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))
+               if "percentage printed by the report" in t.get_text()]
+    assert printed and all(t.strip().split(":")[0] in {"Haninge", "Huddinge", "Strängnäs"}
+                           for t in printed)
+
+
+def test_turnover_figure_keeps_notebook_width(scopes, tables, reports, tmp_path):
+    """Figure 4 is drawn 9 inches wide at 200 dpi: Strängnäs's long 'not reported' reason
+    is wrapped inside the axes, so the PNG stays 9 inches plus the save padding (1840 px)
+    wide, as the other figures, and 8-pt text stays 8 pt at 900 px (it was 1910 px)."""
+    from PIL import Image
+    rates = {"turnover_total_pct": "all leavers", "turnover_voluntary_pct": "own resignations"}
+    fig = figures.staffing_panel(tables["staffing"], scopes["default"], reports, rates,
+                                 "staffing_turnover", "Staff turnover")
+    fig.savefig(tmp_path / "t.png", dpi=200, bbox_inches="tight")
+    assert Image.open(tmp_path / "t.png").size[0] <= 1840

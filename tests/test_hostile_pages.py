@@ -41,7 +41,7 @@ FREE_TEXT = {
     "goal_assessments.csv": ["note"], "translations.csv": ["english"],
     "printed_deviation.csv": ["why"], "measures.csv": ["why"],
     "indicator_direction.csv": ["why"], "goal_levels.csv": ["justification"],
-    "table_overrides.csv": ["why"],
+    "table_overrides.csv": ["why"], "core_reach.csv": ["why"], "remit_scope.csv": ["scope"],
 }
 RAW, LINE, LABEL = "000_7601200e7e1b7bea.txt", 347, "Köp av tjänster"
 ROW_LABEL = f"{LABEL} [x](javascript:alert('{MARK}'))"

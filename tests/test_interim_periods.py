@@ -134,6 +134,9 @@ def test_year_takes_the_newest_interim_report_and_says_it_is_part_year(corpus):
     assert scope.selections["Haninge"].doc_id is None
     row = one(scope.table(), municipality="Huddinge")
     assert row.note == huddinge.note
+    # a committee without a report for the year: the README's words, not "not reported"
+    assert one(scope.table(), municipality="Haninge").fiscal_year == (
+        "no report for this selection")
     text = findings.scope_text(scope, reports)
     assert "fiscal year 2025, January–August only" in text
     assert "not comparable with full years" in text

@@ -138,11 +138,13 @@ def test_comparable_core_says_why_a_figure_is_missing():
                                                   | (core.per_inhabitant_low_kr == "")))
                    | ((core.row_kind == "line") & (core.net_cost_tkr == ""))]
     assert len(lacking) and (lacking.reason != "").all()
-    # Strängnäs 2023: core 105.2–415.3 mnkr from the total at line 405, but no population
-    # for 2023, so no per-inhabitant figure – said in reason
+    # Strängnäs 2023: core 2.0–415.3 mnkr (only the committee's own line 397 in; the office
+    # and administration lines 398, 404 serve all six areas, IFO 400 may carry economic
+    # assistance, 004:572) from the total at line 405, but no population for 2023, so no
+    # per-inhabitant figure – said in reason
     row = _row("comparable_core", doc_id="strangnas_2023_ar", row_kind="core")
     assert (row.core_low_tkr, row.core_high_tkr, row.source_line, row.status) == (
-        "105200", "415300", "405", "range")
+        "2000", "415300", "405", "range")
     assert row.reason == "population on 31 December 2023 not available"
     # Huddinge 2024: complete, 406.8 mnkr of 497.0 (line 505), 3 559 kr per inhabitant
     row = _row("comparable_core", doc_id="huddinge_2024_vb", row_kind="core")

@@ -55,7 +55,8 @@ class Scope:
     def table(self) -> pd.DataFrame:
         """One row per municipality: which report and year it contributes, and why."""
         return pd.DataFrame([{
-            "municipality": s.municipality, "fiscal_year": s.fiscal_year or "not reported",
+            "municipality": s.municipality,
+            "fiscal_year": s.fiscal_year or "no report for this selection",
             "doc_id": s.doc_id or "", "period": s.period or "", "note": s.note}
             for s in self.selections.values()])
 

@@ -218,8 +218,8 @@ def budget_deviation(deviation: pd.DataFrame, scope: Scope, reports: list[Report
             ax.text(value, y, f" {value:+.1f} %" if value >= 0 else f"{value:+.1f} % ",
                     va="center", ha="left" if value >= 0 else "right", fontsize=8)
             if printed.startswith("printed"):
-                ax.text(0, y - 0.42, " percentage printed by the report", fontsize=8,
-                        color="dimgrey")
+                ax.text(0, y - 0.31, f" {sel.municipality}: percentage printed by the report",
+                        va="top", fontsize=8, color="dimgrey")
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_yticks(range(len(group)), names)
         lim = max(abs(rows.deviation_pct.astype(float)).max() * 1.5, 2)

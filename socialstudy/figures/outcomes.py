@@ -72,7 +72,9 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
         labels.append(_series_label(row, variables))
     for muni, part in missing.groupby("municipality"):
         labels.append(f"{muni} {part.fiscal_year.iloc[0]} · not reported")
-        reason = textwrap.shorten("not reported: " + part.reason.iloc[0], 95)
+        # wrapped inside the axes: one long line widened the figure past notebook width
+        reason = textwrap.fill(textwrap.shorten("not reported: " + part.reason.iloc[0], 130),
+                               70)
         ax.text(0.3, -(len(labels) - 1), reason,
                 va="center", fontsize=8, color="dimgrey")
     ax.set_yticks([-i for i in range(len(labels))], labels, fontsize=8)

@@ -5,16 +5,23 @@ inhabitant and as a share of the committee's net cost.
 
 Each activity line of the committee's own table is counted **in** (its category, or every
 component of a mixed line, is in the core), **out** (none is), or it **touches** the core (a
-mixed line with components on both sides; the report gives no split). A committee whose
-core a touching line reaches gets a range: the line counted out (low) and in (high).
+mixed line with components on both sides; the report gives no split). A line also touches
+the core where ``crosswalks/core_reach.csv`` says its cost serves or may hold categories
+outside the core that its own category does not show: administration that serves the whole
+committee (and, in Haninge, elderly care run for another committee), or a line that may carry
+an activity the report puts in no named line. A committee whose core a touching line reaches
+gets a range: the line counted out (low) and in (high).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from socialstudy.core.registry import Report, load_registry
 from socialstudy.core.scope import Selection
 from socialstudy.core.vocabulary import CATEGORY_WORDS
+from socialstudy.crosswalks.loader import check_quote, rows_by_report
+from socialstudy.extract.tables import read_lines
 from socialstudy.measures.remit import remit_of
 from socialstudy.measures.tabular import NOT_MAPPED, fmt
 
@@ -34,9 +41,23 @@ def core_categories(remit: pd.DataFrame, doc_ids: list[str]) -> list[str]:
             and remits and all(r.get(c) == "yes" for r in remits)]
 
 
-def line_status(category: str, components: str, core: list[str]) -> str:
-    """'in', 'out' or 'touches' for one activity line."""
+def reaches(reports: list[Report] | None = None) -> dict[tuple[str, str], object]:
+    """{(doc_id, report_label): row of crosswalks/core_reach.csv}: what a line's cost also
+    serves or may hold beyond its category, each quote checked to stand on its line."""
+    reports = load_registry() if reports is None else reports
+    out = {}
+    for row, report in rows_by_report("core_reach.csv", reports):
+        check_quote(row, "core_reach.csv", report, read_lines(report.path),
+                    int(row.quote_line), row.quote)
+        out[(row.doc_id, row.report_label)] = row
+    return out
+
+
+def line_status(category: str, components: str, core: list[str], reach: str = "") -> str:
+    """'in', 'out' or 'touches' for one activity line (``reach``: the categories it also
+    serves or may hold, joined by +)."""
     parts = [p for p in str(components or "").split("+") if p] or [category]
+    parts += [p for p in str(reach or "").split("+") if p]
     inside = [p in core for p in parts]
     return "in" if all(inside) else "touches" if any(inside) else "out"
 
@@ -47,12 +68,12 @@ def comparable_core(activity: pd.DataFrame, remit: pd.DataFrame, inhabitants: pd
     'core' row with the core's net cost (range where a mixed line touches it)."""
     doc_ids = [s.doc_id for s in chosen if s.doc_id]
     core = core_categories(remit, doc_ids)
-    label = "+".join(doc_ids)
+    label, reach = "+".join(doc_ids), reaches()
     rows = []
     for sel in (s for s in chosen if s.doc_id):
         lines = activity[(activity.doc_id == sel.doc_id) & (activity.fiscal_year == sel.fiscal_year)
                          & (activity.period == sel.period)]
-        rows += _committee_rows(sel, lines, core, inhabitants)
+        rows += _committee_rows(sel, lines, core, inhabitants, reach)
     frame = pd.DataFrame(rows, columns=CORE_COLUMNS)
     frame["selection"] = label
     frame["core_categories"] = "+".join(core)
@@ -60,16 +81,19 @@ def comparable_core(activity: pd.DataFrame, remit: pd.DataFrame, inhabitants: pd
 
 
 def _committee_rows(sel: Selection, lines: pd.DataFrame, core: list[str],
-                    inhabitants: pd.DataFrame) -> list[dict]:
+                    inhabitants: pd.DataFrame, reach: dict) -> list[dict]:
     base = {"municipality": sel.municipality, "doc_id": sel.doc_id,
             "fiscal_year": sel.fiscal_year, "period": sel.period}
     total = lines[lines.category == "total"]
     mapped = lines.status != NOT_MAPPED
     rows = []
     for r in lines[mapped & (lines.category != "total")].itertuples():
+        extra = reach.get((sel.doc_id, r.report_label))
         rows.append({**base, "row_kind": "line", "report_label": r.report_label,
                      "category": r.category, "fit": r.fit, "components": r.components,
-                     "in_core": line_status(r.category, r.components, core),
+                     "reach": extra,
+                     "in_core": line_status(r.category, r.components, core,
+                                            extra.reaches if extra else ""),
                      "net_cost_tkr": r.net_cost_tkr, "source_file": r.source_file,
                      "source_line": r.source_line,
                      "reason": r.reason if not str(r.net_cost_tkr).strip() else ""})
@@ -113,17 +137,28 @@ def _core_row(rows: list[dict], total: pd.DataFrame, core: list[str], sel: Selec
 
 
 def touching_note(rows: list[dict], core: list[str]) -> str:
-    """Which mixed lines make the range, with their amounts and what else they hold."""
+    """Which lines make the range, with their amounts and what else they hold or serve."""
     parts = []
     for r in rows:
         if r["in_core"] != "touches":
             continue
-        outside = [CATEGORY_WORDS.get(c, c) for c in str(r["components"]).split("+")
-                   if c and c not in core]
+        outside = _outside(r["components"], core)
+        what = [f"also holds {outside}"] if outside else []
+        extra = r.get("reach")
+        if extra is not None and _outside(extra.reaches, core):
+            what.append(f"also serves or may hold {_outside(extra.reaches, core)} "
+                        f"({extra.why}, line {extra.quote_line})")
         parts.append(f"'{r['report_label']}' {fmt(float(r['net_cost_tkr']) / 1000, 1)} mnkr "
-                     f"(line {r['source_line']}) also holds {' and '.join(outside)}, and the "
-                     "report gives no split: counted out (low) and in (high)")
-    return "; ".join(parts)
+                     f"(line {r['source_line']}) {' and '.join(what)}")
+    return ("; ".join(parts) + " – the report gives no split: each counted out (low) and in "
+            "(high)") if parts else ""
+
+
+def _outside(categories: str, core: list[str]) -> str:
+    """The categories of ``categories`` (joined by +) outside the core, in words."""
+    words = [CATEGORY_WORDS.get(c, c) for c in str(categories or "").split("+")
+             if c and c not in core]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def _per_inhabitant(low: float, high: float, sel: Selection,

@@ -59,11 +59,32 @@ def remit_differences(remit: pd.DataFrame, activity: pd.DataFrame,
     return pd.DataFrame(rows, columns=DIFFERENCE_COLUMNS)
 
 
+def own_lines(activity: pd.DataFrame, doc_id: str, category: str, year: int) -> pd.DataFrame:
+    """The report's own exact or partial lines of ``category`` with a net cost in ``year``
+    (full year; mixed lines not counted in)."""
+    return activity[(activity.doc_id == doc_id) & (activity.category == category)
+                    & activity.fit.isin(["exact", "partial"])
+                    & (activity.fiscal_year.astype(int) == int(year))
+                    & (activity.period == "full_year") & (activity.net_cost_tkr != "")]
+
+
+SCOPE_COLUMNS = ["doc_id", "category", "scope", "quote", "source_file", "source_line"]
+
+
+def remit_scopes(reports: list[Report]) -> pd.DataFrame:
+    """What a committee's partial remit, or its 'other', covers, in words
+    (``crosswalks/remit_scope.csv``), each quote checked to stand on its line."""
+    rows = []
+    for row, report in rows_by_report("remit_scope.csv", reports):
+        line = int(row.quote_line)
+        check_quote(row, "remit_scope.csv", report, read_lines(report.path), line, row.quote)
+        rows.append({"doc_id": row.doc_id, "category": row.category, "scope": row.scope,
+                     "quote": row.quote, "source_file": report.file, "source_line": line})
+    return pd.DataFrame(rows, columns=SCOPE_COLUMNS)
+
+
 def _difference(own, others: list, status: dict, activity: pd.DataFrame, year: int) -> dict:
-    lines = activity[(activity.doc_id == own.doc_id) & (activity.category == own.category)
-                     & activity.fit.isin(["exact", "partial"])
-                     & (activity.fiscal_year.astype(int) == int(year))
-                     & (activity.period == "full_year") & (activity.net_cost_tkr != "")]
+    lines = own_lines(activity, own.doc_id, own.category, year)
     net = lines.net_cost_tkr.astype(float).sum() if len(lines) else None
     return {"municipality": own.municipality, "doc_id": own.doc_id,
             "fiscal_year": year, "category": own.category, "in_remit": "yes",

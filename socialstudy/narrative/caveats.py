@@ -11,7 +11,12 @@ from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.measures import crossfoot
 from socialstudy.measures.adjustments import adjustments, without
-from socialstudy.measures.like_with_like import definitions, remit_differences
+from socialstudy.measures.like_with_like import (
+    definitions,
+    own_lines,
+    remit_differences,
+    remit_scopes,
+)
 from socialstudy.measures.remit import remit_by_report
 from socialstudy.measures.revenue import ALL_GRANTS
 from socialstudy.narrative.findings import chosen, cite, names, words
@@ -52,29 +57,59 @@ def deviation_cell(adjusted: pd.DataFrame | None, sel: Selection) -> str:
     return f"{rows.deviation_without_pct.iloc[0]} (without the {kinds})"
 
 
-def goals_cell(goals: pd.DataFrame, steps: dict[str, int], sel: Selection) -> str | None:
-    """Key-figure cell for goals when several committees with different scales are in the
-    run: no count, only the scale; None where a count may stand (one scale only)."""
-    if len(set(steps.values())) < 2 or goals.empty:
+def goals_cell(goals: pd.DataFrame, steps: dict[str, int], sel: Selection,
+               shown: int = 2) -> str | None:
+    """Key-figure cell for goals wherever the run sets two or more committees side by side
+    (``shown``), whether or not the others assess goals this year: no count, only the
+    committee's own scale; None where a count may stand (a single committee)."""
+    if shown < 2 or goals.empty:
         return None
     return (f"not counted here: own scale of {steps[sel.doc_id]} wordings "
             f"({', '.join(dict.fromkeys(goals.sort_values('rank', ascending=False).status_text))})"
-            f"{cite(goals.head(1))}; scales differ across the run (notebook 04)")
+            f"{cite(goals.head(1))}; counts on scales of different steps are not set side by "
+            "side (notebook 04 shows each committee's own wordings)")
 
 
-def _remit_clause(diffs: pd.DataFrame, doc_id: str) -> str:
+def _sides(activity: pd.DataFrame, years: dict[str, int], reports: list[Report]) -> dict:
+    """{(municipality, category): what that committee's partial remit covers, with its own
+    lines and amounts, cited} from ``crosswalks/remit_scope.csv``: the other side of a remit
+    caveat."""
+    muni = {r.doc_id: r.municipality for r in reports}
+    out = {}
+    for s in remit_scopes([r for r in reports if r.doc_id in years]).itertuples():
+        lines = own_lines(activity, s.doc_id, s.category, years[s.doc_id])
+        money = ", ".join(f"'{r.report_label}' {mnkr(r.net_cost_tkr)}" for r in lines.itertuples())
+        cited = cite(pd.concat([pd.DataFrame({"source_file": [s.source_file],
+                                              "source_line": [s.source_line]}),
+                                lines[["source_file", "source_line"]]]))
+        out[(muni[s.doc_id], s.category)] = f"{s.scope}{f'; {money}' if money else ''}{cited}"
+    return out
+
+
+def _remit_clause(diffs: pd.DataFrame, doc_id: str, sides: dict | None = None,
+                  seen: set | None = None) -> str:
     """'elderly care (Äldreomsorg, 281.4 mnkr net cost) [..], not run by Haninge' for each
-    activity that sets this committee apart in the selection."""
-    parts = []
+    activity that sets this committee apart in the selection; a committee that runs it in
+    part says what it runs (``sides``), once per caveat (``seen``: the sides said already)."""
+    sides, parts, seen = sides or {}, [], set() if seen is None else seen
     for r in diffs[diffs.doc_id == doc_id].itertuples():
         lines = [r.source_line, *[x for x in r.cost_lines.split(";") if x]]
         cited = cite(pd.DataFrame({"source_file": r.source_file, "source_line": lines}))
         amount = (f"{' and '.join(r.cost_labels.split(';'))}, {mnkr(r.net_cost_tkr)} net cost"
                   if r.net_cost_tkr else "no separate line")
         pairs = [o.split(":") for o in r.others.split(";")]
-        runs = [f"{'run only in part' if s == 'partial' else 'not run'} by {m}" for m, s in pairs]
+        runs = [f"{'run only in part' if s == 'partial' else 'not run'} by {m}"
+                + _side(sides, seen, (m, r.category), s) for m, s in pairs]
         parts.append(f"{words(r.category)} ({amount}){cited}, {' and '.join(runs)}")
     return "; ".join(parts)
+
+
+def _side(sides: dict, seen: set, key: tuple[str, str], status: str) -> str:
+    """' (what the other committee runs of it …)' the first time a caveat names it."""
+    if status != "partial" or key not in sides or key in seen:
+        return ""
+    seen.add(key)
+    return f" ({sides[key]})"
 
 
 def comparison_caveat(scope: Scope, activity: pd.DataFrame, reports: list[Report],
@@ -87,11 +122,11 @@ def comparison_caveat(scope: Scope, activity: pd.DataFrame, reports: list[Report
     years = {s.doc_id: s.fiscal_year for s in scope.selections.values() if s.doc_id}
     diffs = (remit_differences(remit_by_report(reports), activity, years)
              if topic != "grants" else pd.DataFrame(columns=["doc_id"]))
-    parts = []
+    parts, sides, seen = [], _sides(activity, years, reports), set()
     for sel in (s for s in scope.selections.values() if s.doc_id):
         rows = defs[(defs.doc_id == sel.doc_id) & (defs.topic == topic)]
         clause = "; ".join(rows.definition) + cite(rows) if len(rows) else ""
-        remit = _remit_clause(diffs, sel.doc_id)
+        remit = _remit_clause(diffs, sel.doc_id, sides, seen)
         if remit:
             clause = ", ".join(filter(None, [clause, f"it runs {remit}"]))
         if clause:
@@ -154,7 +189,7 @@ def remit_year_note(remit: pd.DataFrame, defs: pd.DataFrame, sel: Selection) -> 
 
 
 def remit_gap(scope: Scope, activity: pd.DataFrame | None, reports: list[Report],
-              sel: Selection) -> str:
+              sel: Selection, seen: set | None = None) -> str:
     """'disability support (Funktionshinderomsorg, 562.6 mnkr net cost) [..], run only in
     part by Huddinge; …': the activities this committee runs that another selected committee
     does not (or only in part), with their net cost – what a whole-committee total includes
@@ -163,16 +198,17 @@ def remit_gap(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]
     if activity is None or len(years) < 2 or sel.doc_id not in years:
         return ""
     return _remit_clause(remit_differences(remit_by_report(reports), activity, years),
-                         sel.doc_id)
+                         sel.doc_id, _sides(activity, years, reports), seen)
 
 
 def remits_differ(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]) -> str:
     """' Not like with like – the remits differ: Haninge 2024 runs …; Strängnäs 2023 runs …'
     for a sentence that sets shares of whole-committee totals side by side ('' when no
     selected committee runs an activity another does not)."""
+    seen: set = set()
     parts = [f"{s.municipality} {s.fiscal_year} runs {gap}"
              for s in scope.selections.values() if s.doc_id
-             for gap in [remit_gap(scope, activity, reports, s)] if gap]
+             for gap in [remit_gap(scope, activity, reports, s, seen)] if gap]
     return f" Not like with like – the remits differ: {'; '.join(parts)}." if parts else ""
 
 

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from socialstudy.core.registry import load_registry
 from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS
+from socialstudy.measures.like_with_like import remit_scopes
 from socialstudy.narrative import findings
 
 REMIT_WORDS = {"partial": "only partly", "no": "not at all", "unknown": "unknown"}
@@ -31,9 +33,15 @@ def core_sentence(core: pd.DataFrame, remit: pd.DataFrame) -> str:
         return ("No activity category is in every selected committee's remit in full, so there "
                 "is no comparable core for this selection.")
     shown = ", ".join(CATEGORY_WORDS.get(c, c) for c in cats)
+    serving = core[(core.row_kind == "line") & (core.category == "administration")
+                   & (core.in_core == "touches")]
+    admin = (" An administration line whose cost also serves activities outside the core "
+             f"({findings.names(list(dict.fromkeys(serving.municipality)))}; "
+             "`crosswalks/core_reach.csv`) is not like another committee's administration: it is "
+             "counted out (low) and in (high)." if len(serving) else "")
     return (f"The comparable core of this selection is what every selected committee carries "
             f"in full in its remit: **{shown}** (remit per report, "
-            "`crosswalks/remit_reports.csv`).")
+            f"`crosswalks/remit_reports.csv`).{admin}")
 
 
 def committee_core(core: pd.DataFrame) -> list[str]:
@@ -99,13 +107,52 @@ def _category_caveat(core, remit, cat, docs, status) -> str:
     return f"{CATEGORY_WORDS[cat]}: " + "; ".join(parts)
 
 
+def other_differs(core: pd.DataFrame) -> str:
+    """Where 'other' is in the core: what it holds per committee
+    (``crosswalks/remit_scope.csv``), since the same word covers unlike activities."""
+    if core.empty or "other" not in str(core.core_categories.iloc[0]).split("+"):
+        return ""
+    docs = core.drop_duplicates("doc_id")
+    scopes = remit_scopes([r for r in load_registry() if r.doc_id in set(docs.doc_id)])
+    parts = [f"{d.municipality} {d.fiscal_year}: {s.scope}{findings.cite(scopes.loc[[i]])}"
+             for d in docs.itertuples() for i, s in scopes.iterrows()
+             if s.doc_id == d.doc_id and s.category == "other"]
+    if len(parts) < 2:
+        return ""
+    return f"*Not like with like – 'other' holds different activities:* {'; '.join(parts)}."
+
+
 def core_findings(core: pd.DataFrame, remit: pd.DataFrame) -> str:
     """The core section of notebook 02 (and the summary): core, per committee, and what
     lies outside it."""
     text = [core_sentence(core, remit), ""]
     text.append(findings.bullets(committee_core(core)))
+    other = other_differs(core)
+    if other:
+        text += ["", other]
     diffs = remit_differences(core, remit)
     if diffs:
         text += ["", "Outside the core (whole-committee totals include these; the remits "
                  "differ here):", "", findings.bullets(diffs)]
     return "\n".join(text)
+
+
+def includes(scope, frame: pd.DataFrame, activity: pd.DataFrame, reports: list) -> pd.DataFrame:
+    """The whole-committee per-inhabitant rows with an ``includes`` column: the committee's
+    remit in words (``summary.remit_text``) and, beside another selected committee, the
+    activities it runs that the other does not, with their amounts (``caveats.remit_gap``,
+    as the key figures say it)."""
+    from socialstudy.measures.remit import remit_by_report
+    from socialstudy.narrative import caveats
+    from socialstudy.narrative.summary import remit_text
+    remit = remit_by_report(reports)
+    sels = {s.doc_id: s for s in scope.selections.values() if s.doc_id}
+
+    def said(row) -> str:
+        sel = sels.get(row.doc_id)
+        gap = (caveats.remit_gap(scope, activity, reports, sel)
+               if sel and int(row.fiscal_year) == sel.fiscal_year else "")
+        return (f"the whole remit ({remit_text(remit, row.doc_id)})"
+                + (f"; unlike another committee in this run, it runs {gap}" if gap else ""))
+
+    return frame.assign(includes=[said(r) for r in frame.itertuples()])

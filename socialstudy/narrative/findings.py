@@ -134,10 +134,24 @@ def _translations() -> dict[str, str]:
             for r in read_crosswalk("translations.csv")}
 
 
+def gloss(swedish: str) -> str:
+    """The English gloss of a Swedish name (``crosswalks/translations.csv``); '' if none."""
+    return _translations().get(str(swedish), "")
+
+
+def glossed_columns(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The frame with '<column> (English)' beside each Swedish ``columns``, for display."""
+    out = frame.copy()
+    for column in columns:
+        at = list(out.columns).index(column) + 1
+        out.insert(at, f"{column} (English)", out[column].map(gloss))
+    return out
+
+
 def glossed(swedish: str) -> str:
     """'“Swedish” (English gloss)': the verbatim name with its translation from
     ``crosswalks/translations.csv`` beside it (no gloss where none is given)."""
-    english = _translations().get(swedish, "")
+    english = gloss(swedish)
     return f"“{swedish}” ({english})" if english else f"“{swedish}”"
 
 

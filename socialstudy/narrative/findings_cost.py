@@ -100,9 +100,12 @@ def activities(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
                 f"({_category_fit(top)}), {num(top.share)} % of net cost "
                 f"({size_mnkr(top.net_cost_tkr)}){cite(top)}{total_caveat(rows, sel)}")
         first = by_cat.index[0] if len(by_cat) else top.category
+        held = part[part.fit == "mixed"].share.sum()
         if first != top.category:
             text += (f"; by common category {CATEGORY_WORDS[first]} is largest with "
                      f"{num(by_cat.iloc[0])} %")
+            text += (f", though mixed lines with no split printed hold {num(held)} % of net "
+                     "cost, so the category shares describe only the rest" if held > 50 else "")
         mixed = part[(part.fit == "mixed") & (part.report_label != top.report_label)]
         mixed = mixed.sort_values("share", ascending=False, kind="mergesort")
         if len(mixed):

@@ -226,9 +226,11 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
             others = (caveats.named_adjustments(tables.get("deviation_adjusted"), sel,
                                                 not known.empty)
                       if name == "one_off_items" else "")
+            about = rows[rows.measure == "revenue_share_of_gross_cost_pct"] \
+                if name == "revenue_dependence" else rows  # its own reason, not the grants'
             if known.empty:  # a top-up or buffer the report names is no 'not reported'
                 lines.append(f"{who(sel)}: the report names no one-off cost item but {others}."
-                             if others else _lacks(sel, what, rows))
+                             if others else _lacks(sel, what, about if len(about) else rows))
                 continue
             figures = _figures(name, known.iloc[0])
             note = caveats.contradicted(tables, sel, figures) + (caveats.remit_note(

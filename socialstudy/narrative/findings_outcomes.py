@@ -8,7 +8,6 @@ import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope
-from socialstudy.core.vocabulary import LEVEL_WORDS
 from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED
 from socialstudy.narrative import findings
 from socialstudy.narrative.caveats import comparison_caveat
@@ -89,9 +88,23 @@ def staffing_caption(scope: Scope, tables: dict[str, pd.DataFrame], reports: lis
             f"so they are not a ranking:* {caveat}.") if caveat else ""
 
 
+def own_wording_counts(year_end: pd.DataFrame) -> pd.DataFrame:
+    """Goals per committee and its own wording, best first, with the English gloss: counts
+    on scales with different numbers of steps are never put in common columns."""
+    counts = (year_end.assign(rank=year_end["rank"].astype(int))
+              .groupby(["municipality", "status_text", "rank"]).size().reset_index(name="goals")
+              .sort_values(["municipality", "rank", "status_text"],
+                           ascending=[True, False, True], kind="mergesort"))
+    scale = counts.groupby("municipality").status_text.transform("nunique")
+    counts = counts.assign(own_scale=[f"{n} wordings used" for n in scale])
+    return findings.glossed_columns(
+        counts[["municipality", "own_scale", "status_text", "goals"]].reset_index(drop=True),
+        ["status_text"])
+
+
 def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:
-    """Year-end goal assessments: counts per common level, the wordings used, and the
-    goals judged not met, quoted."""
+    """Year-end goal assessments: counts under each report's own wordings (glossed; never
+    on a common scale), and the goals judged not met, quoted."""
     every = findings.selected(scope, tables)["goals"]
     year_end = every[every.assessment_kind == "year_end_attainment"]
     lines, steps = [], {}
@@ -103,12 +116,12 @@ def goals(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) 
             none = f"no year-end goal assessment for {sel.fiscal_year} ({none})"
             lines.append(findings.lacking(sel, every[every.municipality == sel.municipality], none))
             continue
-        counts = [f"{int((part.level == k).sum())} {w}" for k, w in LEVEL_WORDS.items()
-                  if (part.level == k).any()]
+        wordings = dict.fromkeys(part.sort_values("rank", ascending=False,
+                                                  kind="mergesort").status_text)
+        counts = [f"{int((part.status_text == t).sum())} {glossed(t)}" for t in wordings]
         text = (f"{who(sel)}: of {len(part)} goals, " + names(counts) + cite(part)
-                + f"; the report uses {part.status_text.nunique()} different wordings ("
-                + ", ".join(f"“{t}”" for t in dict.fromkeys(
-                    part.sort_values("rank", ascending=False).status_text)) + ")")
+                + f" – counted on the report's own scale of {len(wordings)} wordings, not on "
+                "a common one")
         failed = part[part.level == "not_met"]
         if len(failed):
             text += ". Judged not met: " + ", ".join(glossed(t) for t in failed.goal_text)
@@ -142,3 +155,24 @@ def indicators(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
                      (", ".join(glossed(t) for t in targeted[targeted.attainment == "not met"]
                                 .indicator) or "none") + ".")
     return findings.bullets(lines) if lines else f"{findings.NO_DATA}."
+
+
+def missing_staffing(scope: Scope, mine: pd.DataFrame):
+    """Notebook 03's table of missing staffing measures; where a selected report has no
+    staffing row at all, every measure is missing and the table says so per committee
+    (never 'no measures missing')."""
+    from IPython.display import Markdown
+    rows = mine[mine.status != "reported"]
+    bare = [s for s in findings.chosen(scope) if not (mine.doc_id == s.doc_id).any()]
+    said = [f"{who(s)}: every staffing measure is missing – no headcount, turnover or "
+            "sick-leave figure was found in the report (staffing.csv has no row for it)"
+            for s in bare]
+    said += [f"{s.municipality}: no report for this selection" for s in
+             scope.selections.values() if not s.doc_id]
+    if rows.empty:
+        return Markdown(findings.bullets(said) if said else "*No measure is missing.*")
+    if said:
+        from IPython.display import display
+        display(Markdown(findings.bullets(said)))
+    return findings.table(rows, ["municipality", "fiscal_year", "variable", "reason"],
+                          "measures missing")

@@ -10,7 +10,7 @@ import pandas as pd
 from socialstudy.core.registry import load_registry
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
-from socialstudy.measures.like_with_like import definitions
+from socialstudy.measures.like_with_like import definitions, remit_scopes
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, NOT_REPORTED
 from socialstudy.narrative import caveats, findings
@@ -24,11 +24,20 @@ def remit_text(remit: pd.DataFrame, doc_id: str | None) -> str:
     column = pd.Series(remit_of(remit, doc_id), dtype=object)
     if column.empty or (column == "unknown").all():
         return "unknown (no row in crosswalks/remit_reports.csv or remit.csv)"
-    parts = [f"{label}: {', '.join(c.replace('_', ' ') for c in column.index[column == value])}"
+    scopes = remit_scopes([r for r in load_registry() if r.doc_id == doc_id])
+    scope = dict(zip(scopes.category, scopes.scope))
+
+    def said(cat: str, value: str) -> str:
+        extra = f" ({scope[cat]})" if value == "partial" and cat in scope else ""
+        return cat.replace("_", " ") + extra
+
+    parts = [f"{label}: {', '.join(said(c, value) for c in column.index[column == value])}"
              for value, label in (("partial", "partly"), ("no", "not in remit"),
                                   ("unknown", "unknown"))
              if (column == value).any()]
-    return "; ".join(parts) or "all activity areas"
+    other = (f"; other: {scope['other']}{findings.cite(scopes[scopes.category == 'other'])}"
+             if column.get("other") == "yes" and "other" in scope else "")
+    return ("; ".join(parts) or "all activity areas") + other
 
 
 def load(processed: Path) -> dict[str, pd.DataFrame]:
@@ -87,7 +96,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 + caveats.definition_note(defs, sel, "sick_leave", shown),
             "comparable-core net cost per inhabitant (kr; core of this selection)":
                 _core(tables.get("comparable_core"), sel),
-            "goals met or largely met": (caveats.goals_cell(goals, steps, sel)
+            "goals met or largely met": (caveats.goals_cell(goals, steps, sel, shown)
                                          or _goals(goals, sel, every_goal)),
         })
     return pd.DataFrame(rows).set_index("municipality")
@@ -144,7 +153,12 @@ def _core(core: pd.DataFrame | None, sel: Selection) -> str:
     if not str(r.per_inhabitant_low_kr).strip():
         return "not available"
     low, high = r.per_inhabitant_low_kr, r.per_inhabitant_high_kr
-    return low if low == high else f"{low}–{high} (range: a mixed line)"
+    if low == high:
+        return low
+    touching = core[(core.doc_id == sel.doc_id) & (core.row_kind == "line")
+                    & (core.in_core == "touches")]
+    lines = ", ".join(f"{t.report_label} {mnkr(t.net_cost_tkr)}" for t in touching.itertuples())
+    return f"{low}–{high} (range: {lines} counted out and in{findings.cite(touching)})"
 
 
 def _deviation(tables: dict[str, pd.DataFrame], sel: Selection, rows: pd.DataFrame) -> str:

@@ -221,10 +221,13 @@ def _and(names: list[str]) -> str:
 
 
 def _nav(pages: list[str], stem: str) -> str:
-    """Contents, previous and next links labelled in words (the sequence wraps round)."""
+    """Contents, previous and next links labelled in words; the first page has no
+    previous link and the last no next one (a wrapped 'Previous' on the contents page led
+    to the data dictionary)."""
     i = pages.index(stem)
-    links = [("", "", INDEX), ("Previous: ", ' rel="prev"', pages[i - 1]),
-             ("Next: ", ' rel="next"', pages[(i + 1) % len(pages)])]
+    links = [("", "", INDEX)]
+    links += [("Previous: ", ' rel="prev"', pages[i - 1])] if i > 0 else []
+    links += [("Next: ", ' rel="next"', pages[i + 1])] if i + 1 < len(pages) else []
     return ('<nav class="study-nav" aria-label="Pages of the study">' + " · ".join(
         f'<a href="{target}.html"{rel}>{word}{html.escape(label(target))}</a>'
         for word, rel, target in links) + "</nav>")
