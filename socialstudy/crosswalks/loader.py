@@ -8,8 +8,10 @@ row's line and the fix.
 
 Match keys are normalised on load, here and nowhere else: a UTF-8 byte-order mark is
 dropped, every value is put in Unicode normal form C (a decomposed "ä" matches the
-report's "ä"), and the columns that are matched against the reports (``MATCH_COLUMNS``)
-lose leading and trailing spaces; other values (justifications, quotes) stay verbatim.
+report's "ä"), and every value loses leading and trailing spaces except the free text
+and quotes of ``VERBATIM_COLUMNS`` (justifications, quotes), which stay as written: a
+wording, a role, a component list or a code with a stray space would otherwise match
+nothing and its rows would silently drop out of the tables.
 Keys that differ only in letter case are refused like exact duplicates.
 
 Each file is read into the row type its entry in ``specs.yml`` declares (``specs``), its
@@ -124,16 +126,17 @@ def _row(spec: Spec, header: list[str], fields: list[str], line: int, path: Path
                     line=line)
 
 
-# columns matched against report text or other crosswalks: spaces around them are noise
-MATCH_COLUMNS = frozenset({
-    "municipality", "report_label", "row_label", "column_pattern", "occurrence", "variable",
-    "category", "flow", "fit", "measure", "doc_id", "fiscal_year", "goal_no", "swedish",
-    "applies_to", "in_remit", "must_match_in", "level", "status"})
+# free text a reader sees, quotes checked against the report's line, and the first row of a
+# table override (its leading " | " is the empty first cell): kept exactly as written
+VERBATIM_COLUMNS = frozenset({
+    "justification", "description", "why", "note", "reason", "definition", "gloss", "english",
+    "evidence", "words", "unit_cost_reason", "quote", "status_quote",
+    "first_row"})
 
 
 def _normal(column: str, value: str) -> str:
     value = unicodedata.normalize("NFC", value)
-    return value.strip() if column in MATCH_COLUMNS else value
+    return value if column in VERBATIM_COLUMNS else value.strip()
 
 
 def _key(row, key: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,0 +1,126 @@
+"""Hostile probes of issue 15 (session 5) that had ended with exit 0 and a silently changed
+table, or with a refusal that blamed the wrong file: a stray space around a crosswalk
+value that is matched (a table wording, a role, a component list), and a registry or a
+command line that spells a municipality in another Unicode form or with spaces."""
+
+import csv
+import shutil
+import unicodedata
+
+import pytest
+
+from socialstudy import paths
+from socialstudy.core.registry import load_registry
+from socialstudy.core.runspec import canonical
+from socialstudy.crosswalks import loader
+from socialstudy.crosswalks.loader import VERBATIM_COLUMNS, as_dict, read_crosswalk
+from socialstudy.crosswalks.specs import SPECS
+from socialstudy.measures.activity_series import activity_series
+from socialstudy.measures.compare import cost_by_activity
+from socialstudy.measures.growth import net_cost_growth
+
+HUDDINGE = "huddinge_2024_vb"
+
+
+@pytest.fixture
+def crosswalks(tmp_path, monkeypatch):
+    """A private copy of the crosswalk folder that every reader reads instead."""
+    folder = tmp_path / "crosswalks"
+    shutil.copytree(paths.CROSSWALKS, folder)
+    monkeypatch.setattr(loader.read_crosswalk, "__defaults__", (folder,))
+    return folder
+
+
+def _pad(path, columns=None):
+    """Every value of ``columns`` (default: every column) written with a space before
+    and after it, as a careless editor might leave it."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    chosen = [i for i, c in enumerate(rows[0]) if columns is None or c in columns]
+    for row in rows[1:]:
+        for i in chosen:
+            row[i] = f" {row[i]} " if row[i] else row[i]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+@pytest.mark.parametrize("name", sorted(SPECS))
+def test_every_matched_crosswalk_value_reads_the_same_with_spaces_around_it(tmp_path, name):
+    """Before: only 19 named columns were stripped; a space after activity_tables.csv's
+    wording 'Verksamhet (tkr)' or activities.csv's components silently changed tables."""
+    folder = tmp_path / "cw"
+    folder.mkdir()
+    shutil.copyfile(paths.CROSSWALKS / name, folder / name)
+    matched = set(SPECS[name].columns) - VERBATIM_COLUMNS
+    _pad(folder / name, matched)
+    real, padded = read_crosswalk(name), read_crosswalk(name, folder)
+    assert [as_dict(r) for r in padded] == [as_dict(r) for r in real]
+
+
+def test_free_text_stays_verbatim(tmp_path):
+    folder = tmp_path / "cw"
+    folder.mkdir()
+    shutil.copyfile(paths.CROSSWALKS / "cost_types.csv", folder / "cost_types.csv")
+    _pad(folder / "cost_types.csv")
+    row = read_crosswalk("cost_types.csv", folder)[0]
+    assert row.report_label == "Intäkter" and row.justification.startswith(" Total revenue")
+
+
+def test_a_space_after_a_table_wording_still_derives_huddinges_2022_net_cost(
+        crosswalks, numbered_facts, reports):
+    """002_…txt: Huddinge prints its 2022 net cost only per activity (lines 511…668); the
+    derived total 420 111 tkr is the base of the 2023 growth of 10.99 %. A space after
+    'Verksamhet (tkr)' in activity_tables.csv used to drop the row with exit 0."""
+    _pad(crosswalks / "activity_tables.csv", {"wording"})
+    growth = net_cost_growth(numbered_facts, reports)
+    row = growth[(growth.doc_id == HUDDINGE) & (growth.fiscal_year == 2023)].iloc[0]
+    assert (row.status, row.prior_net_cost_tkr, row.change_pct) == ("derived", "420111",
+                                                                      "10.99")
+    assert row.prior_source_lines == "511;519;568;583;618;630;650;668"
+
+
+def test_a_space_around_roles_and_components_changes_no_activity_row(
+        crosswalks, numbered_facts, reports):
+    """A space after activity_series_labels.csv's role or activities.csv's components used
+    to drop the printed growth rows (17 % for Barn & ungdomsvård 2023, line 520) and
+    change the components of Haninge 2020's department lines, with exit 0."""
+    _pad(crosswalks / "activity_series_labels.csv", {"role"})
+    _pad(crosswalks / "activities.csv", {"components"})
+    activity = cost_by_activity(numbered_facts, reports)
+    series = activity_series(numbered_facts, activity, reports)
+    printed = series[(series.doc_id == HUDDINGE) & (series.measure == "growth_pct_printed")
+                     & (series.source_line == 520) & (series.fiscal_year == 2023)]
+    assert printed.value.tolist() == ["17"]
+    line = activity[(activity.doc_id == "haninge_2020_d1") & (activity.source_line == 286)]
+    assert set(line.components) == {"economic_assistance+other+administration"}
+
+
+# ---- the registry and the command line: a municipality in another spelling -------------
+
+def _registry_with(raw, old, new):
+    registry = raw / "reports.yml"
+    text = registry.read_text(encoding="utf-8")
+    assert old in text
+    registry.write_text(text.replace(old, new), encoding="utf-8")
+    return load_registry(registry)
+
+
+def test_a_decomposed_municipality_in_the_registry_is_the_composed_name(raw):
+    """Before: 'Strängnäs' with decomposed 'ä' was a different municipality, and the run
+    stopped in notebook 02 blaming finance_tables.csv line 14."""
+    nfd = unicodedata.normalize("NFD", "Strängnäs")
+    reports = _registry_with(raw, "municipality: Strängnäs", f"municipality: {nfd}")
+    assert {r.municipality for r in reports} == {"Haninge", "Huddinge", "Strängnäs"}
+
+
+def test_a_quoted_space_after_a_municipality_in_the_registry_is_dropped(raw):
+    """Before: '"Huddinge "' stopped notebook 02 blaming finance_tables.csv line 13."""
+    reports = _registry_with(raw, "municipality: Huddinge", 'municipality: "Huddinge "')
+    assert {r.municipality for r in reports} == {"Haninge", "Huddinge", "Strängnäs"}
+
+
+def test_a_decomposed_municipality_on_the_command_line_is_known():
+    """Before: 'unknown municipality Strängnäs; the registry has …, Strängnäs'."""
+    nfd = unicodedata.normalize("NFD", "Strängnäs")
+    spec = canonical("latest", f"Haninge,{nfd}", ["Haninge", "Huddinge", "Strängnäs"])
+    assert spec.municipalities == "Haninge,Strängnäs"
