@@ -124,3 +124,49 @@ def test_a_decomposed_municipality_on_the_command_line_is_known():
     nfd = unicodedata.normalize("NFD", "Strängnäs")
     spec = canonical("latest", f"Haninge,{nfd}", ["Haninge", "Huddinge", "Strängnäs"])
     assert spec.municipalities == "Haninge,Strängnäs"
+
+
+# ---- a short row: a dropped cell moves the next value into the deviation column ----------
+
+def _damaged(raw, old: str, new: str):
+    """A copy of the Huddinge report with ``old`` replaced, registered under its new hash."""
+    import hashlib
+    path = raw / "002_ed79cea0b5e49fc0.txt"
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    after = hashlib.sha256(path.read_bytes()).hexdigest()
+    return _registry_with(raw, before, after)
+
+
+def test_a_deviation_that_contradicts_budget_and_outcome_is_not_stated_as_the_driver(
+        raw, tmp_path):
+    """002_…txt line 455 (Personal) with its deviation cell lost: the 2023 outcome -291 239
+    stands in the deviation column. The table computes +6 326 from budget and outcome and
+    marks the printed value 'differs'; the summary used to say "Personal (-291.2 mnkr,
+    140.9 % of the net deviation)" with exit 0."""
+    from socialstudy.core.schemas import write_csv
+    from socialstudy.core.scope import resolve
+    from socialstudy.extract.extraction import extract_and_clean
+    from socialstudy.measures import damage
+    from socialstudy.measures.finance_tables import finance_tables
+    from socialstudy.narrative import findings, findings_finance
+
+    reports = _damaged(raw, "Personal\t-304 032\t-297 706\t6 326\t-291 239",
+                       "Personal\t-304 032\t-297 706\t-291 239")
+    out = extract_and_clean(reports)
+    facts = out.facts.assign(number=out.facts.value.astype(float))
+    facts.attrs["rejects"] = damage.as_records(out.rejects)
+    table = finance_tables(facts, reports, ("budget_by_cost_type",))["budget_by_cost_type"]
+    write_csv(table, tmp_path / "budget_by_cost_type.csv")
+    table = findings.read(tmp_path, "budget_by_cost_type")
+    sel = findings.chosen(resolve("latest", "Huddinge", reports, facts))[0]
+    rows = table[(table.doc_id == HUDDINGE) & (table.fiscal_year == 2024)]
+    personal = rows[rows.report_label == "Personal"].iloc[0]
+    assert (personal.deviation_tkr, personal.printed_deviation_tkr,
+            personal.deviation_check) == ("6326", "-291239", "differs")
+    text = findings_finance.drivers(sel, rows[rows.driver_rank != ""], rows)
+    assert ("“Personal” (+6.3 mnkr from budget and outcome; the report prints -291.2 mnkr, "
+            "140.9 % of the net deviation)") in text
+    assert "“Verksamhetens intäkter” (+7.4 mnkr, 164.1 % of the net deviation)" in text
