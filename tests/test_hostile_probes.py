@@ -170,3 +170,28 @@ def test_a_deviation_that_contradicts_budget_and_outcome_is_not_stated_as_the_dr
     assert ("“Personal” (+6.3 mnkr from budget and outcome; the report prints -291.2 mnkr, "
             "140.9 % of the net deviation)") in text
     assert "“Verksamhetens intäkter” (+7.4 mnkr, 164.1 % of the net deviation)" in text
+
+
+def test_a_line_that_lost_a_cell_says_not_reported_for_the_year_it_lacks(raw):
+    """The same lost cell: cost_by_type used to drop Huddinge's 2023 personnel cost
+    (291 239 tkr, line 455) without a word; its row now says why it is missing."""
+    from socialstudy.core.schemas import validate
+    from socialstudy.extract.extraction import extract_and_clean
+    from socialstudy.measures import damage
+    from socialstudy.measures.compare import cost_by_type
+
+    reports = _damaged(raw, "Personal\t-304 032\t-297 706\t6 326\t-291 239",
+                       "Personal\t-304 032\t-297 706\t-291 239")
+    out = extract_and_clean(reports)
+    facts = out.facts.assign(number=out.facts.value.astype(float))
+    facts.attrs["rejects"] = damage.as_records(out.rejects)
+    table = cost_by_type(facts, reports)
+    validate(table, "cost_by_type")
+    rows = table[(table.doc_id == HUDDINGE) & (table.report_label == "Personal")]
+    by_year = {int(r.fiscal_year): r for r in rows.itertuples()}
+    assert (by_year[2024].value_tkr, by_year[2024].source_line) == ("297706", 455)
+    lost = by_year[2023]
+    assert (lost.value_status, lost.status, lost.value_tkr, lost.source_line) == (
+        "not reported", "not reported", "", 455)
+    assert lost.reason.startswith("not reported — cell at line 455 could not be read")
+    assert "a cell is missing" in lost.reason
