@@ -195,3 +195,16 @@ def test_a_line_that_lost_a_cell_says_not_reported_for_the_year_it_lacks(raw):
         "not reported", "not reported", "", 455)
     assert lost.reason.startswith("not reported — cell at line 455 could not be read")
     assert "a cell is missing" in lost.reason
+
+
+def test_a_report_with_a_decomposed_letter_is_refused_at_its_line(raw):
+    """002_…txt line 458 'Köp av verksamhet' with a decomposed 'ö' matched no crosswalk
+    row: the purchased-services cost (191 279 tkr in 2024) left cost_by_type and
+    budget_by_cost_type with exit 0."""
+    from socialstudy.errors import RawFileError
+    from socialstudy.extract.extraction import extract_and_clean
+
+    reports = _damaged(raw, "Köp av verksamhet\t-187 927", "Ko\u0308p av verksamhet\t-187 927")
+    with pytest.raises(RawFileError, match="decomposed letters") as info:
+        extract_and_clean(reports)
+    assert info.value.line == 458 and info.value.file.endswith("002_ed79cea0b5e49fc0.txt")
