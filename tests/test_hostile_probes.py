@@ -208,3 +208,42 @@ def test_a_report_with_a_decomposed_letter_is_refused_at_its_line(raw):
     with pytest.raises(RawFileError, match="decomposed letters") as info:
         extract_and_clean(reports)
     assert info.value.line == 458 and info.value.file.endswith("002_ed79cea0b5e49fc0.txt")
+
+
+# ---- crosswalk bytes: another encoding, a control character, a doubled space -------------
+
+def _cost_types(tmp_path, old: str, new: str, encoding: str = "utf-8"):
+    folder = tmp_path / "cw"
+    folder.mkdir()
+    text = (paths.CROSSWALKS / "cost_types.csv").read_text(encoding="utf-8")
+    assert old in text
+    (folder / "cost_types.csv").write_bytes(text.replace(old, new, 1).encode(encoding))
+    return folder
+
+
+def test_a_crosswalk_saved_as_latin1_is_one_line_naming_file_and_line(tmp_path):
+    """Before: a bare UnicodeDecodeError from the csv reader, naming no file."""
+    from socialstudy.errors import CrosswalkError
+    folder = _cost_types(tmp_path, "x", "x", "latin-1")
+    with pytest.raises(CrosswalkError, match="not valid UTF-8") as info:
+        read_crosswalk("cost_types.csv", folder)
+    assert info.value.line == 2  # 'Haninge,Intäkter,…': the first 'ä'
+
+
+@pytest.mark.parametrize("damage", ["Int\täkter", "Int\x00äkter"])
+def test_a_control_character_in_a_key_is_refused_with_its_line(tmp_path, damage):
+    """Before: 'Int<TAB>äkter' was read as a label no report prints, and Haninge's total
+    revenue row silently had no cost type."""
+    from socialstudy.errors import CrosswalkError
+    folder = _cost_types(tmp_path, "Haninge,Intäkter,", f"Haninge,{damage},")
+    with pytest.raises(CrosswalkError, match="control character") as info:
+        read_crosswalk("cost_types.csv", folder)
+    assert info.value.line == 2
+
+
+@pytest.mark.parametrize("spaced", ["Köp av  verksamhet", "Köp\u00a0av verksamhet"])
+def test_spaces_inside_a_key_are_read_as_the_report_label_is(tmp_path, spaced):
+    """Report labels have their runs of spaces made one (clean_label): so do the keys."""
+    folder = _cost_types(tmp_path, "Huddinge,Köp av verksamhet,", f"Huddinge,{spaced},")
+    assert [as_dict(r) for r in read_crosswalk("cost_types.csv", folder)] == [
+        as_dict(r) for r in read_crosswalk("cost_types.csv")]
