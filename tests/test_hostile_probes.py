@@ -8,11 +8,12 @@ import shutil
 import unicodedata
 
 import pytest
+from test_compare import crosswalks as private_crosswalks  # noqa: F401 (a fixture)
+from test_hostile_damage import _damaged_copy
 
 from socialstudy import paths
 from socialstudy.core.registry import load_registry
 from socialstudy.core.runspec import canonical
-from socialstudy.crosswalks import loader
 from socialstudy.crosswalks.loader import VERBATIM_COLUMNS, as_dict, read_crosswalk
 from socialstudy.crosswalks.specs import SPECS
 from socialstudy.measures.activity_series import activity_series
@@ -20,15 +21,6 @@ from socialstudy.measures.compare import cost_by_activity
 from socialstudy.measures.growth import net_cost_growth
 
 HUDDINGE = "huddinge_2024_vb"
-
-
-@pytest.fixture
-def crosswalks(tmp_path, monkeypatch):
-    """A private copy of the crosswalk folder that every reader reads instead."""
-    folder = tmp_path / "crosswalks"
-    shutil.copytree(paths.CROSSWALKS, folder)
-    monkeypatch.setattr(loader.read_crosswalk, "__defaults__", (folder,))
-    return folder
 
 
 def _pad(path, columns=None):
@@ -67,11 +59,11 @@ def test_free_text_stays_verbatim(tmp_path):
 
 
 def test_a_space_after_a_table_wording_still_derives_huddinges_2022_net_cost(
-        crosswalks, numbered_facts, reports):
+        private_crosswalks, numbered_facts, reports):  # noqa: F811 (the fixture)
     """002_…txt: Huddinge prints its 2022 net cost only per activity (lines 511…668); the
     derived total 420 111 tkr is the base of the 2023 growth of 10.99 %. A space after
     'Verksamhet (tkr)' in activity_tables.csv used to drop the row with exit 0."""
-    _pad(crosswalks / "activity_tables.csv", {"wording"})
+    _pad(private_crosswalks / "activity_tables.csv", {"wording"})
     growth = net_cost_growth(numbered_facts, reports)
     row = growth[(growth.doc_id == HUDDINGE) & (growth.fiscal_year == 2023)].iloc[0]
     assert (row.status, row.prior_net_cost_tkr, row.change_pct) == ("derived", "420111",
@@ -80,12 +72,12 @@ def test_a_space_after_a_table_wording_still_derives_huddinges_2022_net_cost(
 
 
 def test_a_space_around_roles_and_components_changes_no_activity_row(
-        crosswalks, numbered_facts, reports):
+        private_crosswalks, numbered_facts, reports):  # noqa: F811 (the fixture)
     """A space after activity_series_labels.csv's role or activities.csv's components used
     to drop the printed growth rows (17 % for Barn & ungdomsvård 2023, line 520) and
     change the components of Haninge 2020's department lines, with exit 0."""
-    _pad(crosswalks / "activity_series_labels.csv", {"role"})
-    _pad(crosswalks / "activities.csv", {"components"})
+    _pad(private_crosswalks / "activity_series_labels.csv", {"role"})
+    _pad(private_crosswalks / "activities.csv", {"components"})
     activity = cost_by_activity(numbered_facts, reports)
     series = activity_series(numbered_facts, activity, reports)
     printed = series[(series.doc_id == HUDDINGE) & (series.measure == "growth_pct_printed")
@@ -128,36 +120,31 @@ def test_a_decomposed_municipality_on_the_command_line_is_known():
 
 # ---- a short row: a dropped cell moves the next value into the deviation column ----------
 
-def _damaged(raw, old: str, new: str):
-    """A copy of the Huddinge report with ``old`` replaced, registered under its new hash."""
-    import hashlib
-    path = raw / "002_ed79cea0b5e49fc0.txt"
-    before = hashlib.sha256(path.read_bytes()).hexdigest()
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    after = hashlib.sha256(path.read_bytes()).hexdigest()
-    return _registry_with(raw, before, after)
+@pytest.fixture
+def lost_cell(raw):
+    """(reports, facts) with 002_…txt line 455 (Personal) missing its deviation cell."""
+    from socialstudy.extract.extraction import extract_and_clean
+    from socialstudy.measures import damage
+    reports = _damaged_copy(raw, "Personal\t-304 032\t-297 706\t6 326\t-291 239",
+                            "Personal\t-304 032\t-297 706\t-291 239")
+    out = extract_and_clean(reports)  # the run's facts, with their rejects beside them
+    facts = out.facts.assign(number=out.facts.value.astype(float))
+    facts.attrs["rejects"] = damage.as_records(out.rejects)
+    return reports, facts
 
 
 def test_a_deviation_that_contradicts_budget_and_outcome_is_not_stated_as_the_driver(
-        raw, tmp_path):
+        lost_cell, tmp_path):
     """002_…txt line 455 (Personal) with its deviation cell lost: the 2023 outcome -291 239
     stands in the deviation column. The table computes +6 326 from budget and outcome and
     marks the printed value 'differs'; the summary used to say "Personal (-291.2 mnkr,
     140.9 % of the net deviation)" with exit 0."""
     from socialstudy.core.schemas import write_csv
     from socialstudy.core.scope import resolve
-    from socialstudy.extract.extraction import extract_and_clean
-    from socialstudy.measures import damage
     from socialstudy.measures.finance_tables import finance_tables
     from socialstudy.narrative import findings, findings_finance
 
-    reports = _damaged(raw, "Personal\t-304 032\t-297 706\t6 326\t-291 239",
-                       "Personal\t-304 032\t-297 706\t-291 239")
-    out = extract_and_clean(reports)
-    facts = out.facts.assign(number=out.facts.value.astype(float))
-    facts.attrs["rejects"] = damage.as_records(out.rejects)
+    reports, facts = lost_cell
     table = finance_tables(facts, reports, ("budget_by_cost_type",))["budget_by_cost_type"]
     write_csv(table, tmp_path / "budget_by_cost_type.csv")
     table = findings.read(tmp_path, "budget_by_cost_type")
@@ -172,19 +159,13 @@ def test_a_deviation_that_contradicts_budget_and_outcome_is_not_stated_as_the_dr
     assert "“Verksamhetens intäkter” (+7.4 mnkr, 164.1 % of the net deviation)" in text
 
 
-def test_a_line_that_lost_a_cell_says_not_reported_for_the_year_it_lacks(raw):
+def test_a_line_that_lost_a_cell_says_not_reported_for_the_year_it_lacks(lost_cell):
     """The same lost cell: cost_by_type used to drop Huddinge's 2023 personnel cost
     (291 239 tkr, line 455) without a word; its row now says why it is missing."""
     from socialstudy.core.schemas import validate
-    from socialstudy.extract.extraction import extract_and_clean
-    from socialstudy.measures import damage
     from socialstudy.measures.compare import cost_by_type
 
-    reports = _damaged(raw, "Personal\t-304 032\t-297 706\t6 326\t-291 239",
-                       "Personal\t-304 032\t-297 706\t-291 239")
-    out = extract_and_clean(reports)
-    facts = out.facts.assign(number=out.facts.value.astype(float))
-    facts.attrs["rejects"] = damage.as_records(out.rejects)
+    reports, facts = lost_cell
     table = cost_by_type(facts, reports)
     validate(table, "cost_by_type")
     rows = table[(table.doc_id == HUDDINGE) & (table.report_label == "Personal")]
@@ -204,7 +185,7 @@ def test_a_report_with_a_decomposed_letter_is_refused_at_its_line(raw):
     from socialstudy.errors import RawFileError
     from socialstudy.extract.extraction import extract_and_clean
 
-    reports = _damaged(raw, "Köp av verksamhet\t-187 927", "Ko\u0308p av verksamhet\t-187 927")
+    reports = _damaged_copy(raw, "Köp av verksamhet\t-187 927", "Ko\u0308p av verksamhet\t-187 927")
     with pytest.raises(RawFileError, match="decomposed letters") as info:
         extract_and_clean(reports)
     assert info.value.line == 458 and info.value.file.endswith("002_ed79cea0b5e49fc0.txt")
