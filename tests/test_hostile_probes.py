@@ -87,6 +87,17 @@ def test_a_space_around_roles_and_components_changes_no_activity_row(
     assert set(line.components) == {"economic_assistance+other+administration"}
 
 
+def test_a_space_after_a_goal_text_keeps_every_goal(private_crosswalks, reports):  # noqa: F811
+    """A space after goal_assessments.csv's goal_text used to drop 28 of the 33 goal rows
+    (the wording was found in no report) with exit 0."""
+    from socialstudy.measures.outcomes import goals
+    _pad(private_crosswalks / "goal_assessments.csv", {"goal_text"})
+    table = goals(reports)
+    assert len(table) == 33
+    first = table[table.goal_id == "haninge_2020_kf1"].iloc[0]
+    assert (first.level, first.source_line, first.goal_line) == ("not_assessed", 46, 127)
+
+
 # ---- the registry and the command line: a municipality in another spelling -------------
 
 def _registry_with(raw, old, new):
