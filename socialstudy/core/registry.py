@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -223,6 +224,8 @@ def _entry(node: yaml.Node, registry: Path) -> Entry:
                         f"key {key!r} appears twice in the entry starting at line {line} "
                         f"(YAML would silently keep the last)", f"keep one {key!r}")
         values[key] = constructor.construct_object(value_node, deep=True)
+        if key == "municipality" and isinstance(values[key], str):  # matched to crosswalks
+            values[key] = unicodedata.normalize("NFC", values[key]).strip()  # as they are
         lines[key] = value_node.start_mark.line + 1
     return Entry(values, lines, line)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,14 +88,15 @@ def check_year(year) -> str:
 
 
 def names(municipalities: str | list[str] | None) -> list[str] | None:
-    """The names given, or None for 'all' (or the parameter not given). An empty value
-    ('', ' , ', []) is an error, never 'all'."""
+    """The names given (in Unicode normal form C: a decomposed "ä" typed in some terminals
+    names the registry's "ä"), or None for 'all' (or the parameter not given). An empty
+    value ('', ' , ', []) is an error, never 'all'."""
     if municipalities is None or (isinstance(municipalities, str)
                                   and municipalities.strip().lower() == "all"):
         return None
     given = ([v.strip() for v in municipalities.split(",")]
              if isinstance(municipalities, str) else [str(v).strip() for v in municipalities])
-    given = [n for n in given if n]
+    given = [unicodedata.normalize("NFC", n) for n in given if n]
     if not given:
         raise ParameterError(f"municipalities is empty ({shown(municipalities)}); an empty "
                              "selection is not 'all'",

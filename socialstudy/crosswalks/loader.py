@@ -8,8 +8,12 @@ row's line and the fix.
 
 Match keys are normalised on load, here and nowhere else: a UTF-8 byte-order mark is
 dropped, every value is put in Unicode normal form C (a decomposed "ä" matches the
-report's "ä"), and the columns that are matched against the reports (``MATCH_COLUMNS``)
-lose leading and trailing spaces; other values (justifications, quotes) stay verbatim.
+report's "ä"), and every value loses leading and trailing spaces except the free text
+and quotes of ``VERBATIM_COLUMNS`` (justifications, quotes), which stay as written (the
+others also have runs of spaces made one, as report labels do, and refuse a tab or other
+control character): a wording, a role, a component list or a code with a stray space would
+otherwise match nothing and its rows would silently drop out of the tables. A file that is
+not UTF-8 (Latin-1 or UTF-16 from a spreadsheet) is refused with its line.
 Keys that differ only in letter case are refused like exact duplicates.
 
 Each file is read into the row type its entry in ``specs.yml`` declares (``specs``), its
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import io
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -59,8 +64,15 @@ def as_dict(row) -> dict[str, str]:
 
 @lru_cache(maxsize=256)
 def _read(path: Path, spec: Spec, _mtime: int, _size: int) -> tuple:
-    with path.open(encoding="utf-8-sig", newline="") as fh:  # -sig: a BOM is dropped
-        records = list(_records(fh, path))
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8-sig")  # -sig: a BOM is dropped
+    except UnicodeDecodeError as exc:
+        raise CrosswalkError(f"not valid UTF-8 (byte 0x{data[exc.start]:02x}): saved as "
+                             "Latin-1 or UTF-16?", file=str(path),
+                             line=data[: exc.start].count(b"\n") + 1,
+                             fix="save the file as UTF-8 (iconv -f latin1 -t utf-8)") from None
+    records = list(_records(io.StringIO(text, newline=""), path))
     if not records:
         raise CrosswalkError("empty file, not even a header", file=str(path), line=1,
                              fix=f"the first line names the columns: {','.join(spec.columns)}")
@@ -120,20 +132,27 @@ def _row(spec: Spec, header: list[str], fields: list[str], line: int, path: Path
             f"row has {len(fields)} fields, the header has {len(header)}", file=str(path),
             line=line, fix="put a value containing a comma in double quotes, and give every "
                            f"column a value (empty is ',,'): {','.join(header)}")
+    for name, value in zip(header, fields):
+        if name not in VERBATIM_COLUMNS and any(unicodedata.category(c) == "Cc"
+                                                  for c in value.strip()):
+            raise CrosswalkError(f"{name} {value[:40]!r} holds a tab or control character inside, "
+                                 "so it would match nothing", file=str(path), line=line,
+                                 fix=f"retype the {name} value")
     return spec.row(**{name: _normal(name, value) for name, value in zip(header, fields)},
                     line=line)
 
 
-# columns matched against report text or other crosswalks: spaces around them are noise
-MATCH_COLUMNS = frozenset({
-    "municipality", "report_label", "row_label", "column_pattern", "occurrence", "variable",
-    "category", "flow", "fit", "measure", "doc_id", "fiscal_year", "goal_no", "swedish",
-    "applies_to", "in_remit", "must_match_in", "level", "status"})
+# free text a reader sees, quotes checked against the report's line, and the first row of a
+# table override (its leading " | " is the empty first cell): kept exactly as written
+VERBATIM_COLUMNS = frozenset({
+    "justification", "description", "why", "note", "reason", "definition", "gloss", "english",
+    "evidence", "words", "unit_cost_reason", "quote", "status_quote",
+    "first_row"})
 
 
 def _normal(column: str, value: str) -> str:
     value = unicodedata.normalize("NFC", value)
-    return value.strip() if column in MATCH_COLUMNS else value
+    return value if column in VERBATIM_COLUMNS else " ".join(value.split())
 
 
 def _key(row, key: tuple[str, ...]) -> tuple[str, ...]:

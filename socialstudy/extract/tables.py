@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -74,7 +75,8 @@ class Table:
 
 
 def read_lines(path: Path) -> list[str]:
-    """Read a raw report strictly: UTF-8 without BOM, LF line endings, not empty."""
+    """Read a raw report strictly: UTF-8 without BOM, LF line endings, Unicode normal
+    form C (composed letters), not empty."""
     data = path.read_bytes()
     if not data.strip():
         raise RawFileError("the report is empty", file=str(path),
@@ -94,7 +96,14 @@ def read_lines(path: Path) -> list[str]:
         line = text[: text.index("\r")].count("\n") + 1
         raise RawFileError("has CR (Windows or old Mac) line endings", file=str(path), line=line,
                            fix="convert line endings to LF (dos2unix) and register the new hash")
-    return text.split("\n")
+    lines = text.split("\n")
+    if not unicodedata.is_normalized("NFC", text):  # its labels would match no crosswalk row
+        line = next(n for n, s in enumerate(lines, 1) if not unicodedata.is_normalized("NFC", s))
+        raise RawFileError("has decomposed letters (Unicode NFD: 'a' and a combining ring for "
+                           "'å'), so its labels match no crosswalk row", file=str(path),
+                           line=line, fix="recompose the text (uconv -x NFC, or Python's "
+                           "unicodedata.normalize('NFC', text)) and register its new hash")
+    return lines
 
 
 def _is_rule(cells: list[str]) -> bool:

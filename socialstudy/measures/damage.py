@@ -1,7 +1,8 @@
 """Damaged cells on rows the study uses: a cell of such a row that could not be read (a
 reject of ``rejects.csv``: a tab inside a number, a ragged row, a word in a number) makes
 the comparison row it would have fed say *not reported — cell at line L could not be
-read: reason*, never a silent gap and never a shifted value; and the run ends with one
+read: reason* (so does a cost-type line that prints no value for one of its table's
+years: a lost cell), never a silent gap and never a shifted value; and the run ends with one
 line per affected table (:func:`summary_lines`)."""
 
 from __future__ import annotations
@@ -101,10 +102,27 @@ def unreadable_rows(facts: pd.DataFrame, table: pd.DataFrame, municipality: str,
     labels = {label for muni, label in crosswalk if muni == municipality}
     hits = unreadable_lines(facts.attrs.get("rejects"), table.doc_id.iloc[0],
                             table.table_id.iloc[0], labels)
+    hits = {**_short_lines(table, labels), **hits}
     return [(fact, crosswalk[(municipality, label)], label, line, hit)
             for (line, label), hit in hits.items()
             for fact in table.drop_duplicates(["fiscal_year", "period"]).itertuples()
             if table[(table.source_line == line) & (table.fiscal_year == fact.fiscal_year)].empty]
+
+
+def _short_lines(table: pd.DataFrame, labels: set[str]) -> dict[tuple[int, str], Unreadable]:
+    """{(line, label): cell} of the crosswalked lines that print no value for a year the
+    other lines of the table give: a lost cell (the values after it moved one column left)."""
+    years = set(zip(table.fiscal_year, table.period))
+    found = {}
+    for line, rows in table[table.row_label.str.strip().isin(labels)].groupby("source_line"):
+        if set(zip(rows.fiscal_year, rows.period)) < years:
+            first = rows.iloc[0]
+            found[(int(line), first.row_label.strip())] = Unreadable(
+                first.doc_id, first.row_label, first.source_file, str(line),
+                " | ".join(rows.raw), "the line prints fewer values than the table has years, "
+                "so a cell is missing and the values after it may stand in the wrong columns",
+                first.table_id)
+    return found
 
 
 def summary_lines(processed: Path, municipality_of: dict[str, str]) -> list[str]:

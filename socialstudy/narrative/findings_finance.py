@@ -59,15 +59,24 @@ def drivers(sel: Selection, ranked: pd.DataFrame, rows: pd.DataFrame) -> str:
     ranked = ranked.assign(rank=ranked.driver_rank.astype(int),
                            share=ranked.share_of_net_deviation_pct.astype(float))
     top = ranked.sort_values("rank").head(2)
-    parts = [f"“{r.report_label}” ({signed_mnkr(r.printed_deviation_tkr or r.deviation_tkr)}, "
+    parts = [f"“{r.report_label}” ({_deviation(r)}, "
              f"{num(r.share)} % of the net deviation)" for r in top.itertuples()]
     text = (f"{who(sel)}: against budget, the cost or revenue types that contributed most to "
             f"the net deviation were {' and '.join(parts)}{cite(top)}")
     against = ranked[ranked.share < 0].sort_values("share", kind="mergesort").head(1)
     for r in against.itertuples():  # a larger line can pull the other way: say so
         text += (f"; the largest line pulling the other way was “{r.report_label}” "
-                 f"({signed_mnkr(r.printed_deviation_tkr or r.deviation_tkr)}){cite(against)}")
+                 f"({_deviation(r)}){cite(against)}")
     return text + "."
+
+
+def _deviation(r) -> str:
+    """The printed deviation, or where it contradicts the row's budget and outcome (a
+    shifted cell) the computed one, which the share rests on, and the printed beside it."""
+    if r.deviation_check == "differs":
+        return (f"{signed_mnkr(r.deviation_tkr)} from budget and outcome; the report prints "
+                f"{signed_mnkr(r.printed_deviation_tkr)}")
+    return signed_mnkr(r.printed_deviation_tkr or r.deviation_tkr)
 
 
 def revenue(sel: Selection, share: pd.DataFrame, rows: pd.DataFrame) -> str:
