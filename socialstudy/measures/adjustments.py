@@ -69,27 +69,35 @@ def _missing(rows: pd.DataFrame, year: int, report: Report, what: str) -> tuple[
     return period, f"the report gives no {what} for {year}" + (f": {why}" if why else "")
 
 
+def _per_year(items: pd.DataFrame, table: pd.DataFrame, column: str, reports: list[Report],
+              what: str):
+    """For each report and year with named items: (the items, the table's rows of that
+    year with a value in ``column``, the items' 'not reported' rows where there is none)."""
+    docs = {r.doc_id: r for r in reports}
+    for (doc_id, year), mine in items.groupby(["doc_id", "fiscal_year"], sort=True):
+        rows = table[(table.doc_id == doc_id) & (table.fiscal_year.astype(int) == int(year))]
+        given = rows[rows[column].astype(str).str.strip() != ""]
+        period, reason = _missing(rows, int(year), docs[doc_id], what)
+        missing = [] if len(given) else [
+            {**_item_cells(i, docs[doc_id]), "period": period, "status": NOT_REPORTED,
+             "reason": reason} for i in mine.itertuples()]
+        yield mine, given, missing, docs[doc_id]
+
+
 def deviation_adjusted(deviation: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     """One row per named item: the committee's deviation (from budget_deviation.csv) and
     the deviation and budget without *all* the items the report names for that year, each
     row 'derived' (computed from the printed deviation, budget and item amounts); an item
     whose year has no deviation keeps its row, 'not reported' with the reason."""
-    items, rows = adjustments(reports), []
-    docs = {r.doc_id: r for r in reports}
-    for (doc_id, year), mine in items.groupby(["doc_id", "fiscal_year"], sort=True):
-        all_rows = deviation[(deviation.doc_id == doc_id)
-                             & (deviation.fiscal_year.astype(int) == int(year))]
-        given = all_rows[all_rows.deviation_tkr.astype(str).str.strip() != ""]
-        if given.empty:
-            period, reason = _missing(all_rows, int(year), docs[doc_id], "budget deviation")
-            rows += [{**_item_cells(i, docs[doc_id]), "period": period,
-                      "status": NOT_REPORTED, "reason": reason} for i in mine.itertuples()]
-            continue
+    rows = []
+    for mine, given, missing, report in _per_year(adjustments(reports), deviation,
+                                                  "deviation_tkr", reports, "budget deviation"):
+        rows += missing
         topup = float(mine[mine.kind == "budget top-up"].effect_tkr.sum())
         for dev in given.itertuples():
             value, pct = without(float(dev.deviation_tkr), float(dev.budget_tkr), mine)
-            rows += [{**_item_cells(i, docs[doc_id]), "municipality": dev.municipality,
-                      "period": dev.period, "deviation_tkr": fmt(float(dev.deviation_tkr)),
+            rows += [{**_item_cells(i, report), "period": dev.period,
+                      "deviation_tkr": fmt(float(dev.deviation_tkr)),
                       "budget_tkr": fmt(float(dev.budget_tkr)),
                       "deviation_without_tkr": fmt(value),
                       "budget_without_tkr": fmt(float(dev.budget_tkr) - topup),
@@ -118,21 +126,16 @@ def growth_adjusted(growth: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
     the net cost without it is net cost + effect; the previous year stays as printed. An
     item whose year has no growth keeps its row, 'not reported' with the reason."""
     items, rows = adjustments(reports), []
-    docs = {r.doc_id: r for r in reports}
-    for (doc_id, year), mine in items[items.kind == "one-off"].groupby(
-            ["doc_id", "fiscal_year"], sort=True):
-        all_rows = growth[(growth.doc_id == doc_id) & (growth.fiscal_year.astype(int) == year)]
-        given = all_rows[all_rows.change_pct.astype(str).str.strip() != ""]
+    for mine, given, missing, report in _per_year(items[items.kind == "one-off"], growth,
+                                                  "change_pct", reports, "net-cost growth"):
+        rows += missing
         if given.empty:
-            period, reason = _missing(all_rows, int(year), docs[doc_id], "net-cost growth")
-            rows += [{**_item_cells(i, docs[doc_id]), "period": period,
-                      "status": NOT_REPORTED, "reason": reason} for i in mine.itertuples()]
             continue
         g = given.iloc[0]
         now = float(g.net_cost_tkr) + float(mine.effect_tkr.sum())
         prior = float(g.prior_net_cost_tkr)
         lines = str(g.prior_source_lines or g.prior_source_line)
-        rows += [{**_item_cells(i, docs[doc_id]), "period": g.period,
+        rows += [{**_item_cells(i, report), "period": g.period,
                   "net_cost_tkr": g.net_cost_tkr, "prior_year": int(g.prior_year),
                   "prior_net_cost_tkr": g.prior_net_cost_tkr, "change_pct": g.change_pct,
                   "net_cost_without_tkr": fmt(now),

@@ -113,9 +113,13 @@ def activity_shares(scope: Scope, activity: pd.DataFrame, reports: list[Report])
         text = " · ".join(_holds(remit, activity, s, cat, gists) for s in held)
         parts.append(f"{words(cat)} – {text}"
                      + (f" · not in remit: {names(lacking)}" if lacking else ""))
-    return ("Not like with like – the same activity holds different things (net cost, mnkr; "
-            "full list with lines in notebook 02):\n"
-            + "\n".join(parts)) if parts else ""
+    return _note("Not like with like – the same activity holds different things (net cost, "
+                 "mnkr; full list with lines in notebook 02):", parts)
+
+
+def _note(head: str, lines: list[str]) -> str:
+    """A figure's note: its heading and one line a difference ('' for none)."""
+    return "\n".join([head, *lines]) if lines else ""
 
 
 def whole_committee(scope: Scope, activity: pd.DataFrame, reports: list[Report]) -> str:
@@ -160,9 +164,8 @@ def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report
         runs = _runs(diffs[diffs.doc_id == sel.doc_id])
         lines.append(f"{sel.municipality} {sel.fiscal_year}: {own}"
                      + (f" · runs {runs}" if runs else ""))
-    return ("Not like with like, not a ranking – definitions and remits differ (net cost, "
-            "mnkr; source lines in the caption under the figure):\n"
-            + "\n".join(lines))
+    return _note("Not like with like, not a ranking – definitions and remits differ (net "
+                 "cost, mnkr; source lines in the caption under the figure):", lines)
 
 
 def _runs(diffs: pd.DataFrame) -> str:
