@@ -199,3 +199,22 @@ def test_an_interim_report_keeps_its_own_reason(run):
     assert _bullet(text, "* Haninge 2020 (January–April only): one-off items").startswith(
         "* Haninge 2020 (January–April only): one-off items not reported – interim report: "
         "names no one-off item")
+
+
+def test_a_prior_year_of_a_report_whose_one_offs_are_unread_claims_nothing(run):
+    """Synthetic, in memory: with no named items the sentence lists none; with the report's
+    own year 'not mapped' (nobody has read its one-offs) it does not say it names none."""
+    reports, facts, tables = run
+    scope = resolve("2023", "Huddinge", reports, facts)
+    plain = {**tables, "deviation_adjusted": tables["deviation_adjusted"][
+        tables["deviation_adjusted"].doc_id != "huddinge_2024_vb"]}
+    assert _bullet(findings_finance.finance(scope, plain, reports),
+                   "* Huddinge 2023: the report read").endswith(
+        "names no one-off item, budget top-up or buffer for 2023.")
+    offs = tables["one_off_items"].copy()
+    offs.loc[offs.doc_id == "huddinge_2024_vb", ["status", "reason"]] = [
+        "not mapped", "not mapped yet – no row in finance_not_reported.csv"]
+    text = findings_finance.finance(scope, {**tables, "one_off_items": offs}, reports)
+    assert "names no one-off item" not in text
+    assert _bullet(text, "* Huddinge 2023: one-off items").startswith(
+        "* Huddinge 2023: one-off items not reported – the report read for this year")

@@ -14,7 +14,7 @@ from socialstudy.measures.adjustments import without
 from socialstudy.measures.like_with_like import definitions, remit_differences
 from socialstudy.measures.remit import remit_by_report
 from socialstudy.measures.revenue import ALL_GRANTS
-from socialstudy.measures.tabular import DERIVED
+from socialstudy.measures.tabular import DERIVED, NOT_REPORTED, REPORTED
 from socialstudy.narrative.findings import chosen, cite, names, who, words
 
 
@@ -213,19 +213,28 @@ def growth_one_offs(grown: pd.DataFrame | None, sel: Selection) -> str:
             f"against {mnkr(r.prior_net_cost_tkr)}{used}).")
 
 
-def items_of_other_years(adjusted: pd.DataFrame | None, sel: Selection, report: Report) -> str:
+def items_of_other_years(tables: dict[str, pd.DataFrame], sel: Selection,
+                         report: Report) -> str:
     """For a year the report read is not about (a prior-year column): it names no one-off
     item, top-up or buffer for that year, and which years its named items are for (their
     amounts belong to those years and stay out of this one) – not 'not reported', which
-    would say the report lacks what it is about ('' for the report's own year)."""
-    if report.fiscal_year == sel.fiscal_year:
+    would say the report lacks what it is about. '' for the report's own year, and for a
+    report whose one-offs nobody has read yet (its own year's row is not 'reported' or
+    'not reported' with a reason), which cannot be said to name none."""
+    own = tables["one_off_items"]
+    own = own[(own.doc_id == sel.doc_id) & (own.fiscal_year == report.fiscal_year)]
+    read = own[(own.status == REPORTED) | ((own.status == NOT_REPORTED) & (own.reason != ""))]
+    if report.fiscal_year == sel.fiscal_year or read.empty:
         return ""
-    named = pd.DataFrame() if adjusted is None else adjusted[adjusted.doc_id == sel.doc_id]
-    years = sorted({int(y) for y in named.fiscal_year}) if len(named) else []
-    kinds = names([f"a {k}" + (" item" if k == "one-off" else "") for k in named.kind])
-    many = len(named) > 1
-    other = (f" (the item{'s' if many else ''} it names – {kinds} – {'are' if many else 'is'} "
-             f"for {names([str(y) for y in years])})") if years else ""
+    named = tables.get("deviation_adjusted", pd.DataFrame(columns=["doc_id"]))
+    named = named[named.doc_id == sel.doc_id]
+    other = ""
+    if len(named):
+        kinds = names([f"a {k}" + (" item" if k == "one-off" else "") for k in named.kind])
+        years = names([str(y) for y in sorted({int(y) for y in named.fiscal_year})])
+        many = len(named) > 1
+        other = (f" (the item{'s' if many else ''} it names – {kinds} – "
+                 f"{'are' if many else 'is'} for {years})")
     return (f"{who(sel)}: the report read for this year, “{report.title}” ({report.file}), "
             f"names no one-off item, budget top-up or buffer for {sel.fiscal_year}{other}.")
 

@@ -228,8 +228,7 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
                       if name == "one_off_items" else "")
             if known.empty:  # a top-up or buffer the report names is no 'not reported'
                 report = next(r for r in reports if r.doc_id == sel.doc_id)
-                prior = (caveats.items_of_other_years(tables.get("deviation_adjusted"), sel,
-                                                      report)
+                prior = (caveats.items_of_other_years(tables, sel, report)
                          if name == "one_off_items" and rows.empty else "")
                 lines.append(f"{who(sel)}: the report names no one-off cost item but {others}."
                              if others else prior or _lacks(sel, what, rows, report))
