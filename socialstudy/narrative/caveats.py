@@ -10,7 +10,7 @@ from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.measures import crossfoot
-from socialstudy.measures.adjustments import adjustments, without
+from socialstudy.measures.adjustments import without
 from socialstudy.measures.like_with_like import (
     definitions,
     own_lines,
@@ -19,7 +19,8 @@ from socialstudy.measures.like_with_like import (
 )
 from socialstudy.measures.remit import remit_by_report
 from socialstudy.measures.revenue import ALL_GRANTS
-from socialstudy.narrative.findings import chosen, cite, names, words
+from socialstudy.measures.tabular import DERIVED, NOT_REPORTED, REPORTED
+from socialstudy.narrative.findings import chosen, cite, names, who, words
 
 
 def _items(adjust: pd.DataFrame, sel: Selection) -> pd.DataFrame:
@@ -226,17 +227,52 @@ def definitions_differ(scope: Scope, reports: list[Report], topic: str, what: st
     return f"*Not like with like – {what}:* {'; '.join(parts)}."
 
 
-def growth_one_offs(reports: list[Report], sel: Selection) -> str:
-    """' The year's net cost is net of the one-off item the report names (…, +39.7 mnkr
-    [file:line]), so without it the growth would be higher.' ('' where none is named): a
-    growth rate set beside another committee's carries the one-off it contains."""
-    items = _items(adjustments(reports), sel)
-    items = items[items.kind == "one-off"]
-    if items.empty:
+def growth_one_offs(grown: pd.DataFrame | None, sel: Selection) -> str:
+    """' Without the one-off item the report names (…, +39.7 mnkr [file:line]) the net cost
+    would have grown 11.2 % (derived: 1243.4 + 39.7 = 1283.1 mnkr against 1154.0 mnkr
+    [file:lines]).' from growth_adjusted.csv ('' where none is named): a growth rate set
+    beside another committee's carries the one-off it contains, as a number."""
+    rows = pd.DataFrame() if grown is None else _items(grown, sel)
+    rows = rows[rows.status == DERIVED] if len(rows) else rows
+    if rows.empty:
         return ""
-    way = "higher" if items.effect_tkr.astype(float).sum() > 0 else "lower"
-    return (f" The year's net cost is net of the one-off item the report names "
-            f"({_cited(items)}), so without it the growth would be {way}.")
+    r = rows.iloc[0]
+    word = "grown" if float(r.change_without_pct) >= 0 else "fallen"
+    lines = [r.net_cost_line, *[x for x in str(r.prior_lines).split(";") if x],
+             *rows.amount_line]
+    used = cite(pd.DataFrame({"source_file": r.source_file, "source_line": lines}))
+    added = " + ".join(mnkr(e, unit=False) for e in rows.effect_tkr)
+    named = _cited(rows.assign(kind="one-off", quote_line=rows.source_line))
+    return (f" Without the one-off item the report names ({named}) the net cost would have "
+            f"{word} {abs(float(r.change_without_pct)):.1f} % (derived: "
+            f"{mnkr(r.net_cost_tkr, unit=False)} + {added} = {mnkr(r.net_cost_without_tkr)} "
+            f"against {mnkr(r.prior_net_cost_tkr)}{used}).")
+
+
+def items_of_other_years(tables: dict[str, pd.DataFrame], sel: Selection,
+                         report: Report) -> str:
+    """For a year the report read is not about (a prior-year column): it names no one-off
+    item, top-up or buffer for that year, and which years its named items are for (their
+    amounts belong to those years and stay out of this one) – not 'not reported', which
+    would say the report lacks what it is about. '' for the report's own year, and for a
+    report whose one-offs nobody has read yet (its own year's row is not 'reported' or
+    'not reported' with a reason), which cannot be said to name none."""
+    own = tables["one_off_items"]
+    own = own[(own.doc_id == sel.doc_id) & (own.fiscal_year == report.fiscal_year)]
+    read = own[(own.status == REPORTED) | ((own.status == NOT_REPORTED) & (own.reason != ""))]
+    if report.fiscal_year == sel.fiscal_year or read.empty:
+        return ""
+    named = tables.get("deviation_adjusted", pd.DataFrame(columns=["doc_id"]))
+    named = named[named.doc_id == sel.doc_id]
+    other = ""
+    if len(named):
+        kinds = names([f"a {k}" + (" item" if k == "one-off" else "") for k in named.kind])
+        years = names([str(y) for y in sorted({int(y) for y in named.fiscal_year})])
+        many = len(named) > 1
+        other = (f" (the item{'s' if many else ''} it names – {kinds} – "
+                 f"{'are' if many else 'is'} for {years})")
+    return (f"{who(sel)}: the report read for this year, “{report.title}” ({report.file}), "
+            f"names no one-off item, budget top-up or buffer for {sel.fiscal_year}{other}.")
 
 
 def named_adjustments(adjusted: pd.DataFrame | None, sel: Selection, beside: bool) -> str:

@@ -43,13 +43,13 @@ def _rows(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
                  & (frame.fiscal_year == sel.fiscal_year)]
 
 
-def _lacks(sel: Selection, what: str, rows: pd.DataFrame) -> str:
+def _lacks(sel: Selection, what: str, rows: pd.DataFrame, report: Report) -> str:
     """'not reported' (or the row's own status, e.g. 'not available') and the reason; for a
     committee the crosswalks do not cover yet (status 'not mapped') the reason alone, which
-    says 'not mapped yet – …'."""
+    says 'not mapped yet – …'. Without a row, the reason names the report read."""
     status = next((s for s in rows.status if s not in HAS_VALUE), NOT_REPORTED)
-    reason = next((r for r in rows.reason if r),
-                  "the selected report does not give it for this year")
+    reason = next((r for r in rows.reason if r), f"the report read for this year, "
+                  f"“{report.title}”, does not give it for {sel.fiscal_year}")
     if status == NOT_MAPPED:
         return f"{who(sel)}: {what} {reason}."
     return f"{who(sel)}: {what} {status} – {reason}."
@@ -238,15 +238,19 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
             about = rows[rows.measure == "revenue_share_of_gross_cost_pct"] \
                 if name == "revenue_dependence" else rows  # its own reason, not the grants'
             if known.empty:  # a top-up or buffer the report names is no 'not reported'
+                report = next(r for r in reports if r.doc_id == sel.doc_id)
+                prior = (caveats.items_of_other_years(tables, sel, report)
+                         if name == "one_off_items" and rows.empty else "")
                 lines.append(f"{who(sel)}: the report names no one-off cost item but {others}."
-                             if others else _lacks(sel, what, about if len(about) else rows))
+                             if others else prior
+                             or _lacks(sel, what, about if len(about) else rows, report))
                 continue
             figures = _figures(name, known.iloc[0])
             note = caveats.contradicted(tables, sel, figures) + (caveats.remit_note(
                 scope, tables, reports, sel) if name == "per_inhabitant" else "")
             text = sentence(sel, known, rows, note) if figures else sentence(sel, known, rows)
             if name == "net_cost_growth":
-                text += caveats.growth_one_offs(reports, sel)
+                text += caveats.growth_one_offs(tables.get("growth_adjusted"), sel)
             text += f" It also names {others}." if others else ""
             if name == "revenue_dependence":  # the base of all grants: once, after the last
                 text = grant_base(text, sel, scope, reports) + (
