@@ -17,14 +17,22 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from socialstudy import paths
 from socialstudy.core.registry import load_registry
+from socialstudy.engine.cheap_imports import without_iri_grammars
 from socialstudy.extract.extraction import extract_and_clean
+
+# as the package's own processes do (engine/cheap_imports.py): a test module importing
+# nbformat (or frictionless) first would pay jsonschema's 1.5 s of unused IRI grammars
+without_iri_grammars()
 
 
 def step_notebooks() -> set[Path]:
@@ -195,6 +203,50 @@ def forced_build(tmp_path_factory) -> tuple[Path, list[str], str]:
             record = _record(folder, {"statuses": [r.status for r in results],
                                       "log": log.getvalue()})
     return folder / "study", record["statuses"], record["log"]
+
+
+# the CLI with its outputs in OUT and, with "kill", SIGKILLed right after the third file
+# is moved into place; "sequential" runs one notebook at a time (runner.KERNELS = 1)
+KILLED_CLI = textwrap.dedent("""
+    import functools, os, signal, sys
+    from pathlib import Path
+    from socialstudy import __main__ as cli, paths
+    from socialstudy.engine import journal, runner
+    from socialstudy.study import runs
+    out, kill = Path(sys.argv[1]), sys.argv[2] in ("kill", "kill-sequential")
+    if sys.argv[2] == "kill-sequential":
+        runner.KERNELS = 1
+    def after(number, rel):
+        if kill and number == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+    journal.after_move = after
+    runs.run = functools.partial(runs.run, outputs=paths.Outputs(out))
+    sys.exit(cli.main(["run", *sys.argv[3:]]))
+""")
+
+
+@pytest.fixture(scope="session")
+def killed_build(tmp_path_factory) -> tuple[Path, dict, dict]:
+    """A forced study run one notebook at a time, SIGKILLed after the third file of its
+    promotion (with the files then in place), and the next run that completes it: (tree,
+    killed, completing), each run as its return code and stderr; once per session. The
+    completed tree doubles as the sequential build tests/test_parallel.py compares."""
+    from socialstudy.engine import journal, staging
+    env = {k: v for k, v in os.environ.items() if k != staging.STAGE_ENV}
+
+    def cli(out: Path, *args: str) -> dict:
+        done = subprocess.run([sys.executable, "-c", KILLED_CLI, str(out), *args],
+                              capture_output=True, text=True, env=env)
+        return {"returncode": done.returncode, "stderr": done.stderr}
+    with _once(tmp_path_factory, "killed") as (folder, record):
+        if record is None:
+            out = folder / "out"
+            killed = cli(out, "kill-sequential", "--force")
+            placed = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                            if p.is_file() and "build" not in p.relative_to(out).parts)
+            killed.update(journal=(out / journal.JOURNAL).exists(), placed=placed)
+            record = _record(folder, {"killed": killed, "again": cli(out, "no")})
+    return folder / "out", record["killed"], record["again"]
 
 
 @pytest.fixture
