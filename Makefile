@@ -43,7 +43,7 @@ test: $(VENV)/.installed ## every test: unit, real values, rebuilds, nbval on th
 # (nbval's plugin is not loaded: its import of nbformat, and so of jsonschema, costs each
 # pytest process a second and a half)
 test-fast: $(VENV)/.installed ## unit and property tests only (no rebuilds, no nbval)
-	$(PYTEST) -p no:nbval tests -m "not slow"
+	$(PYTEST) -p no:nbval tests -m "not slow and not heavy"
 
 lint: $(VENV)/.installed ## ruff and the import rules of the stages (import-linter)
 	$(VENV)/bin/ruff check socialstudy tests

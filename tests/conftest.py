@@ -54,9 +54,35 @@ def _notebook(item) -> bool:
 # end to end through the CLI in a copy of the repository, though no test in it runs the
 # study: slow, like the rebuilds (tests/test_real_reports_end_to_end.py could say so itself)
 END_TO_END = {"test_real_reports_end_to_end.py"}
+# heavy, though no rebuild: each draws and saves every figure, renders the HTML pages,
+# reviews whole reports, validates every finance table or starts the CLI (about a CPU-second
+# or more each, measured with --durations). `make test` runs them, `make test-fast` does
+# not; marked ``heavy``, not ``slow``, so the grown-corpus run of tests/test_growing_corpus.py
+# (``-m "not slow"``) keeps them. A module named with no test: all of its tests.
+HEAVY = {
+    "test_figures.py": {"test_figures_draw_only_the_selection"},
+    "test_outputs.py": {"test_pages_in_reading_order_with_previous_and_next_links",
+                        "test_html_is_byte_identical_whatever_the_cell_ids"},
+    "test_hostile_pages.py": {
+        "test_a_page_of_a_non_default_run_names_its_selection_and_reads_as_a_report"},
+    "test_real_review.py": set(),
+    "test_new_reports.py": {"test_review_proposes_the_renamed_line",
+                            "test_fourth_municipality_with_the_reviews_proposals",
+                            "test_a_reworded_goal_is_proposed_not_mapped",
+                            "test_a_goal_without_its_assessment_takes_no_other_goals_status",
+                            "test_a_new_committees_total_row_is_proposed_as_total_never_copied",
+                            "test_review_never_calls_a_figure_of_last_year_absent"},
+    "test_pipeline.py": {"test_cli_error_is_one_line_with_a_fix"},
+    "test_interim_periods.py": {"test_the_interim_reports_pass_every_schema"},
+}
 
 
-@pytest.hookimpl(tryfirst=True)  # before ``-m "not slow"`` deselects by marker
+def _heavy(item) -> bool:
+    names = HEAVY.get(Path(str(item.path)).name)
+    return names is not None and (not names or getattr(item, "originalname", "") in names)
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m "not slow and not heavy"`` deselects
 def pytest_collection_modifyitems(config, items):
     """Deselect the cells of a notebook that is not a step (a conftest under tests/ is
     not asked whether to collect notebooks/, so they are collected, then dropped here);
@@ -69,6 +95,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(str(item.path)).name in END_TO_END:
             item.add_marker(pytest.mark.slow)
+        elif _heavy(item):
+            item.add_marker(pytest.mark.heavy)
     first = {item.path: 0 if _notebook(item) else 1 for item in items
              if _notebook(item) or item.get_closest_marker("slow")}
     items.sort(key=lambda item: first.get(item.path, 2))  # stable: modules stay whole
