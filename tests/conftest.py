@@ -62,6 +62,8 @@ END_TO_END = {"test_real_reports_end_to_end.py"}
 HEAVY = {
     "test_figures.py": {"test_figures_draw_only_the_selection"},
     "test_outputs.py": {"test_pages_in_reading_order_with_previous_and_next_links",
+                        "test_pages_work_offline_and_every_image_has_alt_text",
+                        "test_the_dictionary_is_a_page",  # the three share the pages
                         "test_html_is_byte_identical_whatever_the_cell_ids"},
     "test_hostile_pages.py": {
         "test_a_page_of_a_non_default_run_names_its_selection_and_reads_as_a_report"},
