@@ -16,7 +16,7 @@ from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.measures.adjustments import adjustments
 from socialstudy.measures.like_with_like import definitions, remit_differences
 from socialstudy.measures.remit import remit_by_report
-from socialstudy.narrative import caveats
+from socialstudy.narrative import caveats, named_items
 from socialstudy.narrative.findings import chosen, cite, names, words
 
 STATUS_WORDS = {"yes": "in remit", "partial": "only in part", "no": "not in remit"}
@@ -138,7 +138,7 @@ def budget_deviation(scope: Scope, tables: dict[str, pd.DataFrame],
     for sel in chosen(scope):
         row = dev[(dev.doc_id == sel.doc_id) & (dev.fiscal_year == sel.fiscal_year)
                   & (dev.period == sel.period)]
-        extra = caveats.deviation_without(row.iloc[0], adjust, sel) if len(row) else ""
+        extra = named_items.deviation_without(row.iloc[0], adjust, sel) if len(row) else ""
         if extra:
             parts.append(f"{sel.municipality} {sel.fiscal_year}:{extra}")
     text = whole_committee(scope, tables.get("cost_by_activity"), reports)

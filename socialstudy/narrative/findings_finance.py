@@ -20,7 +20,7 @@ from socialstudy.core.vocabulary import CATEGORY_WORDS
 from socialstudy.measures.like_with_like import definitions
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, NOT_REPORTED, STANDS_IN
-from socialstudy.narrative import caveats
+from socialstudy.narrative import caveats, named_items
 from socialstudy.narrative.findings import (
     NO_DATA,
     PERIOD_WORDS,
@@ -138,14 +138,6 @@ def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame, note: str = 
             f"year{how}{cite(known)}{derived}{note}.")
 
 
-def one_offs(sel: Selection, named: pd.DataFrame, rows: pd.DataFrame) -> str:
-    r = named.iloc[0]
-    return (f"{who(sel)}: the report names a one-off item, {r['item']} "
-            f"({signed_mnkr(r.amount_tkr)}, {r.effect}){cite(named)}; without it the deviation "
-            f"would be {signed_mnkr(r.deviation_excl_one_offs_tkr)} "
-            f"({num(r.deviation_excl_one_offs_pct)} % of "
-            f"budget) instead of {signed_mnkr(r.deviation_tkr)}.")
-
 
 def investment(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
     r = known.iloc[0]
@@ -202,7 +194,8 @@ MEASURES = (
      "revenue"),
     ("net_cost_growth", "net-cost growth", lambda r: r.change_pct != "", growth,
      "net_cost_growth"),
-    ("one_off_items", "one-off items", lambda r: r.status == "reported", one_offs, ""),
+    ("one_off_items", "one-off items", lambda r: r.status == "reported",
+     named_items.one_offs, ""),
     ("investments", "investment budget and outcome",
      lambda r: (r.budget_tkr != "") & (r.outcome_tkr != ""), investment, ""),
     ("forecast_accuracy", "forecast accuracy", lambda r: r.error_tkr != "", forecast,
@@ -232,14 +225,14 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
         for sel in chosen(scope):
             rows = _rows(tables[name], sel)
             known = rows[carries(rows)]
-            others = (caveats.named_adjustments(tables.get("deviation_adjusted"), sel,
+            others = (named_items.named_adjustments(tables.get("deviation_adjusted"), sel,
                                                 not known.empty)
                       if name == "one_off_items" else "")
             about = rows[rows.measure == "revenue_share_of_gross_cost_pct"] \
                 if name == "revenue_dependence" else rows  # its own reason, not the grants'
             if known.empty:  # a top-up or buffer the report names is no 'not reported'
                 report = next(r for r in reports if r.doc_id == sel.doc_id)
-                prior = (caveats.items_of_other_years(tables, sel, report)
+                prior = (named_items.items_of_other_years(tables, sel, report)
                          if name == "one_off_items" and rows.empty else "")
                 lines.append(f"{who(sel)}: the report names no one-off cost item but {others}."
                              if others else prior
@@ -250,7 +243,7 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
                 scope, tables, reports, sel) if name == "per_inhabitant" else "")
             text = sentence(sel, known, rows, note) if figures else sentence(sel, known, rows)
             if name == "net_cost_growth":
-                text += caveats.growth_one_offs(tables.get("growth_adjusted"), sel)
+                text += named_items.growth_one_offs(tables.get("growth_adjusted"), sel)
             text += f" It also names {others}." if others else ""
             if name == "revenue_dependence":  # the base of all grants: once, after the last
                 text = grant_base(text, sel, scope, reports) + (
