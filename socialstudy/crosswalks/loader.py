@@ -146,7 +146,7 @@ def _row(spec: Spec, header: list[str], fields: list[str], line: int, path: Path
 # table override (its leading " | " is the empty first cell): kept exactly as written
 VERBATIM_COLUMNS = frozenset({
     "justification", "description", "why", "note", "reason", "definition", "gloss", "english",
-    "evidence", "words", "unit_cost_reason", "quote", "status_quote",
+    "evidence", "words", "unit_cost_reason", "quote", "status_quote", "scope", "gist",
     "first_row"})
 
 
