@@ -40,10 +40,14 @@ def _tokens(text: str) -> tuple[tuple[str, ...], tuple[bool, ...]]:
     return toks, hard
 
 
+# a character no number cell, dash or number token holds: most lines (prose) stop here
+_NOT_IN_NUMBERS = re.compile("[^\\d\\s%*+,.\u2212\u2013\u2014\u25cf\u2022-]")
+
+
 def is_number_line(text: str) -> bool:
     """One number (a cell) or several numbers separated by spaces, nothing else."""
     s = text.strip()
-    if not s:
+    if not s or _NOT_IN_NUMBERS.search(s):
         return False
     if NUM_CELL.match(s) or DASH.match(s):
         return True
