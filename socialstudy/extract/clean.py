@@ -23,6 +23,7 @@ from socialstudy.extract.damaged import header_width, is_ragged, ragged_rejects,
 from socialstudy.extract.numbers import Parsed, format_decimal, looks_numeric, parse_number
 from socialstudy.extract.overrides import Overrides
 from socialstudy.extract.rows import Cell, Fact, Issue, Reject
+from socialstudy.extract.split_header import header_rejects, read_split_header
 from socialstudy.extract.tables import YEAR, Row, Table
 
 _PRINTED = {"pp": "percentage_points"}
@@ -51,10 +52,16 @@ def clean_table(table: Table, report: Report, override: Overrides | None,
         result.issues.append(issue("table_of_contents", report, table, table.first_line,
                                    note="page numbers of the table of contents are not data"))
         return result
+    split = read_split_header(table, report, override, measures)
+    if split is not None and split.table is None:  # no value is read under a wrong column
+        result.rejects, result.issues = header_rejects(table, report, split), [split.issue]
+        return result
+    table = split.table if split is not None else table
     columns = header_columns(table, override)
     result.facts, result.rejects = table_facts(table, report, columns, measures)
     result.rejects += review_rejects(table, report)
-    result.issues = (ragged_rows(table, report, _value_rows(table)) + header_issues(table, report)
+    result.issues = [split.issue] if split is not None else []
+    result.issues += (ragged_rows(table, report, _value_rows(table)) + header_issues(table, report)
                      + unknown_headers(table, report, columns, result.facts, measures))
     return result
 

@@ -1,0 +1,81 @@
+"""Hostile probes of issue 15 still open after session 5's first round (helper-34's
+list): a header cell split over a tab, a label in another letter case, a cost-type share
+whose total contradicts its parts, a percent cell in a money column. Each damages a copy
+of Huddinge's annual report (002_…txt) in process and asserts the real outcome."""
+
+import pytest
+from test_hostile_damage import _damaged_copy
+
+from socialstudy.extract.extraction import extract_and_clean
+from socialstudy.measures import damage
+from socialstudy.measures.compare import cost_by_type
+
+HUDDINGE = "huddinge_2024_vb"
+HEADER = "Resultaträkning\tBudget helår\tUtfall helår\tAvvikelse helår\tUtfall föregående år"
+
+
+def _run(reports):
+    """(extraction, facts as the measures read them: with their rejects beside them)."""
+    out = extract_and_clean(reports)
+    facts = out.facts.assign(number=out.facts.value.astype(float))
+    facts.attrs["rejects"] = damage.as_records(out.rejects)
+    return out, facts
+
+
+def _huddinge_types(facts, reports):
+    table = cost_by_type(facts, reports)
+    return table[table.doc_id == HUDDINGE]
+
+
+# ---- a header cell split over a tab -------------------------------------------------------
+
+def test_a_header_cell_split_over_a_tab_is_joined_where_the_arithmetic_holds(raw):
+    """002_…txt line 453 with 'Utfall\\thelår': the header had 6 cells, the rows 5, and
+    every value after the split moved one header right. cost_by_type gave Personal 2024 as
+    297 706 *and* -6 326 (the deviation of line 455) and no 2023 at all, with exit 0.
+    Joined, outcome − budget = deviation holds on the table's rows, so it is read as
+    printed before the damage, and quality.csv says so."""
+    reports = _damaged_copy(raw, HEADER, HEADER.replace("Utfall helår", "Utfall\thelår"))
+    out, facts = _run(reports)
+    rows = _huddinge_types(facts, reports)
+    personal = rows[rows.report_label == "Personal"]
+    assert sorted(zip(personal.fiscal_year, personal.value_tkr, personal.source_line)) == [
+        (2023, "291239", 455), (2024, "297706", 455)]
+    assert set(rows.status) == {"reported"} and len(rows) == 16
+    issue = out.quality[out.quality.check == "split_header_joined"]
+    assert issue.source_line.tolist() == [453] and "'Utfall helår'" in issue.note.iloc[0]
+
+
+def test_a_split_header_the_table_cannot_decide_makes_its_rows_not_reported(raw, tmp_path):
+    """'Budget\\tHelår' (a capital after the tab): no reading of the six header cells
+    adds up, so none of the table's values is used. Before, cost_by_type gave Personal
+    2024 as 297 706 and -6 326 and no 2023, with exit 0 (and with the cells rejected but
+    no rows for them, only the 'Årets resultat' of another table, line 505); now each
+    line of the table says why, and the run's summary line names the header's line."""
+    reports = _damaged_copy(raw, HEADER, HEADER.replace("Budget helår", "Budget\tHelår"))
+    out, facts = _run(reports)
+    rows = _huddinge_types(facts, reports)
+    assert len(rows) == 8 and set(rows.value_tkr) == {""}
+    assert set(rows.status) == {"not reported"}
+    personal = rows[rows.report_label == "Personal"].iloc[0]
+    assert (personal.fiscal_year, personal.source_line) == (2024, 455)
+    assert personal.reason.startswith("not reported — header at line 453 could not be read: "
+                                      "it has 6 cells but the rows have 5")
+    out.rejects.to_csv(tmp_path / "rejects.csv", index=False)
+    lines = damage.summary_lines(tmp_path, {r.doc_id: r.municipality for r in reports})
+    assert any("huddinge_2024_vb:L0453" in line and "header at line 453" in line
+               for line in lines)
+
+
+@pytest.mark.parametrize("doc_id, line, values", [
+    ("huddinge_2024_vb", 311, {"47.4", "71.4", "80", "89"}),      # indicator, targets
+    ("strangnas_2023_ar", 476, {"6.4", "-0.5"}),                  # budget accuracy, %
+])
+def test_the_real_tables_whose_header_is_wider_than_their_values_are_read_as_printed(
+        extraction, doc_id, line, values):
+    """Huddinge's indicator table (header line 310: six cells, 'Målvärde 2030' empty in
+    every row) and Strängnäs's budget-accuracy table (line 475: years to 2019, values for
+    two) keep their trailing tabs: their headers are read as printed."""
+    facts = extraction.facts
+    assert set(facts[(facts.doc_id == doc_id) & (facts.source_line == line)].value) == values
+    assert not extraction.quality.check.str.startswith("split_header").any()
