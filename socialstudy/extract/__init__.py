@@ -7,6 +7,7 @@ full-year forecasts is current), ``overrides`` (judgements about whole
 tables), ``split_header`` (a header cell split over a tab: joined where the table's
 arithmetic agrees, else every value a reject), ``quality`` (cross-footing of totals)
 and ``extraction`` (the whole corpus at once and its CSVs: tables, facts, rejects,
-cells, quality). Reads ``data/raw/`` and the crosswalks; writes ``data/processed/{tables,facts,rejects,cells,quality}.csv``. May import
-``crosswalks`` and ``core``; never measures, narrative or figures.
+cells, quality). Reads ``data/raw/`` and the crosswalks; writes
+``data/processed/{tables,facts,rejects,cells,quality}.csv``. May import ``crosswalks``
+and ``core``; never measures, narrative or figures.
 """
