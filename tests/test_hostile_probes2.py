@@ -79,3 +79,23 @@ def test_the_real_tables_whose_header_is_wider_than_their_values_are_read_as_pri
     facts = extraction.facts
     assert set(facts[(facts.doc_id == doc_id) & (facts.source_line == line)].value) == values
     assert not extraction.quality.check.str.startswith("split_header").any()
+
+
+# ---- a label in another letter case --------------------------------------------------------
+
+def test_a_label_in_capitals_is_matched_to_its_one_crosswalk_spelling(raw):
+    """002_…txt line 458 printed as 'KÖP AV VERKSAMHET': before, it matched no row of
+    cost_types.csv and Huddinge's purchased services (191 279 tkr in 2024, 177 948 in
+    2023) left cost_by_type with exit 0. The crosswalks refuse keys that differ only in
+    case, so the one spelling is taken; the fact's note names the printed label."""
+    reports = _damaged_copy(raw, "Köp av verksamhet\t-187 927", "KÖP AV VERKSAMHET\t-187 927")
+    out, facts = _run(reports)
+    rows = _huddinge_types(facts, reports)
+    bought = rows[rows.report_label == "Köp av verksamhet"]
+    assert sorted(zip(bought.fiscal_year, bought.value_tkr, bought.source_line)) == [
+        (2023, "177948", 458), (2024, "191279", 458)]
+    assert set(bought.category) == {"purchased_services"}
+    notes = out.facts[(out.facts.doc_id == HUDDINGE) & (out.facts.source_line == 458)].note
+    assert notes.str.contains("label printed 'KÖP AV VERKSAMHET'").all()
+    cells = out.cells[(out.cells.doc_id == HUDDINGE) & (out.cells.source_line == 458)]
+    assert "KÖP AV VERKSAMHET" in set(cells.raw)  # the printed label stays verbatim

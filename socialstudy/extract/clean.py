@@ -20,6 +20,7 @@ from socialstudy.extract.columns import (
     row_measure,
 )
 from socialstudy.extract.damaged import header_width, is_ragged, ragged_rejects, ragged_rows
+from socialstudy.extract.label_case import recased
 from socialstudy.extract.numbers import Parsed, format_decimal, looks_numeric, parse_number
 from socialstudy.extract.overrides import Overrides
 from socialstudy.extract.rows import Cell, Fact, Issue, Reject
@@ -59,6 +60,7 @@ def clean_table(table: Table, report: Report, override: Overrides | None,
     table = split.table if split is not None else table
     columns = header_columns(table, override)
     result.facts, result.rejects = table_facts(table, report, columns, measures)
+    result.facts = recased(result.facts, report.municipality)
     result.rejects += review_rejects(table, report)
     result.issues = [split.issue] if split is not None else []
     result.issues += (ragged_rows(table, report, _value_rows(table)) + header_issues(table, report)

@@ -13,13 +13,10 @@ from typing import NamedTuple
 import pandas as pd
 
 from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.extract.label_case import LABELS
 
 REJECTS = "rejects.csv"
 HEADER = "header at line "  # a reject of every value of a table whose header is unreadable
-# the crosswalks that pick table rows by their printed label, and that label's column
-LABELS = {"cost_types.csv": "report_label", "activities.csv": "report_label",
-          "finance_tables.csv": "report_label", "printed_deviation.csv": "report_label",
-          "staffing_map.csv": "row_label"}
 
 
 def load_rejects(processed: Path) -> pd.DataFrame:
