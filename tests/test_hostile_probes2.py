@@ -99,3 +99,34 @@ def test_a_label_in_capitals_is_matched_to_its_one_crosswalk_spelling(raw):
     assert notes.str.contains("label printed 'KÖP AV VERKSAMHET'").all()
     cells = out.cells[(out.cells.doc_id == HUDDINGE) & (out.cells.source_line == 458)]
     assert "KÖP AV VERKSAMHET" in set(cells.raw)  # the printed label stays verbatim
+
+
+# ---- a cost-type share whose total contradicts its parts ---------------------------------
+
+def test_a_cost_type_share_of_a_contradicted_total_carries_the_caveat(raw, tmp_path):
+    """002_…txt line 458 with its 2024 outcome printed '-191 279 kr': the cell is read in
+    kronor (191.279 tkr), so lines 455–459 sum to 355.3 mnkr against the printed gross
+    cost of 546.4 mnkr (line 460; quality.csv: crossfoot mismatch). The cost-type sentence
+    said "personnel, 54.5 % of gross cost; purchased services 0.0 %" with no word of it."""
+    from socialstudy.core.schemas import write_csv
+    from socialstudy.core.scope import resolve
+    from socialstudy.narrative import findings, findings_cost
+
+    reports = _damaged_copy(raw, "Köp av verksamhet\t-187 927\t-191 279",
+                            "Köp av verksamhet\t-187 927\t-191 279 kr")
+    out, facts = _run(reports)
+    for name in ("facts", "quality"):
+        write_csv(getattr(out, name), tmp_path / f"{name}.csv")
+    write_csv(cost_by_type(facts, reports), tmp_path / "cost_by_type.csv")
+    tables = {"cost_by_type": findings.read(tmp_path, "cost_by_type")}
+    text = findings_cost.cost_types(resolve("latest", "Huddinge", reports, facts), tables,
+                                    reports)
+    assert ("personnel (“Personal”), 54.5 % of gross cost [002_ed79cea0b5e49fc0.txt:455] "
+            "(gross cost total: the report's own lines 455–459 sum to 355.3 mnkr against the "
+            "printed total of 546.4 mnkr [002_ed79cea0b5e49fc0.txt:460])") in text
+    from socialstudy import paths
+    from socialstudy.narrative.summary import key_figures
+    tables = {**findings.load(paths.Outputs().processed), **tables}  # the summary's key figures
+    cell = key_figures(resolve("latest", "Huddinge", reports, facts), tables).loc[
+        "Huddinge", "personnel share of gross cost (%)"]
+    assert cell.startswith("54.5 (gross cost total: the report's own lines 455–459 sum")
