@@ -130,3 +130,22 @@ def test_a_cost_type_share_of_a_contradicted_total_carries_the_caveat(raw, tmp_p
     cell = key_figures(resolve("latest", "Huddinge", reports, facts), tables).loc[
         "Huddinge", "personnel share of gross cost (%)"]
     assert cell.startswith("54.5 (gross cost total: the report's own lines 455–459 sum")
+
+
+# ---- a percent cell in a money column ------------------------------------------------------
+
+@pytest.mark.parametrize("cell", ["-54,5 %", "-4,8 %-enheter"])
+def test_a_percent_cell_in_a_money_column_is_a_reject_not_an_amount(raw, cell):
+    """002_…txt line 455 (Personal) with its 2024 outcome printed as a percent in the tkr
+    table: before, cost_by_type said Huddinge's personnel cost was 54.5 (or 4.8) tkr, with
+    exit 0. Now the cell is a reject and the row says why; 2023 (291 239 tkr) stays."""
+    reports = _damaged_copy(raw, "Personal\t-304 032\t-297 706", f"Personal\t-304 032\t{cell}")
+    out, facts = _run(reports)
+    reject = out.rejects[(out.rejects.doc_id == HUDDINGE) & (out.rejects.source_line == 455)]
+    assert (reject.raw.tolist(), reject.source_col.tolist()) == ([cell], [2])
+    assert reject.reason.iloc[0].startswith("a percent cell in a money column (tkr)")
+    rows = _huddinge_types(facts, reports)
+    by_year = {int(r.fiscal_year): r for r in rows[rows.report_label == "Personal"].itertuples()}
+    assert (by_year[2023].value_tkr, by_year[2023].status) == ("291239", "reported")
+    assert (by_year[2024].value_tkr, by_year[2024].status) == ("", "not reported")
+    assert by_year[2024].reason.startswith("not reported — cell at line 455 could not be read")

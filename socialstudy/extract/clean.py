@@ -11,6 +11,8 @@ from socialstudy.core.registry import Report
 from socialstudy.errors import NumberFormatError
 from socialstudy.extract.columns import (
     MONEY_FACTOR,
+    PERCENT_HINT,
+    ROW_PERCENT,
     basis,
     cell_unit,
     classify_measure,
@@ -128,6 +130,11 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
                 rejects.append(Reject(report.doc_id, table.table_id, report.file, row.line, j,
                                       row.label, column_label, raw, exc.problem))
                 continue
+            if _percent_in_money(parsed, table, row.label, column_label):
+                rejects.append(Reject(report.doc_id, table.table_id, report.file, row.line, j,
+                                      row.label, column_label, raw, PERCENT_IN_MONEY.format(
+                                          unit=table.unit)))
+                continue
             measure = by_row or (by_column[j - 1] if j - 1 < len(columns)
                                  else column_measure([], measures))
             year, period = resolve_year(column_cells, measure, table_years, report)
@@ -135,6 +142,18 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
                                period, f"{raw}\n{nxt.cells[j]}" if cont else raw,
                                f"number wrapped onto line {nxt.line}" if cont else ""))
     return facts, rejects
+
+
+PERCENT_IN_MONEY = ("a percent cell in a money column ({unit}): neither the header nor the "
+                    "row label speaks of percent, so it is not used as an amount")
+
+
+def _percent_in_money(parsed: Parsed, table: Table, row_label: str, column_label: str
+                      ) -> bool:
+    """A cell printed with '%' or '%-enheter' where its table, column and row all say money
+    ('-54,5 %' in the outcome column of a tkr table): never an amount of 54.5 tkr."""
+    return (table.unit in MONEY_FACTOR and (parsed.percent or parsed.unit == "pp")
+            and not PERCENT_HINT.search(column_label) and not ROW_PERCENT.search(row_label))
 
 
 def _fact(table: Table, report: Report, row: Row, col: int, parsed: Parsed,
