@@ -149,3 +149,35 @@ def test_a_percent_cell_in_a_money_column_is_a_reject_not_an_amount(raw, cell):
     assert (by_year[2023].value_tkr, by_year[2023].status) == ("291239", "reported")
     assert (by_year[2024].value_tkr, by_year[2024].status) == ("", "not reported")
     assert by_year[2024].reason.startswith("not reported — cell at line 455 could not be read")
+
+
+# ---- a read-only mount of the outputs --------------------------------------------------------
+
+@pytest.fixture
+def read_only_processed(tmp_path):
+    """An output tree whose data/processed is a read-only mount (root only)."""
+    import subprocess
+    folder = tmp_path / "study" / "data" / "processed"
+    folder.mkdir(parents=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", str(folder)],
+                          capture_output=True)
+    if done.returncode:
+        pytest.skip("cannot mount a tmpfs here (needs root)")
+    yield tmp_path / "study"
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def test_a_read_only_mount_stops_the_run_before_any_notebook(read_only_processed, capfd):
+    """Before: every notebook ran (about a minute), then the promotion refused with 'make
+    it writable (chmod u+w …)', which no chmod can do on a read-only mount. Now the run
+    stops before the first step, naming the folder and a fix that fits the mount."""
+    from socialstudy import paths
+    from socialstudy.errors import Unwritable
+    from socialstudy.study import runs
+
+    with pytest.raises(Unwritable) as info:
+        runs.run(outputs=paths.Outputs(read_only_processed), force=True)
+    assert info.value.file == "data/processed"
+    assert "read-only mount, which chmod cannot change" in info.value.one_line
+    assert "running" not in capfd.readouterr().err  # no step started
+    assert not (read_only_processed / "notebooks").exists()
