@@ -181,3 +181,36 @@ def test_a_read_only_mount_stops_the_run_before_any_notebook(read_only_processed
     assert "read-only mount, which chmod cannot change" in info.value.one_line
     assert "running" not in capfd.readouterr().err  # no step started
     assert not (read_only_processed / "notebooks").exists()
+
+
+# ---- refusals that name the report's line, not the crosswalk that found it -------------------
+
+def test_a_wrapped_label_is_refused_at_the_report_line_that_broke_the_table(raw):
+    """'Verksamhetens kostnader' (line 460) wrapped onto two lines cuts the income statement
+    short at line 459. Before: 'table_overrides.csv:12: totals name row r8 … — fix: count
+    rows from the table's first line', which sent the reader to a crosswalk that is right."""
+    from socialstudy.errors import RawFileError
+    reports = _damaged_copy(raw, "Verksamhetens kostnader\t-543 508",
+                            "Verksamhetens\nkostnader\t-543 508")
+    with pytest.raises(RawFileError) as info:
+        extract_and_clean(reports)
+    assert info.value.file.endswith("002_ed79cea0b5e49fc0.txt") and info.value.line == 460
+    assert "the table that starts at line 453 ends at line 459" in info.value.one_line
+    assert "join the wrapped text back into its row" in info.value.one_line
+
+
+def test_a_changed_total_is_refused_at_its_report_line(raw):
+    """'Årets resultat' 2024 at line 461 retyped as -497 946: the per-activity table prints
+    497 046 (line 505). Before: 'finance_tables.csv:10: label … stands in
+    huddinge_2024_vb:L0453 and …:L0495 with different values — fix: narrow the row'."""
+    from socialstudy.errors import RawFileError
+    from socialstudy.measures.finance_tables import finance_tables
+    reports = _damaged_copy(raw, "Årets resultat\t-501 534\t-497 046",
+                            "Årets resultat\t-501 534\t-497 946")
+    _, facts = _run(reports)
+    with pytest.raises(RawFileError) as info:
+        finance_tables(facts, reports)
+    assert info.value.file == "data/raw/002_ed79cea0b5e49fc0.txt" and info.value.line == 461
+    assert ("'Årets resultat' prints '-497 946' here (2024, actual) but '497 046' at line 505"
+            in info.value.one_line)
+    assert "finance_tables.csv:10 with column_pattern" in info.value.one_line
