@@ -214,3 +214,17 @@ def test_a_changed_total_is_refused_at_its_report_line(raw):
     assert ("'Årets resultat' prints '-497 946' here (2024, actual) but '497 046' at line 505"
             in info.value.one_line)
     assert "finance_tables.csv:10 with column_pattern" in info.value.one_line
+
+
+def test_a_lower_case_municipality_in_the_registry_is_refused_at_its_line(raw):
+    """'municipality: huddinge' was accepted, and the run stopped in notebook 02 with
+    "finance_tables.csv:13: 'Verksamhetens intäkter' (Huddinge) not found in the facts of
+    huddinge_2024_vb", blaming a crosswalk that is right."""
+    from socialstudy.core.registry import load_registry
+    from socialstudy.errors import RegistryError
+    registry = raw / "reports.yml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace(
+        "municipality: Huddinge", "municipality: huddinge"), encoding="utf-8")
+    with pytest.raises(RegistryError, match="municipality 'huddinge' is not valid") as info:
+        load_registry(registry)
+    assert info.value.line == 52  # reports.yml: Huddinge's entry starts at line 50
