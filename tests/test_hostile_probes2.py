@@ -228,3 +228,23 @@ def test_a_lower_case_municipality_in_the_registry_is_refused_at_its_line(raw):
     with pytest.raises(RegistryError, match="municipality 'huddinge' is not valid") as info:
         load_registry(registry)
     assert info.value.line == 52  # reports.yml: Huddinge's entry starts at line 50
+
+
+# ---- a number wrapped onto the next line -----------------------------------------------------
+
+def test_a_number_wrapped_onto_the_next_line_is_not_read_as_a_smaller_amount(raw):
+    """002_…txt line 456 'Lokaler ⇥ -24 738 ⇥ -25 938 …' with '938 ⇥ -1 200 ⇥ -23 322' on a
+    line of its own: before, cost_by_type said Huddinge's premises cost 25 tkr in 2024
+    (and 2023 not reported), with exit 0. Now no cell of either line is used, and both
+    years say why."""
+    reports = _damaged_copy(raw, "Lokaler\t-24 738\t-25 938", "Lokaler\t-24 738\t-25\n938")
+    out, facts = _run(reports)
+    rows = _huddinge_types(facts, reports)
+    premises = rows[rows.report_label == "Lokaler"]
+    assert sorted(zip(premises.fiscal_year, premises.value_tkr, premises.status)) == [
+        (2023, "", "not reported"), (2024, "", "not reported")]
+    reason = premises[premises.fiscal_year == 2024].reason.iloc[0]
+    assert reason.startswith("not reported — cell at line 456 could not be read")
+    assert "line 457 starts with '938', the rest of line 456's row" in reason
+    assert not out.facts[(out.facts.doc_id == HUDDINGE)
+                         & out.facts.source_line.isin([456, 457])].shape[0]

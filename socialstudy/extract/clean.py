@@ -21,7 +21,13 @@ from socialstudy.extract.columns import (
     resolve_year,
     row_measure,
 )
-from socialstudy.extract.damaged import header_width, is_ragged, ragged_rejects, ragged_rows
+from socialstudy.extract.damaged import (
+    header_width,
+    is_ragged,
+    ragged_rejects,
+    ragged_rows,
+    wrapped_rows,
+)
 from socialstudy.extract.label_case import recased
 from socialstudy.extract.numbers import Parsed, format_decimal, looks_numeric, parse_number
 from socialstudy.extract.overrides import Overrides
@@ -111,10 +117,11 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
     table_years = [int(y) for y in YEAR.findall(" ".join(" ".join(c) for c in columns))]
     by_column = [column_measure(cells, measures) for cells in columns]  # once per column
     facts, rejects = [], []
-    n_header = header_width(table)
+    n_header, wrapped = header_width(table), wrapped_rows(table)
     for row, nxt in _value_rows(table):
-        if is_ragged(row, n_header):
-            rejects.extend(ragged_rejects(table, report, row, columns, n_header))
+        if is_ragged(row, n_header) or row.line in wrapped:
+            rejects.extend(ragged_rejects(table, report, row, columns, n_header,
+                                          wrapped.get(row.line, "")))
             continue
         by_row = row_measure(row.label, measures)
         for j, raw in enumerate(row.cells[1:], start=1):
