@@ -27,6 +27,12 @@ def _huddinge_types(facts, reports):
     return table[table.doc_id == HUDDINGE]
 
 
+def _by_year(rows, label: str, column: str = "source_line") -> list[tuple]:
+    """(year, value_tkr, ``column``) of one cost-type line, by year."""
+    line = rows[rows.report_label == label]
+    return sorted(zip(line.fiscal_year, line.value_tkr, line[column]))
+
+
 # ---- a header cell split over a tab -------------------------------------------------------
 
 def test_a_header_cell_split_over_a_tab_is_joined_where_the_arithmetic_holds(raw):
@@ -38,9 +44,7 @@ def test_a_header_cell_split_over_a_tab_is_joined_where_the_arithmetic_holds(raw
     reports = _damaged_copy(raw, HEADER, HEADER.replace("Utfall helår", "Utfall\thelår"))
     out, facts = _run(reports)
     rows = _huddinge_types(facts, reports)
-    personal = rows[rows.report_label == "Personal"]
-    assert sorted(zip(personal.fiscal_year, personal.value_tkr, personal.source_line)) == [
-        (2023, "291239", 455), (2024, "297706", 455)]
+    assert _by_year(rows, "Personal") == [(2023, "291239", 455), (2024, "297706", 455)]
     assert set(rows.status) == {"reported"} and len(rows) == 16
     issue = out.quality[out.quality.check == "split_header_joined"]
     assert issue.source_line.tolist() == [453] and "'Utfall helår'" in issue.note.iloc[0]
@@ -91,10 +95,9 @@ def test_a_label_in_capitals_is_matched_to_its_one_crosswalk_spelling(raw):
     reports = _damaged_copy(raw, "Köp av verksamhet\t-187 927", "KÖP AV VERKSAMHET\t-187 927")
     out, facts = _run(reports)
     rows = _huddinge_types(facts, reports)
-    bought = rows[rows.report_label == "Köp av verksamhet"]
-    assert sorted(zip(bought.fiscal_year, bought.value_tkr, bought.source_line)) == [
-        (2023, "177948", 458), (2024, "191279", 458)]
-    assert set(bought.category) == {"purchased_services"}
+    assert _by_year(rows, "Köp av verksamhet") == [(2023, "177948", 458),
+                                                   (2024, "191279", 458)]
+    assert _by_year(rows, "Köp av verksamhet", "category")[0][2] == "purchased_services"
     notes = out.facts[(out.facts.doc_id == HUDDINGE) & (out.facts.source_line == 458)].note
     assert notes.str.contains("label printed 'KÖP AV VERKSAMHET'").all()
     cells = out.cells[(out.cells.doc_id == HUDDINGE) & (out.cells.source_line == 458)]
@@ -240,10 +243,9 @@ def test_a_number_wrapped_onto_the_next_line_is_not_read_as_a_smaller_amount(raw
     reports = _damaged_copy(raw, "Lokaler\t-24 738\t-25 938", "Lokaler\t-24 738\t-25\n938")
     out, facts = _run(reports)
     rows = _huddinge_types(facts, reports)
-    premises = rows[rows.report_label == "Lokaler"]
-    assert sorted(zip(premises.fiscal_year, premises.value_tkr, premises.status)) == [
-        (2023, "", "not reported"), (2024, "", "not reported")]
-    reason = premises[premises.fiscal_year == 2024].reason.iloc[0]
+    assert _by_year(rows, "Lokaler", "status") == [(2023, "", "not reported"),
+                                                   (2024, "", "not reported")]
+    reason = rows[(rows.report_label == "Lokaler") & (rows.fiscal_year == 2024)].reason.iloc[0]
     assert reason.startswith("not reported — cell at line 456 could not be read")
     assert "line 457 starts with '938', the rest of line 456's row" in reason
     assert not out.facts[(out.facts.doc_id == HUDDINGE)
