@@ -146,7 +146,7 @@ def test_a_percent_cell_in_a_money_column_is_a_reject_not_an_amount(raw, cell):
     out, facts = _run(reports)
     reject = out.rejects[(out.rejects.doc_id == HUDDINGE) & (out.rejects.source_line == 455)]
     assert (reject.raw.tolist(), reject.source_col.tolist()) == ([cell], [2])
-    assert reject.reason.iloc[0].startswith("a percent cell in a money column (tkr)")
+    assert reject.reason.iloc[0].startswith("a percent cell among amounts in a money table (tkr)")
     rows = _huddinge_types(facts, reports)
     by_year = {int(r.fiscal_year): r for r in rows[rows.report_label == "Personal"].itertuples()}
     assert (by_year[2023].value_tkr, by_year[2023].status) == ("291239", "reported")

@@ -137,7 +137,7 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
                 rejects.append(Reject(report.doc_id, table.table_id, report.file, row.line, j,
                                       row.label, column_label, raw, exc.problem))
                 continue
-            if _percent_in_money(parsed, table, row.label, column_label):
+            if _percent_in_money(parsed, table, row, column_label):
                 rejects.append(Reject(report.doc_id, table.table_id, report.file, row.line, j,
                                       row.label, column_label, raw, PERCENT_IN_MONEY.format(
                                           unit=table.unit)))
@@ -151,16 +151,26 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
     return facts, rejects
 
 
-PERCENT_IN_MONEY = ("a percent cell in a money column ({unit}): neither the header nor the "
-                    "row label speaks of percent, so it is not used as an amount")
+PERCENT_IN_MONEY = ("a percent cell among amounts in a money table ({unit}): neither the "
+                    "header nor the row label speaks of percent, so it is not used as an amount")
 
 
-def _percent_in_money(parsed: Parsed, table: Table, row_label: str, column_label: str
-                      ) -> bool:
-    """A cell printed with '%' or '%-enheter' where its table, column and row all say money
-    ('-54,5 %' in the outcome column of a tkr table): never an amount of 54.5 tkr."""
+def _percent_in_money(parsed: Parsed, table: Table, row: Row, column_label: str) -> bool:
+    """A cell printed with '%' or '%-enheter' in a row of amounts of a money table, where
+    neither its header nor its label speaks of percent ('-54,5 %' in the outcome column of
+    a tkr table): never an amount of 54.5 tkr. A row of percents (a key-figure table's
+    sick leave) stays a row of percent facts."""
     return (table.unit in MONEY_FACTOR and (parsed.percent or parsed.unit == "pp")
-            and not PERCENT_HINT.search(column_label) and not ROW_PERCENT.search(row_label))
+            and not PERCENT_HINT.search(column_label) and not ROW_PERCENT.search(row.label)
+            and any(_is_amount(cell) for cell in row.cells[1:]))
+
+
+def _is_amount(cell: str) -> bool:
+    try:
+        parsed = parse_number(cell) if cell.strip() and looks_numeric(cell) else None
+    except NumberFormatError:
+        return False
+    return parsed is not None and not parsed.percent and parsed.unit != "pp"
 
 
 def _fact(table: Table, report: Report, row: Row, col: int, parsed: Parsed,
