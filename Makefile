@@ -29,15 +29,21 @@ study: $(VENV)/.installed ## run the study (YEAR=…, MUNICIPALITIES=…); rerun
 # temporary tree (SOCIALSTUDY_STAGE, set by tests/conftest.py), never into the committed
 # outputs. The conftest keeps the notebooks' cells on one worker, and the tests sharing a
 # module-scoped fixture; it hands out the notebooks and slow tests first (no reordering).
+# Compiled bytecode goes to build/pycache, never beside the sources: with
+# PYTHONDONTWRITEBYTECODE set (as on the shared machine) every pytest worker would compile
+# the package and rewrite every test module again, and every run a test starts would too.
 TEST_WORKERS ?= 2
-PYTEST = $(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --no-loadscope-reorder
+PYTEST = env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(CURDIR)/build/pycache \
+	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --no-loadscope-reorder
 STEP_NOTEBOOKS = $$($(PY) -c 'from socialstudy.engine import dag; \
 	print(*(s.notebook for s in dag.load_table().steps if s.notebook))')
 test: $(VENV)/.installed ## every test: unit, real values, rebuilds, nbval on the step notebooks
 	$(PYTEST) tests --nbval $(STEP_NOTEBOOKS)
 
+# (nbval's plugin is not loaded: its import of nbformat, and so of jsonschema, costs each
+# pytest process a second and a half)
 test-fast: $(VENV)/.installed ## unit and property tests only (no rebuilds, no nbval)
-	$(PYTEST) tests -m "not slow"
+	$(PYTEST) -p no:nbval tests -m "not slow and not heavy"
 
 lint: $(VENV)/.installed ## ruff and the import rules of the stages (import-linter)
 	$(VENV)/bin/ruff check socialstudy tests

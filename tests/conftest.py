@@ -17,14 +17,22 @@ import io
 import json
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from socialstudy import paths
 from socialstudy.core.registry import load_registry
+from socialstudy.engine.cheap_imports import without_iri_grammars
 from socialstudy.extract.extraction import extract_and_clean
+
+# as the package's own processes do (engine/cheap_imports.py): a test module importing
+# nbformat (or frictionless) first would pay jsonschema's 1.5 s of unused IRI grammars
+without_iri_grammars()
 
 
 def step_notebooks() -> set[Path]:
@@ -46,9 +54,37 @@ def _notebook(item) -> bool:
 # end to end through the CLI in a copy of the repository, though no test in it runs the
 # study: slow, like the rebuilds (tests/test_real_reports_end_to_end.py could say so itself)
 END_TO_END = {"test_real_reports_end_to_end.py"}
+# heavy, though no rebuild: each draws and saves every figure, renders the HTML pages,
+# reviews whole reports, validates every finance table or starts the CLI (about a CPU-second
+# or more each, measured with --durations). `make test` runs them, `make test-fast` does
+# not; marked ``heavy``, not ``slow``, so the grown-corpus run of tests/test_growing_corpus.py
+# (``-m "not slow"``) keeps them. A module named with no test: all of its tests.
+HEAVY = {
+    "test_figures.py": {"test_figures_draw_only_the_selection"},
+    "test_outputs.py": {"test_pages_in_reading_order_with_previous_and_next_links",
+                        "test_pages_work_offline_and_every_image_has_alt_text",
+                        "test_the_dictionary_is_a_page",  # the three share the pages
+                        "test_html_is_byte_identical_whatever_the_cell_ids"},
+    "test_hostile_pages.py": {
+        "test_a_page_of_a_non_default_run_names_its_selection_and_reads_as_a_report"},
+    "test_real_review.py": set(),
+    "test_new_reports.py": {"test_review_proposes_the_renamed_line",
+                            "test_fourth_municipality_with_the_reviews_proposals",
+                            "test_a_reworded_goal_is_proposed_not_mapped",
+                            "test_a_goal_without_its_assessment_takes_no_other_goals_status",
+                            "test_a_new_committees_total_row_is_proposed_as_total_never_copied",
+                            "test_review_never_calls_a_figure_of_last_year_absent"},
+    "test_pipeline.py": {"test_cli_error_is_one_line_with_a_fix"},
+    "test_interim_periods.py": {"test_the_interim_reports_pass_every_schema"},
+}
 
 
-@pytest.hookimpl(tryfirst=True)  # before ``-m "not slow"`` deselects by marker
+def _heavy(item) -> bool:
+    names = HEAVY.get(Path(str(item.path)).name)
+    return names is not None and (not names or getattr(item, "originalname", "") in names)
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m "not slow and not heavy"`` deselects
 def pytest_collection_modifyitems(config, items):
     """Deselect the cells of a notebook that is not a step (a conftest under tests/ is
     not asked whether to collect notebooks/, so they are collected, then dropped here);
@@ -61,6 +97,8 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(str(item.path)).name in END_TO_END:
             item.add_marker(pytest.mark.slow)
+        elif _heavy(item):
+            item.add_marker(pytest.mark.heavy)
     first = {item.path: 0 if _notebook(item) else 1 for item in items
              if _notebook(item) or item.get_closest_marker("slow")}
     items.sort(key=lambda item: first.get(item.path, 2))  # stable: modules stay whole
@@ -195,6 +233,50 @@ def forced_build(tmp_path_factory) -> tuple[Path, list[str], str]:
             record = _record(folder, {"statuses": [r.status for r in results],
                                       "log": log.getvalue()})
     return folder / "study", record["statuses"], record["log"]
+
+
+# the CLI with its outputs in OUT and, with "kill", SIGKILLed right after the third file
+# is moved into place; "sequential" runs one notebook at a time (runner.KERNELS = 1)
+KILLED_CLI = textwrap.dedent("""
+    import functools, os, signal, sys
+    from pathlib import Path
+    from socialstudy import __main__ as cli, paths
+    from socialstudy.engine import journal, runner
+    from socialstudy.study import runs
+    out, kill = Path(sys.argv[1]), sys.argv[2] in ("kill", "kill-sequential")
+    if sys.argv[2] == "kill-sequential":
+        runner.KERNELS = 1
+    def after(number, rel):
+        if kill and number == 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+    journal.after_move = after
+    runs.run = functools.partial(runs.run, outputs=paths.Outputs(out))
+    sys.exit(cli.main(["run", *sys.argv[3:]]))
+""")
+
+
+@pytest.fixture(scope="session")
+def killed_build(tmp_path_factory) -> tuple[Path, dict, dict]:
+    """A forced study run one notebook at a time, SIGKILLed after the third file of its
+    promotion (with the files then in place), and the next run that completes it: (tree,
+    killed, completing), each run as its return code and stderr; once per session. The
+    completed tree doubles as the sequential build tests/test_parallel.py compares."""
+    from socialstudy.engine import journal, staging
+    env = {k: v for k, v in os.environ.items() if k != staging.STAGE_ENV}
+
+    def cli(out: Path, *args: str) -> dict:
+        done = subprocess.run([sys.executable, "-c", KILLED_CLI, str(out), *args],
+                              capture_output=True, text=True, env=env)
+        return {"returncode": done.returncode, "stderr": done.stderr}
+    with _once(tmp_path_factory, "killed") as (folder, record):
+        if record is None:
+            out = folder / "out"
+            killed = cli(out, "kill-sequential", "--force")
+            placed = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                            if p.is_file() and "build" not in p.relative_to(out).parts)
+            killed.update(journal=(out / journal.JOURNAL).exists(), placed=placed)
+            record = _record(folder, {"killed": killed, "again": cli(out, "no")})
+    return folder / "out", record["killed"], record["again"]
 
 
 @pytest.fixture

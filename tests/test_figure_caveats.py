@@ -10,7 +10,7 @@ import pytest
 
 from socialstudy import figures, paths
 from socialstudy.core.scope import resolve
-from socialstudy.narrative import figure_notes, findings
+from socialstudy.narrative import figure_notes, findings, findings_outcomes
 
 HANINGE, HUDDINGE, STRANGNAS = ("000_7601200e7e1b7bea.txt", "002_ed79cea0b5e49fc0.txt",
                                 "004_2f72d566b296dc43.txt")
@@ -40,32 +40,58 @@ def flat(text: str) -> str:
 
 
 def test_activity_figure_names_what_each_bar_holds(scopes, tables, reports):
+    """One line per activity whose content differs, each committee's amount and remit in a
+    few words (crosswalks/remit_gists.csv); the full list, cited, is the table under it."""
     activity = tables["cost_by_activity"]
     note = figure_notes.activity_shares(scopes["default"], activity, reports)
+    lines = note.split("\n")
+    assert len(lines) == 6  # the heading and five differences (was 22 drawn lines)
     # disability support holds three different contents
-    assert "Haninge 2024, in remit: Funktionshinderomsorg 562.6 mnkr – LSS/SFB" in note
-    assert "SoL socialpsykiatri inside the IFO line (line 370)" in note
-    assert ("Huddinge 2024, only in part: Insatser till personer med funktionsnedsättning "
-            f"(ej LSS/SFB) 87.5 mnkr – Only SoL socialpsykiatri; no LSS/SFB [{HUDDINGE}:502]"
-            in note)
-    assert "Strängnäs 2023, in remit: Funktionshinder 126.7 mnkr" in note
-    # Huddinge's economic assistance is emergency aid only
-    assert ("Huddinge 2024, only in part: Ekonomiskt bistånd 2.7 mnkr – Only emergency aid"
-            in note and f"[{HUDDINGE}:624]" in note)
+    assert lines[2] == (
+        "disability support – Haninge 562.6: LSS; socialpsykiatri in IFO · Huddinge 87.5, "
+        "in part: socialpsykiatri; no LSS · Strängnäs 126.7: plus LSS placements bought via "
+        "Myndighet")
+    # Huddinge's economic assistance is emergency aid only (2.7 mnkr, line 500)
+    assert lines[1] == (
+        "economic assistance – Haninge 145.7: payments; case work in IFO · Huddinge 2.7, in "
+        "part: emergency aid · Strängnäs: no separate line")
+    assert lines[3] == ("elderly care – Strängnäs 281.4: plus home care bought via Myndighet"
+                        " · not in remit: Haninge and Huddinge")
     # administration: Haninge's staff units serve a shared administration (000:103)
-    assert "Förvaltningsdirektör och staber 57.8 mnkr" in note
-    assert "also runs äldreomsorg for another committee (line 103)" in note
-    assert "management overhead is inside the RS lines" in note
-    assert "Äldreomsorg 281.4 mnkr" in note
+    assert lines[5].startswith(
+        "administration – Haninge 60.4: incl. overhead of elderly care run for another "
+        "committee · Huddinge 1.3: political costs only")
     fig = figures.activity_shares(activity, scopes["default"], reports, note)
-    assert flat(note.split("\n")[1]) in drawn(fig)
+    assert all(flat(line) in drawn(fig) for line in lines[1:])
+
+
+def test_the_table_under_figure_2_holds_the_full_list_cited(scopes, tables, reports):
+    table = figure_notes.activity_table(scopes["default"], tables["cost_by_activity"], reports)
+    assert len(table) == 15  # five activities × three committees
+    row = table[(table.activity == "disability support")
+                & (table.committee == "Huddinge 2024")].iloc[0]
+    assert (row.remit, row["own lines (net cost)"], row.source) == (
+        "only in part", "Insatser till personer med funktionsnedsättning (ej LSS/SFB) 87.5 mnkr "
+        "(exact fit)", f"{HUDDINGE}:502")
+    assert row["what it holds"] == "Only SoL socialpsykiatri; no LSS/SFB."
+    row = table[(table.activity == "administration")
+                & (table.committee == "Haninge 2024")].iloc[0]
+    assert "also runs äldreomsorg for another committee (line 103)" in row["what it holds"]
+    assert row.source == f"{HANINGE}:367, 368, 374"
+    row = table[(table.activity == "elderly care")
+                & (table.committee == "Strängnäs 2023")].iloc[0]
+    assert (row["own lines (net cost)"], row.source) == (
+        "Äldreomsorg 281.4 mnkr (partial fit)", f"{STRANGNAS}:401, 419")
+    assert figure_notes.activity_table(scopes["one"], tables["cost_by_activity"],
+                                       reports).empty
 
 
 def test_activity_note_changes_with_the_selection(scopes, tables, reports):
     activity = tables["cost_by_activity"]
     pair = figure_notes.activity_shares(scopes["pair"], activity, reports)
-    assert "Strängnäs" not in pair and "elderly care:" not in pair  # neither runs it
-    assert "disability support: Haninge 2024" in pair and "economic assistance: Haninge" in pair
+    assert "Strängnäs" not in pair and "\nelderly care" not in pair  # neither runs it
+    assert "\ndisability support – Haninge 562.6" in pair
+    assert "\neconomic assistance – Haninge 145.7" in pair
     assert pair != figure_notes.activity_shares(scopes["default"], activity, reports)
     assert figure_notes.activity_shares(scopes["one"], activity, reports) == ""
 
@@ -95,18 +121,25 @@ def test_deviation_figure_shows_the_deviation_without_named_items(scopes, tables
     assert "-120.3 mnkr (-10.3 %)" in drawn(fig)
 
 
-def test_sick_leave_title_says_what_each_report_states(scopes, tables, reports):
+def test_sick_leave_note_says_what_each_report_states(scopes, tables, reports):
+    """Figure 5: a short title; under it one line a committee – its own basis and what it
+    runs that another here does not, with the net cost (was a four-line title and a
+    ten-line note that repeated the bases)."""
     title = figure_notes.sick_leave_title(scopes["default"], reports)
-    assert "% of working time)" not in title  # Strängnäs does not state its basis (004:630)
-    assert "Haninge 2024: calendar year, % of ordinary working time" in title
-    assert "Huddinge 2024: rolling 12 months (R12) to November" in title
-    assert "Strängnäs 2023: average over the year; basis (share of working time) not stated" \
-        in title
-    assert "Strängnäs" not in figure_notes.sick_leave_title(scopes["pair"], reports)
-    tables = {**tables, "cost_by_activity": tables["cost_by_activity"]}
+    assert title == "Sick leave in the selected year (%) as each report states it"
     note = figure_notes.staffing(scopes["default"], tables, reports, "sick_leave")
-    assert f"average over the year; basis (share of working time) not stated [{STRANGNAS}:630]" \
-        in note
+    lines = note.split("\n")
+    assert lines[1:] == [
+        "Haninge 2024: calendar year, % of ordinary working time · runs disability support "
+        "562.6 and economic assistance 145.7 (in part by Huddinge)",
+        "Huddinge 2024: rolling 12 months (R12) to November of the year, not the calendar year",
+        "Strängnäs 2023: average over the year; basis (share of working time) not stated · runs "
+        "disability support 126.7 and economic assistance (no separate line) (in part by "
+        "Huddinge); elderly care 281.4 (not run by Haninge and Huddinge); health care 79.2 (in "
+        "part by Haninge; not run by Huddinge)"]
+    assert "% of working time)" not in note  # Strängnäs does not state its basis (004:630)
+    pair = figure_notes.staffing(scopes["pair"], tables, reports, "sick_leave")
+    assert "Strängnäs" not in pair and "elderly care" not in pair
     fig = figures.staffing_panel(tables["staffing"], scopes["default"], reports, SICK,
                                  "staffing_sick_leave", title, note)
     assert flat(f"Figure 5. {title}") in drawn(fig) and flat(note) in drawn(fig)
@@ -116,11 +149,16 @@ def test_turnover_goal_and_indicator_notes_name_each_committee(scopes, tables, r
     turnover = figure_notes.staffing(scopes["pair"], tables, reports, "turnover")
     # line 443: "Personalomsättningen inom nämndens verksamhetsområden var totalt 14 procent";
     # line 450: the table's caption names the committee's two areas (IFO, disability care)
-    assert ("Haninge 2024: all leavers among staff employed at least 40 % of full time; "
+    assert ("\nHaninge 2024: all leavers among staff employed at least 40 % of full time; "
             "the committee's two activity areas (individual and family care, disability care)"
-            in turnover and f"[{HANINGE}:421, 443, 450]" in turnover)
+            in turnover)
     assert "not a committee total" not in turnover
-    assert f"retirements included [{HUDDINGE}:814, 816]" in turnover
+    assert turnover.endswith("\nHuddinge 2024: everyone who left the committee since November "
+                             "of the year before; retirements included")
+    # the caption under the figure gives the same caveat with its lines
+    caption = findings_outcomes.staffing_caption(scopes["pair"], tables, reports, "turnover")
+    assert f"[{HANINGE}:421, 443, 450]" in caption
+    assert f"retirements included [{HUDDINGE}:814, 816]" in caption
     goals = figure_notes.goal_levels(scopes["default"], reports)
     assert "Strängnäs 2023: two steps: met or partly met" in goals
     assert f"[{STRANGNAS}:138]" in goals and "Strängnäs" not in figure_notes.goal_levels(

@@ -171,8 +171,16 @@ def test_selection_tables_are_written(reports, facts, tables, tmp_path):
 
 def _run(year, munis, reports, facts, tables) -> str:
     """The findings of a run over the seed reports (what the audits below pin), whatever
-    reports were added to the registry since."""
-    return render(resolve_seeds(year, munis, reports, facts), tables, seed_reports(reports))
+    reports were added to the registry since; computed once per run and module (several
+    audits read the same run's text)."""
+    key = (year, munis, id(reports), id(facts), id(tables))
+    if key not in _RUNS:  # the arguments are kept with the text: their ids stay theirs
+        _RUNS[key] = (render(resolve_seeds(year, munis, reports, facts), tables,
+                             seed_reports(reports)), reports, facts, tables)
+    return _RUNS[key][0]
+
+
+_RUNS: dict[tuple, tuple] = {}
 
 
 def resolve_seeds(year, munis, reports, facts):

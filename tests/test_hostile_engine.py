@@ -402,35 +402,14 @@ def test_a_kernel_process_writing_on_its_own_stderr_reaches_the_log_not_the_cons
     assert "kernel-stderr-probe" in pool.close()
     assert not Path(pool.sockets).exists()
 
-KILLED_CLI = textwrap.dedent("""
-    import functools, os, signal, sys
-    from pathlib import Path
-    from socialstudy import __main__ as cli, paths
-    from socialstudy.engine import journal
-    from socialstudy.study import runs
-    out, kill = Path(sys.argv[1]), sys.argv[2] == "kill"
-    def after(number, rel):
-        if kill and number == 3:
-            os.kill(os.getpid(), signal.SIGKILL)
-    journal.after_move = after
-    runs.run = functools.partial(runs.run, outputs=paths.Outputs(out))
-    sys.exit(cli.main(["run", *sys.argv[3:]]))
-""")
-
-
 @pytest.mark.slow
-def test_a_study_killed_mid_promotion_is_completed_by_the_next_run(tmp_path):
-    out = tmp_path / "out"
-    env = {k: v for k, v in os.environ.items() if k != staging.STAGE_ENV}
-    killed = subprocess.run([sys.executable, "-c", KILLED_CLI, str(out), "kill", "--force",
-                             "--quiet"], capture_output=True, text=True, env=env)
-    assert killed.returncode == -signal.SIGKILL, killed.stderr
-    assert (out / journal.JOURNAL).exists()
-    assert len([p for p in out.rglob("*") if p.is_file() and "build" not in p.parts]) == 3
-    again = subprocess.run([sys.executable, "-c", KILLED_CLI, str(out), "no"],
-                           capture_output=True, text=True, env=env)
-    assert again.returncode == 0, again.stderr
-    first, *rest = again.stderr.splitlines()
+def test_a_study_killed_mid_promotion_is_completed_by_the_next_run(killed_build):
+    out, killed, again = killed_build  # (conftest: also test_parallel's sequential build)
+    assert killed["returncode"] == -signal.SIGKILL, killed["stderr"]
+    assert killed["journal"]
+    assert len(killed["placed"]) == 3, killed["placed"]
+    assert again["returncode"] == 0, again["stderr"]
+    first, *rest = again["stderr"].splitlines()
     assert first.startswith("completed a promotion of year=latest interrupted at ")
     assert "3 of " in first and rest == ["study up to date (year=latest): nothing to run"]
     for rel in ("data/processed/facts.csv", "data/processed/cost_by_type.csv",

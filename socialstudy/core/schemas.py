@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import functools
 import re
-import sys
 from io import StringIO
 from pathlib import Path
 
@@ -26,6 +25,7 @@ import yaml
 
 from socialstudy import paths
 from socialstudy.core.registry import period_categories
+from socialstudy.engine.cheap_imports import without_iri_grammars
 from socialstudy.errors import SchemaError
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: 10× faster
@@ -110,13 +110,8 @@ def table_schema(name: str) -> dict:
 
 
 def _frictionless():
-    """Frictionless, imported without jsonschema's optional ``iri`` format checker:
-    ``rfc3987_syntax`` compiles some 40 Lark grammars at import, about 2 s in every kernel
-    that validates a table (python-jsonschema/jsonschema#1428). No Table Schema or Data
-    Package descriptor uses the ``iri`` formats, and jsonschema skips a checker whose
-    module cannot be imported."""
-    if "jsonschema" not in sys.modules:
-        sys.modules.setdefault("rfc3987_syntax", None)
+    """Frictionless, imported without jsonschema's ``iri`` grammars (engine.cheap_imports)."""
+    without_iri_grammars()
     import frictionless
     return frictionless
 

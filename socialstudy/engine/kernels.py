@@ -27,6 +27,8 @@ import tempfile
 import threading
 from pathlib import Path
 
+from socialstudy.engine.cheap_imports import without_iri_grammars
+
 ENGINE = "socialstudy"
 SOCKETS = "ssk-"  # prefix of the kernels' socket folders in the temporary directory
 NO_HISTORY = "--HistoryManager.enabled=False"  # no history.sqlite: nothing to lock
@@ -189,6 +191,7 @@ async def _finish(km) -> None:
 
 def register_engine() -> None:
     """A papermill engine that executes on a kernel handed over by the pool."""
+    without_iri_grammars()  # papermill imports nbformat, nbformat jsonschema
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
 

@@ -20,7 +20,8 @@ from socialstudy.extract import layout_model as lm
 from socialstudy.extract.layout_words import column_year, find_title
 
 _VALUE = re.compile(r"-?(?:\d{1,3}(?: \d{3})+|\d+),\d")
-_GLUED_ROW = re.compile(r"^(?P<label>[^\d\n]*[^\W\d_][^\d\n]*?)(?P<nums>-?\d[\d ,\-]*,\d)$")
+# a letter before the first digit, checked ahead: one lazy run, linear on a prose line
+_GLUED_ROW = re.compile(r"^(?=[^\d\n]*[^\W\d_])(?P<label>[^\d\n]*?)(?P<nums>-?\d[\d ,\-]*,\d)$")
 _NUMBERS = re.compile(r"^-?\d[\d ,\-]*,\d$")
 _FOOTNOTE = re.compile(r"\s*\d\)$")
 MAX_CUTS = 8

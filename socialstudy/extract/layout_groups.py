@@ -25,7 +25,9 @@ from socialstudy.extract.layout_model import (
 )
 
 _NUMTOK = re.compile(r"^[-\u2013\u2212+]?\d+(?:[.,]\d+)?%?$")
-_INLINE = re.compile(r"^(?P<label>\S.*?[^\W\d_].*?)\s{2,}"
+# the letter is checked ahead (a letter cannot stand in the numbers): two lazy runs in the
+# label made a prose line cost quadratic time, the same matches linear
+_INLINE = re.compile(r"^(?=\S.*?[^\W\d_])(?P<label>\S.*?)\s{2,}"
                      r"(?P<nums>[-\u2013\u2212+\d][\d\s,.\-\u2013\u2212+%]*)$")
 MAX_READINGS = 6
 

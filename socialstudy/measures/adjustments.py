@@ -3,7 +3,14 @@ budget deviation with and without them (``crosswalks/budget_adjustments.csv``; e
 quoted at its line, its amount at its own line). The deviation *without* an item is the
 printed deviation minus the item's effect on it (positive effect = the item made the
 deviation better), as a percentage of the budget without the item where the item is a
-budget top-up."""
+budget top-up.
+
+The net-cost growth without a one-off item (``growth_adjusted``) is the growth of the
+year's net cost plus the item's effect (a revenue booked in the year lowered the net cost
+by as much as it raised the deviation) against the previous year as printed.
+
+An item whose year has no deviation (or no growth) keeps its row, 'not reported' with the
+reason, so no named item silently drops out of a table."""
 
 from __future__ import annotations
 
@@ -12,7 +19,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import as_dict, check_quote, rows_by_report
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures.tabular import DERIVED, fmt
+from socialstudy.measures.tabular import DERIVED, NOT_REPORTED, fmt
 
 COLUMNS = ["doc_id", "fiscal_year", "kind", "item", "effect_tkr", "quote", "source_file",
            "quote_line", "amount_line", "note"]
@@ -45,27 +52,94 @@ ADJUSTED = ["municipality", "doc_id", "fiscal_year", "period", "kind", "item", "
             "status", "reason"]
 
 
+def _item_cells(item, report: Report) -> dict:
+    """The columns every row of an item carries: who, the item, its quote and lines."""
+    return {"municipality": report.municipality, "doc_id": item.doc_id,
+            "fiscal_year": int(item.fiscal_year), "kind": item.kind, "item": item.item,
+            "effect_tkr": fmt(item.effect_tkr), "quote": item.quote,
+            "source_file": item.source_file, "source_line": int(item.quote_line),
+            "amount_line": int(item.amount_line)}
+
+
+def _missing(rows: pd.DataFrame, year: int, report: Report, what: str) -> tuple[str, str]:
+    """(period, reason) of an item whose year has no ``what``: the table's own reason for
+    that year where it has a row, else that the report gives none for the year."""
+    why = next((r for r in rows.reason if r), "") if len(rows) else ""
+    period = rows.period.iloc[0] if len(rows) else report.period
+    return period, f"the report gives no {what} for {year}" + (f": {why}" if why else "")
+
+
+def _per_year(items: pd.DataFrame, table: pd.DataFrame, column: str, reports: list[Report],
+              what: str):
+    """For each report and year with named items: (the items, the table's rows of that
+    year with a value in ``column``, the items' 'not reported' rows where there is none)."""
+    docs = {r.doc_id: r for r in reports}
+    for (doc_id, year), mine in items.groupby(["doc_id", "fiscal_year"], sort=True):
+        rows = table[(table.doc_id == doc_id) & (table.fiscal_year.astype(int) == int(year))]
+        given = rows[rows[column].astype(str).str.strip() != ""]
+        period, reason = _missing(rows, int(year), docs[doc_id], what)
+        missing = [] if len(given) else [
+            {**_item_cells(i, docs[doc_id]), "period": period, "status": NOT_REPORTED,
+             "reason": reason} for i in mine.itertuples()]
+        yield mine, given, missing, docs[doc_id]
+
+
 def deviation_adjusted(deviation: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     """One row per named item: the committee's deviation (from budget_deviation.csv) and
     the deviation and budget without *all* the items the report names for that year, each
-    row 'derived' (computed from the printed deviation, budget and item amounts)."""
-    items, rows = adjustments(reports), []
-    for dev in deviation[deviation.deviation_tkr.astype(str).str.strip() != ""].itertuples():
-        mine = items[(items.doc_id == dev.doc_id) & (items.fiscal_year == int(dev.fiscal_year))]
-        if mine.empty:
-            continue
-        value, pct = without(float(dev.deviation_tkr), float(dev.budget_tkr), mine)
+    row 'derived' (computed from the printed deviation, budget and item amounts); an item
+    whose year has no deviation keeps its row, 'not reported' with the reason."""
+    rows = []
+    for mine, given, missing, report in _per_year(adjustments(reports), deviation,
+                                                  "deviation_tkr", reports, "budget deviation"):
+        rows += missing
         topup = float(mine[mine.kind == "budget top-up"].effect_tkr.sum())
-        for item in mine.itertuples():
-            rows.append({"municipality": dev.municipality, "doc_id": dev.doc_id,
-                         "fiscal_year": int(dev.fiscal_year), "period": dev.period,
-                         "kind": item.kind, "item": item.item, "effect_tkr": fmt(item.effect_tkr),
-                         "deviation_tkr": fmt(float(dev.deviation_tkr)),
-                         "budget_tkr": fmt(float(dev.budget_tkr)),
-                         "deviation_without_tkr": fmt(value),
-                         "budget_without_tkr": fmt(float(dev.budget_tkr) - topup),
-                         "deviation_without_pct": fmt(pct, 2), "quote": item.quote,
-                         "source_file": item.source_file, "source_line": int(item.quote_line),
-                         "amount_line": int(item.amount_line), "status": DERIVED,
-                         "reason": ""})
-    return pd.DataFrame(rows, columns=ADJUSTED)
+        for dev in given.itertuples():
+            value, pct = without(float(dev.deviation_tkr), float(dev.budget_tkr), mine)
+            rows += [{**_item_cells(i, report), "period": dev.period,
+                      "deviation_tkr": fmt(float(dev.deviation_tkr)),
+                      "budget_tkr": fmt(float(dev.budget_tkr)),
+                      "deviation_without_tkr": fmt(value),
+                      "budget_without_tkr": fmt(float(dev.budget_tkr) - topup),
+                      "deviation_without_pct": fmt(pct, 2), "status": DERIVED, "reason": ""}
+                     for i in mine.itertuples()]
+    return _sorted(rows, ADJUSTED)
+
+
+def _sorted(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns).fillna("")  # a row without a value: empty
+    return frame.sort_values(["doc_id", "fiscal_year", "period", "item"],
+                             kind="mergesort").reset_index(drop=True)
+
+
+GROWTH_ADJUSTED = ["municipality", "doc_id", "fiscal_year", "period", "item", "effect_tkr",
+                   "net_cost_tkr", "prior_year", "prior_net_cost_tkr", "change_pct",
+                   "net_cost_without_tkr", "change_without_pct", "quote", "source_file",
+                   "source_line", "amount_line", "net_cost_line", "prior_lines", "status",
+                   "reason"]
+
+
+def growth_adjusted(growth: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
+    """One row per one-off item a report names: the net-cost growth of the item's year
+    (from net_cost_growth.csv) and the growth without the item, 'derived'. A one-off that
+    lowered the deviation by booking revenue lowered the net cost by the same amount, so
+    the net cost without it is net cost + effect; the previous year stays as printed. An
+    item whose year has no growth keeps its row, 'not reported' with the reason."""
+    items, rows = adjustments(reports), []
+    for mine, given, missing, report in _per_year(items[items.kind == "one-off"], growth,
+                                                  "change_pct", reports, "net-cost growth"):
+        rows += missing
+        if given.empty:
+            continue
+        g = given.iloc[0]
+        now = float(g.net_cost_tkr) + float(mine.effect_tkr.sum())
+        prior = float(g.prior_net_cost_tkr)
+        lines = str(g.prior_source_lines or g.prior_source_line)
+        rows += [{**_item_cells(i, report), "period": g.period,
+                  "net_cost_tkr": g.net_cost_tkr, "prior_year": int(g.prior_year),
+                  "prior_net_cost_tkr": g.prior_net_cost_tkr, "change_pct": g.change_pct,
+                  "net_cost_without_tkr": fmt(now),
+                  "change_without_pct": fmt(100 * (now - prior) / prior, 2),
+                  "net_cost_line": int(g.source_line), "prior_lines": lines,
+                  "status": DERIVED, "reason": ""} for i in mine.itertuples()]
+    return _sorted(rows, GROWTH_ADJUSTED)

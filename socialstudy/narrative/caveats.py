@@ -10,7 +10,6 @@ from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.measures import crossfoot
-from socialstudy.measures.adjustments import adjustments, without
 from socialstudy.measures.like_with_like import (
     definitions,
     own_lines,
@@ -20,41 +19,6 @@ from socialstudy.measures.like_with_like import (
 from socialstudy.measures.remit import remit_by_report
 from socialstudy.measures.revenue import ALL_GRANTS
 from socialstudy.narrative.findings import chosen, cite, names, words
-
-
-def _items(adjust: pd.DataFrame, sel: Selection) -> pd.DataFrame:
-    return adjust[(adjust.doc_id == sel.doc_id) & (adjust.fiscal_year == sel.fiscal_year)]
-
-
-def _cited(items: pd.DataFrame) -> str:
-    rows = items.assign(source_line=items.quote_line)
-    parts = []
-    for r in rows.itertuples():
-        lines = sorted({int(r.quote_line), int(r.amount_line)})
-        parts.append(f"{r.kind} {r.item}, {mnkr(r.effect_tkr, signed=True)} "
-                     f"[{r.source_file}:{', '.join(map(str, lines))}]")
-    return "; ".join(parts)
-
-
-def deviation_without(dev_row, adjust: pd.DataFrame, sel: Selection) -> str:
-    """' Without the one-off …, the buffer …: −120.3 mnkr (−10.3 %)' or ''."""
-    items = _items(adjust, sel)
-    if items.empty or not str(dev_row.deviation_tkr).strip():
-        return ""
-    dev, pct = without(float(dev_row.deviation_tkr), float(dev_row.budget_tkr), items)
-    return (f" Without the items the report names ({_cited(items)}) the deviation would be "
-            f"{mnkr(dev, signed=True)} ({pct:+.1f} %).")
-
-
-def deviation_cell(adjusted: pd.DataFrame | None, sel: Selection) -> str:
-    """Key-figure cell: the deviation % without the items the report names (from
-    deviation_adjusted.csv), naming their kinds; 'none named' where there are none."""
-    rows = None if adjusted is None else adjusted[(adjusted.doc_id == sel.doc_id) & (
-        adjusted.fiscal_year == sel.fiscal_year)]
-    if rows is None or rows.empty:
-        return "none named"
-    kinds = " and ".join(dict.fromkeys(rows.kind))
-    return f"{rows.deviation_without_pct.iloc[0]} (without the {kinds})"
 
 
 def goals_cell(goals: pd.DataFrame, steps: dict[str, int], sel: Selection,
@@ -224,40 +188,6 @@ def definitions_differ(scope: Scope, reports: list[Report], topic: str, what: st
     parts = [f"{docs[d].municipality} {docs[d].fiscal_year}: {'; '.join(rows.definition)}"
              f"{cite(rows)}" for d, rows in defs.groupby("doc_id", sort=True)]
     return f"*Not like with like – {what}:* {'; '.join(parts)}."
-
-
-def growth_one_offs(reports: list[Report], sel: Selection) -> str:
-    """' The year's net cost is net of the one-off item the report names (…, +39.7 mnkr
-    [file:line]), so without it the growth would be higher.' ('' where none is named): a
-    growth rate set beside another committee's carries the one-off it contains."""
-    items = _items(adjustments(reports), sel)
-    items = items[items.kind == "one-off"]
-    if items.empty:
-        return ""
-    way = "higher" if items.effect_tkr.astype(float).sum() > 0 else "lower"
-    return (f" The year's net cost is net of the one-off item the report names "
-            f"({_cited(items)}), so without it the growth would be {way}.")
-
-
-def named_adjustments(adjusted: pd.DataFrame | None, sel: Selection, beside: bool) -> str:
-    """For the one-off bullet: the budget top-ups and buffers the report names
-    (deviation_adjusted.csv), each as the report states it, and the deviation without all
-    the items it names ('' where it names none); ``beside`` a one-off item of its own."""
-    items = pd.DataFrame() if adjusted is None else _items(adjusted, sel)
-    items = items[items.kind != "one-off"] if len(items) else items
-    if items.empty:
-        return ""
-    named = "; ".join(
-        f"a {r.kind} – {r.item}, {mnkr(r.effect_tkr, signed=True)} [{r.source_file}:"
-        f"{', '.join(map(str, sorted({int(r.source_line), int(r.amount_line)})))}]"
-        for r in items.itertuples())
-    r = items.iloc[0]
-    them = "all the items it names" if beside else "it" if len(items) == 1 else "them"
-    base = " less the top-up" if (items.kind == "budget top-up").any() else ""
-    return (f"{named}; without {them} the deviation would be "
-            f"{mnkr(r.deviation_without_tkr, signed=True)} "
-            f"({float(r.deviation_without_pct):.1f} % of the budget{base}) instead of "
-            f"{mnkr(r.deviation_tkr, signed=True)}")
 
 
 def all_grants_base(tables: dict[str, pd.DataFrame], scope: Scope) -> str:

@@ -12,12 +12,12 @@ from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS
+from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.measures.adjustments import adjustments
-from socialstudy.measures.like_with_like import definitions
+from socialstudy.measures.like_with_like import definitions, remit_differences
 from socialstudy.measures.remit import remit_by_report
-from socialstudy.narrative import caveats
+from socialstudy.narrative import caveats, named_items
 from socialstudy.narrative.findings import chosen, cite, names, words
-from socialstudy.narrative.findings_outcomes import staffing_caption
 
 STATUS_WORDS = {"yes": "in remit", "partial": "only in part", "no": "not in remit"}
 
@@ -39,39 +39,87 @@ def _lines(activity: pd.DataFrame, sel: Selection, category: str) -> pd.DataFram
                     & (activity.period == sel.period) & (activity.net_cost_tkr != "")]
 
 
-def _holds(remit: pd.DataFrame, activity: pd.DataFrame, sel: Selection, cat: str) -> str:
-    """'Huddinge 2024, only in part: Ekonomiskt bistånd 2.7 mnkr – Only emergency aid …
-    [002_….txt:624]' – one committee's content of one activity category."""
-    own = remit[(remit.doc_id == sel.doc_id) & (remit.category == cat)]
-    status = own.in_remit.iloc[0] if len(own) else ""
-    lines = _lines(activity, sel, cat)
-    amount = "; ".join(f"{r.report_label} {mnkr(float(r.net_cost_tkr))}"
-                       for r in lines.itertuples())
-    note = own.note.iloc[0] if len(own) and status != "no" else ""
-    head = f"{sel.municipality} {sel.fiscal_year}, {STATUS_WORDS.get(status, 'remit not known')}"
-    body = " – ".join(filter(None, [amount or ("no separate line" if status != "no" else ""),
-                                    note.rstrip(".")]))
-    return f"{head}{': ' + body if body else ''}{cite(own)}"
-
-
-def activity_shares(scope: Scope, activity: pd.DataFrame, reports: list[Report]) -> str:
-    """Per activity category whose content differs between the selected committees (their
-    remit statuses differ, or a committee's line for it is not an exact fit): what each
-    committee's bar holds, with the lines, amounts and the remit note, cited."""
+def _differing(scope: Scope, activity: pd.DataFrame | None, remit: pd.DataFrame) -> list[str]:
+    """The activity categories whose content differs between the selected committees: their
+    remit statuses differ, or a committee's line for it is not an exact fit."""
     sels = chosen(scope)
     if len(sels) < 2 or activity is None:
-        return ""
-    remit = remit_by_report(reports)
-    parts = []
+        return []
+    out = []
     for cat in (c for c in CATEGORY_WORDS if c not in ("total", "mixed")):
         mine = remit[remit.doc_id.isin([s.doc_id for s in sels]) & (remit.category == cat)]
         fits = set().union(*(set(_lines(activity, s, cat).fit) for s in sels))
-        if mine.in_remit.nunique() < 2 and fits <= {"exact"} or set(mine.in_remit) == {"no"}:
-            continue
-        parts.append(f"{words(cat)}: " + "; ".join(_holds(remit, activity, s, cat)
-                                                   for s in sels))
-    return ("Not like with like – the same activity holds different things:\n"
-            + ".\n".join(parts) + ".") if parts else ""
+        if not (mine.in_remit.nunique() < 2 and fits <= {"exact"}
+                or set(mine.in_remit) == {"no"}):
+            out.append(cat)
+    return out
+
+
+def _gists() -> dict[tuple[str, str], str]:
+    return {(r.doc_id, r.category): r.gist for r in read_crosswalk("remit_gists.csv")}
+
+
+def _status(remit: pd.DataFrame, sel: Selection, cat: str) -> tuple[str, pd.DataFrame]:
+    own = remit[(remit.doc_id == sel.doc_id) & (remit.category == cat)]
+    return (own.in_remit.iloc[0] if len(own) else ""), own
+
+
+def activity_table(scope: Scope, activity: pd.DataFrame | None,
+                   reports: list[Report]) -> pd.DataFrame:
+    """The full list under Figure 2: per activity whose content differs, what each selected
+    committee's bar holds – remit status, its own lines and amounts, the remit note – with
+    the remit evidence cited."""
+    remit, rows = remit_by_report(reports), []
+    for cat in _differing(scope, activity, remit):
+        for sel in chosen(scope):
+            status, own = _status(remit, sel, cat)
+            lines = _lines(activity, sel, cat)
+            rows.append({
+                "activity": words(cat), "committee": f"{sel.municipality} {sel.fiscal_year}",
+                "remit": STATUS_WORDS.get(status, "remit not known"),
+                "own lines (net cost)": "; ".join(
+                    f"{r.report_label} {mnkr(float(r.net_cost_tkr))} ({r.fit} fit)"
+                    for r in lines.itertuples()) or ("–" if status == "no" else "no separate line"),
+                "what it holds": own.note.iloc[0] if len(own) and status != "no" else "",
+                "source": cite(pd.concat([own, lines])).strip(" []")})
+    return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
+TABLE_COLUMNS = ["activity", "committee", "remit", "own lines (net cost)", "what it holds",
+                 "source"]
+
+
+def _holds(remit: pd.DataFrame, activity: pd.DataFrame, sel: Selection, cat: str,
+           gists: dict) -> str:
+    """'Huddinge 2.7, only in part: emergency aid only' – one committee's content of one
+    activity in a few words (mnkr; the full note is in the table under the figure)."""
+    lines = _lines(activity, sel, cat)
+    amount = (f" {mnkr(lines.net_cost_tkr.astype(float).sum(), unit=False)}" if len(lines)
+              else ": no separate line")
+    part = ", in part" if _status(remit, sel, cat)[0] == "partial" else ""
+    gist = gists.get((sel.doc_id, cat), "")
+    return f"{sel.municipality}{amount}{part}" + (f": {gist}" if gist else "")
+
+
+def activity_shares(scope: Scope, activity: pd.DataFrame, reports: list[Report]) -> str:
+    """Figure 2's note: one line per activity whose content differs between the selected
+    committees, each committee's amount and remit in a few words; the committees whose
+    remit lacks it named at the end. The full list, cited, is ``activity_table``."""
+    remit, gists = remit_by_report(reports), _gists()
+    parts = []
+    for cat in _differing(scope, activity, remit):
+        held = [s for s in chosen(scope) if _status(remit, s, cat)[0] != "no"]
+        lacking = [s.municipality for s in chosen(scope) if s not in held]
+        text = " · ".join(_holds(remit, activity, s, cat, gists) for s in held)
+        parts.append(f"{words(cat)} – {text}"
+                     + (f" · not in remit: {names(lacking)}" if lacking else ""))
+    return _note("Not like with like – the same activity holds different things (net cost, "
+                 "mnkr; full list with lines in notebook 02):", parts)
+
+
+def _note(head: str, lines: list[str]) -> str:
+    """A figure's note: its heading and one line a difference ('' for none)."""
+    return "\n".join([head, *lines]) if lines else ""
 
 
 def whole_committee(scope: Scope, activity: pd.DataFrame, reports: list[Report]) -> str:
@@ -90,7 +138,7 @@ def budget_deviation(scope: Scope, tables: dict[str, pd.DataFrame],
     for sel in chosen(scope):
         row = dev[(dev.doc_id == sel.doc_id) & (dev.fiscal_year == sel.fiscal_year)
                   & (dev.period == sel.period)]
-        extra = caveats.deviation_without(row.iloc[0], adjust, sel) if len(row) else ""
+        extra = named_items.deviation_without(row.iloc[0], adjust, sel) if len(row) else ""
         if extra:
             parts.append(f"{sel.municipality} {sel.fiscal_year}:{extra}")
     text = whole_committee(scope, tables.get("cost_by_activity"), reports)
@@ -99,22 +147,50 @@ def budget_deviation(scope: Scope, tables: dict[str, pd.DataFrame],
 
 def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report],
              topic: str) -> str:
-    """The staffing caption (definitions, period, remit with amounts), drawn plain."""
-    return plain(staffing_caption(scope, tables, reports, topic))
+    """Figures 4 and 5's note: one line a committee – its own definition, and the
+    activities it runs that another selected committee does not (or only in part), with
+    their net cost. The same caveat with every source line is the caption under the
+    figure in notebook 03 (``findings_outcomes.staffing_caption``)."""
+    sels = chosen(scope)
+    if len(sels) < 2:
+        return ""
+    defs = definitions([r for r in reports if r.doc_id in {s.doc_id for s in sels}])
+    defs = defs[defs.topic == topic]
+    diffs = remit_differences(remit_by_report(reports), tables["cost_by_activity"],
+                              {s.doc_id: s.fiscal_year for s in sels})
+    lines = []
+    for sel in sels:
+        own = "; ".join(defs[defs.doc_id == sel.doc_id].definition) or "no definition quoted"
+        runs = _runs(diffs[diffs.doc_id == sel.doc_id])
+        lines.append(f"{sel.municipality} {sel.fiscal_year}: {own}"
+                     + (f" · runs {runs}" if runs else ""))
+    return _note("Not like with like, not a ranking – definitions and remits differ (net "
+                 "cost, mnkr; source lines in the caption under the figure):", lines)
+
+
+def _runs(diffs: pd.DataFrame) -> str:
+    """'elderly care 281.4 (not run by Haninge and Huddinge); …': the activities, with
+    their net cost, grouped by who else in the run lacks them."""
+    groups: dict[str, list[str]] = {}
+    for r in diffs.itertuples():
+        amount = mnkr(r.net_cost_tkr, unit=False) if r.net_cost_tkr else "(no separate line)"
+        groups.setdefault(r.others, []).append(f"{words(r.category)} {amount}")
+    return "; ".join(f"{names(acts)} ({_lacking(others)})" for others, acts in groups.items())
+
+
+def _lacking(others: str) -> str:
+    """'Haninge:partial;Huddinge:no' -> 'in part by Haninge; not run by Huddinge'."""
+    pairs = [o.split(":") for o in others.split(";")]
+    return "; ".join(f"{w} by {names([m for m, s in pairs if s == key])}"
+                     for key, w in (("partial", "in part"), ("no", "not run"))
+                     if any(s == key for _, s in pairs))
 
 
 def sick_leave_title(scope: Scope, reports: list[Report]) -> str:
-    """'Sick leave in the selected year (%) – Haninge 2024: calendar year, % of ordinary
-    working time; Strängnäs 2023: … basis … not stated': the basis each report states."""
-    defs = definitions(reports)
-    defs = defs[defs.topic == "sick_leave"]
-    parts = []
-    for sel in chosen(scope):
-        rows = defs[defs.doc_id == sel.doc_id]
-        basis = "; ".join(rows.definition) if len(rows) else "basis not stated"
-        parts.append(f"{sel.municipality} {sel.fiscal_year}: {basis}")
+    """Figure 5's title; the basis each report states is in the note under it."""
+    several = len(chosen(scope)) > 1
     return "Sick leave in the selected year (%)" + (
-        " as each report states it – " + ". ".join(parts) if parts else "")
+        " as each report states it" if several else "")
 
 
 def goal_levels(scope: Scope, reports: list[Report]) -> str:

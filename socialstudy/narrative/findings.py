@@ -28,7 +28,7 @@ from socialstudy.measures.tabular import STANDS_IN
 TABLES = ("cost_by_type", "cost_by_activity", "budget_deviation", "staffing", "goals",
           "indicators", "budget_by_cost_type", "revenue_dependence", "net_cost_growth",
           "one_off_items", "investments", "forecast_accuracy", "per_inhabitant",
-          "staffing_detail", "comparable_core", "deviation_adjusted")
+          "staffing_detail", "comparable_core", "deviation_adjusted", "growth_adjusted")
 EXPLANATIONS = paths.CROSSWALKS / "report_explanations.csv"
 NO_DATA = "No data for this selection"
 PERIOD_WORDS = {"full_year": "full year",  # every interim period the registry allows

@@ -15,7 +15,7 @@ from socialstudy.measures import crossfoot
 from socialstudy.measures.adjustments import adjustments
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.measures.tabular import HAS_VALUE
-from socialstudy.narrative import caveats, findings
+from socialstudy.narrative import caveats, findings, named_items
 from socialstudy.narrative.findings import cite, names, num, who
 
 size_mnkr = partial(mnkr, absolute=True)  # the sentence says which way
@@ -174,7 +174,7 @@ def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repor
                 + caveats.contradicted(tables, sel, caveats.deviation_figures(r)))
         if sel.part_year:
             text += "; a part-year figure, not comparable with a full year nor a verdict on it"
-        text += "." + caveats.deviation_without(r, adjust, sel)
+        text += "." + named_items.deviation_without(r, adjust, sel)
         lines.append(text + _drivers(act, sel, pct))
         lines += [f"  * {e}" for e in findings.explanations(sel, "budget_deviation", reports)]
     checks = act[act.deviation_sign_check != ""].deviation_sign_check.value_counts()

@@ -20,7 +20,7 @@ from socialstudy.core.vocabulary import CATEGORY_WORDS
 from socialstudy.measures.like_with_like import definitions
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, NOT_REPORTED, STANDS_IN
-from socialstudy.narrative import caveats
+from socialstudy.narrative import caveats, named_items
 from socialstudy.narrative.findings import (
     NO_DATA,
     PERIOD_WORDS,
@@ -43,13 +43,13 @@ def _rows(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
                  & (frame.fiscal_year == sel.fiscal_year)]
 
 
-def _lacks(sel: Selection, what: str, rows: pd.DataFrame) -> str:
+def _lacks(sel: Selection, what: str, rows: pd.DataFrame, report: Report) -> str:
     """'not reported' (or the row's own status, e.g. 'not available') and the reason; for a
     committee the crosswalks do not cover yet (status 'not mapped') the reason alone, which
-    says 'not mapped yet – …'."""
+    says 'not mapped yet – …'. Without a row, the reason names the report read."""
     status = next((s for s in rows.status if s not in HAS_VALUE), NOT_REPORTED)
-    reason = next((r for r in rows.reason if r),
-                  "the selected report does not give it for this year")
+    reason = next((r for r in rows.reason if r), f"the report read for this year, "
+                  f"“{report.title}”, does not give it for {sel.fiscal_year}")
     if status == NOT_MAPPED:
         return f"{who(sel)}: {what} {reason}."
     return f"{who(sel)}: {what} {status} – {reason}."
@@ -138,14 +138,6 @@ def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame, note: str = 
             f"year{how}{cite(known)}{derived}{note}.")
 
 
-def one_offs(sel: Selection, named: pd.DataFrame, rows: pd.DataFrame) -> str:
-    r = named.iloc[0]
-    return (f"{who(sel)}: the report names a one-off item, {r['item']} "
-            f"({signed_mnkr(r.amount_tkr)}, {r.effect}){cite(named)}; without it the deviation "
-            f"would be {signed_mnkr(r.deviation_excl_one_offs_tkr)} "
-            f"({num(r.deviation_excl_one_offs_pct)} % of "
-            f"budget) instead of {signed_mnkr(r.deviation_tkr)}.")
-
 
 def investment(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
     r = known.iloc[0]
@@ -202,7 +194,8 @@ MEASURES = (
      "revenue"),
     ("net_cost_growth", "net-cost growth", lambda r: r.change_pct != "", growth,
      "net_cost_growth"),
-    ("one_off_items", "one-off items", lambda r: r.status == "reported", one_offs, ""),
+    ("one_off_items", "one-off items", lambda r: r.status == "reported",
+     named_items.one_offs, ""),
     ("investments", "investment budget and outcome",
      lambda r: (r.budget_tkr != "") & (r.outcome_tkr != ""), investment, ""),
     ("forecast_accuracy", "forecast accuracy", lambda r: r.error_tkr != "", forecast,
@@ -232,21 +225,25 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
         for sel in chosen(scope):
             rows = _rows(tables[name], sel)
             known = rows[carries(rows)]
-            others = (caveats.named_adjustments(tables.get("deviation_adjusted"), sel,
+            others = (named_items.named_adjustments(tables.get("deviation_adjusted"), sel,
                                                 not known.empty)
                       if name == "one_off_items" else "")
             about = rows[rows.measure == "revenue_share_of_gross_cost_pct"] \
                 if name == "revenue_dependence" else rows  # its own reason, not the grants'
             if known.empty:  # a top-up or buffer the report names is no 'not reported'
+                report = next(r for r in reports if r.doc_id == sel.doc_id)
+                prior = (named_items.items_of_other_years(tables, sel, report)
+                         if name == "one_off_items" and rows.empty else "")
                 lines.append(f"{who(sel)}: the report names no one-off cost item but {others}."
-                             if others else _lacks(sel, what, about if len(about) else rows))
+                             if others else prior
+                             or _lacks(sel, what, about if len(about) else rows, report))
                 continue
             figures = _figures(name, known.iloc[0])
             note = caveats.contradicted(tables, sel, figures) + (caveats.remit_note(
                 scope, tables, reports, sel) if name == "per_inhabitant" else "")
             text = sentence(sel, known, rows, note) if figures else sentence(sel, known, rows)
             if name == "net_cost_growth":
-                text += caveats.growth_one_offs(reports, sel)
+                text += named_items.growth_one_offs(tables.get("growth_adjusted"), sel)
             text += f" It also names {others}." if others else ""
             if name == "revenue_dependence":  # the base of all grants: once, after the last
                 text = grant_base(text, sel, scope, reports) + (

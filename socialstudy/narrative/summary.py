@@ -13,7 +13,7 @@ from socialstudy.core.units import mnkr
 from socialstudy.measures.like_with_like import definitions, remit_scopes
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, NOT_REPORTED
-from socialstudy.narrative import caveats, findings
+from socialstudy.narrative import caveats, findings, named_items
 from socialstudy.narrative.findings_cost import gross_caveat
 
 
@@ -81,7 +81,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "budget deviation (%)": (_deviation(tables, sel, deviation) if len(deviation)
                                      else _absent(sel, gone)),
             "budget deviation without the one-offs, buffers and top-ups the report names (%)":
-                (caveats.deviation_cell(tables.get("deviation_adjusted"), sel)
+                (named_items.deviation_cell(tables.get("deviation_adjusted"), sel)
                  if len(deviation) else _absent(sel, gone)),
             "whole-committee net cost per inhabitant (kr; covers the remit above, "
             "not comparable across remits)": _per_inhabitant(inhabitant, sel)

@@ -30,11 +30,14 @@ import functools
 import html
 import re
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from socialstudy import paths
+from socialstudy.engine.cheap_imports import without_iri_grammars
 from socialstudy.publish.safe_html import sanitize
+
+if TYPE_CHECKING:
+    import nbformat
 
 SUMMARY = "05_summary"
 INDEX, DICTIONARY = "index", "data_dictionary"
@@ -154,6 +157,8 @@ def render_notebook(path: Path, out_dir: Path, stems: list[str] | None = None
     """Render one notebook to ``out_dir/<stem>.html``; return the path and description.
     ``stems`` (every notebook of the study) gives its previous/next links, so a page
     rendered alone is the same as one rendered with the others."""
+    without_iri_grammars()  # nbformat imports jsonschema
+    import nbformat
     path = Path(path)
     notebook = _clean(nbformat.read(path, as_version=4))
     heading = _heading(notebook, path.stem)

@@ -1,0 +1,129 @@
+"""One-off items, budget top-ups and buffers a report names: the deviation and the net-cost
+growth with and without them (deviation_adjusted.csv, growth_adjusted.csv), each item cited,
+and what a report read for another year says of them, so a growth or deviation set beside
+another committee's carries what it contains."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from socialstudy.core.registry import Report
+from socialstudy.core.scope import Selection
+from socialstudy.core.units import mnkr
+from socialstudy.measures.adjustments import without
+from socialstudy.measures.tabular import DERIVED, NOT_REPORTED, REPORTED
+from socialstudy.narrative.findings import cite, names, num, who
+
+
+def _items(adjust: pd.DataFrame, sel: Selection) -> pd.DataFrame:
+    return adjust[(adjust.doc_id == sel.doc_id) & (adjust.fiscal_year == sel.fiscal_year)]
+
+
+def _cited(items: pd.DataFrame) -> str:
+    rows = items.assign(source_line=items.quote_line)
+    parts = []
+    for r in rows.itertuples():
+        lines = sorted({int(r.quote_line), int(r.amount_line)})
+        parts.append(f"{r.kind} {r.item}, {mnkr(r.effect_tkr, signed=True)} "
+                     f"[{r.source_file}:{', '.join(map(str, lines))}]")
+    return "; ".join(parts)
+
+
+def deviation_without(dev_row, adjust: pd.DataFrame, sel: Selection) -> str:
+    """' Without the one-off …, the buffer …: −120.3 mnkr (−10.3 %)' or ''."""
+    items = _items(adjust, sel)
+    if items.empty or not str(dev_row.deviation_tkr).strip():
+        return ""
+    dev, pct = without(float(dev_row.deviation_tkr), float(dev_row.budget_tkr), items)
+    return (f" Without the items the report names ({_cited(items)}) the deviation would be "
+            f"{mnkr(dev, signed=True)} ({pct:+.1f} %).")
+
+
+def deviation_cell(adjusted: pd.DataFrame | None, sel: Selection) -> str:
+    """Key-figure cell: the deviation % without the items the report names (from
+    deviation_adjusted.csv), naming their kinds; 'none named' where there are none."""
+    rows = None if adjusted is None else adjusted[(adjusted.doc_id == sel.doc_id) & (
+        adjusted.fiscal_year == sel.fiscal_year)]
+    if rows is None or rows.empty:
+        return "none named"
+    kinds = " and ".join(dict.fromkeys(rows.kind))
+    return f"{rows.deviation_without_pct.iloc[0]} (without the {kinds})"
+
+
+def growth_one_offs(grown: pd.DataFrame | None, sel: Selection) -> str:
+    """' Without the one-off item the report names (…, +39.7 mnkr [file:line]) the net cost
+    would have grown 11.2 % (derived: 1243.4 + 39.7 = 1283.1 mnkr against 1154.0 mnkr
+    [file:lines]).' from growth_adjusted.csv ('' where none is named): a growth rate set
+    beside another committee's carries the one-off it contains, as a number."""
+    rows = pd.DataFrame() if grown is None else _items(grown, sel)
+    rows = rows[rows.status == DERIVED] if len(rows) else rows
+    if rows.empty:
+        return ""
+    r = rows.iloc[0]
+    word = "grown" if float(r.change_without_pct) >= 0 else "fallen"
+    lines = [r.net_cost_line, *[x for x in str(r.prior_lines).split(";") if x],
+             *rows.amount_line]
+    used = cite(pd.DataFrame({"source_file": r.source_file, "source_line": lines}))
+    added = " + ".join(mnkr(e, unit=False) for e in rows.effect_tkr)
+    named = _cited(rows.assign(kind="one-off", quote_line=rows.source_line))
+    return (f" Without the one-off item the report names ({named}) the net cost would have "
+            f"{word} {abs(float(r.change_without_pct)):.1f} % (derived: "
+            f"{mnkr(r.net_cost_tkr, unit=False)} + {added} = {mnkr(r.net_cost_without_tkr)} "
+            f"against {mnkr(r.prior_net_cost_tkr)}{used}).")
+
+
+def items_of_other_years(tables: dict[str, pd.DataFrame], sel: Selection,
+                         report: Report) -> str:
+    """For a year the report read is not about (a prior-year column): it names no one-off
+    item, top-up or buffer for that year, and which years its named items are for (their
+    amounts belong to those years and stay out of this one) – not 'not reported', which
+    would say the report lacks what it is about. '' for the report's own year, and for a
+    report whose one-offs nobody has read yet (its own year's row is not 'reported' or
+    'not reported' with a reason), which cannot be said to name none."""
+    own = tables["one_off_items"]
+    own = own[(own.doc_id == sel.doc_id) & (own.fiscal_year == report.fiscal_year)]
+    read = own[(own.status == REPORTED) | ((own.status == NOT_REPORTED) & (own.reason != ""))]
+    if report.fiscal_year == sel.fiscal_year or read.empty:
+        return ""
+    named = tables.get("deviation_adjusted", pd.DataFrame(columns=["doc_id"]))
+    named = named[named.doc_id == sel.doc_id]
+    other = ""
+    if len(named):
+        kinds = names([f"a {k}" + (" item" if k == "one-off" else "") for k in named.kind])
+        years = names([str(y) for y in sorted({int(y) for y in named.fiscal_year})])
+        many = len(named) > 1
+        other = (f" (the item{'s' if many else ''} it names – {kinds} – "
+                 f"{'are' if many else 'is'} for {years})")
+    return (f"{who(sel)}: the report read for this year, “{report.title}” ({report.file}), "
+            f"names no one-off item, budget top-up or buffer for {sel.fiscal_year}{other}.")
+
+
+def named_adjustments(adjusted: pd.DataFrame | None, sel: Selection, beside: bool) -> str:
+    """For the one-off bullet: the budget top-ups and buffers the report names
+    (deviation_adjusted.csv), each as the report states it, and the deviation without all
+    the items it names ('' where it names none); ``beside`` a one-off item of its own."""
+    items = pd.DataFrame() if adjusted is None else _items(adjusted, sel)
+    items = items[items.kind != "one-off"] if len(items) else items
+    if items.empty:
+        return ""
+    named = "; ".join(
+        f"a {r.kind} – {r.item}, {mnkr(r.effect_tkr, signed=True)} [{r.source_file}:"
+        f"{', '.join(map(str, sorted({int(r.source_line), int(r.amount_line)})))}]"
+        for r in items.itertuples())
+    r = items.iloc[0]
+    them = "all the items it names" if beside else "it" if len(items) == 1 else "them"
+    base = " less the top-up" if (items.kind == "budget top-up").any() else ""
+    return (f"{named}; without {them} the deviation would be "
+            f"{mnkr(r.deviation_without_tkr, signed=True)} "
+            f"({float(r.deviation_without_pct):.1f} % of the budget{base}) instead of "
+            f"{mnkr(r.deviation_tkr, signed=True)}")
+
+
+def one_offs(sel: Selection, named: pd.DataFrame, rows: pd.DataFrame) -> str:
+    """The one-off bullet: the item the report names and the deviation without it."""
+    r = named.iloc[0]
+    return (f"{who(sel)}: the report names a one-off item, {r['item']} "
+            f"({mnkr(r.amount_tkr, signed=True)}, {r.effect}){cite(named)}; without it the "
+            f"deviation would be {mnkr(r.deviation_excl_one_offs_tkr, signed=True)} "
+            f"({num(r.deviation_excl_one_offs_pct)} % of budget) instead of "
+            f"{mnkr(r.deviation_tkr, signed=True)}.")
