@@ -6,6 +6,7 @@ of Huddinge's annual report (002_…txt) in process and asserts the real outcome
 import pytest
 from test_hostile_damage import _damaged_copy
 
+from socialstudy.core.schemas import validate
 from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.measures import damage
 from socialstudy.measures.compare import cost_by_type
@@ -46,6 +47,7 @@ def test_a_header_cell_split_over_a_tab_is_joined_where_the_arithmetic_holds(raw
     rows = _huddinge_types(facts, reports)
     assert _by_year(rows, "Personal") == [(2023, "291239", 455), (2024, "297706", 455)]
     assert set(rows.status) == {"reported"} and len(rows) == 16
+    validate(out.quality, "quality")
     issue = out.quality[out.quality.check == "split_header_joined"]
     assert issue.source_line.tolist() == [453] and "'Utfall helår'" in issue.note.iloc[0]
 
@@ -58,7 +60,11 @@ def test_a_split_header_the_table_cannot_decide_makes_its_rows_not_reported(raw,
     line of the table says why, and the run's summary line names the header's line."""
     reports = _damaged_copy(raw, HEADER, HEADER.replace("Budget helår", "Budget\tHelår"))
     out, facts = _run(reports)
+    validate(out.quality, "quality")
+    assert out.quality[out.quality.check == "split_header_unreadable"].source_line.tolist() == [
+        453]
     rows = _huddinge_types(facts, reports)
+    validate(rows, "cost_by_type")
     assert len(rows) == 8 and set(rows.value_tkr) == {""}
     assert set(rows.status) == {"not reported"}
     personal = rows[rows.report_label == "Personal"].iloc[0]
