@@ -16,8 +16,11 @@ HEADER = "Resultaträkning\tBudget helår\tUtfall helår\tAvvikelse helår\tUtfa
 
 
 def _run(reports):
-    """(extraction, facts as the measures read them: with their rejects beside them)."""
+    """(extraction, facts as the measures read them: with their rejects beside them); the
+    rejects and quality tables pass their schemas, as a run writes them."""
     out = extract_and_clean(reports)
+    validate(out.rejects, "rejects")
+    validate(out.quality, "quality")
     facts = out.facts.assign(number=out.facts.value.astype(float))
     facts.attrs["rejects"] = damage.as_records(out.rejects)
     return out, facts
@@ -47,7 +50,6 @@ def test_a_header_cell_split_over_a_tab_is_joined_where_the_arithmetic_holds(raw
     rows = _huddinge_types(facts, reports)
     assert _by_year(rows, "Personal") == [(2023, "291239", 455), (2024, "297706", 455)]
     assert set(rows.status) == {"reported"} and len(rows) == 16
-    validate(out.quality, "quality")
     issue = out.quality[out.quality.check == "split_header_joined"]
     assert issue.source_line.tolist() == [453] and "'Utfall helår'" in issue.note.iloc[0]
 
@@ -60,7 +62,6 @@ def test_a_split_header_the_table_cannot_decide_makes_its_rows_not_reported(raw,
     line of the table says why, and the run's summary line names the header's line."""
     reports = _damaged_copy(raw, HEADER, HEADER.replace("Budget helår", "Budget\tHelår"))
     out, facts = _run(reports)
-    validate(out.quality, "quality")
     assert out.quality[out.quality.check == "split_header_unreadable"].source_line.tolist() == [
         453]
     rows = _huddinge_types(facts, reports)
