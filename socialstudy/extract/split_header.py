@@ -45,8 +45,10 @@ def read_split_header(table: Table, report: Report, override: Overrides | None,
     if wide is None:
         return None
     row, width = wide
-    joins = [_joined(table, row, k) for k in range(2, len(row.cells))
-             if row.cells[k - 1].strip() and row.cells[k].strip()[:1].islower()]
+    filled = max(j for j, c in enumerate(row.cells) if c.strip()) + 1
+    joins = [_joined(table, row, k) for k in range(2, filled)  # one cell too many: one join
+             if filled == width + 1 and row.cells[k - 1].strip()
+             and row.cells[k].strip()[:1].islower()]
     if len(joins) == 1 and _adds_up(joins[0][0], report, measures):
         joined, text = joins[0]
         return SplitHeader(joined, _issue(report, table, row, "split_header_joined",
