@@ -57,6 +57,9 @@ def _check_codes(entry: Entry, registry: Path) -> None:
     checks = [
         ("doc_id", DOC_ID.fullmatch(values["doc_id"]),
          "lower-case letters, digits and single underscores, e.g. haninge_2024_ar"),
+        # 'huddinge' was accepted, then matched no crosswalk row in notebook 02
+        ("municipality", values["municipality"][:1].isupper(),
+         "the name as SCB spells it, with a capital first letter, e.g. Huddinge"),
         ("sha256", SHA256.fullmatch(values["sha256"]),
          "64 lower-case hex digits (sha256sum FILE)"),
         ("document_type", values["document_type"] in DOCUMENT_TYPES,

@@ -2,9 +2,10 @@
 that, even if the process is killed between two moves, every output ends up either the
 old one or the new one.
 
-Before the first file is replaced, every target is checked (writable, not immutable:
-an old output is hard-linked into ``<stage>/.old/`` as its backup, which an immutable
-file refuses), then ``build/.promote-journal.json`` is written atomically listing the
+Before any step runs (:func:`check_outputs`, so a read-only mount stops the run at its
+start) and again before the first file is replaced, every target is checked (writable,
+not immutable: an old output is hard-linked into ``<stage>/.old/`` as its backup, which
+an immutable file refuses), then ``build/.promote-journal.json`` is written atomically listing the
 moves. The moves follow (the manifest last) and the journal is removed. A run that finds
 a journal (any entry point: the runner, a notebook's ``open_run``) first completes the
 promotion from the staging tree, or, when that is not possible, rolls it back from the
@@ -78,13 +79,35 @@ def check_writable(root: Path, rels: list[str]) -> None:
         if (target.exists() or target.is_symlink()) and not os.access(target, os.W_OK):
             raise Unwritable("this output cannot be replaced (read-only or immutable); "
                              "outputs unchanged", file=shown(target, root),
-                             fix="make it writable (chmod u+w, or chattr -i as root) and "
-                                 "run again")
+                             fix=_fix(target))
         if not os.access(folder, os.W_OK | os.X_OK):
             raise Unwritable("this folder of outputs is not writable; outputs unchanged",
-                             file=shown(folder, root),
-                             fix="make it writable (chmod u+w, or chattr -i as root) and "
-                                 "run again")
+                             file=shown(folder, root), fix=_fix(folder))
+
+
+def check_outputs(root: Path, patterns: list[str]) -> None:
+    """:func:`check_writable` for every output the steps declare (``patterns``: their
+    writes, globs allowed), before any step runs: a read-only output or mount stops the
+    run in one line at its start, not after every notebook has run."""
+    rels = []
+    for pattern in patterns:
+        found = sorted(p.relative_to(root).as_posix() for p in root.glob(pattern)) \
+            if any(c in pattern for c in "*?[") else []
+        rels += found or [pattern]  # none yet: its folder is checked
+    check_writable(root, rels)
+
+
+def _fix(path: Path) -> str:
+    """How to make ``path`` writable: chmod, unless it lies on a read-only mount."""
+    try:
+        read_only = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False
+    if read_only:
+        return ("it lies on a read-only mount, which chmod cannot change: remount it "
+                "read-write, or run the study in a writable copy (git clone THIS_CHECKOUT "
+                "DIR && make -C DIR study)")
+    return "make it writable (chmod u+w, or chattr -i as root) and run again"
 
 
 def _backup(stage: Path, root: Path, rels: list[str]) -> None:

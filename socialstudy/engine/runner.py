@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from socialstudy import paths
-from socialstudy.engine import dag, imports, staging
+from socialstudy.engine import dag, imports, journal, staging
 from socialstudy.engine.schedule import Schedule
 from socialstudy.errors import DiskFull, Interrupted
 
@@ -139,6 +139,8 @@ class Runner:
         try:
             if first and self.reason(first, stage.dir):
                 pool.start(paths.ROOT / first.notebook)  # boots while the rest is checked
+            journal.check_outputs(self.root, [dag.MANIFEST] + [
+                p for s in self.table.steps for p in s.writes + s.derived()])
             self.preflight(self.spec, self.base, self.inputs)
             return self._execute(stage, pool)
         finally:

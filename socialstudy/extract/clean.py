@@ -11,6 +11,8 @@ from socialstudy.core.registry import Report
 from socialstudy.errors import NumberFormatError
 from socialstudy.extract.columns import (
     MONEY_FACTOR,
+    PERCENT_HINT,
+    ROW_PERCENT,
     basis,
     cell_unit,
     classify_measure,
@@ -19,10 +21,18 @@ from socialstudy.extract.columns import (
     resolve_year,
     row_measure,
 )
-from socialstudy.extract.damaged import header_width, is_ragged, ragged_rejects, ragged_rows
+from socialstudy.extract.damaged import (
+    header_width,
+    is_ragged,
+    ragged_rejects,
+    ragged_rows,
+    wrapped_rows,
+)
+from socialstudy.extract.label_case import recased
 from socialstudy.extract.numbers import Parsed, format_decimal, looks_numeric, parse_number
 from socialstudy.extract.overrides import Overrides
 from socialstudy.extract.rows import Cell, Fact, Issue, Reject
+from socialstudy.extract.split_header import header_rejects, read_split_header
 from socialstudy.extract.tables import YEAR, Row, Table
 
 _PRINTED = {"pp": "percentage_points"}
@@ -51,10 +61,17 @@ def clean_table(table: Table, report: Report, override: Overrides | None,
         result.issues.append(issue("table_of_contents", report, table, table.first_line,
                                    note="page numbers of the table of contents are not data"))
         return result
+    split = read_split_header(table, report, override, measures)
+    if split is not None and split.table is None:  # no value is read under a wrong column
+        result.rejects, result.issues = header_rejects(table, report, split), [split.issue]
+        return result
+    table = split.table if split is not None else table
     columns = header_columns(table, override)
     result.facts, result.rejects = table_facts(table, report, columns, measures)
+    result.facts = recased(result.facts, report.municipality)
     result.rejects += review_rejects(table, report)
-    result.issues = (ragged_rows(table, report, _value_rows(table)) + header_issues(table, report)
+    result.issues = [split.issue] if split is not None else []
+    result.issues += (ragged_rows(table, report, _value_rows(table)) + header_issues(table, report)
                      + unknown_headers(table, report, columns, result.facts, measures))
     return result
 
@@ -100,10 +117,11 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
     table_years = [int(y) for y in YEAR.findall(" ".join(" ".join(c) for c in columns))]
     by_column = [column_measure(cells, measures) for cells in columns]  # once per column
     facts, rejects = [], []
-    n_header = header_width(table)
+    n_header, wrapped = header_width(table), wrapped_rows(table)
     for row, nxt in _value_rows(table):
-        if is_ragged(row, n_header):
-            rejects.extend(ragged_rejects(table, report, row, columns, n_header))
+        if is_ragged(row, n_header) or row.line in wrapped:
+            rejects.extend(ragged_rejects(table, report, row, columns, n_header,
+                                          wrapped.get(row.line, "")))
             continue
         by_row = row_measure(row.label, measures)
         for j, raw in enumerate(row.cells[1:], start=1):
@@ -119,6 +137,11 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
                 rejects.append(Reject(report.doc_id, table.table_id, report.file, row.line, j,
                                       row.label, column_label, raw, exc.problem))
                 continue
+            if _percent_in_money(parsed, table, row, column_label):
+                rejects.append(Reject(report.doc_id, table.table_id, report.file, row.line, j,
+                                      row.label, column_label, raw, PERCENT_IN_MONEY.format(
+                                          unit=table.unit)))
+                continue
             measure = by_row or (by_column[j - 1] if j - 1 < len(columns)
                                  else column_measure([], measures))
             year, period = resolve_year(column_cells, measure, table_years, report)
@@ -126,6 +149,28 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
                                period, f"{raw}\n{nxt.cells[j]}" if cont else raw,
                                f"number wrapped onto line {nxt.line}" if cont else ""))
     return facts, rejects
+
+
+PERCENT_IN_MONEY = ("a percent cell among amounts in a money table ({unit}): neither the "
+                    "header nor the row label speaks of percent, so it is not used as an amount")
+
+
+def _percent_in_money(parsed: Parsed, table: Table, row: Row, column_label: str) -> bool:
+    """A cell printed with '%' or '%-enheter' in a row of amounts of a money table, where
+    neither its header nor its label speaks of percent ('-54,5 %' in the outcome column of
+    a tkr table): never an amount of 54.5 tkr. A row of percents (a key-figure table's
+    sick leave) stays a row of percent facts."""
+    return (table.unit in MONEY_FACTOR and (parsed.percent or parsed.unit == "pp")
+            and not PERCENT_HINT.search(column_label) and not ROW_PERCENT.search(row.label)
+            and any(_is_amount(cell) for cell in row.cells[1:]))
+
+
+def _is_amount(cell: str) -> bool:
+    try:
+        parsed = parse_number(cell) if cell.strip() and looks_numeric(cell) else None
+    except NumberFormatError:
+        return False
+    return parsed is not None and not parsed.percent and parsed.unit != "pp"
 
 
 def _fact(table: Table, report: Report, row: Row, col: int, parsed: Parsed,

@@ -17,9 +17,9 @@ from functools import cache
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.crosswalks.wording import Wording, compile_wording, render_years
-from socialstudy.errors import CrosswalkError
+from socialstudy.errors import CrosswalkError, RawFileError
 from socialstudy.extract.numbers import clean_label
-from socialstudy.extract.tables import Table
+from socialstudy.extract.tables import Table, read_lines
 
 CROSSWALK = "socialstudy/crosswalks/table_overrides.csv"
 
@@ -102,9 +102,27 @@ def _verify(row, table: Table, report: Report, found: dict[int, Overrides]) -> N
         raise _fail(row, f"a second override for {where}")
     offsets = [t for t, parts in compiled(row)[2].items() for t in [t, *parts]]
     if offsets and table.first_line + max(offsets) > table.last_line:
-        raise _fail(row, f"totals name row r{max(offsets)} but {where} has rows r0-"
-                         f"r{table.last_line - table.first_line}",
-                    fix="count rows from the table's first line (r0)")
+        if not _broken(report, table.last_line):
+            raise _fail(row, f"totals name row r{max(offsets)} but {where} has rows r0-"
+                             f"r{table.last_line - table.first_line}",
+                        fix="count rows from the table's first line (r0)")
+        raise RawFileError(
+            f"the table that starts at line {table.first_line} ends at line "
+            f"{table.last_line}, but {CROSSWALK}:{row.line} counts its rows to "
+            f"r{max(offsets)} (line {table.first_line + max(offsets)}): this line is not a "
+            "row of it (a label or number wrapped onto a line of its own?)",
+            file=str(report.path), line=table.last_line + 1,
+            fix="join the wrapped text back into its row and register the file's new hash; "
+                f"if the report's table really has fewer rows, correct {CROSSWALK}:{row.line}")
+
+
+def _broken(report: Report, last: int) -> bool:
+    """The line after a table's last row is text without a tab and the next one is a row
+    again: a label or number wrapped onto a line of its own cut the table short (the fault
+    is in the report, not in the override that counts its rows)."""
+    lines = read_lines(report.path)
+    return (last + 1 < len(lines) and lines[last].strip() != "" and "\t" not in lines[last]
+            and "\t" in lines[last + 1])
 
 
 def match_overrides(report: Report, tables: list[Table], rows: list

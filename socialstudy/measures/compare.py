@@ -51,6 +51,11 @@ def cost_by_type(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
             continue
         best = mapped.groupby("table_id").row_label.nunique().sort_values(kind="mergesort")
         table = mapped[mapped.table_id == best.index[-1]]
+        from socialstudy.measures import damage  # (as in _unreadable)
+        if lost := damage.unread_header(facts, report, crosswalk, table):
+            rows += [{**_type_row(table.iloc[0], entry, None, NOT_REPORTED), **fields}
+                     for entry, fields in lost]
+            continue
         for fact in table.itertuples():
             entry = crosswalk[(report.municipality, fact.row_label)]
             sign = -1 if _costs_negative(report) and entry.flow != "revenue" and not (

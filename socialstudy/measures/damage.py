@@ -13,12 +13,10 @@ from typing import NamedTuple
 import pandas as pd
 
 from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.extract.label_case import LABELS
 
 REJECTS = "rejects.csv"
-# the crosswalks that pick table rows by their printed label, and that label's column
-LABELS = {"cost_types.csv": "report_label", "activities.csv": "report_label",
-          "finance_tables.csv": "report_label", "printed_deviation.csv": "report_label",
-          "staffing_map.csv": "row_label"}
+HEADER = "header at line "  # a reject of every value of a table whose header is unreadable
 
 
 def load_rejects(processed: Path) -> pd.DataFrame:
@@ -86,9 +84,34 @@ def reason(rejects: tuple[Unreadable, ...] | None, doc_id: str, labels: set[str]
 
 
 def text(hit: Unreadable) -> str:
-    """'not reported — cell at line L could not be read (file, printed 'x'): reason'."""
+    """'not reported — cell at line L could not be read (file, printed 'x'): reason', or
+    'not reported — header at line L could not be read: … (file, line L prints 'x')'."""
+    if hit.reason.startswith(HEADER):
+        return (f"not reported — {hit.reason} ({hit.source_file}, line {hit.source_line} "
+                f"prints {hit.raw!r})")
     return (f"not reported — cell at line {hit.source_line} could not be read "
             f"({hit.source_file}, printed {hit.raw!r}): {hit.reason}")
+
+
+def unread_header(facts: pd.DataFrame, report, crosswalk: dict, chosen: pd.DataFrame
+                  ) -> list[tuple[object, dict]]:
+    """(crosswalk entry, row fields) of each crosswalked line of this report's table whose
+    header could not be read, when that table holds more of the crosswalk's labels than
+    ``chosen`` (the table the comparison would use instead): its lines say 'not reported',
+    never another table's lines in their place."""
+    labels = {label for muni, label in crosswalk if muni == report.municipality}
+    tables: dict[str, dict[str, Unreadable]] = {}
+    for hit in facts.attrs.get("rejects") or ():
+        if hit.doc_id == report.doc_id and hit.reason.startswith(HEADER) \
+                and hit.row_label.strip() in labels:
+            tables.setdefault(hit.table_id, {}).setdefault(hit.row_label.strip(), hit)
+    lost = max(tables.values(), key=len, default={})
+    if len(lost) <= chosen.row_label.nunique():
+        return []
+    return [(crosswalk[(report.municipality, label)], {
+        "fiscal_year": report.fiscal_year, "period": report.period, "report_label": label,
+        "source_kind": "table", "source_file": hit.source_file, "source_line": int(hit.source_line),
+        "raw": hit.raw, "reason": text(hit)}) for label, hit in sorted(lost.items())]
 
 
 def unreadable_lines(rejects: tuple[Unreadable, ...] | None, doc_id: str, table_id: str,

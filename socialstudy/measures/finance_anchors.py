@@ -16,7 +16,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk, unmapped
 from socialstudy.crosswalks.specs import Row
-from socialstudy.errors import CrosswalkError
+from socialstudy.errors import CrosswalkError, RawFileError
 from socialstudy.extract.numbers import parse_number
 from socialstudy.extract.prose import MONEY
 from socialstudy.extract.tables import read_lines
@@ -150,9 +150,7 @@ def _one_row(hits: pd.DataFrame, row: Row) -> pd.DataFrame:
     for other in tables[1:]:
         again = hits[hits.table_id == other]
         if not _same_values(first, again):
-            raise CrosswalkError(f"label {row.report_label!r} stands in {tables[0]} and "
-                                 f"{other} with different values", **where,
-                                 fix="narrow the row with column_pattern")
+            raise _disagree(row, first, again)
     lines = sorted(set(first.source_line))
     if len(lines) > 1:
         if row.occurrence not in ("first", "last"):
@@ -162,6 +160,26 @@ def _one_row(hits: pd.DataFrame, row: Row) -> pd.DataFrame:
         first = first[first.source_line == (lines[0] if row.occurrence == "first"
                                             else lines[-1])]
     return first
+
+
+def _disagree(row: Row, one: pd.DataFrame, other: pd.DataFrame) -> RawFileError:
+    """A label printed with different figures in two tables of a report: the error names
+    the report's lines (where the fault is), not the crosswalk row that found them."""
+    a, b = one.iloc[0], other.iloc[0]
+    for x in one.itertuples():
+        y = other[(other.fiscal_year == x.fiscal_year) & (other.measure == x.measure)]
+        if len(y) and abs(abs(x.number) - abs(y.number.iloc[0])) > 1.5 * max(
+                rounding_step(x.printed_unit, x.decimals),
+                rounding_step(y.printed_unit.iloc[0], y.decimals.iloc[0])):
+            a, b = x, y.iloc[0]
+            break
+    return RawFileError(
+        f"{row.report_label!r} prints {a.raw!r} here ({a.fiscal_year}, {a.measure}) but "
+        f"{b.raw!r} at line {b.source_line}: the report's two tables disagree",
+        file=f"data/raw/{a.source_file}", line=int(a.source_line),
+        fix="if the text was edited, restore it (reports.yml has its SHA-256); if the "
+            "report really prints both, narrow socialstudy/crosswalks/finance_tables.csv:"
+            f"{row.line} with column_pattern")
 
 
 def _same_values(one: pd.DataFrame, other: pd.DataFrame) -> bool:

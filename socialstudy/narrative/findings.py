@@ -50,10 +50,11 @@ CODED = ("category", "level", "variable", "period", "assessment_kind", "flow", "
 
 def read(processed: Path, name: str) -> pd.DataFrame:
     """One comparison table as written (text), fiscal_year as int; cost_by_activity carries
-    the caveats of totals that contradict their own table (``attrs["crossfoot"]``)."""
+    and cost_by_type carry the caveats of totals that contradict their own table
+    (``attrs["crossfoot"]``)."""
     frame = (pd.read_csv(processed / f"{name}.csv", keep_default_na=False, dtype=str)
              .assign(fiscal_year=lambda f: f.fiscal_year.astype(int)))
-    if name == "cost_by_activity":
+    if name in ("cost_by_activity", "cost_by_type"):
         from socialstudy.measures import crossfoot  # here: the import block is another's work
         frame.attrs["crossfoot"] = crossfoot.load(processed)
     return frame

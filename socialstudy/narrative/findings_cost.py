@@ -11,6 +11,7 @@ from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope
 from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS, COST_WORDS
+from socialstudy.measures import crossfoot
 from socialstudy.measures.adjustments import adjustments
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.measures.tabular import HAS_VALUE
@@ -36,7 +37,8 @@ def cost_types(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Repo
         shares = part.assign(share=part.share_pct.astype(float))
         top = shares.sort_values("share", ascending=False).iloc[0]
         text = (f"{who(sel)}: the largest cost type is {COST_WORDS[top.category]} "
-                f"(“{top.report_label}”), {num(top.share)} % of gross cost{cite(top)}")
+                f"(“{top.report_label}”), {num(top.share)} % of gross cost{cite(top)}"
+                + gross_caveat(every, sel))
         bought = shares[shares.category == "purchased_services"]
         if len(bought) and top.category != "purchased_services":
             text += (f"; purchased services (“{bought.report_label.iloc[0]}”) "
@@ -133,6 +135,16 @@ def total_caveat(rows: pd.DataFrame, sel) -> str:
     found = [known.get((sel.doc_id, int(t.source_line), int(t.fiscal_year), t.period, "actual"))
              for t in totals.itertuples()]
     return "".join(f" (net cost total: {c})" for c in found if c)
+
+
+def gross_caveat(rows: pd.DataFrame, sel) -> str:
+    """' (gross cost total: the report's own lines … sum to … [file:line])' when the total
+    the cost-type shares are of contradicts its own table (quality.csv crossfoot mismatch)."""
+    totals = rows[(rows.municipality == sel.municipality) & (rows.category == "total_cost")
+                  & (rows.value_tkr != "")]
+    found = crossfoot.for_amounts(rows.attrs.get("crossfoot", {}), sel.doc_id, [
+        (t.fiscal_year, t.period, "actual", t.value_tkr) for t in totals.itertuples()])
+    return "".join(f" (gross cost total: {c})" for c in found)
 
 
 def deviation(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]) -> str:

@@ -14,6 +14,7 @@ from socialstudy.measures.like_with_like import definitions, remit_scopes
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, NOT_REPORTED
 from socialstudy.narrative import caveats, findings, named_items
+from socialstudy.narrative.findings_cost import gross_caveat
 
 
 def remit_text(remit: pd.DataFrame, doc_id: str | None) -> str:
@@ -86,8 +87,8 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "not comparable across remits)": _per_inhabitant(inhabitant, sel)
             + _contradicted(tables, sel, inhabitant, "net_cost_tkr")
             + _includes(scope, tables, sel, inhabitant),
-            "personnel share of gross cost (%)": (_share(personnel) if len(personnel)
-                                                  else _absent(sel, types)),
+            "personnel share of gross cost (%)": (_share(personnel) + gross_caveat(types, sel)
+                                                  if len(personnel) else _absent(sel, types)),
             "turnover, whole committee (%)":
                 _staff(staff, "turnover_total_pct", _absent(sel, staff))
                 + caveats.definition_note(defs, sel, "turnover", shown),

@@ -1,0 +1,46 @@
+"""A row label printed in another letter case than every crosswalk writes it
+(``KÖP AV VERKSAMHET`` for ``Köp av verksamhet``) matched no crosswalk row, so the line left
+every comparison with exit 0. A label that matches no crosswalk spelling exactly but
+exactly one case-insensitively is given that spelling on its facts, with the printed label
+in the fact's note (cells.csv keeps it verbatim); the crosswalks already refuse keys that
+differ only in case, so the match is never a guess between two rows."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.extract.rows import Fact
+
+# the crosswalks that pick table rows by their printed label, and that label's column
+LABELS = {"cost_types.csv": "report_label", "activities.csv": "report_label",
+          "finance_tables.csv": "report_label", "printed_deviation.csv": "report_label",
+          "staffing_map.csv": "row_label"}
+
+
+def spellings(municipality: str) -> tuple[set[str], dict[str, str]]:
+    """(every label the crosswalks pick for ``municipality``, {casefolded label: its one
+    spelling} for the labels no other spelling shares case-insensitively)."""
+    exact = {getattr(row, column).strip() for name, column in LABELS.items()
+             for row in read_crosswalk(name) if row.municipality == municipality}
+    folded: dict[str, set[str]] = {}
+    for label in exact:
+        folded.setdefault(label.casefold(), set()).add(label)
+    return exact, {key: next(iter(found)) for key, found in folded.items() if len(found) == 1}
+
+
+def recased(facts: list[Fact], municipality: str) -> list[Fact]:
+    """``facts`` with each label that differs from one crosswalk spelling only in letter
+    case written as the crosswalk spells it, and a note naming the printed label."""
+    exact, folded = spellings(municipality)
+    out = []
+    for fact in facts:
+        label = folded.get(fact.row_label.casefold())
+        if fact.row_label in exact or label is None:
+            out.append(fact)
+            continue
+        note = f"label printed {fact.row_label!r}, matched to the crosswalks' {label!r} " \
+               "regardless of letter case"
+        out.append(dataclasses.replace(fact, row_label=label, note="; ".join(
+            n for n in (fact.note, note) if n)))
+    return out
