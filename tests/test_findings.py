@@ -100,6 +100,9 @@ def test_findings_follow_the_selection(year, munis, reports, facts, tables):
              for f, x in zip(frame.source_file, frame.source_line) if str(x).strip()}
     cited |= {(f, int(x)) for frame in picked.values() if "description_line" in frame
               for f, x in zip(frame.source_file, frame.description_line) if str(x).strip()}
+    # a named item's remark (a top-up spent in full, an upper bound) cites its own line
+    cited |= {(f, int(float(x))) for frame in picked.values() if "remark_line" in frame
+              for f, x in zip(frame.source_file, frame.remark_line) if str(x).strip()}
     # a growth rate on a derived previous year cites every line summed (prior_source_lines)
     cited |= {(f, int(x)) for frame in picked.values() if "prior_source_lines" in frame
               for f, xs in zip(frame.source_file, frame.prior_source_lines)

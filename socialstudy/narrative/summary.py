@@ -80,7 +80,8 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                 else _absent(sel, activity)),
             "budget deviation (%)": (_deviation(tables, sel, deviation) if len(deviation)
                                      else _absent(sel, gone)),
-            "budget deviation without the one-offs, buffers and top-ups the report names (%)":
+            "budget deviation without the one-offs, buffers and top-ups the report names "
+            "(% of the printed budget)":
                 (named_items.deviation_cell(tables.get("deviation_adjusted"), sel)
                  if len(deviation) else _absent(sel, gone)),
             "whole-committee net cost per inhabitant (kr; covers the remit above, "
