@@ -203,3 +203,24 @@ def test_turnover_figure_keeps_notebook_width(scopes, tables, reports, tmp_path)
                                  "staffing_turnover", "Staff turnover")
     fig.savefig(tmp_path / "t.png", dpi=200, bbox_inches="tight")
     assert Image.open(tmp_path / "t.png").size[0] <= 1840
+
+
+def test_turnover_figure_labels_haninge_by_its_activity_areas(scopes, tables, reports):
+    """Haninge's turnover (14.00 %, table at line 446 captioned at 450 'Social- och
+    Äldreförvaltningen, Individ- och familjeomsorg, Funktionshinderomsorg'; prose at 443
+    'inom nämndens verksamhetsområden') covers the committee's two activity areas: the row
+    label says so, not 'whole committee'; staffing.csv carries that scope."""
+    rates = {"turnover_total_pct": "all leavers", "turnover_voluntary_pct": "own resignations"}
+    fig = figures.staffing_panel(tables["staffing"], scopes["default"], reports, rates,
+                                 "staffing_turnover", "Staff turnover")
+    text = drawn(fig)
+    assert ("Haninge 2024 · all leavers the committee's activity areas: IFO and "
+            "funktionshinderomsorg") in text
+    assert "Haninge 2024 · all leavers whole committee" not in text
+    staff = tables["staffing"]
+    row = staff[(staff.doc_id == "haninge_2024_ar") & (staff.variable == "turnover_total_pct")
+                & (staff.fiscal_year.astype(int) == 2024) & (staff.source_kind == "table")]
+    assert (row.value.iloc[0], int(row.source_line.iloc[0]), row.scope_class.iloc[0]) == (
+        "14", 446, "committee")
+    assert row.scope.iloc[0].startswith("the committee's activity areas: IFO and "
+                                        "funktionshinderomsorg (table caption: ")

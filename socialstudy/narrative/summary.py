@@ -90,7 +90,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             + _includes(scope, tables, sel, inhabitant),
             "personnel share of gross cost (%)": (_share(personnel) + gross_caveat(types, sel)
                                                   if len(personnel) else _absent(sel, types)),
-            "turnover, whole committee (%)":
+            "turnover, committee level (%; the cell names a narrower scope)":
                 _staff(staff, "turnover_total_pct", _absent(sel, staff))
                 + caveats.definition_note(defs, sel, "turnover", shown),
             "sick leave (%)":
@@ -224,5 +224,6 @@ def _staff(staff: pd.DataFrame, variable: str, absent: str = NOT_REPORTED) -> st
     period = findings.PERIOD_WORDS.get(first.period, first.period)
     notes = [period] if first.period != "full_year" else []
     notes += [f"derived from line {first.source_line}"] if first.status == "derived" else []
+    notes += [first.scope.split(" (")[0]] if not first.scope.startswith("whole committee") else []
     note = f" ({'; '.join(notes)})" if notes else ""
     return f"{float(first.value):.1f}{note}"
