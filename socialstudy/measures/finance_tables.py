@@ -61,8 +61,9 @@ def shown_drivers(frame: pd.DataFrame) -> pd.DataFrame:
         "cost or revenue type (report's label)": rows.report_label,
         "budget, mnkr": rows.budget_tkr.map(cell_mnkr),
         "outcome, mnkr": rows.outcome_tkr.map(cell_mnkr),
-        "deviation as printed, mnkr (+ = better)": rows.printed_deviation_tkr.map(
-            lambda v: cell_mnkr(v) if str(v).strip() else "not printed"),
+        "deviation as printed, mnkr (+ = better)": [
+            cell_mnkr(p) if str(p).strip() else "not printed" if str(d).strip() else ""
+            for p, d in zip(rows.printed_deviation_tkr, rows.deviation_tkr)],
         "deviation computed (outcome − budget), mnkr": rows.deviation_tkr.map(cell_mnkr),
         "share of net deviation, %": rows.share_of_net_deviation_pct,
         "rank": rows.driver_rank, "status / reason": [
