@@ -112,13 +112,21 @@ def test_whole_committee_figures_name_the_remit_gap_with_amounts(scopes, tables,
 
 def test_deviation_figure_shows_the_deviation_without_named_items(scopes, tables, reports):
     note = figure_notes.budget_deviation(scopes["pair"], tables, reports)
-    assert f"+39.7 mnkr [{HANINGE}:353]" in note and "-120.3 mnkr (-10.3 %)" in note
-    assert f"+20.0 mnkr [{HUDDINGE}:680]" in note and "-15.5 mnkr (-3.2 %)" in note
+    assert f"+39.7 mnkr [{HANINGE}:353]" in note
+    assert "-120.3 mnkr (-10.3 % of the printed budget)" in note
+    # Huddinge's top-up was spent in full (line 678: Budget 20 000, Utfall 20 000); its %
+    # is on the printed budget 501 533 tkr like the others: -15 512 / 501 533 = -3.1 %
+    assert (f"+20.0 mnkr – spent in full: budget 20 000 tkr, outcome 20 000 tkr "
+            f"[{HUDDINGE}:678, 680]") in note and "-15.5 mnkr (-3.1 % of the printed" in note
     assert "Strängnäs" not in note
     default = figure_notes.budget_deviation(scopes["default"], tables, reports)
-    assert f"+19.7 mnkr [{STRANGNAS}:398, 423]" in default and "-55.2 mnkr (-6.4 %)" in default
+    # Strängnäs's 19.7 mnkr is the whole Socialkontoret surplus (line 398), which line 423
+    # credits to buffers and vacant posts: an upper bound, so the deviation is a bound
+    assert "at most +19.7 mnkr – the whole Socialkontoret surplus" in default
+    assert f"without a split [{STRANGNAS}:398, 423]" in default
+    assert "at least -55.2 mnkr (-6.4 % of the printed budget)" in default
     fig = figures.budget_deviation(tables["budget_deviation"], scopes["pair"], reports, note)
-    assert "-120.3 mnkr (-10.3 %)" in drawn(fig)
+    assert "-120.3 mnkr (-10.3 % of the printed budget)" in drawn(fig)
 
 
 def test_sick_leave_note_says_what_each_report_states(scopes, tables, reports):
@@ -195,3 +203,24 @@ def test_turnover_figure_keeps_notebook_width(scopes, tables, reports, tmp_path)
                                  "staffing_turnover", "Staff turnover")
     fig.savefig(tmp_path / "t.png", dpi=200, bbox_inches="tight")
     assert Image.open(tmp_path / "t.png").size[0] <= 1840
+
+
+def test_turnover_figure_labels_haninge_by_its_activity_areas(scopes, tables, reports):
+    """Haninge's turnover (14.00 %, table at line 446 captioned at 450 'Social- och
+    Äldreförvaltningen, Individ- och familjeomsorg, Funktionshinderomsorg'; prose at 443
+    'inom nämndens verksamhetsområden') covers the committee's two activity areas: the row
+    label says so, not 'whole committee'; staffing.csv carries that scope."""
+    rates = {"turnover_total_pct": "all leavers", "turnover_voluntary_pct": "own resignations"}
+    fig = figures.staffing_panel(tables["staffing"], scopes["default"], reports, rates,
+                                 "staffing_turnover", "Staff turnover")
+    text = drawn(fig)
+    assert ("Haninge 2024 · all leavers the committee's activity areas: IFO and "
+            "funktionshinderomsorg") in text
+    assert "Haninge 2024 · all leavers whole committee" not in text
+    staff = tables["staffing"]
+    row = staff[(staff.doc_id == "haninge_2024_ar") & (staff.variable == "turnover_total_pct")
+                & (staff.fiscal_year.astype(int) == 2024) & (staff.source_kind == "table")]
+    assert (row.value.iloc[0], int(row.source_line.iloc[0]), row.scope_class.iloc[0]) == (
+        "14", 446, "committee")
+    assert row.scope.iloc[0].startswith("the committee's activity areas: IFO and "
+                                        "funktionshinderomsorg (table caption: ")

@@ -304,15 +304,22 @@ def test_processed_facts_give_the_same_tables(reports, tables):
 def test_reader_table_and_sentences(tables, reports, numbered_facts):
     shown = finance_tables.shown_drivers(tables["budget_by_cost_type"])
     top = shown[(shown.municipality == "Haninge") & (shown["rank"].astype(str) == "1")].iloc[0]
-    assert (top["cost or revenue type (report's label)"], top["deviation, mnkr (+ = better)"]) == (
-        "Köp av tjänster", "-61")
+    assert (top["cost or revenue type (report's label)"],
+            top["deviation as printed, mnkr (+ = better)"]) == ("Köp av tjänster", "-61")
+    # line 341: Bidragsintäkter budget 179,1, outcome 222,6, deviation printed 43,4 (the
+    # rounded figures give 43.5): the table shows the printed value beside the computed one
+    grants = shown[(shown.municipality == "Haninge")
+                   & (shown["cost or revenue type (report's label)"] == "Bidragsintäkter")].iloc[0]
+    assert (grants["deviation as printed, mnkr (+ = better)"],
+            grants["deviation computed (outcome − budget), mnkr"], int(grants["line"])) == (
+        "43.4", "43.5", 341)
     as_read = {n: t.astype(str).assign(fiscal_year=t.fiscal_year.astype(int))
                for n, t in tables.items()}
     seeds = seed_reports(reports)  # 'latest' of the seed reports, whatever was added since
     scope = resolve("latest", "all", seeds, of_seeds(numbered_facts))
     text = findings_finance.finance(scope, as_read, seeds)
     # Haninge 2024, line 353: 39,7 mnkr of refugee grants belonging to earlier years
-    assert ("-111.6 mnkr (-9.5 % of budget) instead of -71.9 mnkr" in text
+    assert ("-111.6 mnkr (-9.5 % of the printed budget) instead of -71.9 mnkr" in text
             and "[000_7601200e7e1b7bea.txt:353]" in text)
     # the August forecasts (Haninge line 386: 103 mnkr forecast deficit, outcome 71,9)
     assert "August forecast of the budget deviation (-103.0 mnkr)" in text

@@ -74,10 +74,10 @@ def test_a_named_top_up_stands_where_the_one_offs_are_listed(run):
     text = _finance(run, "latest", "Huddinge")
     bullet = _bullet(text, "* Huddinge 2024: the report names no one-off")
     assert bullet == (
-        "* Huddinge 2024: the report names no one-off cost item but a budget top-up – budget "
-        "reinforcement 'Omställning av socialtjänsten' (20 mnkr), +20.0 mnkr "
-        f"[{HUDDINGE}:680]; without it the deviation would be -15.5 mnkr (-3.2 % of the "
-        "budget less the top-up) instead of +4.5 mnkr.")
+        "* Huddinge 2024: the report names no one-off cost item but a budget top-up: budget "
+        "reinforcement 'Omställning av socialtjänsten' (20 mnkr), +20.0 mnkr – spent in "
+        f"full: budget 20 000 tkr, outcome 20 000 tkr [{HUDDINGE}:678, 680]; without it the "
+        "deviation would be -15.5 mnkr (-3.1 % of the printed budget) instead of +4.5 mnkr.")
     assert "one-off items not reported" not in text
 
 
@@ -87,9 +87,9 @@ def test_a_buffer_named_beside_a_one_off_is_listed_with_it(run):
     text = _finance(run, "latest", "Haninge")
     bullet = _bullet(text, "* Haninge 2024: the report names a one-off item")
     assert bullet.endswith(
-        "It also names a buffer – unspent committee reserve (nämndreserv budgeted at 10.0 "
+        "It also names a buffer: unspent committee reserve (nämndreserv budgeted at 10.0 "
         "mnkr), +8.7 mnkr [000_7601200e7e1b7bea.txt:368, 374]; without all the items it "
-        "names the deviation would be -120.3 mnkr (-10.3 % of the budget) instead of "
+        "names the deviation would be -120.3 mnkr (-10.3 % of the printed budget) instead of "
         "-71.9 mnkr.")
 
 
@@ -123,7 +123,7 @@ def test_haninges_growth_without_its_one_off_is_derived_with_its_lines(run):
 def test_the_growth_sentence_gives_the_number_without_the_one_off(run):
     text = _finance(run, "latest", "all")
     assert _bullet(text, "* Haninge 2024: net cost grew 7.7 %").endswith(
-        "Without the one-off item the report names (one-off refugee grants for earlier years "
+        "Without the one-off item the report names (a one-off: refugee grants for earlier years "
         "(Migrationsverket) booked as revenue in 2024, +39.7 mnkr "
         f"[{HANINGE}:353]) the net cost would have grown 11.2 % (derived: 1243.4 + 39.7 = "
         f"1283.1 mnkr against 1154.0 mnkr [{HANINGE}:331, 353]).")
@@ -147,7 +147,7 @@ def test_deviation_adjusted_real_rows(run):
                     table.deviation_without_pct, table.status)) == [
         ("haninge_2024_ar", "one-off", "39700", "-120300", "-10.27", "derived"),
         ("haninge_2024_ar", "buffer", "8700", "-120300", "-10.27", "derived"),
-        ("huddinge_2024_vb", "budget top-up", "20000", "-15512", "-3.22", "derived"),
+        ("huddinge_2024_vb", "budget top-up", "20000", "-15512", "-3.09", "derived"),
         ("strangnas_2023_ar", "buffer", "19700", "-55200", "-6.37", "derived")]
 
 
@@ -218,3 +218,36 @@ def test_a_prior_year_of_a_report_whose_one_offs_are_unread_claims_nothing(run):
     assert "names no one-off item" not in text
     assert _bullet(text, "* Huddinge 2023: one-off items").startswith(
         "* Huddinge 2023: one-off items not reported – the report read for this year")
+
+
+def test_key_figure_deviation_cells_state_bound_denominator_and_spending(run):
+    """Summary key figures: every % on the printed budget; Strängnäs's 19.7 mnkr buffer is
+    the whole Socialkontoret surplus (line 398, credited with vacancies at 423), so the
+    deviation without it is a bound; Huddinge's top-up was spent in full (line 678)."""
+    from socialstudy.narrative import named_items
+    reports, facts, tables = run
+    scope = resolve("latest", "all", reports, facts)
+    cells = {s.municipality: named_items.deviation_cell(tables["deviation_adjusted"], s)
+             for s in scope.selections.values()}
+    assert cells == {
+        "Haninge": "-10.27 % of the printed budget (without a one-off and a buffer)",
+        "Huddinge": "-3.09 % of the printed budget (without a budget top-up – spent in full: "
+                    f"budget 20 000 tkr, outcome 20 000 tkr [{HUDDINGE}:678])",
+        "Strängnäs": "at least -6.37 % of the printed budget (without a buffer of at most "
+                     "19.7 mnkr)"}
+    line = (paths.RAW / HUDDINGE).read_text(encoding="utf-8").splitlines()[677]
+    assert line.split("\t") == ["Omställning av socialtjänsten", "20 000", "20 000"]
+
+
+def test_haninge_growth_sentence_joins_its_quality_notes(run):
+    """Haninge 2024: 7.7 % as printed at line 331; the activity lines 367–371 sum to 1149.6
+    mnkr against the printed 1154.0 (previous year) and 93.7 against 89.4 (change), line
+    372: one aside joined by ';', not two parentheses back to back."""
+    text = _finance(run, "latest", "all")
+    bullet = _bullet(text, "* Haninge 2024: net cost grew 7.7 %")
+    assert (f"as printed [{HANINGE}:331] (the previous year's net cost: the report's own lines "
+            f"367–371 sum to 1149.6 mnkr against the printed total of 1154.0 mnkr "
+            f"[{HANINGE}:372]; change in net cost: the report's own lines 367–371 sum to 93.7 "
+            f"mnkr against the printed total of 89.4 mnkr [{HANINGE}:372]). Without") in bullet
+    assert ") (" not in bullet.split(" Without")[0]
+    assert findings.one_aside(" (a)") == " (a)" and findings.one_aside("") == ""

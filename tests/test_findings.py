@@ -100,6 +100,9 @@ def test_findings_follow_the_selection(year, munis, reports, facts, tables):
              for f, x in zip(frame.source_file, frame.source_line) if str(x).strip()}
     cited |= {(f, int(x)) for frame in picked.values() if "description_line" in frame
               for f, x in zip(frame.source_file, frame.description_line) if str(x).strip()}
+    # a named item's remark (a top-up spent in full, an upper bound) cites its own line
+    cited |= {(f, int(float(x))) for frame in picked.values() if "remark_line" in frame
+              for f, x in zip(frame.source_file, frame.remark_line) if str(x).strip()}
     # a growth rate on a derived previous year cites every line summed (prior_source_lines)
     cited |= {(f, int(x)) for frame in picked.values() if "prior_source_lines" in frame
               for f, xs in zip(frame.source_file, frame.prior_source_lines)
@@ -313,10 +316,13 @@ def test_key_figures_give_the_right_reason_for_missing_goals(reports, facts, tab
         "not reported (assessed only in the year's own report)")
 
 
+TURNOVER = "turnover, committee level (%; the cell names a narrower scope)"
+
+
 def test_key_figures_name_a_rolling_period_in_words(reports, facts, tables):
     frame = summary.key_figures(resolve_seeds("latest", "Huddinge", reports, facts), tables)
     # line 773 (turnover, since November of the year before) and line 782 (sick leave R12)
-    assert frame.loc["Huddinge", "turnover, whole committee (%)"] == "11.9 (12 months to November)"
+    assert frame.loc["Huddinge", TURNOVER] == "11.9 (12 months to November)"
     assert frame.loc["Huddinge", "sick leave (%)"] == "6.6 (12 months to November)"
     # beside another committee, each cell carries its own definition, cited
     frame = summary.key_figures(resolve_seeds("latest", "all", reports, facts), tables)
@@ -324,7 +330,12 @@ def test_key_figures_name_a_rolling_period_in_words(reports, facts, tables):
         "6.6 (12 months to November); rolling 12 months (R12) to November of the year, "
         "not the calendar year "
         "[002_ed79cea0b5e49fc0.txt:782]")
-    assert frame.loc["Haninge", "turnover, whole committee (%)"].endswith(
+    # Haninge's 14.0 covers the committee's two activity areas (000:443 "inom nämndens
+    # verksamhetsområden", table caption at 450), not a whole committee: the cell says so
+    assert frame.loc["Haninge", TURNOVER].startswith(
+        "14.0 (the committee's activity areas: IFO and funktionshinderomsorg); ")
+    assert "whole committee" not in TURNOVER
+    assert frame.loc["Haninge", TURNOVER].endswith(
         "whether the staff units are included is not stated; the table printed with it names "
         "the same two areas (Individ- och familjeomsorg, Funktionshinderomsorg) "
         "[000_7601200e7e1b7bea.txt:421, 443, 450]")

@@ -144,7 +144,7 @@ def test_growth_names_the_one_off_it_contains(reports, facts):
     text = finance(resolve("latest", "all", reports, facts),
                    findings.load(paths.Outputs().processed), reports)
     haninge = next(x for x in text.splitlines() if "Haninge 2024: net cost grew 7.7 %" in x)
-    assert ("one-off item the report names (one-off refugee grants for earlier years "
+    assert ("one-off item the report names (a one-off: refugee grants for earlier years "
             "(Migrationsverket) booked as revenue in 2024, +39.7 mnkr "
             "[000_7601200e7e1b7bea.txt:353]) the net cost would have grown 11.2 %") in haninge
     huddinge = next(x for x in text.splitlines() if "Huddinge 2024: net cost grew" in x)

@@ -158,13 +158,22 @@ def test_deviation_adjusted_rows_with_their_lines():
     table = _table("deviation_adjusted")
     assert set(table.status) == {"derived"} and set(table.reason) == {""}
     # Huddinge 2024: a 20 mnkr budget top-up ("budgetförstärkning om 20 miljoner kronor",
-    # line 680); without it +4 488 of 501 533 tkr becomes −15 512 of 481 533 (−3.22 %)
+    # line 680), spent in full (line 678: Budget 20 000, Utfall 20 000); without it +4 488
+    # tkr becomes −15 512, −3.09 % of the printed budget 501 533 (the one denominator)
     row = _row("deviation_adjusted", doc_id="huddinge_2024_vb", fiscal_year=2024)
     assert (row.kind, row.effect_tkr, row.source_file, row.source_line, row.amount_line) == (
         "budget top-up", "20000", HUDDINGE, "680", "680")
     assert (row.deviation_tkr, row.deviation_without_tkr, row.budget_without_tkr,
             row.deviation_without_pct, row.status, row.reason) == (
-        "4488", "-15512", "481533", "-3.22", "derived", "")
+        "4488", "-15512", "481533", "-3.09", "derived", "")
+    assert (row.effect_is, row.remark_line, row.deviation_without_is) == ("exact", "678", "exact")
+    assert row.remark == "spent in full: budget 20 000 tkr, outcome 20 000 tkr"
+    # Strängnäs 2023: 19.7 mnkr is the whole Socialkontoret surplus (line 398); line 423
+    # credits it to "buffertarna på ledning samt vakanta tjänster": an upper bound
+    row = _row("deviation_adjusted", doc_id="strangnas_2023_ar", fiscal_year=2023)
+    assert (row.effect_tkr, row.effect_is, row.amount_line, row.remark_line,
+            row.deviation_without_tkr, row.deviation_without_is, row.deviation_without_pct) == (
+        "19700", "at most", "398", "423", "-55200", "at least", "-6.37")
 
 
 def test_an_unreadable_cost_cell_keeps_its_reason_out_of_raw():

@@ -41,6 +41,8 @@ def _series_label(row, variables) -> str:
     where = SCOPE_WORDS.get(row.scope_class, row.scope_class)
     if row.scope_class not in ("committee", "municipality"):
         where += ": " + row.scope.split(" (")[0]
+    elif row.scope_class == "committee" and not row.scope.startswith("whole committee"):
+        where = row.scope.split(" (")[0]  # what the report covers, e.g. its activity areas
     extra = ", 12 months to Nov." if row.period == "r12_nov" else ""
     extra += ", from running text" if row.prose else ""
     extra += " (derived)" if row.status == "derived" else ""
@@ -86,7 +88,8 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
                if v in set(series.variable)]
     if (series.scope_class != "committee").any():
         handles.append(Line2D([], [], linestyle="none", marker="o", color="dimgrey",
-                              markerfacecolor="white", label="hollow: not the whole committee"))
+                              markerfacecolor="white",
+                              label="hollow: not a committee-level figure"))
     if handles:
         # a fixed distance below the axes (in font sizes), not a share of the axes' height:
         # with one row tight_layout made the axes so short that the legend hit the x label

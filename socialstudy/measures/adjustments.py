@@ -2,8 +2,12 @@
 budget deviation with and without them (``crosswalks/budget_adjustments.csv``; each item
 quoted at its line, its amount at its own line). The deviation *without* an item is the
 printed deviation minus the item's effect on it (positive effect = the item made the
-deviation better), as a percentage of the budget without the item where the item is a
-budget top-up.
+deviation better), as a percentage of the printed budget for every committee (one
+denominator, so the percentages compare). An item whose amount the report gives only as
+an upper bound (``effect_is`` 'at most' in the crosswalk, e.g. a surplus the report credits
+to buffers together with vacancies) makes the deviation without it a lower bound ('at
+least'); the crosswalk's ``remark`` (cited at ``remark_line``) says what the report adds,
+e.g. that a top-up was spent in full.
 
 The net-cost growth without a one-off item (``growth_adjusted``) is the growth of the
 year's net cost plus the item's effect (a revenue booked in the year lowered the net cost
@@ -22,7 +26,8 @@ from socialstudy.extract.tables import read_lines
 from socialstudy.measures.tabular import DERIVED, NOT_REPORTED, fmt
 
 COLUMNS = ["doc_id", "fiscal_year", "kind", "item", "effect_tkr", "quote", "source_file",
-           "quote_line", "amount_line", "note"]
+           "quote_line", "amount_line", "note", "effect_is", "remark", "remark_line"]
+AT_MOST, AT_LEAST = "at most", "at least"
 
 
 def adjustments(reports: list[Report]) -> pd.DataFrame:
@@ -34,22 +39,29 @@ def adjustments(reports: list[Report]) -> pd.DataFrame:
         own = {c: v for c, v in as_dict(row).items() if c in COLUMNS}
         rows.append({**own, "source_file": report.file,
                      "fiscal_year": int(row.fiscal_year),
-                     "effect_tkr": float(row.effect_tkr)})
+                     "effect_tkr": float(row.effect_tkr),
+                     "remark_line": int(row.remark_line) if row.remark else ""})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def without(deviation_tkr: float, budget_tkr: float, items: pd.DataFrame) -> tuple[float, float]:
-    """(deviation, deviation %) without the items: a top-up also leaves the budget."""
+    """(deviation, deviation % of the printed budget) without the items."""
     effect = float(items.effect_tkr.sum()) if len(items) else 0.0
-    topup = float(items[items.kind == "budget top-up"].effect_tkr.sum()) if len(items) else 0.0
-    dev, budget = deviation_tkr - effect, budget_tkr - topup
-    return dev, 100 * dev / budget
+    dev = deviation_tkr - effect
+    return dev, 100 * dev / budget_tkr
+
+
+def bound(items: pd.DataFrame) -> str:
+    """'at least' where an item's amount is an upper bound (the deviation without it is then
+    no lower than computed), else 'exact'."""
+    return AT_LEAST if len(items) and (items.effect_is == AT_MOST).any() else "exact"
 
 
 ADJUSTED = ["municipality", "doc_id", "fiscal_year", "period", "kind", "item", "effect_tkr",
-            "deviation_tkr", "budget_tkr", "deviation_without_tkr", "budget_without_tkr",
-            "deviation_without_pct", "quote", "source_file", "source_line", "amount_line",
-            "status", "reason"]
+            "deviation_tkr", "budget_tkr", "deviation_without_tkr", "deviation_without_is",
+            "budget_without_tkr", "deviation_without_pct", "quote", "source_file",
+            "source_line", "amount_line", "effect_is", "remark", "remark_line", "status",
+            "reason"]
 
 
 def _item_cells(item, report: Report) -> dict:
@@ -58,7 +70,8 @@ def _item_cells(item, report: Report) -> dict:
             "fiscal_year": int(item.fiscal_year), "kind": item.kind, "item": item.item,
             "effect_tkr": fmt(item.effect_tkr), "quote": item.quote,
             "source_file": item.source_file, "source_line": int(item.quote_line),
-            "amount_line": int(item.amount_line)}
+            "amount_line": int(item.amount_line), "effect_is": item.effect_is,
+            "remark": item.remark, "remark_line": item.remark_line}
 
 
 def _missing(rows: pd.DataFrame, year: int, report: Report, what: str) -> tuple[str, str]:
@@ -100,6 +113,7 @@ def deviation_adjusted(deviation: pd.DataFrame, reports: list[Report]) -> pd.Dat
                       "deviation_tkr": fmt(float(dev.deviation_tkr)),
                       "budget_tkr": fmt(float(dev.budget_tkr)),
                       "deviation_without_tkr": fmt(value),
+                      "deviation_without_is": bound(mine),
                       "budget_without_tkr": fmt(float(dev.budget_tkr) - topup),
                       "deviation_without_pct": fmt(pct, 2), "status": DERIVED, "reason": ""}
                      for i in mine.itertuples()]

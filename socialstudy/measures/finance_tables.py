@@ -51,14 +51,20 @@ def write_finance_tables(processed: Path, reports: list[Report] | None = None,
 
 def shown_drivers(frame: pd.DataFrame) -> pd.DataFrame:
     """Budget deviation per cost type as shown in notebook 02: mnkr, ranked by
-    contribution to the net deviation, not-reported reports with their reason."""
+    contribution to the net deviation, not-reported reports with their reason; the
+    deviation as the report prints it beside the one computed from its rounded budget and
+    outcome (they can differ by rounding: Haninge's Bidragsintäkter 43.4 printed, 43.5
+    computed, 000:341), so the table shows what the sentences quote."""
     rows = frame[(frame.driver_rank.astype(str) != "") | (frame.status != "reported")]
     shown = pd.DataFrame({
         "municipality": rows.municipality, "year": rows.fiscal_year,
         "cost or revenue type (report's label)": rows.report_label,
         "budget, mnkr": rows.budget_tkr.map(cell_mnkr),
         "outcome, mnkr": rows.outcome_tkr.map(cell_mnkr),
-        "deviation, mnkr (+ = better)": rows.deviation_tkr.map(cell_mnkr),
+        "deviation as printed, mnkr (+ = better)": [
+            cell_mnkr(p) if str(p).strip() else "not printed" if str(d).strip() else ""
+            for p, d in zip(rows.printed_deviation_tkr, rows.deviation_tkr)],
+        "deviation computed (outcome − budget), mnkr": rows.deviation_tkr.map(cell_mnkr),
         "share of net deviation, %": rows.share_of_net_deviation_pct,
         "rank": rows.driver_rank, "status / reason": [
             s if not r else f"{s}: {r}" for s, r in zip(rows.status, rows.reason)],

@@ -97,13 +97,18 @@ STAFF_COLUMNS = ("municipality", "doc_id", "fiscal_year", "period", "variable", 
                  "source_file", "source_line", "raw")
 
 
+# a committee-level figure: the whole committee, or all its activity areas where the report
+# gives the figure for those (Haninge's turnover, 000:443 and the table caption at 450)
+COMMITTEE_SCOPES = ("whole committee", "the committee's activity areas")
+
+
 def scope_class(scope: str, definition: str) -> str:
     """committee | section | municipality | lower_bound: what a figure may be set beside."""
     if definition.startswith("lower bound"):
         return "lower_bound"
     if "as a whole" in scope:
         return "municipality"
-    if scope.startswith("whole committee"):
+    if scope.startswith(COMMITTEE_SCOPES):
         return "committee"
     return "section" if scope else ""
 

@@ -236,3 +236,12 @@ def scope_text(scope: Scope, reports: list[Report]) -> str:
         lines.append("A part-year report is in this run: its figures cover part of a year, "
                      "are shown apart and are not comparable with full years.")
     return bullets(lines) if lines else f"{NO_DATA}."
+
+
+def one_aside(notes: str) -> str:
+    """' (a) (b)' → ' (a; b)': quality notes on one sentence read as one aside, not as
+    parentheses back to back; '' and a single note stay as they are."""
+    inner = notes.strip()
+    if not (inner.startswith("(") and inner.endswith(")") and ") (" in inner):
+        return notes
+    return " (" + inner[1:-1].replace(") (", "; ") + ")"

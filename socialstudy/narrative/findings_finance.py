@@ -20,7 +20,7 @@ from socialstudy.core.vocabulary import CATEGORY_WORDS
 from socialstudy.measures.like_with_like import definitions
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, NOT_REPORTED, STANDS_IN
-from socialstudy.narrative import caveats, named_items
+from socialstudy.narrative import caveats, findings, named_items
 from socialstudy.narrative.findings import (
     NO_DATA,
     PERIOD_WORDS,
@@ -239,8 +239,8 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
                              or _lacks(sel, what, about if len(about) else rows, report))
                 continue
             figures = _figures(name, known.iloc[0])
-            note = caveats.contradicted(tables, sel, figures) + (caveats.remit_note(
-                scope, tables, reports, sel) if name == "per_inhabitant" else "")
+            note = findings.one_aside(caveats.contradicted(tables, sel, figures)) + (
+                caveats.remit_note(scope, tables, reports, sel) if name == "per_inhabitant" else "")
             text = sentence(sel, known, rows, note) if figures else sentence(sel, known, rows)
             if name == "net_cost_growth":
                 text += named_items.growth_one_offs(tables.get("growth_adjusted"), sel)

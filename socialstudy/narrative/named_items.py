@@ -10,7 +10,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.core.scope import Selection
 from socialstudy.core.units import mnkr
-from socialstudy.measures.adjustments import without
+from socialstudy.measures.adjustments import AT_LEAST, AT_MOST, bound, without
 from socialstudy.measures.tabular import DERIVED, NOT_REPORTED, REPORTED
 from socialstudy.narrative.findings import cite, names, num, who
 
@@ -19,35 +19,53 @@ def _items(adjust: pd.DataFrame, sel: Selection) -> pd.DataFrame:
     return adjust[(adjust.doc_id == sel.doc_id) & (adjust.fiscal_year == sel.fiscal_year)]
 
 
+def _named(r, line: str = "quote_line") -> str:
+    """'a buffer: budget buffers on …, at most +19.7 mnkr – the whole … [file:398, 423]':
+    the item with its kind, its amount (an upper bound says so) and what the report adds."""
+    most = f"{AT_MOST} " if getattr(r, "effect_is", "") == AT_MOST else ""
+    remark = f" – {r.remark}" if str(getattr(r, "remark", "") or "").strip() else ""
+    lines = {int(getattr(r, line)), int(r.amount_line)}
+    lines |= {int(r.remark_line)} if remark else set()
+    return (f"a {r.kind}: {r.item}, {most}{mnkr(r.effect_tkr, signed=True)}{remark} "
+            f"[{r.source_file}:{', '.join(map(str, sorted(lines)))}]")
+
+
 def _cited(items: pd.DataFrame) -> str:
-    rows = items.assign(source_line=items.quote_line)
-    parts = []
-    for r in rows.itertuples():
-        lines = sorted({int(r.quote_line), int(r.amount_line)})
-        parts.append(f"{r.kind} {r.item}, {mnkr(r.effect_tkr, signed=True)} "
-                     f"[{r.source_file}:{', '.join(map(str, lines))}]")
-    return "; ".join(parts)
+    return "; ".join(_named(r) for r in items.itertuples())
+
+
+def _least(items: pd.DataFrame) -> str:
+    """'at least ' where an item's amount is an upper bound, else ''."""
+    return f"{AT_LEAST} " if bound(items) == AT_LEAST else ""
 
 
 def deviation_without(dev_row, adjust: pd.DataFrame, sel: Selection) -> str:
-    """' Without the one-off …, the buffer …: −120.3 mnkr (−10.3 %)' or ''."""
+    """' Without the items the report names (…) the deviation would be −120.3 mnkr
+    (−10.3 % of the printed budget).' or ''; 'at least' where an amount is an upper bound."""
     items = _items(adjust, sel)
     if items.empty or not str(dev_row.deviation_tkr).strip():
         return ""
     dev, pct = without(float(dev_row.deviation_tkr), float(dev_row.budget_tkr), items)
     return (f" Without the items the report names ({_cited(items)}) the deviation would be "
-            f"{mnkr(dev, signed=True)} ({pct:+.1f} %).")
+            f"{_least(items)}{mnkr(dev, signed=True)} ({pct:+.1f} % of the printed budget).")
 
 
 def deviation_cell(adjusted: pd.DataFrame | None, sel: Selection) -> str:
-    """Key-figure cell: the deviation % without the items the report names (from
-    deviation_adjusted.csv), naming their kinds; 'none named' where there are none."""
+    """Key-figure cell: the deviation % of the printed budget without the items the report
+    names (from deviation_adjusted.csv), naming their kinds, an upper-bound amount as 'at
+    most' (the % then 'at least') and what the report adds; 'none named' where none."""
     rows = None if adjusted is None else adjusted[(adjusted.doc_id == sel.doc_id) & (
         adjusted.fiscal_year == sel.fiscal_year)]
     if rows is None or rows.empty:
         return "none named"
-    kinds = " and ".join(dict.fromkeys(rows.kind))
-    return f"{rows.deviation_without_pct.iloc[0]} (without the {kinds})"
+    kinds = names([f"a {r.kind}" + (f" of {AT_MOST} {mnkr(r.effect_tkr)}"
+                                    if r.effect_is == AT_MOST else "")
+                   + (f" – {r.remark} [{r.source_file}:{int(float(r.remark_line))}]"
+                      if r.remark and r.effect_is != AT_MOST else "")
+                   for r in rows.itertuples()])
+    least = f"{AT_LEAST} " if (rows.deviation_without_is == AT_LEAST).any() else ""
+    return (f"{least}{rows.deviation_without_pct.iloc[0]} % of the printed budget "
+            f"(without {kinds})")
 
 
 def growth_one_offs(grown: pd.DataFrame | None, sel: Selection) -> str:
@@ -106,16 +124,13 @@ def named_adjustments(adjusted: pd.DataFrame | None, sel: Selection, beside: boo
     items = items[items.kind != "one-off"] if len(items) else items
     if items.empty:
         return ""
-    named = "; ".join(
-        f"a {r.kind} – {r.item}, {mnkr(r.effect_tkr, signed=True)} [{r.source_file}:"
-        f"{', '.join(map(str, sorted({int(r.source_line), int(r.amount_line)})))}]"
-        for r in items.itertuples())
+    named = "; ".join(_named(r, "source_line") for r in items.itertuples())
     r = items.iloc[0]
     them = "all the items it names" if beside else "it" if len(items) == 1 else "them"
-    base = " less the top-up" if (items.kind == "budget top-up").any() else ""
-    return (f"{named}; without {them} the deviation would be "
+    least = f"{AT_LEAST} " if r.deviation_without_is == AT_LEAST else ""
+    return (f"{named}; without {them} the deviation would be {least}"
             f"{mnkr(r.deviation_without_tkr, signed=True)} "
-            f"({float(r.deviation_without_pct):.1f} % of the budget{base}) instead of "
+            f"({float(r.deviation_without_pct):.1f} % of the printed budget) instead of "
             f"{mnkr(r.deviation_tkr, signed=True)}")
 
 
@@ -125,5 +140,5 @@ def one_offs(sel: Selection, named: pd.DataFrame, rows: pd.DataFrame) -> str:
     return (f"{who(sel)}: the report names a one-off item, {r['item']} "
             f"({mnkr(r.amount_tkr, signed=True)}, {r.effect}){cite(named)}; without it the "
             f"deviation would be {mnkr(r.deviation_excl_one_offs_tkr, signed=True)} "
-            f"({num(r.deviation_excl_one_offs_pct)} % of budget) instead of "
+            f"({num(r.deviation_excl_one_offs_pct)} % of the printed budget) instead of "
             f"{mnkr(r.deviation_tkr, signed=True)}.")

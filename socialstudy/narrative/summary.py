@@ -80,7 +80,8 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                                 else _absent(sel, activity)),
             "budget deviation (%)": (_deviation(tables, sel, deviation) if len(deviation)
                                      else _absent(sel, gone)),
-            "budget deviation without the one-offs, buffers and top-ups the report names (%)":
+            "budget deviation without the one-offs, buffers and top-ups the report names "
+            "(% of the printed budget)":
                 (named_items.deviation_cell(tables.get("deviation_adjusted"), sel)
                  if len(deviation) else _absent(sel, gone)),
             "whole-committee net cost per inhabitant (kr; covers the remit above, "
@@ -89,7 +90,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             + _includes(scope, tables, sel, inhabitant),
             "personnel share of gross cost (%)": (_share(personnel) + gross_caveat(types, sel)
                                                   if len(personnel) else _absent(sel, types)),
-            "turnover, whole committee (%)":
+            "turnover, committee level (%; the cell names a narrower scope)":
                 _staff(staff, "turnover_total_pct", _absent(sel, staff))
                 + caveats.definition_note(defs, sel, "turnover", shown),
             "sick leave (%)":
@@ -223,5 +224,6 @@ def _staff(staff: pd.DataFrame, variable: str, absent: str = NOT_REPORTED) -> st
     period = findings.PERIOD_WORDS.get(first.period, first.period)
     notes = [period] if first.period != "full_year" else []
     notes += [f"derived from line {first.source_line}"] if first.status == "derived" else []
+    notes += [first.scope.split(" (")[0]] if not first.scope.startswith("whole committee") else []
     note = f" ({'; '.join(notes)})" if notes else ""
     return f"{float(first.value):.1f}{note}"
