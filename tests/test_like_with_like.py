@@ -174,7 +174,15 @@ def test_other_in_the_core_names_what_each_committee_holds_there():
     text = core_text.other_differs(core)
     assert "Huddinge 2024: family law and counselling, violence in close relationships" in text
     assert "Strängnäs 2023: housing adaptation grants and transport service" in text
-    assert "[000_7601200e7e1b7bea.txt:730]" in text
+    # Haninge: 730 names the IFO unit with economic assistance, integration and the
+    # labour-market centre; family law ('familjerätten') is in 'Första linjen' at 733
+    assert ("labour-market centre, integration and economic-assistance case work (IFO unit "
+            "'Andra linjen vuxen, ekonomiskt bistånd, integration och arbetsmarknadscenter') "
+            "and family law (IFO's 'Första linjen'), all inside the IFO line "
+            "[000_7601200e7e1b7bea.txt:730, 733]") in text
+    # Huddinge: family law 498 (Familjerätt & familjerådgivning), refugee reception 503,
+    # violence in close relationships 633 – not 633 alone
+    assert "no labour-market line [002_ed79cea0b5e49fc0.txt:498, 503, 633]" in text
     pair = core[core.doc_id != "strangnas_2023_ar"]
     assert "Strängnäs" not in core_text.other_differs(pair)
 

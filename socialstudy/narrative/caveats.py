@@ -40,11 +40,12 @@ def _sides(activity: pd.DataFrame, years: dict[str, int], reports: list[Report])
     caveat."""
     muni = {r.doc_id: r.municipality for r in reports}
     out = {}
-    for s in remit_scopes([r for r in reports if r.doc_id in years]).itertuples():
+    scopes = remit_scopes([r for r in reports if r.doc_id in years])
+    for (doc_id, category), said in scopes.groupby(["doc_id", "category"], sort=False):
+        s = said.iloc[0]
         lines = own_lines(activity, s.doc_id, s.category, years[s.doc_id])
         money = ", ".join(f"'{r.report_label}' {mnkr(r.net_cost_tkr)}" for r in lines.itertuples())
-        cited = cite(pd.concat([pd.DataFrame({"source_file": [s.source_file],
-                                              "source_line": [s.source_line]}),
+        cited = cite(pd.concat([said[["source_file", "source_line"]],
                                 lines[["source_file", "source_line"]]]))
         out[(muni[s.doc_id], s.category)] = f"{s.scope}{f'; {money}' if money else ''}{cited}"
     return out
