@@ -99,13 +99,22 @@ def test_activity_note_changes_with_the_selection(scopes, tables, reports):
 def test_whole_committee_figures_name_the_remit_gap_with_amounts(scopes, tables, reports):
     activity = tables["cost_by_activity"]
     pair = figure_notes.whole_committee(scopes["pair"], activity, reports)
-    assert (f"Haninge 2024 runs disability support (Funktionshinderomsorg, 562.6 mnkr net cost) "
-            f"[{HANINGE}:371, 380], run only in part by Huddinge (only SoL support" in pair)
+    assert ("Haninge 2024 runs disability support (Funktionshinderomsorg, 562.6 mnkr net cost, "
+            "plus an unknown part of 'Individ- och familjeomsorg (IFO)' 474.6 mnkr (a mixed "
+            f"line)) [{HANINGE}:370, 371, 380, 758], run only in part by Huddinge (only SoL "
+            "support") in pair
     assert "economic assistance (Försörjningsstöd, 145.7 mnkr net cost)" in pair
     assert "Äldreomsorg" not in pair
     default = figure_notes.whole_committee(scopes["default"], activity, reports)
-    assert (f"elderly care (Äldreomsorg, 281.4 mnkr net cost) [{STRANGNAS}:401, 419], "
-            "not run by Haninge and not run by Huddinge") in default
+    # Strängnäs buys home care and LSS placements through Myndighet (mixed, 399; 413):
+    # its Äldreomsorg and Funktionshinder amounts are lower bounds (review N3)
+    assert ("elderly care (Äldreomsorg, 281.4 mnkr net cost, plus an unknown part of "
+            "'Myndighet' 310.1 mnkr (a mixed line)) "
+            f"[{STRANGNAS}:399, 401, 413, 419], not run by Haninge and not run by Huddinge"
+            ) in default
+    assert ("disability support (Funktionshinder, 126.7 mnkr net cost, plus an unknown part "
+            f"of 'Myndighet' 310.1 mnkr (a mixed line)) [{STRANGNAS}:399, 403, 413, 572]"
+            ) in default
     fig = figures.cost_type_shares(tables["cost_by_type"], scopes["pair"], reports, pair)
     assert flat(pair) in drawn(fig)
 
@@ -131,11 +140,13 @@ def test_sick_leave_note_says_what_each_report_states(scopes, tables, reports):
     lines = note.split("\n")
     assert lines[1:] == [
         "Haninge 2024: calendar year, % of ordinary working time · runs disability support "
-        "562.6 and economic assistance 145.7 (in part by Huddinge)",
+        "562.6 + part of Individ- och familjeomsorg (IFO) 474.6 and economic assistance 145.7 "
+        "(in part by Huddinge)",
         "Huddinge 2024: rolling 12 months (R12) to November of the year, not the calendar year",
         "Strängnäs 2023: average over the year; basis (share of working time) not stated · runs "
-        "disability support 126.7 and economic assistance (no separate line) (in part by "
-        "Huddinge); elderly care 281.4 (not run by Haninge and Huddinge); health care 79.2 (in "
+        "disability support 126.7 + part of Myndighet 310.1 and economic assistance (no "
+        "separate line) (in part by Huddinge); elderly care 281.4 + part of Myndighet 310.1 "
+        "(not run by Haninge and Huddinge); health care 79.2 (in "
         "part by Haninge; not run by Huddinge)"]
     assert "% of working time)" not in note  # Strängnäs does not state its basis (004:630)
     pair = figure_notes.staffing(scopes["pair"], tables, reports, "sick_leave")
@@ -195,3 +206,27 @@ def test_turnover_figure_keeps_notebook_width(scopes, tables, reports, tmp_path)
                                  "staffing_turnover", "Staff turnover")
     fig.savefig(tmp_path / "t.png", dpi=200, bbox_inches="tight")
     assert Image.open(tmp_path / "t.png").size[0] <= 1840
+
+
+def test_cost_type_figure_says_what_each_cost_type_line_holds(scopes, tables, reports):
+    """Figure 1 (review F5/N4): one line a committee whose cost-type lines hold unlike
+    things – from crosswalks/cost_types.csv, each on the line that says so."""
+    note = figure_notes.cost_types(scopes["default"], tables["cost_by_activity"], reports)
+    lines = note.split("\n")
+    assert lines[-2] == ("Haninge 2024: 'Kostnader för bidrag' (grants paid) also holds "
+                         "payments to personal-assistance providers besides försörjningsstöd "
+                         f"and other grants [{HANINGE}:357]")
+    assert lines[-1] == ("Strängnäs 2023: 'Kostnader och utgifter' (purchased services) also "
+                         "holds grants paid, incl. economic assistance, besides purchased "
+                         f"placements [{STRANGNAS}:572]; 'Övriga kostnader' (other costs) also "
+                         "holds premises and housing rents, hired staff and financial items "
+                         f"[{STRANGNAS}:574]")
+    assert "lämnade bidrag" in _raw(STRANGNAS, 572)
+    assert "inhyrd personal" in _raw(STRANGNAS, 574)
+    assert "ersättning till utförare inom personlig assistans" in _raw(HANINGE, 357)
+    assert "Haninge" not in figure_notes.cost_types(scopes["one"], tables["cost_by_activity"],
+                                                    reports)
+
+
+def _raw(file: str, line: int) -> str:
+    return (paths.RAW / file).read_text(encoding="utf-8").splitlines()[line - 1]

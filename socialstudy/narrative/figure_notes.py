@@ -127,6 +127,23 @@ def whole_committee(scope: Scope, activity: pd.DataFrame, reports: list[Report])
     return caveats.remits_differ(scope, activity, reports).strip()
 
 
+def cost_types(scope: Scope, activity: pd.DataFrame, reports: list[Report]) -> str:
+    """Figure 1's note: the remits differ, and one line a committee whose cost-type lines
+    hold more than their names say (``crosswalks/cost_types.csv``, columns ``holds``…):
+    Strängnäs's 'Kostnader och utgifter' also holds grants paid (004:572) (review F5/N4)."""
+    files = {r.doc_id: r.file for r in reports}
+    lines = []
+    for sel in chosen(scope):
+        said = [f"'{r.report_label}' ({r.category.replace('_', ' ')}) also holds {r.holds} "
+                f"[{files[sel.doc_id]}:{r.holds_line}]"
+                for r in read_crosswalk("cost_types.csv")
+                if r.holds and r.holds_doc_id == sel.doc_id and sel.doc_id in files]
+        if said:
+            lines.append(f"{sel.municipality} {sel.fiscal_year}: {'; '.join(said)}")
+    text = whole_committee(scope, activity, reports)
+    return "\n".join(filter(None, [text, *lines]))
+
+
 def budget_deviation(scope: Scope, tables: dict[str, pd.DataFrame],
                      reports: list[Report]) -> str:
     """The remits differ, and each committee's deviation without the one-off items,
@@ -156,24 +173,28 @@ def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report
         return ""
     defs = definitions([r for r in reports if r.doc_id in {s.doc_id for s in sels}])
     defs = defs[defs.topic == topic]
-    diffs = remit_differences(remit_by_report(reports), tables["cost_by_activity"],
-                              {s.doc_id: s.fiscal_year for s in sels})
+    years = {s.doc_id: s.fiscal_year for s in sels}
+    diffs = remit_differences(remit_by_report(reports), tables["cost_by_activity"], years)
+    mixed = caveats.mixed_parts(tables["cost_by_activity"], years)
     lines = []
     for sel in sels:
         own = "; ".join(defs[defs.doc_id == sel.doc_id].definition) or "no definition quoted"
-        runs = _runs(diffs[diffs.doc_id == sel.doc_id])
+        runs = _runs(diffs[diffs.doc_id == sel.doc_id], mixed)
         lines.append(f"{sel.municipality} {sel.fiscal_year}: {own}"
                      + (f" · runs {runs}" if runs else ""))
     return _note("Not like with like, not a ranking – definitions and remits differ (net "
                  "cost, mnkr; source lines in the caption under the figure):", lines)
 
 
-def _runs(diffs: pd.DataFrame) -> str:
-    """'elderly care 281.4 (not run by Haninge and Huddinge); …': the activities, with
-    their net cost, grouped by who else in the run lacks them."""
+def _runs(diffs: pd.DataFrame, mixed: dict | None = None) -> str:
+    """'elderly care 281.4 + part of Myndighet 310.1 (not run by Haninge and Huddinge); …':
+    the activities, with their net cost (a lower bound where the category also sits in a
+    mixed line, ``caveats.mixed_parts``), grouped by who else in the run lacks them."""
     groups: dict[str, list[str]] = {}
     for r in diffs.itertuples():
         amount = mnkr(r.net_cost_tkr, unit=False) if r.net_cost_tkr else "(no separate line)"
+        amount += "".join(f" + part of {label} {mnkr(tkr, unit=False)}"
+                          for label, tkr in (mixed or {}).get((r.doc_id, r.category), ([],))[0])
         groups.setdefault(r.others, []).append(f"{words(r.category)} {amount}")
     return "; ".join(f"{names(acts)} ({_lacking(others)})" for others, acts in groups.items())
 

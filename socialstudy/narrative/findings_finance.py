@@ -127,6 +127,9 @@ def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame, note: str = 
     # the report's printed rate (from unrounded amounts) where it prints one
     pct, how = ((r.printed_change_pct, ", as printed") if r.printed_change_pct
                 else (r.change_pct, ""))
+    if how and str(r.printed_source_line).strip():  # cite the line the rate is printed on
+        known = pd.concat([known, pd.DataFrame({"source_file": [r.source_file],
+                                                "source_line": [r.printed_source_line]})])
     derived = ""
     if str(r.prior_basis).startswith("derived"):  # no printed total for the previous year
         lines = [x for x in str(r.prior_source_lines).split(";") if x]
