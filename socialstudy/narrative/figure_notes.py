@@ -14,6 +14,7 @@ from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.measures.adjustments import adjustments
+from socialstudy.measures.core import reaches
 from socialstudy.measures.like_with_like import definitions, remit_differences
 from socialstudy.measures.remit import remit_by_report
 from socialstudy.narrative import caveats, named_items
@@ -69,7 +70,7 @@ def activity_table(scope: Scope, activity: pd.DataFrame | None,
     """The full list under Figure 2: per activity whose content differs, what each selected
     committee's bar holds – remit status, its own lines and amounts, the remit note – with
     the remit evidence cited."""
-    remit, rows = remit_by_report(reports), []
+    remit, rows, reach = remit_by_report(reports), [], reaches(reports)
     for cat in _differing(scope, activity, remit):
         for sel in chosen(scope):
             status, own = _status(remit, sel, cat)
@@ -78,11 +79,23 @@ def activity_table(scope: Scope, activity: pd.DataFrame | None,
                 "activity": words(cat), "committee": f"{sel.municipality} {sel.fiscal_year}",
                 "remit": STATUS_WORDS.get(status, "remit not known"),
                 "own lines (net cost)": "; ".join(
-                    f"{r.report_label} {mnkr(float(r.net_cost_tkr))} ({r.fit} fit)"
+                    f"{r.report_label} {mnkr(float(r.net_cost_tkr))} "
+                    f"({_fit_words(r, reach.get((sel.doc_id, r.report_label)))})"
                     for r in lines.itertuples()) or ("–" if status == "no" else "no separate line"),
                 "what it holds": own.note.iloc[0] if len(own) and status != "no" else "",
                 "source": cite(pd.concat([own, lines])).strip(" []")})
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
+def _fit_words(row, reach) -> str:
+    """'exact fit', or for a line whose cost also serves other activities
+    (``crosswalks/core_reach.csv``) 'exact fit as a label; its cost also serves …, line N' –
+    the comparable core counts it as touching (review F1: 000:367, 103)."""
+    if reach is None:
+        return f"{row.fit} fit"
+    served = names([CATEGORY_WORDS.get(c, c) for c in reach.reaches.split("+") if c])
+    return (f"{row.fit} fit as a label; its cost also serves {served} "
+            f"(line {reach.quote_line}), so the comparable core counts it as touching")
 
 
 TABLE_COLUMNS = ["activity", "committee", "remit", "own lines (net cost)", "what it holds",
