@@ -253,3 +253,20 @@ def test_activity_figure_shows_the_whole_mixed_bar_of_2020(reports, facts, table
     fig = figures.activity_shares(activity, scope, reports)
     assert "Haninge: also inside a mixed line" in drawn(fig)
     assert fig.axes[0].get_xlim()[1] == 110
+
+
+def test_a_mixed_line_described_only_for_the_whole_committee_says_so(tables):
+    """Review N7: Strängnäs's IFO line (004:400) has no description of its own; 004:116
+    lists the whole committee's services, so the text does not say the line is described."""
+    from socialstudy.narrative.findings_cost import _components
+    rows = tables["cost_by_activity"]
+    ifo = rows[(rows.doc_id == "strangnas_2023_ar") & (rows.report_label ==
+               "Individ och familjeomsorg") & (rows.fiscal_year == 2023)].iloc[0]
+    assert int(ifo.source_line) == 400 and int(ifo.description_line) == 116
+    assert _components(ifo) == (
+        "children and young people, adults: substance abuse and other (the report describes "
+        f"only the whole committee [{STRANGNAS}:116]), no split printed")
+    assert _raw(STRANGNAS, 116).startswith("Socialnämndens verksamheter vänder sig")
+    myndighet = rows[(rows.doc_id == "strangnas_2023_ar") & (rows.report_label == "Myndighet")
+                     & (rows.fiscal_year == 2023)].iloc[0]
+    assert f"(described [{STRANGNAS}:413])" in _components(myndighet)
