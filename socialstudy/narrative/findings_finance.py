@@ -128,8 +128,7 @@ def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame, note: str = 
     pct, how = ((r.printed_change_pct, ", as printed") if r.printed_change_pct
                 else (r.change_pct, ""))
     if how and str(r.printed_source_line).strip():  # cite the line the rate is printed on
-        known = pd.concat([known, pd.DataFrame({"source_file": [r.source_file],
-                                                "source_line": [r.printed_source_line]})])
+        known = pd.concat([known, known.assign(source_line=r.printed_source_line)])
     derived = ""
     if str(r.prior_basis).startswith("derived"):  # no printed total for the previous year
         lines = [x for x in str(r.prior_source_lines).split(";") if x]
@@ -139,7 +138,6 @@ def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame, note: str = 
                    "total for it")
     return (f"{who(sel)}: net cost {word} {num(abs(float(pct)))} % on the previous "
             f"year{how}{cite(known)}{derived}{note}.")
-
 
 
 def investment(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:
