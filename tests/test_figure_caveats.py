@@ -48,15 +48,16 @@ def test_activity_figure_names_what_each_bar_holds(scopes, tables, reports):
     assert len(lines) == 6  # the heading and five differences (was 22 drawn lines)
     # disability support holds three different contents
     assert lines[2] == (
-        "disability support – Haninge 562.6: LSS; socialpsykiatri in IFO · Huddinge 87.5, "
-        "in part: socialpsykiatri; no LSS · Strängnäs 126.7: plus LSS placements bought via "
-        "Myndighet")
+        "disability support – Haninge 562.6 + part of Individ- och familjeomsorg (IFO) 474.6: "
+        "LSS; socialpsykiatri in IFO · Huddinge 87.5, in part: socialpsykiatri; no LSS · "
+        "Strängnäs 126.7 + part of Myndighet 310.1: plus LSS placements bought via Myndighet")
     # Huddinge's economic assistance is emergency aid only (2.7 mnkr, line 500)
     assert lines[1] == (
         "economic assistance – Haninge 145.7: payments; case work in IFO · Huddinge 2.7, in "
         "part: emergency aid · Strängnäs: no separate line")
-    assert lines[3] == ("elderly care – Strängnäs 281.4: plus home care bought via Myndighet"
-                        " · not in remit: Haninge and Huddinge")
+    # Strängnäs's own lines are lower bounds: Myndighet (399) also holds both (N3)
+    assert lines[3] == ("elderly care – Strängnäs 281.4 + part of Myndighet 310.1: plus home "
+                        "care bought via Myndighet · not in remit: Haninge and Huddinge")
     # administration: Haninge's staff units serve a shared administration (000:103)
     assert lines[5].startswith(
         "administration – Haninge 60.4: incl. overhead of elderly care run for another "

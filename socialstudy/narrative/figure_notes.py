@@ -103,12 +103,14 @@ TABLE_COLUMNS = ["activity", "committee", "remit", "own lines (net cost)", "what
 
 
 def _holds(remit: pd.DataFrame, activity: pd.DataFrame, sel: Selection, cat: str,
-           gists: dict) -> str:
+           gists: dict, mixed: dict) -> str:
     """'Huddinge 2.7, only in part: emergency aid only' – one committee's content of one
     activity in a few words (mnkr; the full note is in the table under the figure)."""
     lines = _lines(activity, sel, cat)
     amount = (f" {mnkr(lines.net_cost_tkr.astype(float).sum(), unit=False)}" if len(lines)
               else ": no separate line")
+    amount += "".join(f" + part of {label} {mnkr(tkr, unit=False)}"  # a lower bound (N3)
+                      for label, tkr in mixed.get((sel.doc_id, cat), ([],))[0])
     part = ", in part" if _status(remit, sel, cat)[0] == "partial" else ""
     gist = gists.get((sel.doc_id, cat), "")
     return f"{sel.municipality}{amount}{part}" + (f": {gist}" if gist else "")
@@ -119,11 +121,12 @@ def activity_shares(scope: Scope, activity: pd.DataFrame, reports: list[Report])
     committees, each committee's amount and remit in a few words; the committees whose
     remit lacks it named at the end. The full list, cited, is ``activity_table``."""
     remit, gists = remit_by_report(reports), _gists()
+    mixed = caveats.mixed_parts(activity, {s.doc_id: s.fiscal_year for s in chosen(scope)})
     parts = []
     for cat in _differing(scope, activity, remit):
         held = [s for s in chosen(scope) if _status(remit, s, cat)[0] != "no"]
         lacking = [s.municipality for s in chosen(scope) if s not in held]
-        text = " · ".join(_holds(remit, activity, s, cat, gists) for s in held)
+        text = " · ".join(_holds(remit, activity, s, cat, gists, mixed) for s in held)
         parts.append(f"{words(cat)} – {text}"
                      + (f" · not in remit: {names(lacking)}" if lacking else ""))
     return _note("Not like with like – the same activity holds different things (net cost, "
