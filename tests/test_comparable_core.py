@@ -128,5 +128,14 @@ def test_core_key_figure_names_the_touching_lines(activity, remits, inhabitants)
     # the range's ends are the lines counted out and in: 57.8 (line 367) and 474.6 (line 370)
     assert summary._core(frame, SELS[H24]) == (
         "26–5303 (range: Förvaltningsdirektör och staber 57.8 mnkr, Individ- och "
-        "familjeomsorg (IFO) 474.6 mnkr counted out and in [000_7601200e7e1b7bea.txt:367, 370])")
-    assert summary._core(frame, SELS[HU]) == "3559"
+        "familjeomsorg (IFO) 474.6 mnkr counted out and in [000_7601200e7e1b7bea.txt:367, 370])"
+        " (core: children and young people, adults: substance abuse, administration, other; "
+        "its 'other' here: labour-market centre, integration and economic-assistance case work"
+        " (IFO unit 'Andra linjen vuxen, ekonomiskt bistånd, integration och "
+        "arbetsmarknadscenter') and family law (IFO's 'Första linjen'), all inside the IFO "
+        "line [000_7601200e7e1b7bea.txt:730, 733])")
+    # Huddinge's core per inhabitant 3559 kr names the core and what its 'other' holds
+    assert summary._core(frame, SELS[HU]) == (
+        "3559 (core: children and young people, adults: substance abuse, administration, other; "
+        "its 'other' here: family law and counselling, violence in close relationships and "
+        "refugee reception; no labour-market line [002_ed79cea0b5e49fc0.txt:498, 503, 633])")

@@ -99,6 +99,9 @@ def test_net_cost_growth_agrees_with_the_printed_change(tables):
     strangnas = one(frame, doc_id="strangnas_2023_ar")
     assert (strangnas.prior_net_cost_tkr, strangnas.change_pct, strangnas.source_line) == (
         "790500", "14.18", 428)
+    # the 14.2 % is printed in the prose at 430, not in the table at 428 (review N7)
+    assert (strangnas.printed_change_pct, strangnas.printed_source_line) == ("14.2", 430)
+    assert "14,2 procent" in raw_line(STRANGNAS, 430)
     assert one(frame, doc_id="haninge_2020_d1").status == "not reported"
 
 

@@ -58,11 +58,11 @@ def test_growth_on_a_derived_previous_year_says_derived_and_cites_its_lines(run)
 
 
 def test_growth_on_a_printed_previous_year_says_nothing_derived(run):
-    # Huddinge 2024: 6.6 % as printed, both totals at line 461
+    # Huddinge 2024: 6.6 % as printed at 463, both totals at line 461
     text = _finance(run, "latest", "Huddinge")
     assert _bullet(text, "* Huddinge 2024: net cost") == (
         f"* Huddinge 2024: net cost grew 6.6 % on the previous year, as printed "
-        f"[{HUDDINGE}:461].")
+        f"[{HUDDINGE}:461, 463].")
 
 
 def test_a_named_top_up_stands_where_the_one_offs_are_listed(run):

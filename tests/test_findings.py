@@ -10,7 +10,7 @@ from seeds import of_seeds, seed_reports
 
 from socialstudy import paths
 from socialstudy.core.scope import resolve
-from socialstudy.measures.like_with_like import definitions
+from socialstudy.measures.like_with_like import definitions, remit_scopes
 from socialstudy.measures.remit import remit_by_report
 from socialstudy.narrative import (
     findings,
@@ -107,8 +107,12 @@ def test_findings_follow_the_selection(year, munis, reports, facts, tables):
     cited |= {(f, int(x)) for frame in picked.values() if "prior_source_lines" in frame
               for f, xs in zip(frame.source_file, frame.prior_source_lines)
               for x in str(xs).split(";") if x.strip()}
+    # a printed growth rate cites the line it is printed on (printed_source_line)
+    cited |= {(f, int(x)) for frame in picked.values() if "printed_source_line" in frame
+              for f, x in zip(frame.source_file, frame.printed_source_line) if str(x).strip()}
     # the caveats cite the quoted definitions and the remit evidence, each checked at its line
-    checked = pd.concat([definitions(reports), remit_by_report(reports)])
+    checked = pd.concat([definitions(reports), remit_by_report(reports),
+                         remit_scopes(reports)])
     cited |= {(f, int(x)) for f, x in zip(checked.source_file, checked.source_line)
               if str(x).strip()}
     for group in CITATION.findall(text):
@@ -266,7 +270,8 @@ def test_sick_leave_ranking_says_when_the_years_differ(reports, facts, tables):
     assert "Strängnäs's (9.4 %) is the highest (a 2023 figure; the years differ" in text
     assert ("Strängnäs 2023: average over the year; basis (share of working time) not stated "
             "[004_2f72d566b296dc43.txt:630], it runs") in text
-    assert ("elderly care (Äldreomsorg, 281.4 mnkr net cost) [004_2f72d566b296dc43.txt:401, "
+    assert ("elderly care (Äldreomsorg, 281.4 mnkr net cost, plus an unknown part of "
+            "'Myndighet' 310.1 mnkr (a mixed line)) [004_2f72d566b296dc43.txt:399, 401, 413, "
             "419], not run by Haninge and not run by Huddinge") in text
     assert ("Huddinge 2024: rolling 12 months (R12) to November of the year, "
             "not the calendar year "

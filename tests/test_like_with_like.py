@@ -14,6 +14,9 @@ from socialstudy.narrative.findings_finance import finance
 
 ACTIVITY = findings.read(paths.Outputs().processed, "cost_by_activity")
 
+IFO24 = ("plus an unknown part of 'Individ- och familjeomsorg (IFO)' 474.6 mnkr "
+         "(a mixed line))")
+
 
 def test_definitions_are_quoted_at_their_lines(reports):
     defs = definitions(reports).set_index(["doc_id", "topic", "aspect"])
@@ -49,7 +52,9 @@ def test_the_caveat_changes_with_the_selection(reports, facts):
     text = comparison_caveat(two, ACTIVITY, reports, "sick_leave")
     assert ("economic assistance (Försörjningsstöd, 145.7 mnkr net cost) "
             "[000_7601200e7e1b7bea.txt:369, 376], run only in part by Huddinge") in text
-    assert "disability support (Funktionshinderomsorg, 562.6 mnkr net cost)" in text
+    # Haninge's IFO line (370) also holds socialpsykiatri: 562.6 is a lower bound (N3)
+    assert ("disability support (Funktionshinderomsorg, 562.6 mnkr net cost, "
+            f"{IFO24}") in text
     assert "Strängnäs" not in text and "elderly care" not in text
     turnover = comparison_caveat(two, ACTIVITY, reports, "turnover")
     assert ("Huddinge 2024: everyone who left the committee since November of the year before; "
@@ -68,8 +73,9 @@ def test_the_amount_is_the_selected_years(reports, facts):
     """A 2023 run names Haninge's 2023 disability-care net cost (470.8 mnkr, line 371)."""
     scope = resolve("2023", "Haninge,Huddinge", reports, facts)
     text = comparison_caveat(scope, ACTIVITY, reports, "sick_leave")
-    assert ("disability support (Funktionshinderomsorg, 470.8 mnkr net cost) "
-            "[000_7601200e7e1b7bea.txt:371, 380]") in text
+    assert ("disability support (Funktionshinderomsorg, 470.8 mnkr net cost, plus an unknown "
+            "part of 'Individ- och familjeomsorg (IFO)' 487.1 mnkr (a mixed line)) "
+            "[000_7601200e7e1b7bea.txt:370, 371, 380, 758]") in text
 
 
 def test_goal_and_indicator_names_carry_an_english_gloss(reports, facts):
@@ -98,8 +104,9 @@ def test_per_inhabitant_names_what_the_whole_committee_total_includes(reports, f
     # both sides (finding 6): Huddinge's own line 502 "(ej LSS/SFB)" and its emergency aid
     # only (2.7 mnkr, line 500; Socialjouren, line 624); LSS content of line 380, not 758
     assert cell["Haninge"] == (
-        "12324; includes disability support (Funktionshinderomsorg, 562.6 mnkr net cost) "
-        "[000_7601200e7e1b7bea.txt:371, 380], run only in part by Huddinge (only SoL support "
+        "12324; includes disability support (Funktionshinderomsorg, 562.6 mnkr net cost, "
+        f"{IFO24} [000_7601200e7e1b7bea.txt:370, 371, 380, 758], run only in part by Huddinge "
+        "(only SoL support "
         "for people with psychiatric disabilities, socialpsykiatri: no LSS, no personal "
         "assistance; 'Insatser till personer med funktionsnedsättning (ej LSS/SFB)' 87.5 mnkr "
         "[002_ed79cea0b5e49fc0.txt:502]); economic assistance (Försörjningsstöd, 145.7 mnkr "
@@ -121,8 +128,9 @@ def test_personnel_shares_carry_the_remit_difference(reports, facts):
     text = findings_cost.cost_types(resolve("latest", "all", reports, facts), tables, reports)
     last = text.splitlines()[-1]
     assert last.startswith("* Own staff take more than half of gross cost")
-    assert ("Strängnäs 2023 runs disability support (Funktionshinder, 126.7 mnkr net cost)"
-            in last and "elderly care (Äldreomsorg, 281.4 mnkr net cost)" in last)
+    assert ("Strängnäs 2023 runs disability support (Funktionshinder, 126.7 mnkr net cost, "
+            "plus an unknown part of 'Myndighet' 310.1 mnkr (a mixed line))" in last
+            and "elderly care (Äldreomsorg, 281.4 mnkr net cost, plus an unknown part" in last)
 
 
 def test_long_term_shares_and_goal_counts_state_their_definitions(reports, facts):
@@ -174,7 +182,15 @@ def test_other_in_the_core_names_what_each_committee_holds_there():
     text = core_text.other_differs(core)
     assert "Huddinge 2024: family law and counselling, violence in close relationships" in text
     assert "Strängnäs 2023: housing adaptation grants and transport service" in text
-    assert "[000_7601200e7e1b7bea.txt:730]" in text
+    # Haninge: 730 names the IFO unit with economic assistance, integration and the
+    # labour-market centre; family law ('familjerätten') is in 'Första linjen' at 733
+    assert ("labour-market centre, integration and economic-assistance case work (IFO unit "
+            "'Andra linjen vuxen, ekonomiskt bistånd, integration och arbetsmarknadscenter') "
+            "and family law (IFO's 'Första linjen'), all inside the IFO line "
+            "[000_7601200e7e1b7bea.txt:730, 733]") in text
+    # Huddinge: family law 498 (Familjerätt & familjerådgivning), refugee reception 503,
+    # violence in close relationships 633 – not 633 alone
+    assert "no labour-market line [002_ed79cea0b5e49fc0.txt:498, 503, 633]" in text
     pair = core[core.doc_id != "strangnas_2023_ar"]
     assert "Strängnäs" not in core_text.other_differs(pair)
 
@@ -218,8 +234,9 @@ def test_per_inhabitant_table_says_what_the_total_includes(reports, facts):
                                tables["cost_by_activity"], reports).set_index("municipality")
     assert frame.loc["Haninge", "includes"].startswith(
         "the whole remit (partly: health care (HSL only in disability and socialpsykiatri")
-    assert ("it runs disability support (Funktionshinderomsorg, 562.6 mnkr net cost) "
-            "[000_7601200e7e1b7bea.txt:371, 380], run only in part by Huddinge") in \
+    assert ("it runs disability support (Funktionshinderomsorg, 562.6 mnkr net cost, "
+            f"{IFO24} [000_7601200e7e1b7bea.txt:370, 371, 380, 758], run only in part by "
+            "Huddinge") in \
         frame.loc["Haninge", "includes"]
     assert frame.loc["Huddinge", "includes"].startswith(
         "the whole remit (partly: disability support (only SoL support")
@@ -255,7 +272,8 @@ def test_notebook_02_carries_the_caveats_of_the_summary():
     includes (finding 3: Haninge 12 324 kr with Funktionshinderomsorg, 000:371)."""
     text = (paths.ROOT / "notebooks" / "02_cost_structure.ipynb").read_text(encoding="utf-8")
     assert ("and half or less in Haninge. Not like with like – the remits differ: Haninge 2024 "
-            "runs disability support (Funktionshinderomsorg, 562.6 mnkr net cost)") in text
+            "runs disability support (Funktionshinderomsorg, 562.6 mnkr net cost, plus an "
+            "unknown part of") in text
     assert "<th>includes</th>" in text and "the whole remit (partly: health care" in text
 
 

@@ -20,7 +20,8 @@ from socialstudy.measures.tabular import fmt
 
 GROWTH = BASE + ["net_cost_tkr", "prior_year", "prior_net_cost_tkr", "change_tkr", "change_pct",
                  "printed_change_pct", "change_check", "status", "reason", "unit", "source_file",
-                 "source_line", "prior_source_line", "raw", "prior_basis", "prior_source_lines"]
+                 "source_line", "prior_source_line", "raw", "prior_basis", "prior_source_lines",
+                 "printed_source_line"]
 
 
 def net_cost_growth(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
@@ -61,7 +62,8 @@ def _growth_row(report: Report, year: int, totals: dict, stated) -> dict:
             "source_file": now.source_file, "source_line": now.source_line,
             "prior_source_line": before.source_line, "raw": now.raw,
             "prior_basis": before.basis if isinstance(before, _Derived) else "printed total",
-            "prior_source_lines": before.lines if isinstance(before, _Derived) else ""}
+            "prior_source_lines": before.lines if isinstance(before, _Derived) else "",
+            "printed_source_line": stated.source_line if stated is not None else ""}
 
 
 class _Derived:

@@ -73,13 +73,16 @@ SCOPE_COLUMNS = ["doc_id", "category", "scope", "quote", "source_file", "source_
 
 def remit_scopes(reports: list[Report]) -> pd.DataFrame:
     """What a committee's partial remit, or its 'other', covers, in words
-    (``crosswalks/remit_scope.csv``), each quote checked to stand on its line."""
+    (``crosswalks/remit_scope.csv``), each quote checked to stand on its line; one row per
+    cited line (the quote's line, then ``more_lines``: the other lines the scope rests on)."""
     rows = []
     for row, report in rows_by_report("remit_scope.csv", reports):
         line = int(row.quote_line)
         check_quote(row, "remit_scope.csv", report, read_lines(report.path), line, row.quote)
-        rows.append({"doc_id": row.doc_id, "category": row.category, "scope": row.scope,
-                     "quote": row.quote, "source_file": report.file, "source_line": line})
+        more = [int(x) for x in str(row.more_lines or "").split(";") if x.strip()]
+        rows += [{"doc_id": row.doc_id, "category": row.category, "scope": row.scope,
+                  "quote": row.quote, "source_file": report.file, "source_line": n}
+                 for n in [line, *more]]
     return pd.DataFrame(rows, columns=SCOPE_COLUMNS)
 
 

@@ -40,27 +40,53 @@ def _sides(activity: pd.DataFrame, years: dict[str, int], reports: list[Report])
     caveat."""
     muni = {r.doc_id: r.municipality for r in reports}
     out = {}
-    for s in remit_scopes([r for r in reports if r.doc_id in years]).itertuples():
+    scopes = remit_scopes([r for r in reports if r.doc_id in years])
+    for (doc_id, category), said in scopes.groupby(["doc_id", "category"], sort=False):
+        s = said.iloc[0]
         lines = own_lines(activity, s.doc_id, s.category, years[s.doc_id])
         money = ", ".join(f"'{r.report_label}' {mnkr(r.net_cost_tkr)}" for r in lines.itertuples())
-        cited = cite(pd.concat([pd.DataFrame({"source_file": [s.source_file],
-                                              "source_line": [s.source_line]}),
+        cited = cite(pd.concat([said[["source_file", "source_line"]],
                                 lines[["source_file", "source_line"]]]))
         out[(muni[s.doc_id], s.category)] = f"{s.scope}{f'; {money}' if money else ''}{cited}"
     return out
 
 
+def mixed_parts(activity: pd.DataFrame | None, years: dict[str, int]) -> dict:
+    """{(doc_id, category): ([(label, net tkr)], lines)} for a category that also sits,
+    unsplit, in a mixed line of that report (Strängnäs's LSS placements and home care bought through
+    'Myndighet', 004:399, 413): its own lines' amount is then a lower bound (review N3)."""
+    if activity is None or activity.empty:
+        return {}
+    out: dict = {}
+    mixed = activity[(activity.fit == "mixed") & (activity.net_cost_tkr != "")
+                     & (activity.period == "full_year")]
+    for r in mixed.itertuples():
+        if years.get(r.doc_id) != int(r.fiscal_year):
+            continue
+        lines = [int(r.source_line), *([int(r.description_line)]
+                                       if str(r.description_line).strip() else [])]
+        for cat in str(r.components).split("+"):
+            held, cited = out.get((r.doc_id, cat), ([], []))
+            out[(r.doc_id, cat)] = (held + [(r.report_label, r.net_cost_tkr)], cited + lines)
+    return out
+
+
 def _remit_clause(diffs: pd.DataFrame, doc_id: str, sides: dict | None = None,
-                  seen: set | None = None) -> str:
+                  seen: set | None = None, mixed: dict | None = None) -> str:
     """'elderly care (Äldreomsorg, 281.4 mnkr net cost) [..], not run by Haninge' for each
     activity that sets this committee apart in the selection; a committee that runs it in
     part says what it runs (``sides``), once per caveat (``seen``: the sides said already)."""
     sides, parts, seen = sides or {}, [], set() if seen is None else seen
     for r in diffs[diffs.doc_id == doc_id].itertuples():
         lines = [r.source_line, *[x for x in r.cost_lines.split(";") if x]]
-        cited = cite(pd.DataFrame({"source_file": r.source_file, "source_line": lines}))
+        also, more = (mixed or {}).get((doc_id, r.category), ([], []))
+        cited = cite(pd.DataFrame({"source_file": r.source_file, "source_line": lines + more}))
         amount = (f"{' and '.join(r.cost_labels.split(';'))}, {mnkr(r.net_cost_tkr)} net cost"
                   if r.net_cost_tkr else "no separate line")
+        if also:  # the category also sits in a mixed line: its own amount is a lower bound
+            amount += (", plus an unknown part of "
+                       + " and ".join(f"'{label}' {mnkr(tkr)}" for label, tkr in also)
+                       + " (a mixed line)")
         pairs = [o.split(":") for o in r.others.split(";")]
         runs = [f"{'run only in part' if s == 'partial' else 'not run'} by {m}"
                 + _side(sides, seen, (m, r.category), s) for m, s in pairs]
@@ -90,7 +116,7 @@ def comparison_caveat(scope: Scope, activity: pd.DataFrame, reports: list[Report
     for sel in (s for s in scope.selections.values() if s.doc_id):
         rows = defs[(defs.doc_id == sel.doc_id) & (defs.topic == topic)]
         clause = "; ".join(rows.definition) + cite(rows) if len(rows) else ""
-        remit = _remit_clause(diffs, sel.doc_id, sides, seen)
+        remit = _remit_clause(diffs, sel.doc_id, sides, seen, mixed_parts(activity, years))
         if remit:
             clause = ", ".join(filter(None, [clause, f"it runs {remit}"]))
         if clause:
@@ -162,7 +188,8 @@ def remit_gap(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]
     if activity is None or len(years) < 2 or sel.doc_id not in years:
         return ""
     return _remit_clause(remit_differences(remit_by_report(reports), activity, years),
-                         sel.doc_id, _sides(activity, years, reports), seen)
+                         sel.doc_id, _sides(activity, years, reports), seen,
+                         mixed_parts(activity, years))
 
 
 def remits_differ(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]) -> str:

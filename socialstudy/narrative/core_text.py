@@ -28,11 +28,10 @@ def core_sentence(core: pd.DataFrame, remit: pd.DataFrame) -> str:
     """What the core holds for this selection, and why the other categories are out."""
     if core.empty:
         return f"*{findings.NO_DATA}.*"
-    cats = [c for c in str(core.core_categories.iloc[0] or "").split("+") if c]
-    if not cats:
+    shown = core_words(core)
+    if not shown:
         return ("No activity category is in every selected committee's remit in full, so there "
                 "is no comparable core for this selection.")
-    shown = ", ".join(CATEGORY_WORDS.get(c, c) for c in cats)
     serving = core[(core.row_kind == "line") & (core.category == "administration")
                    & (core.in_core == "touches")]
     admin = (" An administration line whose cost also serves activities outside the core "
@@ -113,13 +112,25 @@ def other_differs(core: pd.DataFrame) -> str:
     if core.empty or "other" not in str(core.core_categories.iloc[0]).split("+"):
         return ""
     docs = core.drop_duplicates("doc_id")
-    scopes = remit_scopes([r for r in load_registry() if r.doc_id in set(docs.doc_id)])
-    parts = [f"{d.municipality} {d.fiscal_year}: {s.scope}{findings.cite(scopes.loc[[i]])}"
-             for d in docs.itertuples() for i, s in scopes.iterrows()
-             if s.doc_id == d.doc_id and s.category == "other"]
+    parts = [f"{d.municipality} {d.fiscal_year}: {said}" for d in docs.itertuples()
+             if (said := other_holds(d.doc_id))]
     if len(parts) < 2:
         return ""
     return f"*Not like with like – 'other' holds different activities:* {'; '.join(parts)}."
+
+
+def other_holds(doc_id: str) -> str:
+    """What this committee's 'other' holds, in words, with every line it rests on
+    (``crosswalks/remit_scope.csv``); '' where the crosswalk says nothing."""
+    scopes = remit_scopes([r for r in load_registry() if r.doc_id == doc_id])
+    said = scopes[scopes.category == "other"]
+    return f"{said.scope.iloc[0]}{findings.cite(said)}" if len(said) else ""
+
+
+def core_words(core: pd.DataFrame) -> str:
+    """The core's categories in words ('children and young people, …'), '' if none."""
+    cats = [c for c in str(core.core_categories.iloc[0] or "").split("+") if c]
+    return ", ".join(CATEGORY_WORDS.get(c, c) for c in cats)
 
 
 def core_findings(core: pd.DataFrame, remit: pd.DataFrame) -> str:

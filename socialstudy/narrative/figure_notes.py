@@ -14,6 +14,7 @@ from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.measures.adjustments import adjustments
+from socialstudy.measures.core import reaches
 from socialstudy.measures.like_with_like import definitions, remit_differences
 from socialstudy.measures.remit import remit_by_report
 from socialstudy.narrative import caveats, named_items
@@ -69,7 +70,7 @@ def activity_table(scope: Scope, activity: pd.DataFrame | None,
     """The full list under Figure 2: per activity whose content differs, what each selected
     committee's bar holds – remit status, its own lines and amounts, the remit note – with
     the remit evidence cited."""
-    remit, rows = remit_by_report(reports), []
+    remit, rows, reach = remit_by_report(reports), [], reaches(reports)
     for cat in _differing(scope, activity, remit):
         for sel in chosen(scope):
             status, own = _status(remit, sel, cat)
@@ -78,11 +79,23 @@ def activity_table(scope: Scope, activity: pd.DataFrame | None,
                 "activity": words(cat), "committee": f"{sel.municipality} {sel.fiscal_year}",
                 "remit": STATUS_WORDS.get(status, "remit not known"),
                 "own lines (net cost)": "; ".join(
-                    f"{r.report_label} {mnkr(float(r.net_cost_tkr))} ({r.fit} fit)"
+                    f"{r.report_label} {mnkr(float(r.net_cost_tkr))} "
+                    f"({_fit_words(r, reach.get((sel.doc_id, r.report_label)))})"
                     for r in lines.itertuples()) or ("–" if status == "no" else "no separate line"),
                 "what it holds": own.note.iloc[0] if len(own) and status != "no" else "",
                 "source": cite(pd.concat([own, lines])).strip(" []")})
     return pd.DataFrame(rows, columns=TABLE_COLUMNS)
+
+
+def _fit_words(row, reach) -> str:
+    """'exact fit', or for a line whose cost also serves other activities
+    (``crosswalks/core_reach.csv``) 'exact fit as a label; its cost also serves …, line N' –
+    the comparable core counts it as touching (review F1: 000:367, 103)."""
+    if reach is None:
+        return f"{row.fit} fit"
+    served = names([CATEGORY_WORDS.get(c, c) for c in reach.reaches.split("+") if c])
+    return (f"{row.fit} fit as a label; its cost also serves {served} "
+            f"(line {reach.quote_line}), so the comparable core counts it as touching")
 
 
 TABLE_COLUMNS = ["activity", "committee", "remit", "own lines (net cost)", "what it holds",
@@ -90,12 +103,14 @@ TABLE_COLUMNS = ["activity", "committee", "remit", "own lines (net cost)", "what
 
 
 def _holds(remit: pd.DataFrame, activity: pd.DataFrame, sel: Selection, cat: str,
-           gists: dict) -> str:
+           gists: dict, mixed: dict) -> str:
     """'Huddinge 2.7, only in part: emergency aid only' – one committee's content of one
     activity in a few words (mnkr; the full note is in the table under the figure)."""
     lines = _lines(activity, sel, cat)
     amount = (f" {mnkr(lines.net_cost_tkr.astype(float).sum(), unit=False)}" if len(lines)
               else ": no separate line")
+    amount += "".join(f" + part of {label} {mnkr(tkr, unit=False)}"  # a lower bound (N3)
+                      for label, tkr in mixed.get((sel.doc_id, cat), ([],))[0])
     part = ", in part" if _status(remit, sel, cat)[0] == "partial" else ""
     gist = gists.get((sel.doc_id, cat), "")
     return f"{sel.municipality}{amount}{part}" + (f": {gist}" if gist else "")
@@ -106,11 +121,12 @@ def activity_shares(scope: Scope, activity: pd.DataFrame, reports: list[Report])
     committees, each committee's amount and remit in a few words; the committees whose
     remit lacks it named at the end. The full list, cited, is ``activity_table``."""
     remit, gists = remit_by_report(reports), _gists()
+    mixed = caveats.mixed_parts(activity, {s.doc_id: s.fiscal_year for s in chosen(scope)})
     parts = []
     for cat in _differing(scope, activity, remit):
         held = [s for s in chosen(scope) if _status(remit, s, cat)[0] != "no"]
         lacking = [s.municipality for s in chosen(scope) if s not in held]
-        text = " · ".join(_holds(remit, activity, s, cat, gists) for s in held)
+        text = " · ".join(_holds(remit, activity, s, cat, gists, mixed) for s in held)
         parts.append(f"{words(cat)} – {text}"
                      + (f" · not in remit: {names(lacking)}" if lacking else ""))
     return _note("Not like with like – the same activity holds different things (net cost, "
@@ -125,6 +141,23 @@ def _note(head: str, lines: list[str]) -> str:
 def whole_committee(scope: Scope, activity: pd.DataFrame, reports: list[Report]) -> str:
     """The note of a figure of whole-committee shares (cost types): the remits differ."""
     return caveats.remits_differ(scope, activity, reports).strip()
+
+
+def cost_types(scope: Scope, activity: pd.DataFrame, reports: list[Report]) -> str:
+    """Figure 1's note: the remits differ, and one line a committee whose cost-type lines
+    hold more than their names say (``crosswalks/cost_types.csv``, columns ``holds``…):
+    Strängnäs's 'Kostnader och utgifter' also holds grants paid (004:572) (review F5/N4)."""
+    files = {r.doc_id: r.file for r in reports}
+    lines = []
+    for sel in chosen(scope):
+        said = [f"'{r.report_label}' ({r.category.replace('_', ' ')}) also holds {r.holds} "
+                f"[{files[sel.doc_id]}:{r.holds_line}]"
+                for r in read_crosswalk("cost_types.csv")
+                if r.holds and r.holds_doc_id == sel.doc_id and sel.doc_id in files]
+        if said:
+            lines.append(f"{sel.municipality} {sel.fiscal_year}: {'; '.join(said)}")
+    text = whole_committee(scope, activity, reports)
+    return "\n".join(filter(None, [text, *lines]))
 
 
 def budget_deviation(scope: Scope, tables: dict[str, pd.DataFrame],
@@ -156,24 +189,28 @@ def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report
         return ""
     defs = definitions([r for r in reports if r.doc_id in {s.doc_id for s in sels}])
     defs = defs[defs.topic == topic]
-    diffs = remit_differences(remit_by_report(reports), tables["cost_by_activity"],
-                              {s.doc_id: s.fiscal_year for s in sels})
+    years = {s.doc_id: s.fiscal_year for s in sels}
+    diffs = remit_differences(remit_by_report(reports), tables["cost_by_activity"], years)
+    mixed = caveats.mixed_parts(tables["cost_by_activity"], years)
     lines = []
     for sel in sels:
         own = "; ".join(defs[defs.doc_id == sel.doc_id].definition) or "no definition quoted"
-        runs = _runs(diffs[diffs.doc_id == sel.doc_id])
+        runs = _runs(diffs[diffs.doc_id == sel.doc_id], mixed)
         lines.append(f"{sel.municipality} {sel.fiscal_year}: {own}"
                      + (f" · runs {runs}" if runs else ""))
     return _note("Not like with like, not a ranking – definitions and remits differ (net "
                  "cost, mnkr; source lines in the caption under the figure):", lines)
 
 
-def _runs(diffs: pd.DataFrame) -> str:
-    """'elderly care 281.4 (not run by Haninge and Huddinge); …': the activities, with
-    their net cost, grouped by who else in the run lacks them."""
+def _runs(diffs: pd.DataFrame, mixed: dict | None = None) -> str:
+    """'elderly care 281.4 + part of Myndighet 310.1 (not run by Haninge and Huddinge); …':
+    the activities, with their net cost (a lower bound where the category also sits in a
+    mixed line, ``caveats.mixed_parts``), grouped by who else in the run lacks them."""
     groups: dict[str, list[str]] = {}
     for r in diffs.itertuples():
         amount = mnkr(r.net_cost_tkr, unit=False) if r.net_cost_tkr else "(no separate line)"
+        amount += "".join(f" + part of {label} {mnkr(tkr, unit=False)}"
+                          for label, tkr in (mixed or {}).get((r.doc_id, r.category), ([],))[0])
         groups.setdefault(r.others, []).append(f"{words(r.category)} {amount}")
     return "; ".join(f"{names(acts)} ({_lacking(others)})" for others, acts in groups.items())
 

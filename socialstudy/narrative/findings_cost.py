@@ -11,6 +11,7 @@ from socialstudy.core.registry import Report
 from socialstudy.core.scope import Scope
 from socialstudy.core.units import mnkr
 from socialstudy.core.vocabulary import CATEGORY_WORDS, COST_WORDS
+from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.measures import crossfoot
 from socialstudy.measures.adjustments import adjustments
 from socialstudy.measures.remit import remit_by_report, remit_of
@@ -75,11 +76,20 @@ def _category_fit(row) -> str:
     return words if row.fit == "unmapped" else f"{words}, {row.fit} fit"
 
 
+def _described_whole() -> dict[tuple[str, str], str]:
+    """{(municipality, label): 'whole committee'} for a mixed line whose description quote
+    describes more than the line (``activities.csv`` description_scope; review N7:
+    Strängnäs's IFO line, 004:116 describes the whole committee)."""
+    return {(r.municipality, r.report_label): r.description_scope
+            for r in read_crosswalk("activities.csv") if r.description_scope}
+
+
 def _components(row) -> str:
     """A mixed line's categories in words, with the line of the report's description."""
     parts = [CATEGORY_WORDS.get(c, c) for c in str(row.components).split("+") if c]
-    where = (f" (described [{row.source_file}:{row.description_line}])"
-             if row.description_line else "")
+    whole = _described_whole().get((row.municipality, row.report_label))
+    where = (f" ({f'the report describes only the {whole}' if whole else 'described'} "
+             f"[{row.source_file}:{row.description_line}])" if row.description_line else "")
     return (names(parts) or "several activities") + where + ", no split printed"
 
 

@@ -127,6 +127,8 @@ def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame, note: str = 
     # the report's printed rate (from unrounded amounts) where it prints one
     pct, how = ((r.printed_change_pct, ", as printed") if r.printed_change_pct
                 else (r.change_pct, ""))
+    if how and str(r.printed_source_line).strip():  # cite the line the rate is printed on
+        known = pd.concat([known, known.assign(source_line=r.printed_source_line)])
     derived = ""
     if str(r.prior_basis).startswith("derived"):  # no printed total for the previous year
         lines = [x for x in str(r.prior_source_lines).split(";") if x]
@@ -136,7 +138,6 @@ def growth(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame, note: str = 
                    "total for it")
     return (f"{who(sel)}: net cost {word} {num(abs(float(pct)))} % on the previous "
             f"year{how}{cite(known)}{derived}{note}.")
-
 
 
 def investment(sel: Selection, known: pd.DataFrame, rows: pd.DataFrame) -> str:

@@ -13,7 +13,7 @@ from socialstudy.core.units import mnkr
 from socialstudy.measures.like_with_like import definitions, remit_scopes
 from socialstudy.measures.remit import remit_by_report, remit_of
 from socialstudy.measures.tabular import HAS_VALUE, NOT_MAPPED, NOT_REPORTED
-from socialstudy.narrative import caveats, findings, named_items
+from socialstudy.narrative import caveats, core_text, findings, named_items
 from socialstudy.narrative.findings_cost import gross_caveat
 
 
@@ -156,11 +156,21 @@ def _core(core: pd.DataFrame | None, sel: Selection) -> str:
         return "not available"
     low, high = r.per_inhabitant_low_kr, r.per_inhabitant_high_kr
     if low == high:
-        return low
+        return low + _core_holds(core, sel)
     touching = core[(core.doc_id == sel.doc_id) & (core.row_kind == "line")
                     & (core.in_core == "touches")]
     lines = ", ".join(f"{t.report_label} {mnkr(t.net_cost_tkr)}" for t in touching.itertuples())
-    return f"{low}–{high} (range: {lines} counted out and in{findings.cite(touching)})"
+    return (f"{low}–{high} (range: {lines} counted out and in{findings.cite(touching)})"
+            + _core_holds(core, sel))
+
+
+def _core_holds(core: pd.DataFrame, sel: Selection) -> str:
+    """' (core: …; its 'other' here: …)': the core's categories and, since 'other' differs
+    between committees, what this committee's 'other' holds, with its lines (issue 17)."""
+    other = (core_text.other_holds(sel.doc_id)
+             if "other" in str(core.core_categories.iloc[0]).split("+") else "")
+    return (f" (core: {core_text.core_words(core)}"
+            + (f"; its 'other' here: {other}" if other else "") + ")")
 
 
 def _deviation(tables: dict[str, pd.DataFrame], sel: Selection, rows: pd.DataFrame) -> str:
