@@ -214,7 +214,7 @@ def _one_line_error(done: subprocess.CompletedProcess, *parts: str) -> None:
 
 @pytest.mark.slow  # the CLI in a copy of the repository
 @pytest.mark.parametrize("row, message", [
-    ("Haninge,Försörjningsstöd,,other,exact,,,again",
+    ("Haninge,Försörjningsstöd,,other,exact,,,again,",
      "duplicate key (municipality='Haninge', report_label='Försörjningsstöd', "
      "occurrence=''), letter case aside"),
     ('Haninge,"Försörjningsstöd,,other,exact,open', "unbalanced quote")])

@@ -240,13 +240,13 @@ def test_key_figure_deviation_cells_state_bound_denominator_and_spending(run):
 
 
 def test_haninge_growth_sentence_joins_its_quality_notes(run):
-    """Haninge 2024: 7.7 % as printed at line 331; the activity lines 367–371 sum to 1149.6
-    mnkr against the printed 1154.0 (previous year) and 93.7 against 89.4 (change), line
-    372: one aside joined by ';', not two parentheses back to back."""
+    """Haninge 2024: 7.7 % as printed at line 331 (and in words at 333); the activity lines
+    367–371 sum to 1149.6 mnkr against the printed 1154.0 (previous year) and 93.7 against
+    89.4 (change), line 372: one aside joined by ';', not two parentheses back to back."""
     text = _finance(run, "latest", "all")
     bullet = _bullet(text, "* Haninge 2024: net cost grew 7.7 %")
-    assert (f"as printed [{HANINGE}:331] (the previous year's net cost: the report's own lines "
-            f"367–371 sum to 1149.6 mnkr against the printed total of 1154.0 mnkr "
+    assert (f"as printed [{HANINGE}:331, 333] (the previous year's net cost: the report's own "
+            f"lines 367–371 sum to 1149.6 mnkr against the printed total of 1154.0 mnkr "
             f"[{HANINGE}:372]; change in net cost: the report's own lines 367–371 sum to 93.7 "
             f"mnkr against the printed total of 89.4 mnkr [{HANINGE}:372]). Without") in bullet
     assert ") (" not in bullet.split(" Without")[0]

@@ -136,13 +136,14 @@ def _crosswalk(folder: Path, text: str, name: str = "cost_types.csv") -> Path:
     return folder
 
 
-HEADER = "municipality,report_label,flow,category,kommun_bas,fit,justification\n"
+HEADER = ("municipality,report_label,flow,category,kommun_bas,fit,justification,holds,"
+          "holds_doc_id,holds_line\n")
 
 
 @pytest.mark.parametrize("row", [
-    "Haninge,Lokalkostnader ,cost,premises,,exact,why\n",           # trailing space
-    " Haninge,Lokalkostnader,cost,premises,,exact,why\n",           # leading space
-    "Haninge ,\u00a0Lokalkostnader\t,cost,premises,,exact,why\n",   # mixed white space
+    "Haninge,Lokalkostnader ,cost,premises,,exact,why,,,\n",           # trailing space
+    " Haninge,Lokalkostnader,cost,premises,,exact,why,,,\n",           # leading space
+    "Haninge ,\u00a0Lokalkostnader\t,cost,premises,,exact,why,,,\n",   # mixed white space
 ])
 def test_match_keys_are_stripped(tmp_path, row):
     folder = _crosswalk(tmp_path / "cw", HEADER + row)
@@ -152,22 +153,24 @@ def test_match_keys_are_stripped(tmp_path, row):
 
 def test_a_byte_order_mark_is_dropped(tmp_path):
     folder = _crosswalk(tmp_path / "cw", "\ufeff" + HEADER
-                        + "Haninge,Lokalkostnader,cost,premises,,exact,why\n")
+                        + "Haninge,Lokalkostnader,cost,premises,,exact,why,,,\n")
     got = read_crosswalk("cost_types.csv", folder)
     assert got[0].municipality == "Haninge"
 
 
 def test_a_decomposed_letter_matches_the_composed_one_labels_stay_verbatim(tmp_path):
     nfd = "Stra\u0308ngna\u0308s"
-    folder = _crosswalk(tmp_path / "cw", HEADER + f"{nfd},Ko\u0308p,cost,x,,exact,  why \n")
+    folder = _crosswalk(tmp_path / "cw",
+                        HEADER + f"{nfd},Ko\u0308p,cost,x,,exact,  why ,,,\n")
     got = read_crosswalk("cost_types.csv", folder)[0]
     assert got.municipality == "Strängnäs" and got.report_label == "Köp"
     assert got.justification == "  why ", "a free-text value stays as written"
 
 
 def test_case_variant_duplicate_keys_are_refused_with_file_and_line(tmp_path):
-    folder = _crosswalk(tmp_path / "cw", HEADER + "Haninge,Lokalkostnader,cost,a,,exact,w\n"
-                        + "Haninge,LOKALKOSTNADER,cost,b,,exact,w\n")
+    folder = _crosswalk(tmp_path / "cw", HEADER
+                        + "Haninge,Lokalkostnader,cost,a,,exact,w,,,\n"
+                        + "Haninge,LOKALKOSTNADER,cost,b,,exact,w,,,\n")
     with pytest.raises(CrosswalkError) as info:
         read_crosswalk("cost_types.csv", folder)
     assert info.value.line == 3 and info.value.file.endswith("cost_types.csv")

@@ -141,7 +141,7 @@ def _name_the_committee(repo: Path, fx) -> None:
     """The one decision a user takes for an operating statement: the committee's own
     row is its total (activities.csv), as printed on the page (source.yml)."""
     label = fx.source.get("committee_name_printed")
-    row = f"{municipality(fx)},{label},,total,exact,,,committee's own row (real fixture)"
+    row = f"{municipality(fx)},{label},,total,exact,,,committee's own row (real fixture),"
     path = repo / "socialstudy/crosswalks/activities.csv"
     if label and not _keyed(path, row):
         with path.open("a", encoding="utf-8") as fh:

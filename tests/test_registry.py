@@ -247,7 +247,7 @@ def test_each_crosswalk_reads_into_the_row_type_its_spec_names():
     assert spec.row.__name__ == "CostType"
     assert [f.name for f in dataclasses.fields(spec.row)] == [
         "municipality", "report_label", "flow", "category", "kommun_bas", "fit",
-        "justification", "line"]
+        "justification", "holds", "holds_doc_id", "holds_line", "line"]
     rows = read_crosswalk("cost_types.csv")
     assert all(type(r) is spec.row for r in rows)
     first = rows[0]
@@ -260,9 +260,10 @@ def test_each_crosswalk_reads_into_the_row_type_its_spec_names():
 
 def test_a_misspelled_column_in_specs_yml_is_refused_naming_the_file(tmp_path):
     text = (paths.CROSSWALKS / "specs.yml").read_text(encoding="utf-8")
-    assert "kommun_bas, fit, justification]" in text
+    assert "kommun_bas, fit, justification, holds," in text
     (tmp_path / "specs.yml").write_text(
-        text.replace("kommun_bas, fit, justification]", "kommun_bas, fitt, justification]"),
+        text.replace("kommun_bas, fit, justification, holds,",
+                     "kommun_bas, fitt, justification, holds,"),
         encoding="utf-8")
     spec = load_specs(tmp_path / "specs.yml")["cost_types.csv"]
     with pytest.raises(CrosswalkError) as info:

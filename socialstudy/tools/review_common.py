@@ -8,6 +8,8 @@ import difflib
 import io
 from dataclasses import dataclass
 
+from socialstudy.crosswalks.specs import SPECS
+
 FOUND, DECIDE, ABSENT = "found automatically", "needs a decision", "not in the report"
 SIMILAR = 0.75
 
@@ -27,6 +29,13 @@ def csv_row(values: list) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="").writerow(values)
     return buffer.getvalue()
+
+
+def crosswalk_row(name: str, values: list) -> str:
+    """``values`` as one row of crosswalk ``name``, the columns after them left empty: a
+    column added to a crosswalk later (e.g. activities.csv's description_scope) is optional,
+    and a proposal without it would be refused as a short row when pasted."""
+    return csv_row(values + [""] * (len(SPECS[name].columns) - len(values)))
 
 
 def closest(label: str, known: list[str]) -> tuple[str, float] | None:

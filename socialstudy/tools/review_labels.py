@@ -13,7 +13,14 @@ from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.measures import compare, statement_kinds
 from socialstudy.measures.tabular import NOT_MAPPED
-from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest, csv_row
+from socialstudy.tools.review_common import (
+    ABSENT,
+    DECIDE,
+    FOUND,
+    Item,
+    closest,
+    crosswalk_row,
+)
 
 COMMITTEE = re.compile(r"(?i)nämnd(en)?(\s+totalt)?$")
 SOCIAL = re.compile(r"(?i)\bsocial")  # the study's committee among the committees named
@@ -41,7 +48,8 @@ def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
         items.append(Item("budget deviation", DECIDE, "neither amounts nor a printed "
                           "percentage: if the report prints the committee's deviation in % "
                           "add its row label", "printed_deviation.csv",
-                          csv_row([report.municipality, "<row label>", "", "<why>"])))
+                          crosswalk_row("printed_deviation.csv",
+                                        [report.municipality, "<row label>", "", "<why>"])))
     else:
         row = own_dev.iloc[0]
         items.append(Item("budget deviation", FOUND, f"{row.deviation_pct} % "
@@ -133,11 +141,12 @@ def _label_proposal(report, label, line, mine, rows, what, name, tail, total_lin
                "matched, proposed by review; check that it means the same here")
     else:
         return Item(f"{what} line {line}", DECIDE, f"'{label}' matches no known label", name,
-                    csv_row([report.municipality, label] + ["<choose>"] * len(tail(rows[0]))
-                            + ["<why>"]) if rows else "")
+                    crosswalk_row(name, [report.municipality, label]
+                                  + ["<choose>"] * len(tail(rows[0])) + ["<why>"])
+                    if rows else "")
     values = [report.municipality, label] + tail(source) + [why]
     return Item(f"{what} line {line}", DECIDE, f"'{label}' has no row in {name}; {why}",
-                name, csv_row(values))
+                name, crosswalk_row(name, values))
 
 
 def total_line(rows: list[tuple[str, int]]) -> int | None:
@@ -163,8 +172,8 @@ def _committee_row(report, label, line, other, total, name) -> Item:
         why += (f"; {other.municipality} maps its own '{label}' to {other.category}"
                 " – not copied: the label alone does not say which this is")
     return Item(f"activity line {line}", DECIDE, why, name,
-                csv_row([report.municipality, label, "", "<choose>", "<choose>", "", "",
-                         "<why>"]) if line < total else "")
+                crosswalk_row(name, [report.municipality, label, "", "<choose>", "<choose>",
+                                     "", "", "<why>"]) if line < total else "")
 
 
 def _total_proposal(report, label, line, other, name) -> Item:
@@ -177,7 +186,7 @@ def _total_proposal(report, label, line, other, name) -> Item:
                 "that is not copied, the label alone does not carry it)")
     values = [report.municipality, label, "", "total", "exact", "", label, why]
     return Item(f"activity line {line}", DECIDE, f"'{label}' has no row in {name}; {why}",
-                name, csv_row(values))
+                name, crosswalk_row(name, values))
 
 
 def _rows(name: str, report: Report, table: pd.DataFrame) -> tuple[tuple, list, pd.DataFrame]:
