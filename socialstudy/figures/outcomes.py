@@ -89,7 +89,7 @@ def staffing_panel(staff: pd.DataFrame, scope: Scope, reports: list[Report],
     if (series.scope_class != "committee").any():
         handles.append(Line2D([], [], linestyle="none", marker="o", color="dimgrey",
                               markerfacecolor="white",
-                              label="hollow: not a committee-level figure"))
+                              label="hollow: not committee level"))
     if handles:
         # a fixed distance below the axes (in font sizes), not a share of the axes' height:
         # with one row tight_layout made the axes so short that the legend hit the x label
@@ -117,7 +117,7 @@ def goal_levels(goals: pd.DataFrame, scope: Scope, reports: list[Report], note: 
         return finish(fig, "goal_levels", title, source_line(year_end, reports))
     for ax, muni in zip((row[0] for row in axes), munis):
         _goal_panel(ax, year_end[year_end.municipality == muni], muni)
-    axes[-1][0].set_xlabel("number of goals (counts are not comparable across committees: "
+    axes[-1][0].set_xlabel("number of goals\n(counts are not comparable across committees: "
                            "each uses its own scale)", fontsize=9)
     axes[-1][0].xaxis.get_major_locator().set_params(integer=True)
     handles = [Patch(color=c, label=w) for k, (w, c) in LEVELS.items()
