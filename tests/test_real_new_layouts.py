@@ -44,3 +44,45 @@ def test_gnesta_row_the_arithmetic_cannot_decide_is_a_review_item():
     reviews = [r for b in _blocks("gnesta_2013_ar_drift") for r in b.reviews]
     (item,) = [r for r in reviews if r.line == 11]
     assert ["8 372", "4 569", "120,1%", "–4 301", "12 673"] in item.readings
+
+
+def test_sundsvall_header_wrapped_over_two_lines_names_each_column():
+    """Lines 35 and 37 ('Verksamheternas nettokostnad Budget Budget Utfall Utfall Prognos
+    Budget' / 'per nämnd, mnkr 2018 jan-apr 2018 jan-apr 2018 jan-apr 2017 2018
+    avvikelse'): word k above and qualifier k below name column k, each with its own year;
+    row 39 reads as printed."""
+    (block,) = _blocks("sundsvall_2018_apr_ks_prognos")
+    assert [(c.label, c.year) for c in block.columns] == [
+        ("Budget 2018", 2018), ("Budget jan-apr 2018", 2018), ("Utfall jan-apr 2018", 2018),
+        ("Utfall jan-apr 2017", 2017), ("Prognos 2018", 2018), ("Budget avvikelse", None)]
+    assert block.header[0].lines == [35, 37]
+    assert _row([block], 39).cells == ["Kommunstyrelse", "-686,9", "-257,8", "-220,9",
+                                       "-168,6", "-638,3", "48,6"]
+    assert not block.reviews
+
+
+def test_a_header_pair_that_does_not_fit_the_rows_is_not_taken():
+    """Five qualifiers below six column words: the pair names no columns (the rows stay
+    review items), never a shifted guess."""
+    text = ("Nettokostnad Budget Budget Utfall Utfall Prognos Budget\n\n"
+            "mnkr jan-apr 2018 jan-apr 2018 jan-apr 2017 2018 avvikelse\n\n"
+            "Socialnämnd -686,9 -257,8 -220,9 -168,6 -638,3 48,6\n\n"
+            "Äldreomsorg -22,4 -17,5 -14,5 -1,6 -22,4 0,0")
+    (block,) = segment(text.split("\n"))
+    assert not any(c.label.startswith(("Budget", "Utfall", "Prognos")) for c in block.columns)
+    assert {r.line for r in block.reviews} == {5, 7}
+
+
+def test_an_avvikelse_column_equal_to_forecast_minus_budget_is_a_forecast_deviation():
+    """Sundsvall line 39: 48,6 = Prognos 2018 (-638,3) − Budget 2018 (-686,9), while Utfall
+    jan-apr − Budget jan-apr is 36,9: the column is the forecast's deviation."""
+    from socialstudy.extract.forecast_columns import forecast_deviations
+    from socialstudy.extract.tables import Row, Table
+    rows = [Row(39, ["Kommunstyrelse", "-686,9", "-257,8", "-220,9", "-638,3", "48,6"]),
+            Row(45, ["kollektivtrafik", "-148,5", "-49,5", "-53,9", "-153,5", "-5,0"])]
+    table = Table("x", "", None, rows)
+    measures = ["budget", "budget", "actual", "forecast", "deviation"]
+    assert forecast_deviations(table, measures)[-1] == "forecast_deviation"
+    plain = [Row(1, ["Socialnämnd", "-100,0", "-90,0", "-95,0", "-10,0"])]  # utfall − budget
+    assert forecast_deviations(Table("y", "", None, plain), ["budget", "actual", "forecast",
+                                                             "deviation"])[-1] == "deviation"
