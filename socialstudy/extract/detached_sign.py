@@ -7,7 +7,7 @@ PDF text sets it)."""
 
 from __future__ import annotations
 
-SIGNS = "-\u2013\u2212\u2012"  # hyphen, en dash, minus sign, figure dash
+from socialstudy.extract.numbers import MINUS_SIGNS
 
 
 def attach_signs(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -20,7 +20,7 @@ def attach_signs(tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int
             skip = False
             continue
         nxt = tokens[k + 1] if k + 1 < len(tokens) else None
-        if word in SIGNS and len(word) == 1 and nxt and nxt[1] - end == 1 \
+        if word in MINUS_SIGNS and len(word) == 1 and nxt and nxt[1] - end == 1 \
                 and nxt[0][:1].isdigit():
             out.append((word + nxt[0], start, nxt[2]))
             skip = True
