@@ -86,3 +86,18 @@ def test_an_avvikelse_column_equal_to_forecast_minus_budget_is_a_forecast_deviat
     plain = [Row(1, ["Socialnämnd", "-100,0", "-90,0", "-95,0", "-10,0"])]  # utfall − budget
     assert forecast_deviations(Table("y", "", None, plain), ["budget", "actual", "forecast",
                                                              "deviation"])[-1] == "deviation"
+
+
+def test_the_review_of_an_interim_report_takes_its_own_period():
+    """Haninge's Jan-Apr 2020 seed (line 292 'Totalt'): the run holds a full-year row with
+    the annual budget only and a Jan-Apr row with net cost 318 195 and budget 319 104; the
+    review's committee total is the Jan-Apr row (before session 6 it printed the full-year
+    row: an empty net cost beside the annual budget 967 717)."""
+    import pandas as pd
+
+    from socialstudy.core.registry import load_registry
+    from socialstudy.tools.review_labels import own_period
+    report = next(r for r in load_registry() if r.doc_id == "haninge_2020_d1")
+    rows = pd.DataFrame({"fiscal_year": [2020, 2020, 2019], "period": ["full_year",
+                         "jan_apr", "jan_apr"], "budget_tkr": [967717, 319104, 1]})
+    assert own_period(rows, report).budget_tkr.tolist() == [319104]

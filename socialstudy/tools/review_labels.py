@@ -44,7 +44,11 @@ def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
                  Item("budget", ABSENT, "the committee total prints no budget"))
     deviation = compare.budget_deviation(activity, facts)
     own_dev = own_period(deviation, report)
-    if own_dev.empty:
+    if own_dev.empty and not report.is_full_year and total.net_cost_tkr and total.budget_tkr:
+        items.append(Item("budget deviation", ABSENT, f"the table prints no deviation for "
+                          f"{report.period} (line {total.source_line}); not computed from the "
+                          "period's net cost and budget"))
+    elif own_dev.empty:
         items.append(Item("budget deviation", DECIDE, "neither amounts nor a printed "
                           "percentage: if the report prints the committee's deviation in % "
                           "add its row label", "printed_deviation.csv",
