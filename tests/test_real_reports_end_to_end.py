@@ -565,3 +565,14 @@ def test_a_deficit_stated_by_the_committees_administration_is_read(corpus):
     rows = _rows(corpus, "gotland_2017_news_bokslut", "prose_finance")
     assert [(r["measure"], r["fiscal_year"], r["period"], r["value"], r["source_line"])
             for r in rows] == [("budget_deviation", "2017", "full_year", "-8600", "3")]
+
+
+@pytest.mark.xfail(strict=True, reason="Region Gotland line 5: 'i juni varnade förvaltningen "
+                   "för minus 30 miljoner och under hösten för minus 20 miljoner' – two "
+                   "superseded full-year forecasts written 'minus N miljoner' (no 'kronor', "
+                   "no överskott/underskott): no phrase reads them and the review does not "
+                   "list the line; not fixed in session 6")
+def test_superseded_forecasts_written_as_minus_are_read_or_listed(corpus):
+    review = corpus["reviews"]["gotland_2017_news_bokslut"]
+    rows = _rows(corpus, "gotland_2017_news_bokslut", "prose_finance")
+    assert "line 5" in review or any(r["source_line"] == "5" for r in rows)
