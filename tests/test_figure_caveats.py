@@ -53,7 +53,8 @@ def test_activity_figure_names_what_each_bar_holds(scopes, tables, reports):
         "Strängnäs 126.7 + part of Myndighet 310.1: plus LSS placements bought via Myndighet")
     # Huddinge's economic assistance is emergency aid only (2.7 mnkr, line 500)
     assert lines[1] == (
-        "economic assistance – Haninge 145.7: payments; case work in IFO · Huddinge 2.7, in "
+        "economic assistance – Haninge 145.7 + part of Individ- och familjeomsorg (IFO) 474.6: "
+        "payments; case work in IFO · Huddinge 2.7, in "
         "part: emergency aid · Strängnäs: no separate line")
     # Strängnäs's own lines are lower bounds: Myndighet (399) also holds both (N3)
     assert lines[3] == ("elderly care – Strängnäs 281.4 + part of Myndighet 310.1: plus home "
@@ -110,7 +111,8 @@ def test_whole_committee_figures_name_the_remit_gap_with_amounts(scopes, tables,
             "plus an unknown part of 'Individ- och familjeomsorg (IFO)' 474.6 mnkr (a mixed "
             f"line)) [{HANINGE}:370, 371, 380, 758], run only in part by Huddinge (only SoL "
             "support") in pair
-    assert "economic assistance (Försörjningsstöd, 145.7 mnkr net cost)" in pair
+    assert ("economic assistance (Försörjningsstöd, 145.7 mnkr net cost, plus an unknown part "
+            "of 'Individ- och familjeomsorg (IFO)' 474.6 mnkr (a mixed line))") in pair
     assert "Äldreomsorg" not in pair
     default = figure_notes.whole_committee(scopes["default"], activity, reports)
     # Strängnäs buys home care and LSS placements through Myndighet (mixed, 399; 413):
@@ -156,6 +158,7 @@ def test_sick_leave_note_says_what_each_report_states(scopes, tables, reports):
     assert lines[1:] == [
         "Haninge 2024: calendar year, % of ordinary working time · runs disability support "
         "562.6 + part of Individ- och familjeomsorg (IFO) 474.6 and economic assistance 145.7 "
+        "+ part of Individ- och familjeomsorg (IFO) 474.6 "
         "(in part by Huddinge)",
         "Huddinge 2024: rolling 12 months (R12) to November of the year, not the calendar year",
         "Strängnäs 2023: average over the year; basis (share of working time) not stated · runs "
