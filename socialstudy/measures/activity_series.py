@@ -23,8 +23,8 @@ from socialstudy.core.registry import Report, by_doc_id
 from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures.compare import activity_crosswalk
 from socialstudy.measures import line_status
+from socialstudy.measures.compare import activity_crosswalk
 from socialstudy.measures.finance import tidy
 from socialstudy.measures.tabular import fmt
 
