@@ -159,12 +159,17 @@ def test_core_key_figure_names_the_touching_lines(activity, remits, inhabitants)
     frame = _core(activity, remits, inhabitants, [H24, HU]).astype(str)
     # the range's ends are the lines counted out and in: 57.8 (line 367) and 474.6 (line 370)
     assert summary._core(frame, SELS[H24]) == (
-        "26–5303 (range: Förvaltningsdirektör och staber 57.8 mnkr, Individ- och "
-        "familjeomsorg (IFO) 474.6 mnkr counted out and in [000_7601200e7e1b7bea.txt:367, 370])"
+        "26–5303 (range: 'Förvaltningsdirektör och staber' 57.8 mnkr (line 367) also serves "
+        "or may hold disability support, economic assistance and elderly care (staff units of "
+        "the whole administration, which also runs elderly care for another committee, line "
+        "103); 'Individ- och familjeomsorg (IFO)' 474.6 mnkr (line 370) also holds economic "
+        "assistance and disability support – the report gives no split: each counted out (low) "
+        "and in (high) [000_7601200e7e1b7bea.txt:367, 370])"
         " (core: children and young people, adults: substance abuse, administration, other; "
-        "its 'other' here: labour-market centre, integration and economic-assistance case work"
+        "its 'other' here: labour-market centre and integration"
         " (IFO unit 'Andra linjen vuxen, ekonomiskt bistånd, integration och "
-        "arbetsmarknadscenter') and family law (IFO's 'Första linjen'), all inside the IFO "
+        "arbetsmarknadscenter', whose economic-assistance case work counts as economic "
+        "assistance) and family law (IFO's 'Första linjen'), all inside the IFO "
         "line [000_7601200e7e1b7bea.txt:730, 733])")
     # Huddinge's core per inhabitant 3559 kr names the core and what its 'other' holds
     assert summary._core(frame, SELS[HU]) == (

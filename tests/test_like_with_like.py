@@ -103,7 +103,8 @@ def test_per_inhabitant_names_what_the_whole_committee_total_includes(reports, f
     from socialstudy.narrative import summary
     tables = findings.load(paths.Outputs().processed)
     scope = resolve("latest", "Haninge,Huddinge", reports, facts)
-    cell = summary.key_figures(scope, tables).filter(like="whole-committee").iloc[:, 0]
+    cell = summary.key_figures(scope, tables).filter(
+        like="whole-committee net cost per inhabitant").iloc[:, 0]
     # both sides (finding 6): Huddinge's own line 502 "(ej LSS/SFB)" and its emergency aid
     # only (2.7 mnkr, line 500; Socialjouren, line 624); LSS content of line 380, not 758
     assert cell["Haninge"] == (
@@ -188,9 +189,10 @@ def test_other_in_the_core_names_what_each_committee_holds_there():
     assert "Strängnäs 2023: housing adaptation grants and transport service" in text
     # Haninge: 730 names the IFO unit with economic assistance, integration and the
     # labour-market centre; family law ('familjerätten') is in 'Första linjen' at 733
-    assert ("labour-market centre, integration and economic-assistance case work (IFO unit "
-            "'Andra linjen vuxen, ekonomiskt bistånd, integration och arbetsmarknadscenter') "
-            "and family law (IFO's 'Första linjen'), all inside the IFO line "
+    assert ("labour-market centre and integration (IFO unit "
+            "'Andra linjen vuxen, ekonomiskt bistånd, integration och arbetsmarknadscenter', "
+            "whose economic-assistance case work counts as economic assistance) and family law "
+            "(IFO's 'Första linjen'), all inside the IFO line "
             "[000_7601200e7e1b7bea.txt:730, 733]") in text
     # Huddinge: family law 498 (Familjerätt & familjerådgivning), refugee reception 503,
     # violence in close relationships 633 – not 633 alone
