@@ -304,3 +304,18 @@ def test_a_mixed_line_described_only_for_the_whole_committee_says_so(tables):
     myndighet = rows[(rows.doc_id == "strangnas_2023_ar") & (rows.report_label == "Myndighet")
                      & (rows.fiscal_year == 2023)].iloc[0]
     assert f"(described [{STRANGNAS}:413])" in _components(myndighet)
+
+
+def test_goal_figure_says_why_a_committee_has_no_panel(reports, facts, tables):
+    """2023 run: only Strängnäs's own 2023 report assesses goals for 2023 (lines 141–150);
+    Haninge's and Huddinge's 2023 come from their 2024 reports, which assess 2024 only.
+    Figure 6 draws one panel and says why the other two have none."""
+    fig = figures.goal_levels(tables["goals"], resolve("2023", "all", reports, facts), reports)
+    text = drawn(fig)
+    assert "Strängnäs 2023: 10 goals, 2 wordings used" in text
+    assert ("No panel: Haninge 2023: no year-end goal assessment for this year in the report "
+            "read (a report assesses only its own year); Huddinge 2023: no year-end goal "
+            "assessment") in text
+    default = drawn(figures.goal_levels(tables["goals"], resolve("latest", "all", reports,
+                                                                   facts), reports))
+    assert "No panel" not in default
