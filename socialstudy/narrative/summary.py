@@ -55,8 +55,7 @@ def _pick(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
 def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per municipality: remit, net cost, budget deviation, personnel share,
     turnover and sick leave, goals met; 'not reported' where the report lacks it."""
-    rows, remit = [], remit_by_report()
-    steps = goal_steps(scope, tables)
+    rows, remit, steps = [], remit_by_report(), goal_steps(scope, tables)
     defs, shown = definitions(load_registry()), len(findings.chosen(scope))
     for sel in scope.selections.values():
         muni, year = sel.municipality, sel.fiscal_year
@@ -100,17 +99,24 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 _core(tables.get("comparable_core"), sel),
             "goals met or largely met": (caveats.goals_cell(goals, steps, sel, shown)
                                          or _goals(goals, sel, every_goal)),
-            "lines the figures rest on": NO_REPORT if not sel.doc_id else _lines({
-                "net cost": total, "budget deviation": deviation,
-                "without the named items": _items(tables.get("deviation_adjusted"), sel),
-                "personnel share": personnel, "turnover": _first(staff, "turnover_total_pct"),
-                "sick leave": _first(staff, "sick_leave_total_pct")}),
+            "lines the figures rest on": _sources(tables, sel, total, deviation, personnel, staff),
         })
     return pd.DataFrame(rows).set_index("municipality")
 
 
 NET_COST = "whole-committee net cost (mnkr; covers the remit above)"
 NOT_MAPPED_YET = "not mapped yet (see the review)"
+
+
+def _sources(tables: dict[str, pd.DataFrame], sel: Selection, total: pd.DataFrame,
+             deviation: pd.DataFrame, personnel: pd.DataFrame, staff: pd.DataFrame) -> str:
+    """The key-figure row's last cell: the raw lines of its numbers (see ``_lines``)."""
+    if not sel.doc_id:
+        return NO_REPORT
+    return _lines({"net cost": total, "budget deviation": deviation,
+                   "without the named items": _items(tables.get("deviation_adjusted"), sel),
+                   "personnel share": personnel, "turnover": _first(staff, "turnover_total_pct"),
+                   "sick leave": _first(staff, "sick_leave_total_pct")})
 
 
 def _lines(cited: dict[str, pd.DataFrame | None]) -> str:
