@@ -29,14 +29,17 @@ from socialstudy.extract.layout_words import tab_block
 from socialstudy.extract.tables import tab_runs
 
 
-def segment(lines: list[str]) -> list[Block]:
+def segment(lines: list[str], tabs: bool = True) -> list[Block]:
     """Every table block of a report, in order: tab runs first, then glued tables, then
-    one-cell-per-line ones, then space-aligned ones among the lines left over."""
+    one-cell-per-line ones, then space-aligned ones among the lines left over. With
+    ``tabs=False`` the tab runs only mark their lines as taken (``extract.tables`` reads
+    them) and no tab block is built."""
     lines = [ln.rstrip("\r\n") for ln in lines]
     used = [False] * len(lines)
-    blocks = [tab_block(lines, run) for run in tab_runs(lines)]
-    for b in blocks:
-        used[b.first_line - 1: b.last_line] = [True] * (b.last_line - b.first_line + 1)
+    runs = tab_runs(lines)
+    for run in runs:
+        used[run[0]: run[-1] + 1] = [True] * (run[-1] - run[0] + 1)
+    blocks = [tab_block(lines, run) for run in runs] if tabs else []
     for reader in (glued_blocks, indicator_blocks, cpl_blocks):
         for b in reader(lines, used):
             blocks.append(b)

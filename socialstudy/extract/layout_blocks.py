@@ -44,7 +44,7 @@ def _cpl_kind(line: str) -> str:
         return "num"
     if inline_row(s):
         return "inline"
-    if (len(s) > 80 and len(split_glued(s)) < 3) or (s.endswith(".") and len(s.split()) > 6):
+    if (s.endswith(".") and len(s.split()) > 6) or (len(s) > 80 and len(split_glued(s)) < 3):
         return "brk"
     return "text"
 
