@@ -17,7 +17,7 @@ from socialstudy.extract import layout_glued, layout_groups, layout_indicators, 
 from socialstudy.extract import pool as pool_module
 from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.extract.layout import is_sentence
-from socialstudy.extract.layout_blocks import _cpl_kind
+from socialstudy.extract.layout_blocks import _cpl_kind, space_blocks
 from socialstudy.extract.layout_model import YEAR
 from socialstudy.extract.layout_space import classify
 from socialstudy.tools.scale import write_corpus
@@ -69,6 +69,26 @@ def test_a_line_of_running_text_is_no_readers():
         assert layout_indicators.header([line], 0) is None, line
     for line in (s for s in sentences if len(s) <= 100):  # quadratic: the short ones
         assert all(layout_indicators._row(1, line.strip(), n, []) is None for n in (2, 5))
+
+
+def _texts() -> list[list[str]]:
+    """The seeds and real fixtures as they are and with their tabs turned into spaces
+    (space-aligned tables), line breaks (one cell per line) or nothing (glued cells)."""
+    texts = []
+    for path in TEXTS:
+        text = path.read_text(encoding="utf-8")
+        texts += [text.replace("\t", gap).split("\n") for gap in ("\t", "   ", "\n", "")]
+    return texts
+
+
+def test_lines_out_of_reach_of_any_row_change_no_space_aligned_block():
+    found = 0
+    for lines in _texts():
+        used = [False] * len(lines)
+        blocks = space_blocks(lines, used)
+        assert blocks == space_blocks(lines, used, reach=None)
+        found += len(blocks)
+    assert found > 50
 
 
 def _exception_classes() -> list[type]:
