@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -19,7 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
 PARALLEL_FROM = 100  # reports; below this, starting the workers costs more than they save
-CHUNKS_PER_WORKER = 8  # tasks per worker: small enough to share the work out evenly
+CHUNK = 8  # reports per task: the work shares out evenly and Ctrl-C stops soon (the
+# workers finish the tasks in hand), while the messages between processes cost nothing
 _LOADED: dict[Callable, object] = {}  # in a worker: what ``load`` returned, loaded once
 
 
@@ -48,13 +50,15 @@ def read_all(read_one: Callable, load: Callable[[], object], reports: Sequence,
     if count == 1:
         loaded = load() if loaded is None else loaded
         return [read_one(report, loaded) for report in reports]
-    chunk = max(1, len(reports) // (count * CHUNKS_PER_WORKER))
     if loaded is not None:
         _LOADED[load] = loaded  # a forked worker starts with it
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(start_method()))
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context(start_method()),
+                               initializer=signal.signal, initargs=(signal.SIGINT,
+                                                                    signal.SIG_IGN))
     try:
-        return list(pool.map(partial(_in_worker, read_one, load), reports, chunksize=chunk))
-    finally:  # after an error or Ctrl-C, the reports not yet started are not read
+        return list(pool.map(partial(_in_worker, read_one, load), reports, chunksize=CHUNK))
+    finally:  # after an error or Ctrl-C (which only this process handles: the workers
+        # ignore it and finish the reports in hand), the reports not yet started are not read
         pool.shutdown(wait=True, cancel_futures=True)
         _LOADED.pop(load, None)
 
