@@ -28,6 +28,7 @@ from socialstudy.extract.damaged import (
     ragged_rows,
     wrapped_rows,
 )
+from socialstudy.extract.forecast_columns import forecast_deviations
 from socialstudy.extract.label_case import recased
 from socialstudy.extract.numbers import Parsed, format_decimal, looks_numeric, parse_number
 from socialstudy.extract.overrides import Overrides
@@ -115,7 +116,8 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
     """A fact for every value cell that parses, a reject (with the reason) for every other
     numeric-looking one."""
     table_years = [int(y) for y in YEAR.findall(" ".join(" ".join(c) for c in columns))]
-    by_column = [column_measure(cells, measures) for cells in columns]  # once per column
+    by_column = forecast_deviations(table, [column_measure(cells, measures)
+                                            for cells in columns])  # once per column
     facts, rejects, years = [], [], {}  # years: (column, measure) -> (year, period)
     n_header, wrapped = header_width(table), wrapped_rows(table)
     for row, nxt in _value_rows(table):

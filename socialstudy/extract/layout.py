@@ -27,6 +27,7 @@ from socialstudy.extract.layout_indicators import indicator_blocks
 from socialstudy.extract.layout_model import Block
 from socialstudy.extract.layout_words import tab_block
 from socialstudy.extract.tables import tab_runs
+from socialstudy.extract.wrapped_header import wrapped_header
 
 
 def is_sentence(line: str) -> bool:
@@ -55,5 +56,5 @@ def segment(lines: list[str], tabs: bool = True) -> list[Block]:
         for b in reader(lines, used):
             blocks.append(b)
             used[b.first_line - 1: b.last_line] = [True] * (b.last_line - b.first_line + 1)
-    blocks += space_blocks(lines, used)
+    blocks += [wrapped_header(b, lines) for b in space_blocks(lines, used)]
     return sorted(blocks, key=lambda b: b.first_line)
