@@ -19,7 +19,9 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
-PARALLEL_FROM = 100  # reports; below this, starting the workers costs more than they save
+# reports: fewer take a few seconds in one process, and a spawned worker spends about a
+# CPU-second on imports and crosswalks before its first report, so a pool saves little
+PARALLEL_FROM = 100
 CHUNK = 8  # reports per task: the work shares out evenly and Ctrl-C stops soon (the
 # workers finish the tasks in hand), while the messages between processes cost nothing
 _LOADED: dict[Callable, object] = {}  # in a worker: what ``load`` returned, loaded once
