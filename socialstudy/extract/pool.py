@@ -19,8 +19,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 
-# reports: fewer take a few seconds in one process, and a spawned worker spends about a
-# CPU-second on imports and crosswalks before its first report, so a pool saves little
+# reports: fewer take a few seconds in one process, and a worker starts (a spawned one
+# imports the package and reads the crosswalks) before its first report: little to save
 PARALLEL_FROM = 100
 CHUNK = 8  # reports per task: the work shares out evenly and Ctrl-C stops soon (the
 # workers finish the tasks in hand), while the messages between processes cost nothing
