@@ -58,8 +58,8 @@ def deviation_cell(adjusted: pd.DataFrame | None, sel: Selection) -> str:
         adjusted.fiscal_year == sel.fiscal_year)]
     if rows is None or rows.empty:
         return "none named"
-    kinds = names([f"a {r.kind}" + (f" of {AT_MOST} {mnkr(r.effect_tkr)}"
-                                    if r.effect_is == AT_MOST else "")
+    kinds = names([f"a {r.kind} of " + (f"{AT_MOST} " if r.effect_is == AT_MOST else "")
+                   + mnkr(r.effect_tkr)
                    + (f" – {r.remark} [{r.source_file}:{int(float(r.remark_line))}]"
                       if r.remark and r.effect_is != AT_MOST else "")
                    for r in rows.itertuples()])
