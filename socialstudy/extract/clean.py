@@ -118,7 +118,7 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
     table_years = [int(y) for y in YEAR.findall(" ".join(" ".join(c) for c in columns))]
     by_column = forecast_deviations(table, [column_measure(cells, measures)
                                             for cells in columns])  # once per column
-    facts, rejects = [], []
+    facts, rejects, years = [], [], {}  # years: (column, measure) -> (year, period)
     n_header, wrapped = header_width(table), wrapped_rows(table)
     for row, nxt in _value_rows(table):
         if is_ragged(row, n_header) or row.line in wrapped:
@@ -146,7 +146,9 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
                 continue
             measure = by_row or (by_column[j - 1] if j - 1 < len(columns)
                                  else column_measure([], measures))
-            year, period = resolve_year(column_cells, measure, table_years, report)
+            if (j, measure) not in years:
+                years[j, measure] = resolve_year(column_cells, measure, table_years, report)
+            year, period = years[j, measure]
             facts.append(_fact(table, report, row, j, parsed, column_label, measure, year,
                                period, f"{raw}\n{nxt.cells[j]}" if cont else raw,
                                f"number wrapped onto line {nxt.line}" if cont else ""))

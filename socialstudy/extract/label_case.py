@@ -18,15 +18,25 @@ LABELS = {"cost_types.csv": "report_label", "activities.csv": "report_label",
           "staffing_map.csv": "row_label"}
 
 
+_SEEN: dict[str, tuple[tuple, tuple[set[str], dict[str, str]]]] = {}
+
+
 def spellings(municipality: str) -> tuple[set[str], dict[str, str]]:
     """(every label the crosswalks pick for ``municipality``, {casefolded label: its one
-    spelling} for the labels no other spelling shares case-insensitively)."""
-    exact = {getattr(row, column).strip() for name, column in LABELS.items()
-             for row in read_crosswalk(name) if row.municipality == municipality}
+    spelling} for the labels no other spelling shares case-insensitively). Worked out
+    again only when a crosswalk changed (``read_crosswalk`` hands out new rows)."""
+    rows = tuple(read_crosswalk(name) for name in LABELS)
+    seen = _SEEN.get(municipality)
+    if seen is not None and all(a is b for a, b in zip(seen[0], rows)):
+        return seen[1]
+    exact = {getattr(row, column).strip() for found, column in zip(rows, LABELS.values())
+             for row in found if row.municipality == municipality}
     folded: dict[str, set[str]] = {}
     for label in exact:
         folded.setdefault(label.casefold(), set()).add(label)
-    return exact, {key: next(iter(found)) for key, found in folded.items() if len(found) == 1}
+    _SEEN[municipality] = rows, (exact, {key: next(iter(found))
+                                         for key, found in folded.items() if len(found) == 1})
+    return _SEEN[municipality][1]
 
 
 def recased(facts: list[Fact], municipality: str) -> list[Fact]:
