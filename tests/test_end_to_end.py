@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import synthetic
+from repo_copy import seed_bytecode
 
 from socialstudy.core.registry import load_registry
 from socialstudy.crosswalks import loader as crosswalk
@@ -63,6 +64,7 @@ def added(tmp_path_factory):
     for name in COPIED:
         shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "study-manifest.json", repo)
+    seed_bytecode(ROOT, repo, COPIED)
     new = _generate(tmp)
     haninge = _cli(repo, "add-report", str(new["haninge"][0]), "--municipality", "Haninge",
                    "--kommun-code", "0136", "--fiscal-year", "2025", "--period", "full_year",
@@ -202,6 +204,7 @@ def fresh(tmp_path):
     repo = tmp_path / "repo"
     for name in ("socialstudy", "data", "notebooks"):
         shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    seed_bytecode(ROOT, repo, ("socialstudy",))
     return repo
 
 

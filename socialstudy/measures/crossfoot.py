@@ -60,10 +60,19 @@ def for_amounts(found: dict[tuple, str], doc_id: str,
     return out
 
 
+class Shared(dict):
+    """Caveats that ride along in a frame's ``attrs`` (``findings.read``), shared, not
+    copied: pandas deep-copies ``attrs`` into every frame or column an operation returns,
+    and copying some thousand tuple keys each time was a fifth of notebook 05's work."""
+
+    def __deepcopy__(self, memo) -> Shared:
+        return self
+
+
 def load(processed: Path) -> dict[tuple, str]:
     """:func:`caveats` of an output tree ({} before step 01 has written it)."""
     if not (processed / "quality.csv").exists() or not (processed / "facts.csv").exists():
-        return {}
+        return Shared()
     read = dict(dtype=str, keep_default_na=False)
-    return caveats(pd.read_csv(processed / "quality.csv", **read),
-                   pd.read_csv(processed / "facts.csv", **read))
+    return Shared(caveats(pd.read_csv(processed / "quality.csv", **read),
+                          pd.read_csv(processed / "facts.csv", **read)))
