@@ -31,6 +31,7 @@ from socialstudy.extract.damaged import (
 from socialstudy.extract.label_case import recased
 from socialstudy.extract.numbers import Parsed, format_decimal, looks_numeric, parse_number
 from socialstudy.extract.overrides import Overrides
+from socialstudy.extract.row_arithmetic import shifted_rows
 from socialstudy.extract.rows import Cell, Fact, Issue, Reject
 from socialstudy.extract.split_header import header_rejects, read_split_header
 from socialstudy.extract.tables import YEAR, Row, Table
@@ -117,7 +118,8 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
     table_years = [int(y) for y in YEAR.findall(" ".join(" ".join(c) for c in columns))]
     by_column = [column_measure(cells, measures) for cells in columns]  # once per column
     facts, rejects = [], []
-    n_header, wrapped = header_width(table), wrapped_rows(table)
+    n_header = header_width(table)
+    wrapped = {**shifted_rows(table, columns, by_column, n_header), **wrapped_rows(table)}
     for row, nxt in _value_rows(table):
         if is_ragged(row, n_header) or row.line in wrapped:
             rejects.extend(ragged_rejects(table, report, row, columns, n_header,

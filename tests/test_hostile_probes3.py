@@ -1,0 +1,70 @@
+"""Hostile probes of issue 15, third round (session 6): what the last session added and
+nobody had probed yet — a tab inside a number on a short row, the run's last line for a
+split header, and the new crosswalks and extractors (core_reach, remit_scope,
+translations, budget_adjustments' effect columns, forecasts, label case, glued indicator
+cells, growth_adjusted). Each damages a copy of a real report or crosswalk and asserts
+the real outcome; each failed before its fix."""
+
+from pathlib import Path
+
+import pytest
+
+from socialstudy import paths
+from socialstudy.core.registry import load_registry, sha256_of
+from socialstudy.extract.extraction import extract_and_clean
+
+HANINGE_2020 = "001_9c5091bf1d1e3ae2.txt"
+
+
+def _damaged(raw: Path, name: str, old: str, new: str) -> list:
+    """The registry of ``raw`` with report ``name`` changed once (old → new), its hash
+    brought up to date."""
+    path = raw / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    registry = (raw / "reports.yml").read_text(encoding="utf-8")
+    registry = registry.replace(sha256_of(paths.RAW / name), sha256_of(path))
+    (raw / "reports.yml").write_text(registry, encoding="utf-8")
+    return load_registry(raw / "reports.yml")
+
+
+# ---- a tab inside a number on a short row ---------------------------------------------------
+
+SHORT_ROW = "förlängningsbeslut\t45,6 %\t46,8 %\t40,5 %\t29,2 %\t25,9 %"
+
+
+@pytest.mark.parametrize("old, new", [
+    ("\t45,6 %", "\t4\t5,6 %"),     # the row now has as many cells as its header
+    ("\t45,6 %", "\t45,6\t%"),      # the '%' on a cell of its own
+    ("\t25,9 %", "\t2\t5,9 %"),     # the last value split: 2020 read as 2, the change 5,9 %
+])
+def test_a_tab_inside_a_number_of_a_short_row_is_not_read_shifted(raw, old, new):
+    """001_…txt line 700 ('Andel utredningar över 120 dagar …') prints five years and no
+    change, one cell fewer than its header (line 696). A tab inside a number made it full
+    width: before, facts.csv said 2016 = 4 %, 2019 = 40,5 % (printed 29,2 %) and a change
+    of 25,9 % against 2019, with exit 0. The table's other rows (697, 698) give their
+    change as the relative change of 2019 and 2020 (738 against 623: 18 %), which the
+    shifted row contradicts, so none of its values is used; each is a reject saying why."""
+    reports = _damaged(raw, HANINGE_2020, SHORT_ROW, SHORT_ROW.replace(old, new, 1))
+    out = extract_and_clean(reports)
+    at = {name: frame[(frame.doc_id == "haninge_2020_d1") & (frame.source_line == 700)]
+          for name, frame in (("facts", out.facts), ("rejects", out.rejects))}
+    assert at["facts"].empty
+    assert set(at["rejects"].raw) >= {"46,8 %", "40,5 %"}
+    reason = at["rejects"].reason.iloc[0]
+    assert reason.startswith("row reads as full width (7 cells) but its 'Förändring jmf "
+                             "2019' (")
+    assert "the relative change of columns 4 and 5" in reason
+    kept = out.facts[(out.facts.doc_id == "haninge_2020_d1") & (out.facts.source_line == 697)]
+    assert kept.value.tolist() == ["695", "697", "603", "623", "738", "18"]
+
+
+def test_the_real_short_row_and_the_real_change_columns_are_read_as_printed(extraction):
+    """Line 700 as printed (six cells under a seven-cell header) keeps its five values,
+    and no real table row is taken for a shifted one."""
+    facts = extraction.facts
+    row = facts[(facts.doc_id == "haninge_2020_d1") & (facts.source_line == 700)]
+    assert row.value.tolist() == ["45.6", "46.8", "40.5", "29.2", "25.9"]
+    assert row.column_label.tolist()[-1] == "2020*"
+    assert not extraction.rejects.reason.str.startswith("row reads as full width").any()
