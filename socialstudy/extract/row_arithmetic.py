@@ -13,6 +13,7 @@ import itertools
 from decimal import Decimal
 
 from socialstudy.errors import NumberFormatError
+from socialstudy.extract.damaged import is_ragged
 from socialstudy.extract.numbers import looks_numeric, parse_number
 from socialstudy.extract.tables import Row, Table
 
@@ -40,7 +41,7 @@ def shifted_rows(table: Table, columns: list[list[str]], by_column: list[str],
     found = {}
     for i, row in enumerate(rows):
         join = _join(row)
-        if join is None or len(row.cells) < n_header:
+        if join is None or len(row.cells) < n_header or is_ragged(row, n_header):
             continue
         others = values[:i] + values[i + 1:]
         for d in derived:
