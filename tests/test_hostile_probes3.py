@@ -14,6 +14,7 @@ from socialstudy.core.registry import load_registry, sha256_of
 from socialstudy.extract.extraction import extract_and_clean
 
 HANINGE_2020 = "001_9c5091bf1d1e3ae2.txt"
+HUDDINGE = "002_ed79cea0b5e49fc0.txt"
 
 
 def _damaged(raw: Path, name: str, old: str, new: str) -> list:
@@ -68,3 +69,32 @@ def test_the_real_short_row_and_the_real_change_columns_are_read_as_printed(extr
     assert row.value.tolist() == ["45.6", "46.8", "40.5", "29.2", "25.9"]
     assert row.column_label.tolist()[-1] == "2020*"
     assert not extraction.rejects.reason.str.startswith("row reads as full width").any()
+
+
+# ---- a split header joined: the run's last lines say so ------------------------------------
+
+def test_a_joined_split_header_is_named_on_the_runs_last_lines(raw, tmp_path):
+    """002_…txt line 453 with 'Utfall\\thelår': the header is joined (outcome − budget =
+    deviation holds so) and quality.csv says so, but the run's last lines named only
+    unreadable cells, so a run on a repaired table ended in silence. Now one line names
+    the table, the header's line and the join."""
+    from socialstudy.core.schemas import write_csv
+    from socialstudy.measures import damage
+    header = "Resultaträkning\tBudget helår\tUtfall helår\tAvvikelse helår"
+    reports = _damaged(raw, HUDDINGE, header, header.replace("Utfall helår", "Utfall\thelår"))
+    out = extract_and_clean(reports)
+    for name in ("facts", "rejects", "quality"):
+        write_csv(getattr(out, name), tmp_path / f"{name}.csv")
+    lines = damage.summary_lines(tmp_path, {r.doc_id: r.municipality for r in reports})
+    assert lines == [
+        f"warning: {HUDDINGE}: table huddinge_2024_vb:L0453: header at line 453: header cells "
+        "read as one: 'Utfall helår' (split over a tab; the table's arithmetic holds when "
+        "joined); its values are used as so read — fix the raw text or see quality.csv"]
+
+
+def test_the_real_reports_end_their_run_without_a_damage_line(reports):
+    """The committed study (no header split, no unreadable cell on a used row) ends its
+    run with no warning line."""
+    from socialstudy.measures import damage
+    assert damage.summary_lines(paths.Outputs().processed,
+                                {r.doc_id: r.municipality for r in reports}) == []

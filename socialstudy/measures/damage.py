@@ -158,7 +158,8 @@ def _short_lines(table: pd.DataFrame, labels: set[str]) -> dict[tuple[int, str],
 
 
 def summary_lines(processed: Path, municipality_of: dict[str, str]) -> list[str]:
-    """One line per table with damaged cells on rows the study uses, naming the lines."""
+    """One line per table with damaged cells on rows the study uses, naming the lines, and
+    one per header read with a cell split over a tab joined (:func:`joined_headers`)."""
     found = damaged(load_rejects(processed), municipality_of)
     lines = []
     for table_id, group in found.groupby("table_id", sort=True):
@@ -167,7 +168,27 @@ def summary_lines(processed: Path, municipality_of: dict[str, str]) -> list[str]
                      f"line(s) {', '.join(map(str, numbers))} could not be read "
                      f"({group.reason.iloc[0]}); the comparison rows they feed say 'not "
                      "reported' — fix the raw text or see rejects.csv")
-    return lines
+    return lines + joined_headers(processed)
+
+
+def joined_headers(processed: Path) -> list[str]:
+    """One line per header whose cell split over a tab was joined (quality.csv's
+    ``split_header_joined``): the values are used as read with the join, so the run says
+    so, as it does for a cell it could not read."""
+    quality = processed / "quality.csv"
+    if not quality.exists():
+        return []
+    issues = pd.read_csv(quality, dtype=str, keep_default_na=False)
+    joined = issues[issues.check == "split_header_joined"]
+    if joined.empty:
+        return []
+    facts = pd.read_csv(processed / "facts.csv", dtype=str, keep_default_na=False,
+                        usecols=["table_id", "source_file"])
+    file_of = dict(zip(facts.table_id, facts.source_file))
+    return [f"warning: {file_of.get(row.table_id, row.doc_id)}: table {row.table_id}: header "
+            f"at line {row.source_line}: {row.note}; its values are used as so read — fix the "
+            "raw text or see quality.csv" for row in joined.sort_values(
+                ["table_id", "source_line"]).itertuples()]
 
 
 # the finance_tables measures each revenue_dependence measure is computed from
