@@ -220,7 +220,8 @@ def test_turnover_figure_keeps_notebook_width(scopes, tables, reports, tmp_path)
     fig = figures.staffing_panel(tables["staffing"], scopes["default"], reports, rates,
                                  "staffing_turnover", "Staff turnover")
     fig.savefig(tmp_path / "t.png", dpi=200, bbox_inches="tight")
-    assert Image.open(tmp_path / "t.png").size[0] <= 1840
+    with Image.open(tmp_path / "t.png") as image:
+        assert image.size[0] <= 1840
 
 
 def test_turnover_figure_labels_haninge_by_its_activity_areas(scopes, tables, reports):

@@ -98,3 +98,32 @@ def test_the_real_reports_end_their_run_without_a_damage_line(reports):
     from socialstudy.measures import damage
     assert damage.summary_lines(paths.Outputs().processed,
                                 {r.doc_id: r.municipality for r in reports}) == []
+
+
+# ---- kernels leave no event loop behind ------------------------------------------------------
+
+def test_a_kernel_run_in_a_worker_thread_leaves_no_unclosed_event_loop(tmp_path):
+    """The runner starts, runs and stops kernels in worker threads; jupyter's run_sync
+    gives each thread an event loop it never closes, and garbage collection later warned
+    of an unclosed event loop and Unix socket (five ResourceWarnings in `make test`,
+    reported during tests/test_figures.py). A worker thread (``kernels.thread``, the one
+    runner and schedule use) now closes its loop when done."""
+    import gc
+    import os
+    import warnings
+
+    from socialstudy.engine import kernels
+
+    def work():
+        pool = kernels.KernelPool(tmp_path, {**os.environ, "IPYTHONDIR": str(tmp_path / "ip")})
+        kernels.shutdown(pool.take(), wait=False)  # asked here, reaped when the pool closes
+        pool.close()
+    gc.collect()
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always", ResourceWarning)
+        worker = kernels.thread(work, name="socialstudy-probe")
+        worker.start()
+        worker.join(timeout=180)
+        gc.collect()
+    assert not worker.is_alive()
+    assert [str(w.message) for w in seen if w.category is ResourceWarning] == []
