@@ -8,6 +8,7 @@ the real outcome; each failed before its fix."""
 from pathlib import Path
 
 import pytest
+from test_compare import crosswalks as private_crosswalks  # noqa: F401 (a fixture)
 
 from socialstudy import paths
 from socialstudy.core.registry import load_registry, sha256_of
@@ -127,3 +128,110 @@ def test_a_kernel_run_in_a_worker_thread_leaves_no_unclosed_event_loop(tmp_path)
         gc.collect()
     assert not worker.is_alive()
     assert [str(w.message) for w in seen if w.category is ResourceWarning] == []
+
+
+# ---- the new crosswalks: coded values, numbers and cited lines -------------------------------
+
+def _edit(folder: Path, name: str, old: str, new: str) -> None:
+    path = folder / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+STRANGNAS_BUFFER = "upper bound of the buffers.\",at most,"
+
+
+@pytest.mark.parametrize("name, old, new, message", [
+    # 'At most' (or any other word) was read as exact: Strängnäs's deviation without its
+    # 19.7 mnkr buffer said 'exact' -55 200 tkr, not 'at least', with exit 0
+    ("budget_adjustments.csv", STRANGNAS_BUFFER, STRANGNAS_BUFFER.replace("at most", "At most"),
+     "budget_adjustments.csv:5: effect_is 'At most': 'At most' is not one of ['exact', "
+     "'at most']"),
+    ("budget_adjustments.csv", STRANGNAS_BUFFER, STRANGNAS_BUFFER.replace("at most", "approx"),
+     "budget_adjustments.csv:5: effect_is 'approx'"),
+    # 'One-off' dropped Haninge's 39.7 mnkr one-off out of growth_adjusted (no row at all)
+    ("budget_adjustments.csv", "haninge_2024_ar,2024,one-off", "haninge_2024_ar,2024,One-off",
+     "budget_adjustments.csv:2: kind 'One-off': 'One-off' is not one of ['one-off', "
+     "'buffer', 'budget top-up']"),
+    # a traceback (ValueError: invalid literal for int()) in notebook 02
+    ("budget_adjustments.csv", "outcome 20 000 tkr\",678", "outcome 20 000 tkr\",67a",
+     "budget_adjustments.csv:4: remark_line '67a' is not a number"),
+    ("budget_adjustments.csv", ",39700,", ",39 700,",
+     "budget_adjustments.csv:2: effect_tkr '39 700' is not a number"),
+    ("remit_scope.csv", "LSS,464", "LSS,46a", "remit_scope.csv:3: quote_line '46a' is not a "
+                                              "number"),
+    # a category in another case, or misspelt, left the scope caveat out, with exit 0
+    ("remit_scope.csv", "haninge_2020_d1,health_care,", "haninge_2020_d1,Health_care,",
+     "remit_scope.csv:3: category 'Health_care': 'Health_care' is not one of"),
+    ("core_reach.csv", "disability_support+economic_assistance+elderly_care,med stöd",
+     "disability_support+economic_assistance+Elderly_care,med stöd",
+     "core_reach.csv:3: reaches 'disability_support+economic_assistance+Elderly_care': "
+     "'Elderly_care' is not one of"),
+])
+def test_a_damaged_coded_or_numeric_crosswalk_value_is_refused_with_its_line(
+        tmp_path, name, old, new, message):
+    """Refused on load (so before any notebook runs: the run's preflight reads every
+    crosswalk), naming the file and line."""
+    from socialstudy.crosswalks.loader import check_all
+    from socialstudy.errors import CrosswalkError
+    folder = tmp_path / "cw"
+    folder.mkdir()
+    (folder / name).write_bytes((paths.CROSSWALKS / name).read_bytes())
+    _edit(folder, name, old, new)
+    with pytest.raises(CrosswalkError) as info:
+        check_all(folder)
+    assert message in info.value.one_line
+
+
+@pytest.mark.parametrize("old, new, message", [
+    # Huddinge's top-up remark ('spent in full: budget 20 000 tkr, outcome 20 000 tkr')
+    # cited at line 600, which says nothing of it: before, deviation_adjusted cited 600
+    ("outcome 20 000 tkr\",678", "outcome 20 000 tkr\",600",
+     "budget_adjustments.csv:4: the remark's 20000 is not printed on line 600 of "
+     "002_ed79cea0b5e49fc0.txt"),
+    ("outcome 20 000 tkr\",678", "outcome 20 000 tkr\",99999",
+     "budget_adjustments.csv:4: remark_line '99999' is no line of 002_ed79cea0b5e49fc0.txt "
+     "(991 lines)"),
+    ("outcome 20 000 tkr\",678", "outcome 20 000 tkr\",",  # a traceback before
+     "budget_adjustments.csv:4: remark_line '' is no line of 002_ed79cea0b5e49fc0.txt"),
+    # Haninge's one-off (39,7 miljoner kronor, line 353) cited at line 300: growth_adjusted
+    # gave its amount_line as 300 with exit 0
+    ("tidigare år\",353,353,", "tidigare år\",353,300,",
+     "budget_adjustments.csv:2: amount 39700 tkr is not printed on line 300 of "
+     "000_7601200e7e1b7bea.txt"),
+])
+def test_a_budget_item_cited_at_a_line_that_does_not_hold_it_is_refused(
+        private_crosswalks, reports, old, new, message):  # noqa: F811 (the fixture)
+    from socialstudy.errors import CrosswalkError
+    from socialstudy.measures.adjustments import adjustments
+    _edit(private_crosswalks, "budget_adjustments.csv", old, new)
+    with pytest.raises(CrosswalkError) as info:
+        adjustments(reports)
+    assert message in info.value.one_line
+
+
+def test_the_real_budget_items_hold_their_amounts_and_remarks_on_their_lines(reports):
+    """39,7 (000:353), 8,7 (000:368), 20 miljoner (002:680; the remark's 20 000 at 678)
+    and 19.7 (004:398)."""
+    from socialstudy.measures.adjustments import adjustments
+    items = adjustments(reports)
+    assert sorted(zip(items.doc_id, items.amount_line.astype(int), items.effect_tkr)) == [
+        ("haninge_2024_ar", 353, 39700.0), ("haninge_2024_ar", 368, 8700.0),
+        ("huddinge_2024_vb", 680, 20000.0), ("strangnas_2023_ar", 398, 19700.0)]
+
+
+def test_a_core_reach_label_that_names_no_activity_line_is_refused(
+        private_crosswalks, reports):  # noqa: F811 (the fixture)
+    """'Förvaltningsdirektör och stab' (for '… staber', 000:367) matched no activity line,
+    so the 57.8 mnkr staff line went from 'touches' to 'in' the core and Haninge's lower
+    bound rose by 57.8 mnkr, with exit 0."""
+    from socialstudy.errors import CrosswalkError
+    from socialstudy.measures.core import reaches
+    _edit(private_crosswalks, "core_reach.csv", "Förvaltningsdirektör och staber,",
+          "Förvaltningsdirektör och stab,")
+    with pytest.raises(CrosswalkError) as info:
+        reaches(reports)
+    assert info.value.line == 3 and ("report_label 'Förvaltningsdirektör och stab' is no "
+                                     "activity line of Haninge in activities.csv"
+                                     ) in info.value.one_line
