@@ -235,3 +235,29 @@ def test_a_core_reach_label_that_names_no_activity_line_is_refused(
     assert info.value.line == 3 and ("report_label 'Förvaltningsdirektör och stab' is no "
                                      "activity line of Haninge in activities.csv"
                                      ) in info.value.one_line
+
+
+# ---- a forecast in another unit ------------------------------------------------------------------
+
+FORECAST = "Helårsprognosen är ett underskott på 26,0 mnkr jämfört med budget."
+
+
+@pytest.mark.parametrize("printed", ["26,0 miljoner kronor", "26 000 tkr"])
+def test_a_forecast_printed_in_another_unit_is_not_called_missing(raw, printed):
+    """001_…txt line 272 gives Haninge's full-year forecast (−26,0 mnkr). Printed in
+    'miljoner kronor' or 'tkr', prose_facts.csv's wording ('… {n} mnkr …') no longer
+    matches: before, forecast_accuracy said 'the report gives no full-year forecast to
+    compare with an outcome' (only quality.csv knew). Now the row says the forecast could
+    not be read and names the wording's crosswalk line; never a value in a guessed unit."""
+    from socialstudy.measures.finance_events import forecast_accuracy
+    reports = _damaged(raw, HANINGE_2020, FORECAST, FORECAST.replace("26,0 mnkr", printed))
+    out = extract_and_clean(reports)
+    table = forecast_accuracy(out.facts.assign(number=out.facts.value.astype(float)), reports)
+    row = table[table.forecast_doc_id == "haninge_2020_d1"].iloc[0]
+    assert (row.forecast_made, row.forecast_deviation_tkr, row.status) == (
+        "(no forecast)", "", "not reported")
+    assert row.reason == (
+        "not reported — the report's full-year forecast could not be read: the wording "
+        "'Helårsprognosen är ett underskott på {n} mnkr jämfört med budget' "
+        "(socialstudy/crosswalks/prose_facts.csv:22) is not found in 001_9c5091bf1d1e3ae2.txt;"
+        " see quality.csv (prose_facts_unmatched)")
