@@ -261,3 +261,27 @@ def test_a_forecast_printed_in_another_unit_is_not_called_missing(raw, printed):
         "'Helårsprognosen är ett underskott på {n} mnkr jämfört med budget' "
         "(socialstudy/crosswalks/prose_facts.csv:22) is not found in 001_9c5091bf1d1e3ae2.txt;"
         " see quality.csv (prose_facts_unmatched)")
+
+
+# ---- two labels of one table that differ only in letter case -----------------------------------
+
+@pytest.mark.parametrize("old, new, line, message", [
+    ("Lokaler\t-24 738", "PERSONAL\t-24 738", 456,
+     "label 'PERSONAL' differs only in letter case from 'Personal' at line 455 in the same "
+     "table: the two rows cannot both be 'Personal'"),
+    ("Personal\t-304 032\t-297 706\t6 326\t-291 239\nLokaler",
+     "PERSONAL\t-304 032\t-297 706\t6 326\t-291 239\npersonal", 455,
+     "label 'PERSONAL' differs only in letter case from 'personal' at line 456"),
+])
+def test_two_labels_of_one_table_that_differ_only_in_case_are_not_merged(raw, old, new, line,
+                                                                        message):
+    """002_…txt line 456 'Lokaler' printed as 'PERSONAL' under 'Personal' (455): the
+    case-insensitive match gave both rows the crosswalk's 'Personal', so cost_by_type
+    said Huddinge had two personnel lines (297 706 and 25 938 tkr in 2024) and no
+    premises, with exit 0. Now the run stops at the report's line."""
+    from socialstudy.errors import RawFileError
+    reports = _damaged(raw, HUDDINGE, old, new)
+    with pytest.raises(RawFileError) as info:
+        extract_and_clean(reports)
+    assert info.value.file == f"data/raw/{HUDDINGE}" and info.value.line == line
+    assert message in info.value.one_line
