@@ -285,3 +285,33 @@ def test_two_labels_of_one_table_that_differ_only_in_case_are_not_merged(raw, ol
         extract_and_clean(reports)
     assert info.value.file == f"data/raw/{HUDDINGE}" and info.value.line == line
     assert message in info.value.one_line
+
+
+# ---- glued indicator cells -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("old, new", [
+    ("75 %100 %100 %100 %", "75 %100 %100 %100 %90 %"),  # an extra value
+    ("75 %100 %100 %100 %", "75 %100 %100 %"),           # a value missing
+    ("75 %100 %100 %100 %", "75 %100 %100 %100"),         # the target without its '%'
+])
+def test_a_glued_indicator_row_that_cuts_no_way_is_a_review_item_and_the_table_stays(old, new):
+    """Helsingborg's goals page (tests/fixtures/real/helsingborg_2016_sn_mal, line 20
+    '…skolresultat75 %100 %100 %100 %'). With a fifth value the label took '75 %' and
+    2014–2016 and the target were read as 100, 100, 100 and 90 % (all shifted), with exit
+    0; with a value missing, or the target's '%' lost, the row ended the table, so only line
+    19 was left and the whole table (lines 19–24) was dropped without a word. Now the row is
+    a review item with its line and the other rows are read as printed."""
+    from real_fixtures import ROOT
+
+    from socialstudy.extract.layout import segment
+    lines = (ROOT / "helsingborg_2016_sn_mal/report.txt").read_text(encoding="utf-8").split("\n")
+    assert old in lines[19]
+    lines[19] = lines[19].replace(old, new)
+    (block,) = segment(lines)
+    read = {r.line: r.cells[1:] for r in block.rows if len(r.cells) > 1}
+    assert read == {19: ["-", "59 %", "58 %", "60 %"], 21: ["-", "53 %", "57 %", "55 %"],
+                    24: ["-", "68 %", "68 %", "75 %"]}
+    review = {r.line: r for r in block.reviews}
+    assert sorted(review) == [20, 22]
+    assert review[20].reason == ("the glued cells cut into 4 values in no way (a value "
+                                 "missing, extra or without its '%')")
