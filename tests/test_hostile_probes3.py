@@ -168,6 +168,9 @@ STRANGNAS_BUFFER = "upper bound of the buffers.\",at most,"
      "disability_support+economic_assistance+Elderly_care,med stöd",
      "core_reach.csv:3: reaches 'disability_support+economic_assistance+Elderly_care': "
      "'Elderly_care' is not one of"),
+    # an empty gloss stopped the run only at the last step (publish), after every notebook
+    ("translations.csv", "digitalisering SK,Administration and digitalisation (social office)",
+     "digitalisering SK,", "translations.csv:2: empty english"),
 ])
 def test_a_damaged_coded_or_numeric_crosswalk_value_is_refused_with_its_line(
         tmp_path, name, old, new, message):
@@ -237,7 +240,7 @@ def test_a_core_reach_label_that_names_no_activity_line_is_refused(
                                      ) in info.value.one_line
 
 
-# ---- a forecast in another unit ------------------------------------------------------------------
+# ---- a forecast in another unit --------------------------------------------------------------
 
 FORECAST = "Helårsprognosen är ett underskott på 26,0 mnkr jämfört med budget."
 
@@ -263,7 +266,7 @@ def test_a_forecast_printed_in_another_unit_is_not_called_missing(raw, printed):
         " see quality.csv (prose_facts_unmatched)")
 
 
-# ---- two labels of one table that differ only in letter case -----------------------------------
+# ---- two labels of one table that differ only in letter case -------------------------------
 
 @pytest.mark.parametrize("old, new, line, message", [
     ("Lokaler\t-24 738", "PERSONAL\t-24 738", 456,
@@ -287,7 +290,7 @@ def test_two_labels_of_one_table_that_differ_only_in_case_are_not_merged(raw, ol
     assert message in info.value.one_line
 
 
-# ---- glued indicator cells -------------------------------------------------------------------------
+# ---- glued indicator cells ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("old, new", [
     ("75 %100 %100 %100 %", "75 %100 %100 %100 %90 %"),  # an extra value
@@ -315,3 +318,29 @@ def test_a_glued_indicator_row_that_cuts_no_way_is_a_review_item_and_the_table_s
     assert sorted(review) == [20, 22]
     assert review[20].reason == ("the glued cells cut into 4 values in no way (a value "
                                  "missing, extra or without its '%')")
+
+
+@pytest.mark.parametrize("more, message", [
+    ("733;7x3", "remit_scope.csv:6: more_lines '733;7x3': '7x3' is no line of "
+                "000_7601200e7e1b7bea.txt (1001 lines)"),   # a traceback before
+    ("733;99999", "remit_scope.csv:6: more_lines '733;99999': '99999' is no line of "),
+])
+def test_a_remit_scope_citing_no_line_is_refused(private_crosswalks, reports, more,  # noqa: F811
+                                                message):
+    """remit_scope.csv row 6 (Haninge 2024's 'other', quoted at 730, also resting on 733):
+    a line that is not a number stopped notebook 02 with a ValueError traceback; a line
+    past the report's end (1001 lines) was cited in the caveat, with exit 0."""
+    from socialstudy.errors import CrosswalkError
+    from socialstudy.measures.like_with_like import remit_scopes
+    _edit(private_crosswalks, "remit_scope.csv", "arbetsmarknadscenter\",730,733",
+          f"arbetsmarknadscenter\",730,{more}")
+    with pytest.raises(CrosswalkError) as info:
+        remit_scopes(reports)
+    assert message in info.value.one_line
+
+
+def test_the_real_remit_scopes_cite_their_lines(reports):
+    from socialstudy.measures.like_with_like import remit_scopes
+    scopes = remit_scopes(reports)
+    other = scopes[(scopes.doc_id == "haninge_2024_ar") & (scopes.category == "other")]
+    assert other.source_line.tolist() == [730, 733]
