@@ -344,3 +344,25 @@ def test_the_real_remit_scopes_cite_their_lines(reports):
     scopes = remit_scopes(reports)
     other = scopes[(scopes.doc_id == "haninge_2024_ar") & (scopes.category == "other")]
     assert other.source_line.tolist() == [730, 733]
+
+
+def test_a_retyped_cost_type_label_makes_its_line_not_reported(raw):
+    """002_…txt line 456 'Lokaler' printed 'Lokalerx': no crosswalk row names it, so
+    Huddinge's premises (25 938 tkr in 2024, 23 322 in 2023) left cost_by_type without a
+    word, with exit 0. The table prints no 'Lokaler' and 'Lokalerx' is close to it alone,
+    so both years' rows say why the line is not used."""
+    from socialstudy.measures import damage
+    from socialstudy.measures.compare import cost_by_type
+    reports = _damaged(raw, HUDDINGE, "Lokaler\t-24 738", "Lokalerx\t-24 738")
+    out = extract_and_clean(reports)
+    facts = out.facts.assign(number=out.facts.value.astype(float))
+    facts.attrs["rejects"] = damage.as_records(out.rejects)
+    table = cost_by_type(facts, reports)
+    rows = table[(table.doc_id == "huddinge_2024_vb") & (table.report_label == "Lokaler")]
+    assert sorted(zip(rows.fiscal_year, rows.value_tkr, rows.source_line, rows.status)) == [
+        (2023, "", 456, "not reported"), (2024, "", 456, "not reported")]
+    assert rows.reason.iloc[0] == (
+        "not reported — cell at line 456 could not be read (002_ed79cea0b5e49fc0.txt, printed "
+        "'Lokalerx'): the line prints 'Lokalerx', which no crosswalk row names; the table "
+        "prints no 'Lokaler', so it is taken for that line retyped and none of its values is "
+        "used")
