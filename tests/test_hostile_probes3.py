@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from test_compare import crosswalks as private_crosswalks  # noqa: F401 (a fixture)
+from test_hostile_damage import _damaged_copy
 
 from socialstudy import paths
-from socialstudy.core.registry import load_registry, sha256_of
 from socialstudy.extract.extraction import extract_and_clean
 
 HANINGE_2020 = "001_9c5091bf1d1e3ae2.txt"
@@ -19,16 +19,7 @@ HUDDINGE = "002_ed79cea0b5e49fc0.txt"
 
 
 def _damaged(raw: Path, name: str, old: str, new: str) -> list:
-    """The registry of ``raw`` with report ``name`` changed once (old → new), its hash
-    brought up to date."""
-    path = raw / name
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    registry = (raw / "reports.yml").read_text(encoding="utf-8")
-    registry = registry.replace(sha256_of(paths.RAW / name), sha256_of(path))
-    (raw / "reports.yml").write_text(registry, encoding="utf-8")
-    return load_registry(raw / "reports.yml")
+    return _damaged_copy(raw, old, new, name)
 
 
 # ---- a tab inside a number on a short row ---------------------------------------------------

@@ -15,6 +15,7 @@ from decimal import Decimal
 from socialstudy.errors import NumberFormatError
 from socialstudy.extract.damaged import is_ragged
 from socialstudy.extract.numbers import looks_numeric, parse_number
+from socialstudy.extract.split_header import cell_number
 from socialstudy.extract.tables import Row, Table
 
 DERIVED = {"change", "change_pct", "deviation", "deviation_pct", "forecast_deviation"}
@@ -36,7 +37,7 @@ def shifted_rows(table: Table, columns: list[list[str]], by_column: list[str],
     if not derived or len(rows) < 2:
         return {}
     operands = [j for j in range(1, len(columns) + 1) if j not in derived]
-    values = [{j: v for j in range(1, len(row.cells)) if (v := _value(row.cells[j]))}
+    values = [{j: v for j in range(1, len(row.cells)) if (v := _value(row, j))}
               for row in rows]
     found = {}
     for i, row in enumerate(rows):
@@ -87,14 +88,9 @@ def _follows(row: dict[int, Value], a: int, b: int, d: int, kind: str) -> bool:
     return min(corners) - slack <= abs(vd) <= max(corners) + slack
 
 
-def _value(raw: str) -> Value | None:
-    if not raw.strip() or not looks_numeric(raw):
-        return None
-    try:
-        parsed = parse_number(raw)
-    except NumberFormatError:
-        return None
-    return parsed.value, Decimal(1).scaleb(-parsed.decimals) / 2
+def _value(row: Row, j: int) -> Value | None:
+    number = cell_number(row, j)
+    return None if number is None else (number[0], Decimal(1).scaleb(-number[1]) / 2)
 
 
 def _join(row: Row) -> int | None:
