@@ -357,3 +357,15 @@ def test_a_retyped_cost_type_label_makes_its_line_not_reported(raw):
         "'Lokalerx'): the line prints 'Lokalerx', which no crosswalk row names; the table "
         "prints no 'Lokaler', so it is taken for that line retyped and none of its values is "
         "used")
+
+
+def test_a_row_whose_own_percent_disagrees_is_read_as_printed(raw):
+    """002_…txt line 497 'Barn & ungdomsvård ⇥ 310 779 ⇥ 304 133 ⇥ 6 647 ⇥ 2,1 %' with the
+    percent misprinted '3,1 %': the row contradicts its table's 'Avvikelse (%)' rule, and
+    '310 779' + '304 133' would read as one number, but joined the row still contradicts
+    it: no tab explains it, so it is the report's own figure and the row is read as
+    printed (a synthetic next-year copy once lost two such rows)."""
+    reports = _damaged(raw, HUDDINGE, "304 133\t6 647\t2,1 %", "304 133\t6 647\t3,1 %")
+    out = extract_and_clean(reports)
+    row = out.facts[(out.facts.doc_id == "huddinge_2024_vb") & (out.facts.source_line == 497)]
+    assert row.value.tolist() == ["310779", "304133", "6647", "3.1", "299437"]

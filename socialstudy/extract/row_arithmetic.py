@@ -4,11 +4,15 @@ two cells, so the row gets exactly as many cells as the header and every value a
 split moves one column right (2019 read as 40,5 % for 29,2 %, the change as 25,9 %), with
 no ragged row to see. Only the table's own arithmetic can tell: where a change or
 deviation column follows from two other columns (their difference, or their relative
-change) on most of the table's other rows, a row that contradicts it and has two adjacent
-cells that join into one number is read as shifted, and none of its values is used."""
+change) on most of the table's other rows, a row that contradicts it is read as shifted,
+and none of its values is used, where two adjacent cells join into one number and the
+joined row no longer contradicts it (it prints no value there, as a short row, or follows
+the rule). A contradiction no join explains is the report's own: the row is read as
+printed."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from decimal import Decimal
 
@@ -41,38 +45,39 @@ def shifted_rows(table: Table, columns: list[list[str]], by_column: list[str],
               for row in rows]
     found = {}
     for i, row in enumerate(rows):
-        join = _join(row)
-        if join is None or len(row.cells) < n_header or is_ragged(row, n_header):
+        if len(row.cells) < n_header or is_ragged(row, n_header):
             continue
         others = values[:i] + values[i + 1:]
         for d in derived:
-            rule = _contradicted(values[i], others, d, operands)
-            if rule:
+            held = _contradicted(values[i], others, d, operands)
+            join = _join(row, d, held) if held else None
+            if join is not None:
+                a, b, kind = held[0]
                 found[row.line] = SHIFTED.format(
                     n=len(row.cells), column=" | ".join(columns[d - 1]),
-                    printed=row.cells[d].strip(), rule=rule, j=join, k=join + 1,
-                    left=row.cells[join], right=row.cells[join + 1])
+                    printed=row.cells[d].strip(), rule=f"the {kind} of columns {a} and {b}",
+                    j=join, k=join + 1, left=row.cells[join], right=row.cells[join + 1])
                 break
     return found
 
 
+Rule = tuple[int, int, str]  # operand columns a, b and the kind: difference | relative change
+
+
 def _contradicted(row: dict[int, Value], others: list[dict[int, Value]], d: int,
-                  operands: list[int]) -> str:
-    """The rule column ``d`` follows on most other rows that print its cells, when this
-    row prints them too and follows none of those rules; else ''."""
+                  operands: list[int]) -> list[Rule]:
+    """The rules column ``d`` follows on most other rows that print its cells, when this
+    row prints them too and follows none of them; else []."""
     if d not in row:
-        return ""
+        return []
     held = []
     for a, b in itertools.permutations(operands, 2):
+        checked = [o for o in others if {a, b, d} <= o.keys()]
         for kind in ("difference", "relative change"):
-            checked = [o for o in others if {a, b, d} <= o.keys()]
             n = sum(_follows(o, a, b, d, kind) for o in checked)
             if n and 2 * n > len(checked) and {a, b} <= row.keys():
                 held.append((a, b, kind))
-    if not held or any(_follows(row, a, b, d, kind) for a, b, kind in held):
-        return ""
-    a, b, kind = held[0]
-    return f"the {kind} of columns {a} and {b}"
+    return [] if any(_follows(row, *rule[:2], d, rule[2]) for rule in held) else held
 
 
 def _follows(row: dict[int, Value], a: int, b: int, d: int, kind: str) -> bool:
@@ -93,13 +98,22 @@ def _value(row: Row, j: int) -> Value | None:
     return None if number is None else (number[0], Decimal(1).scaleb(-number[1]) / 2)
 
 
-def _join(row: Row) -> int | None:
-    """The first value cell that, joined with the next one, reads as one number
-    ('4' + '5,6 %', '45,6' + '%', '49' + '339'); None when no two cells can be one."""
+def _join(row: Row, d: int, held: list[Rule]) -> int | None:
+    """The first value cell that, joined with the next one, reads as one number ('4' +
+    '5,6 %', '45,6' + '%', '49' + '339') and so explains the contradiction: joined, the
+    row prints no value in column ``d`` (a short row, as printed) or follows a rule the
+    other rows follow. None when no join does: then the report's own figures disagree,
+    which quality.csv's checks and the reader see, and the row is read as printed."""
     cells = row.cells
     for j in range(1, len(cells) - 1):
         left, right = cells[j].strip(), cells[j + 1].strip()
-        if left and right and any(_one_number(left + glue + right) for glue in ("", " ")):
+        glued = [left + glue + right for glue in ("", " ") if _one_number(left + glue + right)]
+        if not (left and right and glued):
+            continue
+        joined = dataclasses.replace(row, cells=cells[:j] + glued[:1] + cells[j + 2:])
+        values = {k: v for k in range(1, len(joined.cells)) if (v := _value(joined, k))}
+        if d not in values or any({a, b} <= values.keys() and _follows(values, a, b, d, kind)
+                                   for a, b, kind in held):
             return j
     return None
 
