@@ -87,7 +87,8 @@ def test_png_resolution_is_at_least_200_dpi():
     from PIL import Image
     for row in (paths.ROOT / "figures" / "index.csv").read_text().splitlines()[1:]:
         png = paths.ROOT / "figures" / row.split(";")[0]
-        dpi = Image.open(png).info.get("dpi", (0, 0))
+        with Image.open(png) as image:  # closed: no ResourceWarning at garbage collection
+            dpi = image.info.get("dpi", (0, 0))
         assert round(dpi[0]) >= 200, png.name
 
 

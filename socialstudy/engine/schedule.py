@@ -5,12 +5,11 @@ of steps running side by side (for attributing what they wrote)."""
 from __future__ import annotations
 
 import queue
-import threading
 import time
 from pathlib import Path
 
 from socialstudy import paths
-from socialstudy.engine import dag, imports, staging
+from socialstudy.engine import dag, imports, kernels, staging
 from socialstudy.engine.execute import execute
 
 
@@ -58,8 +57,8 @@ class Schedule:
             if following:
                 self.pool.start(paths.ROOT / following.notebook)
         bar = progress and self.alone(step)
-        threading.Thread(target=self._work, args=(step, km, spec, base, bar), daemon=True,
-                         name=f"socialstudy-{step.name}").start()
+        kernels.thread(self._work, step, km, spec, base, bar,
+                       name=f"socialstudy-{step.name}").start()
 
     def _stale(self, step: dag.Step) -> bool:
         """Whether ``step`` would run if it started now (its reads may still be written

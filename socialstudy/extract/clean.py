@@ -32,6 +32,7 @@ from socialstudy.extract.forecast_columns import forecast_deviations
 from socialstudy.extract.label_case import recased
 from socialstudy.extract.numbers import Parsed, format_decimal, looks_numeric, parse_number
 from socialstudy.extract.overrides import Overrides
+from socialstudy.extract.row_arithmetic import shifted_rows
 from socialstudy.extract.rows import Cell, Fact, Issue, Reject
 from socialstudy.extract.split_header import header_rejects, read_split_header
 from socialstudy.extract.tables import YEAR, Row, Table
@@ -119,7 +120,8 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
     by_column = forecast_deviations(table, [column_measure(cells, measures)
                                             for cells in columns])  # once per column
     facts, rejects, years = [], [], {}  # years: (column, measure) -> (year, period)
-    n_header, wrapped = header_width(table), wrapped_rows(table)
+    n_header = header_width(table)
+    wrapped = {**shifted_rows(table, columns, by_column, n_header), **wrapped_rows(table)}
     for row, nxt in _value_rows(table):
         if is_ragged(row, n_header) or row.line in wrapped:
             rejects.extend(ragged_rejects(table, report, row, columns, n_header,
