@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from socialstudy.core.registry import Report
+from socialstudy.core.registry import Report, load_registry
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.measures import crossfoot
 from socialstudy.measures.like_with_like import (
+    component_evidence,
     definitions,
     own_lines,
     remit_differences,
@@ -51,21 +52,26 @@ def _sides(activity: pd.DataFrame, years: dict[str, int], reports: list[Report])
     return out
 
 
-def mixed_parts(activity: pd.DataFrame | None, years: dict[str, int]) -> dict:
+def mixed_parts(activity: pd.DataFrame | None, years: dict[str, int],
+                reports: list[Report] | None = None) -> dict:
     """{(doc_id, category): ([(label, net tkr)], lines)} for a category that also sits,
     unsplit, in a mixed line of that report (Strängnäs's LSS placements and home care bought through
-    'Myndighet', 004:399, 413): its own lines' amount is then a lower bound (review N3)."""
+    'Myndighet', 004:399, 413): its own lines' amount is then a lower bound (review N3). The
+    lines are the mixed line's amount and the report's evidence that it holds the category
+    (``crosswalks/component_evidence.csv``), else the line's own description."""
     if activity is None or activity.empty:
         return {}
+    held_in = component_evidence(load_registry() if reports is None else reports)
     out: dict = {}
     mixed = activity[(activity.fit == "mixed") & (activity.net_cost_tkr != "")
                      & (activity.period == "full_year")]
     for r in mixed.itertuples():
         if years.get(r.doc_id) != int(r.fiscal_year):
             continue
-        lines = [int(r.source_line), *([int(r.description_line)]
-                                       if str(r.description_line).strip() else [])]
+        described = [int(r.description_line)] if str(r.description_line).strip() else []
         for cat in str(r.components).split("+"):
+            lines = [int(r.source_line),
+                     *held_in.get((r.doc_id, r.report_label, cat), described)]
             held, cited = out.get((r.doc_id, cat), ([], []))
             out[(r.doc_id, cat)] = (held + [(r.report_label, r.net_cost_tkr)], cited + lines)
     return out
@@ -116,7 +122,8 @@ def comparison_caveat(scope: Scope, activity: pd.DataFrame, reports: list[Report
     for sel in (s for s in scope.selections.values() if s.doc_id):
         rows = defs[(defs.doc_id == sel.doc_id) & (defs.topic == topic)]
         clause = "; ".join(rows.definition) + cite(rows) if len(rows) else ""
-        remit = _remit_clause(diffs, sel.doc_id, sides, seen, mixed_parts(activity, years))
+        remit = _remit_clause(diffs, sel.doc_id, sides, seen,
+                              mixed_parts(activity, years, reports))
         if remit:
             clause = ", ".join(filter(None, [clause, f"it runs {remit}"]))
         if clause:
@@ -189,7 +196,7 @@ def remit_gap(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]
         return ""
     return _remit_clause(remit_differences(remit_by_report(reports), activity, years),
                          sel.doc_id, _sides(activity, years, reports), seen,
-                         mixed_parts(activity, years))
+                         mixed_parts(activity, years, reports))
 
 
 def remits_differ(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]) -> str:
