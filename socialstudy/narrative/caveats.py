@@ -241,6 +241,37 @@ def all_grants_base(tables: dict[str, pd.DataFrame], scope: Scope) -> str:
             "not ranked either.")
 
 
+def shares_base(tables: dict[str, pd.DataFrame], scope: Scope, reports: list[Report]) -> str:
+    """The caveats after the last revenue bullet: the base of all grants, then whether the
+    revenue shares of gross cost are on one definition (``revenue_base``)."""
+    return all_grants_base(tables, scope) + revenue_base(tables, scope, reports)
+
+
+def revenue_base(tables: dict[str, pd.DataFrame], scope: Scope, reports: list[Report]) -> str:
+    """' Revenue as a share of gross cost is not comparable …' where two or more selected
+    committees have the share: on one definition only where every one of them defines what
+    its revenue and gross cost hold (comparison_definitions.csv, topic 'revenue') and the
+    definitions agree; else 'not comparable', each report's own definition cited ('no
+    definition quoted' for a report without one)."""
+    shares = tables["revenue_dependence"]
+    shown = shares[(shares.measure == "revenue_share_of_gross_cost_pct") & (shares.value != "")]
+    sels = [s for s in chosen(scope) if ((shown.doc_id == s.doc_id)
+                                         & (shown.fiscal_year == s.fiscal_year)).any()]
+    if len(sels) < 2:
+        return ""
+    defs = definitions([r for r in reports if r.doc_id in {s.doc_id for s in sels}])
+    defs = defs[defs.topic == "revenue"]
+    if defs.doc_id.nunique() == len(sels) and defs.definition.nunique() == 1:
+        return (" Revenue as a share of gross cost is on one definition for every committee "
+                f"in this run: {defs.definition.iloc[0]}{cite(defs)}.")
+    said = [f"{s.municipality} {s.fiscal_year}: "
+            + ("; ".join(rows.definition) + cite(rows) if len(rows) else "no definition quoted")
+            for s in sels for rows in [defs[defs.doc_id == s.doc_id]]]
+    return (" Revenue as a share of gross cost is not comparable across these committees: "
+            "their reports do not count internal transactions in revenue and gross cost alike "
+            f"({'; '.join(said)}).")
+
+
 def remit_note(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report],
                sel: Selection) -> str:
     """'; unlike another committee in this run, it runs …' with the activities and amounts."""
