@@ -10,6 +10,8 @@ a run with Strängnäs its elderly care and health care.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pandas as pd
 
 from socialstudy.core.registry import Report
@@ -26,13 +28,20 @@ DIFFERENCE_COLUMNS = ["municipality", "doc_id", "fiscal_year", "category", "in_r
 NOT_A_DIFFERENCE = ("administration", "other")
 
 
+def quoted(name: str, reports: list[Report], column: str = "quote_line") -> Iterator[tuple]:
+    """(row, report, line) for each row of crosswalk ``name`` whose report is in ``reports``,
+    its ``quote`` checked to stand on its line (``column``): a quote off its line stops the
+    run naming the crosswalk row."""
+    for row, report in rows_by_report(name, reports):
+        line = int(getattr(row, column))
+        check_quote(row, name, report, read_lines(report.path), line, row.quote)
+        yield row, report, line
+
+
 def definitions(reports: list[Report]) -> pd.DataFrame:
     """One row per report, topic and aspect; every quote is checked to stand on its line."""
     rows = []
-    for row, report in rows_by_report("comparison_definitions.csv", reports):
-        line = int(row.report_line)
-        check_quote(row, "comparison_definitions.csv", report, read_lines(report.path), line,
-                    row.quote)
+    for row, report, line in quoted("comparison_definitions.csv", reports, "report_line"):
         rows.append({"municipality": report.municipality, "doc_id": report.doc_id,
                      "fiscal_year": report.fiscal_year, "topic": row.topic,
                      "aspect": row.aspect, "definition": row.definition,
@@ -76,9 +85,7 @@ def remit_scopes(reports: list[Report]) -> pd.DataFrame:
     (``crosswalks/remit_scope.csv``), each quote checked to stand on its line; one row per
     cited line (the quote's line, then ``more_lines``: the other lines the scope rests on)."""
     rows = []
-    for row, report in rows_by_report("remit_scope.csv", reports):
-        line = int(row.quote_line)
-        check_quote(row, "remit_scope.csv", report, read_lines(report.path), line, row.quote)
+    for row, report, line in quoted("remit_scope.csv", reports):
         more = [int(x) for x in str(row.more_lines or "").split(";") if x.strip()]
         rows += [{"doc_id": row.doc_id, "category": row.category, "scope": row.scope,
                   "quote": row.quote, "source_file": report.file, "source_line": n}
@@ -92,10 +99,7 @@ def component_evidence(reports: list[Report]) -> dict[tuple[str, str, str], list
     on its line, so that "plus an unknown part of X" cites what X holds, not X's description
     of another of its parts."""
     out: dict = {}
-    for row, report in rows_by_report("component_evidence.csv", reports):
-        line = int(row.quote_line)
-        check_quote(row, "component_evidence.csv", report, read_lines(report.path), line,
-                    row.quote)
+    for row, _report, line in quoted("component_evidence.csv", reports):
         out.setdefault((row.doc_id, row.report_label, row.component), []).append(line)
     return out
 
