@@ -72,3 +72,13 @@ def test_notebooks_carry_the_caveat_beside_the_shares():
         text = (paths.ROOT / "notebooks" / name).read_text(encoding="utf-8")
         assert "revenue covered 20.8 % of gross cost" in text
         assert "Revenue as a share of gross cost is not comparable across these" in text
+
+
+def test_a_prior_year_column_says_which_year_the_definition_is_of(reports, facts):
+    """The 2023 run reads Haninge's 2024 report's prior-year column: 000:353 speaks of 2024."""
+    tables = findings.load(paths.Outputs().processed)
+    text = caveats.revenue_base(tables, resolve("2023", "all", reports, facts), reports)
+    assert ("Haninge 2023: committee-internal transactions are eliminated from revenue, and so "
+            f"from gross cost (revenue plus net cost) (said of 2024) [{HANINGE}:353]") in text
+    assert "Strängnäs 2023: internal transactions are included" in text
+    assert "(said of 2023)" not in text

@@ -265,11 +265,19 @@ def revenue_base(tables: dict[str, pd.DataFrame], scope: Scope, reports: list[Re
         return (" Revenue as a share of gross cost is on one definition for every committee "
                 f"in this run: {defs.definition.iloc[0]}{cite(defs)}.")
     said = [f"{s.municipality} {s.fiscal_year}: "
-            + ("; ".join(rows.definition) + cite(rows) if len(rows) else "no definition quoted")
+            + ("; ".join(rows.definition) + _said_of(rows, s) + cite(rows) if len(rows)
+               else "no definition quoted")
             for s in sels for rows in [defs[defs.doc_id == s.doc_id]]]
     return (" Revenue as a share of gross cost is not comparable across these committees: "
             "their reports do not count internal transactions in revenue and gross cost alike "
             f"({'; '.join(said)}).")
+
+
+def _said_of(rows: pd.DataFrame, sel: Selection) -> str:
+    """' (said of 2024)' where the run reads a report's prior-year column: the report states
+    its definition for its own year."""
+    year = int(rows.fiscal_year.iloc[0])
+    return f" (said of {year})" if year != sel.fiscal_year else ""
 
 
 def remit_note(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report],
