@@ -11,7 +11,7 @@ import pytest
 from socialstudy import paths
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures import like_with_like
+from socialstudy.measures import cited, like_with_like
 from socialstudy.measures.remit import remit_by_report
 from socialstudy.narrative import findings
 from socialstudy.narrative.caveats import mixed_parts
@@ -67,9 +67,9 @@ def test_every_component_a_remit_caveat_names_has_evidence(reports):
 
 
 def test_a_quote_off_its_line_stops_the_run(reports, monkeypatch):
-    rows = like_with_like.rows_by_report("component_evidence.csv", reports)
+    rows = cited.rows_by_report("component_evidence.csv", reports)
     row, report = rows[0]
     moved = [(dataclasses.replace(row, quote_line="759"), report)]
-    monkeypatch.setattr(like_with_like, "rows_by_report", lambda name, reps: moved)
+    monkeypatch.setattr(cited, "rows_by_report", lambda name, reps: moved)
     with pytest.raises(CrosswalkError, match="not on line 759"):
         like_with_like.component_evidence(reports)
