@@ -15,7 +15,8 @@ from socialstudy import paths
 from socialstudy.core import filecache
 from socialstudy.core.registry import load_registry
 from socialstudy.crosswalks.loader import read_crosswalk
-from socialstudy.errors import HashMismatchError
+from socialstudy.errors import HashMismatchError, RawFileError
+from socialstudy.extract.tables import read_lines
 from socialstudy.measures import crossfoot
 
 HANINGE = "000_7601200e7e1b7bea.txt"
@@ -67,6 +68,20 @@ def test_a_raw_file_edit_keeping_size_and_mtime_is_refused(raw, settle):
                     "<b>Socialnämnden</b>\t<b>-1 243,5")
     with pytest.raises(HashMismatchError, match=f"{HANINGE} .*changed after registration"):
         load_registry(raw / "reports.yml")
+
+
+def test_a_report_text_edit_keeping_size_and_mtime_is_read_and_checked(tmp_path, settle):
+    path = tmp_path / HANINGE
+    shutil.copyfile(paths.RAW / HANINGE, path)
+    settle()
+    assert read_lines(path)[371].startswith("<b>Socialnämnden</b>\t<b>-1 243,4</b>")
+    _same_size_edit(path, "<b>Socialnämnden</b>\t<b>-1 243,4", "<b>Socialnämnden</b>\t<b>-1\t243,4")
+    assert read_lines(path)[371].startswith("<b>Socialnämnden</b>\t<b>-1\t243,4</b>")
+    # 'ä' (2 bytes) decomposed: 'a' and a combining diaeresis (3 bytes), the tab dropped
+    _same_size_edit(path, "<b>Socialnämnden</b>\t<b>-1\t243,4",
+                    "<b>Socialna\u0308mnden</b>\t<b>-1243,4")
+    with pytest.raises(RawFileError, match="decomposed letters"):
+        read_lines(path)
 
 
 def test_the_same_registry_text_elsewhere_points_at_its_own_files(raw):
