@@ -24,11 +24,23 @@ class StudyError(Exception):
             text += f"\n  Fix: {self.fix}"
         return text
 
+    def __reduce__(self):
+        """Pickled with its fields, so that an error raised in a worker process (see
+        ``extract.pool``) reaches the user as raised; ``Exception`` alone would rebuild it
+        from the message and lose file, line and fix."""
+        return _rebuild, (type(self), self.problem, self.file, self.line, self.fix), \
+            self.__dict__
+
     @property
     def one_line(self) -> str:
         """``file:line: problem — fix: …`` on one line: how the command line and a
         notebook that stops show every error."""
         return self.message.replace("\n  Fix: ", " — fix: ")
+
+
+def _rebuild(cls: type[StudyError], problem: str, file: str | None, line: int | None,
+             fix: str | None) -> StudyError:
+    return cls(problem, file=file, line=line, fix=fix)
 
 
 class RegistryError(StudyError):

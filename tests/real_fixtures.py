@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from repo_copy import seed_bytecode
 
 ROOT = Path(__file__).parent / "fixtures" / "real"
 REPO = Path(__file__).resolve().parent.parent
@@ -67,6 +68,7 @@ def copy_repo(dest: Path) -> Path:
     """A copy of the package and the data, where reports and crosswalk rows can be added."""
     for name in ("socialstudy", "data"):
         shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    seed_bytecode(REPO, dest, ("socialstudy",))  # its compiled bytecode too
     return dest
 
 

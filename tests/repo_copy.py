@@ -1,5 +1,12 @@
 """A copy of the checkout for tests that run the study as a user would (the CLI in a
-subprocess, on the copy's own package), so the committed outputs are never touched."""
+subprocess, on the copy's own package), so the committed outputs are never touched.
+
+A copy also gets the compiled bytecode its sources already have (``seed_bytecode``): with
+``PYTHONPYCACHEPREFIX`` (as `make test` sets it) bytecode is kept by the source's absolute
+path, so every copy would otherwise compile the whole package again in its first process
+and in each notebook kernel (about 1.5 CPU-seconds each). Python checks each cached file
+against its source's size and modification time, which the copy keeps (``copy2``): an
+edited source in a copy is compiled afresh."""
 
 import os
 import shutil
@@ -20,7 +27,26 @@ def copy_repo(source: Path, target: Path, names=COPIED) -> Path:
             shutil.copytree(source / name, target / name, ignore=ignore)
     for name in ("study-manifest.json", "pyproject.toml"):
         shutil.copy2(source / name, target / name)
+    seed_bytecode(source, target, names)
     return target
+
+
+def seed_bytecode(source: Path, target: Path, names=COPIED) -> None:
+    """Copy the cached bytecode of the folders ``names`` of ``source`` to where Python
+    looks for that of ``target`` (only with a bytecode prefix: ``__pycache__`` folders
+    beside the sources are not copied)."""
+    if not sys.pycache_prefix:
+        return
+    prefix = Path(sys.pycache_prefix)
+    for name in names:
+        cached = prefix / _relative(source / name)
+        if cached.is_dir() and (target / name).is_dir():
+            shutil.copytree(cached, prefix / _relative(target / name), dirs_exist_ok=True)
+
+
+def _relative(path: Path) -> Path:
+    path = path.resolve()
+    return path.relative_to(path.anchor)
 
 
 def run_cli(repo: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:

@@ -24,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import yaml
+from repo_copy import seed_bytecode
 
 from socialstudy import paths
 from socialstudy.core.registry import PERIODS, by_doc_id, load_registry
@@ -196,6 +197,7 @@ def copy_repository(repo: Path) -> Path:
                         ignore=shutil.ignore_patterns("__pycache__"))
     for name in ("pyproject.toml", "study-manifest.json"):
         shutil.copy(paths.ROOT / name, repo)
+    seed_bytecode(paths.ROOT, repo, COPIED)  # its compiled bytecode too: none compiled again
     return repo
 
 

@@ -105,7 +105,7 @@ PINNED = {
     ("haninge_2020_d1", 851): ("Totalt", "total", "exact", 851),
     ("haninge_2024_ar", 367): ("Förvaltningsdirektör och staber", "administration", "exact", 103),
     ("haninge_2024_ar", 368): ("Socialnämnd", "administration", "partial", 374),
-    ("haninge_2024_ar", 369): ("Försörjningsstöd", "economic_assistance", "exact", 376),
+    ("haninge_2024_ar", 369): ("Försörjningsstöd", "economic_assistance", "partial", 376),
     ("haninge_2024_ar", 370): ("Individ- och familjeomsorg (IFO)", "mixed", "mixed", 758),
     ("haninge_2024_ar", 371): ("Funktionshinderomsorg", "disability_support", "partial", 380),
     ("haninge_2024_ar", 372): ("Socialnämnden", "total", "exact", 372),

@@ -146,3 +146,35 @@ def test_a_percentage_off_only_by_the_rounding_of_small_amounts(series, reports)
     assert row.value == "4.55"
     assert row.check.startswith("agrees with the printed 6.4 % (line 476) within the rounding")
     _on_line(reports, ST, 397, "-2.2\t● 0.1")
+
+
+H20 = "haninge_2020_d1"
+NET_REVENUE_BUDGETS = [  # line, label, net cost, budget, deviation (tkr, January–April 2020)
+    (289, "Avdelning Boende och boendestöd funktionsnedsättning", "482", "-2555", "-3037",
+     "482\t-2 555\t-3 037"),
+    (290, "Avdelning Stöd och serviceinsatser", "-400", "-82", "318", "-400\t-82\t318")]
+
+
+@pytest.mark.parametrize("line, label, net, budget, deviation, raw", NET_REVENUE_BUDGETS)
+def test_a_net_revenue_budget_gets_no_deviation_percentage(series, numbered_facts, reports,
+                                                           line, label, net, budget, deviation,
+                                                           raw):
+    """Haninge's January–April 2020 table budgets two provider units as net revenue (lines
+    289–290): 100 × deviation / |budget| gave −118.86 % and 387.8 %, which measure nothing.
+    The activity table and the series leave the percentage empty and say why; the line
+    before them (288: 10 927 / 160 916) keeps its 6.79 %."""
+    _on_line(reports, H20, line, raw)
+    activity = compare.cost_by_activity(numbered_facts, reports)
+    rows = activity[(activity.doc_id == H20) & (activity.period == "jan_apr")]
+    row = rows[rows.source_line.astype(int) == line].iloc[0]
+    assert (row.report_label, row.net_cost_tkr, row.budget_tkr, row.deviation_tkr) == (
+        label, net, budget, deviation)
+    assert row.deviation_pct == ""
+    assert row.deviation_pct_reason == (
+        f"not meaningful: the budget is net revenue ({budget} tkr), and a percentage of a "
+        "revenue does not measure a cost's deviation")
+    before = rows[rows.source_line.astype(int) == 288].iloc[0]
+    assert (before.deviation_pct, before.deviation_pct_reason) == ("6.79", "")
+    computed = _row(series, H20, label, 2020, "deviation_pct_computed")
+    assert (computed.value, computed.status) == ("", "not computed")
+    assert computed.reason.startswith("not meaningful: the budget is net revenue")

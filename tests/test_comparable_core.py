@@ -51,6 +51,38 @@ def test_haninge_2020_and_2024_differ(remits):
         "elderly_care"]
 
 
+@pytest.mark.parametrize("docs", [[H24, HU, ST], [H24, HU], [H24, ST], [H24]])
+def test_haninge_ifo_holds_economic_assistance_case_work(activity, remits, inhabitants,
+                                                          reports, docs):
+    """Haninge's IFO line (370, 474.6 mnkr) also holds the case work of economic assistance:
+    its reception sits in IFO's 'Första linjen' (733) and a second-line unit is named
+    'Andra linjen vuxen, ekonomiskt bistånd, integration och arbetsmarknadscenter' (730).
+    The core's range does not move in any selection of the four reports: where economic
+    assistance is outside the core, disability support (socialpsykiatri, 758) already made
+    IFO touch it – counted out (low) and in (high), 2.6–535.0 mnkr; where both are in the
+    core (Haninge with Strängnäs, or alone), IFO is counted in. Only the caveat changes:
+    it names economic assistance beside disability support."""
+    lines = read_lines(next(r.path for r in reports if r.doc_id == H24))
+    assert "Mottagning barn, unga och vuxna samt ekonomiskt bistånd" in lines[733 - 1]
+    assert lines[730 - 1].startswith("Andra linjen vuxen, ekonomiskt bistånd")
+    ifo = activity[(activity.doc_id == H24) & (activity.source_line.astype(str) == "370")
+                   & (activity.fiscal_year.astype(str) == "2024")].iloc[0]
+    assert (str(ifo.net_cost_tkr), ifo.components) == (
+        "474600", "children_young_people+adults_substance_abuse+economic_assistance+"
+        "disability_support+other")
+    frame = _core(activity, remits, inhabitants, docs)
+    line = frame[(frame.doc_id == H24) & (frame.report_label == ifo.report_label)].iloc[0]
+    row = frame[(frame.doc_id == H24) & (frame.row_kind == "core")].iloc[0]
+    if "economic_assistance" in frame.core_categories.iloc[0]:
+        assert line.in_core == "in"
+        assert "Individ- och familjeomsorg (IFO)" not in row.note
+    else:
+        assert line.in_core == "touches"
+        assert [row.core_low_tkr, row.core_high_tkr] == ["2600", "535000"]
+        assert ("'Individ- och familjeomsorg (IFO)' 474.6 mnkr (line 370) also holds economic "
+                "assistance and disability support – the report gives no split") in row.note
+
+
 def _core(activity, remits, inhabitants, docs):
     return core.comparable_core(activity, remits, inhabitants, [SELS[d] for d in docs])
 
@@ -127,12 +159,17 @@ def test_core_key_figure_names_the_touching_lines(activity, remits, inhabitants)
     frame = _core(activity, remits, inhabitants, [H24, HU]).astype(str)
     # the range's ends are the lines counted out and in: 57.8 (line 367) and 474.6 (line 370)
     assert summary._core(frame, SELS[H24]) == (
-        "26–5303 (range: Förvaltningsdirektör och staber 57.8 mnkr, Individ- och "
-        "familjeomsorg (IFO) 474.6 mnkr counted out and in [000_7601200e7e1b7bea.txt:367, 370])"
+        "26–5303 (range: 'Förvaltningsdirektör och staber' 57.8 mnkr (line 367) also serves "
+        "or may hold disability support, economic assistance and elderly care (staff units of "
+        "the whole administration, which also runs elderly care for another committee, line "
+        "103); 'Individ- och familjeomsorg (IFO)' 474.6 mnkr (line 370) also holds economic "
+        "assistance and disability support – the report gives no split: each counted out (low) "
+        "and in (high) [000_7601200e7e1b7bea.txt:367, 370])"
         " (core: children and young people, adults: substance abuse, administration, other; "
-        "its 'other' here: labour-market centre, integration and economic-assistance case work"
+        "its 'other' here: labour-market centre and integration"
         " (IFO unit 'Andra linjen vuxen, ekonomiskt bistånd, integration och "
-        "arbetsmarknadscenter') and family law (IFO's 'Första linjen'), all inside the IFO "
+        "arbetsmarknadscenter', whose economic-assistance case work counts as economic "
+        "assistance) and family law (IFO's 'Första linjen'), all inside the IFO "
         "line [000_7601200e7e1b7bea.txt:730, 733])")
     # Huddinge's core per inhabitant 3559 kr names the core and what its 'other' holds
     assert summary._core(frame, SELS[HU]) == (

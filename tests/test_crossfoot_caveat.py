@@ -65,12 +65,13 @@ def test_key_figure_cells_carry_the_caveat(reports, facts):
     tables = findings.load(paths.Outputs().processed)
     figures = summary.key_figures(resolve("2023", "all", reports, facts), tables)
     haninge = figures.loc["Haninge"]
-    assert haninge["net cost (mnkr)"] == f"1154.0 (net cost: {CAVEAT_2023})"
-    per_inhabitant = next(c for c in figures.columns if c.startswith("whole-committee"))
+    assert haninge[summary.NET_COST] == f"1154.0 (net cost: {CAVEAT_2023})"
+    per_inhabitant = next(c for c in figures.columns
+                          if c.startswith("whole-committee net cost per inhabitant"))
     assert haninge[per_inhabitant].startswith(f"11569 (net cost: {CAVEAT_2023}); includes")
-    assert "sum to" not in figures.loc["Strängnäs"]["net cost (mnkr)"]
+    assert "sum to" not in figures.loc["Strängnäs"][summary.NET_COST]
     latest = summary.key_figures(resolve("latest", "all", reports, facts), tables)
-    assert latest.loc["Haninge"]["net cost (mnkr)"] == "1243.4", "2024 adds up: no caveat"
+    assert latest.loc["Haninge"][summary.NET_COST] == "1243.4", "2024 adds up: no caveat"
 
 
 def test_a_deviation_resting_on_the_contradicted_total_carries_it(reports, facts):

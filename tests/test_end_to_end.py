@@ -18,11 +18,13 @@ from pathlib import Path
 
 import pytest
 import synthetic
+from repo_copy import seed_bytecode
 
 from socialstudy.core.registry import load_registry
 from socialstudy.crosswalks import loader as crosswalk
 from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.measures import compare, staffing
+from socialstudy.narrative.summary import NET_COST
 
 ROOT = Path(__file__).resolve().parent.parent
 COPIED = ("socialstudy", "data", "notebooks", "figures", "docs")
@@ -62,6 +64,7 @@ def added(tmp_path_factory):
     for name in COPIED:
         shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "study-manifest.json", repo)
+    seed_bytecode(ROOT, repo, COPIED)
     new = _generate(tmp)
     haninge = _cli(repo, "add-report", str(new["haninge"][0]), "--municipality", "Haninge",
                    "--kommun-code", "0136", "--fiscal-year", "2025", "--period", "full_year",
@@ -167,14 +170,14 @@ def test_default_run_takes_both_new_reports_through_figures_and_summary(added):
     budget = synthetic.scale("1 171,5", added["planted"]["haninge"]["money_factor"])
     # the newer report is Haninge's latest; its planted net cost and deviation come through
     assert figures["year"]["Haninge"] == 2025
-    assert figures["net cost (mnkr)"]["Haninge"] == f"{net:.1f}"
+    assert figures[NET_COST]["Haninge"] == f"{net:.1f}"
     assert figures["budget deviation (%)"]["Haninge"] == f"{100 * (budget - net) / budget:.2f}"
     # the fourth municipality equals its seed (Huddinge 2024, 002_ed79cea0b5e49fc0.txt)
-    for column in ("net cost (mnkr)", "budget deviation (%)", "personnel share of gross cost (%)",
+    for column in (NET_COST, "budget deviation (%)", "personnel share of gross cost (%)",
                    "sick leave (%)"):
         # (Huddinge's sick-leave cell adds its own definition, cited; the copy has none)
         assert figures[column]["Nyköping"] == figures[column]["Huddinge"].split(";")[0], column
-    assert figures["net cost (mnkr)"]["Nyköping"] == "497.0"
+    assert figures[NET_COST]["Nyköping"] == "497.0"
     # goal counts on scales with a different number of steps are never set side by side
     # (issue 17): Huddinge's 3-wording scale beside Haninge's 4 and Strängnäs's 2
     assert figures["goals met or largely met"]["Nyköping"].startswith(
@@ -201,6 +204,7 @@ def fresh(tmp_path):
     repo = tmp_path / "repo"
     for name in ("socialstudy", "data", "notebooks"):
         shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    seed_bytecode(ROOT, repo, ("socialstudy",))
     return repo
 
 

@@ -53,7 +53,8 @@ def test_activity_figure_names_what_each_bar_holds(scopes, tables, reports):
         "Strängnäs 126.7 + part of Myndighet 310.1: plus LSS placements bought via Myndighet")
     # Huddinge's economic assistance is emergency aid only (2.7 mnkr, line 500)
     assert lines[1] == (
-        "economic assistance – Haninge 145.7: payments; case work in IFO · Huddinge 2.7, in "
+        "economic assistance – Haninge 145.7 + part of Individ- och familjeomsorg (IFO) 474.6: "
+        "payments; case work in IFO · Huddinge 2.7, in "
         "part: emergency aid · Strängnäs: no separate line")
     # Strängnäs's own lines are lower bounds: Myndighet (399) also holds both (N3)
     assert lines[3] == ("elderly care – Strängnäs 281.4 + part of Myndighet 310.1: plus home "
@@ -110,7 +111,8 @@ def test_whole_committee_figures_name_the_remit_gap_with_amounts(scopes, tables,
             "plus an unknown part of 'Individ- och familjeomsorg (IFO)' 474.6 mnkr (a mixed "
             f"line)) [{HANINGE}:370, 371, 380, 758], run only in part by Huddinge (only SoL "
             "support") in pair
-    assert "economic assistance (Försörjningsstöd, 145.7 mnkr net cost)" in pair
+    assert ("economic assistance (Försörjningsstöd, 145.7 mnkr net cost, plus an unknown part "
+            "of 'Individ- och familjeomsorg (IFO)' 474.6 mnkr (a mixed line))") in pair
     assert "Äldreomsorg" not in pair
     default = figure_notes.whole_committee(scopes["default"], activity, reports)
     # Strängnäs buys home care and LSS placements through Myndighet (mixed, 399; 413):
@@ -156,6 +158,7 @@ def test_sick_leave_note_says_what_each_report_states(scopes, tables, reports):
     assert lines[1:] == [
         "Haninge 2024: calendar year, % of ordinary working time · runs disability support "
         "562.6 + part of Individ- och familjeomsorg (IFO) 474.6 and economic assistance 145.7 "
+        "+ part of Individ- och familjeomsorg (IFO) 474.6 "
         "(in part by Huddinge)",
         "Huddinge 2024: rolling 12 months (R12) to November of the year, not the calendar year",
         "Strängnäs 2023: average over the year; basis (share of working time) not stated · runs "
@@ -211,16 +214,17 @@ def test_printed_percentage_annotation_names_its_committee(reports, facts, table
                            for t in printed)
 
 
-def test_turnover_figure_keeps_notebook_width(scopes, tables, reports, tmp_path):
-    """Figure 4 is drawn 9 inches wide at 200 dpi: Strängnäs's long 'not reported' reason
-    is wrapped inside the axes, so the PNG stays 9 inches plus the save padding (1840 px)
-    wide, as the other figures, and 8-pt text stays 8 pt at 900 px (it was 1910 px)."""
+def test_turnover_figure_keeps_notebook_width(reports, facts, tables, tmp_path):
+    """Figure 4 of the 2023 run: Strängnäs's long 'not reported' reason is wrapped inside
+    the axes, and the legend (wider than the axes) no longer sticks out past the figure:
+    the saved PNG is at most 1 800 px wide at 200 dpi (it was 1 843 px, so its 8-pt note
+    shrank to 7.8 pt at 900 px)."""
     from PIL import Image
     rates = {"turnover_total_pct": "all leavers", "turnover_voluntary_pct": "own resignations"}
-    fig = figures.staffing_panel(tables["staffing"], scopes["default"], reports, rates,
-                                 "staffing_turnover", "Staff turnover")
-    fig.savefig(tmp_path / "t.png", dpi=200, bbox_inches="tight")
-    assert Image.open(tmp_path / "t.png").size[0] <= 1840
+    fig = figures.staffing_panel(tables["staffing"], resolve("2023", "all", reports, facts),
+                                 reports, rates, "staffing_turnover", "Staff turnover")
+    with Image.open(figures.save(fig, "staffing_turnover", tmp_path)[0]) as png:
+        assert png.size[0] <= 1800 and png.info["dpi"][0] >= 199
 
 
 def test_turnover_figure_labels_haninge_by_its_activity_areas(scopes, tables, reports):
@@ -300,3 +304,18 @@ def test_a_mixed_line_described_only_for_the_whole_committee_says_so(tables):
     myndighet = rows[(rows.doc_id == "strangnas_2023_ar") & (rows.report_label == "Myndighet")
                      & (rows.fiscal_year == 2023)].iloc[0]
     assert f"(described [{STRANGNAS}:413])" in _components(myndighet)
+
+
+def test_goal_figure_says_why_a_committee_has_no_panel(reports, facts, tables):
+    """2023 run: only Strängnäs's own 2023 report assesses goals for 2023 (lines 141–150);
+    Haninge's and Huddinge's 2023 come from their 2024 reports, which assess 2024 only.
+    Figure 6 draws one panel and says why the other two have none."""
+    fig = figures.goal_levels(tables["goals"], resolve("2023", "all", reports, facts), reports)
+    text = drawn(fig)
+    assert "Strängnäs 2023: 10 goals, 2 wordings used" in text
+    assert ("No panel: Haninge 2023: no year-end goal assessment for this year in the report "
+            "read (a report assesses only its own year); Huddinge 2023: no year-end goal "
+            "assessment") in text
+    default = drawn(figures.goal_levels(tables["goals"], resolve("latest", "all", reports,
+                                                                   facts), reports))
+    assert "No panel" not in default

@@ -4,6 +4,7 @@ next-year report of a known committee."""
 
 import dataclasses
 import re
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -133,11 +134,24 @@ def test_forecast_accuracy(tables):
     assert (interim.forecast_deviation_tkr, interim.error_tkr) == ("-26000", "")
 
 
-def test_template_year_slot_and_number_slot():
-    pattern = finance_anchors.template_regex("För {year} hade man kostnader på {n} miljoner",
-                                             2023)
-    assert pattern.search("För 2023 hade man kostnader på 3,3 miljoner").group("n") == "3,3"
-    assert pattern.search("För 2024 hade man kostnader på 3,3 miljoner") is None
+def test_template_year_slot_and_signed_number_slot(monkeypatch, reports):
+    """A finance template is a wording (crosswalks.wording): {year} is the fiscal year plus
+    the row's year_offset, and {n} keeps its printed minus (Huddinge 2024, line 469:
+    'Intäkterna har minskat med -22,4 procent jämfört med 2023 vilket beror …')."""
+    row = SPECS["finance_prose.csv"].row(
+        municipality="Huddinge", topic="t", item="x", unit="percent", sign="+",
+        template="Intäkterna har minskat med {n} procent jämfört med {year} vilket beror",
+        year_offset="-1", stated_value="", must_match_in="huddinge_2024_vb", definition="",
+        line=9)
+    monkeypatch.setattr(finance_anchors, "read_crosswalk", lambda *a, **k: [row])
+    huddinge = [by_doc_id(reports)["huddinge_2024_vb"]]
+    [anchor] = finance_anchors.prose_anchors(huddinge, "t")
+    assert (anchor.value, anchor.line, anchor.year) == (Decimal("-22.4"), 469, 2023)
+    assert "-22,4 procent" in raw_line(HUDDINGE, 469)
+    monkeypatch.setattr(finance_anchors, "read_crosswalk", lambda *a, **k: [
+        dataclasses.replace(row, year_offset="0")])  # 2024 is not printed there
+    with pytest.raises(CrosswalkError, match="not found"):
+        finance_anchors.prose_anchors(huddinge, "t")
 
 
 def test_ambiguous_or_missing_template_stops_the_run(monkeypatch, reports):

@@ -230,8 +230,10 @@ def test_key_figure_deviation_cells_state_bound_denominator_and_spending(run):
     cells = {s.municipality: named_items.deviation_cell(tables["deviation_adjusted"], s)
              for s in scope.selections.values()}
     assert cells == {
-        "Haninge": "-10.27 % of the printed budget (without a one-off and a buffer)",
-        "Huddinge": "-3.09 % of the printed budget (without a budget top-up – spent in full: "
+        "Haninge": "-10.27 % of the printed budget (without a one-off of 39.7 mnkr and a "
+                   "buffer of 8.7 mnkr)",
+        "Huddinge": "-3.09 % of the printed budget (without a budget top-up of 20.0 mnkr – "
+                    "spent in full: "
                     f"budget 20 000 tkr, outcome 20 000 tkr [{HUDDINGE}:678])",
         "Strängnäs": "at least -6.37 % of the printed budget (without a buffer of at most "
                      "19.7 mnkr)"}

@@ -10,6 +10,7 @@ from seeds import of_seeds, seed_reports
 
 from socialstudy import paths
 from socialstudy.core.scope import resolve
+from socialstudy.extract.tables import read_lines
 from socialstudy.measures.like_with_like import definitions, remit_scopes
 from socialstudy.measures.remit import remit_by_report
 from socialstudy.narrative import (
@@ -157,7 +158,7 @@ def test_part_year_and_empty_selections_say_so(reports, facts, tables):
 def test_key_figures_use_only_the_selected_report(reports, facts, tables):
     frame = summary.key_figures(resolve_seeds("2023", "all", reports, facts), tables)
     assert frame.loc["Haninge", "goals met or largely met"].startswith("not reported")
-    assert frame.loc["Haninge", "net cost (mnkr)"].startswith(
+    assert frame.loc["Haninge", summary.NET_COST].startswith(
         "1154.0 (net cost: the report")  # 2023 column, line 372, with its crossfoot caveat
     # six of ten met (004:138) on a two-step scale: beside other committees, never a count
     assert frame.loc["Strängnäs", "goals met or largely met"].startswith(
@@ -312,7 +313,7 @@ def test_key_figures_give_the_right_reason_for_missing_goals(reports, facts, tab
     # no report at all is not "the report does not give it" (issue 17)
     assert frame.loc["Huddinge", "goals met or largely met"] == "no report for this selection"
     assert frame.loc["Huddinge", "year"] == "no report for this selection"
-    assert frame.loc["Strängnäs", "net cost (mnkr)"] == "no report for this selection"
+    assert frame.loc["Strängnäs", summary.NET_COST] == "no report for this selection"
     text = _run("2020", "all", reports, facts, tables)
     assert ("no year-end goal assessment for 2020 (a part-year report assesses no year-end "
             "goals)") in text
@@ -359,3 +360,25 @@ def test_goal_scales_are_said_to_differ(reports, facts, tables):
     assert ("Each committee words its own scale (distinct wordings used: Haninge 4, Huddinge 3 "
             "and Strängnäs 2)") in text
     assert "words its own scale" not in _run("latest", "Strängnäs", reports, facts, tables)
+
+
+def test_every_key_figure_names_its_lines(reports, facts, tables):
+    """An analyst citing the key figures needs each number's raw line in its row: Haninge's
+    net cost 1 243,4 and deviation -71,9 stand at 372, the one-off 39,7 at 353 and the
+    committee reserve 8,7 at 368/374, the personnel share's -703,0 at 344, turnover 14,00 at
+    446, sick leave 7,17 at 466; a committee without a report for the year says so."""
+    frame = summary.key_figures(resolve_seeds("latest", "all", reports, facts), tables)
+    haninge = "000_7601200e7e1b7bea.txt"
+    assert frame.loc["Haninge", "lines the figures rest on"] == (
+        f"net cost, budget deviation [{haninge}:372]; without the named items "
+        f"[{haninge}:353, 368, 374]; personnel share [{haninge}:344]; turnover [{haninge}:446]; "
+        f"sick leave [{haninge}:466]")
+    raw = read_lines(next(r.path for r in reports if r.doc_id == "haninge_2024_ar"))
+    for line, printed in ((372, "-1 243,4"), (353, "39,7"), (374, "8,7"), (344, "-703,0"),
+                          (446, "14,00"), (466, "7,17")):
+        assert printed in raw[line - 1], (line, printed)
+    assert frame.loc["Haninge", summary.NET_COST] == "1243.4"
+    early = summary.key_figures(resolve_seeds("2020", "all", reports, facts), tables)
+    assert early.loc["Huddinge", "lines the figures rest on"] == "no report for this selection"
+    assert early.loc["Haninge", "lines the figures rest on"] == (
+        "net cost, budget deviation [001_9c5091bf1d1e3ae2.txt:292]")

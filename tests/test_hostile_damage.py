@@ -56,13 +56,15 @@ def test_half_written_signs_are_rejects_not_values(raw):
 
 # ---- 1. a tab inside a number: the row is rejected, the comparison says so ---------------
 
-def _damaged_copy(raw: Path, old: str, new: str) -> list:
-    path = raw / HUDDINGE
+def _damaged_copy(raw: Path, old: str, new: str, name: str = HUDDINGE) -> list:
+    """The registry of ``raw`` with report ``name`` changed once (old → new), its hash
+    brought up to date."""
+    path = raw / name
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
     registry = (raw / "reports.yml").read_text(encoding="utf-8")
-    registry = registry.replace(sha256_of_original(HUDDINGE), sha256_of(path))
+    registry = registry.replace(sha256_of_original(name), sha256_of(path))
     (raw / "reports.yml").write_text(registry, encoding="utf-8")
     return load_registry(raw / "reports.yml")
 

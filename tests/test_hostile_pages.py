@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from repo_copy import seed_bytecode
 
 from socialstudy import paths
 from socialstudy.publish import html as pages
@@ -207,6 +208,7 @@ def test_markup_in_every_field_that_reaches_html_never_runs(tmp_path):
     repo = tmp_path / "repo"
     for name in ("socialstudy", "data", "notebooks"):
         shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    seed_bytecode(ROOT, repo, ("socialstudy",))  # compiled once, not per copy
     _plant(repo)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
     done = subprocess.run([sys.executable, "-m", "socialstudy", "run", "--quiet"], cwd=repo,

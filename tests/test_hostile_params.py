@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from repo_copy import seed_bytecode
 
 from socialstudy import paths
 from socialstudy.__main__ import _parser
@@ -123,6 +124,7 @@ def test_a_deleted_notebook_through_the_cli_is_one_line_and_changes_nothing(tmp_
     repo = tmp_path / "repo"
     for name in ("socialstudy", "data", "notebooks"):
         shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    seed_bytecode(ROOT, repo, ("socialstudy",))  # compiled once, not per copy
     (repo / "notebooks" / "03_staffing.ipynb").unlink()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
     done = subprocess.run([sys.executable, "-m", "socialstudy", "run", "--quiet"], cwd=repo,
@@ -139,6 +141,7 @@ def test_stray_notebooks_are_not_collected_by_nbval(tmp_path):
     repo = tmp_path / "repo"
     for name in ("socialstudy", "notebooks"):
         shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
+    seed_bytecode(ROOT, repo, ("socialstudy",))  # compiled once, not per copy
     (repo / "tests").mkdir()
     shutil.copyfile(ROOT / "tests" / "conftest.py", repo / "tests" / "conftest.py")
     shutil.copyfile(ROOT / "pyproject.toml", repo / "pyproject.toml")

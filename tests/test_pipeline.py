@@ -199,7 +199,8 @@ def test_deleted_output_is_rebuilt(repo):
 
 @pytest.mark.slow
 def test_truncated_output_is_rebuilt(repo):
-    table = repo / "data/processed/cost_by_type.csv"
+    # an output of notebook 04, the cheapest step with outputs of its own that others read
+    table = repo / "data/processed/goals.csv"
     table.write_bytes(table.read_bytes()[:200])
     done = run_cli(repo, "--quiet")
     assert done.returncode == 0 and done.stderr == ""
@@ -283,15 +284,18 @@ def test_failing_run_leaves_outputs_unchanged_and_says_so_in_one_line(repo):
     assert not list((repo / "build").glob(".stage-*"))
 
 
-def _slow_last_cell(notebook: Path, started: Path) -> None:
-    """Append a cell that says it started (writes ``started``) and then sleeps, so an
-    interrupt surely lands inside the notebook, not after the run (when the outputs are
-    already being promoted)."""
+def _slow_cell(notebook: Path, started: Path) -> None:
+    """Insert, right after the parameters cell, a cell that says it started (writes
+    ``started``) and then sleeps, so an interrupt surely lands inside the notebook, not
+    after the run (when the outputs are already being promoted); the notebook's own work,
+    which the interrupt would discard, is not done first."""
     nb = json.loads(notebook.read_text(encoding="utf-8"))
-    nb["cells"].append({"cell_type": "code", "execution_count": None, "id": "slow",
-                        "metadata": {}, "outputs": [],
-                        "source": f"import pathlib, time\npathlib.Path({str(started)!r})"
-                                  ".write_text('1')\ntime.sleep(600)"})
+    after = next(i for i, c in enumerate(nb["cells"])
+                 if "parameters" in c["metadata"].get("tags", [])) + 1
+    nb["cells"].insert(after, {"cell_type": "code", "execution_count": None, "id": "slow",
+                               "metadata": {}, "outputs": [],
+                               "source": f"import pathlib, time\npathlib.Path({str(started)!r})"
+                                         ".write_text('1')\ntime.sleep(600)"})
     notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
@@ -309,7 +313,7 @@ def _wait_for(condition, process: subprocess.Popen, seconds: float = 600) -> Non
 @pytest.mark.slow
 def test_ctrl_c_prints_one_line_and_changes_nothing(repo, tmp_path):
     started = tmp_path / "02-sleeping"  # outside the repository: not part of its tree
-    _slow_last_cell(repo / "notebooks/02_cost_structure.ipynb", started)
+    _slow_cell(repo / "notebooks/02_cost_structure.ipynb", started)
     before = _tree(repo)
     env = {**os.environ, "PYTHONPATH": str(repo)}
     env.pop(staging.STAGE_ENV, None)

@@ -50,6 +50,9 @@ for report in [r for r in load_registry() if r.doc_id in sys.argv[1:]]:
               "goals": outcomes.goals([report]), "indicators": outcomes.indicators(facts)}
     out[report.doc_id] = {k: v.astype(str).to_dict("records") for k, v in tables.items()}
     prose = facts[(facts.source_kind == "prose") & (facts.topic == "finance")]
+    ahead = facts[(facts.source_kind == "table") & (facts.measure == "forecast_deviation")]
+    out[report.doc_id]["forecast_table"] = ahead[["fiscal_year", "period", "value",
+        "source_line", "row_label"]].astype(str).to_dict("records")
     out[report.doc_id]["prose_finance"] = prose[["measure", "fiscal_year", "period", "value",
         "source_line", "note"]].astype(str).to_dict("records")
 print(json.dumps(out, ensure_ascii=False))
@@ -181,9 +184,23 @@ def tkr(printed: str, unit: str) -> Decimal:
     return value * 1000 if unit in ("mnkr", "mkr") else value
 
 
-def _figures(fx, measure: str, scope: str = "committee") -> dict[int, Decimal]:
-    return {f["year"]: Decimal(f["value_tkr"]) for f in fx.expected.get("figures") or []
-            if f["measure"] == measure and f.get("scope") == scope}
+def _figures(fx, measure: str, scope: str = "committee", period: str | None = None
+             ) -> dict[int, Decimal]:
+    """Hand-read figures by year; with ``period``, those of that period where the fixture
+    has any for the year (an interim table prints the annual budget beside the period's)."""
+    found = [f for f in fx.expected.get("figures") or []
+             if f["measure"] == measure and f.get("scope") == scope]
+    same = [f for f in found if period and f.get("period") == period]
+    years = {f["year"] for f in same}
+    return {f["year"]: Decimal(f["value_tkr"]) for f in found
+            if f["year"] not in years or f in same}
+
+
+def _cost(fx, printed: Decimal) -> Decimal:
+    """A printed net cost or budget as the comparison tables hold it (costs positive): a
+    net revenue printed positive where costs are negative (Gnesta's 'Mark och
+    fastigheter' 141) is negative there."""
+    return -printed if fx.source.get("cost_sign") == reg.COSTS_NEGATIVE else abs(printed)
 
 
 @pytest.mark.parametrize("fx", fixtures(), ids=lambda f: f.slug)
@@ -204,23 +221,25 @@ def test_committee_totals_equal_the_hand_read_figures_or_are_absent(corpus, fx):
     tables = _tables(corpus, fx)
     if tables is None:
         pytest.skip(corpus["refused"][fx.slug])
-    expected = {"net_cost_tkr": _figures(fx, "net_cost"), "budget_tkr": _figures(fx, "budget"),
-                "deviation_tkr": _figures(fx, "budget_deviation")}
     for row in tables["cost_by_activity"]:
         if row["category"] != "total":
             continue
+        expected = {column: _figures(fx, measure, period=row["period"]) for column, measure
+                    in (("net_cost_tkr", "net_cost"), ("budget_tkr", "budget"),
+                        ("deviation_tkr", "budget_deviation"))}
         for column, by_year in expected.items():
             if row[column] in ("", "nan"):
                 continue
             year = int(row["fiscal_year"])
             assert year in by_year, (column, row)
             # net cost and budget positive in the comparison (costs negative as printed)
-            want = by_year[year] if column == "deviation_tkr" else abs(by_year[year])
+            want = by_year[year] if column == "deviation_tkr" else _cost(fx, by_year[year])
             assert Decimal(row[column]) == want, (column, row, want)
     for row in tables["budget_deviation"]:
         year = int(row["fiscal_year"])
         if row["deviation_tkr"] not in ("", "nan"):
-            assert Decimal(row["deviation_tkr"]) == expected["deviation_tkr"][year], row
+            want = _figures(fx, "budget_deviation", period=row["period"])
+            assert Decimal(row["deviation_tkr"]) == want[year], row
 
 
 COLUMN_MEASURE = {"net_cost_tkr": "net_cost", "budget_tkr": "budget",
@@ -280,6 +299,11 @@ def test_no_trap_stands_in_a_comparison_table_as_the_committees_value(corpus, fx
                     assert _hand_read(fx, name, row, column, value), (trap, name, column, row)
 
 
+def _label(text: str) -> str:
+    """A line's label: the text before the numbers of a row ('Kommunstyrelsen – 37 264 …')."""
+    return re.sub(r"(\s+[-–−]?\s?\d[\d\s,%–−-]*)$", "", text.strip())
+
+
 @pytest.mark.parametrize("fx", fixtures(), ids=lambda f: f.slug)
 def test_other_committees_rows_never_become_the_committees_activities(corpus, fx):
     tables = _tables(corpus, fx)
@@ -293,11 +317,12 @@ def test_other_committees_rows_never_become_the_committees_activities(corpus, fx
             continue
         # an unmapped line is listed for review; it must lie in the committee's block:
         # no other committee's name between the committee's row and this line
-        own = next((i for i, text in enumerate(lines, 1) if text.strip() == committee), None)
+        # the committee's row: its name alone (one cell per line) or before its numbers
+        own = next((i for i, text in enumerate(lines, 1) if _label(text) == committee), None)
         line = int(row["source_line"])
         assert own is not None and own <= line, row
-        between = [t for t in lines[own:line] if re.search(r"(nämnd|styrelse)\s*$", t.strip())
-                   and t.strip() != committee]
+        between = [t for t in lines[own:line] if re.search(r"(nämnd|styrelse)$", _label(t))
+                   and _label(t) != committee]
         assert not between, (row, between)
 
 
@@ -310,12 +335,12 @@ def test_activity_lines_equal_the_hand_read_figures_of_that_activity(corpus, fx)
         scope = f"activity:{row['report_label']}"
         for column, measure in (("net_cost_tkr", "net_cost"), ("deviation_tkr",
                                                                 "budget_deviation")):
-            figures = _figures(fx, measure, scope)
+            figures = _figures(fx, measure, scope, row["period"])
             if row["category"] == "total" or row[column] in ("", "nan") or not figures:
                 continue
             want = figures[int(row["fiscal_year"])]
             assert Decimal(row[column]) == (want if measure == "budget_deviation"
-                                            else abs(want)), (row, want)
+                                            else _cost(fx, want)), (row, want)
 
 
 KEY = ("net_cost", "budget", "budget_deviation", "forecast_deviation")
@@ -325,9 +350,15 @@ KEY = ("net_cost", "budget", "budget_deviation", "forecast_deviation")
 # 470,1 (42), Årets resultat +21,6 (44); Solna 2013 208,5 / 210,3 / överskott 1,8 (line 13);
 # Sollentuna Jan-Apr 2016 forecast underskott 9,7 (line 41); Vimmerby after October 2025
 # forecast drygt 8,4 överskott (line 7) and the superseded after-August 12,3 (line 5).
+# Session 6: Gnesta 2013 (tkr, detached minus signs) 37 264 / 37 500 / +236 (line 12);
+# Sundsvall Jan-Apr 2018 period net cost 220,9 and budget 257,8, annual budget 686,9 and
+# the forecast's deviation +48,6 (line 39, a forecast column, also prose line 29); Region
+# Gotland 2017 'underskott på 8,6 miljoner kronor' (line 3).
 MUST_FIND = {"vastervik_2020_ar_drift": KEY[:3], "vastervik_2021_ar_drift": KEY[:3],
              "helsingborg_2016_ar_drift": KEY[:3], "solna_2013_sn_ar_prose": KEY[:3],
-             "sollentuna_2016_apr_ks_prognos": KEY[3:], "vimmerby_2025_okt_news_prognos": KEY[3:]}
+             "sollentuna_2016_apr_ks_prognos": KEY[3:], "vimmerby_2025_okt_news_prognos": KEY[3:],
+             "gnesta_2013_ar_drift": KEY[:3], "gotland_2017_news_bokslut": KEY[2:3],
+             "sundsvall_2018_apr_ks_prognos": (KEY[0], KEY[1], KEY[3])}
 
 
 def _found(tables: dict, figure: dict) -> bool:
@@ -335,8 +366,12 @@ def _found(tables: dict, figure: dict) -> bool:
     column = {v: k for k, v in COLUMN_MEASURE.items() if v}.get(figure["measure"])
     for row in tables["cost_by_activity"]:
         if row["category"] == "total" and column and row[column] not in ("", "nan") and \
+                row["period"] == figure.get("period", row["period"]) and \
                 Decimal(row[column]) == (want if column == "deviation_tkr" else abs(want)):
             return True
+    if figure["measure"] == "forecast_deviation" and any(  # a forecast column of a table
+            Decimal(r["value"]) == want for r in tables["forecast_table"]):
+        return True
     return any(PROSE_MEASURE.get(r["measure"]) == figure["measure"]
                and Decimal(r["value"]) == want and int(r["source_line"]) == figure["line"]
                for r in tables["prose_finance"])
@@ -394,6 +429,7 @@ def test_found_automatically_is_what_the_run_computes(corpus, fx):
     review = corpus["after"][fx.slug].split("NEEDS A DECISION")[0]
     total = [r for r in tables["cost_by_activity"] if r["category"] == "total"
              and int(r["fiscal_year"]) == fx.source["fiscal_year"]]
+    total = [r for r in total if r["period"] == period_of(fx)] or total  # the report's own
     column = {"net cost": "net_cost_tkr", "budget": "budget_tkr"}
     prose = {(r["measure"], r["source_line"]): r["value"] for r in tables["prose_finance"]}
     in_prose = {"net cost": "net_cost", "budget": "net_budget"}
@@ -476,3 +512,67 @@ def test_only_the_report_without_a_fiscal_year_is_refused(corpus):
     """Upplands Väsby's month report (jan-nov, a period the registry takes) prints no
     fiscal year: refused in one line, never registered with a guessed year."""
     assert corpus["refused"] == {"upplandsvasby_nov_san_result": "the text prints no fiscal year"}
+
+
+def _rows(corpus, slug: str, name: str) -> list[dict]:
+    return corpus["tables"][corpus["docs"][slug]][name]
+
+
+def test_an_interim_table_keeps_period_annual_budget_and_forecast_apart(corpus):
+    """Sundsvall, Delårsrapport januari-april 2018, line 39 ('Kommunstyrelse -686,9 -257,8
+    -220,9 -168,6 -638,3 48,6' under a header wrapped over lines 35 and 37): Jan-Apr 2018
+    net cost 220 900 and period budget 257 800 with no deviation (none printed for the
+    period); the annual budget 686 900 in a full-year row with no net cost beside it; the
+    prior year's Jan-Apr 168 600 under 2017; 'Budget avvikelse' 48,6 (= Prognos 2018 −
+    Budget 2018) stored as the full-year forecast's deviation, never a budget deviation."""
+    rows = {(r["fiscal_year"], r["period"]): r for r in
+            _rows(corpus, "sundsvall_2018_apr_ks_prognos", "cost_by_activity")
+            if r["category"] == "total"}
+    assert {k: (v["net_cost_tkr"], v["budget_tkr"], v["deviation_tkr"], v["source_line"])
+            for k, v in rows.items()} == {
+        ("2018", "jan_apr"): ("220900", "257800", "", "39"),
+        ("2018", "full_year"): ("", "686900", "", "39"),
+        ("2017", "jan_apr"): ("168600", "", "", "39")}
+    assert not _rows(corpus, "sundsvall_2018_apr_ks_prognos", "budget_deviation")
+    forecast = [(r["fiscal_year"], r["period"], r["value"], r["source_line"])
+                for r in _rows(corpus, "sundsvall_2018_apr_ks_prognos", "forecast_table")
+                if r["row_label"] == "Kommunstyrelse"]
+    assert forecast == [("2018", "full_year", "48600", "39")]
+    assert "forecast deviation: 48600 tkr (full-year forecast 'Budget avvikelse', 2018), " \
+        "line 39" in corpus["after"]["sundsvall_2018_apr_ks_prognos"]
+
+
+def test_an_operating_statement_with_detached_minus_signs(corpus):
+    """Gnesta 2013 (tkr): Kommunstyrelsen 'Kommunstyrelsen – 37 264 – 1 578 4,4 % – 37 500
+    236' (line 12) gives 37 264 / 37 500 / +236; its units below it (lines 13-19) are its
+    activity lines, 'Mark och fastigheter 141 50 55,4 % – 14 155' (line 17) a net revenue of
+    141 against a budget of 14 (deviation 155); no row of Miljö- och byggnämnden (line 20
+    on) or Barn- och utbildningsnämnden (line 26 on) is the committee's."""
+    rows = _rows(corpus, "gnesta_2013_ar_drift", "cost_by_activity")
+    got = {r["source_line"]: (r["category"], r["net_cost_tkr"], r["budget_tkr"],
+                              r["deviation_tkr"]) for r in rows}
+    assert got["12"] == ("total", "37264", "37500", "236")
+    assert got["17"] == ("unmapped", "-141", "14", "155")
+    assert sorted(int(line) for line in got) == list(range(12, 20))
+
+
+def test_a_deficit_stated_by_the_committees_administration_is_read(corpus):
+    """Region Gotland 2017, news text: 'Socialförvaltningen redovisade för 2017 ett
+    underskott på 8,6 miljoner kronor mot budget' (line 3): the review proposes the
+    prose_facts row, the run reads -8 600 tkr; the June and autumn forecasts (minus 30 and
+    minus 20 miljoner, line 5) and the 2018 reinforcement (20 miljoner kronor, line 11)
+    are not read as the result."""
+    rows = _rows(corpus, "gotland_2017_news_bokslut", "prose_finance")
+    assert [(r["measure"], r["fiscal_year"], r["period"], r["value"], r["source_line"])
+            for r in rows] == [("budget_deviation", "2017", "full_year", "-8600", "3")]
+
+
+@pytest.mark.xfail(strict=True, reason="Region Gotland line 5: 'i juni varnade förvaltningen "
+                   "för minus 30 miljoner och under hösten för minus 20 miljoner' – two "
+                   "superseded full-year forecasts written 'minus N miljoner' (no 'kronor', "
+                   "no överskott/underskott): no phrase reads them and the review does not "
+                   "list the line; not fixed in session 6")
+def test_superseded_forecasts_written_as_minus_are_read_or_listed(corpus):
+    review = corpus["reviews"]["gotland_2017_news_bokslut"]
+    rows = _rows(corpus, "gotland_2017_news_bokslut", "prose_finance")
+    assert "line 5" in review or any(r["source_line"] == "5" for r in rows)

@@ -133,3 +133,27 @@ def test_a_wording_in_no_report_stops_naming_the_crosswalk_row(numbered_facts, r
     with pytest.raises(CrosswalkError) as info:
         volumes(numbered_facts.iloc[0:0], [other])
     assert "volumes.csv" in str(info.value) and "Strängnäs" in str(info.value)
+
+
+def test_households_against_budget_say_why_no_count_is_derived(table, reports):
+    """Haninge 2024, line 376: "ökade med cirka 40 hushåll, motsvarande 4,8 procent mot
+    budget". 40 ÷ 4.8 % = 833 budgeted households, but 'cirka 40' moves that by 21 per
+    household and the rounded 4.8 % alone spans 4.75–4.85 % (842–825): no count is derived;
+    the row says so, with both numbers and the line, and the finding carries it."""
+    assert "cirka 40 hushåll, motsvarande 4,8 procent mot budget" in _line(reports, H24, 376)
+    share = _row(table, H24, "households_economic_assistance_pct", 2024)
+    assert (share.kind, share.value, share.raw, int(share.source_line)) == (
+        "volume_change_pct", "4.8", "4,8", 376)
+    base = _row(table, H24, "households_economic_assistance_base", 2024)
+    assert (base.status, base.value, int(base.source_line)) == ("not derived", "", 376)
+    assert base.reason == (
+        "not derived: 40 ÷ 4.8 % gives 833 households as the number the change is measured "
+        "against, but the report says 'cirka 40', and each one more or fewer moves that by "
+        "21, while the share is rounded (4.75–4.85 % alone spans 825–842): no count a reader "
+        "could cite")
+    text = findings_drivers._volumes(table[(table.doc_id == H24)
+                                           & (table.fiscal_year == 2024)])
+    assert ("more households receiving economic assistance than budgeted (average): about "
+            "+40 households [000_7601200e7e1b7bea.txt:376]") in text
+    assert "(average; in % of the budgeted number): +4.8 %" in text
+    assert "No count of households is derived: 40 ÷ 4.8 % gives 833 households" in text

@@ -43,9 +43,10 @@ COST_SIGNS = {
     COSTS_NEGATIVE_STATEMENT_NET_POSITIVE_ACTIVITY:
         "costs negative in the income statement, net costs positive per activity",
 }
-DOC_ID = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*")
-SHA256 = re.compile(r"[0-9a-f]{64}")
-KOMMUN_CODE = re.compile(r"[0-9]{4}")
+# what a coded value must look like, by the key it stands under (registry_rules checks
+# them; sha256 also for source_pdf_sha256)
+CODE_PATTERNS = {"doc_id": re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*"),
+                 "sha256": re.compile(r"[0-9a-f]{64}"), "kommun_code": re.compile(r"[0-9]{4}")}
 
 
 @dataclass(frozen=True)

@@ -8,17 +8,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from socialstudy.core.registry import (
+    CODE_PATTERNS,
     COST_SIGNS,
-    DOC_ID,
     DOCUMENT_TYPES,
-    KOMMUN_CODE,
     MONEY_UNITS,
     OPTIONAL,
     PDF_KEYS,
     PDF_NOTES,
     PERIODS,
     REQUIRED,
-    SHA256,
     Entry,
     document_type_of,
     fail,
@@ -55,12 +53,12 @@ def _shown(value) -> str:
 def _check_codes(entry: Entry, registry: Path) -> None:
     values, lines = entry.values, entry.lines
     checks = [
-        ("doc_id", DOC_ID.fullmatch(values["doc_id"]),
+        ("doc_id", CODE_PATTERNS["doc_id"].fullmatch(values["doc_id"]),
          "lower-case letters, digits and single underscores, e.g. haninge_2024_ar"),
         # 'huddinge' was accepted, then matched no crosswalk row in notebook 02
         ("municipality", values["municipality"][:1].isupper(),
          "the name as SCB spells it, with a capital first letter, e.g. Huddinge"),
-        ("sha256", SHA256.fullmatch(values["sha256"]),
+        ("sha256", CODE_PATTERNS["sha256"].fullmatch(values["sha256"]),
          "64 lower-case hex digits (sha256sum FILE)"),
         ("document_type", values["document_type"] in DOCUMENT_TYPES,
          f"one of {', '.join(DOCUMENT_TYPES)}"),
@@ -78,7 +76,7 @@ def _check_codes(entry: Entry, registry: Path) -> None:
                     f"kommun_code is {_shown(code)}, not text: YAML reads an unquoted code "
                     "as a number (0136 as the octal number 94, 0126 as 86)",
                     'quote the four digits of SCB\'s municipality code, e.g. kommun_code: "0136"')
-    if not KOMMUN_CODE.fullmatch(code):
+    if not CODE_PATTERNS["kommun_code"].fullmatch(code):
         raise fail(registry, lines["kommun_code"],
                     f"kommun_code {code!r} is not four digits",
                     'write SCB\'s four-digit municipality code, quoted, e.g. kommun_code: "0136"')
@@ -137,7 +135,7 @@ def _check_pdf(entry: Entry, registry: Path) -> None:
     if name != Path(name).name or not name.endswith(".pdf") or name.startswith("."):
         raise fail(registry, lines["source_pdf"], f"source_pdf {name!r} is not a .pdf file "
                     f"directly in {registry.parent}", "give the bare file name of the PDF")
-    if not SHA256.fullmatch(values["source_pdf_sha256"]):
+    if not CODE_PATTERNS["sha256"].fullmatch(values["source_pdf_sha256"]):
         raise fail(registry, lines["source_pdf_sha256"], "source_pdf_sha256 "
                     f"{values['source_pdf_sha256']!r} is not valid",
                     "write 64 lower-case hex digits (sha256sum FILE)")

@@ -27,6 +27,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
@@ -140,8 +141,42 @@ def _row(spec: Spec, header: list[str], fields: list[str], line: int, path: Path
             raise CrosswalkError(f"{name} {value[:40]!r} holds a tab or control character inside, "
                                  "so it would match nothing", file=str(path), line=line,
                                  fix=f"retype the {name} value")
-    return spec.row(**{name: _normal(name, value) for name, value in zip(header, fields)},
-                    line=line)
+    row = spec.row(**{name: _normal(name, value) for name, value in zip(header, fields)},
+                   line=line)
+    _check_values(spec, row, path)
+    return row
+
+
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _check_values(spec: Spec, row, path: Path) -> None:
+    """A number column holds a number (else ``int()`` far away stops with a traceback);
+    a coded column one of its words, letter case included ('At most' read as not 'at
+    most' made an upper bound exact, with exit 0)."""
+    for name in spec.numbers:
+        value = getattr(row, name)
+        if value and not NUMBER.fullmatch(value):
+            raise CrosswalkError(f"{name} {value!r} is not a number", file=str(path),
+                                 line=row.line, fix=f"write {name} in digits ('353', "
+                                                    "'39700', '-3.5'), or leave it empty")
+    for name, allowed in spec.values:
+        value = getattr(row, name)
+        codes = _codes(allowed)
+        wrong = [v for v in (value.split("+") if isinstance(allowed, str) else [value])
+                 if value and v not in codes]
+        if wrong:
+            raise CrosswalkError(f"{name} {value!r}: {wrong[0]!r} is not one of {list(codes)}",
+                                 file=str(path), line=row.line,
+                                 fix=f"write {name} as one of these, in this letter case")
+
+
+def _codes(allowed: tuple[str, ...] | str) -> tuple[str, ...]:
+    """The allowed words, or the codes of a schema's coded column ('table.column')."""
+    if not isinstance(allowed, str):
+        return allowed
+    from socialstudy.core.schemas import categories
+    return tuple(categories(*allowed.split(".")))
 
 
 # free text a reader sees, quotes checked against the report's line, and the first row of a

@@ -21,7 +21,7 @@ import yaml
 from socialstudy import paths
 from socialstudy.errors import CrosswalkError
 
-FIELDS = ("row", "columns", "key", "may_be_empty", "filled")
+FIELDS = ("row", "columns", "key", "may_be_empty", "filled", "numbers", "values")
 Row = Any  # a row of some crosswalk: an instance of its spec's ``row`` type
 
 
@@ -34,10 +34,14 @@ class Spec:
     key: tuple[str, ...] = ()
     may_be_empty: tuple[str, ...] = ()
     filled: tuple[str, ...] = ()
+    numbers: tuple[str, ...] = ()  # a number where filled (a line, an amount, a year)
+    # (column, allowed): a list of words, or 'table.column', a schema's codes joined by '+'
+    values: tuple[tuple[str, tuple[str, ...] | str], ...] = ()
 
 
 def declare(file: str, row: str, columns: tuple[str, ...], key: tuple[str, ...] = (),
-            may_be_empty: tuple[str, ...] = (), filled: tuple[str, ...] = (), *,
+            may_be_empty: tuple[str, ...] = (), filled: tuple[str, ...] = (),
+            numbers: tuple[str, ...] = (), values: dict | None = None, *,
             source: str = "socialstudy/crosswalks/specs.yml") -> Spec:
     """A checked spec and its row type (``source``: where the declaration stands)."""
     def refuse(problem: str, fix: str) -> CrosswalkError:
@@ -47,7 +51,9 @@ def declare(file: str, row: str, columns: tuple[str, ...], key: tuple[str, ...] 
     if bad or len(set(columns)) != len(columns) or not columns:
         raise refuse(f"columns {bad or list(columns)} are not distinct Python names other "
                      "than 'line'", "name each column once, in lower case with underscores")
-    for part, names in (("key", key), ("may_be_empty", may_be_empty), ("filled", filled)):
+    values = {c: v if isinstance(v, str) else tuple(v) for c, v in (values or {}).items()}
+    for part, names in (("key", key), ("may_be_empty", may_be_empty), ("filled", filled),
+                        ("numbers", numbers), ("values", tuple(values))):
         unknown = [c for c in names if c not in columns]
         if unknown:
             raise refuse(f"{part} names {unknown}, which are not among its columns "
@@ -56,7 +62,8 @@ def declare(file: str, row: str, columns: tuple[str, ...], key: tuple[str, ...] 
                               frozen=True, slots=True)
     row_type.__module__ = __name__
     row_type.__doc__ = f"A row of crosswalks/{file}; ``line``: its line in the file."
-    return Spec(file, row_type, tuple(columns), tuple(key), tuple(may_be_empty), tuple(filled))
+    return Spec(file, row_type, tuple(columns), tuple(key), tuple(may_be_empty), tuple(filled),
+                tuple(numbers), tuple(values.items()))
 
 
 def load_specs(path: Path = paths.CROSSWALKS / "specs.yml") -> dict[str, Spec]:
@@ -70,7 +77,8 @@ def load_specs(path: Path = paths.CROSSWALKS / "specs.yml") -> dict[str, Spec]:
                                  "row/columns is missing", file=str(path),
                                  fix=f"declare {list(FIELDS)} (row and columns required)")
         specs[file] = declare(file, entry["row"], tuple(entry["columns"]),
-                              *(tuple(entry.get(f, ())) for f in FIELDS[2:]), source=str(path))
+                              *(tuple(entry.get(f, ())) for f in FIELDS[2:-1]),
+                              entry.get("values"), source=str(path))
     return specs
 
 

@@ -52,18 +52,20 @@ class Wording:
         return all(int(m.group(g)) == fiscal_year + off for g, off in self.years)
 
 
-def compile_wording(text: str, *, number_slot: bool = True) -> Wording:
-    """Template text -> Wording; ValueError saying what is wrong with the template."""
+def compile_wording(text: str, *, number_slot: bool = True, signed: bool = False) -> Wording:
+    """Template text -> Wording; ValueError saying what is wrong with the template.
+    ``signed``: a number slot takes a printed minus with it (``-22,4``)."""
     parts, years, last, n_slots, fixed = [], [], 0, 0, []
+    number = f"-?{NUMBER}" if signed else NUMBER
     for i, slot in enumerate(SLOT.finditer(text)):
         fixed.append(text[last:slot.start()])
         parts.append(re.escape(text[last:slot.start()]))
         name = slot.group(1)
         if name == "n":
             n_slots += 1
-            parts.append(f"(?P<n>{NUMBER})")
+            parts.append(f"(?P<n>{number})")
         elif name == "_":
-            parts.append(f"(?:{NUMBER})")
+            parts.append(f"(?:{number})")
         else:
             years.append((f"y{i}", int(name[4:] or 0)))
             parts.append(f"(?P<y{i}>{YEAR})")

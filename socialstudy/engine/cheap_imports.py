@@ -14,3 +14,8 @@ def without_iri_grammars() -> None:
     jsonschema is loaded it changes nothing."""
     if "jsonschema" not in sys.modules:
         sys.modules.setdefault("rfc3987_syntax", None)
+
+
+# Importing this module is enough: pytest loads it as its first plugin (``-p`` in
+# pyproject.toml's addopts), before plugins such as nbval import nbformat.
+without_iri_grammars()

@@ -15,7 +15,6 @@ unchanged"."""
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,7 +108,8 @@ class Runner:
                 box["result"] = self._steps(stage, box)
             except BaseException as exc:  # handed to the main thread
                 box["error"] = exc
-        worker = threading.Thread(target=work, name="socialstudy-steps", daemon=True)
+        from socialstudy.engine.kernels import thread
+        worker = thread(work, name="socialstudy-steps")
         worker.start()
         try:
             while worker.is_alive():

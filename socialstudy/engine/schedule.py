@@ -5,12 +5,11 @@ of steps running side by side (for attributing what they wrote)."""
 from __future__ import annotations
 
 import queue
-import threading
 import time
 from pathlib import Path
 
 from socialstudy import paths
-from socialstudy.engine import dag, imports, staging
+from socialstudy.engine import dag, imports, kernels, staging
 from socialstudy.engine.execute import execute
 
 
@@ -25,6 +24,7 @@ class Schedule:
         self.records, self.results, self.reasons, self.ran = {}, {}, {}, set()
         self.queue, self.wave, self.before, self.error = queue.Queue(), [], {}, None
         self.renderer, self.max_kernels = None, kernels
+        self.reason = lambda step: runner.reason(step, stage.dir)
 
     def label(self, step: dag.Step) -> str:
         return f"[{self.steps.index(step) + 1}/{len(self.steps)}] {step.name}"
@@ -51,12 +51,22 @@ class Schedule:
         km = None
         if step.notebook:
             km = self.pool.take(paths.ROOT / step.notebook)
-            following = next((s for s in self.pending if s.notebook), None)
-            if following:  # the next kernel boots (and imports) meanwhile
+            # the next kernel boots (and imports) meanwhile, for the next notebook that
+            # will run as far as can be told now: none is started only to be killed
+            following = next((s for s in self.pending if s.notebook and self._stale(s)), None)
+            if following:
                 self.pool.start(paths.ROOT / following.notebook)
         bar = progress and self.alone(step)
-        threading.Thread(target=self._work, args=(step, km, spec, base, bar), daemon=True,
-                         name=f"socialstudy-{step.name}").start()
+        kernels.thread(self._work, step, km, spec, base, bar,
+                       name=f"socialstudy-{step.name}").start()
+
+    def _stale(self, step: dag.Step) -> bool:
+        """Whether ``step`` would run if it started now (its reads may still be written
+        by the steps running: a file that cannot be read counts as a change)."""
+        try:
+            return self.reason(step) is not None
+        except OSError:
+            return True
 
     def _work(self, step: dag.Step, km, spec, base: Path, bar: bool) -> None:
         start = time.perf_counter()

@@ -28,9 +28,11 @@ from socialstudy.extract.damaged import (
     ragged_rows,
     wrapped_rows,
 )
+from socialstudy.extract.forecast_columns import forecast_deviations
 from socialstudy.extract.label_case import recased
 from socialstudy.extract.numbers import Parsed, format_decimal, looks_numeric, parse_number
 from socialstudy.extract.overrides import Overrides
+from socialstudy.extract.row_arithmetic import shifted_rows
 from socialstudy.extract.rows import Cell, Fact, Issue, Reject
 from socialstudy.extract.split_header import header_rejects, read_split_header
 from socialstudy.extract.tables import YEAR, Row, Table
@@ -115,9 +117,11 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
     """A fact for every value cell that parses, a reject (with the reason) for every other
     numeric-looking one."""
     table_years = [int(y) for y in YEAR.findall(" ".join(" ".join(c) for c in columns))]
-    by_column = [column_measure(cells, measures) for cells in columns]  # once per column
-    facts, rejects = [], []
-    n_header, wrapped = header_width(table), wrapped_rows(table)
+    by_column = forecast_deviations(table, [column_measure(cells, measures)
+                                            for cells in columns])  # once per column
+    facts, rejects, years = [], [], {}  # years: (column, measure) -> (year, period)
+    n_header = header_width(table)
+    wrapped = {**shifted_rows(table, columns, by_column, n_header), **wrapped_rows(table)}
     for row, nxt in _value_rows(table):
         if is_ragged(row, n_header) or row.line in wrapped:
             rejects.extend(ragged_rejects(table, report, row, columns, n_header,
@@ -144,7 +148,9 @@ def table_facts(table: Table, report: Report, columns: list[list[str]],
                 continue
             measure = by_row or (by_column[j - 1] if j - 1 < len(columns)
                                  else column_measure([], measures))
-            year, period = resolve_year(column_cells, measure, table_years, report)
+            if (j, measure) not in years:
+                years[j, measure] = resolve_year(column_cells, measure, table_years, report)
+            year, period = years[j, measure]
             facts.append(_fact(table, report, row, j, parsed, column_label, measure, year,
                                period, f"{raw}\n{nxt.cells[j]}" if cont else raw,
                                f"number wrapped onto line {nxt.line}" if cont else ""))

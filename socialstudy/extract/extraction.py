@@ -14,6 +14,7 @@ from socialstudy.extract.clean import CleanResult, clean_table
 from socialstudy.extract.columns import load_measures
 from socialstudy.extract.layout_tables import layout_tables
 from socialstudy.extract.overrides import load_override_rows, match_overrides
+from socialstudy.extract.pool import read_all
 from socialstudy.extract.prose import load_prose_rows, match_report
 from socialstudy.extract.quality import crossfoot
 from socialstudy.extract.rows import (
@@ -42,26 +43,39 @@ class Extraction:
     quality: pd.DataFrame
 
 
-def extract_and_clean(reports: list[Report] | None = None) -> Extraction:
+def extract_and_clean(reports: list[Report] | None = None, workers: int | None = None
+                      ) -> Extraction:
     """All reports -> tables inventory, facts (tables + prose), rejects, cells, quality.
     Each report is read once and handled on its own, so time grows linearly with the
-    corpus."""
+    corpus; a large corpus is shared out to processes (``extract.pool``), and the tables
+    are the same, byte for byte, whatever their number."""
     reports = load_registry() if reports is None else reports
-    overrides, measures, prose = load_override_rows(), load_measures(), load_prose_rows()
-    result, inventory = CleanResult(), []
-    for report in reports:
-        tables = extract_report(report, overrides, measures, prose, result)
-        inventory.extend(_inventory_row(t) for t in tables)
+    crosswalks = load_crosswalks()  # read and checked here, before any worker starts
+    parts = read_all(report_records, load_crosswalks, reports, workers, crosswalks)
+    inventory, facts, rejects, cells, issues = ([row for part in parts for row in part[k]]
+                                                for k in range(5))
     return Extraction(
         tables=_frame(inventory, TABLE_COLUMNS, ["doc_id", "first_line"]),
-        facts=_frame(records(result.facts, Fact), FACT_COLUMNS,
+        facts=_frame(facts, FACT_COLUMNS,
                      ["doc_id", "source_line", "source_col", "source_kind", "row_label"]),
-        rejects=_frame(records(result.rejects, Reject), REJECT_COLUMNS,
-                       ["doc_id", "source_line", "source_col"]),
-        cells=_frame(records(result.cells, Cell), CELL_COLUMNS,
-                     ["doc_id", "source_line", "source_col"]),
-        quality=_frame(records(result.issues, Issue), ISSUE_COLUMNS,
-                       ["doc_id", "source_line", "check", "column_label"]))
+        rejects=_frame(rejects, REJECT_COLUMNS, ["doc_id", "source_line", "source_col"]),
+        cells=_frame(cells, CELL_COLUMNS, ["doc_id", "source_line", "source_col"]),
+        quality=_frame(issues, ISSUE_COLUMNS, ["doc_id", "source_line", "check",
+                                               "column_label"]))
+
+
+def load_crosswalks() -> tuple[list[dict], list, list[dict]]:
+    """The crosswalks every report is read with: table overrides, measures, prose."""
+    return load_override_rows(), load_measures(), load_prose_rows()
+
+
+def report_records(report: Report, crosswalks: tuple) -> tuple[list, ...]:
+    """One report's rows of the five tables (inventory, facts, rejects, cells, quality)."""
+    result = CleanResult()
+    tables = extract_report(report, *crosswalks, result)
+    return ([_inventory_row(t) for t in tables], records(result.facts, Fact),
+            records(result.rejects, Reject), records(result.cells, Cell),
+            records(result.issues, Issue))
 
 
 def extract_report(report: Report, overrides: list[dict], measures: list, prose: list[dict],

@@ -27,19 +27,34 @@ from socialstudy.extract.layout_indicators import indicator_blocks
 from socialstudy.extract.layout_model import Block
 from socialstudy.extract.layout_words import tab_block
 from socialstudy.extract.tables import tab_runs
+from socialstudy.extract.wrapped_header import wrapped_header
 
 
-def segment(lines: list[str]) -> list[Block]:
+def is_sentence(line: str) -> bool:
+    """A line of running text: more than six words ending in a full stop. No reader starts
+    or continues a table on it (a table row or header never ends in a full stop, and a
+    one-cell-per-line label is short), so it is marked taken before the readers look."""
+    text = line.strip()
+    return text.endswith(".") and len(text.split()) > 6
+
+
+def segment(lines: list[str], tabs: bool = True) -> list[Block]:
     """Every table block of a report, in order: tab runs first, then glued tables, then
-    one-cell-per-line ones, then space-aligned ones among the lines left over."""
+    one-cell-per-line ones, then space-aligned ones among the lines left over. With
+    ``tabs=False`` the tab runs only mark their lines as taken (``extract.tables`` reads
+    them) and no tab block is built."""
     lines = [ln.rstrip("\r\n") for ln in lines]
     used = [False] * len(lines)
-    blocks = [tab_block(lines, run) for run in tab_runs(lines)]
-    for b in blocks:
-        used[b.first_line - 1: b.last_line] = [True] * (b.last_line - b.first_line + 1)
+    runs = tab_runs(lines)
+    for run in runs:
+        used[run[0]: run[-1] + 1] = [True] * (run[-1] - run[0] + 1)
+    for i, line in enumerate(lines):  # each line classified once: prose is no reader's
+        if not used[i] and is_sentence(line):
+            used[i] = True
+    blocks = [tab_block(lines, run) for run in runs] if tabs else []
     for reader in (glued_blocks, indicator_blocks, cpl_blocks):
         for b in reader(lines, used):
             blocks.append(b)
             used[b.first_line - 1: b.last_line] = [True] * (b.last_line - b.first_line + 1)
-    blocks += space_blocks(lines, used)
+    blocks += [wrapped_header(b, lines) for b in space_blocks(lines, used)]
     return sorted(blocks, key=lambda b: b.first_line)

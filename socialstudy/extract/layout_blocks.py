@@ -44,7 +44,7 @@ def _cpl_kind(line: str) -> str:
         return "num"
     if inline_row(s):
         return "inline"
-    if (len(s) > 80 and len(split_glued(s)) < 3) or (s.endswith(".") and len(s.split()) > 6):
+    if (s.endswith(".") and len(s.split()) > 6) or (len(s) > 80 and len(split_glued(s)) < 3):
         return "brk"
     return "text"
 
@@ -223,12 +223,27 @@ def _assemble(lines: list[str], heads: list[_Line], body: list[_Line], hrows: li
     return lm.Block("space_aligned", first, body[-1].no, title, tline, hrows, rows, reviews, cols)
 
 
-def space_blocks(lines: list[str], used: list[bool]) -> list[lm.Block]:
-    """Every space-aligned block among lines that no other reader took."""
-    ends_num = [ln.rstrip().endswith(_TAIL_END) for ln in lines] + [False] * 3
-    infos = [_Line(i + 1, "", "other") if used[i] else
-             classify(i + 1, line, any(ends_num[i + 1:i + 4]))
-             for i, line in enumerate(lines)]
+# A row ends in a number (or in markup after it: ``<b>-97,4</b>``) and a header line has
+# one within three lines below it; ``grow`` looks at most a few lines past either. A line
+# further than this from every such line can only end a block, as an unreadable line
+# does, so it is not classified.
+REACH = 8
+_MAY_END_ROW = _TAIL_END + (">",)
+_OUT = _Line(0, "", "other")  # a line taken by another reader, or out of reach
+
+
+def space_blocks(lines: list[str], used: list[bool], reach: int | None = REACH
+                 ) -> list[lm.Block]:
+    """Every space-aligned block among lines that no other reader took (``reach=None``:
+    every line classified, the same blocks more slowly)."""
+    ends = [ln.rstrip() for ln in lines]
+    ends_num = [e.endswith(_TAIL_END) for e in ends] + [False] * 3
+    near = [True] * len(lines) if reach is None else [False] * len(lines)
+    for i in (i for i, e in enumerate(ends) if reach is not None and e.endswith(_MAY_END_ROW)):
+        near[max(0, i - reach): i + reach + 1] = [True] * (min(i + reach + 1, len(lines))
+                                                         - max(0, i - reach))
+    infos = [classify(i + 1, line, any(ends_num[i + 1:i + 4])) if near[i] and not used[i]
+             else _OUT for i, line in enumerate(lines)]
 
     def read(i: int) -> tuple[int, lm.Block | None]:
         k, heads, body = grow(infos, i)

@@ -209,5 +209,9 @@ def glued_blocks(lines: list[str], used: list[bool]) -> list[lm.Block]:
             groups = []
         return end, glued_block(lines, groups) if len(groups) >= 2 else None
 
-    return lm.walk(len(lines), read=read,
-                   starts=lambda i: not used[i] and bool(_GLUED_ROW.match(lines[i].strip())))
+    def starts(i: int) -> bool:  # a glued row ends in ",<digit>": most lines stop there
+        text = lines[i].rstrip()
+        return not used[i] and text[-2:-1] == "," and text[-1].isdecimal() \
+            and bool(_GLUED_ROW.match(text.strip()))
+
+    return lm.walk(len(lines), read=read, starts=starts)

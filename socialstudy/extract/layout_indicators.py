@@ -29,9 +29,11 @@ def header(lines: list[str], i: int) -> tuple[list[lm.HeaderCell], int] | None:
     """Glued header cells on line ``i`` (0-based), a year-only next line completing its
     last cell; (cells, index after the header) or None."""
     text = lines[i].strip()
+    # cheap tests first: a piece's year is a year of the line, so two are needed there
+    if "%" in text or text.endswith(".") or len(text) > 120 or len(lm.YEAR.findall(text)) < 2:
+        return None
     pieces = [p.strip() for p in HEAD_PIECE.split(text)]
-    if len(pieces) < 2 or "%" in text or text.endswith(".") or len(text) > 120 \
-            or len([p for p in pieces if lm.YEAR.search(p)]) < 2 \
+    if len(pieces) < 2 or len([p for p in pieces if lm.YEAR.search(p)]) < 2 \
             or not all(re.match(r"[A-ZÅÄÖ][a-zåäö]", p) for p in pieces):
         return None
     cells = [lm.HeaderCell(p, [i + 1]) for p in pieces]
@@ -75,7 +77,7 @@ def readings(text: str, n: int) -> list[tuple[str, list[re.Match]]]:
     out = []
     for k in range(1, len(text)):
         label = text[:k].rstrip()
-        if not re.search(r"[^\W\d_]", label) or label[-1].isdigit() or label[-1] in "-–":
+        if not re.search(r"[^\W\d_]", label) or label[-1].isdigit() or label[-1] in "-–%":
             continue
         if not text[k].isspace() and CELL.match(text, k):
             out += [(label, c) for c in cuts(text[k:], n)]
@@ -100,6 +102,10 @@ def _row(line: int, text: str, n: int, reviews: list[lm.Review]) -> lm.BlockRow 
                               f"{len(found)}{'+' if len(found) >= MAX_READINGS else ''} ways "
                               "(no unit, decimal or dash between the digits)"))
         return lm.BlockRow(line, [text], [line])
+    if not text.endswith(".") and len(text) <= 200 and re.search(r"\d\s?%", text):
+        reviews.append(lm.Review(line, text, [], f"the glued cells cut into {n} values in no "
+                                 "way (a value missing, extra or without its '%')"))
+        return lm.BlockRow(line, [text], [line])  # never the table's end: its rows stay
     if not re.search(r"\d", text) and not text.endswith(".") and len(text) <= 200:
         return lm.BlockRow(line, [text], [line])
     return None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from socialstudy.extract.detached_sign import attach_signs
 from socialstudy.extract.layout_model import (
     TOKEN,
     YEAR,
@@ -52,7 +53,7 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
             out[-1] = (out[-1][0] + m.group(), out[-1][1], m.end())
         else:
             out.append((m.group(), m.start(), m.end()))
-    return out
+    return attach_signs(out)
 
 
 def _positions(text: str, parts: list[str], base: int = 0) -> list[tuple[str, int, int]]:

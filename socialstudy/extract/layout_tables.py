@@ -21,8 +21,7 @@ WORD = re.compile(r"[^\W\d_]{2,}")
 
 def layout_tables(report: Report, lines: list[str]) -> list[Table]:
     """Every non-tab table block of one report, as tables, in order of appearance."""
-    return [block_table(report, block, lines) for block in segment(lines)
-            if block.kind != "tab"]
+    return [block_table(report, block, lines) for block in segment(lines, tabs=False)]
 
 
 def _columns(block: Block) -> list[str]:

@@ -20,8 +20,13 @@ UNIT_CELL = re.compile(r"(?i)^\(?(belopp,?\s*)?(i\s*)?(mnkr|mkr|tkr|kr|miljoner 
                        r"tusen kronor)\)?$")
 
 
+_FOUR_DIGITS = re.compile(r"\d{4}")  # both glue points follow four digits: most lines stop here
+
+
 def split_glued(text: str) -> list[str]:
     """``Intäkter 2024Intäkter 2025`` -> two cells: a year glued to the next word."""
+    if not _FOUR_DIGITS.search(text):
+        return [text.strip()] if text.strip() else []
     return [p.strip() for p in _GLUE.split(text) if p.strip()]
 
 

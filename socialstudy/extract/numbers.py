@@ -32,16 +32,18 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _TWO_NUMBERS = re.compile(r"\d\s*%?\s*[(/]\s*\d|%\s+\d")
 _DIGITS_AND_SPACES = re.compile(r"[\d ]+")
 # A unit written in the cell after the number ("12 procent", "-74,0 mnkr"): still one number.
-_UNIT_WORD = re.compile(r"\s*(?:\b(procentenheter|procent|mnkr|mkr|tkr|kronor|kr)\.?"
-                        r"|(%-enheter|%-enh\.?|pe))$", re.I)
-UNIT_OF_WORD = {"procent": "%", "mnkr": "mnkr", "mkr": "mkr", "tkr": "tkr", "kr": "sek",
-                "kronor": "sek", "procentenheter": "pp"}
-_TRAILING_MINUS = re.compile(r"^(?P<body>[\d ,.]*\d)\s*[" + "-\u2013\u2212\u2012" + r"]$")
+# The words as printed -> the unit, longest first (a word is tried in this order).
+UNIT_OF_WORD = {"procentenheter": "pp", "procent": "%", "mnkr": "mnkr", "mkr": "mkr",
+                "tkr": "tkr", "kronor": "sek", "kr": "sek"}
+_UNIT_WORD = re.compile(rf"\s*(?:\b({'|'.join(UNIT_OF_WORD)})\.?|(%-enheter|%-enh\.?|pe))$", re.I)
+_TRAILING_MINUS = re.compile(rf"^(?P<body>[\d ,.]*\d)\s*[{MINUS_SIGNS}]$")
 _PARENTHESES = re.compile(r"^\((?P<body>[^()]*\d[^()]*)\)$")
 
 
 @dataclass(frozen=True)
 class Parsed:
+    """One cell read as a number: its value, whether it is a percentage, its footnote
+    marks and how many decimals it was printed with."""
     value: Decimal
     percent: bool
     footnote: str

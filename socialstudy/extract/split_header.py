@@ -96,7 +96,7 @@ def _adds_up(table: Table, report: Report, measures: list) -> bool:
 def _holds(rows: list[Row], budget: int, actual: int, deviation: int) -> bool:
     held = checked = 0
     for row in rows:
-        values = [_number(row, j) for j in (budget, actual, deviation)]
+        values = [cell_number(row, j) for j in (budget, actual, deviation)]
         if None in values:
             continue
         (b, db), (a, da), (d, dd) = values
@@ -106,7 +106,7 @@ def _holds(rows: list[Row], budget: int, actual: int, deviation: int) -> bool:
     return checked > 0 and 2 * held > checked
 
 
-def _number(row: Row, j: int) -> tuple[Decimal, int] | None:
+def cell_number(row: Row, j: int) -> tuple[Decimal, int] | None:
     raw = row.cells[j] if j < len(row.cells) else ""
     if not raw.strip() or not looks_numeric(raw):
         return None

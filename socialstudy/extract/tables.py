@@ -24,6 +24,10 @@ UNIT_PATTERNS = (
     ("tkr", re.compile(r"\btkr\b|tusen kronor", re.I)),
 )
 TITLE_LOOKBACK = 4
+_RULE = re.compile(r"\s*-*\s*")
+_YEARISH = re.compile(r"(?:19|20)\d{2}(?:\d{2}\s*-\s*(?:19|20)\d{4})?")
+_GROUP, _LEAD = re.compile(r"\d{3}"), re.compile(r"-?\d{1,3}")  # 10 / 337: one number
+_LEADER_DOTS = re.compile(r"\.{4,}")
 MAX_TITLE_CHARS = 160
 
 
@@ -113,12 +117,12 @@ def _read_lines(path: Path, known: tuple[int, ...] | bytes) -> tuple[str, ...]:
 
 
 def _is_rule(cells: list[str]) -> bool:
-    return all(re.fullmatch(r"\s*-*\s*", c) for c in cells) and any("-" in c for c in cells)
+    return all(_RULE.fullmatch(c) for c in cells) and any("-" in c for c in cells)
 
 
 def _is_yearish(cell: str) -> bool:
     text = clean_label(cell).rstrip("*").strip()
-    return bool(re.fullmatch(r"(?:19|20)\d{2}(?:\d{2}\s*-\s*(?:19|20)\d{4})?", text))
+    return bool(_YEARISH.fullmatch(text))
 
 
 def _has_quantity(cells: list[str]) -> bool:
@@ -210,7 +214,7 @@ def _is_continuation(row: Row, prev: Row | None) -> bool:
     pairs = [(c, prev.cells[j + 1] if j + 1 < len(prev.cells) else "")
              for j, c in enumerate(row.cells[1:]) if c.strip()]
     return bool(pairs) and all(
-        re.fullmatch(r"\d{3}", clean_label(c)) and re.fullmatch(r"-?\d{1,3}", clean_label(p))
+        _GROUP.fullmatch(clean_label(c)) and _LEAD.fullmatch(clean_label(p))
         for c, p in pairs)
 
 
@@ -227,7 +231,7 @@ def _is_toc(table: Table) -> bool:
     """A table of contents: dotted leaders or an "Innehåll…" title; its numbers are pages."""
     if re.match(r"innehåll", table.title, re.I):
         return True
-    dotted = sum(bool(re.search(r"\.{4,}", r.cells[0])) for r in table.rows)
+    dotted = sum(bool(_LEADER_DOTS.search(r.cells[0])) for r in table.rows)
     return dotted >= max(1, len(table.rows) // 2)
 
 

@@ -14,18 +14,20 @@ import pandas as pd
 
 from socialstudy.figures.cost import activity_shares, budget_deviation, cost_type_shares
 from socialstudy.figures.outcomes import goal_levels, indicator_attainment, staffing_panel
-from socialstudy.figures.style import INDEX, plt
+from socialstudy.figures.style import INDEX, fit_width, plt
 
 __all__ = ["activity_shares", "budget_deviation", "cost_type_shares", "goal_levels",
            "image", "indicator_attainment", "staffing_panel", "save", "show", "write_index"]
 
 
 def save(fig: plt.Figure, name: str, folder: Path) -> list[Path]:
-    """Write ``name``.png (200 dpi) and ``name``.svg byte-stably, each titled with the
-    figure's numbered title, and close the figure."""
+    """Write ``name``.png (200 dpi, at most 1 800 px wide: ``style.fit_width``) and
+    ``name``.svg byte-stably, each titled with the figure's numbered title, and close the
+    figure."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = [folder / f"{name}.png", folder / f"{name}.svg"]
     title = fig.get_label()
+    fit_width(fig)
     fig.savefig(paths[0], metadata={"Software": None, "Title": title}, bbox_inches="tight",
                 dpi=200)
     fig.savefig(paths[1], metadata={"Date": None, "Creator": None, "Title": title},

@@ -125,7 +125,26 @@ def goal_levels(goals: pd.DataFrame, scope: Scope, reports: list[Report], note: 
     # beside the first panel: finish() lays the figure out again, keeping axes legends
     axes[0][0].legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), fontsize=9,
                       title="common level\n(ordinal)", title_fontsize=9)
-    return finish(fig, "goal_levels", title, source_line(year_end, reports), note)
+    return finish(fig, "goal_levels", title, source_line(year_end, reports),
+                  "\n".join(t for t in (note, _no_panel(scope, munis)) if t))
+
+
+def _no_panel(scope: Scope, shown: list[str]) -> str:
+    """Why a selected committee has no panel (the 2023 run draws Strängnäs only: the
+    2024 reports read for Haninge's and Huddinge's 2023 assess only their own year)."""
+    missing = [s for s in scope.selections.values() if s.municipality not in shown]
+    if not missing:
+        return ""
+    def why(s) -> str:
+        if not s.doc_id:
+            return "no report for this selection"
+        if s.part_year:
+            return "a part-year report assesses no year-end goals"
+        return ("no year-end goal assessment for this year in the report read (a report "
+                "assesses only its own year)")
+    return "No panel: " + "; ".join(
+        f"{' '.join(str(p) for p in (s.municipality, s.fiscal_year) if p)}: {why(s)}"
+        for s in missing) + "."
 
 
 def _goal_panel(ax, part: pd.DataFrame, muni: str) -> None:

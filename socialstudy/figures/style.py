@@ -39,6 +39,10 @@ FIT_WORDS = {"approximate": "approximate or lumped category",
              "prose": "rounded share quoted in running text",
              "unmapped": "line without a crosswalk row (see the review)"}
 NO_DATA = "no data for this selection"
+# the widest a saved image may be: 9 inches (1 800 px at 200 dpi), so that 8-pt text stays
+# 8 pt when a notebook or page shows the image 900 px wide; the tight box gets 0.1 in of
+# padding on each side when saved
+MAX_WIDTH_IN, SAVE_PAD_IN = 9.0, 0.1
 
 # figure file name -> (number, notebook, module.function, processed table it reads),
 # declared as data in figures.csv
@@ -119,6 +123,22 @@ def finish(fig, name: str, title: str, source: str, note: str = "") -> plt.Figur
                      for t in [*note.split("\n"), source] if t)  # a note's lines kept
     fig.text(0.01, min(bottom, 0.0) - 0.01, text, ha="left", va="top", fontsize=8,
              color="dimgrey", linespacing=1.3)
+    return fig
+
+
+def fit_width(fig: plt.Figure, limit: float = MAX_WIDTH_IN) -> plt.Figure:
+    """Narrow the figure until the image saved from it is at most ``limit`` inches wide.
+
+    What sticks out past the figure (long row labels, a legend wider than its axes) widens
+    the tight box that is saved; each pass takes the excess off the figure's width and lays
+    the axes out again, which pulls an axes-anchored legend in with them."""
+    for _ in range(12):
+        box = fig.get_tightbbox(fig.canvas.get_renderer())
+        excess = box.width + 2 * SAVE_PAD_IN - limit
+        if excess <= 0:
+            break
+        fig.set_figwidth(fig.get_figwidth() - excess - 0.01)
+        fig.tight_layout()
     return fig
 
 

@@ -23,6 +23,7 @@ from socialstudy.core.registry import Report, by_doc_id
 from socialstudy.crosswalks import matching
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.extract.tables import read_lines
+from socialstudy.measures import line_status
 from socialstudy.measures.compare import activity_crosswalk
 from socialstudy.measures.finance import tidy
 from socialstudy.measures.tabular import fmt
@@ -243,9 +244,10 @@ def _deviation_pct(deviation: dict, budget: dict, printed: dict | None) -> dict:
            "also_printed_at": "", "note": "", "prior_source_line": "",
            "derivation": f"{fmt(amount)} / |{fmt(base)}| tkr (deviation / budget, line "
                          f"{budget['source_line']})"}
-    if base == 0:
+    pct, why = line_status.deviation_pct(budget["value"], deviation["value"])
+    if not pct:
         return {**row, "value": "", "status": "not computed", "check": "",
-                "reason": "the budget is 0"}
+                "reason": why.removeprefix("not computed: ")}
     value = 100 * amount / abs(base)
     bounds = _bounds(lambda a, b: 100 * a / abs(b), deviation, budget)
     return {**row, "value": fmt(value, 2), "status": "computed", "reason": "",

@@ -18,10 +18,14 @@ reason, so no named item silently drops out of a table."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import as_dict, check_quote, rows_by_report
+from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures.tabular import DERIVED, NOT_REPORTED, fmt
 
@@ -34,14 +38,48 @@ def adjustments(reports: list[Report]) -> pd.DataFrame:
     """The named items, each quote checked to stand on its cited line."""
     rows = []
     for row, report in rows_by_report("budget_adjustments.csv", reports):
-        check_quote(row, "budget_adjustments.csv", report, read_lines(report.path),
-                    int(row.quote_line), row.quote)
+        lines = read_lines(report.path)
+        check_quote(row, "budget_adjustments.csv", report, lines, int(row.quote_line),
+                    row.quote)
+        _check_cited(row, report, lines)
         own = {c: v for c, v in as_dict(row).items() if c in COLUMNS}
         rows.append({**own, "source_file": report.file,
                      "fiscal_year": int(row.fiscal_year),
                      "effect_tkr": float(row.effect_tkr),
                      "remark_line": int(row.remark_line) if row.remark else ""})
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+AMOUNT = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?:[.,]\d+)?(?!\w)")
+
+
+def _numbers(text: str) -> set[Decimal]:
+    return {Decimal(re.sub(r"[ \u00a0]", "", n).replace(",", ".")) for n in AMOUNT.findall(text)}
+
+
+def _check_cited(row, report: Report, lines: list[str]) -> None:
+    """The item's amount stands on ``amount_line`` (in tkr, or in mnkr / 'miljoner'), and
+    a remark's line exists and prints every number the remark gives: a line number typed
+    wrong cited a line that says nothing of the item, with exit 0."""
+    def refuse(problem: str, fix: str) -> CrosswalkError:
+        return CrosswalkError(problem, file="socialstudy/crosswalks/budget_adjustments.csv",
+                              line=row.line, fix=fix)
+    amount_line = int(row.amount_line or row.quote_line)
+    tkr = abs(Decimal(row.effect_tkr))
+    printed = _numbers(lines[amount_line - 1]) if 0 < amount_line <= len(lines) else set()
+    if not {tkr, tkr / 1000} & printed:
+        raise refuse(f"amount {row.effect_tkr} tkr is not printed on line {amount_line} of "
+                     f"{report.file}", "cite the line that prints the amount (amount_line)")
+    if not row.remark:
+        return
+    line = int(row.remark_line or 0)
+    if not 0 < line <= len(lines):
+        raise refuse(f"remark_line {row.remark_line!r} is no line of {report.file} "
+                     f"({len(lines)} lines)", "cite the line the remark rests on")
+    missing = sorted(_numbers(row.remark) - _numbers(lines[line - 1]))
+    if missing:
+        raise refuse(f"the remark's {missing[0]} is not printed on line {line} of "
+                     f"{report.file}", "cite the line that prints what the remark says")
 
 
 def without(deviation_tkr: float, budget_tkr: float, items: pd.DataFrame) -> tuple[float, float]:

@@ -155,7 +155,6 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
     rows += [{**dict.fromkeys(ACTIVITY_COLUMNS, ""), **r, "unit": "tkr"}
              for r in not_mapped(reports, ("activities.csv",), {r["doc_id"] for r in rows}, facts)]
     frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS + ["status", "reason"])
-    frame["deviation_pct"] = ""
     frame["share_of_total_pct"] = ""
     for (doc, year, period), group in frame.groupby(["doc_id", "fiscal_year", "period"]):
         total = group[group.category == "total"]
@@ -166,12 +165,7 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
             if frame.at[idx, "net_cost_tkr"]:
                 frame.at[idx, "share_of_total_pct"] = fmt(
                     100 * float(frame.at[idx, "net_cost_tkr"]) / denominator, 2)
-    has_budget = (frame.budget_tkr != "") & (frame.deviation_tkr != "")
-    frame.loc[has_budget, "deviation_pct"] = [
-        fmt(100 * float(d) / abs(float(b)), 2) if float(b) else ""
-        for d, b in zip(frame.loc[has_budget, "deviation_tkr"],
-                        frame.loc[has_budget, "budget_tkr"])]
-    return line_status.with_status(frame)
+    return line_status.with_status(line_status.with_deviation_pct(frame))
 
 
 ACTIVITY_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "category",

@@ -20,7 +20,8 @@ import pandas as pd
 from socialstudy.core.registry import Report, load_registry
 from socialstudy.core.scope import Selection
 from socialstudy.core.vocabulary import CATEGORY_WORDS
-from socialstudy.crosswalks.loader import check_quote, rows_by_report
+from socialstudy.crosswalks.loader import check_quote, read_crosswalk, rows_by_report
+from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures.remit import remit_of
 from socialstudy.measures.tabular import NOT_MAPPED, fmt
@@ -46,9 +47,15 @@ def reaches(reports: list[Report] | None = None) -> dict[tuple[str, str], object
     serves or may hold beyond its category, each quote checked to stand on its line."""
     reports = load_registry() if reports is None else reports
     out = {}
+    labels = {(r.municipality, r.report_label) for r in read_crosswalk("activities.csv")}
     for row, report in rows_by_report("core_reach.csv", reports):
         check_quote(row, "core_reach.csv", report, read_lines(report.path),
                     int(row.quote_line), row.quote)
+        if (report.municipality, row.report_label) not in labels:  # else silently no reach
+            raise CrosswalkError(f"report_label {row.report_label!r} is no activity line of "
+                                 f"{report.municipality} in activities.csv",
+                                 file="socialstudy/crosswalks/core_reach.csv", line=row.line,
+                                 fix="spell the label as activities.csv (and the report) do")
         out[(row.doc_id, row.report_label)] = row
     return out
 

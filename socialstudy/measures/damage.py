@@ -134,11 +134,33 @@ def unreadable_rows(facts: pd.DataFrame, table: pd.DataFrame, municipality: str,
     labels = {label for muni, label in crosswalk if muni == municipality}
     hits = unreadable_lines(facts.attrs.get("rejects"), table.doc_id.iloc[0],
                             table.table_id.iloc[0], labels)
-    hits = {**_short_lines(table, labels), **hits}
+    hits = {**_retyped_lines(facts, table, labels), **_short_lines(table, labels), **hits}
     return [(fact, crosswalk[(municipality, label)], label, line, hit)
             for (line, label), hit in hits.items()
             for fact in table.drop_duplicates(["fiscal_year", "period"]).itertuples()
             if table[(table.source_line == line) & (table.fiscal_year == fact.fiscal_year)].empty]
+
+
+def _retyped_lines(facts: pd.DataFrame, table: pd.DataFrame, labels: set[str]
+                   ) -> dict[tuple[int, str], Unreadable]:
+    """{(line, crosswalk label): cell} of a crosswalked label the table does not print
+    where one of its rows prints a label no crosswalk names and that label is close to it
+    and to no other ('Lokalerx' for 'Lokaler'): a retyped label, whose line would
+    otherwise leave the comparison in silence."""
+    import difflib
+    missing = sorted(labels - set(table.row_label.str.strip()))
+    mine = facts[(facts.table_id == table.table_id.iloc[0]) & (facts.source_kind == "table")]
+    found = {}
+    for line, rows in mine[~mine.row_label.str.strip().isin(labels)].groupby("source_line"):
+        first = rows.iloc[0]
+        close = difflib.get_close_matches(first.row_label.strip(), missing, n=2, cutoff=0.8)
+        if len(close) == 1:
+            found[(int(line), close[0])] = Unreadable(
+                first.doc_id, close[0], first.source_file, str(line), first.row_label,
+                f"the line prints {first.row_label!r}, which no crosswalk row names; the "
+                f"table prints no {close[0]!r}, so it is taken for that line retyped and "
+                "none of its values is used", first.table_id)
+    return found
 
 
 def _short_lines(table: pd.DataFrame, labels: set[str]) -> dict[tuple[int, str], Unreadable]:
@@ -158,7 +180,8 @@ def _short_lines(table: pd.DataFrame, labels: set[str]) -> dict[tuple[int, str],
 
 
 def summary_lines(processed: Path, municipality_of: dict[str, str]) -> list[str]:
-    """One line per table with damaged cells on rows the study uses, naming the lines."""
+    """One line per table with damaged cells on rows the study uses, naming the lines, and
+    one per header read with a cell split over a tab joined (:func:`joined_headers`)."""
     found = damaged(load_rejects(processed), municipality_of)
     lines = []
     for table_id, group in found.groupby("table_id", sort=True):
@@ -167,7 +190,27 @@ def summary_lines(processed: Path, municipality_of: dict[str, str]) -> list[str]
                      f"line(s) {', '.join(map(str, numbers))} could not be read "
                      f"({group.reason.iloc[0]}); the comparison rows they feed say 'not "
                      "reported' — fix the raw text or see rejects.csv")
-    return lines
+    return lines + joined_headers(processed)
+
+
+def joined_headers(processed: Path) -> list[str]:
+    """One line per header whose cell split over a tab was joined (quality.csv's
+    ``split_header_joined``): the values are used as read with the join, so the run says
+    so, as it does for a cell it could not read."""
+    quality = processed / "quality.csv"
+    if not quality.exists():
+        return []
+    issues = pd.read_csv(quality, dtype=str, keep_default_na=False)
+    joined = issues[issues.check == "split_header_joined"]
+    if joined.empty:
+        return []
+    facts = pd.read_csv(processed / "facts.csv", dtype=str, keep_default_na=False,
+                        usecols=["table_id", "source_file"])
+    file_of = dict(zip(facts.table_id, facts.source_file))
+    return [f"warning: {file_of.get(row.table_id, row.doc_id)}: table {row.table_id}: header "
+            f"at line {row.source_line}: {row.note}; its values are used as so read — fix the "
+            "raw text or see quality.csv" for row in joined.sort_values(
+                ["table_id", "source_line"]).itertuples()]
 
 
 # the finance_tables measures each revenue_dependence measure is computed from

@@ -7,7 +7,6 @@ all in a report it was written for (``must_match_in``), stops the run naming the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -16,6 +15,7 @@ import pandas as pd
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk, unmapped
 from socialstudy.crosswalks.specs import Row
+from socialstudy.crosswalks.wording import Wording, compile_wording
 from socialstudy.errors import CrosswalkError, RawFileError
 from socialstudy.extract.numbers import parse_number
 from socialstudy.extract.prose import MONEY
@@ -26,7 +26,6 @@ from socialstudy.measures.filled import fill
 PROSE = "finance_prose.csv"
 TABLES = "finance_tables.csv"
 NOT_REPORTED = "finance_not_reported.csv"
-_NUMBER = r"-?\d{1,3}(?: \d{3})+(?:,\d+)?|-?\d+(?:,\d+)?"
 
 
 @dataclass(frozen=True)
@@ -42,14 +41,6 @@ class Anchor:
     line: int
     quote: str
     definition: str
-
-
-def template_regex(template: str, year: int) -> re.Pattern:
-    """``{n}`` captures the number, ``{_}`` skips another number, ``{year}`` is the
-    report's fiscal year plus the row's offset; everything else must stand verbatim."""
-    parts = re.split(r"(\{n\}|\{_\}|\{year\})", template)
-    slots = {"{n}": f"(?P<n>{_NUMBER})", "{_}": f"(?:{_NUMBER})", "{year}": str(year)}
-    return re.compile("".join(slots.get(p, re.escape(p)) for p in parts))
 
 
 def prose_anchors(reports: list[Report], topic: str) -> list[Anchor]:
@@ -70,9 +61,9 @@ def prose_anchors(reports: list[Report], topic: str) -> list[Anchor]:
 
 def _find(report: Report, lines: list[str], row: Row) -> Anchor | None:
     year = report.fiscal_year + int(row.year_offset)
-    pattern = template_regex(row.template, year)
-    hits = [(i, m) for i, text in enumerate(lines, start=1) for m in pattern.finditer(text)]
     where = dict(file=f"socialstudy/crosswalks/{PROSE}", line=row.line)
+    wording = _wording(row, where)
+    hits = [(i, m) for i, text in enumerate(lines, start=1) for m in wording.find(text, year)]
     if len(hits) > 1:
         raise CrosswalkError(f"template matches {len(hits)} times in {report.file} (lines "
                              f"{', '.join(str(i) for i, _ in hits)})", **where,
@@ -84,9 +75,6 @@ def _find(report: Report, lines: list[str], row: Row) -> Anchor | None:
         return None
     line, match = hits[0]
     number = match.groupdict().get("n")
-    if number is None and not row.stated_value:
-        raise CrosswalkError("template has no {n} slot and no stated_value", **where,
-                             fix="add {n} where the number stands, or the value the words state")
     value = parse_number(number).value if number is not None else Decimal(row.stated_value)
     value *= -1 if row.sign == "-" else 1
     unit = row.unit
@@ -94,6 +82,22 @@ def _find(report: Report, lines: list[str], row: Row) -> Anchor | None:
         value, unit = value * MONEY[unit], "tkr"
     return Anchor(report, row.topic, row.item, year, value, unit, line, match.group(0),
                   row.definition)
+
+
+def _wording(row: Row, where: dict) -> Wording:
+    """The row's template as a wording (``crosswalks.wording``: ``{n}`` the number with its
+    printed sign, ``{_}`` another number, ``{year}`` the fiscal year plus the row's
+    ``year_offset``); a template without ``{n}`` needs the value its words state
+    (``stated_value``)."""
+    numbered = "{n}" in row.template
+    if not numbered and not row.stated_value:
+        raise CrosswalkError("template has no {n} slot and no stated_value", **where,
+                             fix="add {n} where the number stands, or the value the words state")
+    try:
+        return compile_wording(row.template, number_slot=numbered, signed=True)
+    except ValueError as exc:
+        raise CrosswalkError(f"template: {exc}", **where,
+                             fix="write the sentence as the report prints it, {n} once") from None
 
 
 def table_rows(facts: pd.DataFrame, reports: list[Report], measure: str) -> pd.DataFrame:

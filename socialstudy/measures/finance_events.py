@@ -110,8 +110,9 @@ def forecast_accuracy(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFram
         if report.doc_id not in covered:
             rows.append({**base(report), "forecast_made": "(no forecast)",
                          "forecast_doc_id": report.doc_id, "source_file": report.file,
-                         **lacking(report, "forecast", "the report gives no full-year forecast "
-                                   "to compare with an outcome")})
+                         **(_unread_forecast(report) or lacking(
+                             report, "forecast", "the report gives no full-year forecast to "
+                             "compare with an outcome"))})
     for row in rows:
         row["forecast_month"] = forecast_month(row.get("forecast_made", ""))
     return tidy(rows, FORECAST, ["municipality", "fiscal_year", "forecast_doc_id",
@@ -211,3 +212,18 @@ def _interim_forecasts(facts, reports, deviation):
                "error_pct_of_net_budget": fmt(100 * (dev - fact.number) / budget, 2),
                "status": "derived"}
 
+
+def _unread_forecast(report: Report) -> dict[str, str] | None:
+    """A report whose forecast wording (prose_facts.csv) is not found in it: it gives a
+    forecast the run could not read (a changed unit, 'miljoner kronor' for 'mnkr'), so
+    'the report gives no forecast' would be false."""
+    from socialstudy.crosswalks.loader import read_crosswalk
+    from socialstudy.measures.tabular import NOT_REPORTED
+    row = next((r for r in read_crosswalk("prose_facts.csv")
+                if (r.municipality, r.document_type, r.variable) == (
+                    report.municipality, report.document_type, "forecast_budget_deviation")),
+               None)
+    return None if row is None else {"status": NOT_REPORTED, "reason": (
+        f"not reported — the report's full-year forecast could not be read: the wording "
+        f"{row.wording!r} (socialstudy/crosswalks/prose_facts.csv:{row.line}) is not found in "
+        f"{report.file}; see quality.csv (prose_facts_unmatched)")}

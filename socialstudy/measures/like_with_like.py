@@ -15,6 +15,7 @@ import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import check_quote, rows_by_report
+from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures.tabular import fmt
 
@@ -81,9 +82,16 @@ def remit_scopes(reports: list[Report]) -> pd.DataFrame:
     cited line (the quote's line, then ``more_lines``: the other lines the scope rests on)."""
     rows = []
     for row, report in rows_by_report("remit_scope.csv", reports):
-        line = int(row.quote_line)
-        check_quote(row, "remit_scope.csv", report, read_lines(report.path), line, row.quote)
-        more = [int(x) for x in str(row.more_lines or "").split(";") if x.strip()]
+        line, lines = int(row.quote_line), read_lines(report.path)
+        check_quote(row, "remit_scope.csv", report, lines, line, row.quote)
+        more = [x.strip() for x in str(row.more_lines or "").split(";") if x.strip()]
+        bad = [x for x in more if not x.isdigit() or not 0 < int(x) <= len(lines)]
+        if bad:  # else a traceback, or a citation of no line
+            raise CrosswalkError(f"more_lines {row.more_lines!r}: {bad[0]!r} is no line of "
+                                 f"{report.file} ({len(lines)} lines)",
+                                 file="socialstudy/crosswalks/remit_scope.csv", line=row.line,
+                                 fix="list the report's line numbers, separated by ';'")
+        more = [int(x) for x in more]
         rows += [{"doc_id": row.doc_id, "category": row.category, "scope": row.scope,
                   "quote": row.quote, "source_file": report.file, "source_line": n}
                  for n in [line, *more]]

@@ -43,7 +43,44 @@ def volumes(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
                                  fix="quote the report's wording (or table title and row "
                                      "label) exactly")
         rows += found
+    rows += implied_counts(rows)
     return tidy(rows, COLUMNS, ["municipality", "doc_id", "measure", "fiscal_year", "period"])
+
+
+APPROXIMATE = ("cirka", "ca ", "drygt", "knappt", "omkring", "ungefär", "runt")
+
+
+def implied_counts(rows: list[dict]) -> list[dict]:
+    """A printed change of a count beside its share of the count it changed against, in one
+    sentence (Haninge 000:376: "ökade med cirka 40 hushåll, motsvarande 4,8 procent mot
+    budget") implies that count: change ÷ share. One row per such pair, measure
+    ``<measure>_base``, status 'not derived': the reason gives what the two numbers imply
+    and how far an approximate change ("cirka") and a rounded share move it – too far
+    for a count a reader could cite."""
+    out = []
+    for change in (r for r in rows if r["kind"] == "volume_change" and r["status"] == "printed"):
+        shares = [r for r in rows if r["kind"] == "volume_change_pct" and r["status"] == "printed"
+                  and all(r[k] == change[k] for k in ("doc_id", "source_line", "fiscal_year",
+                                                        "period", "category"))]
+        if len(shares) == 1 and float(shares[0]["value"]):
+            out.append({**change, "measure": f"{change['measure']}_base", "kind": "volume",
+                        "value": "", "raw": "", "status": "not derived",
+                        "reason": _not_derived(change, shares[0]), "quote": shares[0]["quote"],
+                        "words": f"number of {change['unit']} the change is measured against"})
+    return out
+
+
+def _not_derived(change: dict, share: dict) -> str:
+    n, pct, unit = float(change["value"]), float(share["value"]), change["unit"]
+    half = 0.5 * 10.0 ** -len(share["raw"].replace(",", ".").partition(".")[2])
+    low, high = 100 * n / (pct + half), 100 * n / (pct - half)
+    said = next((w.strip() for w in APPROXIMATE if w in change["quote"].lower()), "")
+    about = (f"the report says '{said} {change['raw']}', and each one more or fewer moves that "
+             f"by {fmt(100 / pct, 0)}, while " if said else "")
+    return (f"not derived: {fmt(n)} ÷ {fmt(pct)} % gives {fmt(100 * n / pct, 0)} {unit} as the "
+            f"number the change is measured against, but {about}the share is rounded "
+            f"({fmt(pct - half, 2)}–{fmt(pct + half, 2)} % alone spans {fmt(low, 0)}–"
+            f"{fmt(high, 0)}): no count a reader could cite")
 
 
 def _common(entry: dict, report: Report) -> dict:

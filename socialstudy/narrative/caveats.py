@@ -184,22 +184,36 @@ def remit_gap(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]
     part by Huddinge; …': the activities this committee runs that another selected committee
     does not (or only in part), with their net cost – what a whole-committee total includes
     that the others' do not. '' for a single committee or no difference."""
-    years = {s.doc_id: s.fiscal_year for s in scope.selections.values() if s.doc_id}
+    years = _years(scope)
     if activity is None or len(years) < 2 or sel.doc_id not in years:
         return ""
-    return _remit_clause(remit_differences(remit_by_report(reports), activity, years),
-                         sel.doc_id, _sides(activity, years, reports), seen,
-                         mixed_parts(activity, years))
+    diffs, sides, mixed = _gaps(activity, years, reports)
+    return _remit_clause(diffs, sel.doc_id, sides, seen, mixed)
+
+
+def _years(scope: Scope) -> dict[str, int]:
+    return {s.doc_id: s.fiscal_year for s in scope.selections.values() if s.doc_id}
+
+
+def _gaps(activity: pd.DataFrame, years: dict[str, int], reports: list[Report]) -> tuple:
+    """What each committee's remit clause is built from, the same for every committee of
+    the selection (so computed once per sentence): (differences, sides, mixed parts)."""
+    return (remit_differences(remit_by_report(reports), activity, years),
+            _sides(activity, years, reports), mixed_parts(activity, years))
 
 
 def remits_differ(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]) -> str:
     """' Not like with like – the remits differ: Haninge 2024 runs …; Strängnäs 2023 runs …'
     for a sentence that sets shares of whole-committee totals side by side ('' when no
     selected committee runs an activity another does not)."""
+    years = _years(scope)
+    if activity is None or len(years) < 2:
+        return ""
     seen: set = set()
+    diffs, sides, mixed = _gaps(activity, years, reports)
     parts = [f"{s.municipality} {s.fiscal_year} runs {gap}"
              for s in scope.selections.values() if s.doc_id
-             for gap in [remit_gap(scope, activity, reports, s, seen)] if gap]
+             for gap in [_remit_clause(diffs, s.doc_id, sides, seen, mixed)] if gap]
     return f" Not like with like – the remits differ: {'; '.join(parts)}." if parts else ""
 
 

@@ -127,15 +127,21 @@ def activity_shares(scope: Scope, activity: pd.DataFrame, reports: list[Report])
         held = [s for s in chosen(scope) if _status(remit, s, cat)[0] != "no"]
         lacking = [s.municipality for s in chosen(scope) if s not in held]
         text = " · ".join(_holds(remit, activity, s, cat, gists, mixed) for s in held)
-        parts.append(f"{words(cat)} – {text}"
-                     + (f" · not in remit: {names(lacking)}" if lacking else ""))
-    return _note("Not like with like – the same activity holds different things (net cost, "
-                 "mnkr; full list with lines in notebook 02):", parts)
+        parts.append((f"{words(cat)} – {text}", "not in remit:",
+                      names(lacking) if lacking else ""))
+    return _note(" – the same activity holds different things",
+                 "full list with lines in notebook 02", parts)
 
 
-def _note(head: str, lines: list[str]) -> str:
-    """A figure's note: its heading and one line a difference ('' for none)."""
-    return "\n".join([head, *lines]) if lines else ""
+def _note(why: str, where: str, lines: list[tuple[str, str, str]]) -> str:
+    """A figure's 'not like with like' note ('' for no difference): the heading says
+    ``why`` (net cost, mnkr) and ``where`` the cited list is; then one line a difference,
+    each (text, label, extra) with ' · label extra' where there is an extra."""
+    if not lines:
+        return ""
+    return "\n".join([f"Not like with like{why} (net cost, mnkr; {where}):",
+                      *(text + (f" · {label} {extra}" if extra else "")
+                        for text, label, extra in lines)])
 
 
 def whole_committee(scope: Scope, activity: pd.DataFrame, reports: list[Report]) -> str:
@@ -196,10 +202,9 @@ def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report
     for sel in sels:
         own = "; ".join(defs[defs.doc_id == sel.doc_id].definition) or "no definition quoted"
         runs = _runs(diffs[diffs.doc_id == sel.doc_id], mixed)
-        lines.append(f"{sel.municipality} {sel.fiscal_year}: {own}"
-                     + (f" · runs {runs}" if runs else ""))
-    return _note("Not like with like, not a ranking – definitions and remits differ (net "
-                 "cost, mnkr; source lines in the caption under the figure):", lines)
+        lines.append((f"{sel.municipality} {sel.fiscal_year}: {own}", "runs", runs))
+    return _note(", not a ranking – definitions and remits differ",
+                 "source lines in the caption under the figure", lines)
 
 
 def _runs(diffs: pd.DataFrame, mixed: dict | None = None) -> str:

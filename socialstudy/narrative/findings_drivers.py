@@ -13,6 +13,7 @@ import pandas as pd
 
 from socialstudy.core.scope import Selection
 from socialstudy.core.units import mnkr
+from socialstudy.measures.volumes import APPROXIMATE
 from socialstudy.narrative.findings import NO_DATA, bullets, cite, who
 
 SHOWN = 4          # volumes named per committee; the rest are in volumes.csv
@@ -90,16 +91,21 @@ def _volumes(rows: pd.DataFrame) -> str:
     if len(missing):
         text += (" Named without a number: " + "; ".join(
             f"{r.words}{cite(r)}" for _, r in missing.iterrows()) + ".")
+    for _, r in rows[rows.status == "not derived"].iterrows():  # implied only approximately
+        text += f" No count of {r.unit} is {r.reason.removeprefix('not ')}{cite(r)}."
     return text.strip()
 
 
 def _amount(row) -> str:
+    """'+40 households', 'about +40 households' where the sentence says 'cirka'."""
     value = float(row.value)
+    about = "about " if any(f"{w.strip()} {row.raw}" in str(row.quote).lower()
+                            for w in APPROXIMATE) else ""
     if row.kind in CHANGE_UNITS:
-        return f"{value:+.1f} %"
+        return f"{about}{value:+.1f} %"
     digits = 0 if value == int(value) else 1
     sign = "+" if row.kind == "volume_change" and value > 0 else ""
-    return f"{sign}{value:,.{digits}f} {row.unit}".replace(",", " ")
+    return f"{about}{sign}{value:,.{digits}f} {row.unit}".replace(",", " ")
 
 
 VIEW = {"net_cost": "net cost, mnkr", "gross_cost": "gross cost, mnkr",

@@ -58,8 +58,8 @@ def deviation_cell(adjusted: pd.DataFrame | None, sel: Selection) -> str:
         adjusted.fiscal_year == sel.fiscal_year)]
     if rows is None or rows.empty:
         return "none named"
-    kinds = names([f"a {r.kind}" + (f" of {AT_MOST} {mnkr(r.effect_tkr)}"
-                                    if r.effect_is == AT_MOST else "")
+    kinds = names([f"a {r.kind} of " + (f"{AT_MOST} " if r.effect_is == AT_MOST else "")
+                   + mnkr(r.effect_tkr)
                    + (f" – {r.remark} [{r.source_file}:{int(float(r.remark_line))}]"
                       if r.remark and r.effect_is != AT_MOST else "")
                    for r in rows.itertuples()])
@@ -128,17 +128,22 @@ def named_adjustments(adjusted: pd.DataFrame | None, sel: Selection, beside: boo
     r = items.iloc[0]
     them = "all the items it names" if beside else "it" if len(items) == 1 else "them"
     least = f"{AT_LEAST} " if r.deviation_without_is == AT_LEAST else ""
-    return (f"{named}; without {them} the deviation would be {least}"
-            f"{mnkr(r.deviation_without_tkr, signed=True)} "
-            f"({float(r.deviation_without_pct):.1f} % of the printed budget) instead of "
-            f"{mnkr(r.deviation_tkr, signed=True)}")
+    return f"{named}; " + _instead(them, least + mnkr(r.deviation_without_tkr, signed=True),
+                                   r.deviation_without_pct, r.deviation_tkr)
 
 
 def one_offs(sel: Selection, named: pd.DataFrame, rows: pd.DataFrame) -> str:
     """The one-off bullet: the item the report names and the deviation without it."""
     r = named.iloc[0]
     return (f"{who(sel)}: the report names a one-off item, {r['item']} "
-            f"({mnkr(r.amount_tkr, signed=True)}, {r.effect}){cite(named)}; without it the "
-            f"deviation would be {mnkr(r.deviation_excl_one_offs_tkr, signed=True)} "
-            f"({num(r.deviation_excl_one_offs_pct)} % of the printed budget) instead of "
-            f"{mnkr(r.deviation_tkr, signed=True)}.")
+            f"({mnkr(r.amount_tkr, signed=True)}, {r.effect}){cite(named)}; "
+            + _instead("it", mnkr(r.deviation_excl_one_offs_tkr, signed=True),
+                       r.deviation_excl_one_offs_pct, r.deviation_tkr) + ".")
+
+
+def _instead(them: str, without: str, pct, deviation_tkr) -> str:
+    """'without it the deviation would be +4.2 mnkr (0.8 % of the printed budget) instead
+    of -35.5 mnkr': the deviation without the named items (``without``, as printed) beside
+    the deviation itself."""
+    return (f"without {them} the deviation would be {without} ({num(pct)} % of the printed "
+            f"budget) instead of {mnkr(deviation_tkr, signed=True)}")

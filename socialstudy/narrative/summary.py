@@ -55,8 +55,7 @@ def _pick(frame: pd.DataFrame, sel: Selection) -> pd.DataFrame:
 def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per municipality: remit, net cost, budget deviation, personnel share,
     turnover and sick leave, goals met; 'not reported' where the report lacks it."""
-    rows, remit = [], remit_by_report()
-    steps = goal_steps(scope, tables)
+    rows, remit, steps = [], remit_by_report(), goal_steps(scope, tables)
     defs, shown = definitions(load_registry()), len(findings.chosen(scope))
     for sel in scope.selections.values():
         muni, year = sel.municipality, sel.fiscal_year
@@ -75,7 +74,7 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "municipality": muni, "year": year if year else NO_REPORT,
             "period": findings.words(sel.period) if sel.period else "",
             "remit": remit_text(remit, sel.doc_id) + caveats.remit_year_note(remit, defs, sel),
-            "net cost (mnkr)": (mnkr(total.net_cost_tkr.iloc[0], unit=False)
+            NET_COST: (mnkr(total.net_cost_tkr.iloc[0], unit=False)
                                 + _contradicted(tables, sel, total, "net_cost_tkr") if len(total)
                                 else _absent(sel, activity)),
             "budget deviation (%)": (_deviation(tables, sel, deviation) if len(deviation)
@@ -100,11 +99,54 @@ def key_figures(scope: Scope, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
                 _core(tables.get("comparable_core"), sel),
             "goals met or largely met": (caveats.goals_cell(goals, steps, sel, shown)
                                          or _goals(goals, sel, every_goal)),
+            "lines the figures rest on": _sources(tables, sel, total, deviation, personnel, staff),
         })
     return pd.DataFrame(rows).set_index("municipality")
 
 
+NET_COST = "whole-committee net cost (mnkr; covers the remit above)"
 NOT_MAPPED_YET = "not mapped yet (see the review)"
+
+
+def _sources(tables: dict[str, pd.DataFrame], sel: Selection, total: pd.DataFrame,
+             deviation: pd.DataFrame, personnel: pd.DataFrame, staff: pd.DataFrame) -> str:
+    """The key-figure row's last cell: the raw lines of its numbers (see ``_lines``)."""
+    if not sel.doc_id:
+        return NO_REPORT
+    return _lines({"net cost": total, "budget deviation": deviation,
+                   "without the named items": _items(tables.get("deviation_adjusted"), sel),
+                   "personnel share": personnel, "turnover": _first(staff, "turnover_total_pct"),
+                   "sick leave": _first(staff, "sick_leave_total_pct")})
+
+
+def _lines(cited: dict[str, pd.DataFrame | None]) -> str:
+    """'net cost, budget deviation [000_….txt:372]; personnel share [000_….txt:344]; …':
+    the raw lines of every number in a key-figure row, figures on the same lines named
+    together (the cells keep the definitions and caveats)."""
+    by_cite: dict[str, list[str]] = {}
+    for name, rows in cited.items():
+        where = findings.cite(rows) if rows is not None and len(rows) else ""
+        if where:
+            by_cite.setdefault(where, []).append(name)
+    return "; ".join(f"{', '.join(names)}{where}" for where, names in by_cite.items()) or \
+        "none: no figure of this row is reported"
+
+
+def _items(adjusted: pd.DataFrame | None, sel: Selection) -> pd.DataFrame | None:
+    """The named one-offs, buffers and top-ups of the selection: their quote and amount lines."""
+    if adjusted is None:
+        return None
+    rows = adjusted[(adjusted.doc_id == sel.doc_id) & (adjusted.fiscal_year == sel.fiscal_year)
+                    & adjusted.deviation_without_pct.astype(str).str.strip().ne("")]
+    return pd.concat([rows, rows.assign(source_line=rows.amount_line)])
+
+
+def _first(staff: pd.DataFrame, variable: str) -> pd.DataFrame:
+    """The committee-level staffing row the key-figure cell shows (see ``_staff``)."""
+    rows = staff[(staff.variable == variable) & staff.status.isin(["reported", "derived"])
+                 & (staff.scope_class == "committee")]
+    return rows.assign(table=rows.source_kind != "table", derived=rows.status == "derived"
+                       ).sort_values(["derived", "table", "source_line"]).head(1)
 NO_REPORT = "no report for this selection"
 
 
@@ -159,8 +201,9 @@ def _core(core: pd.DataFrame | None, sel: Selection) -> str:
         return low + _core_holds(core, sel)
     touching = core[(core.doc_id == sel.doc_id) & (core.row_kind == "line")
                     & (core.in_core == "touches")]
-    lines = ", ".join(f"{t.report_label} {mnkr(t.net_cost_tkr)}" for t in touching.itertuples())
-    return (f"{low}–{high} (range: {lines} counted out and in{findings.cite(touching)})"
+    # the core row's note names each touching line, its amount and what it also holds or
+    # serves outside the core (with the line saying so): the caveat beside the range
+    return (f"{low}–{high} (range: {r.note}{findings.cite(touching)})"
             + _core_holds(core, sel))
 
 
@@ -228,9 +271,7 @@ def _staff(staff: pd.DataFrame, variable: str, absent: str = NOT_REPORTED) -> st
             first = section.sort_values("source_line").iloc[0]
             return f"{NOT_REPORTED} (only {first.value} for {first.scope})"
         return absent
-    first = committee.assign(table=committee.source_kind != "table",
-                             derived=committee.status == "derived").sort_values(
-        ["derived", "table", "source_line"]).iloc[0]
+    first = _first(staff, variable).iloc[0]
     period = findings.PERIOD_WORDS.get(first.period, first.period)
     notes = [period] if first.period != "full_year" else []
     notes += [f"derived from line {first.source_line}"] if first.status == "derived" else []

@@ -28,7 +28,7 @@ SOCIAL = re.compile(r"(?i)\bsocial")  # the study's committee among the committe
 
 def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
     activity = compare.cost_by_activity(facts, [report])
-    own = activity[(activity.fiscal_year == report.fiscal_year) & (activity.category == "total")]
+    own = own_period(activity[activity.category == "total"], report)
     if own.empty:
         known = {r.report_label for r in read_crosswalk("activities.csv")}
         line = total_line(_best_table(facts, known))
@@ -43,8 +43,12 @@ def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
                  if total.budget_tkr else
                  Item("budget", ABSENT, "the committee total prints no budget"))
     deviation = compare.budget_deviation(activity, facts)
-    own_dev = deviation[deviation.fiscal_year == report.fiscal_year]
-    if own_dev.empty:
+    own_dev = own_period(deviation, report)
+    if own_dev.empty and not report.is_full_year and total.net_cost_tkr and total.budget_tkr:
+        items.append(Item("budget deviation", ABSENT, f"the table prints no deviation for "
+                          f"{report.period} (line {total.source_line}); not computed from the "
+                          "period's net cost and budget"))
+    elif own_dev.empty:
         items.append(Item("budget deviation", DECIDE, "neither amounts nor a printed "
                           "percentage: if the report prints the committee's deviation in % "
                           "add its row label", "printed_deviation.csv",
@@ -54,7 +58,18 @@ def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
         row = own_dev.iloc[0]
         items.append(Item("budget deviation", FOUND, f"{row.deviation_pct} % "
                           f"({row.pct_source}), line {row.source_line}"))
-    return items
+    return items + forecast_items(facts, total)
+
+
+def forecast_items(facts: pd.DataFrame, total) -> list[Item]:
+    """The full-year forecast's deviation printed on the committee's total row (an interim
+    report's table), found as such: a forecast, never the period's budget deviation."""
+    got = facts[(facts.source_kind == "table") & (facts.measure == "forecast_deviation")
+                & (facts.row_label == total.report_label)
+                & (facts.source_line.astype(int) == int(total.source_line))]
+    return [Item("forecast deviation", FOUND, f"{r.value} {r.unit} (full-year forecast "
+                 f"'{r.column_label}', {r.fiscal_year}), line {r.source_line}")
+            for r in got.itertuples()]
 
 
 PROSE_TOTALS = {"net cost": ("net_cost",), "budget": ("net_budget",),
@@ -194,7 +209,16 @@ def _rows(name: str, report: Report, table: pd.DataFrame) -> tuple[tuple, list, 
     measure ``table`` for the report's own year (those not mapped yet left out)."""
     rows = read_crosswalk(name)
     return (rows, [r for r in rows if r.municipality == report.municipality],
-            table[(table.fiscal_year == report.fiscal_year) & (table.status != NOT_MAPPED)])
+            own_period(table[table.status != NOT_MAPPED], report))
+
+
+def own_period(table: pd.DataFrame, report: Report) -> pd.DataFrame:
+    """Rows of the report's own year, only those of its own period where it has any: an
+    interim report's table also prints the annual budget (Sundsvall Jan-Apr 2018, line 39:
+    Budget 2018 -686,9 beside Budget jan-apr 2018 -257,8), which is not the period's."""
+    own = table[table.fiscal_year == report.fiscal_year]
+    same = own[own.period == report.period] if "period" in own.columns else own
+    return same if not same.empty else own
 
 
 def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:

@@ -9,7 +9,8 @@ no table gives the committee's total (then the table is the source, not the text
 it names the committee, or its paragraph says *nämnden* / *nämndens* and names no other
 committee (``nämnderna``, all committees together, is not the committee) – and only when
 its wording, checked with the run's own matcher, stands once in the report and reads
-the printed number back."""
+the printed number back. The phrases it looks for are data
+(``socialstudy/reference/finance_phrases.yaml``): a new wording is a new entry there."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ import re
 from dataclasses import dataclass
 
 import pandas as pd
+import yaml
 
+from socialstudy import paths
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.specs import SPECS
 from socialstudy.crosswalks.wording import NUMBER, LineIndex
@@ -27,13 +30,12 @@ from socialstudy.extract.tables import read_lines
 from socialstudy.measures import compare
 from socialstudy.tools.review_common import DECIDE, FOUND, Item, csv_row
 
-N = f"(?P<n>{NUMBER})"
-UNITS = {"mkr": "mkr", "mnkr": "mnkr", "miljoner kronor": "mnkr", "tkr": "tkr",
-         "tusen kronor": "tkr"}  # as printed -> the registry's money unit
-UNIT = f"(?P<unit>{'|'.join(UNITS)})"
-OWN = re.compile(r"(?i)\bsocial(?:-\s+och\s+\w+)?nämnden?s?\b|\bnämnden?s\b|\bnämnden\b")
-OTHER = re.compile(r"(?i)\b(?!social)[\wåäö-]*(?:nämnden|nämndens|styrelsen|nämnderna)\b")
-FORECAST = re.compile(r"(?i)prognos")
+# Units, qualifiers, the committee's and other committees' names and every phrase are
+# data: ``socialstudy/reference/finance_phrases.yaml``, read once here.
+_DECLARED = yaml.safe_load((paths.REFERENCE / "finance_phrases.yaml").read_text(encoding="utf-8"))
+UNITS: dict[str, str] = _DECLARED["units"]  # as printed -> the registry's money unit
+DIRECTIONS: dict[str, str] = _DECLARED["directions"]
+OWN, OTHER, FORECAST = (re.compile(_DECLARED[name]) for name in ("own", "other", "forecast"))
 
 
 @dataclass(frozen=True)
@@ -45,30 +47,18 @@ class Phrase:
     named: bool = False  # the committee's name stands next to the number
 
 
-QUAL = r"(?:(?:drygt|knappt|cirka|ca\.?|ungefär|omkring|närmare)\s+)?"  # kept in the wording
-PHRASES = (
-    Phrase("budget_deviation", re.compile(
-        r"(?i)(?P<word>överskott|underskott|positiv avvikelse|negativ avvikelse)\s+(?:på|om|med)"
-        rf"\s+{QUAL}{N}\s+{UNIT}"), "deviation from budget"),
-    Phrase("budget_deviation", re.compile(
-        rf"(?i){QUAL}{N}\s+{UNIT}\s+i\s+(?P<word>överskott|underskott)"),
-        "deviation from budget (amount before the word)"),
-    Phrase("budget_deviation", re.compile(
-        rf"(?i)(?P<name>social(?:-\s+och\s+\w+)?nämnden)\s+\({N}\s+{UNIT}\)"),
-        "deviation from budget (the committee named in a list)", named=True),
-    Phrase("net_cost", re.compile(
-        r"(?i)nettokostnad\w*\s+(?:för\s+(?:år\s+)?(?:19|20)\d{2}\s+)?(?:uppgår|uppgick|blev|"
-        rf"var|är)\s+(?:till\s+)?{N}\s+{UNIT}"), "net cost"),
-    Phrase("net_budget", re.compile(rf"(?i)\bbudget\s+(?:på|om)\s+{N}\s+{UNIT}"), "budget"),
-    Phrase("cost_deviation", re.compile(
-        rf"(?i)(?P<what>kostnaderna)\s+(?:blev\s+)?{N}\s+{UNIT}\s+(?P<dir>högre|lägre)"),
-        "costs against budget (a named overrun)"),
-    Phrase("revenue_deviation", re.compile(
-        rf"(?i)(?P<what>intäkterna)\s+(?:blev\s+)?{N}\s+{UNIT}\s+(?P<dir>högre|lägre)"),
-        "revenue against budget"),
-)
-DIRECTIONS = {"överskott": "surplus", "positiv avvikelse": "surplus", "underskott": "deficit",
-              "negativ avvikelse": "deficit", "högre": "increase", "lägre": "decrease"}
+def _phrase(entry: dict) -> Phrase:
+    """A declared phrase, its ``{QUAL}``, ``{N}`` and ``{UNIT}`` slots filled in."""
+    slots = {"{QUAL}": _DECLARED["qualifier"], "{N}": f"(?P<n>{NUMBER})",
+             "{UNIT}": f"(?P<unit>{'|'.join(UNITS)})"}
+    pattern = entry["pattern"]
+    for slot, regex in slots.items():
+        pattern = pattern.replace(slot, regex)
+    return Phrase(entry["variable"], re.compile(pattern), entry["label"],
+                  entry.get("named", False))
+
+
+PHRASES = tuple(_phrase(entry) for entry in _DECLARED["phrases"])
 
 
 def finance_prose_items(report: Report, facts: pd.DataFrame) -> list[Item]:
