@@ -231,9 +231,15 @@ def check_quote(row, name: str, report, lines: list[str], line: int, quote: str,
     """``quote`` stands on ``line`` of the report's ``lines``, or the run stops naming the
     row of crosswalk ``name`` that cites it."""
     if not (0 < line <= len(lines)) or quote not in lines[line - 1]:
-        raise CrosswalkError(f"{what} {quote[:60]!r} is not on line {line} of {report.file}",
-                             file=f"socialstudy/crosswalks/{name}", line=row.line,
-                             fix="quote the report exactly and cite its line")
+        raise row_error(name, row, f"{what} {quote[:60]!r} is not on line {line} of "
+                        f"{report.file}", "quote the report exactly and cite its line")
+
+
+def row_error(name: str, row, problem: str, fix: str) -> CrosswalkError:
+    """The one-line error for a row of crosswalk ``name``: the problem, its file and line,
+    and the fix."""
+    return CrosswalkError(problem, file=f"socialstudy/crosswalks/{name}", line=row.line,
+                          fix=fix)
 
 
 REVIEWED = {"activities.csv", "cost_types.csv", "staffing_map.csv", "goal_assessments.csv",

@@ -29,7 +29,6 @@ _NUMTOK = re.compile(r"^[-\u2013\u2212+]?\d+(?:[.,]\d+)?%?$")
 # label made a prose line cost quadratic time, the same matches linear
 _INLINE = re.compile(r"^(?=\S.*?[^\W\d_])(?P<label>\S.*?)\s{2,}"
                      r"(?P<nums>[-\u2013\u2212+\d][\d\s,.\-\u2013\u2212+%]*)$")
-_WIDE_GAP = re.compile(r"\s{2}")
 _NUM_END = ",.-\u2013\u2212+%"  # besides a digit, what the numbers of an inline row end in
 MAX_READINGS = 6
 
@@ -61,9 +60,8 @@ def inline_row(text: str) -> tuple[str, str] | None:
     """(label, numbers) of a line holding a label and two or more numbers after a wide
     gap (``Uttag ur resultatutjämningsfond   0,0   0,0   -8,7 8,7``), else None."""
     text = text.strip()
-    if not text or not (text[-1].isdecimal() or text[-1] in _NUM_END) \
-            or not _WIDE_GAP.search(text):  # most lines (prose) stop here
-        return None
+    if not text or not (text[-1].isdecimal() or text[-1] in _NUM_END):
+        return None  # most lines (prose) stop here
     m = _INLINE.match(text)
     if not m or not is_number_line(m.group("nums")) or len(_tokens(m.group("nums"))[0]) < 2:
         return None

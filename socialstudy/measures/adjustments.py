@@ -24,9 +24,9 @@ from decimal import Decimal
 import pandas as pd
 
 from socialstudy.core.registry import Report
-from socialstudy.crosswalks.loader import as_dict, check_quote, rows_by_report
+from socialstudy.crosswalks.loader import as_dict, row_error
 from socialstudy.errors import CrosswalkError
-from socialstudy.extract.tables import read_lines
+from socialstudy.measures.cited import quoted_rows
 from socialstudy.measures.tabular import DERIVED, NOT_REPORTED, fmt
 
 COLUMNS = ["doc_id", "fiscal_year", "kind", "item", "effect_tkr", "quote", "source_file",
@@ -37,10 +37,7 @@ AT_MOST, AT_LEAST = "at most", "at least"
 def adjustments(reports: list[Report]) -> pd.DataFrame:
     """The named items, each quote checked to stand on its cited line."""
     rows = []
-    for row, report in rows_by_report("budget_adjustments.csv", reports):
-        lines = read_lines(report.path)
-        check_quote(row, "budget_adjustments.csv", report, lines, int(row.quote_line),
-                    row.quote)
+    for row, report, lines in quoted_rows("budget_adjustments.csv", reports):
         _check_cited(row, report, lines)
         own = {c: v for c, v in as_dict(row).items() if c in COLUMNS}
         rows.append({**own, "source_file": report.file,
@@ -62,8 +59,7 @@ def _check_cited(row, report: Report, lines: list[str]) -> None:
     a remark's line exists and prints every number the remark gives: a line number typed
     wrong cited a line that says nothing of the item, with exit 0."""
     def refuse(problem: str, fix: str) -> CrosswalkError:
-        return CrosswalkError(problem, file="socialstudy/crosswalks/budget_adjustments.csv",
-                              line=row.line, fix=fix)
+        return row_error("budget_adjustments.csv", row, problem, fix)
     amount_line = int(row.amount_line or row.quote_line)
     tkr = abs(Decimal(row.effect_tkr))
     printed = _numbers(lines[amount_line - 1]) if 0 < amount_line <= len(lines) else set()

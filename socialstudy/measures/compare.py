@@ -12,7 +12,7 @@ import pandas as pd
 from socialstudy.core import registry
 from socialstudy.core.registry import Report, by_doc_id, load_registry
 from socialstudy.crosswalks import matching
-from socialstudy.crosswalks.loader import read_crosswalk
+from socialstudy.crosswalks.loader import read_crosswalk, row_error
 from socialstudy.crosswalks.specs import Row
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
@@ -282,10 +282,8 @@ def remit_matrix(reports: list[Report] | None = None) -> pd.DataFrame:
     for row in rows:
         lines = texts.get(row.municipality)
         if lines is not None and not any(row.evidence in line for line in lines):
-            raise CrosswalkError(f"evidence {row.evidence[:60]!r} is in none of "
-                                 f"{row.municipality}'s reports",
-                                 file="socialstudy/crosswalks/remit.csv", line=row.line,
-                                 fix="quote the report's wording exactly")
+            raise row_error("remit.csv", row, f"evidence {row.evidence[:60]!r} is in none of "
+                            f"{row.municipality}'s reports", "quote the report's wording exactly")
     frame = pd.DataFrame(rows).drop(columns="line")
     matrix = frame.pivot(index="category", columns="municipality", values="in_remit")
     for municipality in sorted(set(texts) - set(matrix.columns)):

@@ -20,9 +20,8 @@ import pandas as pd
 from socialstudy.core.registry import Report, load_registry
 from socialstudy.core.scope import Selection
 from socialstudy.core.vocabulary import CATEGORY_WORDS
-from socialstudy.crosswalks.loader import check_quote, read_crosswalk, rows_by_report
-from socialstudy.errors import CrosswalkError
-from socialstudy.extract.tables import read_lines
+from socialstudy.crosswalks.loader import read_crosswalk, row_error
+from socialstudy.measures.cited import quoted_rows
 from socialstudy.measures.remit import remit_of
 from socialstudy.measures.tabular import NOT_MAPPED, fmt
 
@@ -48,14 +47,11 @@ def reaches(reports: list[Report] | None = None) -> dict[tuple[str, str], object
     reports = load_registry() if reports is None else reports
     out = {}
     labels = {(r.municipality, r.report_label) for r in read_crosswalk("activities.csv")}
-    for row, report in rows_by_report("core_reach.csv", reports):
-        check_quote(row, "core_reach.csv", report, read_lines(report.path),
-                    int(row.quote_line), row.quote)
+    for row, report, _ in quoted_rows("core_reach.csv", reports):
         if (report.municipality, row.report_label) not in labels:  # else silently no reach
-            raise CrosswalkError(f"report_label {row.report_label!r} is no activity line of "
-                                 f"{report.municipality} in activities.csv",
-                                 file="socialstudy/crosswalks/core_reach.csv", line=row.line,
-                                 fix="spell the label as activities.csv (and the report) do")
+            raise row_error("core_reach.csv", row, f"report_label {row.report_label!r} is no "
+                            f"activity line of {report.municipality} in activities.csv",
+                            "spell the label as activities.csv (and the report) do")
         out[(row.doc_id, row.report_label)] = row
     return out
 

@@ -14,9 +14,8 @@ import numpy as np
 import pandas as pd
 
 from socialstudy.core.registry import Report
-from socialstudy.crosswalks.loader import check_quote, rows_by_report
-from socialstudy.errors import CrosswalkError
-from socialstudy.extract.tables import read_lines
+from socialstudy.crosswalks.loader import row_error
+from socialstudy.measures.cited import quoted_rows
 from socialstudy.measures.tabular import fmt
 
 DEFINITION_COLUMNS = ["municipality", "doc_id", "fiscal_year", "topic", "aspect", "definition",
@@ -31,10 +30,8 @@ NOT_A_DIFFERENCE = ("administration", "other")
 def definitions(reports: list[Report]) -> pd.DataFrame:
     """One row per report, topic and aspect; every quote is checked to stand on its line."""
     rows = []
-    for row, report in rows_by_report("comparison_definitions.csv", reports):
+    for row, report, _ in quoted_rows("comparison_definitions.csv", reports, "report_line"):
         line = int(row.report_line)
-        check_quote(row, "comparison_definitions.csv", report, read_lines(report.path), line,
-                    row.quote)
         rows.append({"municipality": report.municipality, "doc_id": report.doc_id,
                      "fiscal_year": report.fiscal_year, "topic": row.topic,
                      "aspect": row.aspect, "definition": row.definition,
@@ -81,16 +78,14 @@ def remit_scopes(reports: list[Report]) -> pd.DataFrame:
     (``crosswalks/remit_scope.csv``), each quote checked to stand on its line; one row per
     cited line (the quote's line, then ``more_lines``: the other lines the scope rests on)."""
     rows = []
-    for row, report in rows_by_report("remit_scope.csv", reports):
-        line, lines = int(row.quote_line), read_lines(report.path)
-        check_quote(row, "remit_scope.csv", report, lines, line, row.quote)
+    for row, report, lines in quoted_rows("remit_scope.csv", reports):
+        line = int(row.quote_line)
         more = [x.strip() for x in str(row.more_lines or "").split(";") if x.strip()]
         bad = [x for x in more if not x.isdigit() or not 0 < int(x) <= len(lines)]
         if bad:  # else a traceback, or a citation of no line
-            raise CrosswalkError(f"more_lines {row.more_lines!r}: {bad[0]!r} is no line of "
-                                 f"{report.file} ({len(lines)} lines)",
-                                 file="socialstudy/crosswalks/remit_scope.csv", line=row.line,
-                                 fix="list the report's line numbers, separated by ';'")
+            raise row_error("remit_scope.csv", row, f"more_lines {row.more_lines!r}: "
+                            f"{bad[0]!r} is no line of {report.file} ({len(lines)} lines)",
+                            "list the report's line numbers, separated by ';'")
         more = [int(x) for x in more]
         rows += [{"doc_id": row.doc_id, "category": row.category, "scope": row.scope,
                   "quote": row.quote, "source_file": report.file, "source_line": n}
