@@ -115,11 +115,12 @@ def test_whole_committee_figures_name_the_remit_gap_with_amounts(scopes, tables,
             "of 'Individ- och familjeomsorg (IFO)' 474.6 mnkr (a mixed line))") in pair
     assert "Äldreomsorg" not in pair
     default = figure_notes.whole_committee(scopes["default"], activity, reports)
-    # Strängnäs buys home care and LSS placements through Myndighet (mixed, 399; 413):
-    # its Äldreomsorg and Funktionshinder amounts are lower bounds (review N3)
+    # Strängnäs buys home care and LSS placements through Myndighet (mixed, 399; 564: internal
+    # dealings between Myndighet and elderly care; 413: LSS for adults): its Äldreomsorg and
+    # Funktionshinder amounts are lower bounds (review N3)
     assert ("elderly care (Äldreomsorg, 281.4 mnkr net cost, plus an unknown part of "
             "'Myndighet' 310.1 mnkr (a mixed line)) "
-            f"[{STRANGNAS}:399, 401, 413, 419], not run by Haninge and not run by Huddinge"
+            f"[{STRANGNAS}:399, 401, 419, 564], not run by Haninge and not run by Huddinge"
             ) in default
     assert ("disability support (Funktionshinder, 126.7 mnkr net cost, plus an unknown part "
             f"of 'Myndighet' 310.1 mnkr (a mixed line)) [{STRANGNAS}:399, 403, 413, 572]"

@@ -272,8 +272,8 @@ def test_sick_leave_ranking_says_when_the_years_differ(reports, facts, tables):
     assert ("Strängnäs 2023: average over the year; basis (share of working time) not stated "
             "[004_2f72d566b296dc43.txt:630], it runs") in text
     assert ("elderly care (Äldreomsorg, 281.4 mnkr net cost, plus an unknown part of "
-            "'Myndighet' 310.1 mnkr (a mixed line)) [004_2f72d566b296dc43.txt:399, 401, 413, "
-            "419], not run by Haninge and not run by Huddinge") in text
+            "'Myndighet' 310.1 mnkr (a mixed line)) [004_2f72d566b296dc43.txt:399, 401, 419, "
+            "564], not run by Haninge and not run by Huddinge") in text
     assert ("Huddinge 2024: rolling 12 months (R12) to November of the year, "
             "not the calendar year "
             "[002_ed79cea0b5e49fc0.txt:782]") in text

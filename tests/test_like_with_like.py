@@ -53,7 +53,7 @@ def test_the_caveat_changes_with_the_selection(reports, facts):
     # the case work sits in Haninge's IFO line (370; its reception at 733, 730): 145.7 is
     # a lower bound
     assert ("economic assistance (Försörjningsstöd, 145.7 mnkr net cost, "
-            f"{IFO24} [000_7601200e7e1b7bea.txt:369, 370, 376, 758], run only in part by "
+            f"{IFO24} [000_7601200e7e1b7bea.txt:369, 370, 376, 730, 733], run only in part by "
             "Huddinge") in text
     # Haninge's IFO line (370) also holds socialpsykiatri: 562.6 is a lower bound (N3)
     assert ("disability support (Funktionshinderomsorg, 562.6 mnkr net cost, "
@@ -114,7 +114,7 @@ def test_per_inhabitant_names_what_the_whole_committee_total_includes(reports, f
         "for people with psychiatric disabilities, socialpsykiatri: no LSS, no personal "
         "assistance; 'Insatser till personer med funktionsnedsättning (ej LSS/SFB)' 87.5 mnkr "
         "[002_ed79cea0b5e49fc0.txt:502]); economic assistance (Försörjningsstöd, 145.7 mnkr "
-        f"net cost, {IFO24} [000_7601200e7e1b7bea.txt:369, 370, 376, 758], run only in part "
+        f"net cost, {IFO24} [000_7601200e7e1b7bea.txt:369, 370, 376, 730, 733], run only in part "
         "by Huddinge (only "
         "emergency aid paid by the social emergency service, Socialjouren: regular economic "
         "assistance lies with another committee; 'Ekonomiskt bistånd' 2.7 mnkr "

@@ -93,6 +93,18 @@ def remit_scopes(reports: list[Report]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=SCOPE_COLUMNS)
 
 
+def component_evidence(reports: list[Report]) -> dict[tuple[str, str, str], list[int]]:
+    """{(doc_id, report_label, component): lines}: where the report shows that a mixed line
+    holds that component (``crosswalks/component_evidence.csv``), each quote checked to stand
+    on its line, so that "plus an unknown part of X" cites what X holds, not X's description
+    of another of its parts."""
+    out: dict = {}
+    for row, _report, _ in quoted_rows("component_evidence.csv", reports):
+        line = int(row.quote_line)
+        out.setdefault((row.doc_id, row.report_label, row.component), []).append(line)
+    return out
+
+
 def _difference(own, others: list, status: dict, activity: pd.DataFrame, year: int) -> dict:
     lines = own_lines(activity, own.doc_id, own.category, year)
     net = lines.net_cost_tkr.astype(float).sum() if len(lines) else None

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from socialstudy.core.registry import Report
+from socialstudy.core.registry import Report, load_registry
 from socialstudy.core.scope import Scope, Selection
 from socialstudy.core.units import mnkr
 from socialstudy.measures import crossfoot
 from socialstudy.measures.like_with_like import (
+    component_evidence,
     definitions,
     own_lines,
     remit_differences,
@@ -51,21 +52,25 @@ def _sides(activity: pd.DataFrame, years: dict[str, int], reports: list[Report])
     return out
 
 
-def mixed_parts(activity: pd.DataFrame | None, years: dict[str, int]) -> dict:
+def mixed_parts(activity: pd.DataFrame | None, years: dict[str, int],
+                reports: list[Report] | None = None) -> dict:
     """{(doc_id, category): ([(label, net tkr)], lines)} for a category that also sits,
-    unsplit, in a mixed line of that report (Strängnäs's LSS placements and home care bought through
-    'Myndighet', 004:399, 413): its own lines' amount is then a lower bound (review N3)."""
+    unsplit, in a mixed line of that report ('Myndighet', 004:399, holds LSS placements and
+    home care): its own lines' amount is then a lower bound. The lines cited are the mixed
+    line's amount and the evidence that it holds the category (component_evidence.csv)."""
     if activity is None or activity.empty:
         return {}
+    held_in = component_evidence(load_registry() if reports is None else reports)
     out: dict = {}
     mixed = activity[(activity.fit == "mixed") & (activity.net_cost_tkr != "")
                      & (activity.period == "full_year")]
     for r in mixed.itertuples():
         if years.get(r.doc_id) != int(r.fiscal_year):
             continue
-        lines = [int(r.source_line), *([int(r.description_line)]
-                                       if str(r.description_line).strip() else [])]
+        described = [int(r.description_line)] if str(r.description_line).strip() else []
         for cat in str(r.components).split("+"):
+            lines = [int(r.source_line),
+                     *held_in.get((r.doc_id, r.report_label, cat), described)]
             held, cited = out.get((r.doc_id, cat), ([], []))
             out[(r.doc_id, cat)] = (held + [(r.report_label, r.net_cost_tkr)], cited + lines)
     return out
@@ -116,7 +121,8 @@ def comparison_caveat(scope: Scope, activity: pd.DataFrame, reports: list[Report
     for sel in (s for s in scope.selections.values() if s.doc_id):
         rows = defs[(defs.doc_id == sel.doc_id) & (defs.topic == topic)]
         clause = "; ".join(rows.definition) + cite(rows) if len(rows) else ""
-        remit = _remit_clause(diffs, sel.doc_id, sides, seen, mixed_parts(activity, years))
+        remit = _remit_clause(diffs, sel.doc_id, sides, seen,
+                              mixed_parts(activity, years, reports))
         if remit:
             clause = ", ".join(filter(None, [clause, f"it runs {remit}"]))
         if clause:
@@ -199,7 +205,7 @@ def _gaps(activity: pd.DataFrame, years: dict[str, int], reports: list[Report]) 
     """What each committee's remit clause is built from, the same for every committee of
     the selection (so computed once per sentence): (differences, sides, mixed parts)."""
     return (remit_differences(remit_by_report(reports), activity, years),
-            _sides(activity, years, reports), mixed_parts(activity, years))
+            _sides(activity, years, reports), mixed_parts(activity, years, reports))
 
 
 def remits_differ(scope: Scope, activity: pd.DataFrame | None, reports: list[Report]) -> str:
@@ -246,6 +252,45 @@ def all_grants_base(tables: dict[str, pd.DataFrame], scope: Scope) -> str:
     lacking = names([s.municipality for s in sels if s not in have])
     return (f" All grants as a share of funding are not given for {lacking}, so they are "
             "not ranked either.")
+
+
+def shares_base(tables: dict[str, pd.DataFrame], scope: Scope, reports: list[Report]) -> str:
+    """The caveats after the last revenue bullet: the base of all grants, then whether the
+    revenue shares of gross cost are on one definition (``revenue_base``)."""
+    return all_grants_base(tables, scope) + revenue_base(tables, scope, reports)
+
+
+def revenue_base(tables: dict[str, pd.DataFrame], scope: Scope, reports: list[Report]) -> str:
+    """' Revenue as a share of gross cost is not comparable …' where two or more selected
+    committees have the share: on one definition only where every one of them defines what
+    its revenue and gross cost hold (comparison_definitions.csv, topic 'revenue') and the
+    definitions agree; else 'not comparable', each report's own definition cited ('no
+    definition quoted' for a report without one)."""
+    shares = tables["revenue_dependence"]
+    shown = shares[(shares.measure == "revenue_share_of_gross_cost_pct") & (shares.value != "")]
+    sels = [s for s in chosen(scope) if ((shown.doc_id == s.doc_id)
+                                         & (shown.fiscal_year == s.fiscal_year)).any()]
+    if len(sels) < 2:
+        return ""
+    defs = definitions([r for r in reports if r.doc_id in {s.doc_id for s in sels}])
+    defs = defs[defs.topic == "revenue"]
+    if defs.doc_id.nunique() == len(sels) and defs.definition.nunique() == 1:
+        return (" Revenue as a share of gross cost is on one definition for every committee "
+                f"in this run: {defs.definition.iloc[0]}{cite(defs)}.")
+    said = [f"{s.municipality} {s.fiscal_year}: "
+            + ("; ".join(rows.definition) + _said_of(rows, s) + cite(rows) if len(rows)
+               else "no definition quoted")
+            for s in sels for rows in [defs[defs.doc_id == s.doc_id]]]
+    return (" Revenue as a share of gross cost is not comparable across these committees: "
+            "their reports do not count internal transactions in revenue and gross cost alike "
+            f"({'; '.join(said)}).")
+
+
+def _said_of(rows: pd.DataFrame, sel: Selection) -> str:
+    """' (said of 2024)' where the run reads a report's prior-year column: the report states
+    its definition for its own year."""
+    year = int(rows.fiscal_year.iloc[0])
+    return f" (said of {year})" if year != sel.fiscal_year else ""
 
 
 def remit_note(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report],

@@ -121,7 +121,8 @@ def activity_shares(scope: Scope, activity: pd.DataFrame, reports: list[Report])
     committees, each committee's amount and remit in a few words; the committees whose
     remit lacks it named at the end. The full list, cited, is ``activity_table``."""
     remit, gists = remit_by_report(reports), _gists()
-    mixed = caveats.mixed_parts(activity, {s.doc_id: s.fiscal_year for s in chosen(scope)})
+    mixed = caveats.mixed_parts(activity, {s.doc_id: s.fiscal_year for s in chosen(scope)},
+                                reports)
     parts = []
     for cat in _differing(scope, activity, remit):
         held = [s for s in chosen(scope) if _status(remit, s, cat)[0] != "no"]
@@ -197,7 +198,7 @@ def staffing(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report
     defs = defs[defs.topic == topic]
     years = {s.doc_id: s.fiscal_year for s in sels}
     diffs = remit_differences(remit_by_report(reports), tables["cost_by_activity"], years)
-    mixed = caveats.mixed_parts(tables["cost_by_activity"], years)
+    mixed = caveats.mixed_parts(tables["cost_by_activity"], years, reports)
     lines = []
     for sel in sels:
         own = "; ".join(defs[defs.doc_id == sel.doc_id].definition) or "no definition quoted"

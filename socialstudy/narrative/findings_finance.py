@@ -246,9 +246,9 @@ def finance(scope: Scope, tables: dict[str, pd.DataFrame], reports: list[Report]
             if name == "net_cost_growth":
                 text += named_items.growth_one_offs(tables.get("growth_adjusted"), sel)
             text += f" It also names {others}." if others else ""
-            if name == "revenue_dependence":  # the base of all grants: once, after the last
+            if name == "revenue_dependence":  # grant and revenue bases: once, after the last
                 text = grant_base(text, sel, scope, reports) + (
-                    caveats.all_grants_base(tables, scope) if sel == chosen(scope)[-1] else "")
+                    caveats.shares_base(tables, scope, reports) if sel == chosen(scope)[-1] else "")
             lines.append(text)
             if topic:
                 lines += [f"  * {e}" for e in explanations(sel, topic, reports)]
