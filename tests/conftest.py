@@ -26,9 +26,7 @@ from pathlib import Path
 import pytest
 
 from socialstudy import paths
-from socialstudy.core.registry import load_registry
 from socialstudy.engine.cheap_imports import without_iri_grammars
-from socialstudy.extract.extraction import extract_and_clean
 
 # as the package's own processes do (engine/cheap_imports.py): a test module importing
 # nbformat (or frictionless) first would pay jsonschema's 1.5 s of unused IRI grammars
@@ -160,11 +158,13 @@ def pytest_unconfigure(config):
 
 @pytest.fixture(scope="session")
 def reports():
-    return load_registry()
+    from socialstudy.core.registry import load_registry  # here: the xdist controller needs
+    return load_registry()                               # neither the registry nor pandas
 
 
 @pytest.fixture(scope="session")
 def extraction(reports):
+    from socialstudy.extract.extraction import extract_and_clean
     return extract_and_clean(reports)
 
 

@@ -9,7 +9,6 @@ file, the entry's line and the fix.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from socialstudy import paths
+from socialstudy.core import filecache
 from socialstudy.errors import HashMismatchError, RegistryError
 
 REQUIRED = ("doc_id", "file", "municipality", "kommun_code", "document_type", "fiscal_year",
@@ -94,7 +94,7 @@ class Entry:
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return filecache.sha256(path)
 
 
 def period_covered(fiscal_year: int, period: str) -> str:
@@ -179,7 +179,8 @@ def _compose(text: str, registry: Path) -> yaml.Node | None:
                     "correct the YAML syntax") from None
 
 
-def _entries(text: str, registry: Path) -> list[Entry]:
+@filecache.per_text  # composed once per distinct text; the entries are never changed
+def _entries(text: str, registry: Path) -> tuple[Entry, ...]:
     root = _compose(text, registry)
     keys = {} if not isinstance(root, yaml.MappingNode) else _top_keys(root, registry)
     extra = sorted(set(keys) - {"reports"})
@@ -190,7 +191,7 @@ def _entries(text: str, registry: Path) -> list[Entry]:
     if not isinstance(seq, yaml.SequenceNode) or not seq.value:
         raise fail(registry, None if seq is None else seq.start_mark.line + 1,
                     "no 'reports:' entries", "list each raw file under 'reports:'")
-    return [_entry(node, registry) for node in seq.value]
+    return tuple(_entry(node, registry) for node in seq.value)
 
 
 def _top_keys(root: yaml.MappingNode, registry: Path) -> dict[str, yaml.Node]:

@@ -187,7 +187,8 @@ def violations(frame: pd.DataFrame, name: str) -> list[Violation]:
     as_read = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
     found = _frictionless_violations(name, text, as_read)
     if not found:  # rules assume typed, valid cells
-        found = [v for rule in get(name)["rules"] for v in _check_rule(name, rule, as_read)]
+        typed = _typed(name, as_read)  # once, for every rule
+        found = [v for rule in get(name)["rules"] for v in _check_rule(name, rule, as_read, typed)]
     return found
 
 
@@ -247,8 +248,8 @@ def _helpers(name: str, typed: dict[str, pd.Series]) -> dict:
             "close": lambda a, b, tol=1e-6: (a - b).abs() <= tol}
 
 
-def _check_rule(name: str, rule: dict, frame: pd.DataFrame) -> list[Violation]:
-    typed = _typed(name, frame)
+def _check_rule(name: str, rule: dict, frame: pd.DataFrame, typed: dict[str, pd.Series]
+                ) -> list[Violation]:
     scope = {**typed, **_helpers(name, typed)}
     if "unique" in rule:
         rows = frame.index

@@ -18,7 +18,8 @@ Keys that differ only in letter case are refused like exact duplicates.
 
 Each file is read into the row type its entry in ``specs.yml`` declares (``specs``), its
 header checked against the declared columns, and read once: ``read_crosswalk`` hands out
-the same rows (frozen, so no caller can change them for the next) until the file changes.
+the same rows (frozen, so no caller can change them for the next) until the file's bytes
+change (``core.filecache``: a same-size edit within one clock tick is seen too).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from socialstudy import paths
+from socialstudy.core import filecache
 from socialstudy.crosswalks.specs import SPECS, Spec
 from socialstudy.errors import CrosswalkError
 
@@ -50,12 +52,12 @@ def read_crosswalk(name: str, folder: Path = paths.CROSSWALKS, *, spec: Spec | N
         spec = SPECS[name]
     path = folder / name
     try:
-        stat = path.stat()
+        known = filecache.state(path)
     except FileNotFoundError:
         raise CrosswalkError("crosswalk file not found", file=str(path),
                              fix="restore it from git; the study cannot map labels "
                                  "without it") from None
-    return _read(path, spec, stat.st_mtime_ns, stat.st_size)
+    return _read(path, spec, known)
 
 
 def as_dict(row) -> dict[str, str]:
@@ -64,8 +66,8 @@ def as_dict(row) -> dict[str, str]:
 
 
 @lru_cache(maxsize=256)
-def _read(path: Path, spec: Spec, _mtime: int, _size: int) -> tuple:
-    data = path.read_bytes()
+def _read(path: Path, spec: Spec, known: tuple[int, ...] | bytes) -> tuple:
+    data = filecache.data(path, known)
     try:
         text = data.decode("utf-8-sig")  # -sig: a BOM is dropped
     except UnicodeDecodeError as exc:

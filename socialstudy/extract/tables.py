@@ -6,10 +6,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from socialstudy.core import filecache
 from socialstudy.core.registry import Report
 from socialstudy.errors import RawFileError
 from socialstudy.extract.numbers import clean_label, looks_numeric
@@ -80,8 +81,13 @@ class Table:
 
 def read_lines(path: Path) -> list[str]:
     """Read a raw report strictly: UTF-8 without BOM, LF line endings, Unicode normal
-    form C (composed letters), not empty."""
-    data = path.read_bytes()
+    form C (composed letters), not empty. Checked again only when the file changed."""
+    return list(_read_lines(path, filecache.state(path)))
+
+
+@lru_cache(maxsize=64)
+def _read_lines(path: Path, known: tuple[int, ...] | bytes) -> tuple[str, ...]:
+    data = filecache.data(path, known)
     if not data.strip():
         raise RawFileError("the report is empty", file=str(path),
                            fix="re-extract the text from the PDF; an empty file has no tables")

@@ -58,15 +58,16 @@ def activity_series(facts: pd.DataFrame, activity: pd.DataFrame,
 def _printed(facts: pd.DataFrame, activity: pd.DataFrame, reports: list[Report]) -> pd.DataFrame:
     """One row per printed value, the same value printed twice kept once (the main table
     first) with the other line in ``also_printed_at``."""
-    cells = _line_cells(facts, activity, reports)
+    groups: dict[tuple, list[dict]] = {}  # as groupby(KEY, sort=False), in plain Python
+    for cell in _line_cells(facts, activity, reports).to_dict("records"):
+        key = tuple(cell[k] for k in KEY)
+        if not any(pd.isna(k) for k in key):
+            groups.setdefault(key, []).append(cell)
     rows = []
-    for _, group in cells.groupby(KEY, sort=False):
-        group = group.sort_values(["main", "source_line"], ascending=[False, True],
-                                  kind="mergesort")
-        first = group.iloc[0].to_dict()
-        others = group.iloc[1:]
-        first["also_printed_at"] = ";".join(str(n) for n in others.source_line)
-        if (others.value.astype(float) != float(first["value"])).any():
+    for group in groups.values():
+        first, *others = sorted(group, key=lambda c: (not c["main"], c["source_line"]))
+        first = dict(first, also_printed_at=";".join(str(o["source_line"]) for o in others))
+        if any(float(o["value"]) != float(first["value"]) for o in others):
             first["check"] = "differs from the other line"
         rows.append(first)
     return pd.DataFrame(rows, columns=COLUMNS + ["occurrence", "main", "half"], dtype=object)

@@ -16,7 +16,7 @@ from socialstudy.crosswalks.loader import read_crosswalk, row_error
 from socialstudy.crosswalks.specs import Row
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures import line_status, statement_kinds
+from socialstudy.measures import line_status, statement_kinds, tabular
 from socialstudy.measures.tabular import (
     DERIVED,
     NOT_MAPPED,
@@ -150,8 +150,8 @@ def cost_by_activity(facts: pd.DataFrame, reports: list[Report]) -> pd.DataFrame
         totals = main[(main.entry.map(_category) == "total") & (main.measure == "actual")]
         sign = -1 if (totals.number < 0).any() else 1
         lines = read_lines(by_doc_id(reports)[doc_id].path)
-        for (line, year, period), cell in main.groupby(["row_line", "fiscal_year", "period"]):
-            rows.append(_activity_row(cell, sign, table_id, lines))
+        rows += [_activity_row(cell, sign, table_id, lines)
+                 for cell in tabular.groups(main, ["row_line", "fiscal_year", "period"])]
     rows += [{**dict.fromkeys(ACTIVITY_COLUMNS, ""), **r, "unit": "tkr"}
              for r in not_mapped(reports, ("activities.csv",), {r["doc_id"] for r in rows}, facts)]
     frame = pd.DataFrame(rows, columns=ACTIVITY_COLUMNS + ["status", "reason"])
@@ -183,10 +183,10 @@ def _category(entry: Row | None) -> str:
     return UNMAPPED if entry is None else entry.category
 
 
-def _activity_row(cell: pd.DataFrame, sign: int, table_id: str, lines: list[str]) -> dict:
-    by_measure = {m: g.iloc[0] for m, g in cell.groupby("measure")}
+def _activity_row(cell: list, sign: int, table_id: str, lines: list[str]) -> dict:
+    by_measure = {f.measure: f for f in reversed(cell)}  # the first fact of each measure
     net, budget, dev = (by_measure.get(m) for m in ("actual", "budget", "deviation"))
-    first = cell.iloc[0]
+    first = cell[0]
     quote, line = matching.description(first.entry, lines, int(first.source_line))
     return {"municipality": first.municipality, "doc_id": first.doc_id,
             "fiscal_year": first.fiscal_year, "period": first.period,

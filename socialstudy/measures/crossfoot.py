@@ -10,11 +10,15 @@ carries it too (:func:`for_amounts`)."""
 
 from __future__ import annotations
 
+import functools
+import io
 import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pandas as pd
 
+from socialstudy.core import filecache
 from socialstudy.core.units import mnkr
 
 KEYS = ["doc_id", "table_id", "source_line", "column_label"]
@@ -46,7 +50,7 @@ def _amount(value) -> int:
     return round(abs(float(value)))
 
 
-def for_amounts(found: dict[tuple, str], doc_id: str,
+def for_amounts(found: Mapping[tuple, str], doc_id: str,
                 cells: list[tuple[int, str, str, object]]) -> list[str]:
     """The caveats (each once) of the figures a finding uses: ``cells`` are
     (fiscal_year, period, measure, amount in tkr) – e.g. a growth rate's two net costs."""
@@ -60,19 +64,38 @@ def for_amounts(found: dict[tuple, str], doc_id: str,
     return out
 
 
-class Shared(dict):
-    """Caveats that ride along in a frame's ``attrs`` (``findings.read``), shared, not
-    copied: pandas deep-copies ``attrs`` into every frame or column an operation returns,
-    and copying some thousand tuple keys each time was a fifth of notebook 05's work."""
+class Caveats(Mapping):
+    """The caveats of an output tree, read-only: they ride in a table's ``attrs``, which
+    pandas deep-copies into every column an operation reads (each ``frame.x``, each row of
+    ``itertuples``); shared instead, as ``damage.Records`` is."""
 
-    def __deepcopy__(self, memo) -> Shared:
+    def __init__(self, found: dict[tuple, str]):
+        self._found = found
+
+    def __getitem__(self, key: tuple) -> str:
+        return self._found[key]
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._found)
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+    def __deepcopy__(self, memo) -> Caveats:
         return self
 
 
-def load(processed: Path) -> dict[tuple, str]:
-    """:func:`caveats` of an output tree ({} before step 01 has written it)."""
-    if not (processed / "quality.csv").exists() or not (processed / "facts.csv").exists():
-        return Shared()
-    read = dict(dtype=str, keep_default_na=False)
-    return Shared(caveats(pd.read_csv(processed / "quality.csv", **read),
-                          pd.read_csv(processed / "facts.csv", **read)))
+def load(processed: Path) -> Caveats:
+    """:func:`caveats` of an output tree (none before step 01 has written it), computed
+    again only when ``quality.csv`` or ``facts.csv`` changed (``core.filecache``)."""
+    files = (processed / "quality.csv", processed / "facts.csv")
+    if not all(f.exists() for f in files):
+        return Caveats({})
+    return _load(files, tuple(filecache.state(f) for f in files))
+
+
+@functools.lru_cache(maxsize=16)
+def _load(files: tuple[Path, Path], known: tuple) -> Caveats:
+    quality, facts = (pd.read_csv(io.BytesIO(filecache.data(f, k)), dtype=str,
+                                  keep_default_na=False) for f, k in zip(files, known))
+    return Caveats(caveats(quality, facts))

@@ -107,10 +107,13 @@ def table_rows(facts: pd.DataFrame, reports: list[Report], measure: str) -> pd.D
     resolved by the crosswalk's ``occurrence`` (first | last)."""
     rows = [r for r in read_crosswalk(TABLES) if r.measure == measure]
     docs = {r.doc_id: r for r in reports}
+    table = facts[(facts.source_kind == "table") & facts.doc_id.isin(docs)]
+    at: dict[tuple, list[int]] = {}  # (municipality, label) -> positions: one pass, not one a row
+    for position, key in enumerate(zip(table.municipality, table.row_label)):
+        at.setdefault(key, []).append(position)
     picked = []
     for row in rows:
-        hits = facts[(facts.source_kind == "table") & (facts.municipality == row.municipality)
-                     & (facts.row_label == row.report_label) & facts.doc_id.isin(docs)]
+        hits = table.iloc[at.get((row.municipality, row.report_label), [])]
         if row.column_pattern:
             hits = hits[hits.column_label.str.contains(row.column_pattern, regex=True)]
         unreadable = _unreadable_docs(facts, row)  # reported as 'not reported' instead

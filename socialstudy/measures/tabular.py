@@ -23,6 +23,18 @@ def fmt(value: float | None, digits: int = 4) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def groups(frame: pd.DataFrame, keys: list[str], *, sort: bool = True) -> list[list]:
+    """The rows of ``frame`` (``itertuples``) as ``frame.groupby(keys, sort=sort)`` groups
+    them (a row with a missing key left out, each group in the frame's order), without a
+    DataFrame per group: a loop over hundreds of small groups spent its time making them."""
+    found: dict[tuple, list] = {}
+    for row in frame.itertuples():
+        key = tuple(getattr(row, k) for k in keys)
+        if not any(pd.isna(k) for k in key):
+            found.setdefault(key, []).append(row)
+    return [found[k] for k in sorted(found)] if sort else list(found.values())
+
+
 def load_facts(processed: Path) -> pd.DataFrame:
     facts = pd.read_csv(processed / "facts.csv", dtype={"value": str, "raw": str, "note": str,
                                                          "scope": str, "definition": str,
