@@ -43,13 +43,13 @@ def shifted_rows(table: Table, columns: list[list[str]], by_column: list[str],
     operands = [j for j in range(1, len(columns) + 1) if j not in derived]
     values = [{j: v for j in range(1, len(row.cells)) if (v := _value(row, j))}
               for row in rows]
+    tallies = {d: _tallies(values, d, operands) for d in derived}
     found = {}
     for i, row in enumerate(rows):
         if len(row.cells) < n_header or is_ragged(row, n_header):
             continue
-        others = values[:i] + values[i + 1:]
         for d in derived:
-            held = _contradicted(values[i], others, d, operands)
+            held = _contradicted(values[i], tallies[d], d)
             join = _join(row, d, held) if held else None
             if join is not None:
                 a, b, kind = held[0]
@@ -64,18 +64,30 @@ def shifted_rows(table: Table, columns: list[list[str]], by_column: list[str],
 Rule = tuple[int, int, str]  # operand columns a, b and the kind: difference | relative change
 
 
-def _contradicted(row: dict[int, Value], others: list[dict[int, Value]], d: int,
-                  operands: list[int]) -> list[Rule]:
+def _tallies(values: list[dict[int, Value]], d: int,
+             operands: list[int]) -> dict[Rule, tuple[int, int]]:
+    """{rule: (rows that follow it, rows that print its three cells)} over the whole table,
+    counted once (a row's own part is taken out in ``_contradicted``, so the table is not
+    walked again for every row)."""
+    out = {}
+    for a, b in itertools.permutations(operands, 2):
+        checked = [v for v in values if {a, b, d} <= v.keys()]
+        for kind in ("difference", "relative change"):
+            out[(a, b, kind)] = (sum(_follows(v, a, b, d, kind) for v in checked), len(checked))
+    return out
+
+
+def _contradicted(row: dict[int, Value], tallies: dict[Rule, tuple[int, int]],
+                  d: int) -> list[Rule]:
     """The rules column ``d`` follows on most other rows that print its cells, when this
     row prints them too and follows none of them; else []."""
     if d not in row:
         return []
     held = []
-    for a, b in itertools.permutations(operands, 2):
-        checked = [o for o in others if {a, b, d} <= o.keys()]
-        for kind in ("difference", "relative change"):
-            n = sum(_follows(o, a, b, d, kind) for o in checked)
-            if n and 2 * n > len(checked) and {a, b} <= row.keys():
+    for (a, b, kind), (n, m) in tallies.items():
+        if {a, b} <= row.keys():  # then this row is one of the m: count the others only
+            n -= _follows(row, a, b, d, kind)
+            if n and 2 * n > m - 1:
                 held.append((a, b, kind))
     return [] if any(_follows(row, *rule[:2], d, rule[2]) for rule in held) else held
 
