@@ -92,7 +92,7 @@ def _terminate(signum, _frame) -> None:
 def _damage_summary(tree) -> None:
     """One line per table whose cells on rows the study uses could not be read."""
     from socialstudy.core.registry import load_registry
-    from socialstudy.measures.damage import summary_lines
+    from socialstudy.measures.run_summary import summary_lines
     municipality_of = {r.doc_id: r.municipality for r in load_registry()}
     for line in summary_lines(tree / "data" / "processed", municipality_of):
         print(line, file=sys.stderr)
@@ -115,9 +115,10 @@ def _bench(args: argparse.Namespace) -> int:
     result = measure()
     print(f"floor (papermill, 5 notebooks with parameters + imports): "
           f"{result['floor_s']:.1f} s\nfull default study (forced): {result['study_s']:.1f} s "
-          f"({result['ratio']:.2f}x the floor)\nrerun with nothing changed: "
-          f"{result['rerun_s']:.2f} s\nno-op rerun as a whole process "
-          f"(`python -m socialstudy run`): {result['noop_process_s']:.2f} s")
+          f"({result['ratio']:.2f}x the floor; target at most 1.3x)\nrerun with nothing "
+          f"changed: {result['rerun_s']:.2f} s\nno-op rerun as a whole process "
+          f"(`python -m socialstudy run`): {result['noop_process_s']:.2f} s (target at most "
+          f"1.0 s)")
     print(pdf_line(measure_pdf()))
     return 0
 

@@ -14,7 +14,7 @@ from socialstudy.crosswalks.loader import check_all, read_crosswalk
 from socialstudy.errors import CrosswalkError, NumberFormatError, RegistryError
 from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.extract.numbers import looks_numeric, parse_number
-from socialstudy.measures import damage
+from socialstudy.measures import damage, run_summary
 from socialstudy.measures.revenue import revenue_dependence
 
 HUDDINGE = "002_ed79cea0b5e49fc0.txt"
@@ -109,7 +109,7 @@ def test_the_revenue_row_it_fed_says_not_reported_with_the_line(tab_damaged):
 def test_the_run_ends_with_one_line_per_affected_table(tab_damaged, tmp_path):
     reports, out = tab_damaged
     out.rejects.to_csv(tmp_path / "rejects.csv", index=False)
-    lines = damage.summary_lines(tmp_path, {r.doc_id: r.municipality for r in reports})
+    lines = run_summary.summary_lines(tmp_path, {r.doc_id: r.municipality for r in reports})
     assert len(lines) == 1, lines
     assert "huddinge_2024_vb:L0453" in lines[0] and "line(s) 454 " in lines[0]
     assert HUDDINGE in lines[0]
@@ -118,7 +118,7 @@ def test_the_run_ends_with_one_line_per_affected_table(tab_damaged, tmp_path):
 def test_rejects_on_rows_nobody_uses_give_no_summary_line(extraction, reports, tmp_path):
     """The reports' own dates and paragraph numbers are rejects of unused rows: no noise."""
     extraction.rejects.to_csv(tmp_path / "rejects.csv", index=False)
-    assert damage.summary_lines(tmp_path, {r.doc_id: r.municipality for r in reports}) == []
+    assert run_summary.summary_lines(tmp_path, {r.doc_id: r.municipality for r in reports}) == []
 
 
 def test_a_cell_in_kronor_in_a_money_table_becomes_tkr(raw):

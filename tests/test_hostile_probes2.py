@@ -8,7 +8,7 @@ from test_hostile_damage import _damaged_copy
 
 from socialstudy.core.schemas import validate
 from socialstudy.extract.extraction import extract_and_clean
-from socialstudy.measures import damage
+from socialstudy.measures import damage, run_summary
 from socialstudy.measures.compare import cost_by_type
 
 HUDDINGE = "huddinge_2024_vb"
@@ -73,7 +73,7 @@ def test_a_split_header_the_table_cannot_decide_makes_its_rows_not_reported(raw,
     assert personal.reason.startswith("not reported — header at line 453 could not be read: "
                                       "it has 6 cells but the rows have 5")
     out.rejects.to_csv(tmp_path / "rejects.csv", index=False)
-    lines = damage.summary_lines(tmp_path, {r.doc_id: r.municipality for r in reports})
+    lines = run_summary.summary_lines(tmp_path, {r.doc_id: r.municipality for r in reports})
     assert any("huddinge_2024_vb:L0453" in line and "header at line 453" in line
                for line in lines)
 

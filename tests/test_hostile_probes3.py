@@ -71,13 +71,13 @@ def test_a_joined_split_header_is_named_on_the_runs_last_lines(raw, tmp_path):
     unreadable cells, so a run on a repaired table ended in silence. Now one line names
     the table, the header's line and the join."""
     from socialstudy.core.schemas import write_csv
-    from socialstudy.measures import damage
+    from socialstudy.measures import run_summary
     header = "Resultaträkning\tBudget helår\tUtfall helår\tAvvikelse helår"
     reports = _damaged(raw, HUDDINGE, header, header.replace("Utfall helår", "Utfall\thelår"))
     out = extract_and_clean(reports)
     for name in ("facts", "rejects", "quality"):
         write_csv(getattr(out, name), tmp_path / f"{name}.csv")
-    lines = damage.summary_lines(tmp_path, {r.doc_id: r.municipality for r in reports})
+    lines = run_summary.summary_lines(tmp_path, {r.doc_id: r.municipality for r in reports})
     assert lines == [
         f"warning: {HUDDINGE}: table huddinge_2024_vb:L0453: header at line 453: header cells "
         "read as one: 'Utfall helår' (split over a tab; the table's arithmetic holds when "
@@ -87,8 +87,8 @@ def test_a_joined_split_header_is_named_on_the_runs_last_lines(raw, tmp_path):
 def test_the_real_reports_end_their_run_without_a_damage_line(reports):
     """The committed study (no header split, no unreadable cell on a used row) ends its
     run with no warning line."""
-    from socialstudy.measures import damage
-    assert damage.summary_lines(paths.Outputs().processed,
+    from socialstudy.measures import run_summary
+    assert run_summary.summary_lines(paths.Outputs().processed,
                                 {r.doc_id: r.municipality for r in reports}) == []
 
 

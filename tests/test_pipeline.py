@@ -183,6 +183,13 @@ def test_noop_rerun_hashes_and_exits_without_pandas_or_papermill(repo):
     done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True,
                           text=True, env={**os.environ, "PYTHONPATH": str(repo)})
     assert done.stdout.strip() == str(["skipped"] * 6) + " False False", done.stderr
+    # the command line too: its last lines about damaged input are read without pandas
+    code = ("import sys; from socialstudy.__main__ import main; code = main(['run']); "
+            "print(code, 'pandas' in sys.modules, 'papermill' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=repo, capture_output=True,
+                          text=True, env={**os.environ, "PYTHONPATH": str(repo)})
+    assert done.stdout.strip() == "0 False False", done.stderr
+    assert "nothing to run" in done.stderr
 
 
 @pytest.mark.slow

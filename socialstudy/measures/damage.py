@@ -3,7 +3,7 @@ reject of ``rejects.csv``: a tab inside a number, a ragged row, a word in a numb
 the comparison row it would have fed say *not reported — cell at line L could not be
 read: reason* (so does a cost-type line that prints no value for one of its table's
 years: a lost cell), never a silent gap and never a shifted value; and the run ends with one
-line per affected table (:func:`summary_lines`)."""
+line per affected table (``measures/run_summary.py``)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
-
-from socialstudy.crosswalks.loader import read_crosswalk
-from socialstudy.extract.label_case import LABELS
 
 REJECTS = "rejects.csv"
 HEADER = "header at line "  # a reject of every value of a table whose header is unreadable
@@ -26,23 +23,6 @@ def load_rejects(processed: Path) -> pd.DataFrame:
         return pd.DataFrame(columns=["doc_id", "table_id", "source_file", "source_line",
                                      "row_label", "raw", "reason"])
     return pd.read_csv(path, dtype=str, keep_default_na=False)
-
-
-def used_labels() -> set[tuple[str, str]]:
-    """(municipality, label) of every table row a crosswalk picks."""
-    return {(row.municipality, getattr(row, column).strip())
-            for name, column in LABELS.items()
-            for row in read_crosswalk(name)}
-
-
-def damaged(rejects: pd.DataFrame, municipality_of: dict[str, str]) -> pd.DataFrame:
-    """The rejects that lie on a row a crosswalk picks (the ones a comparison misses)."""
-    if rejects.empty:
-        return rejects
-    used = used_labels()
-    keep = [(municipality_of.get(d, ""), label.strip()) in used
-            for d, label in zip(rejects.doc_id, rejects.row_label)]
-    return rejects[keep]
 
 
 class Unreadable(NamedTuple):
@@ -177,40 +157,6 @@ def _short_lines(table: pd.DataFrame, labels: set[str]) -> dict[tuple[int, str],
                 "so a cell is missing and the values after it may stand in the wrong columns",
                 first.table_id)
     return found
-
-
-def summary_lines(processed: Path, municipality_of: dict[str, str]) -> list[str]:
-    """One line per table with damaged cells on rows the study uses, naming the lines, and
-    one per header read with a cell split over a tab joined (:func:`joined_headers`)."""
-    found = damaged(load_rejects(processed), municipality_of)
-    lines = []
-    for table_id, group in found.groupby("table_id", sort=True):
-        numbers = sorted({int(n) for n in group.source_line})
-        lines.append(f"warning: {group.source_file.iloc[0]}: table {table_id}: cell(s) at "
-                     f"line(s) {', '.join(map(str, numbers))} could not be read "
-                     f"({group.reason.iloc[0]}); the comparison rows they feed say 'not "
-                     "reported' — fix the raw text or see rejects.csv")
-    return lines + joined_headers(processed)
-
-
-def joined_headers(processed: Path) -> list[str]:
-    """One line per header whose cell split over a tab was joined (quality.csv's
-    ``split_header_joined``): the values are used as read with the join, so the run says
-    so, as it does for a cell it could not read."""
-    quality = processed / "quality.csv"
-    if not quality.exists():
-        return []
-    issues = pd.read_csv(quality, dtype=str, keep_default_na=False)
-    joined = issues[issues.check == "split_header_joined"]
-    if joined.empty:
-        return []
-    facts = pd.read_csv(processed / "facts.csv", dtype=str, keep_default_na=False,
-                        usecols=["table_id", "source_file"])
-    file_of = dict(zip(facts.table_id, facts.source_file))
-    return [f"warning: {file_of.get(row.table_id, row.doc_id)}: table {row.table_id}: header "
-            f"at line {row.source_line}: {row.note}; its values are used as so read — fix the "
-            "raw text or see quality.csv" for row in joined.sort_values(
-                ["table_id", "source_line"]).itertuples()]
 
 
 # the finance_tables measures each revenue_dependence measure is computed from
