@@ -99,3 +99,28 @@ def test_forecasts_beside_the_year_end_result_are_superseded_by_it_dated_by_thei
         (SUPERSEDED, "-20000", 5,
          "forecast made 'under hösten' (autumn), superseded by the year-end result (line 3)")]
     assert supersede([june, autumn], lines) == [june, autumn]  # no result: both current
+
+
+def test_undated_twin_forecasts_in_one_sentence_are_listed_for_review_not_guessed():
+    """Gotland's line 5 without its date words ('varnade förvaltningen för minus 30 miljoner
+    och sedan för minus 20 miljoner'): the first reads once and is proposed; the second's
+    wording 'för minus {n} miljoner' stands twice, so no row is proposed and the review
+    lists it as a decision with line 5. Line 11's '20 miljoner kronor' (the 2018 budget
+    increase) is neither."""
+    from types import SimpleNamespace
+
+    from socialstudy.crosswalks.wording import LineIndex
+    from socialstudy.tools.review_prose import _proposals
+    lines = (ROOT / "gotland_2017_news_bokslut/report.txt").read_text(
+        encoding="utf-8").split("\n")
+    lines[4] = lines[4].replace("i juni ", "").replace("under hösten ", "sedan ")
+    report = SimpleNamespace(municipality="Region Gotland", document_type="annual_report",
+                             period="full_year", fiscal_year=2017, file="g.txt")
+    first, second = _proposals(report, LineIndex(lines), 5, lines[4], True)
+    assert first.detail.startswith("line 5: 'varnade förvaltningen för minus 30 miljoner'")
+    assert first.proposal.startswith("Region Gotland,annual_report,varnade förvaltningen för minus "
+                                "{n} miljoner,,0,full_year,finance,forecast_budget_deviation,")
+    assert second.status == "needs a decision" and not second.proposal
+    assert second.detail.startswith("line 5: 'för minus 20 miljoner' (forecast warned of "
+                                    "(minus N miljoner)): its wording does not stand once")
+    assert _proposals(report, LineIndex(lines), 11, lines[10], True) == []

@@ -74,10 +74,14 @@ def made_when(fact: Fact, lines: list[str]) -> str:
 def by_result(group: list[Fact], result: Fact, lines: list[str]) -> dict[int, Fact]:
     """Each forecast of ``group`` superseded by the year-end ``result``, dated by its own
     words."""
-    return {id(f): replace(f, measure=SUPERSEDED, note="; ".join(n for n in (
-        f.note, " ".join(w for w in ("forecast made", made_when(f, lines)) if w)
-        + f", superseded by the year-end result (line {result.source_line})") if n))
-        for f in group}
+    out = {}
+    for f in group:
+        when = made_when(f, lines)
+        note = (f"forecast made {when}" if when else "forecast (its words give no date)") \
+            + f", superseded by the year-end result (line {result.source_line})"
+        out[id(f)] = replace(f, measure=SUPERSEDED, note="; ".join(
+            n for n in (f.note, note) if n))
+    return out
 
 
 def qualified(fact: Fact) -> Fact:

@@ -111,12 +111,19 @@ def _proposals(report: Report, index: LineIndex, line_no: int, sentence: str,
             if not (phrase.named or about_own):
                 continue
             row = _row(report, phrase, m, sentence)
-            if row is not None and _reads_back(report, index, row, m.group("n"), line_no):
-                why = ("the committee is named beside the number" if phrase.named else
-                       "the paragraph names the committee and no other")
+            if row is None:
+                continue
+            if not _reads_back(report, index, row, m.group("n"), line_no):
                 out.append(Item(f"finance prose {row[7]}", DECIDE, f"line {line_no}: "
-                                f"'{m.group(0)}' ({phrase.label}; {why})", "prose_facts.csv",
-                                csv_row(row)))
+                                f"'{m.group(0)}' ({phrase.label}): its wording does not stand "
+                                "once in the report with this number, so no row is proposed; "
+                                "quote more of the sentence in a prose_facts.csv row"))
+                continue
+            why = ("the committee is named beside the number" if phrase.named else
+                   "the paragraph names the committee and no other")
+            out.append(Item(f"finance prose {row[7]}", DECIDE, f"line {line_no}: "
+                            f"'{m.group(0)}' ({phrase.label}; {why})", "prose_facts.csv",
+                            csv_row(row)))
     return out
 
 
