@@ -26,6 +26,7 @@ from socialstudy.crosswalks.specs import SPECS
 from socialstudy.crosswalks.wording import NUMBER, LineIndex
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract import prose
+from socialstudy.extract.forecasts import WHEN_WORDS
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import compare
 from socialstudy.tools.review_common import DECIDE, FOUND, Item, csv_row
@@ -45,17 +46,21 @@ class Phrase:
     pattern: re.Pattern
     label: str
     named: bool = False  # the committee's name stands next to the number
+    unit: str = ""  # the phrase's own unit ("minus 30 miljoner"), else the printed one
+    sentence: re.Pattern | None = None  # read only where the sentence also holds this
 
 
 def _phrase(entry: dict) -> Phrase:
-    """A declared phrase, its ``{QUAL}``, ``{N}`` and ``{UNIT}`` slots filled in."""
+    """A declared phrase, its ``{QUAL}``, ``{N}``, ``{UNIT}`` and ``{WHEN}`` slots filled in."""
     slots = {"{QUAL}": _DECLARED["qualifier"], "{N}": f"(?P<n>{NUMBER})",
-             "{UNIT}": f"(?P<unit>{'|'.join(UNITS)})"}
+             "{UNIT}": f"(?P<unit>{'|'.join(UNITS)})", "{WHEN}": WHEN_WORDS}
     pattern = entry["pattern"]
     for slot, regex in slots.items():
         pattern = pattern.replace(slot, regex)
+    sentence = entry.get("sentence")
     return Phrase(entry["variable"], re.compile(pattern), entry["label"],
-                  entry.get("named", False))
+                  entry.get("named", False), entry.get("unit", ""),
+                  re.compile(sentence) if sentence else None)
 
 
 PHRASES = tuple(_phrase(entry) for entry in _DECLARED["phrases"])
@@ -100,16 +105,25 @@ def _proposals(report: Report, index: LineIndex, line_no: int, sentence: str,
     committee and names no other."""
     out = []
     for phrase in PHRASES:
+        if phrase.sentence and not phrase.sentence.search(sentence):
+            continue
         for m in phrase.pattern.finditer(sentence):
             if not (phrase.named or about_own):
                 continue
             row = _row(report, phrase, m, sentence)
-            if row is not None and _reads_back(report, index, row, m.group("n"), line_no):
-                why = ("the committee is named beside the number" if phrase.named else
-                       "the paragraph names the committee and no other")
+            if row is None:
+                continue
+            if not _reads_back(report, index, row, m.group("n"), line_no):
                 out.append(Item(f"finance prose {row[7]}", DECIDE, f"line {line_no}: "
-                                f"'{m.group(0)}' ({phrase.label}; {why})", "prose_facts.csv",
-                                csv_row(row)))
+                                f"'{m.group(0)}' ({phrase.label}): its wording does not stand "
+                                "once in the report with this number, so no row is proposed; "
+                                "quote more of the sentence in a prose_facts.csv row"))
+                continue
+            why = ("the committee is named beside the number" if phrase.named else
+                   "the paragraph names the committee and no other")
+            out.append(Item(f"finance prose {row[7]}", DECIDE, f"line {line_no}: "
+                            f"'{m.group(0)}' ({phrase.label}; {why})", "prose_facts.csv",
+                            csv_row(row)))
     return out
 
 
@@ -128,7 +142,8 @@ def _row(report: Report, phrase: Phrase, m: re.Match, sentence: str) -> list[str
         context = next(re.finditer(rf"(?i)\w*\s*{word}", sentence)).group(0)
     direction = DIRECTIONS.get((word or "").lower(), "")
     variable = phrase.variable
-    forecast = bool(FORECAST.search(sentence)) and variable == "budget_deviation"
+    forecast = variable == "forecast_budget_deviation" or (
+        bool(FORECAST.search(sentence)) and variable == "budget_deviation")
     if forecast:
         variable = "forecast_budget_deviation"
     period = "full_year" if forecast else report.period
@@ -136,7 +151,8 @@ def _row(report: Report, phrase: Phrase, m: re.Match, sentence: str) -> list[str
                   + (" (a full-year forecast, not a year-end result)" if forecast else "")
                   + "; proposed by review from this report's own sentence")
     return [report.municipality, report.document_type, wording, context, "0", period,
-            "finance", variable, phrase.label, UNITS[m.group("unit").lower()], direction,
+            "finance", variable, phrase.label, phrase.unit or UNITS[m.group("unit").lower()],
+            direction,
             "whole committee", definition]
 
 
