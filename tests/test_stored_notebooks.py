@@ -35,3 +35,27 @@ def test_streams_apart_or_of_another_name_stay_apart(tmp_path):
     outputs = [{"name": "stdout", "output_type": "stream", "text": ["a\n"]}, table,
                {"name": "stdout", "output_type": "stream", "text": ["b\n"]}]
     assert _stored(tmp_path, outputs) == outputs
+
+
+def test_stored_outputs_hold_no_memory_address():
+    """A repr such as ``<Figure at 0x7f…>`` changes on every run and says nothing to a
+    reader. Images are left out: they are base64 bytes, in which a run like '0x544030'
+    occurs by chance (Figure 2's PNG in notebooks 02 and 05, character 413 261) and
+    decodes to pixels, not to an address."""
+    import re
+
+    from socialstudy.engine import dag
+    from socialstudy.paths import ROOT
+    address = re.compile(r"\bat 0x[0-9a-fA-F]+|\b0x[0-9a-fA-F]{6,}\b")
+    for step in dag.load_table().steps:
+        if not step.notebook:
+            continue
+        cells = json.loads((ROOT / step.notebook).read_text(encoding="utf-8"))["cells"]
+        for n, cell in enumerate(cells):
+            for output in cell.get("outputs", []):
+                texts = [output.get("text", "")] + [
+                    value for kind, value in (output.get("data") or {}).items()
+                    if not kind.startswith("image/")]
+                for text in texts:
+                    text = "".join(text) if isinstance(text, list) else str(text)
+                    assert not address.search(text), (step.notebook, n, address.search(text))
