@@ -62,7 +62,7 @@ def test_every_row_without_its_value_has_a_status_and_a_reason(name):
 def test_the_status_words_of_the_committed_tables():
     assert set(_table("cost_by_type").status) == {"reported"}
     assert set(_table("cost_by_activity").status) == {"reported", "partly reported"}
-    assert set(_table("budget_deviation").status) == {"derived", "reported"}
+    assert set(_table("budget_deviation").status) == {"derived", "reported", "not reported"}
     assert set(_table("goals").status) == {"reported", "not assessed"}
     assert set(_table("indicators").status) == {"reported"}
 
@@ -324,3 +324,17 @@ def test_the_check_finds_a_display_time_decision():
     assert DECIDES.search("    why = unmapped(sel.municipality, sel.doc_id, 'x.csv')")
     assert DECIDES.search('    if reason.startswith("not mapped yet"):')
     assert not DECIDES.search('    return words if row.fit == "unmapped" else words')
+
+
+def test_a_year_with_net_cost_and_no_deviation_says_why():
+    """Haninge's 2024 report prints 2023's outcome (line 372: '-1 154,0' in the Utfall 2023
+    column) but no 2023 budget or deviation: budget_deviation says 'not reported' with that
+    line, where before the year had no row and the 2023 run's Figure 3 said 'not reported'
+    without a reason."""
+    table = _table("budget_deviation")
+    row = table[(table.municipality == "Haninge") & (table.fiscal_year == "2023")]
+    assert row[["status", "source_line", "deviation_pct"]].values.tolist() == [
+        ["not reported", "372", ""]]
+    assert "2023 net cost (line 372) but no budget or deviation" in row.reason.iloc[0]
+    line = (paths.RAW / row.source_file.iloc[0]).read_text(encoding="utf-8").splitlines()[371]
+    assert "-1 154,0" in line and "Socialnämnden" in line

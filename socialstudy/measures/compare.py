@@ -17,6 +17,11 @@ from socialstudy.crosswalks.specs import Row
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import line_status, statement_kinds, tabular
+from socialstudy.measures.deviation_rows import (
+    DEVIATION_COLUMNS,
+    deviation_row,
+    without_deviation,
+)
 from socialstudy.measures.tabular import (
     DERIVED,
     NOT_MAPPED,
@@ -223,7 +228,7 @@ def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFram
     the report prints at a line listed in ``crosswalks/printed_deviation.csv`` ('reported');
     a committee whose activity lines are 'not mapped' keeps that status and reason."""
     totals = activity[(activity.category == "total") & (activity.deviation_pct != "")]
-    rows = [_deviation_row(r, r.deviation_tkr, r.budget_tkr, r.deviation_pct,
+    rows = [deviation_row(r, r.deviation_tkr, r.budget_tkr, r.deviation_pct,
                            "computed from amounts", DERIVED) for r in totals.itertuples()]
     seen = {(r["municipality"], r["fiscal_year"]) for r in rows}
     crosswalk = matching.keyed_crosswalk("printed_deviation.csv")
@@ -235,28 +240,15 @@ def budget_deviation(activity: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFram
     for r in printed.sort_values(["source_line", "fiscal_year"]).itertuples():
         if (r.municipality, r.fiscal_year) not in seen:
             seen.add((r.municipality, r.fiscal_year))
-            rows.append(_deviation_row(r, "", "", fmt(r.number, 2), "printed by the report",
+            rows.append(deviation_row(r, "", "", fmt(r.number, 2), "printed by the report",
                                        REPORTED))
-    rows += [{**_deviation_row(r, "", "", "", "", NOT_MAPPED), "source_line": "",
+    rows += [{**deviation_row(r, "", "", "", "", NOT_MAPPED), "source_line": "",
               "reason": r.reason} for r in activity[activity.status == NOT_MAPPED].itertuples()
              if (r.municipality, r.fiscal_year) not in seen]
+    rows += without_deviation(activity, seen)
     frame = pd.DataFrame(rows, columns=DEVIATION_COLUMNS)
     return frame.sort_values(["municipality", "fiscal_year", "period"],
                              kind="mergesort").reset_index(drop=True)
-
-
-DEVIATION_COLUMNS = ["municipality", "doc_id", "fiscal_year", "period", "deviation_tkr",
-                     "budget_tkr", "deviation_pct", "pct_source", "unit", "source_file",
-                     "source_line", "status", "reason"]
-
-
-def _deviation_row(r, deviation_tkr: str, budget_tkr: str, pct: str, source: str,
-                   status: str) -> dict:
-    return {"municipality": r.municipality, "doc_id": r.doc_id, "fiscal_year": r.fiscal_year,
-            "period": r.period, "deviation_tkr": deviation_tkr, "budget_tkr": budget_tkr,
-            "deviation_pct": pct, "pct_source": source, "unit": "percent",
-            "source_file": r.source_file, "source_line": r.source_line, "status": status,
-            "reason": ""}
 
 
 def _one_line_per_report(found: pd.DataFrame, name: str) -> None:
