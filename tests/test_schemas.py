@@ -278,3 +278,18 @@ def test_datapackage_catches_a_changed_csv(package, tmp_path):
     report = frictionless.validate(str(folder / "datapackage.json"))
     assert not report.valid
     assert {"constraint-error", "hash-count"} <= {t for t, in report.flatten(["type"])}
+
+
+def test_a_schema_that_is_not_yaml_names_its_file_and_line(new_table):
+    """An unquoted ': ' in a description (as budget_deviation.yaml's source_line once had:
+    "(computed, or 'not reported': …") stopped notebook 02 with 'ScannerError … in
+    "<unicode string>", line 63', naming no file."""
+    path = new_table / "budget_deviation.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip() == "- name: source_line")
+    lines[at + 2] = "  description: Raw-file line (or 'not reported': none) of the total row."
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(SchemaError) as caught:
+        schemas.get("budget_deviation")
+    assert caught.value.file == str(path) and caught.value.line == at + 3
+    assert "not valid YAML" in str(caught.value)

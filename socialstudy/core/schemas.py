@@ -48,7 +48,14 @@ def _load(name: str) -> dict:
     if not path.is_file():
         raise SchemaError(f"no schema declared for table {name!r} (known: {names()})",
                           file=str(path), fix=f"write {path.name} (see README.md beside it)")
-    spec = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+    try:
+        spec = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+    except yaml.YAMLError as exc:  # else a ScannerError 'in "<unicode string>"', no file
+        mark = getattr(exc, "problem_mark", None)
+        raise SchemaError(f"not valid YAML: {getattr(exc, 'problem', None) or exc}",
+                          file=str(path), line=mark.line + 1 if mark else None,
+                          fix="quote a value that holds ': ' or '#', or fix the indentation"
+                          ) from None
     for field in spec["fields"]:
         if "categories" in field:
             field["categories"] = _included(field["categories"], path)
