@@ -532,7 +532,11 @@ def test_an_interim_table_keeps_period_annual_budget_and_forecast_apart(corpus):
         ("2018", "jan_apr"): ("220900", "257800", "", "39"),
         ("2018", "full_year"): ("", "686900", "", "39"),
         ("2017", "jan_apr"): ("168600", "", "", "39")}
-    assert not _rows(corpus, "sundsvall_2018_apr_ks_prognos", "budget_deviation")
+    deviation = _rows(corpus, "sundsvall_2018_apr_ks_prognos", "budget_deviation")
+    assert [(r["fiscal_year"], r["period"], r["deviation_pct"], r["status"], r["source_line"])
+            for r in deviation] == [("2017", "jan_apr", "", "not reported", "39"),
+                                    ("2018", "jan_apr", "", "not reported", "39")]
+    assert "net cost and budget (line 39) but no deviation" in deviation[1]["reason"]
     forecast = [(r["fiscal_year"], r["period"], r["value"], r["source_line"])
                 for r in _rows(corpus, "sundsvall_2018_apr_ks_prognos", "forecast_table")
                 if r["row_label"] == "Kommunstyrelse"]

@@ -22,6 +22,9 @@ def without_deviation(activity: pd.DataFrame, seen: set) -> list[dict]:
             continue
         seen.add((r.municipality, r.fiscal_year))
         why = getattr(r, "deviation_pct_reason", "") or (
+            f"the report prints the committee's {r.fiscal_year} net cost and budget (line "
+            f"{r.source_line}) but no deviation for that period, and none is computed in its "
+            "place" if r.budget_tkr else
             f"the report prints the committee's {r.fiscal_year} net cost (line "
             f"{r.source_line}) but no budget or deviation for {r.fiscal_year}")
         rows.append({**deviation_row(r, "", "", "", "", NOT_REPORTED),
