@@ -312,7 +312,17 @@ def test_ctrl_c_during_recovery_ends_the_run_right_after_it(staged, tmp_path):
     assert _tree(base) == OLD
 
 
-def test_ctrl_c_during_promotion_completes_it_then_stops(staged, monkeypatch):
+@pytest.fixture
+def ctrl_c_raises():
+    """SIGINT raising KeyboardInterrupt, as the CLI sets it (``__main__._take_signals``):
+    pytest started in the background of a shell without job control inherits it ignored."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_ctrl_c_during_promotion_completes_it_then_stops(staged, monkeypatch,
+                                                          ctrl_c_raises):
     base, stage = staged
     monkeypatch.setattr(journal, "after_move",
                         lambda number, rel: number == 1 and os.kill(os.getpid(),
