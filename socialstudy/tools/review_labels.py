@@ -247,8 +247,9 @@ def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
     if own.empty and total is None and why_no_total(unmapped):
         first, last = min(line for _, line in unmapped), max(line for _, line in unmapped)
         items.append(Item(f"activity line {first}", DECIDE, f"the table of lines {first}-"
-                          f"{last} names other committees only: none of its rows is proposed "
-                          "as an activity (see 'social committee' above) – nothing to paste"))
+                          f"{last} names committees, none of them social: none of its rows is "
+                          "proposed as the committee's activity (see 'social committee' "
+                          "above) – nothing to paste"))
         unmapped = []
     if own.empty and total is not None:
         unmapped, others = _own_block(unmapped, total)
