@@ -82,8 +82,9 @@ def _without_total(facts: pd.DataFrame) -> list[Item]:
     elif why:
         where = "no row names a social-services committee (see 'social committee' above)"
     elif elsewhere:
-        where = (f"line {elsewhere} names the committee, in a table that shares no label "
-                 "with activities.csv: add that row there with category total")
+        label = next(label for label, n in every if n == elsewhere)
+        where = (f"line {elsewhere} ('{label}') names the committee, in a table that shares "
+                 "no label with activities.csv: add that row there with category total")
     else:
         where = "see the activity lines and the finance prose proposals below"
     items = [_in_prose(facts, m, variables, where) for m, variables in PROSE_TOTALS.items()]
@@ -243,7 +244,8 @@ def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
         unmapped = _best_table(facts, {r.report_label for r in rows})
         tail = lambda e: [e.occurrence, e.category, e.fit,  # noqa: E731
                           e.components, ""]
-    total = None if (own.category == "total").any() else total_line(unmapped)
+    # the run's table exists only with a mapped total: a committee with rows has its total
+    total = total_line(unmapped) if own.empty else None
     if own.empty and total is None and why_no_total(unmapped):
         first, last = min(line for _, line in unmapped), max(line for _, line in unmapped)
         items.append(Item(f"activity line {first}", DECIDE, f"the table of lines {first}-"
