@@ -24,6 +24,7 @@ import synthetic
 from real_fixtures import Fixture, copy_repo, fixtures, repo_env
 
 from socialstudy.core import registry as reg
+from socialstudy.core.registry import sha256_of
 from socialstudy.tools import review
 from socialstudy.tools.pdf_entry import entry_block
 from socialstudy.tools.review_committees import total_line
@@ -199,3 +200,24 @@ def test_a_social_row_of_an_operating_statement_is_proposed_or_pointed_at(tmp_pa
         "no label with activities.csv: add that row there with category total")
     assert "social committee" not in by
     assert not [m for m in by if m.startswith("activity line")]
+
+
+def test_a_cell_that_could_not_be_read_stands_under_its_own_heading(raw):
+    """Huddinge 2024 (002_…txt) line 454 'Verksamhetens intäkter 41 974 49 339' with a tab
+    inside '49 339': the row is unread, so its cost type is neither found nor absent
+    (before: the review stopped with 'Verksamhetens intäkter … not found in the facts')."""
+    path = raw / "002_ed79cea0b5e49fc0.txt"
+    before = sha256_of(path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("intäkter\t41 974\t49 339\t", "intäkter\t41 974\t49\t339\t",
+                                 1), encoding="utf-8")
+    registry = raw / "reports.yml"
+    registry.write_text(registry.read_text(encoding="utf-8").replace(before, sha256_of(path)),
+                        encoding="utf-8")
+    out = review.review_text("huddinge_2024_vb", registry)
+    assert _section(out, "IN THE REPORT, NOT READ") == [
+        "  cost type total_revenue: line 454 'Verksamhetens intäkter': not reported — cell at "
+        "line 454 could not be read (002_ed79cea0b5e49fc0.txt, printed '41 974'): row has 6 "
+        "cells but the header has 5: a tab or a split inside a number shifts the row's cells, "
+        "so none of its values is used"]
+    assert "cost type total_revenue" not in "\n".join(_section(out, "FOUND AUTOMATICALLY"))

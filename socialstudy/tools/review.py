@@ -15,6 +15,7 @@ from socialstudy import paths
 from socialstudy.core.registry import Report, load_registry
 from socialstudy.errors import RegistryError
 from socialstudy.extract.extraction import extract_and_clean
+from socialstudy.measures import damage
 from socialstudy.tools.review_common import HEADINGS, Item
 from socialstudy.tools.review_finance import finance_items
 from socialstudy.tools.review_goals import goal_items, remit_items
@@ -55,6 +56,7 @@ def review(doc_id: str, registry: Path = paths.REGISTRY) -> tuple[Report, list[I
                             fix=f"registered: {', '.join(r.doc_id for r in reports)}")
     extraction = extract_and_clean([report])
     facts = extraction.facts.assign(number=extraction.facts.value.astype(float))
+    facts.attrs["rejects"] = damage.as_records(extraction.rejects)  # as the run: unread cells
     earlier = _earlier_reports(report, reports)
     previous = next((r for r in earlier if r.document_type == report.document_type), None)
     before = extract_and_clean([previous]) if previous else None
