@@ -18,15 +18,7 @@ from socialstudy.crosswalks.specs import SPECS
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import compare, outcomes
 from socialstudy.measures.tabular import NOT_MAPPED
-from socialstudy.tools.review_common import (
-    ABSENT,
-    DECIDE,
-    FOUND,
-    UNMAPPED,
-    Item,
-    closest,
-    csv_row,
-)
+from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, UNMAPPED, Item, closest, csv_row
 
 
 def goal_items(report: Report, earlier: list[Report]) -> list[Item]:

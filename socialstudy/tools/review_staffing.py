@@ -13,15 +13,7 @@ from socialstudy.extract import prose
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import staffing
 from socialstudy.measures.tabular import NOT_MAPPED
-from socialstudy.tools.review_common import (
-    ABSENT,
-    DECIDE,
-    FOUND,
-    UNMAPPED,
-    Item,
-    closest,
-    csv_row,
-)
+from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, UNMAPPED, Item, closest, csv_row
 
 
 def staffing_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
