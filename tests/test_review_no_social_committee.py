@@ -149,8 +149,8 @@ def test_the_seeds_total_is_proposed_and_another_committees_never(tmp_path):
     activity = [i for i in items if i.measure.startswith("activity line")]
     assert [(i.measure, i.status, i.proposal) for i in activity] == [
         ("activity line 367", DECIDE, "")]
-    assert activity[0].detail.startswith("the table of lines 367-372 names committees, none "
-                                         "of them social")
+    assert activity[0].detail.startswith("the table of lines 367-372 names committees (lines "
+                                         "368, 372), none of them social")
     assert not [i for i in items if i.crosswalk == "activities.csv" and ",total," in i.proposal]
 
 

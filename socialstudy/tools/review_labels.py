@@ -12,6 +12,7 @@ from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.measures import compare, statement_kinds
 from socialstudy.measures.tabular import NOT_MAPPED, NOT_REPORTED
 from socialstudy.tools.review_committees import (
+    committee_rows,
     names_committee,
     names_social,
     table_rows,
@@ -248,10 +249,11 @@ def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
     total = total_line(unmapped) if own.empty else None
     if own.empty and total is None and why_no_total(unmapped):
         first, last = min(line for _, line in unmapped), max(line for _, line in unmapped)
+        named = ", ".join(str(line) for _, line in committee_rows(unmapped))
         items.append(Item(f"activity line {first}", DECIDE, f"the table of lines {first}-"
-                          f"{last} names committees, none of them social: none of its rows is "
-                          "proposed as the committee's activity (see 'social committee' "
-                          "above) – nothing to paste"))
+                          f"{last} names committees (lines {named}), none of them social: "
+                          "none of its rows is proposed as the committee's activity – nothing "
+                          "to paste"))
         unmapped = []
     if own.empty and total is not None:
         unmapped, others = _own_block(unmapped, total)
