@@ -72,9 +72,9 @@ def test_gnesta_review_names_the_committee_rows_with_their_lines_and_proposes_no
     (item,) = [ln for ln in _section(gnesta, "NEEDS A DECISION")
                if ln.startswith("  social committee: ")]
     assert item.startswith("  social committee: no row names a social-services committee "
-                           "(by a name `own` in socialstudy/reference/finance_phrases.yaml "
-                           f"declares); the report's committee rows are at {COMMITTEE_ROWS}, "
-                           "so none is proposed as the committee's total.")
+                           "(none matches the names declared as `own` in socialstudy/reference/"
+                           "finance_phrases.yaml); the report's committee rows are at "
+                           f"{COMMITTEE_ROWS}, so none is proposed as the committee's total.")
     assert "if one of these rows is the committee's own, add it to activities.csv" in item
     for measure in ("net cost", "budget", "budget deviation"):
         assert f"  {measure}: no committee total: no activity table is mapped and no " \

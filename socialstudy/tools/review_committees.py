@@ -69,9 +69,10 @@ def why_no_total(rows: Rows) -> str | None:
     if not named or any(names_social(label) for label, _ in named):
         return None
     where = ", ".join(f"{line} ({label})" for label, line in named)
-    return (f"no row names a social-services committee (by a name {DECLARED} declares); "
-            f"the report's committee rows are at line{'s' if len(named) > 1 else ''} "
-            f"{where}, so none is proposed as the committee's total. If the report is not a "
+    lines = "lines" if len(named) > 1 else "line"
+    return (f"no row names a social-services committee (none matches the names declared "
+            f"as {DECLARED}); the report's committee rows are at {lines} {where}, so none is "
+            "proposed as the committee's total. If the report is not a "
             "social-services committee's, add the pages that hold the committee's rows or "
             "remove it from data/raw/reports.yml; if one of these rows is the committee's "
             "own, add it to activities.csv with category total; if the committee goes by "
