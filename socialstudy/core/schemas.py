@@ -8,8 +8,8 @@ only a new YAML file: :func:`names` lists the files, ``build.write_csv`` validat
 table that has one, and the data package and the data dictionary describe it.
 
 Validation checks the exact CSV text ``write_csv`` would write, with Frictionless (types,
-required, enum, pattern, minimum/maximum, primary key), then the rules with pandas. Every
-problem names the table, column, CSV row and value.
+required, enum, pattern, bounds, primary key; skipped for a text ``quick_check`` passes),
+then the rules with pandas. Every problem names the table, column, CSV row and value.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import pandas as pd
 import yaml
 
 from socialstudy import paths
+from socialstudy.core import quick_check
 from socialstudy.core.registry import period_categories
 from socialstudy.engine.cheap_imports import without_iri_grammars
 from socialstudy.errors import SchemaError
@@ -159,7 +160,7 @@ def _describe(frame: pd.DataFrame, rows: list[int], shown: list[str]) -> str:
 
 
 def _frictionless_violations(name: str, text: str, frame: pd.DataFrame) -> list[Violation]:
-    report = _frictionless().Resource(data=text.encode("utf-8"), format="csv",
+    report = _frictionless().Resource(data=text.encode("utf-8"), format="csv", encoding="utf-8",
                       schema=frictionless_schema(name)).validate(limit_errors=10**7)
     groups: dict[tuple[str, str], list[int]] = {}
     for error in report.flatten(["type", "rowNumber", "fieldName", "note"]):
@@ -185,24 +186,25 @@ def _header_violation(name: str, frame: pd.DataFrame) -> list[Violation]:
                       [], f"expected {expected}, got {actual}")]
 
 
-def violations(frame: pd.DataFrame, name: str) -> list[Violation]:
-    """Every rule of schema ``name`` that ``frame`` breaks (empty list if it is valid)."""
+def violations(frame: pd.DataFrame, name: str, text: str | None = None) -> list[Violation]:
+    """Every rule of schema ``name`` that ``frame`` (as CSV: ``text``) breaks (none: valid)."""
     found = _header_violation(name, frame)
     if found:
         return found
-    text = csv_text(frame)
+    text = csv_text(frame) if text is None else text
     as_read = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
-    found = _frictionless_violations(name, text, as_read)
+    found = ([] if quick_check.passes(get(name), text, as_read, len(frame))  # Frictionless
+             else _frictionless_violations(name, text, as_read))  # only to name the problems
     if not found:  # rules assume typed, valid cells
         typed = _typed(name, as_read)  # once, for every rule
         found = [v for rule in get(name)["rules"] for v in _check_rule(name, rule, as_read, typed)]
     return found
 
 
-def validate(frame: pd.DataFrame, name: str) -> None:
+def validate(frame: pd.DataFrame, name: str, text: str | None = None) -> None:
     """Raise :class:`SchemaError` naming the table, column, rule and up to five offending
     rows (with their values) for every rule of schema ``name`` that ``frame`` breaks."""
-    found = violations(frame, name)
+    found = violations(frame, name, text)
     if not found:
         return
     error = SchemaError(
@@ -216,11 +218,11 @@ def validate(frame: pd.DataFrame, name: str) -> None:
     raise error
 
 
-def validate_if_declared(frame: pd.DataFrame, name: str) -> bool:
+def validate_if_declared(frame: pd.DataFrame, name: str, text: str | None = None) -> bool:
     """Validate when ``name`` has a schema file; return whether it had one."""
     if name not in names():
         return False
-    validate(frame, name)
+    validate(frame, name, text)
     return True
 
 
@@ -290,9 +292,9 @@ def write_csv(frame: pd.DataFrame, path: Path, *, validate: bool = True) -> Path
     A table with a declared schema (by file stem) is validated first:
     a frame that breaks it raises SchemaError and nothing is written. ``validate=False``
     only for rows selected from a table that was validated when it was written."""
+    text = csv_text(frame)  # once: validated, then written
     if validate:
-        validate_if_declared(frame, path.stem)
+        validate_if_declared(frame, path.stem, text)
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL,
-                 encoding="utf-8")
+    path.write_bytes(text.encode("utf-8"))
     return path

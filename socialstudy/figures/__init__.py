@@ -40,8 +40,8 @@ def image(path: Path):
     """A saved figure for the notebook, its title as alt text (for the HTML pages)."""
     from IPython.display import Image
     from PIL import Image as Png
-    with Png.open(path) as png:
-        title = png.text.get("Title", "")
+    with Png.open(path) as png:  # the title chunk precedes the pixels: not decoded
+        title = png.info.get("Title", "")
     return Image(filename=str(path), width=760, alt=title or None)
 
 

@@ -109,7 +109,8 @@ def table_rows(facts: pd.DataFrame, reports: list[Report], measure: str) -> pd.D
     docs = {r.doc_id: r for r in reports}
     table = facts[(facts.source_kind == "table") & facts.doc_id.isin(docs)]
     at: dict[tuple, list[int]] = {}  # (municipality, label) -> positions: one pass, not one a row
-    for position, key in enumerate(zip(table.municipality, table.row_label)):
+    for position, key in enumerate(zip(table.municipality.to_numpy(),
+                                       table.row_label.to_numpy())):
         at.setdefault(key, []).append(position)
     picked = []
     for row in rows:

@@ -64,9 +64,9 @@ def own_lines(activity: pd.DataFrame, doc_id: str, category: str, year: int) -> 
     asked for every category of every selected report, and six column comparisons each
     time cost more than the rest of the caveat."""
     keep = [d == doc_id and c == category and f in ("exact", "partial") and p == "full_year"
-            and n != "" and int(y) == int(year) for d, c, f, p, n, y in zip(
-                activity.doc_id, activity.category, activity.fit, activity.period,
-                activity.net_cost_tkr, activity.fiscal_year)]
+            and n != "" and int(y) == int(year) for d, c, f, p, n, y in zip(*(
+                activity[k].to_numpy() for k in ("doc_id", "category", "fit", "period",
+                                                 "net_cost_tkr", "fiscal_year")))]
     return activity[np.array(keep, dtype=bool)]
 
 

@@ -103,26 +103,26 @@ def indicators(facts: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for (table_id, label), group in facts[facts.table_id.isin(tables)].groupby(
             ["table_id", "row_label"], sort=True):
-        targets = group[group.measure == "target"]
+        targets = group[group.measure == "target"].to_dict("records")  # few rows: a list
         direction = next(d for p, d in directions if p.search(label))
         for actual in group[group.measure == "actual"].itertuples():
-            same = targets[targets.fiscal_year == actual.fiscal_year]
-            target = same.iloc[0] if not same.empty else None
+            same = [t for t in targets if t["fiscal_year"] == actual.fiscal_year]
+            target = same[0] if same else None
             if target is None:
                 attained = "no target for this year"
             elif direction == "lower":
-                attained = "met" if actual.number <= target.number else "not met"
+                attained = "met" if actual.number <= target["number"] else "not met"
             else:
-                attained = "met" if actual.number >= target.number else "not met"
-            later = targets[targets.fiscal_year > actual.fiscal_year]
+                attained = "met" if actual.number >= target["number"] else "not met"
+            later = [t for t in targets if t["fiscal_year"] > actual.fiscal_year]
             rows.append({
                 "municipality": actual.municipality, "doc_id": actual.doc_id,
                 "indicator": label, "fiscal_year": actual.fiscal_year,
                 "value": actual.value, "unit": actual.unit,
-                "target": target.value if target is not None else "",
-                "target_column": target.column_label if target is not None else "",
-                "later_target": ("" if later.empty else
-                                 f"{later.iloc[-1].value} ({later.iloc[-1].column_label})"),
+                "target": target["value"] if target is not None else "",
+                "target_column": target["column_label"] if target is not None else "",
+                "later_target": ("" if not later else
+                                 f"{later[-1]['value']} ({later[-1]['column_label']})"),
                 "direction": direction, "attainment": attained,
                 "source_file": actual.source_file, "source_line": actual.source_line,
                 "raw": actual.raw, "status": REPORTED, "reason": ""})

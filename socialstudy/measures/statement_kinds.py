@@ -128,11 +128,13 @@ def row_lines(facts: pd.DataFrame) -> pd.Series:
     several lines, and they are one row (one activity), not one per line."""
     ordered = facts.sort_values(["table_id", "source_line", "source_col"], kind="mergesort")
     row_line, label, seen, line = {}, None, set(), 0
-    for idx, fact in zip(ordered.index, ordered.itertuples()):
-        key = (fact.table_id, fact.column_label, fact.fiscal_year, fact.period, fact.measure)
-        if fact.row_label != label or key in seen:
-            label, seen, line = fact.row_label, set(), int(fact.source_line)
-        seen.add(key)
+    columns = ("table_id", "column_label", "fiscal_year", "period", "measure")
+    for idx, row_label, source_line, *key in zip(  # arrays: a str column is slow to iterate
+            ordered.index, *(ordered[c].to_numpy() for c in ("row_label", "source_line",
+                                                             *columns))):
+        if row_label != label or tuple(key) in seen:
+            label, seen, line = row_label, set(), int(source_line)
+        seen.add(tuple(key))
         row_line[idx] = line
     return pd.Series(row_line, dtype=int).reindex(facts.index)
 

@@ -45,10 +45,10 @@ def _sides(activity: pd.DataFrame, years: dict[str, int], reports: list[Report])
     for (doc_id, category), said in scopes.groupby(["doc_id", "category"], sort=False):
         s = said.iloc[0]
         lines = own_lines(activity, s.doc_id, s.category, years[s.doc_id])
-        money = ", ".join(f"'{r.report_label}' {mnkr(r.net_cost_tkr)}" for r in lines.itertuples())
+        cost = ", ".join(f"'{b}' {mnkr(t)}" for b, t in zip(lines.report_label, lines.net_cost_tkr))
         cited = cite(pd.concat([said[["source_file", "source_line"]],
                                 lines[["source_file", "source_line"]]]))
-        out[(muni[s.doc_id], s.category)] = f"{s.scope}{f'; {money}' if money else ''}{cited}"
+        out[(muni[s.doc_id], s.category)] = f"{s.scope}{f'; {cost}' if cost else ''}{cited}"
     return out
 
 

@@ -116,11 +116,11 @@ def num(value, digits: int = 1) -> str:
 def cite(rows: pd.DataFrame | pd.Series) -> str:
     """'[000_….txt:372]' or '[000_….txt:344, 347]' for the rows' cited lines."""
     frame = rows.to_frame().T if isinstance(rows, pd.Series) else rows
-    parts = []
-    for file, part in frame.groupby("source_file", sort=True):
-        lines = sorted({int(x) for x in part.source_line if str(x).strip()})
-        if file and lines:
-            parts.append(f"{file}:{', '.join(map(str, lines))}")
+    cited: dict[str, set[int]] = {}  # a loop, not a groupby: asked hundreds of times a run
+    for file, line in zip(frame.source_file.to_numpy(), frame.source_line.to_numpy()):
+        if file and not pd.isna(file) and str(line).strip():
+            cited.setdefault(file, set()).add(int(line))
+    parts = [f"{file}:{', '.join(map(str, sorted(cited[file])))}" for file in sorted(cited)]
     return f" [{'; '.join(parts)}]" if parts else ""
 
 
