@@ -146,6 +146,8 @@ class Runner:
         finally:
             said = pool.close()
             stage.warn(KERNEL_PROCESSES, [said] if said.strip() else [])
+            if pool.processes:
+                staging.say(pool.started(), self.progress)
 
     def _execute(self, stage: staging.Stage, pool):
         """Start each step once the steps it waits for (``dag.waits``) are done, at most
