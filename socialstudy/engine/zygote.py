@@ -32,8 +32,11 @@ import socket
 import sys
 
 LAUNCHER = ("IPython", "ipykernel.kernelapp", "zmq")
+# frictionless loads its plugin packages, and jsonschema its format checkers, at the
+# first validation (0.2 CPU-s a kernel): imported here by name
 LIBRARIES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "yaml",
-             "frictionless")
+             "frictionless", "frictionless.formats", "frictionless.schemes",
+             "frictionless.portals", "frictionless.resources", "jsonschema", "chardet")
 BOOT = ("import sys\n"
         "with open(sys.argv[1], 'rb') as f: code = compile(f.read(), sys.argv[1], 'exec')\n"
         "del f\n"
