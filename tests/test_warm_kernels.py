@@ -119,6 +119,22 @@ def test_a_kernel_dies_with_its_zygote_and_the_pool_then_starts_kernels_cold(tmp
                               "(the preloaded process ended)")
 
 
+def test_a_kernel_the_zygote_never_forked_is_started_cold(tmp_path):
+    """The zygote killed while it imports (a fork asked, none made): the notebook still
+    gets a kernel, a cold one, and the run goes on."""
+    pool = kernels.KernelPool(tmp_path, {**os.environ, "IPYTHONDIR": str(tmp_path / "ip")})
+    pool.start()
+    pool.zygote.kill()
+    km = pool.take()
+    try:
+        assert type(km.provisioner.process).__name__ == "Popen"
+        assert _ask(km, "print(6 * 7)").strip() == "42"
+    finally:
+        kernels.shutdown(km)
+        pool.close()
+    assert pool.started() == "kernels: 1 started cold (the preloaded process ended)"
+
+
 RUNNER = textwrap.dedent("""
     import os, sys
     from pathlib import Path

@@ -65,6 +65,12 @@ class KernelPool:
     def take(self, notebook: Path | None = None):
         self.start(notebook)
         km, self.ready = self.ready, None
+        process = km.provisioner.process
+        if isinstance(process, warm.Forked) and process.pid is None:  # no fork came: cold
+            from jupyter_core.utils import run_sync
+            run_sync(km.cleanup_resources)()
+            self.processes.remove(process)
+            km = self._launch(imports(notebook) if notebook else "")
         return km
 
     def _launch(self, preload: str):

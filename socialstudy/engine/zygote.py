@@ -30,6 +30,7 @@ import select
 import signal
 import socket
 import sys
+import threading
 
 LAUNCHER = ("IPython", "ipykernel.kernelapp", "zmq")
 # frictionless loads its plugin packages, and jsonschema its format checkers, at the
@@ -51,6 +52,8 @@ def _main() -> None:
     path, sock = list(sys.path), socket.socket(fileno=int(sys.argv[2]))
     sigint = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's
     added = _preload()
+    if threading.active_count() > 1:  # a library started a thread: forking is unsafe
+        return  # (the socket closes: the pool starts its kernels cold)
     request = _serve(sock)
     if request is None:
         return
