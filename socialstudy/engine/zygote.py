@@ -185,8 +185,8 @@ def _become(request: dict, path: list[str], added: list) -> None:
     sys.orig_argv[:] = argv
     sys.argv[:] = argv[1:2] + argv[3:]
     importlib.invalidate_caches()
-    if "numpy" in sys.modules:  # a cold kernel seeds numpy's global generator afresh
-        sys.modules["numpy"].random.seed()
+    if "numpy.random" in sys.modules:  # a cold kernel seeds numpy's generator afresh
+        sys.modules["numpy.random"].seed()
     _before_exec_lines(lambda app: _as_if_imported_now(app, added))
     vars(sys.modules["__main__"]).pop("code", None)  # BOOT's: the launcher's globals
     runpy._run_module_as_main(argv[2])
