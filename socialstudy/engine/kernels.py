@@ -16,6 +16,10 @@
 * **Quiet shutdown**: jupyter_client interrupts (SIGINT) a kernel before shutting it
   down, and ipykernel then logs "KeyboardInterrupt caught in kernel"; the kernel is asked
   to shut down without that interrupt.
+* **Warm starts**: on Linux kernels are forked from a process that has imported the
+  heavy libraries once (:mod:`socialstudy.engine.zygote`,
+  :mod:`socialstudy.engine.warm`), else started cold;
+  :meth:`KernelPool.started` says which, in one line.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ import shutil
 import signal
 import tempfile
 import threading
+import uuid
 from pathlib import Path
 
+from socialstudy.engine import warm
 from socialstudy.engine.cheap_imports import without_iri_grammars
 
 ENGINE = "socialstudy"
@@ -46,8 +52,9 @@ class KernelPool:
         self.stderr = os.path.join(self.sockets, "stderr.txt")
         self.ready = None
         self.count = 0
-        self.pids: set[int] = set()
+        self.processes: list = []  # subprocess.Popen (cold) or warm.Forked (warm)
         self.lock, self.killed = threading.Lock(), False
+        self.zygote, self.cold = None, "" if warm.usable() else "not Linux"
 
     def start(self, notebook: Path | None = None) -> None:
         """Boot the next kernel now, in the background, importing what ``notebook``
@@ -58,6 +65,12 @@ class KernelPool:
     def take(self, notebook: Path | None = None):
         self.start(notebook)
         km, self.ready = self.ready, None
+        process = km.provisioner.process
+        if isinstance(process, warm.Forked) and process.pid is None:  # no fork came: cold
+            from jupyter_core.utils import run_sync
+            run_sync(km.cleanup_resources)()
+            self.processes.remove(process)
+            km = self._launch(imports(notebook) if notebook else "")
         return km
 
     def _launch(self, preload: str):
@@ -72,11 +85,39 @@ class KernelPool:
         with self.lock:  # no kernel starts once Ctrl-C ended the run
             if self.killed:
                 raise KeyboardInterrupt
+            self._warm(km)
             with open(self.stderr, "ab") as stderr:  # the child keeps its own descriptor
                 run_sync(km.start_kernel)(cwd=self.cwd, env=self.env, extra_arguments=extra,
                                           stderr=stderr)
-            self.pids.add(km.provisioner.process.pid)
+            self.processes.append(km.provisioner.process)
         return km
+
+    def _warm(self, km) -> None:
+        """Have ``km`` fork its kernel from the zygote (started now if need be)."""
+        if self.cold:
+            return
+        if self.zygote is None:
+            try:
+                self.zygote = warm.Zygote(self.cwd, self.env, self.stderr, self.sockets)
+            except OSError as exc:
+                self.cold = f"no preloaded process: {exc}"
+                return
+        elif self.zygote.gone:
+            self.cold = "the preloaded process ended"
+            return
+        km.kernel_id = km.kernel_id or str(uuid.uuid4())
+        km.provisioner = warm.provisioner()(kernel_id=km.kernel_id,
+                                            kernel_spec=km.kernel_spec, parent=km)
+        km.provisioner.zygote = self.zygote
+
+    def started(self) -> str:
+        """One line for the run's log: how the kernels started."""
+        forked = sum(isinstance(p, warm.Forked) for p in self.processes)
+        cold = len(self.processes) - forked
+        said = [f"{forked} forked from a preloaded process"] if forked else []
+        said += [f"{cold} started cold ({self.cold or 'another command or environment'})"
+                 ] if cold else []
+        return "kernels: " + ", ".join(said)
 
     def close(self) -> str:
         """End the kernel kept ready (unused, possibly still booting: killed, so it has
@@ -84,10 +125,13 @@ class KernelPool:
         wrote on their stderr, for the run's log."""
         if self.ready is not None:
             from jupyter_core.utils import run_sync
-            _kill(self.ready.provisioner.process.pid)
+            self.ready.provisioner.process.kill()
+            self.ready.provisioner.process.wait()
             run_sync(self.ready.cleanup_resources)()
             self.ready = None
         reap()
+        if self.zygote is not None:
+            self.zygote.close()
         try:
             with open(self.stderr, encoding="utf-8", errors="replace") as handle:
                 said = handle.read()
@@ -100,8 +144,12 @@ class KernelPool:
         """On Ctrl-C: end every kernel this pool started, at once."""
         with self.lock:
             self.killed = True
-            for pid in self.pids:
-                _kill(pid)
+            if self.zygote is not None:  # and every kernel forked from it
+                self.zygote.kill()
+            for process in self.processes:
+                pid = process.known() if isinstance(process, warm.Forked) else process.pid
+                if pid is not None and process.returncode is None:
+                    _kill(pid)
         shutil.rmtree(self.sockets, ignore_errors=True)
 
 

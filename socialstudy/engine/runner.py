@@ -142,10 +142,13 @@ class Runner:
             journal.check_outputs(self.root, [dag.MANIFEST] + [
                 p for s in self.table.steps for p in s.writes + s.derived()])
             self.preflight(self.spec, self.base, self.inputs)
-            return self._execute(stage, pool)
+            done = self._execute(stage, pool)
         finally:
             said = pool.close()
             stage.warn(KERNEL_PROCESSES, [said] if said.strip() else [])
+        if pool.processes:  # warm or cold: one line (an error stays the only line)
+            staging.say(pool.started(), self.progress)
+        return done
 
     def _execute(self, stage: staging.Stage, pool):
         """Start each step once the steps it waits for (``dag.waits``) are done, at most

@@ -1,0 +1,178 @@
+"""The runner's side of warm kernels: start a pool's zygote
+(:mod:`socialstudy.engine.zygote`, whose docstring says why), ask it for a fork, and hand
+jupyter_client the forked kernel as a process it can poll, wait for and signal.
+
+Linux only (``fork``, ``prctl``); elsewhere, for another kernel command, environment or
+cwd, or once the zygote is gone, :mod:`socialstudy.engine.kernels` starts kernels cold."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from functools import cache
+
+from socialstudy.engine import zygote
+
+INLINE = "module://matplotlib_inline.backend_inline"  # ipykernel's MPLBACKEND
+LAUNCHER = ["-m", "ipykernel_launcher"]  # after the interpreter, in the kernel command
+PARENT = "JPY_PARENT_PID"  # set by jupyter_client's launcher: the runner's pid
+WAIT = 120.0  # seconds to wait for the zygote to answer a fork (it may be importing)
+
+
+def usable() -> bool:
+    return sys.platform == "linux" and hasattr(os, "fork")
+
+
+class Zygote:
+    """The runner's handle on its zygote, started at once, importing in the background."""
+
+    def __init__(self, cwd: str, env: dict[str, str], stderr_path: str, tag: str):
+        self.cwd, self.env = cwd, {**env, PARENT: str(os.getpid())}
+        boot = {**self.env, "MPLBACKEND": env.get("MPLBACKEND") or INLINE}
+        self.sock, theirs = socket.socketpair()
+        try:
+            with theirs, open(stderr_path, "ab") as stderr:
+                self.process = subprocess.Popen(
+                    [sys.executable, "-c", zygote.BOOT, zygote.__file__,
+                     str(theirs.fileno()), tag],
+                    cwd=cwd, env=boot, stdin=subprocess.DEVNULL, stderr=stderr,
+                    pass_fds=[theirs.fileno()])
+        except BaseException:
+            self.sock.close()
+            raise
+        self.lock, self.count, self.buffer = threading.Lock(), 0, b""
+        self.pids: dict[int, int] = {}  # request → kernel pid
+        self.codes: dict[int, int] = {}  # kernel pid → exit code
+        self.gone = False
+
+    def fits(self, cmd: list[str], env: dict, cwd) -> bool:
+        """Whether a fork is the kernel ``cmd`` in ``env`` and ``cwd`` would start."""
+        return (not self.gone and cmd[0] == sys.executable and cmd[1:3] == LAUNCHER
+                and str(cwd) == self.cwd and env == self.env)
+
+    def fork(self, cmd: list[str], env: dict, cwd) -> Forked:
+        with self.lock:
+            self.count += 1
+            request = {"id": self.count, "argv": cmd, "env": env, "cwd": str(cwd)}
+            try:
+                self.sock.sendall(json.dumps(request).encode() + b"\n")
+            except OSError:
+                self.gone = True
+        return Forked(self, self.count)
+
+    def pid(self, request: int) -> int | None:
+        """The pid of the kernel forked for ``request`` (None: the zygote is gone)."""
+        deadline = time.monotonic() + WAIT
+        with self.lock:
+            while request not in self.pids and not self.gone:
+                if time.monotonic() > deadline:
+                    self.kill()  # stuck: its kernels go with it
+                self._read(min(1.0, max(0.0, deadline - time.monotonic())))
+        return self.pids.get(request)
+
+    def code(self, pid: int) -> int | None:
+        with self.lock:
+            self._read(0)
+        return self.codes.get(pid, -signal.SIGKILL if self.gone else None)
+
+    def _read(self, timeout: float) -> None:
+        if self.gone or not select.select([self.sock], [], [], timeout)[0]:
+            return
+        data = self.sock.recv(1 << 16)
+        if not data:  # the zygote ended: its kernels died with it
+            self.gone = True
+        self.buffer += data
+        *lines, self.buffer = self.buffer.split(b"\n")
+        for line in lines:
+            what, key, value = line.split()
+            (self.pids if what == b"pid" else self.codes)[int(key)] = int(value)
+
+    def kill(self) -> None:
+        """At once: the zygote, and with it every kernel forked from it."""
+        self.gone = True
+        if self.process.poll() is None:
+            self.process.kill()
+
+    def close(self) -> None:
+        """The zygote kills what kernels remain, and exits."""
+        self.gone = True
+        self.sock.close()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+class Forked:
+    """A kernel forked by the zygote, as jupyter_client uses a ``subprocess.Popen``."""
+    stdin = stdout = stderr = None
+
+    def __init__(self, zygote: Zygote, request: int):
+        self.zygote, self.request, self.returncode = zygote, request, None
+
+    @property
+    def pid(self) -> int | None:
+        return self.zygote.pid(self.request)
+
+    def known(self) -> int | None:
+        """The pid if the zygote has said it already (never waits)."""
+        return self.zygote.pids.get(self.request)
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid = self.pid
+            self.returncode = -signal.SIGKILL if pid is None else self.zygote.code(pid)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired("kernel", timeout)
+            time.sleep(0.02)
+        return self.returncode
+
+    def send_signal(self, signum: int, group: bool = False) -> None:
+        if self.poll() is None:  # alive: its pid is not yet anyone else's
+            try:
+                (os.killpg if group else os.kill)(self.pid, signum)
+            except ProcessLookupError:
+                pass
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+@cache
+def provisioner():
+    """jupyter_client's local provisioner, forking the kernel from the pool's zygote
+    when it can (the same command, environment and cwd), else starting it cold."""
+    from jupyter_client.provisioning import LocalProvisioner
+
+    class WarmProvisioner(LocalProvisioner):
+        zygote: Zygote
+
+        async def launch_kernel(self, cmd, **kwargs):
+            env = {**kwargs.get("env", os.environ), PARENT: str(os.getpid())}
+            if not self.zygote.fits(cmd, env, kwargs.get("cwd")):
+                return await super().launch_kernel(cmd, **kwargs)
+            self.process, self.cwd = self.zygote.fork(cmd, env, kwargs["cwd"]), kwargs["cwd"]
+            return self.connection_info
+
+        async def send_signal(self, signum: int) -> None:
+            if isinstance(self.process, Forked):  # its group: a session of its own
+                self.process.send_signal(signum, group=True)
+            else:
+                await super().send_signal(signum)
+    return WarmProvisioner
