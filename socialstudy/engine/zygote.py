@@ -2,7 +2,7 @@
 notebooks use once, then forks every notebook kernel from itself.
 
 Why: each cold kernel spent about 1.3 CPU-s booting IPython and importing pandas,
-matplotlib, seaborn and frictionless before its notebook's first line, five times a run
+matplotlib and seaborn before its notebook's first line, five times a run
 and a dozen runs a ``make test``; a fork shares those imports. The runner's side (start
 it, ask for a fork, poll a forked kernel) is :mod:`socialstudy.engine.warm`.
 
@@ -33,11 +33,9 @@ import sys
 import threading
 
 LAUNCHER = ("IPython", "ipykernel.kernelapp", "zmq")
-# frictionless loads its plugin packages, and jsonschema its format checkers, at the
-# first validation (0.2 CPU-s a kernel): imported here by name
-LIBRARIES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "yaml",
-             "frictionless", "frictionless.formats", "frictionless.schemes",
-             "frictionless.portals", "frictionless.resources", "jsonschema", "chardet")
+# (not frictionless: a table that passes core/quick_check.py, as every valid one does,
+# never imports it; a kernel that needs it to name a table's problems imports it then)
+LIBRARIES = ("numpy", "pandas", "matplotlib", "matplotlib.pyplot", "seaborn", "yaml")
 BOOT = ("import sys\n"
         "with open(sys.argv[1], 'rb') as f: code = compile(f.read(), sys.argv[1], 'exec')\n"
         "del f\n"
