@@ -164,8 +164,10 @@ def reports():
 
 @pytest.fixture(scope="session")
 def extraction(reports):
-    from socialstudy.extract.extraction import extract_and_clean
-    return extract_and_clean(reports)
+    """``extract_and_clean(reports)``: read once per process (tests/reading.py, which also
+    reads a damaged copy of the real reports by reading only the damaged one)."""
+    from reading import real_extraction
+    return real_extraction()
 
 
 @pytest.fixture(scope="session")
