@@ -8,7 +8,8 @@ temporary tree (``SOCIALSTUDY_STAGE``), never into the committed outputs.
 How the xdist workers share the work (``pytest_xdist_make_scheduler``): the notebooks'
 cells run in order on one worker, the tests of a module with a module-scoped fixture on
 one worker (it is built once), every other test wherever a worker is free; the notebooks
-and the slow tests are handed out first, so the longest chains start at once."""
+and the slow tests are handed out first, so the longest chains start at once, then the
+modules that run whole, and the single tests last."""
 
 import contextlib
 import fcntl
@@ -99,7 +100,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.heavy)
     first = {item.path: 0 if _notebook(item) else 1 for item in items
              if _notebook(item) or item.get_closest_marker("slow")}
-    items.sort(key=lambda item: first.get(item.path, 2))  # stable: modules stay whole
+    # then the modules that run whole on one worker, so that the single tests come last
+    # and fill in while the other worker ends its last unit (no worker idles at the end)
+    items.sort(key=lambda item: first.get(item.path, 3 if _work_unit(
+        config.rootpath, item.nodeid) == item.nodeid else 2))  # stable: modules stay whole
 
 
 @pytest.hookimpl(optionalhook=True)  # also loads without xdist (-p no:xdist)

@@ -16,6 +16,7 @@ import functools
 import pandas as pd
 
 from socialstudy.core.registry import load_registry, sha256_of
+from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.extract.extraction import Extraction, extract_and_clean, load_crosswalks
 
 TABLES = [field.name for field in dataclasses.fields(Extraction)]
@@ -58,3 +59,12 @@ def _merged(real: pd.DataFrame, fresh: pd.DataFrame, same: set[str]) -> pd.DataF
         return fresh
     return (pd.concat(parts, ignore_index=True).sort_values("doc_id", kind="mergesort")
             .reset_index(drop=True))
+
+
+def crosswalks_state() -> tuple:
+    """The crosswalks as they stand now (the folder ``read_crosswalk`` reads by default,
+    which a test may point at a private copy, and each file's size and time): what a test
+    helper keeping results keys them by, so that a changed crosswalk computes anew."""
+    folder = read_crosswalk.__defaults__[0]
+    return str(folder), tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
+                              for p in sorted(folder.iterdir()) if p.is_file())

@@ -26,7 +26,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import yaml
-from reading import extract_changed
+from reading import crosswalks_state, extract_changed
 from repo_copy import seed_bytecode
 
 from socialstudy import paths
@@ -50,7 +50,7 @@ def next_year_report(seed_doc_id: str, tmp_path: Path, seed: int = 0, *,
     (row label, column label); ``replacements`` are further exact text edits (each must
     occur)."""
     report = by_doc_id(load_registry())[seed_doc_id]
-    seed_key = (report.doc_id, report.sha256, str(report.path), _crosswalks_state())
+    seed_key = (report.doc_id, report.sha256, str(report.path), crosswalks_state())
     if seed_key not in _SEEDS:  # the seed's facts and the row to rename, once per seed
         facts = extract_changed([report]).facts
         _SEEDS[seed_key] = facts, _renamed_row(facts, report)
@@ -64,14 +64,6 @@ def next_year_report(seed_doc_id: str, tmp_path: Path, seed: int = 0, *,
 
 _SEEDS: dict[tuple, tuple] = {}
 _NEXT_YEAR: dict[tuple, tuple[dict, str, dict]] = {}
-
-
-def _crosswalks_state() -> tuple:
-    """What the generator reads besides the seed report (the crosswalks it reads by
-    default), as it stands now: a test that changes a crosswalk gets a report made anew."""
-    folder = read_crosswalk.__defaults__[0]
-    return str(folder), tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size)
-                              for p in sorted(folder.iterdir()) if p.is_file())
 
 
 def _next_year(report, seed: int, cells: dict | None, replacements: dict | None, facts,
@@ -306,7 +298,7 @@ def _remove_some(lines: list[str], rng: random.Random, count: int = 2) -> list[s
 
 
 def _crosswalk_wordings() -> set[str]:
-    return _wordings(_crosswalks_state())
+    return _wordings(crosswalks_state())
 
 
 @functools.cache

@@ -6,11 +6,12 @@ selection. Values are the reports' own: Haninge 2024 Funktionshinderomsorg 562,6
 emergency economic assistance 2,7 mnkr (line 500, described at 624), Strängnäs 2023
 Funktionshinder 126,7 mnkr (004_….txt line 403) and Äldreomsorg 281,4 mnkr (line 401)."""
 
+import committed
 import pytest
 
 from socialstudy import figures, paths
 from socialstudy.core.scope import resolve
-from socialstudy.narrative import figure_notes, findings, findings_outcomes
+from socialstudy.narrative import figure_notes, findings_outcomes
 
 HANINGE, HUDDINGE, STRANGNAS = ("000_7601200e7e1b7bea.txt", "002_ed79cea0b5e49fc0.txt",
                                 "004_2f72d566b296dc43.txt")
@@ -19,7 +20,7 @@ SICK = {"sick_leave_total_pct": "sick leave, total"}
 
 @pytest.fixture(scope="module")
 def tables():
-    return findings.load(paths.Outputs().processed)
+    return committed.tables()
 
 
 @pytest.fixture(scope="module")
