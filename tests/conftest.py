@@ -125,8 +125,26 @@ def _work_unit(root: Path, nodeid: str) -> str:
     module = nodeid.split("::")[0]
     if module.endswith(".ipynb"):
         return "step-notebooks"
+    if Path(module).name in DRAWING:
+        return "drawing"
     text = (root / module).read_text(encoding="utf-8") if module.endswith(".py") else ""
     return module if 'scope="module"' in text else nodeid
+
+
+# the modules whose tests draw figures, or import socialstudy.figures (the ``figures``
+# fixture): one unit, so that one worker alone imports matplotlib (a second of CPU)
+DRAWING = {"test_figures.py", "test_figure_caveats.py", "test_outputs.py"}
+
+
+@pytest.fixture
+def figures():
+    """``socialstudy.figures``, imported by the tests that use it (tests/ imports it
+    nowhere else, so a worker without them never loads matplotlib); the figures a test
+    drew are closed after it."""
+    from socialstudy import figures
+    yield figures
+    import matplotlib.pyplot as plt
+    plt.close("all")
 
 
 def pytest_configure(config):
