@@ -14,6 +14,7 @@ modules that run whole, and the single tests last."""
 import contextlib
 import fcntl
 import functools
+import gc
 import io
 import json
 import os
@@ -44,6 +45,15 @@ def pytest_sessionstart(session):
     or rolled back (and said so) before any test reads the committed outputs."""
     from socialstudy.engine import staging
     staging.recover_if_interrupted(paths.ROOT)
+
+
+def pytest_collection_finish(session):
+    """What the imports and the collection made lives to the end of the session: frozen
+    out of the garbage collector's way, and the tests' short-lived objects collected less
+    often (20 000 allocations, not 700). The collector took 1.5 CPU-s of each xdist worker
+    of ``make test-fast``, now about 0.6; a test that needs a collection calls it."""
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
 
 
 def _notebook(item) -> bool:
