@@ -15,7 +15,6 @@ import contextlib
 import fcntl
 import functools
 import gc
-import io
 import json
 import os
 import shutil
@@ -254,62 +253,47 @@ def synced_repo(tmp_path_factory) -> Path:
     return folder / "repo"
 
 
-@pytest.fixture(scope="session")
-def forced_build(tmp_path_factory) -> tuple[Path, list[str], str]:
-    """The study rebuilt from nothing into a temporary tree (every step forced), as
-    (tree, status of each step, progress log); once per session."""
-    from socialstudy.study import runs
-    with _once(tmp_path_factory, "forced") as (folder, record):
-        if record is None:
-            log = io.StringIO()
-            with contextlib.redirect_stderr(log):
-                results = runs.run(outputs=paths.Outputs(folder / "study"), force=True)
-            record = _record(folder, {"statuses": [r.status for r in results],
-                                      "log": log.getvalue()})
-    return folder / "study", record["statuses"], record["log"]
-
-
-# the CLI with its outputs in OUT and, with "kill", SIGKILLed right after the third file
-# is moved into place; "sequential" runs one notebook at a time (runner.KERNELS = 1)
+# the CLI with its outputs in OUT; with "kill", forced and SIGKILLed right after the third
+# file of its promotion is moved into place
 KILLED_CLI = textwrap.dedent("""
     import functools, os, signal, sys
     from pathlib import Path
     from socialstudy import __main__ as cli, paths
-    from socialstudy.engine import journal, runner
+    from socialstudy.engine import journal
     from socialstudy.study import runs
-    out, kill = Path(sys.argv[1]), sys.argv[2] in ("kill", "kill-sequential")
-    if sys.argv[2] == "kill-sequential":
-        runner.KERNELS = 1
+    kill = sys.argv[2] == "kill"
     def after(number, rel):
         if kill and number == 3:
             os.kill(os.getpid(), signal.SIGKILL)
     journal.after_move = after
-    runs.run = functools.partial(runs.run, outputs=paths.Outputs(out))
-    sys.exit(cli.main(["run", *sys.argv[3:]]))
+    runs.run = functools.partial(runs.run, outputs=paths.Outputs(Path(sys.argv[1])))
+    sys.exit(cli.main(["run", *(["--force"] if kill else [])]))
 """)
 
 
 @pytest.fixture(scope="session")
-def killed_build(tmp_path_factory) -> tuple[Path, dict, dict]:
-    """A forced study run one notebook at a time, SIGKILLed after the third file of its
-    promotion (with the files then in place), and the next run that completes it: (tree,
-    killed, completing), each run as its return code and stderr; once per session. The
-    completed tree doubles as the sequential build tests/test_parallel.py compares."""
+def forced_build(tmp_path_factory) -> tuple[Path, dict, dict]:
+    """The study rebuilt from nothing into a temporary tree, every step forced (notebooks
+    02-04 side by side), the run SIGKILLed after the third file of its promotion (with the
+    files then in place), and the next run that completes it: (tree, killed, completing),
+    each run as its return code and stderr; once per session. One build serves the
+    byte-for-byte rebuild (tests/test_pipeline.py), the steps side by side
+    (tests/test_parallel.py) and the killed promotion (tests/test_hostile_engine.py)."""
     from socialstudy.engine import journal, staging
     env = {k: v for k, v in os.environ.items() if k != staging.STAGE_ENV}
 
-    def cli(out: Path, *args: str) -> dict:
-        done = subprocess.run([sys.executable, "-c", KILLED_CLI, str(out), *args],
+    def cli(out: Path, mode: str) -> dict:
+        done = subprocess.run([sys.executable, "-c", KILLED_CLI, str(out), mode],
                               capture_output=True, text=True, env=env)
         return {"returncode": done.returncode, "stderr": done.stderr}
-    with _once(tmp_path_factory, "killed") as (folder, record):
+    with _once(tmp_path_factory, "forced") as (folder, record):
         if record is None:
             out = folder / "out"
-            killed = cli(out, "kill-sequential", "--force")
+            killed = cli(out, "kill")
             placed = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
                             if p.is_file() and "build" not in p.relative_to(out).parts)
             killed.update(journal=(out / journal.JOURNAL).exists(), placed=placed)
-            record = _record(folder, {"killed": killed, "again": cli(out, "no")})
+            record = _record(folder, {"killed": killed, "again": cli(out, "again")})
     return folder / "out", record["killed"], record["again"]
 
 

@@ -413,8 +413,8 @@ def test_a_kernel_process_writing_on_its_own_stderr_reaches_the_log_not_the_cons
     assert not Path(pool.sockets).exists()
 
 @pytest.mark.slow
-def test_a_study_killed_mid_promotion_is_completed_by_the_next_run(killed_build):
-    out, killed, again = killed_build  # (conftest: also test_parallel's sequential build)
+def test_a_study_killed_mid_promotion_is_completed_by_the_next_run(forced_build):
+    out, killed, again = forced_build  # (conftest: also the forced rebuild of test_pipeline)
     assert killed["returncode"] == -signal.SIGKILL, killed["stderr"]
     assert killed["journal"]
     assert len(killed["placed"]) == 3, killed["placed"]

@@ -33,8 +33,11 @@ NUMBER = re.compile(r"[-−]?\d{1,3}(?: \d{3})+(?:,\d+)?|[-−]?\d+(?:,\d+)?")
 # what a user types after --municipality: the name, not the page's "Västerviks kommun"
 NAME = re.compile(r"^(?P<name>.+?)(s)? (kommun|stad)$")
 TABLES = ("cost_by_type", "cost_by_activity", "budget_deviation", "staffing", "goals")
+# (the second review of each report, after the pasting, is the CLI's too: its main() run
+# in this one process rather than a process per report)
 COMPUTE = """
-import json, sys
+import contextlib, io, json, sys
+from socialstudy.__main__ import main
 from socialstudy.core.registry import load_registry
 from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.measures import compare, outcomes, staffing
@@ -55,6 +58,10 @@ for report in [r for r in load_registry() if r.doc_id in sys.argv[1:]]:
         "source_line", "row_label"]].astype(str).to_dict("records")
     out[report.doc_id]["prose_finance"] = prose[["measure", "fiscal_year", "period", "value",
         "source_line", "note"]].astype(str).to_dict("records")
+    said = io.StringIO()
+    with contextlib.redirect_stdout(said):
+        main(["review", report.doc_id])
+    out[report.doc_id]["review"] = said.getvalue()
 print(json.dumps(out, ensure_ascii=False))
 """
 
@@ -167,14 +174,14 @@ def corpus(tmp_path_factory):
         assert "Traceback" not in done.stderr, done.stderr
         reviews[slug] = done.stdout + done.stderr
         pasted += _paste(repo, done.stdout)
-    after = {slug: _cli(repo, "review", doc_id).stdout for slug, doc_id in docs.items()}
     activities = (repo / "socialstudy/crosswalks/activities.csv").read_text(encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", COMPUTE, *docs.values()], cwd=repo,
                           capture_output=True, text=True, env=repo_env(repo))
     assert done.returncode == 0, done.stderr[-3000:]
-    return {"docs": docs, "reviews": reviews, "refused": refused,
-            "tables": json.loads(done.stdout), "activities_csv": activities, "pasted": pasted,
-            "after": after}
+    tables = json.loads(done.stdout)
+    after = {slug: tables[doc_id].pop("review") for slug, doc_id in docs.items()}
+    return {"docs": docs, "reviews": reviews, "refused": refused, "tables": tables,
+            "activities_csv": activities, "pasted": pasted, "after": after}
 
 
 def tkr(printed: str, unit: str) -> Decimal:

@@ -2,7 +2,8 @@
 
 ``add_report`` registers a new report text (byte copy, SHA-256, registry entry),
 ``review`` lists every decision a report needs (found, needs a decision, not in the
-report), ``benchmark`` and ``scale`` measure the study and the extraction at corpus scale.
+report, in the report but not read, not mapped yet), ``benchmark`` and ``scale`` measure
+the study and the extraction at corpus scale.
 Reads the registry, the raw texts and the crosswalks; writes ``data/raw/`` (add-report
 only). May import every stage; nothing imports it but the command line.
 """

@@ -1,6 +1,8 @@
 """Review of one report (``python -m socialstudy review DOC_ID``): every comparison measure
-is *found automatically*, *needs a decision* (with the crosswalk row to paste) or *not in
-the report*. Nothing here changes a crosswalk: a renamed line is proposed, never applied –
+is *found automatically*, *needs a decision* (with the crosswalk row to paste), *not in
+the report* (read for and not given), *in the report, not read* (a damaged cell) or *not
+mapped yet* (nothing known to look for: whether the report gives it is not known; never
+listed as absent). Nothing here changes a crosswalk: a renamed line is proposed, never applied –
 a proposal matches a label of the same committee's earlier reports by similarity
 (difflib), or, for a committee the crosswalks do not know yet, the same label in another
 committee's crosswalk."""
@@ -13,7 +15,8 @@ from socialstudy import paths
 from socialstudy.core.registry import Report, load_registry
 from socialstudy.errors import RegistryError
 from socialstudy.extract.extraction import extract_and_clean
-from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item
+from socialstudy.measures import damage
+from socialstudy.tools.review_common import HEADINGS, Item
 from socialstudy.tools.review_finance import finance_items
 from socialstudy.tools.review_goals import goal_items, remit_items
 from socialstudy.tools.review_labels import activity_items, committee_items, cost_type_items
@@ -33,9 +36,9 @@ def review_text(doc_id: str, registry: Path = paths.REGISTRY) -> str:
     out = [f"Review of {report.doc_id}: {report.municipality}, {report.document_type} "
            f"{report.fiscal_year} ({report.period}), file {report.file}"]
     out += [f"WARNING: {w}" for w in warnings]
-    for status in (FOUND, DECIDE, ABSENT):
+    for status, claim in HEADINGS.items():
         chosen = [i for i in items if i.status == status]
-        out += ["", f"{status.upper()} ({len(chosen)})"]
+        out += ["", f"{status.upper()} ({len(chosen)})" + (f": {claim}" if claim else "")]
         for item in chosen:
             out.append(f"  {item.measure}: {item.detail}")
             if item.proposal:
@@ -53,6 +56,7 @@ def review(doc_id: str, registry: Path = paths.REGISTRY) -> tuple[Report, list[I
                             fix=f"registered: {', '.join(r.doc_id for r in reports)}")
     extraction = extract_and_clean([report])
     facts = extraction.facts.assign(number=extraction.facts.value.astype(float))
+    facts.attrs["rejects"] = damage.as_records(extraction.rejects)  # as the run: unread cells
     earlier = _earlier_reports(report, reports)
     previous = next((r for r in earlier if r.document_type == report.document_type), None)
     before = extract_and_clean([previous]) if previous else None

@@ -1,5 +1,5 @@
-"""What every part of the review shares: the three statuses, an item, a pasteable CSV row
-and the similarity match that proposes a renamed label."""
+"""What every part of the review shares: the statuses and their headings, an item, a
+pasteable CSV row and the similarity match that proposes a renamed label."""
 
 from __future__ import annotations
 
@@ -11,6 +11,13 @@ from dataclasses import dataclass
 from socialstudy.crosswalks.specs import SPECS
 
 FOUND, DECIDE, ABSENT = "found automatically", "needs a decision", "not in the report"
+UNREAD, UNMAPPED = "in the report, not read", "not mapped yet"
+# each status, its heading in this order, with what the heading claims of its items
+HEADINGS = {FOUND: "", DECIDE: "",
+            ABSENT: "the report was read for these and does not give them",
+            UNREAD: "the report prints these, but a cell or header could not be read",
+            UNMAPPED: "no crosswalk row covers the committee and no other committee's label "
+                      "or wording stands in the report: whether it gives these is not known"}
 SIMILAR = 0.75
 
 

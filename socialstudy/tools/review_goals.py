@@ -18,7 +18,7 @@ from socialstudy.crosswalks.specs import SPECS
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import compare, outcomes
 from socialstudy.measures.tabular import NOT_MAPPED
-from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest, csv_row
+from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, UNMAPPED, Item, closest, csv_row
 
 
 def goal_items(report: Report, earlier: list[Report]) -> list[Item]:
@@ -56,8 +56,13 @@ def goal_items(report: Report, earlier: list[Report]) -> list[Item]:
             f"proposed by review from {row.municipality}'s goal '{row.goal_text[:50]}'"]
         items.append(Item(f"goal {row.goal_no}", DECIDE, f"wording '{wording[:70]}' has "
                           "no assessed row", "goal_assessments.csv", csv_row(values)))
-    return items + own_vocabulary_items(report, set(goals.goal_text) | {
-        r.goal_text for r in mine})
+    items += own_vocabulary_items(report, set(goals.goal_text) | {r.goal_text for r in mine})
+    if not items and not mine:
+        items.append(Item("goals", UNMAPPED, f"goal_assessments.csv has no row for "
+                          f"{report.municipality}, and neither another committee's goal "
+                          "wording nor a goal table with each goal's status on its own line "
+                          "stands in the report"))
+    return items
 
 
 STATUS_LINE = re.compile(r"(?i)^\s*(ja|nej|(?:delvis |ej |inte )?(?:uppfyllt|uppnått)|"

@@ -5,37 +5,37 @@ crosswalk."""
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 
 from socialstudy.core.registry import Report
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.measures import compare, statement_kinds
-from socialstudy.measures.tabular import NOT_MAPPED
+from socialstudy.measures.tabular import NOT_MAPPED, NOT_REPORTED
+from socialstudy.tools.review_committees import (
+    committee_rows,
+    names_committee,
+    names_social,
+    table_rows,
+    total_line,
+    why_no_total,
+)
 from socialstudy.tools.review_common import (
     ABSENT,
     DECIDE,
     FOUND,
+    UNMAPPED,
+    UNREAD,
     Item,
     closest,
     crosswalk_row,
 )
-
-COMMITTEE = re.compile(r"(?i)nämnd(en)?(\s+totalt)?$")
-SOCIAL = re.compile(r"(?i)\bsocial")  # the study's committee among the committees named
 
 
 def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
     activity = compare.cost_by_activity(facts, [report])
     own = own_period(activity[activity.category == "total"], report)
     if own.empty:
-        known = {r.report_label for r in read_crosswalk("activities.csv")}
-        line = total_line(_best_table(facts, known))
-        where = (f"the row proposed as its total is line {line} (below)" if line else
-                 "see the activity lines and the finance prose proposals below")
-        return [_in_prose(facts, m, variables, where)
-                for m, variables in PROSE_TOTALS.items()]
+        return _without_total(facts)
     total = own.iloc[0]
     items = [Item("net cost", FOUND, f"{total.net_cost_tkr} tkr, line {total.source_line} "
                   f"'{total.report_label}'")]
@@ -72,6 +72,28 @@ def forecast_items(facts: pd.DataFrame, total) -> list[Item]:
             for r in got.itertuples()]
 
 
+def _without_total(facts: pd.DataFrame) -> list[Item]:
+    """No table total mapped: the committee's total from the text, else where to look –
+    the row proposed as the total, or why none is (no row names the social committee)."""
+    known = {r.report_label for r in read_crosswalk("activities.csv")}
+    line, every = total_line(_best_table(facts, known)), table_rows(facts)
+    why, elsewhere = why_no_total(every), total_line(every)
+    if line:
+        where = f"the row proposed as its total is line {line} (below)"
+    elif why:
+        where = "no row names a social-services committee (see 'social committee' above)"
+    elif elsewhere:
+        label = next(label for label, n in every if n == elsewhere)
+        where = (f"line {elsewhere} ('{label}') names the committee, in a table that shares "
+                 "no label with activities.csv: add that row there with category total")
+    else:
+        where = "see the activity lines and the finance prose proposals below"
+    items = [_in_prose(facts, m, variables, where) for m, variables in PROSE_TOTALS.items()]
+    if why and not line and any(i.status != FOUND for i in items):
+        items.insert(0, Item("social committee", DECIDE, why))
+    return items
+
+
 PROSE_TOTALS = {"net cost": ("net_cost",), "budget": ("net_budget",),
                 "budget deviation": ("budget_deviation", "forecast_budget_deviation")}
 
@@ -91,7 +113,9 @@ def _in_prose(facts: pd.DataFrame, measure: str, variables: tuple[str, ...], whe
 
 def cost_type_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
     rows, mine, own = _rows("cost_types.csv", report, compare.cost_by_type(facts, [report]))
-    items = [Item(f"cost type {r.category}", FOUND, f"{r.value_tkr or r.share_pct} "
+    items = [Item(f"cost type {r.category}", UNREAD, f"line {r.source_line} "
+                  f"'{r.report_label}': {r.reason}") if r.value_status == NOT_REPORTED else
+             Item(f"cost type {r.category}", FOUND, f"{r.value_tkr or r.share_pct} "
                   f"({r.value_status}), line {r.source_line} '{r.report_label}'")
              for r in own.itertuples()]
     table = _best_table(facts, {r.report_label for r in (mine or rows)})
@@ -104,9 +128,13 @@ def cost_type_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) ->
     found = {i.measure for i in items}
     items += [Item(measure, DECIDE, why) for measure, why in sorted(had.items())
               if measure.startswith("cost type") and measure not in found]
-    if not items:
+    if not items and mine:
         items.append(Item("cost types", ABSENT, "no income-statement table or prose shares "
                           "found"))
+    elif not items:
+        items.append(Item("cost types", UNMAPPED, f"cost_types.csv has no row for "
+                          f"{report.municipality}, no table shares a label with another "
+                          "committee's rows and no prose shares are found"))
     return items
 
 
@@ -119,13 +147,6 @@ def _best_table(facts: pd.DataFrame, known: set[str]) -> list[tuple[str, int]]:
     best = hits.sort_index().sort_values(kind="mergesort").index[-1]
     rows = table[table.table_id == best][["row_label", "source_line"]].drop_duplicates()
     return list(zip(rows.row_label, rows.source_line))
-
-
-def names_committee(label: str) -> bool:
-    """A label that names a committee itself ('Socialnämnd', 'Summa socialnämnden',
-    'Vård- och omsorgsnämnden totalt'): the committee's total row, never an activity."""
-    text = label.strip().rstrip("*: ").strip()
-    return bool(COMMITTEE.search(text) or re.match(r"(?i)summa\b.*nämnd", text))
 
 
 def _label_proposal(report, label, line, mine, rows, what, name, tail, total_line=None,
@@ -162,15 +183,6 @@ def _label_proposal(report, label, line, mine, rows, what, name, tail, total_lin
     values = [report.municipality, label] + tail(source) + [why]
     return Item(f"{what} line {line}", DECIDE, f"'{label}' has no row in {name}; {why}",
                 name, crosswalk_row(name, values))
-
-
-def total_line(rows: list[tuple[str, int]]) -> int | None:
-    """Line of the committee's total among a table's (label, line) rows: the last row whose
-    label names the committee (a committee's own-costs row, e.g. 'Socialnämnd' above
-    'Socialnämnden', stands above it and stays an activity)."""
-    named = [(label, line) for label, line in rows if names_committee(label)]
-    social = [line for label, line in named if SOCIAL.search(label)]
-    return max(social or [line for _, line in named]) if named else None
 
 
 def _committee_row(report, label, line, other, total, name) -> Item:
@@ -233,7 +245,16 @@ def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
         unmapped = _best_table(facts, {r.report_label for r in rows})
         tail = lambda e: [e.occurrence, e.category, e.fit,  # noqa: E731
                           e.components, ""]
-    total = None if (own.category == "total").any() else total_line(unmapped)
+    # the run's table exists only with a mapped total: a committee with rows has its total
+    total = total_line(unmapped) if own.empty else None
+    if own.empty and total is None and why_no_total(unmapped):
+        first, last = min(line for _, line in unmapped), max(line for _, line in unmapped)
+        named = ", ".join(str(line) for _, line in committee_rows(unmapped))
+        items.append(Item(f"activity line {first}", DECIDE, f"the table of lines {first}-"
+                          f"{last} names committees (lines {named}), none of them social: "
+                          "none of its rows is proposed as the committee's activity – nothing "
+                          "to paste"))
+        unmapped = []
     if own.empty and total is not None:
         unmapped, others = _own_block(unmapped, total)
         if others:
@@ -256,7 +277,7 @@ def _own_block(rows: list[tuple[str, int]], total: int
     fewer than two other committees is all the committee's."""
     levels = sorted(line for label, line in rows
                     if statement_kinds.COMMITTEE_ROW.search(label) or names_committee(label))
-    others = [line for label, line in rows if line in levels and not SOCIAL.search(label)]
+    others = [line for label, line in rows if line in levels and not names_social(label)]
     if len(others) < 2:  # the committee's own table, its own-costs row above the total
         return rows, []
     end = next((line for line in levels if line > total), None)

@@ -12,7 +12,8 @@ from socialstudy.errors import CrosswalkError
 from socialstudy.extract import prose
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import staffing
-from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, Item, closest, csv_row
+from socialstudy.measures.tabular import NOT_MAPPED
+from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, UNMAPPED, Item, closest, csv_row
 
 
 def staffing_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
@@ -35,10 +36,22 @@ def staffing_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> 
         elif variable in had:
             items.append(Item(variable, DECIDE, had[variable]))
         else:
-            reason = own[own.variable == variable].reason
-            items.append(Item(variable, ABSENT, reason.iloc[0] if not reason.empty else
-                              "not found in the report's text or tables"))
+            items.append(_missing(variable, own[own.variable == variable], report))
     return items
+
+
+def _missing(variable: str, rows: pd.DataFrame, report: Report) -> Item:
+    """A variable the run has no figure for: not mapped yet (no staffing row covers the
+    committee, so whether the report gives it is not known), else not in the report."""
+    if rows.empty:
+        return Item(variable, ABSENT, "not found in the report's text or tables")
+    reason = rows.reason.iloc[0]
+    if rows.status.iloc[0] != NOT_MAPPED:
+        return Item(variable, ABSENT, reason)
+    names = reason.split("; ")[0].removeprefix("not mapped yet – ")
+    return Item(variable, UNMAPPED, f"{names}, and no other committee's label or wording "
+                f"for it stands in {report.file}: if the report gives it, add its row "
+                "(README, 'Adding a report')")
 
 
 def _staffing_proposal(report, variable, rows, table) -> Item | None:
