@@ -4,12 +4,16 @@ of a real web page with one cell per line. The PDFs are made like report PDFs (w
 coordinates, right-aligned Swedish numbers under a two-line header, several pages);
 everything runs on tmp copies of data/raw/."""
 
+import contextlib
 import hashlib
+import io
+import shutil
 from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
+from socialstudy import paths
 from socialstudy.__main__ import main
 from socialstudy.core.registry import load_registry
 from socialstudy.errors import HashMismatchError, RegistryError
@@ -44,12 +48,30 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
+@pytest.fixture(scope="module")
+def added_once(tmp_path_factory) -> tuple[Path, Path, str]:
+    """A three-page PDF report (page 2 without a text layer) added with the CLI to a copy
+    of data/raw/, once per module (the add runs the report's review): (source PDF, that
+    data/raw/, what the CLI printed)."""
+    folder = tmp_path_factory.mktemp("added")
+    raw = folder / "raw"
+    raw.mkdir()
+    for path in [*paths.RAW.glob("*.txt"), paths.REGISTRY]:
+        shutil.copyfile(path, raw / path.name)
+    source = _pdf(folder, pages=4, blank=(2,))
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert _cli(raw, source) == 0
+    return source, raw, out.getvalue()
+
+
 @pytest.fixture
-def added(raw, tmp_path, capsys):
-    """A three-page PDF report (page 2 without a text layer) added with the CLI."""
-    source = _pdf(tmp_path, pages=4, blank=(2,))
-    assert _cli(raw, source) == 0
-    return source, _registered(raw, "exempelby_2025_ar"), capsys.readouterr().out
+def added(raw, added_once):
+    """The added report's files and registry in this test's own data/raw/ (``raw``), which
+    the test may change: (source PDF, the registered report, what the CLI printed)."""
+    source, once, out = added_once
+    for path in once.iterdir():
+        shutil.copyfile(path, raw / path.name)
+    return source, _registered(raw, "exempelby_2025_ar"), out
 
 
 def test_pdf_is_kept_beside_its_text_both_hashed(raw, added):

@@ -6,12 +6,12 @@ line 562), and 'not reported' with the reason where only targeted grants are ite
 
 from __future__ import annotations
 
+import committed
 import pytest
 
 from socialstudy import paths
 from socialstudy.core.scope import resolve
 from socialstudy.measures.revenue import ALL_GRANTS, revenue_dependence
-from socialstudy.narrative import findings, findings_finance
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +44,13 @@ def test_targeted_grants_only_is_not_reported_with_the_reason(shares):
 
 
 def test_the_finding_says_whether_all_grants_are_on_one_base(reports, facts):
-    tables = findings.load(paths.Outputs().processed)
-    two = findings_finance.finance(resolve("latest", "Haninge,Strängnäs", reports, facts),
+    tables = committed.tables()
+    two = committed.finance(resolve("latest", "Haninge,Strängnäs", reports, facts),
                                    tables, reports)
     assert "all grants 14.9 % of its funding (net budget plus revenue)" in two
     assert ("all grants 6 % of its funding (net budget plus revenue; printed, rounded to whole "
             "per cent) [004_2f72d566b296dc43.txt:405, 467, 562]") in two
     assert "on one base for every committee in this run" in two
-    three = findings_finance.finance(resolve("latest", "all", reports, facts), tables, reports)
+    three = committed.finance(resolve("latest", "all", reports, facts), tables, reports)
     assert "not given for Huddinge, so they are not ranked either" in three
     assert three.count("All grants as a share of funding") == 1

@@ -3,6 +3,7 @@ per report, each row quoted at its line; and the remit of a run is the selected 
 
 from __future__ import annotations
 
+import committed
 import pandas as pd
 import pytest
 
@@ -10,7 +11,7 @@ from socialstudy import paths
 from socialstudy.core.scope import resolve
 from socialstudy.measures import like_with_like
 from socialstudy.measures.remit import remit_by_report
-from socialstudy.narrative import caveats, findings, summary
+from socialstudy.narrative import caveats
 
 H24, H20 = "000_7601200e7e1b7bea.txt", "001_9c5091bf1d1e3ae2.txt"
 HU, ST = "002_ed79cea0b5e49fc0.txt", "004_2f72d566b296dc43.txt"
@@ -80,7 +81,7 @@ def test_a_prior_year_run_names_the_report_whose_remit_it_uses(reports, facts):
                     "1 January 2024; the prior-year columns were earned under the earlier one "
                     f"[{H24}:101])")
     assert caveats.remit_year_note(remit, defs, scope.selections["Strängnäs"]) == ""
-    figures = summary.key_figures(scope, findings.load(paths.Outputs().processed))
+    figures = committed.key_figures(scope, committed.tables())
     assert figures.loc["Haninge", "remit"].endswith(f"[{H24}:101])")
     latest = resolve("latest", "all", reports, facts).selections["Haninge"]
     assert caveats.remit_year_note(remit, defs, latest) == ""
@@ -88,7 +89,7 @@ def test_a_prior_year_run_names_the_report_whose_remit_it_uses(reports, facts):
 
 def test_a_2020_run_uses_the_2020_reports_remit(reports, facts):
     scope = resolve("2020", "all", reports, facts)
-    figures = summary.key_figures(scope, findings.load(paths.Outputs().processed))
+    figures = committed.key_figures(scope, committed.tables())
     # what the partial remit covers (remit_scope.csv: 001:288 purchaser department, 001:464)
     assert figures.loc["Haninge", "remit"].startswith(
         "partly: elderly care (case work for older people only, as a purchaser department; "

@@ -6,11 +6,12 @@ selection. Values are the reports' own: Haninge 2024 Funktionshinderomsorg 562,6
 emergency economic assistance 2,7 mnkr (line 500, described at 624), Strängnäs 2023
 Funktionshinder 126,7 mnkr (004_….txt line 403) and Äldreomsorg 281,4 mnkr (line 401)."""
 
+import committed
 import pytest
 
-from socialstudy import figures, paths
+from socialstudy import paths
 from socialstudy.core.scope import resolve
-from socialstudy.narrative import figure_notes, findings, findings_outcomes
+from socialstudy.narrative import figure_notes, findings_outcomes
 
 HANINGE, HUDDINGE, STRANGNAS = ("000_7601200e7e1b7bea.txt", "002_ed79cea0b5e49fc0.txt",
                                 "004_2f72d566b296dc43.txt")
@@ -19,7 +20,7 @@ SICK = {"sick_leave_total_pct": "sick leave, total"}
 
 @pytest.fixture(scope="module")
 def tables():
-    return findings.load(paths.Outputs().processed)
+    return committed.tables()
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +40,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def test_activity_figure_names_what_each_bar_holds(scopes, tables, reports):
+def test_activity_figure_names_what_each_bar_holds(figures, scopes, tables, reports):
     """One line per activity whose content differs, each committee's amount and remit in a
     few words (crosswalks/remit_gists.csv); the full list, cited, is the table under it."""
     activity = tables["cost_by_activity"]
@@ -104,7 +105,7 @@ def test_activity_note_changes_with_the_selection(scopes, tables, reports):
     assert figure_notes.activity_shares(scopes["one"], activity, reports) == ""
 
 
-def test_whole_committee_figures_name_the_remit_gap_with_amounts(scopes, tables, reports):
+def test_whole_committee_figures_name_the_remit_gap_with_amounts(figures, scopes, tables, reports):
     activity = tables["cost_by_activity"]
     pair = figure_notes.whole_committee(scopes["pair"], activity, reports)
     assert ("Haninge 2024 runs disability support (Funktionshinderomsorg, 562.6 mnkr net cost, "
@@ -129,7 +130,7 @@ def test_whole_committee_figures_name_the_remit_gap_with_amounts(scopes, tables,
     assert flat(pair) in drawn(fig)
 
 
-def test_deviation_figure_shows_the_deviation_without_named_items(scopes, tables, reports):
+def test_deviation_figure_shows_the_deviation_without_named_items(figures, scopes, tables, reports):
     note = figure_notes.budget_deviation(scopes["pair"], tables, reports)
     assert f"+39.7 mnkr [{HANINGE}:353]" in note
     assert "-120.3 mnkr (-10.3 % of the printed budget)" in note
@@ -148,7 +149,7 @@ def test_deviation_figure_shows_the_deviation_without_named_items(scopes, tables
     assert "-120.3 mnkr (-10.3 % of the printed budget)" in drawn(fig)
 
 
-def test_sick_leave_note_says_what_each_report_states(scopes, tables, reports):
+def test_sick_leave_note_says_what_each_report_states(figures, scopes, tables, reports):
     """Figure 5: a short title; under it one line a committee – its own basis and what it
     runs that another here does not, with the net cost (was a four-line title and a
     ten-line note that repeated the bases)."""
@@ -204,7 +205,7 @@ def test_caption_repeats_the_note_line_by_line():
     assert figure_notes.caption("") == ""
 
 
-def test_printed_percentage_annotation_names_its_committee(reports, facts, tables):
+def test_printed_percentage_annotation_names_its_committee(figures, reports, facts, tables):
     """2023 run: Huddinge's deviation % is printed by its report, not computed; the
     annotation under its bar says whose it is (finding 13)."""
     scope = resolve("2023", "all", reports, facts)
@@ -215,7 +216,7 @@ def test_printed_percentage_annotation_names_its_committee(reports, facts, table
                            for t in printed)
 
 
-def test_turnover_figure_keeps_notebook_width(reports, facts, tables, tmp_path):
+def test_turnover_figure_keeps_notebook_width(figures, reports, facts, tables, tmp_path):
     """Figure 4 of the 2023 run: Strängnäs's long 'not reported' reason is wrapped inside
     the axes, and the legend (wider than the axes) no longer sticks out past the figure:
     the saved PNG is at most 1 800 px wide at 200 dpi (it was 1 843 px, so its 8-pt note
@@ -228,7 +229,7 @@ def test_turnover_figure_keeps_notebook_width(reports, facts, tables, tmp_path):
         assert png.size[0] <= 1800 and png.info["dpi"][0] >= 199
 
 
-def test_turnover_figure_labels_haninge_by_its_activity_areas(scopes, tables, reports):
+def test_turnover_figure_labels_haninge_by_its_activity_areas(figures, scopes, tables, reports):
     """Haninge's turnover (14.00 %, table at line 446 captioned at 450 'Social- och
     Äldreförvaltningen, Individ- och familjeomsorg, Funktionshinderomsorg'; prose at 443
     'inom nämndens verksamhetsområden') covers the committee's two activity areas: the row
@@ -273,7 +274,7 @@ def _raw(file: str, line: int) -> str:
     return (paths.RAW / file).read_text(encoding="utf-8").splitlines()[line - 1]
 
 
-def test_activity_figure_shows_the_whole_mixed_bar_of_2020(reports, facts, tables):
+def test_activity_figure_shows_the_whole_mixed_bar_of_2020(figures, reports, facts, tables):
     """Review N5: the 2020 run's mixed lines hold 92.6 % of Haninge's Jan–Apr net cost
     (three mixed lines, the largest 'Avdelning Beställare funktionsnedsättning och äldre' at
     001:288); the x-limit comes from the data, and disability support, mostly inside 288,
@@ -307,7 +308,7 @@ def test_a_mixed_line_described_only_for_the_whole_committee_says_so(tables):
     assert f"(described [{STRANGNAS}:413])" in _components(myndighet)
 
 
-def test_goal_figure_says_why_a_committee_has_no_panel(reports, facts, tables):
+def test_goal_figure_says_why_a_committee_has_no_panel(figures, reports, facts, tables):
     """2023 run: only Strängnäs's own 2023 report assesses goals for 2023 (lines 141–150);
     Haninge's and Huddinge's 2023 come from their 2024 reports, which assess 2024 only.
     Figure 6 draws one panel and says why the other two have none."""

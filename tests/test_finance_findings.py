@@ -7,6 +7,7 @@ is not about says what that report names, not "not reported"."""
 
 from __future__ import annotations
 
+import committed
 import pytest
 
 from socialstudy import paths
@@ -25,12 +26,12 @@ HUDDINGE = "002_ed79cea0b5e49fc0.txt"
 def run():
     processed = paths.Outputs().processed
     reports = load_registry()
-    return reports, load_facts(processed), findings.load(processed)
+    return reports, load_facts(processed), committed.tables()
 
 
 def _finance(run, year: str, municipality: str) -> str:
     reports, facts, tables = run
-    return findings_finance.finance(resolve(year, municipality, reports, facts), tables, reports)
+    return committed.finance(resolve(year, municipality, reports, facts), tables, reports)
 
 
 def _bullet(text: str, start: str) -> str:

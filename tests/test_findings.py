@@ -4,6 +4,7 @@ lines the run's tables cite, and the claims the reports contradicted are gone.""
 
 import re
 
+import committed
 import pandas as pd
 import pytest
 from seeds import of_seeds, seed_reports
@@ -30,7 +31,7 @@ NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
 
 @pytest.fixture(scope="module")
 def tables():
-    return findings.load(paths.Outputs().processed)
+    return committed.tables()
 
 
 def render(scope, tables, reports) -> str:
@@ -38,7 +39,8 @@ def render(scope, tables, reports) -> str:
     for module, names in ((findings_cost, ("cost_types", "activities", "deviation")),
                           (findings_outcomes, ("staffing", "goals", "indicators")),
                           (findings_finance, ("finance", "staffing_detail"))):
-        parts += [getattr(module, name)(scope, tables, reports) for name in names]
+        parts += [committed.once(getattr(module, name), scope, tables, reports)
+                  for name in names]
     return "\n".join(parts)
 
 
@@ -79,7 +81,7 @@ def _sums(picked) -> set[float]:
 @pytest.mark.parametrize("year,munis", RUNS, ids=[f"{y}-{m}" for y, m in RUNS])
 def test_findings_follow_the_selection(year, munis, reports, facts, tables):
     scope = resolve(year, munis, reports, facts)
-    text = render(scope, tables, reports)
+    text = _run(year, munis, reports, facts, tables, seeds_only=False)
     picked = findings.selected(scope, tables)
     chosen = findings.chosen(scope)
     bare = QUOTE.sub("", CITATION.sub("", text)).replace("`", " ")
@@ -156,7 +158,7 @@ def test_part_year_and_empty_selections_say_so(reports, facts, tables):
 
 
 def test_key_figures_use_only_the_selected_report(reports, facts, tables):
-    frame = summary.key_figures(resolve_seeds("2023", "all", reports, facts), tables)
+    frame = committed.key_figures(resolve_seeds("2023", "all", reports, facts), tables)
     assert frame.loc["Haninge", "goals met or largely met"].startswith("not reported")
     assert frame.loc["Haninge", summary.NET_COST].startswith(
         "1154.0 (net cost: the report")  # 2023 column, line 372, with its crossfoot caveat
@@ -177,14 +179,17 @@ def test_selection_tables_are_written(reports, facts, tables, tmp_path):
 
 # ---- the audit of what readers see (issue 10 item 1, issue 8 item 2) ------------------------
 
-def _run(year, munis, reports, facts, tables) -> str:
+def _run(year, munis, reports, facts, tables, seeds_only=True) -> str:
     """The findings of a run over the seed reports (what the audits below pin), whatever
-    reports were added to the registry since; computed once per run and module (several
-    audits read the same run's text)."""
-    key = (year, munis, id(reports), id(facts), id(tables))
+    reports were added to the registry since (``seeds_only=False``: over every report);
+    computed once per run and module (several audits read the same run's text; while the
+    registry holds the seeds alone, the two are one run)."""
+    used = seed_reports(reports) if seeds_only else reports
+    key = (year, munis, tuple(r.doc_id for r in used), id(facts), id(tables))
     if key not in _RUNS:  # the arguments are kept with the text: their ids stay theirs
-        _RUNS[key] = (render(resolve_seeds(year, munis, reports, facts), tables,
-                             seed_reports(reports)), reports, facts, tables)
+        picked = facts if len(used) == len(reports) else of_seeds(facts)
+        _RUNS[key] = (render(resolve(year, munis, used, picked), tables, used), reports,
+                      facts, tables)
     return _RUNS[key][0]
 
 
@@ -305,7 +310,7 @@ def test_static_notebook_text_names_no_municipality_year_or_ranking():
 
 
 def test_key_figures_give_the_right_reason_for_missing_goals(reports, facts, tables):
-    frame = summary.key_figures(resolve_seeds("2020", "all", reports, facts), tables)
+    frame = committed.key_figures(resolve_seeds("2020", "all", reports, facts), tables)
     # the Jan-Apr 2020 report assesses contributions only (year-end goals: none); Huddinge
     # and Strängnäs have no report for 2020 at all
     assert frame.loc["Haninge", "goals met or largely met"] == (
@@ -317,7 +322,7 @@ def test_key_figures_give_the_right_reason_for_missing_goals(reports, facts, tab
     text = _run("2020", "all", reports, facts, tables)
     assert ("no year-end goal assessment for 2020 (a part-year report assesses no year-end "
             "goals)") in text
-    frame = summary.key_figures(resolve_seeds("2023", "all", reports, facts), tables)
+    frame = committed.key_figures(resolve_seeds("2023", "all", reports, facts), tables)
     assert frame.loc["Haninge", "goals met or largely met"] == (
         "not reported (assessed only in the year's own report)")
 
@@ -326,12 +331,12 @@ TURNOVER = "turnover, committee level (%; the cell names a narrower scope)"
 
 
 def test_key_figures_name_a_rolling_period_in_words(reports, facts, tables):
-    frame = summary.key_figures(resolve_seeds("latest", "Huddinge", reports, facts), tables)
+    frame = committed.key_figures(resolve_seeds("latest", "Huddinge", reports, facts), tables)
     # line 773 (turnover, since November of the year before) and line 782 (sick leave R12)
     assert frame.loc["Huddinge", TURNOVER] == "11.9 (12 months to November)"
     assert frame.loc["Huddinge", "sick leave (%)"] == "6.6 (12 months to November)"
     # beside another committee, each cell carries its own definition, cited
-    frame = summary.key_figures(resolve_seeds("latest", "all", reports, facts), tables)
+    frame = committed.key_figures(resolve_seeds("latest", "all", reports, facts), tables)
     assert frame.loc["Huddinge", "sick leave (%)"] == (
         "6.6 (12 months to November); rolling 12 months (R12) to November of the year, "
         "not the calendar year "
@@ -367,7 +372,7 @@ def test_every_key_figure_names_its_lines(reports, facts, tables):
     net cost 1 243,4 and deviation -71,9 stand at 372, the one-off 39,7 at 353 and the
     committee reserve 8,7 at 368/374, the personnel share's -703,0 at 344, turnover 14,00 at
     446, sick leave 7,17 at 466; a committee without a report for the year says so."""
-    frame = summary.key_figures(resolve_seeds("latest", "all", reports, facts), tables)
+    frame = committed.key_figures(resolve_seeds("latest", "all", reports, facts), tables)
     haninge = "000_7601200e7e1b7bea.txt"
     assert frame.loc["Haninge", "lines the figures rest on"] == (
         f"net cost, budget deviation [{haninge}:372]; without the named items "
@@ -378,7 +383,7 @@ def test_every_key_figure_names_its_lines(reports, facts, tables):
                           (446, "14,00"), (466, "7,17")):
         assert printed in raw[line - 1], (line, printed)
     assert frame.loc["Haninge", summary.NET_COST] == "1243.4"
-    early = summary.key_figures(resolve_seeds("2020", "all", reports, facts), tables)
+    early = committed.key_figures(resolve_seeds("2020", "all", reports, facts), tables)
     assert early.loc["Huddinge", "lines the figures rest on"] == "no report for this selection"
     assert early.loc["Haninge", "lines the figures rest on"] == (
         "net cost, budget deviation [001_9c5091bf1d1e3ae2.txt:292]")

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from reading import extract_changed
 
 from socialstudy.core.registry import load_registry, sha256_of
 from socialstudy.core.schemas import validate
 from socialstudy.crosswalks.loader import check_all, read_crosswalk
 from socialstudy.errors import CrosswalkError, NumberFormatError, RegistryError
-from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.extract.numbers import looks_numeric, parse_number
 from socialstudy.measures import damage, run_summary
 from socialstudy.measures.revenue import revenue_dependence
@@ -77,7 +77,7 @@ def sha256_of_original(name: str) -> str:
 @pytest.fixture
 def tab_damaged(raw):
     reports = _damaged_copy(raw, "intäkter\t41 974\t49 339\t", "intäkter\t41 974\t49\t339\t")
-    return reports, extract_and_clean(reports)
+    return reports, extract_changed(reports)
 
 
 def test_tab_inside_a_number_gives_no_value_only_rejects(tab_damaged):
@@ -124,7 +124,7 @@ def test_rejects_on_rows_nobody_uses_give_no_summary_line(extraction, reports, t
 def test_a_cell_in_kronor_in_a_money_table_becomes_tkr(raw):
     reports = _damaged_copy(raw, "kostnader\t-3 614\t-2 683\t", "kostnader\t-3 614\t"
                                                                  "-2 683 000 kronor\t")
-    facts = extract_and_clean(reports).facts
+    facts = extract_changed(reports).facts
     cell = facts[(facts.source_file == HUDDINGE) & (facts.source_line == 457)
                  & (facts.source_col == 2)].iloc[0]
     assert (cell.value, cell.unit) == ("-2683", "tkr")
@@ -211,7 +211,7 @@ def test_frames_keep_working_with_rejects_attached():
 @pytest.fixture
 def premises_damaged(raw):
     reports = _damaged_copy(raw, "Lokaler\t-24 738\t-25 938\t", "Lokaler\t-24 738\t-25\t938\t")
-    out = extract_and_clean(reports)
+    out = extract_changed(reports)
     facts = out.facts.assign(number=out.facts.value.astype(float))
     facts.attrs["rejects"] = damage.as_records(out.rejects)
     return reports, facts

@@ -18,7 +18,6 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
-import nbformat
 import pytest
 from repo_copy import seed_bytecode
 
@@ -115,6 +114,7 @@ def test_the_sanitiser_keeps_a_report_intact():
 def _with_payload(notebook: Path, tmp_path: Path, **parameters) -> Path:
     """A stored notebook with a Markdown output carrying the payload and, for a
     non-default run, the cell papermill injects."""
+    import nbformat  # here: only some tests read notebooks (its import costs a collection)
     nb = nbformat.read(notebook, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell("Markdown(text)", outputs=[
         nbformat.v4.new_output("execute_result", {"text/markdown": PAYLOAD,
@@ -156,6 +156,7 @@ def test_a_page_of_a_non_default_run_names_its_selection_and_reads_as_a_report(t
 
 
 def test_the_default_run_names_every_committee():
+    import nbformat
     nb = nbformat.read(paths.NOTEBOOKS / "03_staffing.ipynb", as_version=4)
     assert pages.run_parameters(nb) == {"year": "latest", "municipalities": "all",
                                         "out_dir": ""}

@@ -8,6 +8,7 @@ import shutil
 import unicodedata
 
 import pytest
+from reading import extract_changed
 from test_compare import crosswalks as private_crosswalks  # noqa: F401 (a fixture)
 from test_hostile_damage import _damaged_copy
 
@@ -134,11 +135,10 @@ def test_a_decomposed_municipality_on_the_command_line_is_known():
 @pytest.fixture
 def lost_cell(raw):
     """(reports, facts) with 002_…txt line 455 (Personal) missing its deviation cell."""
-    from socialstudy.extract.extraction import extract_and_clean
     from socialstudy.measures import damage
     reports = _damaged_copy(raw, "Personal\t-304 032\t-297 706\t6 326\t-291 239",
                             "Personal\t-304 032\t-297 706\t-291 239")
-    out = extract_and_clean(reports)  # the run's facts, with their rejects beside them
+    out = extract_changed(reports)  # the run's facts, with their rejects beside them
     facts = out.facts.assign(number=out.facts.value.astype(float))
     facts.attrs["rejects"] = damage.as_records(out.rejects)
     return reports, facts
@@ -194,11 +194,10 @@ def test_a_report_with_a_decomposed_letter_is_refused_at_its_line(raw):
     row: the purchased-services cost (191 279 tkr in 2024) left cost_by_type and
     budget_by_cost_type with exit 0."""
     from socialstudy.errors import RawFileError
-    from socialstudy.extract.extraction import extract_and_clean
 
     reports = _damaged_copy(raw, "Köp av verksamhet\t-187 927", "Ko\u0308p av verksamhet\t-187 927")
     with pytest.raises(RawFileError, match="decomposed letters") as info:
-        extract_and_clean(reports)
+        extract_changed(reports)
     assert info.value.line == 458 and info.value.file.endswith("002_ed79cea0b5e49fc0.txt")
 
 

@@ -4,10 +4,10 @@ whose total contradicts its parts, a percent cell in a money column. Each damage
 of Huddinge's annual report (002_…txt) in process and asserts the real outcome."""
 
 import pytest
+from reading import extract_changed
 from test_hostile_damage import _damaged_copy
 
 from socialstudy.core.schemas import validate
-from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.measures import damage, run_summary
 from socialstudy.measures.compare import cost_by_type
 
@@ -18,7 +18,7 @@ HEADER = "Resultaträkning\tBudget helår\tUtfall helår\tAvvikelse helår\tUtfa
 def _run(reports):
     """(extraction, facts as the measures read them: with their rejects beside them); the
     rejects and quality tables pass their schemas, as a run writes them."""
-    out = extract_and_clean(reports)
+    out = extract_changed(reports)
     validate(out.rejects, "rejects")
     validate(out.quality, "quality")
     facts = out.facts.assign(number=out.facts.value.astype(float))
@@ -203,7 +203,7 @@ def test_a_wrapped_label_is_refused_at_the_report_line_that_broke_the_table(raw)
     reports = _damaged_copy(raw, "Verksamhetens kostnader\t-543 508",
                             "Verksamhetens\nkostnader\t-543 508")
     with pytest.raises(RawFileError) as info:
-        extract_and_clean(reports)
+        extract_changed(reports)
     assert info.value.file.endswith("002_ed79cea0b5e49fc0.txt") and info.value.line == 460
     assert "the table that starts at line 453 ends at line 459" in info.value.one_line
     assert "join the wrapped text back into its row" in info.value.one_line

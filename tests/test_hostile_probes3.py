@@ -8,11 +8,11 @@ the real outcome; each failed before its fix."""
 from pathlib import Path
 
 import pytest
+from reading import extract_changed
 from test_compare import crosswalks as private_crosswalks  # noqa: F401 (a fixture)
 from test_hostile_damage import _damaged_copy
 
 from socialstudy import paths
-from socialstudy.extract.extraction import extract_and_clean
 
 HANINGE_2020 = "001_9c5091bf1d1e3ae2.txt"
 HUDDINGE = "002_ed79cea0b5e49fc0.txt"
@@ -40,7 +40,7 @@ def test_a_tab_inside_a_number_of_a_short_row_is_not_read_shifted(raw, old, new)
     change as the relative change of 2019 and 2020 (738 against 623: 18 %), which the
     shifted row contradicts, so none of its values is used; each is a reject saying why."""
     reports = _damaged(raw, HANINGE_2020, SHORT_ROW, SHORT_ROW.replace(old, new, 1))
-    out = extract_and_clean(reports)
+    out = extract_changed(reports)
     at = {name: frame[(frame.doc_id == "haninge_2020_d1") & (frame.source_line == 700)]
           for name, frame in (("facts", out.facts), ("rejects", out.rejects))}
     assert at["facts"].empty
@@ -74,7 +74,7 @@ def test_a_joined_split_header_is_named_on_the_runs_last_lines(raw, tmp_path):
     from socialstudy.measures import run_summary
     header = "Resultaträkning\tBudget helår\tUtfall helår\tAvvikelse helår"
     reports = _damaged(raw, HUDDINGE, header, header.replace("Utfall helår", "Utfall\thelår"))
-    out = extract_and_clean(reports)
+    out = extract_changed(reports)
     for name in ("facts", "rejects", "quality"):
         write_csv(getattr(out, name), tmp_path / f"{name}.csv")
     lines = run_summary.summary_lines(tmp_path, {r.doc_id: r.municipality for r in reports})
@@ -245,7 +245,7 @@ def test_a_forecast_printed_in_another_unit_is_not_called_missing(raw, printed):
     not be read and names the wording's crosswalk line; never a value in a guessed unit."""
     from socialstudy.measures.finance_events import forecast_accuracy
     reports = _damaged(raw, HANINGE_2020, FORECAST, FORECAST.replace("26,0 mnkr", printed))
-    out = extract_and_clean(reports)
+    out = extract_changed(reports)
     table = forecast_accuracy(out.facts.assign(number=out.facts.value.astype(float)), reports)
     row = table[table.forecast_doc_id == "haninge_2020_d1"].iloc[0]
     assert (row.forecast_made, row.forecast_deviation_tkr, row.status) == (
@@ -276,7 +276,7 @@ def test_two_labels_of_one_table_that_differ_only_in_case_are_not_merged(raw, ol
     from socialstudy.errors import RawFileError
     reports = _damaged(raw, HUDDINGE, old, new)
     with pytest.raises(RawFileError) as info:
-        extract_and_clean(reports)
+        extract_changed(reports)
     assert info.value.file == f"data/raw/{HUDDINGE}" and info.value.line == line
     assert message in info.value.one_line
 
@@ -345,7 +345,7 @@ def test_a_retyped_cost_type_label_makes_its_line_not_reported(raw):
     from socialstudy.measures import damage
     from socialstudy.measures.compare import cost_by_type
     reports = _damaged(raw, HUDDINGE, "Lokaler\t-24 738", "Lokalerx\t-24 738")
-    out = extract_and_clean(reports)
+    out = extract_changed(reports)
     facts = out.facts.assign(number=out.facts.value.astype(float))
     facts.attrs["rejects"] = damage.as_records(out.rejects)
     table = cost_by_type(facts, reports)
@@ -366,6 +366,6 @@ def test_a_row_whose_own_percent_disagrees_is_read_as_printed(raw):
     it: no tab explains it, so it is the report's own figure and the row is read as
     printed (a synthetic next-year copy once lost two such rows)."""
     reports = _damaged(raw, HUDDINGE, "304 133\t6 647\t2,1 %", "304 133\t6 647\t3,1 %")
-    out = extract_and_clean(reports)
+    out = extract_changed(reports)
     row = out.facts[(out.facts.doc_id == "huddinge_2024_vb") & (out.facts.source_line == 497)]
     assert row.value.tolist() == ["310779", "304133", "6647", "3.1", "299437"]

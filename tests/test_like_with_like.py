@@ -4,13 +4,14 @@ change with the selection."""
 
 from __future__ import annotations
 
+import committed
+
 from socialstudy import paths
 from socialstudy.core.scope import resolve
 from socialstudy.measures.like_with_like import definitions, remit_differences
 from socialstudy.measures.remit import remit_by_report
 from socialstudy.narrative import findings
 from socialstudy.narrative.caveats import comparison_caveat
-from socialstudy.narrative.findings_finance import finance
 
 ACTIVITY = findings.read(paths.Outputs().processed, "cost_by_activity")
 
@@ -66,7 +67,7 @@ def test_the_caveat_changes_with_the_selection(reports, facts):
 
 def test_grant_shares_on_different_bases_are_not_ranked(reports, facts):
     scope = resolve("latest", "all", reports, facts)
-    text = finance(scope, findings.load(paths.Outputs().processed), reports)
+    text = committed.finance(scope, committed.tables(), reports)
     assert ("Grant base: targeted grants applied for (table Extern finansiering) only "
             "[002_ed79cea0b5e49fc0.txt:686]; on another base in this run") in text
     assert text.count("so the grant shares are not ranked") == 3
@@ -86,7 +87,7 @@ def test_goal_and_indicator_names_carry_an_english_gloss(reports, facts):
     judged not met at 000_7601200e7e1b7bea.txt:246)."""
     from socialstudy.narrative import findings_outcomes
     scope = resolve("latest", "Haninge", reports, facts)
-    tables = findings.load(paths.Outputs().processed)
+    tables = committed.tables()
     text = findings_outcomes.goals(scope, tables, reports)
     assert ("Judged not met: “Nämndens verksamheter drivs inom givna ekonomiska ramar” "
             "(The committee's services are run within the given financial limits)") in text
@@ -100,10 +101,9 @@ def test_per_inhabitant_names_what_the_whole_committee_total_includes(reports, f
     """Issue 17's example: Haninge 12 324 kr vs Huddinge 4 348 kr per inhabitant, although
     Haninge's LSS line (562,6, line 371) and economic assistance (145,7, line 369) are
     activities Huddinge runs only in part (lines 502, 624)."""
-    from socialstudy.narrative import summary
-    tables = findings.load(paths.Outputs().processed)
+    tables = committed.tables()
     scope = resolve("latest", "Haninge,Huddinge", reports, facts)
-    cell = summary.key_figures(scope, tables).filter(
+    cell = committed.key_figures(scope, tables).filter(
         like="whole-committee net cost per inhabitant").iloc[:, 0]
     # both sides (finding 6): Huddinge's own line 502 "(ej LSS/SFB)" and its emergency aid
     # only (2.7 mnkr, line 500; Socialjouren, line 624); LSS content of line 380, not 758
@@ -120,16 +120,16 @@ def test_per_inhabitant_names_what_the_whole_committee_total_includes(reports, f
         "assistance lies with another committee; 'Ekonomiskt bistånd' 2.7 mnkr "
         "[002_ed79cea0b5e49fc0.txt:500, 624])")
     assert cell["Huddinge"] == "4348"
-    text = finance(scope, tables, reports)
+    text = committed.finance(scope, tables, reports)
     haninge = next(x for x in text.splitlines() if "Haninge 2024: whole-committee" in x)
     assert "unlike another committee in this run, it runs disability support" in haninge
-    alone = finance(resolve("latest", "Haninge", reports, facts), tables, reports)
+    alone = committed.finance(resolve("latest", "Haninge", reports, facts), tables, reports)
     assert "unlike another committee" not in alone
 
 
 def test_personnel_shares_carry_the_remit_difference(reports, facts):
     from socialstudy.narrative import findings_cost
-    tables = findings.load(paths.Outputs().processed)
+    tables = committed.tables()
     text = findings_cost.cost_types(resolve("latest", "all", reports, facts), tables, reports)
     last = text.splitlines()[-1]
     assert last.startswith("* Own staff take more than half of gross cost")
@@ -154,8 +154,8 @@ def test_growth_names_the_one_off_it_contains(reports, facts):
     """Haninge's 7.7 % (line 331) is net of the 39.7 mnkr refugee grants for earlier years
     (line 353): 11.2 % without it; Huddinge names no one-off, so its growth carries no such
     clause."""
-    text = finance(resolve("latest", "all", reports, facts),
-                   findings.load(paths.Outputs().processed), reports)
+    text = committed.finance(resolve("latest", "all", reports, facts),
+                   committed.tables(), reports)
     haninge = next(x for x in text.splitlines() if "Haninge 2024: net cost grew 7.7 %" in x)
     assert ("one-off item the report names (a one-off: refugee grants for earlier years "
             "(Migrationsverket) booked as revenue in 2024, +39.7 mnkr "
@@ -204,14 +204,13 @@ def test_other_in_the_core_names_what_each_committee_holds_there():
 def test_goal_counts_are_not_set_side_by_side_in_any_run(reports, facts):
     """2023 run: Strängnäs's six goals met of ten (004:138, two steps) stood as '6 of 10'
     beside committees with no assessment; every multi-committee run now gives the scale."""
-    from socialstudy.narrative import summary
-    tables = findings.load(paths.Outputs().processed)
-    cell = summary.key_figures(resolve("2023", "all", reports, facts), tables)[
+    tables = committed.tables()
+    cell = committed.key_figures(resolve("2023", "all", reports, facts), tables)[
         "goals met or largely met"]
     assert cell["Strängnäs"].startswith(
         "not counted here: own scale of 2 wordings (Uppfyllt, Delvis uppfyllt)")
     assert "6 of 10" not in " ".join(cell)
-    alone = summary.key_figures(resolve("latest", "Strängnäs", reports, facts), tables)
+    alone = committed.key_figures(resolve("latest", "Strängnäs", reports, facts), tables)
     assert alone.loc["Strängnäs", "goals met or largely met"] == "6 of 10"
 
 
@@ -234,7 +233,7 @@ def test_per_inhabitant_table_says_what_the_total_includes(reports, facts):
     """Notebook 02's per-inhabitant table (finding 3): Haninge's 12 324 kr includes its
     LSS line (562.6 mnkr, 000:371) that Huddinge runs only in part (002:502)."""
     from socialstudy.narrative import core_text
-    tables = findings.load(paths.Outputs().processed)
+    tables = committed.tables()
     scope = resolve("latest", "Haninge,Huddinge", reports, facts)
     frame = core_text.includes(scope, scope.filter(tables["per_inhabitant"]),
                                tables["cost_by_activity"], reports).set_index("municipality")
@@ -262,9 +261,9 @@ def test_2020_run_says_why_revenue_is_missing_and_how_much_is_mixed(reports, fac
     cost totals), not the grants'; its largest common category (administration) beside the
     mixed department lines that hold most of its net cost (001:284-291)."""
     from socialstudy.narrative import findings_cost
-    tables = findings.load(paths.Outputs().processed)
+    tables = committed.tables()
     scope = resolve("2020", "all", reports, facts)
-    text = finance(scope, tables, reports)
+    text = committed.finance(scope, tables, reports)
     assert ("revenue as a share of gross cost not reported – the report prints no revenue and "
             "gross-cost totals for a full year") in text
     cost = findings_cost.activities(scope, tables, reports)
@@ -287,7 +286,7 @@ def test_goal_findings_count_on_each_reports_own_wordings(reports, facts):
     """Strängnäs's six goals met of ten (004:138) stay under its own two wordings; no
     'met / largely met' counts stand beside Huddinge's (002:87-93)."""
     from socialstudy.narrative import findings_outcomes
-    tables = findings.load(paths.Outputs().processed)
+    tables = committed.tables()
     text = findings_outcomes.goals(resolve("latest", "all", reports, facts), tables, reports)
     assert "Strängnäs 2023: of 10 goals, 6 “Uppfyllt” (Met) and 4 “Delvis uppfyllt” " \
            "(Partly met)" in text

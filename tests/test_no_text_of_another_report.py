@@ -15,13 +15,13 @@ import shutil
 
 import pytest
 import synthetic
+from reading import extract_changed
 
 from socialstudy import paths
 from socialstudy.core.registry import by_doc_id, load_registry
 from socialstudy.crosswalks import loader
 from socialstudy.crosswalks.loader import read_crosswalk
 from socialstudy.extract import prose
-from socialstudy.extract.extraction import extract_and_clean
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import finance_tables
 from socialstudy.measures.filled import YEAR_SLOT, fill
@@ -143,7 +143,7 @@ def test_a_carried_over_reason_is_filled_from_the_new_report(tmp_path, monkeypat
     monkeypatch.setattr(loader.read_crosswalk, "__defaults__", (folder,))
     reports = load_registry(registry)
     copy = by_doc_id(reports)[planted["doc_id"]]
-    facts = extract_and_clean(reports).facts
+    facts = extract_changed(reports).facts
     tables = finance_tables.finance_tables(facts.assign(number=facts.value.astype(float)),
                                            [copy])
     lines = read_lines(copy.path)

@@ -6,11 +6,12 @@ dealings between Myndighet and elderly care (004:564), Huddinge says neither (00
 
 from __future__ import annotations
 
+import committed
+
 from socialstudy import paths
 from socialstudy.core.scope import resolve
 from socialstudy.measures.like_with_like import definitions
-from socialstudy.narrative import caveats, findings
-from socialstudy.narrative.findings_finance import finance
+from socialstudy.narrative import caveats
 
 HANINGE, HUDDINGE, STRANGNAS = ("000_7601200e7e1b7bea.txt", "002_ed79cea0b5e49fc0.txt",
                                 "004_2f72d566b296dc43.txt")
@@ -32,8 +33,8 @@ def test_revenue_definitions_are_quoted_at_their_lines(reports):
 
 
 def test_the_default_run_says_the_revenue_shares_are_not_comparable(reports, facts):
-    text = finance(resolve("latest", "all", reports, facts),
-                   findings.load(paths.Outputs().processed), reports)
+    text = committed.finance(resolve("latest", "all", reports, facts),
+                   committed.tables(), reports)
     # 325,7 / (325,7 + 1 243,4) at 000:329, 331; 49 339 / 546 385 at 002:454, 460;
     # 222,5 / 1 125,1 at 004:405
     assert "Haninge 2024: revenue covered 20.8 % of gross cost" in text
@@ -47,14 +48,14 @@ def test_the_default_run_says_the_revenue_shares_are_not_comparable(reports, fac
 
 
 def test_a_single_committee_carries_no_comparison_caveat(reports, facts):
-    tables = findings.load(paths.Outputs().processed)
+    tables = committed.tables()
     scope = resolve("latest", "Haninge", reports, facts)
     assert caveats.revenue_base(tables, scope, reports) == ""
-    assert "Revenue as a share of gross cost is" not in finance(scope, tables, reports)
+    assert "Revenue as a share of gross cost is" not in committed.finance(scope, tables, reports)
 
 
 def test_one_definition_is_said_only_where_all_agree(reports, facts, monkeypatch):
-    tables = findings.load(paths.Outputs().processed)
+    tables = committed.tables()
     scope = resolve("latest", "Haninge,Strängnäs", reports, facts)
     assert caveats.revenue_base(tables, scope, reports).startswith(NOT_COMPARABLE)
     real = definitions(reports)
@@ -76,7 +77,7 @@ def test_notebooks_carry_the_caveat_beside_the_shares():
 
 def test_a_prior_year_column_says_which_year_the_definition_is_of(reports, facts):
     """The 2023 run reads Haninge's 2024 report's prior-year column: 000:353 speaks of 2024."""
-    tables = findings.load(paths.Outputs().processed)
+    tables = committed.tables()
     text = caveats.revenue_base(tables, resolve("2023", "all", reports, facts), reports)
     assert ("Haninge 2023: committee-internal transactions are eliminated from revenue, and so "
             f"from gross cost (revenue plus net cost) (said of 2024) [{HANINGE}:353]") in text
