@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from socialstudy import figures, paths
+from socialstudy import paths
 from socialstudy.engine import dag, runner
 from socialstudy.errors import StudyError
 
@@ -51,7 +51,7 @@ def test_files_written_side_by_side_are_attributed_by_declared_writes():
         dag.attribute(wave, written - {"data/processed/goals.csv"})
 
 
-def test_figure_index_lists_every_declared_figure_before_any_is_drawn(tmp_path):
+def test_figure_index_lists_every_declared_figure_before_any_is_drawn(tmp_path, figures):
     index = figures.write_index(tmp_path)
     assert index.read_bytes() == (ROOT / "figures/index.csv").read_bytes()
     assert len(index.read_text().splitlines()) == 1 + 7
