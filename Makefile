@@ -22,12 +22,13 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 study: $(VENV)/.installed ## run the study (YEAR=…, MUNICIPALITIES=…); reruns only what changed
 	$(PY) -m socialstudy run --year $(YEAR) --municipalities "$(MUNICIPALITIES)"
 
-# One pytest session on TEST_WORKERS pytest-xdist workers. nbval re-executes exactly the
-# notebooks steps.yml lists (a stray Untitled.ipynb is not passed; tests/conftest.py also
-# deselects one if notebooks/ is given) and compares their stored outputs: their cells run
-# in order on one worker while the other tests run on the rest, and their writes go to a
-# temporary tree (SOCIALSTUDY_STAGE, set by tests/conftest.py), never into the committed
-# outputs. The conftest keeps the notebooks' cells on one worker, and the tests sharing a
+# One pytest session on TEST_WORKERS pytest-xdist workers. nbval re-executes the summary
+# notebook, the last step notebook steps.yml lists, and compares its stored outputs: on
+# the committed outputs of notebooks 01-04, copied into a temporary tree with its writes
+# (SOCIALSTUDY_STAGE, set by tests/conftest.py), never into the committed outputs. (The
+# forced rebuild re-executes every notebook and compares each stored notebook byte for
+# byte; `pytest --nbval notebooks/` runs all five in order, a stray Untitled.ipynb
+# deselected.) The conftest keeps the notebooks' cells on one worker, and the tests sharing a
 # module-scoped fixture; it hands out the notebooks and slow tests first (no reordering).
 # Compiled bytecode goes to build/pycache, never beside the sources: with
 # PYTHONDONTWRITEBYTECODE set (as on the shared machine) every pytest worker would compile
@@ -35,10 +36,10 @@ study: $(VENV)/.installed ## run the study (YEAR=…, MUNICIPALITIES=…); rerun
 TEST_WORKERS ?= 2
 PYTEST = env -u PYTHONDONTWRITEBYTECODE PYTHONPYCACHEPREFIX=$(CURDIR)/build/pycache \
 	$(PY) -m pytest -p no:cacheprovider -n $(TEST_WORKERS) --no-loadscope-reorder
-STEP_NOTEBOOKS = $$($(PY) -c 'from socialstudy.engine import dag; \
-	print(*(s.notebook for s in dag.load_table().steps if s.notebook))')
-test: $(VENV)/.installed ## every test: unit, real values, rebuilds, nbval on the step notebooks
-	$(PYTEST) tests --nbval $(STEP_NOTEBOOKS)
+SUMMARY_NOTEBOOK = $$($(PY) -c 'from socialstudy.engine import dag; \
+	print([s.notebook for s in dag.load_table().steps if s.notebook][-1])')
+test: $(VENV)/.installed ## every test: unit, real values, rebuilds, nbval on the summary notebook
+	$(PYTEST) tests --nbval $(SUMMARY_NOTEBOOK)
 
 # (nbval's plugin is not loaded: its import of nbformat, and so of jsonschema, costs each
 # pytest process a second and a half)

@@ -165,7 +165,9 @@ def pytest_configure(config):
 class NotebookStage:
     """A notebook's kernel starts in its first cell's setup and inherits the environment:
     ``SOCIALSTUDY_STAGE`` (a temporary tree for the session, unless one is set already)
-    is set just then, so no other test sees it."""
+    is set just then, so no other test sees it. The tree starts with the committed
+    outputs of the steps before the first notebook collected (`make test` collects the
+    summary alone: it reads what notebooks 01-04 wrote)."""
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_setup(self, item):
@@ -174,12 +176,27 @@ class NotebookStage:
             yield
             return
         if not hasattr(item.config, "_notebook_stage"):
-            item.config._notebook_stage = tempfile.mkdtemp(prefix="socialstudy-nbval-")
+            item.config._notebook_stage = _upstream_stage(item.session.items)
         os.environ[STAGE_ENV] = item.config._notebook_stage
         try:
             yield
         finally:
             os.environ.pop(STAGE_ENV, None)
+
+
+def _upstream_stage(items) -> str:
+    """A temporary tree holding the committed outputs of every step before the first
+    notebook among ``items``."""
+    from socialstudy.engine import dag
+    stage = Path(tempfile.mkdtemp(prefix="socialstudy-nbval-"))
+    collected = {Path(str(i.path)).resolve() for i in items if _notebook(i)}
+    for step in dag.load_table().steps:
+        if step.notebook and (paths.ROOT / step.notebook).resolve() in collected:
+            break
+        for rel in dag.expand(paths.ROOT, step.writes):
+            (stage / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(paths.ROOT / rel, stage / rel)
+    return str(stage)
 
 
 def pytest_unconfigure(config):

@@ -108,7 +108,7 @@ def pdf_line(result: dict) -> str:
 
 
 TIERS = (("test-fast", "unit and property tests", 30),
-         ("test", "every test: rebuilds, end to end, nbval on the notebooks", 120))
+         ("test", "every test: rebuilds, end to end, nbval on the summary notebook", 120))
 
 
 def measure_tests() -> list[dict]:
