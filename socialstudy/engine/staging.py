@@ -100,15 +100,18 @@ class Stage:
                 raise full_disk(base) from None
             raise
 
-    def warn(self, notebook: str, texts: list[str]) -> None:
-        """Append what a notebook wrote on its kernel's stderr to the run's log."""
+    def warn(self, notebook: str, texts: list[str], counted: bool = True) -> None:
+        """Append what a notebook wrote on its kernel's stderr to the run's log;
+        ``counted=False``: logged, labelled so, but not counted as a warning."""
         if not texts:
             return
-        self.warnings[notebook] = len(texts)
+        if counted:
+            self.warnings[notebook] = len(texts)
+        label = "kernel stderr" if counted else "kernel stderr, shutdown noise, not counted"
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log, "a", encoding="utf-8") as handle:
             for text in texts:
-                handle.write(f"--- {notebook} (kernel stderr)\n{text.rstrip()}\n")
+                handle.write(f"--- {notebook} ({label})\n{text.rstrip()}\n")
 
     def env(self) -> dict[str, str]:
         return {STAGE_ENV: str(self.dir), STAGE_FOR_ENV: str(self.resolved)}
