@@ -412,11 +412,13 @@ def test_a_kernel_process_writing_on_its_own_stderr_reaches_the_log_not_the_cons
     assert "kernel-stderr-probe" in pool.close()
     assert not Path(pool.sockets).exists()
 
+
 def test_ipykernels_flush_timeout_at_shutdown_is_logged_but_not_counted(tmp_path):
     """ipykernel's 'IOStream.flush timed out' (its IOPub thread did not answer within
     10 s) came from a kernel at shutdown on a loaded machine, twice in the run logs of
     today's `make test` runs (a cold-kernel forced build, a warm-kernel end-to-end run):
-    it failed a test expecting a silent run, though every output had arrived. It is logged, labelled, and not counted; anything else still counts."""
+    it failed a test expecting a silent run, though every output had arrived. It is
+    logged, labelled, and not counted; anything else still counts."""
     (tmp_path / "data" / "processed").mkdir(parents=True)
     stage = staging.Stage(tmp_path, tmp_path, "t", tmp_path)
     runner.log_kernel_processes(stage, "IOStream.flush timed out\n")

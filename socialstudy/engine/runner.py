@@ -73,6 +73,14 @@ class Runner:
                                or self.old.get("parameters") != spec.parameters
                                or self.old.get("inputs") != self.inputs)
 
+    def runs_notebook(self, step: dag.Step, tree: Path) -> bool:
+        """The step will execute its notebook: neither skipped nor only re-rendered (a
+        fresh clone has no pages: its run renders them and needs no kernel)."""
+        if self.reason(step, tree) is None:
+            return False
+        return self.force or self.changed_inputs or not dag.render_only(
+            step, self.state(step, tree), self.old.get("steps", {}).get(step.name), tree)
+
     def reason(self, step: dag.Step, tree: Path) -> str | None:
         if self.force:
             return "forced"
@@ -142,7 +150,7 @@ class Runner:
         pool = box["pool"] = kernels.KernelPool(paths.ROOT / "notebooks", env)
         first = next((s for s in self.table.steps if s.notebook), None)
         try:
-            if first and self.reason(first, stage.dir):
+            if first and self.runs_notebook(first, stage.dir):
                 pool.start(paths.ROOT / first.notebook)  # boots while the rest is checked
             journal.check_outputs(self.root, [dag.MANIFEST] + [
                 p for s in self.table.steps for p in s.writes + s.derived()])
