@@ -446,3 +446,20 @@ def test_a_study_killed_mid_promotion_is_completed_by_the_next_run(forced_build)
                 "notebooks/05_summary.ipynb"):  # the committed study, byte for byte
         assert (out / rel).read_bytes() == (paths.ROOT / rel).read_bytes(), rel
     assert not list((out / "build").glob(".stage-*"))
+
+
+def test_a_stray_module_beside_a_package_is_not_taken_for_its_code(tmp_path, monkeypatch):
+    """A file ``publish.py`` beside the package ``publish/`` is never imported (Python
+    takes the package); the code hashes once took it for the package's ``__init__``
+    (tests/test_pipeline.py edited such a stray file and saw every page re-rendered)."""
+    from socialstudy.engine import imports
+    package = tmp_path / "socialstudy"
+    (package / "publish").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "publish" / "__init__.py").write_text("from socialstudy.publish import pages\n")
+    (package / "publish" / "pages.py").write_text("")
+    (package / "publish.py").write_text("# stray\n")
+    monkeypatch.setattr(imports, "PACKAGE", package)
+    assert imports.closure(["publish"]) == ["socialstudy/__init__.py",
+                                            "socialstudy/publish/__init__.py",
+                                            "socialstudy/publish/pages.py"]

@@ -32,9 +32,11 @@ def _parse(source: str) -> ast.AST:
 
 
 def _module_file(name: str) -> Path | None:
-    """The file of a dotted module name of the package (``extract.tables``), if any."""
+    """The file of a dotted module name of the package (``extract.tables``), if any: a
+    package before a module of the same name, as Python imports them (a stray
+    ``publish.py`` beside ``publish/`` is never imported, so it is never the code)."""
     base = PACKAGE.joinpath(*name.split(".")) if name else PACKAGE
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+    for candidate in (base / "__init__.py", base.with_suffix(".py")):
         if candidate.is_file():
             return candidate
     return None
