@@ -85,7 +85,10 @@ class Zygote:
     def _read(self, timeout: float) -> None:
         if self.gone or not select.select([self.sock], [], [], timeout)[0]:
             return
-        data = self.sock.recv(1 << 16)
+        try:
+            data = self.sock.recv(1 << 16)
+        except OSError:  # reset: it ended (e.g. a library exited) with a request unread
+            data = b""
         if not data:  # the zygote ended: its kernels died with it
             self.gone = True
         self.buffer += data

@@ -1,0 +1,58 @@
+"""Warm kernels probed as a careless user would break them (issue 15: never a bare
+traceback, nothing on the console but the run's lines): a zygote whose libraries misbehave
+while it imports. Each test puts a fake ``IPython`` (the zygote's first import) on the
+zygote's ``PYTHONPATH``, so the zygote stops within its first import: no real library is
+imported and no kernel starts (a tenth of a CPU-second each)."""
+
+import os
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from socialstudy.engine import warm
+
+pytestmark = pytest.mark.skipif(not warm.usable(), reason="warm kernels are Linux only")
+
+
+def _zygote(tmp_path: Path, ipython: str) -> tuple[warm.Zygote, Path]:
+    (tmp_path / "IPython").mkdir()
+    (tmp_path / "IPython" / "__init__.py").write_text(textwrap.dedent(ipython))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    log = tmp_path / "stderr.txt"
+    return warm.Zygote(str(tmp_path), env, str(log), "probe"), log
+
+
+def test_a_zygote_that_exits_with_a_fork_request_unread_means_cold_not_a_traceback(
+        tmp_path):
+    # a library that ends the process at import (sys.exit, as a broken install can), once
+    # the runner has asked for a fork: the socket is reset, not closed. This was a bare
+    # ConnectionResetError out of `python -m socialstudy run` (exit code 1); now the pool
+    # hears "gone" and starts the kernel cold, saying so in its "kernels:" line
+    zygote, _ = _zygote(tmp_path, """
+        import select, sys
+        select.select([int(sys.argv[2])], [], [])  # the runner's fork request arrived
+        sys.exit(3)
+    """)
+    try:
+        cmd = [sys.executable, *warm.LAUNCHER, "-f", str(tmp_path / "k1.json")]
+        forked = zygote.fork(cmd, zygote.env, tmp_path)
+        assert forked.pid is None
+        assert zygote.gone and forked.poll() == -9
+    finally:
+        zygote.close()
+    assert zygote.process.returncode == 3
+
+
+def test_what_a_library_prints_while_the_zygote_imports_goes_to_the_log(tmp_path, capfd):
+    # the zygote shares the runner's stdout (its kernels need it, as cold ones have it):
+    # "hello from seaborn" printed at import appeared between the run's progress lines
+    zygote, log = _zygote(tmp_path, """
+        print("printed by a library at import")
+        raise SystemExit(0)
+    """)
+    zygote.close()
+    said = capfd.readouterr()
+    assert "printed by a library" not in said.out + said.err
+    assert log.read_text() == "printed by a library at import\n"
