@@ -56,3 +56,31 @@ def test_what_a_library_prints_while_the_zygote_imports_goes_to_the_log(tmp_path
     said = capfd.readouterr()
     assert "printed by a library" not in said.out + said.err
     assert log.read_text() == "printed by a library at import\n"
+
+
+def test_a_notebook_that_calls_sys_exit_0_fails_in_one_line_not_cut_short(tmp_path):
+    # papermill takes sys.exit(0) in a cell for success: the run said "study complete"
+    # (exit code 0) and published a summary notebook whose last three cells never ran (a
+    # probe: sys.exit(0) put into cell 15 of notebooks/05_summary.ipynb)
+    import nbformat
+    import papermill as pm
+
+    from socialstudy.engine import kernels
+    kernels.register_engine()
+    source, executed = tmp_path / "cut.ipynb", tmp_path / "out.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("import sys; sys.exit(0)"),
+        nbformat.v4.new_code_cell("print('never')")]), source)
+    pool = kernels.KernelPool(tmp_path, dict(os.environ))
+    pool.cold = "one kernel is cheaper cold"
+    try:
+        with pytest.raises(pm.PapermillExecutionError, match="SystemExit") as raised:
+            pm.execute_notebook(str(source), str(executed), engine_name=kernels.ENGINE,
+                                km=pool.take(), kernel_name="python3", progress_bar=False,
+                                cwd=str(tmp_path))
+    finally:
+        pool.close()
+    assert raised.value.exec_count == 1
+    assert "0: the notebook ended here" in str(raised.value.evalue)
+    after = nbformat.read(executed, as_version=4).cells[1]
+    assert after.execution_count is None and after.outputs == []

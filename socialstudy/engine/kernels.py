@@ -280,8 +280,21 @@ def register_engine() -> None:
                 timeout=execution_timeout, log_output=log_output, stdout_file=stdout_file,
                 stderr_file=stderr_file)
             try:
-                return client.execute()
+                client.execute()
             finally:
                 shutdown(km, client, wait=False)
+            _ran_to_the_end(nb_man.nb)  # (papermill ignores what this returns)
 
     papermill_engines.register(ENGINE, PoolEngine)
+
+
+def _ran_to_the_end(nb) -> None:
+    """papermill takes ``sys.exit(0)`` in a cell for success: the cells after it never
+    ran, and the run would store and publish the cut notebook. An error, in one line."""
+    from papermill.exceptions import PapermillExecutionError
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error" and out.get("ename") == "SystemExit":
+                raise PapermillExecutionError(index, cell.execution_count, cell.source,
+                                              "SystemExit", f"{out.evalue or 0}: the notebook"
+                                              " ended here", out.traceback)
