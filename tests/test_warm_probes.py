@@ -84,3 +84,27 @@ def test_a_notebook_that_calls_sys_exit_0_fails_in_one_line_not_cut_short(tmp_pa
     assert "0: the notebook ended here" in str(raised.value.evalue)
     after = nbformat.read(executed, as_version=4).cells[1]
     assert after.execution_count is None and after.outputs == []
+
+
+def test_a_hung_zygote_is_killed_in_bounded_time_and_the_pool_says_why(tmp_path,
+                                                                       monkeypatch):
+    # a zygote that never answers (SIGSTOPped, or a library hanging at import): the fork
+    # waits WAIT seconds, then the zygote is killed and the kernels start cold; the run's
+    # "kernels:" line said "the preloaded process ended", as if it had crashed
+    monkeypatch.setattr(warm, "WAIT", 0.3)
+    zygote, _ = _zygote(tmp_path, """
+        import time
+        time.sleep(60)
+    """)
+    try:
+        cmd = [sys.executable, *warm.LAUNCHER, "-f", str(tmp_path / "k1.json")]
+        assert zygote.fork(cmd, zygote.env, tmp_path).pid is None
+    finally:
+        zygote.close()
+    assert zygote.process.returncode == -9
+    from socialstudy.engine import kernels
+    pool = kernels.KernelPool(tmp_path, dict(os.environ))
+    pool.zygote = zygote
+    pool._warm(None)  # the pool's next kernel: cold, and why
+    pool.close()
+    assert pool.cold == "the preloaded process did not answer in 0.3 s"

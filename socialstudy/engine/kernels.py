@@ -103,7 +103,7 @@ class KernelPool:
                 self.cold = f"no preloaded process: {exc}"
                 return
         elif self.zygote.gone:
-            self.cold = "the preloaded process ended"
+            self.cold = self.zygote.ended
             return
         km.kernel_id = km.kernel_id or str(uuid.uuid4())
         km.provisioner = warm.provisioner()(kernel_id=km.kernel_id,

@@ -50,7 +50,7 @@ class Zygote:
         self.lock, self.count, self.buffer = threading.Lock(), 0, b""
         self.pids: dict[int, int] = {}  # request → kernel pid
         self.codes: dict[int, int] = {}  # kernel pid → exit code
-        self.gone = False
+        self.gone, self.ended = False, "the preloaded process ended"  # why, if gone
 
     def fits(self, cmd: list[str], env: dict, cwd) -> bool:
         """Whether a fork is the kernel ``cmd`` in ``env`` and ``cwd`` would start."""
@@ -72,8 +72,9 @@ class Zygote:
         deadline = time.monotonic() + WAIT
         with self.lock:
             while request not in self.pids and not self.gone:
-                if time.monotonic() > deadline:
-                    self.kill()  # stuck: its kernels go with it
+                if time.monotonic() > deadline:  # stuck: its kernels go with it
+                    self.kill()
+                    self.ended = f"the preloaded process did not answer in {WAIT:g} s"
                 self._read(min(1.0, max(0.0, deadline - time.monotonic())))
         return self.pids.get(request)
 
