@@ -58,6 +58,27 @@ def test_what_a_library_prints_while_the_zygote_imports_goes_to_the_log(tmp_path
     assert log.read_text() == "printed by a library at import\n"
 
 
+def test_what_a_cell_writes_on_the_kernels_own_stdout_goes_to_the_log(tmp_path, capfd):
+    # ipykernel echoes what a cell writes on file descriptor 1 (os.system, a C library)
+    # to the kernel process's own stdout, which was the runner's console: "from-shell"
+    # appeared between the run's progress lines (cold and warm kernels alike; a warm
+    # kernel has the zygote's stdout, the log: the test above)
+    from test_warm_kernels import _ask
+
+    from socialstudy.engine import kernels
+    pool = kernels.KernelPool(tmp_path, dict(os.environ))
+    pool.cold = "one kernel is cheaper cold"
+    km = pool.take()
+    try:
+        said = _ask(km, "import os; os.system('echo from-shell'); "
+                     "import time; time.sleep(0.2); print('printed')")
+    finally:
+        kernels.shutdown(km)
+        log = pool.close()
+    assert "printed" in said  # (what ipykernel forwards from descriptor 1 may come late)
+    assert "from-shell" in log and "from-shell" not in capfd.readouterr().out
+
+
 def test_a_notebook_that_calls_sys_exit_0_fails_in_one_line_not_cut_short(tmp_path):
     # papermill takes sys.exit(0) in a cell for success: the run said "study complete"
     # (exit code 0) and published a summary notebook whose last three cells never ran (a

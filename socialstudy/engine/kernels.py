@@ -47,8 +47,8 @@ class KernelPool:
         self.cwd, self.env = str(cwd), env
         # short (socket paths ≤ 107 bytes), with the runner's pid for clean_stale
         self.sockets = tempfile.mkdtemp(prefix=f"{SOCKETS}{os.getpid()}-")
-        # what kernel processes write on their own stderr (not a notebook's output: e.g.
-        # ipykernel's log at shutdown) goes here, then to the run's log: never the console
+        # what kernel processes write on their own stderr and stdout (ipykernel's log at
+        # shutdown; its echo of a cell's os.system) goes to the run's log, never the console
         self.stderr = os.path.join(self.sockets, "stderr.txt")
         self.ready = None
         self.count = 0
@@ -86,9 +86,9 @@ class KernelPool:
             if self.killed:
                 raise KeyboardInterrupt
             self._warm(km)
-            with open(self.stderr, "ab") as stderr:  # the child keeps its own descriptor
+            with open(self.stderr, "ab") as log:  # the child keeps its own descriptor
                 run_sync(km.start_kernel)(cwd=self.cwd, env=self.env, extra_arguments=extra,
-                                          stderr=stderr)
+                                          stdout=log, stderr=log)
             self.processes.append(km.provisioner.process)
         return km
 

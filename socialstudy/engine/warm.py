@@ -42,7 +42,8 @@ class Zygote:
                 self.process = subprocess.Popen(
                     [sys.executable, "-c", zygote.BOOT, zygote.__file__,
                      str(theirs.fileno()), tag],
-                    cwd=cwd, env=boot, stdin=subprocess.DEVNULL, stderr=stderr,
+                    cwd=cwd, env=boot, stdin=subprocess.DEVNULL, stdout=stderr,
+                    stderr=stderr,  # (its kernels' too: as KernelPool starts cold ones)
                     pass_fds=[theirs.fileno()])
         except BaseException:
             self.sock.close()

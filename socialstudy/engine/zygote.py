@@ -66,17 +66,12 @@ def _preload() -> list:
     sys.modules.setdefault("rfc3987_syntax", None)  # as engine.cheap_imports
     shown = warnings.showwarning  # a cold kernel shows its import warnings to no one
     warnings.showwarning = lambda *args, **kwargs: None
-    console = os.dup(1)  # what a library prints at import goes to the log, as its
-    os.dup2(2, 1)  # warnings do: never to the runner's console (the kernels' stdout)
     try:
         _imports(LAUNCHER)
         before = list(warnings.filters)
         _imports(LIBRARIES)
     finally:
         warnings.showwarning = shown
-        sys.stdout.flush()
-        os.dup2(console, 1)
-        os.close(console)
     gc.freeze()  # kept out of the kernels' collections: their pages stay shared
     return [f for f in warnings.filters if f not in before]
 
