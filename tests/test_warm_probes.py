@@ -129,3 +129,20 @@ def test_a_hung_zygote_is_killed_in_bounded_time_and_the_pool_says_why(tmp_path,
     pool._warm(None)  # the pool's next kernel: cold, and why
     pool.close()
     assert pool.cold == "the preloaded process did not answer in 0.3 s"
+
+
+def test_a_temporary_folder_too_long_for_sockets_is_one_line_before_any_kernel(
+        tmp_path, monkeypatch):
+    # TMPDIR at a 100-byte path: zmq failed with "File name too long" in a bare traceback
+    # out of `python -m socialstudy run` (exit code 1); now one line, nothing left behind
+    from socialstudy.engine import kernels
+    from socialstudy.errors import StudyError
+    long = tmp_path / ("d" * (kernels.SHORT - len(str(tmp_path))))
+    long.mkdir()
+    monkeypatch.setattr(kernels.tempfile, "tempdir", str(long))
+    with pytest.raises(StudyError) as raised:
+        kernels.KernelPool(tmp_path, dict(os.environ))
+    assert raised.value.one_line == (
+        f"{long}: too long a path for the kernels' sockets (at most 99 bytes) — fix: set "
+        "TMPDIR shorter")
+    assert list(long.iterdir()) == []
