@@ -84,6 +84,9 @@ HEAVY = {
                             "test_review_never_calls_a_figure_of_last_year_absent"},
     "test_pipeline.py": {"test_cli_error_is_one_line_with_a_fix"},
     "test_interim_periods.py": {"test_the_interim_reports_pass_every_schema"},
+    "test_warm_probes.py": {  # each starts a kernel
+        "test_a_notebook_that_calls_sys_exit_0_fails_in_one_line_not_cut_short",
+        "test_what_a_cell_writes_on_the_kernels_own_stdout_goes_to_the_log"},
 }
 
 

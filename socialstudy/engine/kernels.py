@@ -24,6 +24,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -34,10 +35,12 @@ from pathlib import Path
 
 from socialstudy.engine import warm
 from socialstudy.engine.cheap_imports import without_iri_grammars
+from socialstudy.errors import StudyError
 
 ENGINE = "socialstudy"
 SOCKETS = "ssk-"  # prefix of the kernels' socket folders in the temporary directory
 NO_HISTORY = "--HistoryManager.enabled=False"  # no history.sqlite: nothing to lock
+SHORT = 107 - len("/k9999-9")  # a socket folder's path at most: a kernel's sockets fit
 
 
 class KernelPool:
@@ -45,20 +48,22 @@ class KernelPool:
 
     def __init__(self, cwd: Path, env: dict[str, str]):
         self.cwd, self.env = str(cwd), env
-        # short (socket paths ≤ 107 bytes), with the runner's pid for clean_stale
+        # with the runner's pid for clean_stale; short: a socket's path has ≤ 107 bytes
         self.sockets = tempfile.mkdtemp(prefix=f"{SOCKETS}{os.getpid()}-")
-        # what kernel processes write on their own stderr (not a notebook's output: e.g.
-        # ipykernel's log at shutdown) goes here, then to the run's log: never the console
+        if len(self.sockets) > SHORT:  # (zmq said "File name too long", in a traceback)
+            os.rmdir(self.sockets)
+            raise StudyError(f"too long a path for the kernels' sockets (at most {SHORT} "
+                             "bytes)", file=tempfile.gettempdir(), fix="set TMPDIR shorter")
+        # what kernel processes write on their own stderr and stdout (ipykernel's log at
+        # shutdown; its echo of a cell's os.system) goes to the run's log, never the console
         self.stderr = os.path.join(self.sockets, "stderr.txt")
-        self.ready = None
-        self.count = 0
+        self.ready, self.count = None, 0
         self.processes: list = []  # subprocess.Popen (cold) or warm.Forked (warm)
         self.lock, self.killed = threading.Lock(), False
         self.zygote, self.cold = None, "" if warm.usable() else "not Linux"
 
     def start(self, notebook: Path | None = None) -> None:
-        """Boot the next kernel now, in the background, importing what ``notebook``
-        imports."""
+        """Boot the next kernel now, in the background, importing what ``notebook`` imports."""
         if self.ready is None:
             self.ready = self._launch(imports(notebook) if notebook else "")
 
@@ -86,9 +91,9 @@ class KernelPool:
             if self.killed:
                 raise KeyboardInterrupt
             self._warm(km)
-            with open(self.stderr, "ab") as stderr:  # the child keeps its own descriptor
+            with open(self.stderr, "ab") as log:  # the child keeps its own descriptor
                 run_sync(km.start_kernel)(cwd=self.cwd, env=self.env, extra_arguments=extra,
-                                          stderr=stderr)
+                                          stdout=log, stderr=log)
             self.processes.append(km.provisioner.process)
         return km
 
@@ -103,7 +108,7 @@ class KernelPool:
                 self.cold = f"no preloaded process: {exc}"
                 return
         elif self.zygote.gone:
-            self.cold = "the preloaded process ended"
+            self.cold = self.zygote.ended
             return
         km.kernel_id = km.kernel_id or str(uuid.uuid4())
         km.provisioner = warm.provisioner()(kernel_id=km.kernel_id,
@@ -122,7 +127,7 @@ class KernelPool:
     def close(self) -> str:
         """End the kernel kept ready (unused, possibly still booting: killed, so it has
         nothing to say) and remove the socket folder; return what the kernel processes
-        wrote on their stderr, for the run's log."""
+        wrote on their stdout and stderr, for the run's log."""
         if self.ready is not None:
             from jupyter_core.utils import run_sync
             self.ready.provisioner.process.kill()
@@ -132,11 +137,8 @@ class KernelPool:
         reap()
         if self.zygote is not None:
             self.zygote.close()
-        try:
-            with open(self.stderr, encoding="utf-8", errors="replace") as handle:
-                said = handle.read()
-        except OSError:
-            said = ""
+        log = Path(self.stderr)
+        said = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
         shutil.rmtree(self.sockets, ignore_errors=True)
         return said
 
@@ -194,10 +196,8 @@ def imports(notebook: Path) -> str:
 
 
 def _kill(pid: int) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.kill(pid, signal.SIGKILL)
-    except OSError:
-        pass
 
 
 _closing: list = []  # kernels asked to shut down, reaped when the pool closes
@@ -280,8 +280,21 @@ def register_engine() -> None:
                 timeout=execution_timeout, log_output=log_output, stdout_file=stdout_file,
                 stderr_file=stderr_file)
             try:
-                return client.execute()
+                client.execute()
             finally:
                 shutdown(km, client, wait=False)
+            _ran_to_the_end(nb_man.nb)  # (papermill ignores what this returns)
 
     papermill_engines.register(ENGINE, PoolEngine)
+
+
+def _ran_to_the_end(nb) -> None:
+    """papermill takes ``sys.exit(0)`` in a cell for success: the cells after it never
+    ran, and the run would store and publish the cut notebook. An error, in one line."""
+    from papermill.exceptions import PapermillExecutionError
+    for index, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error" and out.get("ename") == "SystemExit":
+                raise PapermillExecutionError(index, cell.execution_count, cell.source,
+                                              "SystemExit", f"{out.evalue or 0}: the notebook"
+                                              " ended here", out.traceback)

@@ -42,7 +42,8 @@ class Zygote:
                 self.process = subprocess.Popen(
                     [sys.executable, "-c", zygote.BOOT, zygote.__file__,
                      str(theirs.fileno()), tag],
-                    cwd=cwd, env=boot, stdin=subprocess.DEVNULL, stderr=stderr,
+                    cwd=cwd, env=boot, stdin=subprocess.DEVNULL, stdout=stderr,
+                    stderr=stderr,  # (its kernels' too: as KernelPool starts cold ones)
                     pass_fds=[theirs.fileno()])
         except BaseException:
             self.sock.close()
@@ -50,7 +51,7 @@ class Zygote:
         self.lock, self.count, self.buffer = threading.Lock(), 0, b""
         self.pids: dict[int, int] = {}  # request → kernel pid
         self.codes: dict[int, int] = {}  # kernel pid → exit code
-        self.gone = False
+        self.gone, self.ended = False, "the preloaded process ended"  # why, if gone
 
     def fits(self, cmd: list[str], env: dict, cwd) -> bool:
         """Whether a fork is the kernel ``cmd`` in ``env`` and ``cwd`` would start."""
@@ -72,8 +73,9 @@ class Zygote:
         deadline = time.monotonic() + WAIT
         with self.lock:
             while request not in self.pids and not self.gone:
-                if time.monotonic() > deadline:
-                    self.kill()  # stuck: its kernels go with it
+                if time.monotonic() > deadline:  # stuck: its kernels go with it
+                    self.kill()
+                    self.ended = f"the preloaded process did not answer in {WAIT:g} s"
                 self._read(min(1.0, max(0.0, deadline - time.monotonic())))
         return self.pids.get(request)
 
@@ -85,7 +87,10 @@ class Zygote:
     def _read(self, timeout: float) -> None:
         if self.gone or not select.select([self.sock], [], [], timeout)[0]:
             return
-        data = self.sock.recv(1 << 16)
+        try:
+            data = self.sock.recv(1 << 16)
+        except OSError:  # reset: it ended (e.g. a library exited) with a request unread
+            data = b""
         if not data:  # the zygote ended: its kernels died with it
             self.gone = True
         self.buffer += data
