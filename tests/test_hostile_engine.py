@@ -463,3 +463,17 @@ def test_a_stray_module_beside_a_package_is_not_taken_for_its_code(tmp_path, mon
     assert imports.closure(["publish"]) == ["socialstudy/__init__.py",
                                             "socialstudy/publish/__init__.py",
                                             "socialstudy/publish/pages.py"]
+
+
+def test_a_file_written_atomically_gets_the_mode_open_would_give_it(tmp_path):
+    """``mkstemp`` makes its file 0600, and every output a run replaced was stored so
+    (notebooks/03_staffing.ipynb -rw------- after a run, found by a probe): unreadable
+    to a web server serving the pages as another user."""
+    previous = os.umask(0o022)
+    try:
+        written = staging.atomic_write(tmp_path / "page.html", b"<p>x</p>")
+        opened = tmp_path / "opened.html"
+        opened.write_bytes(b"<p>x</p>")
+    finally:
+        os.umask(previous)
+    assert written.stat().st_mode & 0o777 == opened.stat().st_mode & 0o777 == 0o644

@@ -33,10 +33,12 @@ WATCHED = ("data/processed", "figures", "docs", "reports/html")  # written by st
 
 def atomic_write(path: Path, data: bytes) -> Path:
     """Write ``data`` to ``path`` via a temporary file and a rename: readers and a full
-    disk never see a truncated file."""
+    disk never see a truncated file. The file gets the mode ``open`` would give it
+    (``mkstemp`` makes it 0600: a page or notebook another user serves went unreadable)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
@@ -46,6 +48,21 @@ def atomic_write(path: Path, data: bytes) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux says it (pages are
+    written from a second thread meanwhile)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 @contextmanager
