@@ -460,9 +460,13 @@ def test_a_stray_module_beside_a_package_is_not_taken_for_its_code(tmp_path, mon
     (package / "publish" / "pages.py").write_text("")
     (package / "publish.py").write_text("# stray\n")
     monkeypatch.setattr(imports, "PACKAGE", package)
-    assert imports.closure(["publish"]) == ["socialstudy/__init__.py",
-                                            "socialstudy/publish/__init__.py",
-                                            "socialstudy/publish/pages.py"]
+    imports._module_imports.cache_clear()  # (cached by module name: not the real package's)
+    try:
+        assert imports.closure(["publish"]) == ["socialstudy/__init__.py",
+                                                "socialstudy/publish/__init__.py",
+                                                "socialstudy/publish/pages.py"]
+    finally:
+        imports._module_imports.cache_clear()  # nor the fake one's for the next test
 
 
 def test_a_file_written_atomically_gets_the_mode_open_would_give_it(tmp_path):
