@@ -78,8 +78,12 @@ class Runner:
         fresh clone has no pages: its run renders them and needs no kernel)."""
         if self.reason(step, tree) is None:
             return False
-        return self.force or self.changed_inputs or not dag.render_only(
-            step, self.state(step, tree), self.old.get("steps", {}).get(step.name), tree)
+        return not self.render_only(step, self.state(step, tree), tree)
+
+    def render_only(self, step: dag.Step, state: dict, tree: Path) -> bool:
+        """Only the step's page is missing or stale: re-render it, run no kernel."""
+        return not (self.force or self.changed_inputs) and dag.render_only(
+            step, state, self.old.get("steps", {}).get(step.name), tree)
 
     def reason(self, step: dag.Step, tree: Path) -> str | None:
         if self.force:
@@ -200,8 +204,7 @@ class Runner:
             run.settle(step, self._result(step, "skipped", 0.0))
             return
         run.ran.add(step.name)
-        if not (self.force or self.changed_inputs) \
-                and dag.render_only(step, state, old, stage.dir):
+        if self.render_only(step, state, stage.dir):
             staging.say(f"{label}: rendering ({reason})", self.progress)
             run.renderer.submit(imports.exclusive, self.table.pages().restore, stage.dir,
                                 step).result()
