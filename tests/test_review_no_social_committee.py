@@ -221,3 +221,38 @@ def test_a_cell_that_could_not_be_read_stands_under_its_own_heading(raw):
         "cells but the header has 5: a tab or a split inside a number shifts the row's cells, "
         "so none of its values is used"]
     assert "cost type total_revenue" not in "\n".join(_section(out, "FOUND AUTOMATICALLY"))
+
+
+# Dagens Vimmerby, February 2024, on the social committee's 2023 accounts
+# (https://www.dagensvimmerby.se/nyheter/politik/e/153845/), its figures kept, its prose
+# in other words: a prose-only report whose wording no finance phrase knows
+VIMMERBY_2023 = """Så blev socialens bokslut 2023
+Under 2023 fick socialnämnden närmare 20 miljoner kronor i extra statsbidrag.
+Då låg socialnämnden på ett minus på 14,1 miljoner kronor.
+Det gör att bokslutet ser ut att bli drygt elva miljoner kronor i underskott gentemot budget.
+"""
+
+
+def test_a_prose_only_report_is_not_pointed_at_activity_lines_it_cannot_have(tmp_path):
+    """Before: 'see the activity lines and the finance prose proposals below', and the
+    review listed neither (no table; no sentence matched a finance wording)."""
+    raw = tmp_path / "data/raw"
+    raw.mkdir(parents=True)
+    data = VIMMERBY_2023.encode("utf-8")
+    (raw / "vimmerby_2023_news.txt").write_bytes(data)
+    fields = {"doc_id": "vimmerby_2023_news", "file": "vimmerby_2023_news.txt",
+              "municipality": "Vimmerby", "kommun_code": "0884", "document_type":
+              "annual_report", "title": "Så blev socialens bokslut 2023", "fiscal_year": 2023,
+              "period": "full_year", "period_covered": reg.period_covered(2023, "full_year"),
+              "money_unit": "mnkr", "cost_sign": reg.COSTS_NEGATIVE,
+              "sha256": hashlib.sha256(data).hexdigest()}
+    (raw / "reports.yml").write_text("reports:\n" + entry_block(fields), encoding="utf-8")
+    _, items, _ = review.review("vimmerby_2023_news", raw / "reports.yml")
+    by = {i.measure: i for i in items}
+    assert not [m for m in by if m.startswith(("activity line", "finance prose"))]
+    for measure in ("net cost", "budget", "budget deviation"):
+        assert by[measure].status == DECIDE
+        assert by[measure].detail.endswith(
+            "the report has no table, so only a sentence can give it: see the finance prose "
+            "proposals below; where none is listed, no sentence matched a wording of "
+            "reference/finance_phrases.yaml, and the total goes into prose_facts.csv by hand")

@@ -86,8 +86,13 @@ def _without_total(facts: pd.DataFrame) -> list[Item]:
         label = next(label for label, n in every if n == elsewhere)
         where = (f"line {elsewhere} ('{label}') names the committee, in a table that shares "
                  "no label with activities.csv: add that row there with category total")
-    else:
+    elif every:
         where = "see the activity lines and the finance prose proposals below"
+    else:  # prose only: no activity line can be listed below
+        where = ("the report has no table, so only a sentence can give it: see the finance "
+                 "prose proposals below; where none is listed, no sentence matched a wording "
+                 "of reference/finance_phrases.yaml, and the total goes into prose_facts.csv "
+                 "by hand")
     items = [_in_prose(facts, m, variables, where) for m, variables in PROSE_TOTALS.items()]
     if why and not line and any(i.status != FOUND for i in items):
         items.insert(0, Item("social committee", DECIDE, why))
