@@ -273,6 +273,12 @@ def test_pages_work_offline_and_every_image_has_alt_text(site):
         assert not re.search(r'(src|href)="https?://', text), page.name
         images = re.findall(r"<img [^>]*>", text)
         assert all(re.search(r'alt="[^"]+"', img) for img in images), page.name
+        # every cell's input and every output can take the keyboard's focus (as
+        # nbconvert's own pass marks them)
+        cells = re.findall(r'<div (?:id="[^"]*" )?class="(?:jp-Cell-inputWrapper|[^"]*'
+                           r'\bjp-OutputArea-output\b)[^>]*>', text)
+        assert all('tabindex="0"' in c for c in cells), page.name
+        assert cells or not page.name[0].isdigit(), page.name  # a notebook's page
     summary = (folder / "05_summary.html").read_text(encoding="utf-8")
     assert summary.count("data:image/png;base64") >= 5
     # Figure 5's short title is its alt text; the basis each report states (Strängnäs 2023

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import ast
 import copy
-import functools
 import html
 import re
 from pathlib import Path
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from socialstudy import paths
 from socialstudy.engine.cheap_imports import without_iri_grammars
+from socialstudy.publish.exporter import exporter
 from socialstudy.publish.safe_html import sanitize
 
 if TYPE_CHECKING:
@@ -61,26 +61,6 @@ STUDY_TITLE = "Comparative study of Swedish municipal social-services reports"
 DICTIONARY_TITLE = "Data dictionary"
 NAV = re.compile(r'<nav class="study-nav"[^>]*>.*?</nav>', re.S)
 SELECTION = re.compile(r'<p class="study-selection">(.*?)</p>', re.S)
-TEMPLATE = """{%- extends 'index.html.j2' -%}
-{%- block html_head_js -%}{%- endblock html_head_js -%}
-{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
-{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
-{%- block body_header -%}{{ super() }}
-<nav class="study-nav"></nav>
-<p class="study-selection">{{ resources.selection | escape_html }}</p>
-{%- endblock body_header -%}
-{% block input_group -%}
-<details class="study-code"><summary>Show the code</summary>
-{{ super() }}
-</details>
-{%- endblock input_group %}
-{% block data_png scoped %}
-<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
-<img alt="{{ output.metadata.get('alt', '') | escape_html }}" \
-src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}">
-</div>
-{% endblock data_png %}
-"""
 STYLE = """<style>
 body { font-family: sans-serif; max-width: 60em; margin: 2em auto; line-height: 1.5;
        padding: 0 1em; }
@@ -91,19 +71,6 @@ nav.study-nav { margin: 1em 0; }
 p.study-selection { background: #f4f4f4; padding: 0.4em 0.8em; }
 details.study-code > summary { color: #555; font-size: 0.85em; cursor: pointer; }
 </style>"""
-
-
-@functools.lru_cache(maxsize=1)
-def _exporter():
-    """One exporter per process: loading the template is the slow part."""
-    from jinja2 import DictLoader
-    from nbconvert import HTMLExporter
-    exporter = HTMLExporter(template_name="lab", template_file="study.html.j2",
-                            extra_loaders=[DictLoader({"study.html.j2": TEMPLATE})])
-    exporter.exclude_input_prompt = True
-    exporter.exclude_output_prompt = True
-    exporter.embed_images = True
-    return exporter
 
 
 def _alt(previous_markdown: str, source: str, number: int) -> str:
@@ -164,7 +131,7 @@ def render_notebook(path: Path, out_dir: Path, stems: list[str] | None = None
     heading = _heading(notebook, path.stem)
     selection = selection_text(run_parameters(notebook))
     title = f"{label(path.stem, heading)} · {selection}"
-    body, _ = _exporter().from_notebook_node(notebook, resources={
+    body, _ = exporter().from_notebook_node(notebook, resources={
         "metadata": {"name": title}, "selection": f"This run: {selection}."})
     if stems:
         pages = [INDEX] + _order(list(stems)) + [DICTIONARY]
