@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import synthetic
-from repo_copy import seed_bytecode
+from repo_copy import CliSession, seed_bytecode
 
 from socialstudy.core.registry import load_registry
 from socialstudy.crosswalks import loader as crosswalk
@@ -66,15 +66,21 @@ def added(tmp_path_factory):
     shutil.copy(ROOT / "study-manifest.json", repo)
     seed_bytecode(ROOT, repo, COPIED)
     new = _generate(tmp)
-    haninge = _cli(repo, "add-report", str(new["haninge"][0]), "--municipality", "Haninge",
-                   "--kommun-code", "0136", "--fiscal-year", "2025", "--period", "full_year",
-                   "--money-unit", "mnkr", "--title", "Årsredovisning 2025, Socialnämnden")
-    nykoping = _cli(repo, "add-report", str(new["nykoping"][0]), "--municipality", "Nyköping",
-                    "--kommun-code", "0480", "--fiscal-year", "2024", "--period", "full_year",
-                    "--money-unit", "tkr")
+    with CliSession(repo, _env(repo)) as cli:  # one command after the other
+        haninge, nykoping = _add_both(cli, new)
     assert haninge.returncode == 0 and nykoping.returncode == 0, haninge.stderr + nykoping.stderr
     return {"repo": repo, "haninge": haninge.stdout, "nykoping": nykoping.stdout,
             "planted": {k: v[1] for k, v in new.items()}}
+
+
+def _add_both(cli: CliSession, new: dict) -> tuple:
+    haninge = cli("add-report", str(new["haninge"][0]), "--municipality", "Haninge",
+                  "--kommun-code", "0136", "--fiscal-year", "2025", "--period", "full_year",
+                  "--money-unit", "mnkr", "--title", "Årsredovisning 2025, Socialnämnden")
+    nykoping = cli("add-report", str(new["nykoping"][0]), "--municipality", "Nyköping",
+                   "--kommun-code", "0480", "--fiscal-year", "2024", "--period", "full_year",
+                   "--money-unit", "tkr")
+    return haninge, nykoping
 
 
 def _report(repo: Path, doc_id: str):

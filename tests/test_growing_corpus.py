@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import synthetic
+from real_fixtures import repo_env
+from repo_copy import CliSession
 
 from socialstudy.core.registry import load_registry
 from socialstudy.publish.translations import TRANSLATIONS
@@ -39,14 +41,14 @@ EXTRA = (  # seed, generator, its keywords, add-report arguments
 def grown(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("grown")
     repo = synthetic.copy_repository(tmp / "repo")
-    for number, (seed, generate, keywords, arguments) in enumerate(EXTRA):
-        registry = generate(seed, tmp / f"generated{number}", **keywords)
-        text = tmp / f"new{number}.txt"
-        shutil.copyfile(registry.parent / synthetic.planted(registry)["file"], text)
-        added = synthetic.run_in(repo, "-m", "socialstudy", "add-report", str(text),
-                                 "--period", "full_year", *arguments)
-        assert added.returncode == 0, added.stderr
-        _translate_renamed(repo, synthetic.planted(registry).get("renamed"))
+    with CliSession(repo, repo_env(repo)) as cli:
+        for number, (seed, generate, keywords, arguments) in enumerate(EXTRA):
+            registry = generate(seed, tmp / f"generated{number}", **keywords)
+            text = tmp / f"new{number}.txt"
+            shutil.copyfile(registry.parent / synthetic.planted(registry)["file"], text)
+            added = cli("add-report", str(text), "--period", "full_year", *arguments)
+            assert added.returncode == 0, added.stderr
+            _translate_renamed(repo, synthetic.planted(registry).get("renamed"))
     study = synthetic.run_in(repo, "-m", "socialstudy", "run")
     assert study.returncode == 0, study.stderr[-3000:]
     return repo

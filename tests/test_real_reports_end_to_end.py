@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 from real_fixtures import copy_repo, fixtures, repo_env
+from repo_copy import CliSession
 
 from socialstudy.core import registry as reg
 from socialstudy.extract.columns import header_period
@@ -66,11 +67,6 @@ print(json.dumps(out, ensure_ascii=False))
 """
 
 
-def _cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "socialstudy", *args], cwd=repo,
-                          capture_output=True, text=True, env=repo_env(repo))
-
-
 def municipality(fx) -> str:
     printed = fx.source["municipality"].split("#")[0].strip()
     match = NAME.match(printed)
@@ -99,14 +95,14 @@ def registrable(fx) -> str | None:
     return None
 
 
-def _register(repo: Path, fx) -> str:
+def _register(cli: CliSession, repo: Path, fx) -> str:
     """Through the CLI where it takes the text; else (text without tab-separated cells,
     which this version's add-report refuses in one line) the same entry written by
     add-report's own ``entry_block``."""
     src, name, period = fx.source, municipality(fx), period_of(fx)
     args = ["--municipality", name, "--kommun-code", str(src["kommun_code"]), "--fiscal-year",
             str(src["fiscal_year"]), "--period", period, "--money-unit", unit(fx)]
-    done = _cli(repo, "add-report", str(fx.report), *args)
+    done = cli("add-report", str(fx.report), *args)
     if done.returncode == 0:
         return re.search(r"registered (\S+):", done.stdout).group(1)
     assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr, done.stderr
@@ -162,18 +158,19 @@ def _name_the_committee(repo: Path, fx) -> None:
 def corpus(tmp_path_factory):
     repo = copy_repo(tmp_path_factory.mktemp("real") / "repo")
     docs, reviews, refused, pasted = {}, {}, {}, []
-    for fx in fixtures():
-        why = registrable(fx)
-        if why:
-            refused[fx.slug] = why
-            continue
-        docs[fx.slug] = _register(repo, fx)
-        _name_the_committee(repo, fx)  # the user's decision comes before any proposal
-    for slug, doc_id in docs.items():
-        done = _cli(repo, "review", doc_id)
-        assert "Traceback" not in done.stderr, done.stderr
-        reviews[slug] = done.stdout + done.stderr
-        pasted += _paste(repo, done.stdout)
+    with CliSession(repo, repo_env(repo)) as cli:  # the commands, one after another
+        for fx in fixtures():
+            why = registrable(fx)
+            if why:
+                refused[fx.slug] = why
+                continue
+            docs[fx.slug] = _register(cli, repo, fx)
+            _name_the_committee(repo, fx)  # the user's decision comes before any proposal
+        for slug, doc_id in docs.items():
+            done = cli("review", doc_id)
+            assert "Traceback" not in done.stderr, done.stderr
+            reviews[slug] = done.stdout + done.stderr
+            pasted += _paste(repo, done.stdout)
     activities = (repo / "socialstudy/crosswalks/activities.csv").read_text(encoding="utf-8")
     done = subprocess.run([sys.executable, "-c", COMPUTE, *docs.values()], cwd=repo,
                           capture_output=True, text=True, env=repo_env(repo))
