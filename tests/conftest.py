@@ -90,6 +90,9 @@ HEAVY = {
 }
 
 
+WAITING = {"test_warm_probes.py", "test_warm_kernels.py"}
+
+
 def _heavy(item) -> bool:
     names = HEAVY.get(Path(str(item.path)).name)
     return names is not None and (not names or getattr(item, "originalname", "") in names)
@@ -112,6 +115,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.heavy)
     first = {item.path: 0 if _notebook(item) else 1 for item in items
              if _notebook(item) or item.get_closest_marker("slow")}
+    # a test that waits seconds for a kernel to start, using little CPU, early too: beside
+    # the other worker's work, not alone at the end
+    first.update({item.path: 1 for item in items if Path(str(item.path)).name in WAITING})
     # then the modules that run whole on one worker, so that the single tests come last
     # and fill in while the other worker ends its last unit (no worker idles at the end)
     items.sort(key=lambda item: first.get(item.path, 3 if _work_unit(
