@@ -250,13 +250,22 @@ def unmapped(municipality: str, doc_id: str, *names: str) -> str | None:
     """Why a measure is missing when no judgement exists yet: none of the crosswalks
     ``names`` has a row for the municipality (a newly added committee), so 'the report gives
     none' would be false. None when any of them has one."""
-    if any(row.municipality == municipality for name in names
-           for row in read_crosswalk(name)):
+    missing = no_rows(municipality, *names)
+    if missing is None:
         return None
     hint = (f"see `python -m socialstudy review {doc_id}`" if REVIEWED & set(names)
             else "add its rows as the README's 'Adding a report' describes")
-    return (f"not mapped yet – {' and '.join(names)} {'has' if len(names) == 1 else 'have'} "
-            f"no row for {municipality}; {hint}")
+    return f"not mapped yet – {missing}; {hint}"
+
+
+def no_rows(municipality: str, *names: str) -> str | None:
+    """'<names> has (have) no row for <municipality>' when none of the crosswalks ``names``
+    has a row for it, else None."""
+    if any(row.municipality == municipality for name in names
+           for row in read_crosswalk(name)):
+        return None
+    return (f"{' and '.join(names)} {'has' if len(names) == 1 else 'have'} no row for "
+            f"{municipality}")
 
 
 def check_all(folder: Path = paths.CROSSWALKS) -> None:

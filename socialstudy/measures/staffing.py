@@ -14,6 +14,8 @@ from socialstudy.measures.filled import fill
 from socialstudy.measures.staffing_derived import derived_staffing
 from socialstudy.measures.tabular import NOT_MAPPED, NOT_REPORTED
 
+# the crosswalks that say where a committee's staffing figures stand
+CROSSWALKS = ("staffing_map.csv", "prose_facts.csv")
 STAFFING_VARIABLES = ("headcount", "fte", "turnover_total_pct", "turnover_voluntary_pct",
                       "sick_leave_total_pct", "sick_leave_long_share_pct",
                       "sick_leave_short_share_pct", "sick_leave_women_pct",
@@ -46,7 +48,7 @@ def _missing(frame: pd.DataFrame, report: Report) -> list[dict]:
                for r in read_crosswalk("not_reported.csv")}
     have = set(frame[(frame.municipality == report.municipality)
                      & (frame.fiscal_year == report.fiscal_year)].variable)
-    why = unmapped(report.municipality, report.doc_id, "staffing_map.csv", "prose_facts.csv")
+    why = unmapped(report.municipality, report.doc_id, *CROSSWALKS)
     rows = []
     for variable in (v for v in STAFFING_VARIABLES if v not in have):
         reason = _reason(reasons.get((report.municipality, report.fiscal_year, variable)),

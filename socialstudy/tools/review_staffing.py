@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from socialstudy.core.registry import Report
-from socialstudy.crosswalks.loader import as_dict, read_crosswalk
+from socialstudy.crosswalks.loader import as_dict, no_rows, read_crosswalk
 from socialstudy.crosswalks.wording import LineIndex
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract import prose
@@ -45,10 +45,9 @@ def _missing(variable: str, rows: pd.DataFrame, report: Report) -> Item:
     committee, so whether the report gives it is not known), else not in the report."""
     if rows.empty:
         return Item(variable, ABSENT, "not found in the report's text or tables")
-    reason = rows.reason.iloc[0]
     if rows.status.iloc[0] != NOT_MAPPED:
-        return Item(variable, ABSENT, reason)
-    names = reason.split("; ")[0].removeprefix("not mapped yet – ")
+        return Item(variable, ABSENT, rows.reason.iloc[0])
+    names = no_rows(report.municipality, *staffing.CROSSWALKS)
     return Item(variable, UNMAPPED, f"{names}, and no other committee's label or wording "
                 f"for it stands in {report.file}: if the report gives it, add its row "
                 "(README, 'Adding a report')")
