@@ -139,6 +139,22 @@ def test_the_review_proposes_a_known_committees_prose_wording_for_a_new_one(adde
     assert "sick_leave_women_pct: not found" not in review
 
 
+@pytest.mark.slow
+def test_every_finance_measure_of_a_new_committee_is_in_the_review_never_left_out(added):
+    # a measure with neither a finding nor a proposal once stood under no heading at all
+    review = added["nykoping"]
+    declared = {f"finance {r.measure}" for r in crosswalk.read_crosswalk("finance_tables.csv")}
+    declared |= {f"finance {r.topic}" for r in crosswalk.read_crosswalk("finance_prose.csv")}
+    declared |= {f"staffing detail {r.variable} ({r.breakdown})"
+                 for r in crosswalk.read_crosswalk("staffing_detail.csv")}
+    listed = {line.strip().split(": ")[0] for line in review.splitlines()
+              if line.startswith("  ") and not line.startswith("    ")}
+    assert declared <= listed, sorted(declared - listed)
+    unmapped = review.split("NOT MAPPED YET")[1]
+    assert ("  finance forecast: finance_tables.csv has no row for Nyköping, and no other "
+            "committee's label or wording for it stands in nykoping_2024_ar.txt") in unmapped
+
+
 def _paste_proposals(repo: Path, review: str, skip: tuple[str, ...] = ("remit.csv",)) -> None:
     for name, row in PASTE.findall(review):
         if name not in skip:

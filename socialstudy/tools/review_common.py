@@ -31,6 +31,15 @@ class Item:
     proposal: str = ""
 
 
+def not_mapped(measure: str, missing: str, report) -> Item:
+    """A measure of a committee no crosswalk row covers (``missing``: which crosswalks
+    have no row for it, from ``loader.no_rows``) whose report holds no other committee's
+    label or wording for it either: listed, so that it is never simply left out."""
+    return Item(measure, UNMAPPED, f"{missing}, and no other committee's label or wording "
+                f"for it stands in {report.file}: if the report gives it, add its row "
+                "(README, 'Adding a report')")
+
+
 def csv_row(values: list) -> str:
     """``values`` as one CSV line, quoted where needed (ready to paste)."""
     buffer = io.StringIO()

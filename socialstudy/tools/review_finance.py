@@ -12,12 +12,12 @@ import dataclasses
 import pandas as pd
 
 from socialstudy.core.registry import Report
-from socialstudy.crosswalks.loader import as_dict, read_crosswalk
+from socialstudy.crosswalks.loader import as_dict, no_rows, read_crosswalk
 from socialstudy.errors import CrosswalkError
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import finance_anchors as anchors
 from socialstudy.measures.staffing_detail import staffing_detail
-from socialstudy.tools.review_common import DECIDE, FOUND, Item, csv_row
+from socialstudy.tools.review_common import DECIDE, FOUND, Item, csv_row, not_mapped
 
 DETAIL = "staffing_detail.csv"
 
@@ -29,8 +29,27 @@ def _copied(row) -> str:
 
 
 def finance_items(report: Report, facts: pd.DataFrame) -> list[Item]:
-    """Finance-table, finance-prose and staffing-detail items of ``report``."""
-    return _table_items(report, facts) + _prose_items(report) + _detail_items(report, facts)
+    """Finance-table, finance-prose and staffing-detail items of ``report``; for a
+    committee none of these crosswalks covers, every measure neither found nor proposed
+    is listed as not mapped yet."""
+    items = _table_items(report, facts) + _prose_items(report) + _detail_items(report, facts)
+    return items + _not_mapped(report, items)
+
+
+def _not_mapped(report: Report, items: list[Item]) -> list[Item]:
+    listed = {i.measure.split(": ")[0] for i in items}  # a prose topic: any of its items
+    declared = {
+        anchors.TABLES: [f"finance {r.measure}" for r in read_crosswalk(anchors.TABLES)],
+        anchors.PROSE: [f"finance {r.topic}" for r in read_crosswalk(anchors.PROSE)],
+        DETAIL: [f"staffing detail {r.variable} ({r.breakdown})"
+                 for r in read_crosswalk(DETAIL)]}
+    out = []
+    for name, measures in declared.items():
+        missing = no_rows(report.municipality, name)
+        if missing is not None:
+            out += [not_mapped(m, missing, report)
+                    for m in sorted(set(measures) - listed)]
+    return out
 
 
 def _table_items(report: Report, facts: pd.DataFrame) -> list[Item]:

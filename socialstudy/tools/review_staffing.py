@@ -13,7 +13,15 @@ from socialstudy.extract import prose
 from socialstudy.extract.tables import read_lines
 from socialstudy.measures import staffing
 from socialstudy.measures.tabular import NOT_MAPPED
-from socialstudy.tools.review_common import ABSENT, DECIDE, FOUND, UNMAPPED, Item, closest, csv_row
+from socialstudy.tools.review_common import (
+    ABSENT,
+    DECIDE,
+    FOUND,
+    Item,
+    closest,
+    csv_row,
+    not_mapped,
+)
 
 
 def staffing_items(report: Report, facts: pd.DataFrame, had: dict[str, str]) -> list[Item]:
@@ -47,10 +55,7 @@ def _missing(variable: str, rows: pd.DataFrame, report: Report) -> Item:
         return Item(variable, ABSENT, "not found in the report's text or tables")
     if rows.status.iloc[0] != NOT_MAPPED:
         return Item(variable, ABSENT, rows.reason.iloc[0])
-    names = no_rows(report.municipality, *staffing.CROSSWALKS)
-    return Item(variable, UNMAPPED, f"{names}, and no other committee's label or wording "
-                f"for it stands in {report.file}: if the report gives it, add its row "
-                "(README, 'Adding a report')")
+    return not_mapped(variable, no_rows(report.municipality, *staffing.CROSSWALKS), report)
 
 
 def _staffing_proposal(report, variable, rows, table) -> Item | None:
