@@ -18,6 +18,19 @@ from pathlib import Path
 COPIED = ("socialstudy", "data", "notebooks", "figures", "docs", "reports")
 
 
+# what a study run writes in the default tree (the committed outputs)
+COMMITTED = ("data/processed", "figures", "notebooks", "docs")
+
+
+def committed_tree(repo: Path) -> dict[str, bytes]:
+    """Every committed output of ``repo``, and its manifest, by path: what a run of other
+    parameters, a failed or interrupted run must leave as it was."""
+    return {p.relative_to(repo).as_posix(): p.read_bytes()
+            for name in (*COMMITTED, "study-manifest.json")
+            for p in ([repo / name] if (repo / name).is_file() else
+                      sorted((repo / name).rglob("*"))) if p.is_file()}
+
+
 def copy_repo(source: Path, target: Path, names=COPIED) -> Path:
     """The parts of a checkout a run reads and writes, without caches and build/."""
     ignore = shutil.ignore_patterns(".venv", ".git", "__pycache__", ".stage-*", "build",

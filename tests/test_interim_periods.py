@@ -14,6 +14,7 @@ import pytest
 import synthetic
 import yaml
 from conftest import one
+from repo_copy import committed_tree
 
 from socialstudy.core import registry, schemas
 from socialstudy.core.registry import Report, load_registry, period_covered
@@ -222,10 +223,17 @@ def test_the_interim_reports_pass_every_schema(corpus):
         schemas.validate(frame, name)
 
 
+# a run of other parameters, one notebook at a time (runner.KERNELS = 1, as on one core):
+# the path the forced rebuild, with steps side by side, does not take
+ONE_AT_A_TIME = ("import sys; from socialstudy.engine import runner; runner.KERNELS = 1; "
+                 "from socialstudy.__main__ import main; sys.exit(main(sys.argv[1:]))")
+
+
 @pytest.mark.slow
 def test_year_runs_on_an_interim_report_added_through_the_cli(tmp_path):
-    """In a copy of the repository: add-report --period jan_aug, then run --year 2025; the
-    summary names the interim report and says it is part-year."""
+    """In a copy of the repository: add-report --period jan_aug, then run --year 2025 (one
+    notebook at a time); the summary names the interim report and says it is part-year.
+    The run of other parameters writes its own tree, never the default study's."""
     repo = synthetic.copy_repository(tmp_path / "repo")
     generated = synthetic.interim_report(SEED, tmp_path / "gen", period="jan_aug")
     text = tmp_path / "interim.txt"
@@ -234,9 +242,17 @@ def test_year_runs_on_an_interim_report_added_through_the_cli(tmp_path):
                              "jan_aug", "--municipality", "Huddinge", "--kommun-code", "0126",
                              "--fiscal-year", "2025", "--money-unit", "tkr")
     assert added.returncode == 0, added.stderr
-    run = synthetic.run_in(repo, "-m", "socialstudy", "run", "--year", "2025")
+    before = committed_tree(repo)
+    run = synthetic.run_in(repo, "-c", ONE_AT_A_TIME, "run", "--year", "2025")
     assert run.returncode == 0, run.stderr[-3000:]
-    summary = (repo / "build" / "year=2025" / "notebooks" / "05_summary.ipynb").read_text(
-        encoding="utf-8")
+    tree = repo / "build" / "year=2025"
+    summary = (tree / "notebooks" / "05_summary.ipynb").read_text(encoding="utf-8")
     assert "fiscal year 2025, January–August only" in summary
     assert "(January–August, huddinge_2025_d2) – part-year, not comparable" in summary
+    log = run.stderr
+    assert log.index("02_cost_structure: done") < log.index("03_staffing: running")
+    assert log.index("03_staffing: done") < log.index("04_goals: running")
+    assert (tree / "reports/html/index.html").exists()
+    assert committed_tree(repo) == before
+    again = synthetic.run_in(repo, "-m", "socialstudy", "run", "--year", "2025")
+    assert "nothing to run" in again.stderr

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from repo_copy import copy_repo, run_cli
+from repo_copy import committed_tree, copy_repo, run_cli
 
 from socialstudy import paths
 from socialstudy.core import runspec
@@ -29,7 +29,6 @@ from socialstudy.study import runs
 from socialstudy.study.context import open_run
 
 ROOT = paths.ROOT
-COMMITTED = ("data/processed", "figures", "notebooks", "docs")
 
 
 def test_unknown_year_fails_before_execution(reports, facts):
@@ -162,13 +161,6 @@ def test_second_run_in_the_same_checkout_stops_with_a_clear_message(tmp_path):
 
 # --- copies of the repository brought up to date once per session (conftest) ---------
 
-def _tree(repo: Path) -> dict[str, bytes]:
-    return {p.relative_to(repo).as_posix(): p.read_bytes()
-            for name in (*COMMITTED, "study-manifest.json")
-            for p in ([repo / name] if (repo / name).is_file() else
-                      sorted((repo / name).rglob("*"))) if p.is_file()}
-
-
 @pytest.fixture
 def repo(synced_repo, tmp_path):
     return copy_repo(synced_repo, tmp_path / "repo")
@@ -204,7 +196,7 @@ def test_deleted_and_truncated_outputs_are_rebuilt(repo):
     assert "04_goals: running (output altered: data/processed/goals.csv)" in done.stderr
     assert "02_cost_structure: unchanged" in done.stderr
     assert "TCP" not in done.stderr and "KeyboardInterrupt" not in done.stderr
-    assert _tree(repo) == _tree(ROOT)
+    assert committed_tree(repo) == committed_tree(ROOT)
 
 
 @pytest.mark.slow
@@ -217,8 +209,8 @@ def test_changed_rendering_code_renders_again_without_kernels(repo):
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("rendering (changed: socialstudy/publish/html.py)") == 5
     assert "publish: running (changed: socialstudy/publish/html.py)" in done.stderr
-    assert _tree(repo) == {**_tree(ROOT), "study-manifest.json": _tree(repo)[
-        "study-manifest.json"]}
+    tree = committed_tree(repo)
+    assert tree == {**committed_tree(ROOT), "study-manifest.json": tree["study-manifest.json"]}
 
 
 def _drop_sick_leave(notebook: Path) -> None:
@@ -261,7 +253,7 @@ def test_edit_in_notebook_03_reaches_the_summary_and_reverting_restores_it(repo)
     notebook.write_bytes(original)
     done = run_cli(repo, "--quiet")
     assert done.returncode == 0 and done.stderr == "", done.stderr  # --quiet: not a word
-    assert _tree(repo) == _tree(ROOT)
+    assert committed_tree(repo) == committed_tree(ROOT)
 
 
 @pytest.mark.slow
@@ -272,14 +264,14 @@ def test_failing_run_leaves_outputs_unchanged_and_says_so_in_one_line(repo):
                         "metadata": {}, "outputs": [], "source":
                         '(outputs.processed / "staffing.csv").write_text("trunc")\n1 / 0'})
     notebook.write_text(json.dumps(nb), encoding="utf-8")
-    before = _tree(repo)
+    before = committed_tree(repo)
     done = run_cli(repo, "--quiet")
     assert done.returncode == 2
     assert done.stderr.startswith("error: build/failed/year=latest/03_staffing.ipynb: "
                                   "notebook 03_staffing.ipynb failed in cell ")
     assert "(ZeroDivisionError: division by zero); outputs unchanged — fix:" in done.stderr
     assert done.stderr.count("\n") == 1
-    after = _tree(repo)
+    after = committed_tree(repo)
     after.pop("notebooks/03_staffing.ipynb"), before.pop("notebooks/03_staffing.ipynb")
     assert after == before
     assert (repo / "build/failed/year=latest/03_staffing.ipynb").exists()
@@ -316,7 +308,7 @@ def _wait_for(condition, process: subprocess.Popen, seconds: float = 600) -> Non
 def test_ctrl_c_prints_one_line_and_changes_nothing(repo, tmp_path):
     started = tmp_path / "02-sleeping"  # outside the repository: not part of its tree
     _slow_cell(repo / "notebooks/02_cost_structure.ipynb", started)
-    before = _tree(repo)
+    before = committed_tree(repo)
     env = {**os.environ, "PYTHONPATH": str(repo)}
     env.pop(staging.STAGE_ENV, None)
     log = tmp_path / "stderr.txt"  # a file, not a pipe nobody reads while waiting
@@ -340,7 +332,7 @@ def test_ctrl_c_prints_one_line_and_changes_nothing(repo, tmp_path):
     assert rest.splitlines()[-1] == "interrupted; outputs unchanged"
     assert "02_cost_structure: running" in rest
     assert "Traceback" not in rest and "KeyboardInterrupt" not in rest
-    assert _tree(repo) == before
+    assert committed_tree(repo) == before
     assert not list((repo / "build").glob(".stage-*"))
 
 
@@ -348,7 +340,7 @@ def test_ctrl_c_prints_one_line_and_changes_nothing(repo, tmp_path):
 def test_papermill_direct_never_writes_the_committed_study(repo):
     env = {**os.environ, "PYTHONPATH": str(repo)}
     env.pop(staging.STAGE_ENV, None)
-    before = _tree(repo)
+    before = committed_tree(repo)
 
     def papermill(name, *args):
         return subprocess.run([sys.executable, "-m", "papermill", f"notebooks/{name}.ipynb",
@@ -364,7 +356,7 @@ def test_papermill_direct_never_writes_the_committed_study(repo):
     assert papermill("01_extract_clean").returncode == 0
     assert papermill("04_goals").returncode == 0
     assert (repo / "build/year=2020/figures/goal_levels.png").exists()
-    assert _tree(repo) == before
+    assert committed_tree(repo) == before
 
 
 # --- full rebuilds --------------------------------------------------------------------
@@ -378,8 +370,8 @@ def test_forced_rebuild_reproduces_the_committed_study_byte_for_byte(forced_buil
         assert f"{step.name}: running (forced)" in killed["stderr"], step.name
     assert again["stderr"].splitlines()[-1].endswith("nothing to run")
     out = paths.Outputs(study)
-    rebuilt = _tree(out.root)
-    assert rebuilt == _tree(ROOT)
+    rebuilt = committed_tree(out.root)
+    assert rebuilt == committed_tree(ROOT)
     second = runs.run(outputs=out, progress=False)  # writes nothing: a shared tree is safe
     assert [r.status for r in second] == ["skipped"] * 6
     # HTML pages depend only on the stored notebook: papermill's random ids are gone
@@ -387,30 +379,6 @@ def test_forced_rebuild_reproduces_the_committed_study_byte_for_byte(forced_buil
     for step in dag.load_table().steps[:5]:
         page = pages.render(again, step)
         assert page.read_bytes() == (out.root / "reports/html" / page.name).read_bytes()
-
-
-@pytest.mark.slow
-def test_other_parameters_write_their_own_tree(repo):
-    before = _tree(repo)
-    # one notebook at a time (runner.KERNELS = 1, as on one core): the path the forced
-    # rebuild, with steps side by side, does not take
-    code = ("import sys; from socialstudy.engine import runner; runner.KERNELS = 1; "
-            "from socialstudy.__main__ import main; "
-            "sys.exit(main(['run', '--municipalities', 'huddinge,Haninge']))")
-    env = {**os.environ, "PYTHONPATH": str(repo)}
-    env.pop(staging.STAGE_ENV, None)
-    done = subprocess.run([sys.executable, "-c", code], cwd=repo, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    log = done.stderr
-    assert log.index("02_cost_structure: done") < log.index("03_staffing: running")
-    assert log.index("03_staffing: done") < log.index("04_goals: running")
-    tree = repo / "build" / "year=latest,municipalities=Haninge+Huddinge"
-    assert (tree / "notebooks/05_summary.ipynb").exists()
-    assert (tree / "reports/html/index.html").exists()
-    assert _tree(repo) == before
-    again = run_cli(repo, "--municipalities", "Haninge,Huddinge")
-    assert "nothing to run" in again.stderr
 
 
 def test_benchmark_floor_notebooks_hold_every_import_and_parse(tmp_path):
