@@ -17,23 +17,29 @@ from socialstudy.figures.outcomes import goal_levels, indicator_attainment, staf
 from socialstudy.figures.style import INDEX, fit_width, plt
 
 __all__ = ["activity_shares", "budget_deviation", "cost_type_shares", "goal_levels",
-           "image", "indicator_attainment", "staffing_panel", "save", "show", "write_index"]
+           "image", "indicator_attainment", "staffing_panel", "save", "save_png", "show",
+           "write_index"]
 
 
 def save(fig: plt.Figure, name: str, folder: Path) -> list[Path]:
-    """Write ``name``.png (200 dpi, at most 1 800 px wide: ``style.fit_width``) and
-    ``name``.svg byte-stably, each titled with the figure's numbered title, and close the
-    figure."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = [folder / f"{name}.png", folder / f"{name}.svg"]
-    title = fig.get_label()
-    fit_width(fig)
-    fig.savefig(paths[0], metadata={"Software": None, "Title": title}, bbox_inches="tight",
-                dpi=200)
-    fig.savefig(paths[1], metadata={"Date": None, "Creator": None, "Title": title},
+    """Write ``name``.png (:func:`save_png`) and ``name``.svg byte-stably, each titled with
+    the figure's numbered title, and close the figure."""
+    png, svg = save_png(fig, name, folder), folder / f"{name}.svg"
+    fig.savefig(svg, metadata={"Date": None, "Creator": None, "Title": fig.get_label()},
                 bbox_inches="tight")
     plt.close(fig)
-    return paths
+    return [png, svg]
+
+
+def save_png(fig: plt.Figure, name: str, folder: Path) -> Path:
+    """Write ``name``.png: 200 dpi, at most 1 800 px wide (``style.fit_width`` narrows the
+    figure first, so the SVG saved after it has the same layout)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    fit_width(fig)
+    fig.savefig(path, metadata={"Software": None, "Title": fig.get_label()},
+                bbox_inches="tight", dpi=200)
+    return path
 
 
 def image(path: Path):
