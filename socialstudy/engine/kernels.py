@@ -107,7 +107,7 @@ class KernelPool:
             except OSError as exc:
                 self.cold = f"no preloaded process: {exc}"
                 return
-        elif self.zygote.gone:
+        elif self.zygote.gone or self.zygote.stuck:
             self.cold = self.zygote.ended
             return
         km.kernel_id = km.kernel_id or str(uuid.uuid4())
