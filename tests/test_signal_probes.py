@@ -51,12 +51,29 @@ STOPPED_RUN = textwrap.dedent("""
 """)
 
 
-def _started(tmp_path: Path, **kwargs) -> tuple[subprocess.Popen, Path]:
-    go = tmp_path / "go"
-    process = subprocess.Popen([sys.executable, "-c", STOPPED_RUN, str(go)],
-                               stderr=subprocess.PIPE, text=True, cwd=tmp_path, **kwargs)
-    assert process.stderr.readline() == "running\n"
-    return process, go
+@pytest.fixture
+def stopped_run(tmp_path):
+    """Start ``STOPPED_RUN`` (keywords: ``Popen``'s) once it says "running"; killed at the
+    test's end whatever happened."""
+    started = []
+
+    def start(**kwargs) -> subprocess.Popen:
+        started.append(subprocess.Popen(
+            [sys.executable, "-c", STOPPED_RUN, str(tmp_path / "go")],
+            stderr=subprocess.PIPE, text=True, cwd=tmp_path, **kwargs))
+        assert started[-1].stderr.readline() == "running\n"
+        return started[-1]
+    yield start
+    for process in started:
+        process.kill()
+        process.communicate()
+
+
+def _ended(process: subprocess.Popen, tmp_path: Path) -> str:
+    """Once it cleans up: let it end; what it said after "cleaning up"."""
+    assert process.stderr.readline() == "cleaning up\n"
+    (tmp_path / "go.1").touch(), (tmp_path / "go.2").touch()
+    return process.communicate(timeout=30)[1]
 
 
 def _signal(process: subprocess.Popen, signum: int) -> None:
@@ -74,56 +91,41 @@ def _signal(process: subprocess.Popen, signum: int) -> None:
         time.sleep(0.01)
 
 
-def test_ctrl_c_again_during_the_clean_up_or_the_exit_changes_nothing(tmp_path):
+def test_ctrl_c_again_during_the_clean_up_or_the_exit_changes_nothing(stopped_run,
+                                                                      tmp_path):
     # probe: three Ctrl-C 0.02-0.1 s apart while notebook 02 ran gave exit code -2 (a
     # second one while Python exited: its handlers are SIG_DFL by then) or broke into the
     # clean-up, leaving build/.stage-… or /tmp/ssk-… behind (exit 130)
-    process, go = _started(tmp_path)
-    try:
-        _signal(process, signal.SIGINT)
-        assert process.stderr.readline() == "cleaning up\n"
-        _signal(process, signal.SIGINT)
-        _signal(process, signal.SIGINT)
-        (tmp_path / "go.1").touch()
-        assert process.stderr.readline() == "cleaned up\n"
-        assert process.stderr.read(len(INTERRUPTED) + 10) == f"\n{INTERRUPTED}\nexiting\n"
-        _signal(process, signal.SIGINT)
-        _signal(process, signal.SIGTERM)
-        (tmp_path / "go.2").touch()
-        rest = process.stderr.read()
-        process.wait(timeout=30)
-    finally:
-        process.kill()
-    assert (process.returncode, rest) == (128 + signal.SIGINT, "")
+    process = stopped_run()
+    _signal(process, signal.SIGINT)
+    assert process.stderr.readline() == "cleaning up\n"
+    _signal(process, signal.SIGINT)
+    _signal(process, signal.SIGINT)
+    (tmp_path / "go.1").touch()
+    assert process.stderr.readline() == "cleaned up\n"
+    assert process.stderr.read(len(INTERRUPTED) + 10) == f"\n{INTERRUPTED}\nexiting\n"
+    _signal(process, signal.SIGINT)
+    _signal(process, signal.SIGTERM)
+    (tmp_path / "go.2").touch()
+    assert process.communicate(timeout=30)[1] == ""
+    assert process.returncode == 128 + signal.SIGINT
 
 
-def test_a_hang_up_ends_a_run_as_ctrl_c_does(tmp_path):
+def test_a_hang_up_ends_a_run_as_ctrl_c_does(stopped_run, tmp_path):
     # probe: SIGHUP (the terminal closed) ended the run at once, exit code -1, saying
     # nothing, the staging folder and the kernels' socket folder left behind
-    process, go = _started(tmp_path)
-    try:
-        _signal(process, signal.SIGHUP)
-        assert process.stderr.readline() == "cleaning up\n"
-        (tmp_path / "go.1").touch(), (tmp_path / "go.2").touch()
-        _, rest = process.communicate(timeout=30)
-    finally:
-        process.kill()
+    process = stopped_run()
+    _signal(process, signal.SIGHUP)
+    assert _ended(process, tmp_path) == f"cleaned up\n\n{INTERRUPTED}\nexiting\n"
     assert process.returncode == 128 + signal.SIGHUP
-    assert rest == f"cleaned up\n\n{INTERRUPTED}\nexiting\n"
 
 
-def test_a_run_under_nohup_outlives_its_terminal(tmp_path):
+def test_a_run_under_nohup_outlives_its_terminal(stopped_run, tmp_path):
     """``nohup`` starts the run with SIGHUP ignored: it stays ignored."""
-    process, go = _started(tmp_path, preexec_fn=lambda: signal.signal(signal.SIGHUP,
-                                                                      signal.SIG_IGN))
-    try:
-        _signal(process, signal.SIGHUP)
-        _signal(process, signal.SIGTERM)  # it was still running: this stops it
-        assert process.stderr.readline() == "cleaning up\n"
-        (tmp_path / "go.1").touch(), (tmp_path / "go.2").touch()
-        process.communicate(timeout=30)
-    finally:
-        process.kill()
+    process = stopped_run(preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    _signal(process, signal.SIGHUP)
+    _signal(process, signal.SIGTERM)  # it was still running: this stops it
+    assert _ended(process, tmp_path) == f"cleaned up\n\n{INTERRUPTED}\nexiting\n"
     assert process.returncode == 128 + signal.SIGTERM
 
 
