@@ -154,7 +154,7 @@ COMMANDS = {"run": _run, "bench": _bench, "add-report": _add_report, "review": _
 
 
 def main(argv: list[str] | None = None) -> int:
-    _take_signals()
+    previous = _take_signals()
     try:
         args = _parser().parse_args(argv)
         return COMMANDS[args.command](args)
@@ -163,21 +163,28 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:  # before a command could say it (e.g. while importing)
         return _stopped(INTERRUPTED)
+    finally:  # for a caller in the same process (once stopped, they stay ignored)
+        for signum, handler in previous.items() if not _STOPPED_BY else ():
+            if handler is not None:  # (None: not set from Python, cannot be set back)
+                signal.signal(signum, handler)
 
 
-def _take_signals() -> None:
+def _take_signals() -> dict:
     """Ctrl-C (SIGINT), SIGTERM and SIGHUP end a run through KeyboardInterrupt (``_stop``).
     SIGINT is set even when ignored: a process started with it ignored (a background job
     of a shell without job control, ``(make test &)``) inherits ``SIG_IGN``, which Python
     keeps, and the run would then go on as if nothing had been sent. An ignored SIGHUP is
-    kept ignored: ``nohup`` asks that the run outlive its terminal."""
+    kept ignored: ``nohup`` asks that the run outlive its terminal. Returns the handlers
+    replaced."""
     _STOPPED_BY.clear()
+    previous = {}
     try:
         for signum in STOPPING:
             if signum != signal.SIGHUP or signal.getsignal(signum) != signal.SIG_IGN:
-                signal.signal(signum, _stop)
+                previous[signum] = signal.signal(signum, _stop)
     except ValueError:  # not the main thread (main() called from a test's thread)
         pass
+    return previous
 
 
 if __name__ == "__main__":

@@ -129,6 +129,17 @@ def test_a_run_under_nohup_outlives_its_terminal(stopped_run, tmp_path):
     assert process.returncode == 128 + signal.SIGTERM
 
 
+def test_main_called_in_a_process_gives_its_signal_handlers_back(capsys):
+    """A test or tool calling ``main()`` keeps its own Ctrl-C (the CLI's ignores a second
+    one: a process it ran in ignored every later one)."""
+    from socialstudy import __main__ as cli
+    before = {signum: signal.getsignal(signum) for signum in cli.STOPPING}
+    with pytest.raises(SystemExit) as ended:
+        cli.main(["--no-such-option"])
+    assert ended.value.code == 2 and "usage: python -m socialstudy" in capsys.readouterr().err
+    assert {signum: signal.getsignal(signum) for signum in cli.STOPPING} == before
+
+
 def _left_by(runner: int, repo: Path) -> list[str]:
     """Processes still alive of a run of ``repo`` by the process ``runner``: its zygote
     and the kernels forked from it (the zygote's command line), cold kernels (their

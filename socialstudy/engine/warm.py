@@ -154,10 +154,10 @@ def died(km) -> str | None:
     if not isinstance(process, Forked) or process.zygote.process.poll() is None:
         return None
     zygote, code = process.zygote, process.zygote.process.returncode
-    if zygote.by_runner and not zygote.why:
-        return None
     if zygote.why:
         how = f" {zygote.why}, so the runner ended it"
+    elif zygote.by_runner:  # Ctrl-C: the run says "interrupted"
+        return None
     else:
         how = f" died ({_signal_name(-code) if code < 0 else f'exit code {code}'})"
     return (f"the kernel launcher (the preloaded process kernels are forked from, pid "
