@@ -277,7 +277,7 @@ def test_the_zygote_has_a_session_of_its_own(tmp_path):
     was in that group: a hang-up killed it, and so the kernels under it)."""
     from test_warm_probes import _zygote
     zygote, _ = _zygote(tmp_path, "import select, sys; select.select([int(sys.argv[2])], "
-                                  "[], [])")
+                                  "[], []); sys.exit(0)")  # (at once, when it is closed)
     try:
         assert os.getsid(zygote.process.pid) == zygote.process.pid != os.getsid(0)
     finally:
