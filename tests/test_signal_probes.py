@@ -237,8 +237,8 @@ def test_a_notebook_ending_itself_or_its_kernel_launcher_fails_in_one_line(tmp_p
                      "unchanged — fix: open the executed notebook kept at this path to see "
                      "the failing cell")
     assert dies == (f"{tmp_path}/kills.ipynb: notebook kills.ipynb could not run: the "
-                    "kernel launcher (the preloaded process kernels are forked from, pid "
-                    f"{zygote}) died (killed by SIGKILL), and its kernels with it; outputs "
+                    f"kernel launcher (zygote, pid {zygote}: the preloaded process kernels "
+                    "are forked from) died (killed by SIGKILL), and its kernels with it; outputs "
                     "unchanged — fix: run it again (a new launcher starts); if it repeats, "
                     "look for what stops or ends it (out of memory: `dmesg`)")
 

@@ -160,8 +160,8 @@ def died(km) -> str | None:
         return None
     else:
         how = f" died ({_signal_name(-code) if code < 0 else f'exit code {code}'})"
-    return (f"the kernel launcher (the preloaded process kernels are forked from, pid "
-            f"{zygote.process.pid}){how}, and its kernels with it")
+    return (f"the kernel launcher (zygote, pid {zygote.process.pid}: the preloaded process "
+            f"kernels are forked from){how}, and its kernels with it")
 
 
 def _signal_name(signum: int) -> str:
