@@ -3,7 +3,9 @@
 jupyter_client the forked kernel as a process it can poll, wait for and signal.
 
 Linux only (``fork``, ``prctl``); elsewhere, for another kernel command, environment or
-cwd, or once the zygote is gone, :mod:`socialstudy.engine.kernels` starts kernels cold."""
+cwd, or once the zygote is gone or stopped (SIGSTOP: the kernels it forked go on),
+:mod:`socialstudy.engine.kernels` starts kernels cold. A zygote that died takes its
+kernels with it: the notebook's one-line error says so (:func:`died`)."""
 
 from __future__ import annotations
 
