@@ -201,14 +201,14 @@ def _notebook(tmp_path: Path, name: str, code: str) -> SimpleNamespace:
     return SimpleNamespace(name=name, notebook=str(path))
 
 
-def _one_line(step, tmp_path: Path, pool) -> str:
-    """What the run says when ``step`` fails on the pool's next kernel."""
+def _one_line(step, tmp_path: Path, km) -> str:
+    """What the run says when ``step`` fails on the kernel ``km``."""
     from socialstudy.engine.execute import execute
     from socialstudy.errors import StudyError
     stage = SimpleNamespace(dir=tmp_path / "stage")
     spec = SimpleNamespace(default=True, parameters={}, name="probe")
     with pytest.raises(StudyError) as raised:
-        execute(step, stage, pool.take(), spec, tmp_path, progress=False)
+        execute(step, stage, km, spec, tmp_path, progress=False)
     return raised.value.one_line
 
 
@@ -221,17 +221,21 @@ def test_a_notebook_ending_itself_or_its_kernel_launcher_fails_in_one_line(tmp_p
     try:
         # probe: sys.exit(3) put into cell 4 of notebook 04 (handled already: re-run)
         exits = _one_line(_notebook(tmp_path, "exits", "import sys; sys.exit(3)"),
-                          tmp_path, pool)
+                          tmp_path, pool.take())
         # probe: the zygote SIGKILLed while notebook 02 ran said "could not run
         # (DeadKernelError: Kernel died)", naming nothing; here a cell kills it (a
         # forked kernel's parent), as the out-of-memory killer could
-        zygote = pool.zygote.process.pid
+        zygote, km = pool.zygote.process.pid, pool.take()
+        pool.start()  # the next notebook's kernel, forked ahead: it dies with the zygote
         dies = _one_line(_notebook(tmp_path, "kills", "import os, signal, time\n"
                                    "os.kill(os.getppid(), signal.SIGKILL)\n"
                                    "time.sleep(60)  # (ended by its death, at once)"),
-                         tmp_path, pool)
+                         tmp_path, km)
+        instead = type(pool.take().provisioner.process).__name__  # (it was handed out)
     finally:
+        pool.kill()  # (the cold kernel, still starting)
         pool.close()
+    assert instead == "Popen"
     assert exits == (f"{tmp_path}/build/failed/probe/exits.ipynb: notebook exits.ipynb "
                      "failed in cell 1 (SystemExit: 3: the notebook ended here); outputs "
                      "unchanged — fix: open the executed notebook kept at this path to see "
