@@ -62,9 +62,8 @@ def _run(args: argparse.Namespace) -> int:
     try:
         results = run_study(args.year, args.municipalities, force=args.force,
                             progress=not args.quiet, wait=not args.no_wait)
-    except KeyboardInterrupt as exc:  # Ctrl-C or SIGTERM (a progress bar may be mid-line)
-        print(("" if args.quiet else "\n") + (str(exc) or INTERRUPTED), file=sys.stderr)
-        return 128 + _STOPPED_BY[0]
+    except KeyboardInterrupt as exc:  # Ctrl-C, SIGTERM or SIGHUP (a bar may be mid-line)
+        return _stopped(("" if args.quiet else "\n") + (str(exc) or INTERRUPTED))
     ran = sum(r.status != "skipped" for r in results)
     if results:
         _damage_summary(results[0].output.parent.parent)
@@ -80,13 +79,30 @@ def _run(args: argparse.Namespace) -> int:
 
 
 INTERRUPTED = "interrupted; outputs unchanged"
-_STOPPED_BY = [signal.SIGINT]  # the signal that interrupted the run: exit 128 + it
+STOPPING = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)  # each ends a run the same way
+_STOPPED_BY: list[int] = []  # the signal that interrupted the run: exit 128 + it
 
 
-def _terminate(signum, _frame) -> None:
-    """SIGTERM takes Ctrl-C's path: kernels killed, stage removed, the same one line."""
-    _STOPPED_BY[0] = signum
+def _stop(signum, _frame) -> None:
+    """Ctrl-C, SIGTERM and SIGHUP (the terminal closed) take one path: kernels killed,
+    stage removed, one line. Only the first one: a second Ctrl-C while that clean-up runs
+    used to break into it (exit code -2 or a traceback, a staging folder and a kernel
+    socket folder left behind)."""
+    if _STOPPED_BY:
+        return
+    _STOPPED_BY.append(signum)
+    for other in STOPPING:  # ignored from now on, not only here: Python, exiting, sets
+        signal.signal(other, signal.SIG_IGN)  # its handlers back to SIG_DFL (exit -2)
     raise KeyboardInterrupt
+
+
+def _stopped(line: str) -> int:
+    """Say ``line`` (unless the terminal is gone: SIGHUP); the exit code, 128 + signal."""
+    try:
+        print(line, file=sys.stderr)
+    except OSError:
+        pass
+    return 128 + (_STOPPED_BY[0] if _STOPPED_BY else signal.SIGINT)
 
 
 def _damage_summary(tree) -> None:
@@ -138,7 +154,7 @@ COMMANDS = {"run": _run, "bench": _bench, "add-report": _add_report, "review": _
 
 
 def main(argv: list[str] | None = None) -> int:
-    _take_signals()
+    previous = _take_signals()
     try:
         args = _parser().parse_args(argv)
         return COMMANDS[args.command](args)
@@ -146,20 +162,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc.one_line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # before a command could say it (e.g. while importing)
-        print(INTERRUPTED, file=sys.stderr)
-        return 128 + _STOPPED_BY[0]
+        return _stopped(INTERRUPTED)
+    finally:  # for a caller in the same process (once stopped, they stay ignored)
+        for signum, handler in previous.items() if not _STOPPED_BY else ():
+            if handler is not None:  # (None: not set from Python, cannot be set back)
+                signal.signal(signum, handler)
 
 
-def _take_signals() -> None:
-    """Ctrl-C (SIGINT) and SIGTERM both end a run through KeyboardInterrupt. SIGINT is
-    set explicitly: a process started with it ignored (a background job of a shell
-    without job control, ``(make test &)``) inherits ``SIG_IGN``, which Python keeps, and
-    the run would then go on as if nothing had been sent."""
+def _take_signals() -> dict:
+    """Ctrl-C (SIGINT), SIGTERM and SIGHUP end a run through KeyboardInterrupt (``_stop``).
+    SIGINT is set even when ignored: a process started with it ignored (a background job
+    of a shell without job control, ``(make test &)``) inherits ``SIG_IGN``, which Python
+    keeps, and the run would then go on as if nothing had been sent. An ignored SIGHUP is
+    kept ignored: ``nohup`` asks that the run outlive its terminal. Returns the handlers
+    replaced."""
+    _STOPPED_BY.clear()
+    previous = {}
     try:
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, _terminate)
+        for signum in STOPPING:
+            if signum != signal.SIGHUP or signal.getsignal(signum) != signal.SIG_IGN:
+                previous[signum] = signal.signal(signum, _stop)
     except ValueError:  # not the main thread (main() called from a test's thread)
         pass
+    return previous
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from socialstudy import paths
 from socialstudy.engine import dag, staging
+from socialstudy.engine.warm import died
 from socialstudy.errors import StudyError
 
 
@@ -35,6 +36,13 @@ def execute(step: dag.Step, stage: staging.Stage, km, spec, base: Path,
                          fix="open the executed notebook kept at this path to see the "
                              "failing cell") from None
     except Exception as exc:  # the kernel died or did not start: still one line
+        launcher = died(km)  # (with the process it was forked from)
+        if launcher:
+            raise StudyError(f"notebook {step.name}.ipynb could not run: {launcher}; "
+                             "outputs unchanged", file=step.notebook,
+                             fix="run it again (a new launcher starts); if it repeats, "
+                                 "look for what stops or ends it (out of memory: `dmesg`)"
+                             ) from None
         raise StudyError(f"notebook {step.name}.ipynb could not run "
                          f"({type(exc).__name__}: {' '.join(str(exc).split())}); outputs "
                          "unchanged", file=step.notebook,

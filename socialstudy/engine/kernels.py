@@ -71,7 +71,7 @@ class KernelPool:
         self.start(notebook)
         km, self.ready = self.ready, None
         process = km.provisioner.process
-        if isinstance(process, warm.Forked) and process.pid is None:  # no fork came: cold
+        if isinstance(process, warm.Forked) and process.poll() is not None:  # none, or dead: cold
             from jupyter_core.utils import run_sync
             run_sync(km.cleanup_resources)()
             self.processes.remove(process)
@@ -107,7 +107,7 @@ class KernelPool:
             except OSError as exc:
                 self.cold = f"no preloaded process: {exc}"
                 return
-        elif self.zygote.gone:
+        elif self.zygote.gone or self.zygote.stuck:
             self.cold = self.zygote.ended
             return
         km.kernel_id = km.kernel_id or str(uuid.uuid4())

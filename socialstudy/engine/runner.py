@@ -15,6 +15,7 @@ unchanged"."""
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from socialstudy.errors import DiskFull, Interrupted
 
 FORMAT = 1
 KERNELS = max(1, min(2, os.cpu_count() or 1))  # notebook kernels at once: the cores
+STOP_WAIT = 10.0  # seconds an interrupted run waits for its steps' threads to end
 KERNEL_PROCESSES = "kernel processes"  # what kernels wrote outside any notebook, in the log
 # what ipykernel prints on a kernel process's stderr when its IOPub thread does not answer
 # a flush within 10 s: seen at kernel shutdown on a loaded machine, cold and warm kernels
@@ -118,22 +120,30 @@ class Runner:
         return results
 
     def _staged(self, stage: staging.Stage) -> list[RunResult]:
-        box: dict = {}
+        box: dict = {"stop": threading.Event()}
+        # waited for with an Event, not Thread.join: Ctrl-C inside join() marks the thread
+        # ended while it runs (CPython 3.11), and a later join() returns at once
+        done = threading.Event()
 
         def work():
             try:
                 box["result"] = self._steps(stage, box)
             except BaseException as exc:  # handed to the main thread
                 box["error"] = exc
+            finally:
+                done.set()
         from socialstudy.engine.kernels import thread
-        worker = thread(work, name="socialstudy-steps")
-        worker.start()
+        thread(work, name="socialstudy-steps").start()
         try:
-            while worker.is_alive():
-                worker.join(0.2)
+            while not done.wait(0.2):
+                pass
         except KeyboardInterrupt:
+            box["stop"].set()  # a pool made after this is killed at once (``_steps``)
             if box.get("pool"):
                 box["pool"].kill()
+            # its kernels dead, the steps' threads end within a second or so: only then is
+            # the stage removed (a page or notebook written after would bring it back)
+            done.wait(STOP_WAIT)
             raise Interrupted() from None
         if "error" in box:
             raise box["error"]
@@ -152,6 +162,8 @@ class Runner:
                "PYTHONPATH": os.pathsep.join(filter(None, [str(paths.ROOT),
                                                           os.environ.get("PYTHONPATH")]))}
         pool = box["pool"] = kernels.KernelPool(paths.ROOT / "notebooks", env)
+        if box["stop"].is_set():  # interrupted while it was made
+            pool.kill()
         first = next((s for s in self.table.steps if s.notebook), None)
         try:
             if first and self.runs_notebook(first, stage.dir):
@@ -192,7 +204,11 @@ class Runner:
                     continue
                 run.pending.remove(step)
                 progressed = True
-                self._start(run, step)
+                try:
+                    self._start(run, step)
+                except BaseException as exc:  # no kernel (the run was stopped): the
+                    run.running.pop(step.name, None)  # steps running are waited for
+                    run.error = run.error or exc
 
     def _start(self, run: Schedule, step: dag.Step) -> None:
         stage, label = run.stage, run.label(step)

@@ -150,7 +150,7 @@ class Stage:
     def promote(self, files: list[str], delete: list[str]) -> None:
         """Move the staged files over the outputs and remove outputs no step produces any
         more, journalled (:mod:`socialstudy.engine.journal`): all or nothing even if the
-        process is killed meanwhile; Ctrl-C and SIGTERM are held off."""
+        process is killed meanwhile; Ctrl-C, SIGTERM and SIGHUP are held off."""
         with _no_interrupt():
             journal.promote(self.dir, self.root, self.base, files, delete, atomic_write,
                             self.name)
@@ -161,14 +161,14 @@ class Stage:
 
 @contextmanager
 def _no_interrupt():
-    """Hold off SIGINT and SIGTERM (SIGKILL cannot be: the journal covers it). One that
-    arrives meanwhile is recorded, not dropped (``SIG_IGN`` would lose it), and delivered
-    again once the section is done, to the handler that was in place: Ctrl-C during a
-    promotion ends the run right after it."""
+    """Hold off SIGINT, SIGTERM and SIGHUP (SIGKILL cannot be: the journal covers it).
+    One that arrives meanwhile is recorded, not dropped (``SIG_IGN`` would lose it), and
+    delivered again once the section is done, to the handler that was in place: Ctrl-C
+    during a promotion ends the run right after it."""
     held: list[int] = []
     try:
         previous = {sig: signal.signal(sig, lambda signum, _frame: held.append(signum))
-                    for sig in (signal.SIGINT, signal.SIGTERM)}
+                    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
     except ValueError:  # not the main thread: nothing to hold off
         yield
         return

@@ -21,7 +21,9 @@ it, ask for a fork, poll a forked kernel) is :mod:`socialstudy.engine.warm`.
   warning filters equal a cold one's (tests/test_warm_kernels.py).
 * **Processes**: kernels are the zygote's children: it reaps them and reports their exit
   codes on its socket; they die with it (``PR_SET_PDEATHSIG``); it kills them and exits
-  when its socket closes (the pool closed, or the runner was killed). Its stdout and
+  when its socket closes (the pool closed, or the runner was killed). It runs in a session
+  of its own, as its kernels do: the terminal's signals (Ctrl-C, a hang-up) are the
+  runner's, which ends it. Its stdout and
   stderr, and so its kernels', are the pool's log (what a library prints at import, what
   a kernel writes outside any notebook): never the runner's console.
 """
