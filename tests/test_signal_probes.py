@@ -14,8 +14,8 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from repo_copy import copy_repo
-from test_pipeline import _slow_cell, _tree, _wait_for
+from repo_copy import committed_tree, copy_repo
+from test_pipeline import _slow_cell, _wait_for
 
 from socialstudy import paths
 from socialstudy.engine import kernels, staging, warm
@@ -163,7 +163,7 @@ def test_ctrl_c_again_and_again_while_a_notebook_runs_leaves_nothing_behind(tmp_
     repo = copy_repo(paths.ROOT, tmp_path / "repo")
     started = tmp_path / "01-sleeping"  # notebook 01, changed: the only step that runs
     _slow_cell(repo / "notebooks/01_extract_clean.ipynb", started)
-    before = _tree(repo)
+    before = committed_tree(repo)
     env = {**os.environ, "PYTHONPATH": str(repo)}
     env.pop(staging.STAGE_ENV, None)
     log = tmp_path / "stderr.txt"
@@ -184,7 +184,7 @@ def test_ctrl_c_again_and_again_while_a_notebook_runs_leaves_nothing_behind(tmp_
     assert process.returncode == 128 + signal.SIGINT, said
     assert said.splitlines()[-1] == INTERRUPTED
     assert "Traceback" not in said and "KeyboardInterrupt" not in said
-    assert _tree(repo) == before
+    assert committed_tree(repo) == before
     assert list((repo / "build").glob(".stage-*")) == []
     assert list(Path(kernels.tempfile.gettempdir()).glob(f"ssk-{process.pid}-*")) == []
     deadline = time.monotonic() + 30  # a forked kernel dies with its zygote: soon after
