@@ -90,7 +90,7 @@ HEAVY = {
 }
 
 
-WAITING = {"test_warm_probes.py", "test_warm_kernels.py"}
+WAITING = {"test_warm_probes.py", "test_warm_kernels.py", "test_signal_probes.py"}
 
 
 def _heavy(item) -> bool:

@@ -29,8 +29,6 @@ from socialstudy import paths
 from socialstudy.core import registry as reg
 from socialstudy.engine.staging import atomic_write
 from socialstudy.errors import RegistryError, StudyError
-from socialstudy.tools.pdf_entry import entry_block, is_pdf, pdf_fields, read_pdf
-from socialstudy.tools.report_checks import check_new, check_tables, cost_sign_of, read_source
 
 # the doc_id suffix: annual report, delårsrapport 1 and 2; another period its own name
 KIND_SUFFIX = {"full_year": "ar", "jan_apr": "d1", "jan_aug": "d2"}
@@ -117,6 +115,10 @@ def add_report(source: Path, *, municipality: str, kommun_code: str, fiscal_year
     report and notes on what was derived rather than given."""
     existing = reg.load_registry(registry)
     _check_arguments(municipality, kommun_code, fiscal_year, period, money_unit, title)
+    # (imported here: every command's parser imports this module for add_subparser, and
+    # these bring in the table reader, a tenth of a second a `run` would pay for nothing)
+    from socialstudy.tools.pdf_entry import entry_block, is_pdf, pdf_fields, read_pdf
+    from socialstudy.tools.report_checks import check_new, check_tables, cost_sign_of, read_source
     pdf = read_pdf(source) if is_pdf(source) else None
     data = pdf[1].text.encode("utf-8") if pdf else read_source(source)
     doc_id = derive_doc_id(municipality, fiscal_year, period)
