@@ -82,10 +82,18 @@ def finance_prose_items(report: Report, facts: pd.DataFrame) -> list[Item]:
     for line_no, text in enumerate(lines, 1):
         if line_no in taken:
             continue
-        about_own = bool(OWN.search(text)) and not OTHER.search(OWN.sub("", text))
+        paragraph = "the paragraph" if _about_own(text) else ""
         for sentence in re.split(r"(?<=[.!?])\s+", text):
-            items += _proposals(report, index, line_no, sentence, about_own)
+            about = paragraph or ("the sentence" if _about_own(sentence) else "")
+            items += _proposals(report, index, line_no, sentence, about)
     return items
+
+
+def _about_own(text: str) -> bool:
+    """The text names the committee and no other: a paragraph, or one sentence of a
+    paragraph that names others too ("För socialnämnden blev underskottet 18,7 miljoner
+    kronor" between Kommunstyrelsen's result and BUN's deficit, Dagens Vimmerby 2022)."""
+    return bool(OWN.search(text)) and not OTHER.search(OWN.sub("", text))
 
 
 def _forecasts_to_order(got: pd.DataFrame) -> list[Item]:
@@ -100,15 +108,15 @@ def _forecasts_to_order(got: pd.DataFrame) -> list[Item]:
 
 
 def _proposals(report: Report, index: LineIndex, line_no: int, sentence: str,
-               about_own: bool) -> list[Item]:
-    """Proposals from one sentence; ``about_own``: its paragraph (line) is about the
-    committee and names no other."""
+               about: str) -> list[Item]:
+    """Proposals from one sentence; ``about``: what names the committee and no other ("the
+    paragraph", its line, or "the sentence"), or "" if nothing does."""
     out = []
     for phrase in PHRASES:
         if phrase.sentence and not phrase.sentence.search(sentence):
             continue
         for m in phrase.pattern.finditer(sentence):
-            if not (phrase.named or about_own):
+            if not (phrase.named or about):
                 continue
             row = _row(report, phrase, m, sentence)
             if row is None:
@@ -120,7 +128,7 @@ def _proposals(report: Report, index: LineIndex, line_no: int, sentence: str,
                                 "quote more of the sentence in a prose_facts.csv row"))
                 continue
             why = ("the committee is named beside the number" if phrase.named else
-                   "the paragraph names the committee and no other")
+                   f"{about} names the committee and no other")
             out.append(Item(f"finance prose {row[7]}", DECIDE, f"line {line_no}: "
                             f"'{m.group(0)}' ({phrase.label}; {why})", "prose_facts.csv",
                             csv_row(row)))
