@@ -11,7 +11,6 @@ import errno
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -304,36 +303,7 @@ def _wait_for(condition, process: subprocess.Popen, seconds: float = 600) -> Non
         time.sleep(0.1)
 
 
-@pytest.mark.slow
-def test_ctrl_c_prints_one_line_and_changes_nothing(repo, tmp_path):
-    started = tmp_path / "02-sleeping"  # outside the repository: not part of its tree
-    _slow_cell(repo / "notebooks/02_cost_structure.ipynb", started)
-    before = committed_tree(repo)
-    env = {**os.environ, "PYTHONPATH": str(repo)}
-    env.pop(staging.STAGE_ENV, None)
-    log = tmp_path / "stderr.txt"  # a file, not a pipe nobody reads while waiting
-    with log.open("w", encoding="utf-8") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "socialstudy", "run", "--force"],
-                                   cwd=repo, env=env, stderr=stderr, text=True)
-    try:
-        _wait_for(started.exists, process)  # the notebook's last cell is running
-        process.send_signal(signal.SIGINT)
-        # the sleeping cell would hold the run for 600 s: ending well before is the
-        # interrupt's doing, however slow the machine
-        process.wait(timeout=300)
-    except subprocess.TimeoutExpired:
-        pass  # fails below, with what the run printed
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
-    rest = log.read_text(encoding="utf-8")
-    assert process.returncode == 130, rest
-    assert rest.splitlines()[-1] == "interrupted; outputs unchanged"
-    assert "02_cost_structure: running" in rest
-    assert "Traceback" not in rest and "KeyboardInterrupt" not in rest
-    assert committed_tree(repo) == before
-    assert not list((repo / "build").glob(".stage-*"))
+# Ctrl-C during a run: tests/test_signal_probes.py (once, again and again, SIGTERM, SIGHUP)
 
 
 @pytest.mark.slow
