@@ -243,7 +243,8 @@ def test_a_notebook_ending_itself_or_its_kernel_launcher_fails_in_one_line(tmp_p
                      "failed in cell 1 (SystemExit: 3: the notebook ended here); outputs "
                      "unchanged — fix: open the executed notebook kept at this path to see "
                      "the failing cell")
-    assert dies == (f"{tmp_path}/kills.ipynb: notebook kills.ipynb could not run: the "
+    assert dies == (f"{tmp_path}/kills.ipynb: notebook kills.ipynb could not run in cell "
+                    "1: the "
                     f"kernel launcher (zygote, pid {zygote}: the preloaded process kernels "
                     "are forked from) died (killed by SIGKILL), and its kernels with it; outputs "
                     "unchanged — fix: run it again (a new launcher starts); if it repeats, "

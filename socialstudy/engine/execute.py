@@ -37,13 +37,15 @@ def execute(step: dag.Step, stage: staging.Stage, km, spec, base: Path,
                              "failing cell") from None
     except Exception as exc:  # the kernel died or did not start: still one line
         launcher = died(km)  # (with the process it was forked from)
+        cell = getattr(exc, "cell", None)  # the cell it died in (engine.cells.last_started)
+        where = f" in cell {cell}" if cell else ""
         if launcher:
-            raise StudyError(f"notebook {step.name}.ipynb could not run: {launcher}; "
+            raise StudyError(f"notebook {step.name}.ipynb could not run{where}: {launcher}; "
                              "outputs unchanged", file=step.notebook,
                              fix="run it again (a new launcher starts); if it repeats, "
                                  "look for what stops or ends it (out of memory: `dmesg`)"
                              ) from None
-        raise StudyError(f"notebook {step.name}.ipynb could not run "
+        raise StudyError(f"notebook {step.name}.ipynb could not run{where} "
                          f"({type(exc).__name__}: {' '.join(str(exc).split())}); outputs "
                          "unchanged", file=step.notebook,
                          fix="run it again; if it repeats, run the notebook in Jupyter to "

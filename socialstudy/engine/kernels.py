@@ -33,7 +33,7 @@ import threading
 import uuid
 from pathlib import Path
 
-from socialstudy.engine import warm
+from socialstudy.engine import cells, warm
 from socialstudy.engine.cheap_imports import without_iri_grammars
 from socialstudy.errors import StudyError
 
@@ -281,20 +281,11 @@ def register_engine() -> None:
                 stderr_file=stderr_file)
             try:
                 client.execute()
+            except Exception as exc:  # the kernel died: in which cell (papermill knows)
+                exc.cell = cells.last_started(nb_man.nb)
+                raise
             finally:
                 shutdown(km, client, wait=False)
-            _ran_to_the_end(nb_man.nb)  # (papermill ignores what this returns)
+            cells.ran_to_the_end(nb_man.nb)  # (papermill ignores what this returns)
 
     papermill_engines.register(ENGINE, PoolEngine)
-
-
-def _ran_to_the_end(nb) -> None:
-    """papermill takes ``sys.exit(0)`` in a cell for success: the cells after it never
-    ran, and the run would store and publish the cut notebook. An error, in one line."""
-    from papermill.exceptions import PapermillExecutionError
-    for index, cell in enumerate(nb.cells):
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error" and out.get("ename") == "SystemExit":
-                raise PapermillExecutionError(index, cell.execution_count, cell.source,
-                                              "SystemExit", f"{out.evalue or 0}: the notebook"
-                                              " ended here", out.traceback)
