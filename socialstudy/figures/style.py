@@ -21,7 +21,11 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from socialstudy.core.registry import Report  # noqa: E402
 
+# text.hinting: glyphs as drawn, not snapped to a screen's pixel grid (what hinting is for):
+# at 200 dpi it shows no more than in the SVG, which has none, and costs a sixth of the
+# time it takes to draw a figure
 STYLE = {"svg.hashsalt": "socialstudy", "svg.fonttype": "path", "font.family": "DejaVu Sans",
+         "text.hinting": "no_hinting",
          "figure.dpi": 100, "savefig.dpi": 200, "axes.spines.top": False,
          "axes.spines.right": False, "axes.grid": True, "grid.color": "#e5e5e5",
          "axes.axisbelow": True, "legend.frameon": False}
