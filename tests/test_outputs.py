@@ -285,8 +285,17 @@ def test_pages_work_offline_and_every_image_has_alt_text(site):
     # states none, 004:630) is in the note on the image and the caption under it
     assert 'alt="Figure 5. Sick leave in the selected year (%) as each report states it"' \
         in summary
-    assert ("Haninge 2024: calendar year, % of ordinary working time "
-            "[000_7601200e7e1b7bea.txt:466]") in summary
+    # Haninge 2024's own basis (line 466), where that report is Haninge's latest: the
+    # default summary shows each committee's latest (a grown corpus may hold a newer one)
+    if latest_full_year("Haninge").doc_id == "haninge_2024_ar":
+        assert ("Haninge 2024: calendar year, % of ordinary working time "
+                "[000_7601200e7e1b7bea.txt:466]") in summary
+
+
+def latest_full_year(municipality: str):
+    from socialstudy.core.registry import load_registry
+    return max((r for r in load_registry() if r.municipality == municipality
+                and r.period == "full_year"), key=lambda r: r.fiscal_year)
 
 
 def test_the_dictionary_is_a_page(site):

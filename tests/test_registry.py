@@ -23,6 +23,11 @@ from socialstudy.tools import add_report as adder
 
 HANINGE = "000_7601200e7e1b7bea.txt"
 STRANGNAS = "004_2f72d566b296dc43.txt"
+# the add-report tests register the year after Haninge's newest annual report (2025 today;
+# computed, so that a real next-year report added to data/raw/ leaves them green)
+LATEST = max((r for r in load_registry() if r.municipality == "Haninge"
+              and r.document_type == "annual_report"), key=lambda r: r.fiscal_year)
+NEXT = LATEST.fiscal_year + 1
 
 
 
@@ -353,15 +358,16 @@ def reviewed(monkeypatch):
 def _next_year(tmp_path: Path, seed: str = HANINGE) -> Path:
     """Next year's report of a known committee: years +1, an amount changed."""
     text = (paths.RAW / seed).read_text(encoding="utf-8")
-    text = text.replace("2024", "2025").replace("2023", "2024").replace("-1 243,4", "-1 301,2")
-    path = tmp_path / "incoming" / "haninge 2025.txt"
+    text = text.replace("2024", str(NEXT)).replace("2023", str(NEXT - 1)).replace(
+        "-1 243,4", "-1 301,2")
+    path = tmp_path / "incoming" / f"haninge {NEXT}.txt"
     path.parent.mkdir(exist_ok=True)
     path.write_bytes(text.encode("utf-8"))
     return path
 
 
 def _cli(raw: Path, source: Path, *extra: str, municipality="Haninge", code="0136",
-         year="2025", period="full_year", unit="mnkr") -> int:
+         year=str(NEXT), period="full_year", unit="mnkr") -> int:
     return main(["add-report", str(source), "--municipality", municipality, "--kommun-code",
                  code, "--fiscal-year", year, "--period", period, "--money-unit", unit,
                  "--registry", str(raw / "reports.yml"), *extra])
@@ -378,18 +384,18 @@ def test_next_year_report_is_copied_registered_and_reviewed(raw, tmp_path, revie
     assert _cli(raw, source) == 0
     after = (raw / "reports.yml").read_bytes()
     assert after.startswith(before) and after[len(before):].startswith(b"  - doc_id: ")
-    copied = raw / "haninge_2025_ar.txt"
+    copied = raw / f"haninge_{NEXT}_ar.txt"
     assert copied.read_bytes() == source.read_bytes()
-    new = {r.doc_id: r for r in load_registry(raw / "reports.yml")}["haninge_2025_ar"]
+    new = {r.doc_id: r for r in load_registry(raw / "reports.yml")}[f"haninge_{NEXT}_ar"]
     assert (new.municipality, new.kommun_code, new.fiscal_year, new.document_type) == (
-        "Haninge", "0136", 2025, "annual_report")
+        "Haninge", "0136", NEXT, "annual_report")
     assert (new.period_covered, new.money_unit, new.cost_sign) == (
-        "2025-01-01/2025-12-31", "mnkr", "costs_negative")
+        f"{NEXT}-01-01/{NEXT}-12-31", "mnkr", "costs_negative")
     assert new.sha256 == hashlib.sha256(source.read_bytes()).hexdigest()
-    assert new.title == "Annual report 2025"
+    assert new.title == f"Annual report {NEXT}"
     out = capsys.readouterr().out
-    assert reviewed == ["haninge_2025_ar"] and "REVIEW OF haninge_2025_ar" in out
-    assert "carried over from haninge_2024_ar" in out
+    assert reviewed == [f"haninge_{NEXT}_ar"] and f"REVIEW OF haninge_{NEXT}_ar" in out
+    assert f"carried over from {LATEST.doc_id}" in out
     assert _snapshot(paths.RAW) == real_before
     assert not list(raw.glob(".*.tmp"))
 
@@ -401,7 +407,7 @@ def test_fourth_municipality_interim_report(raw, tmp_path, reviewed, capsys):
                       encoding="utf-8")
     title = 'Delårsrapport 2 "augusti" 2025: Socialnämnden'
     assert _cli(raw, source, "--title", title, municipality="Upplands Väsby", code="0114",
-                period="jan_aug", unit="tkr") == 0
+                year="2025", period="jan_aug", unit="tkr") == 0
     new = {r.doc_id: r for r in load_registry(raw / "reports.yml")}["upplands_vasby_2025_d2"]
     assert (new.file, new.kommun_code, new.document_type, new.title) == (
         "upplands_vasby_2025_d2.txt", "0114", "interim_report", title)
@@ -411,9 +417,9 @@ def test_fourth_municipality_interim_report(raw, tmp_path, reviewed, capsys):
 
 def test_interim_report_carries_the_sign_of_the_same_kind_of_report(raw, tmp_path, reviewed):
     report, notes = adder.add_report(_next_year(tmp_path), municipality="Haninge",
-                                     kommun_code="0136", fiscal_year=2025, period="jan_apr",
+                                     kommun_code="0136", fiscal_year=NEXT, period="jan_apr",
                                      money_unit="tkr", registry=raw / "reports.yml")
-    assert (report.doc_id, report.cost_sign) == ("haninge_2025_d1", "net_costs_positive")
+    assert (report.doc_id, report.cost_sign) == (f"haninge_{NEXT}_d1", "net_costs_positive")
     assert any("carried over from haninge_2020_d1" in n for n in notes)
 
 
@@ -421,7 +427,7 @@ def test_review_missing_on_this_branch_prints_one_line(raw, tmp_path, monkeypatc
     monkeypatch.setitem(sys.modules, "socialstudy.tools.review", None)
     assert _cli(raw, _next_year(tmp_path)) == 0
     out = capsys.readouterr().out
-    assert "python -m socialstudy review haninge_2025_ar" in out.splitlines()[-1]
+    assert f"python -m socialstudy review haninge_{NEXT}_ar" in out.splitlines()[-1]
 
 
 def _refused_cli(raw, source, capsys, *words, **kwargs) -> str:
@@ -442,7 +448,7 @@ def test_same_bytes_or_doc_id_twice_is_refused(raw, tmp_path, reviewed, capsys):
     capsys.readouterr()
     _refused_cli(raw, source, capsys, "registered already")
     source.write_bytes(source.read_bytes() + b"\n")  # other bytes, same committee and year
-    _refused_cli(raw, source, capsys, "haninge_2025_ar is registered already, with other")
+    _refused_cli(raw, source, capsys, f"haninge_{NEXT}_ar is registered already, with other")
 
 
 @pytest.mark.parametrize("damage, words", [
@@ -483,7 +489,7 @@ def test_broken_registry_stops_add_report_before_writing(raw, tmp_path, capsys):
 
 
 def test_stray_file_in_the_way_is_not_overwritten(raw, tmp_path, capsys):
-    (raw / "haninge_2025_ar.txt").write_text("someone's notes\n", encoding="utf-8")
+    (raw / f"haninge_{NEXT}_ar.txt").write_text("someone's notes\n", encoding="utf-8")
     _refused_cli(raw, _next_year(tmp_path), capsys, "exists but is not registered")
 
 
@@ -499,7 +505,7 @@ def test_failed_registry_write_removes_the_copied_text(raw, tmp_path, monkeypatc
     before = _snapshot(raw)
     with pytest.raises(OSError, match="disk full"):
         adder.add_report(_next_year(tmp_path), municipality="Haninge", kommun_code="0136",
-                         fiscal_year=2025, period="full_year", money_unit="mnkr",
+                         fiscal_year=NEXT, period="full_year", money_unit="mnkr",
                          registry=raw / "reports.yml")
     assert _snapshot(raw) == before
 
@@ -515,7 +521,7 @@ def test_review_that_stops_says_the_report_is_registered(raw, tmp_path, monkeypa
     assert _cli(raw, _next_year(tmp_path)) == 2
     err = capsys.readouterr().err
     assert "registered, but its review stopped" in err and "activities.csv:7" in err
-    assert (raw / "haninge_2025_ar.txt").exists()
+    assert (raw / f"haninge_{NEXT}_ar.txt").exists()
 
 
 def test_doc_id_is_derived_from_name_year_and_period():
