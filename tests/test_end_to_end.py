@@ -5,7 +5,8 @@ data/raw), and the default study runs through every notebook, figure and the sum
 The reports are generated at test time (tests/synthetic.py): Haninge's 2025 report (every
 amount x the seeded factor, one activity line renamed) and a fourth municipality, Nyköping
 (Huddinge's 2024 report under another name). Nyköping gets the crosswalk rows its review
-proposes, except remit.csv, so its remit must show as unknown.
+proposes, except remit.csv, so its remit must show as unknown. The run also carries markup
+in every field that reaches a page (tests/test_hostile_pages.py): one run shows both.
 """
 
 import json
@@ -19,6 +20,7 @@ from pathlib import Path
 import pytest
 import synthetic
 from repo_copy import CliSession, seed_bytecode
+from test_hostile_pages import markup_never_runs, plant
 
 from socialstudy.core.registry import load_registry
 from socialstudy.crosswalks import loader as crosswalk
@@ -182,6 +184,9 @@ def _key_figures(root: Path, year="latest", municipalities="all") -> dict:
 @pytest.mark.slow
 def test_default_run_takes_both_new_reports_through_figures_and_summary(added):
     repo = added["repo"]
+    # markup in every field that reaches a page (issue 15 item 4): the same run shows
+    # the pages safe, and every figure below unchanged by it
+    plant(repo)
     # the finance proposals stay unpasted: the summary must then say they are not mapped
     _paste_proposals(repo, added["nykoping"], skip=("remit.csv", "finance_tables.csv",
                                                     "finance_prose.csv"))
@@ -217,6 +222,7 @@ def test_default_run_takes_both_new_reports_through_figures_and_summary(added):
     for svg in sorted((repo / "figures").glob("*.svg")):
         assert "Nyköping" in svg.read_text(encoding="utf-8"), svg.name
     assert "Traceback" not in summary and '"name": "stderr"' not in summary
+    markup_never_runs(repo)
 
 
 # --- hard inputs through the CLI: one line naming file, line and fix; nothing written -----
