@@ -41,9 +41,26 @@ def step_notebooks() -> set[Path]:
 
 def pytest_sessionstart(session):
     """Tests are an entry point too: a promotion a killed run left half done is completed
-    or rolled back (and said so) before any test reads the committed outputs."""
+    or rolled back (and said so) before any test reads the committed outputs. The
+    session's controller also drops the bytecode of test copies pytest has removed."""
     from socialstudy.engine import staging
     staging.recover_if_interrupted(paths.ROOT)
+    if not hasattr(session.config, "workerinput"):
+        _prune_bytecode_of_removed_copies()
+
+
+def _prune_bytecode_of_removed_copies() -> None:
+    """The compiled bytecode kept (under ``PYTHONPYCACHEPREFIX``) for repository copies in
+    temporary folders pytest has since removed (it keeps the last three sessions'): each
+    copy seeds about 20 MB there (tests/repo_copy.py), and build/pycache had grown to
+    1.8 GB over 91 sessions."""
+    if not sys.pycache_prefix:
+        return
+    temp = Path(tempfile.gettempdir()).resolve()
+    cached = Path(sys.pycache_prefix) / temp.relative_to(temp.anchor)
+    for folder in sorted(cached.glob("pytest-of-*/pytest-*")):
+        if not (temp / folder.relative_to(cached)).exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_collection_finish(session):
