@@ -359,3 +359,18 @@ def test_benchmark_floor_notebooks_hold_every_import_and_parse(tmp_path):
         assert "parameters" in params["metadata"]["tags"]
         ast.parse(imports["source"])
         assert "open_run" in imports["source"], step.name
+
+
+def test_bench_tests_line_says_how_fast_the_machine_was():
+    """`bench --tests` prints each tier's times beside a fixed loop's, measured before and
+    after it: a shared machine's speed drifts, and times compare only at like speeds."""
+    from socialstudy.tools.benchmark import fixed_loop_seconds, tests_line
+    loop = fixed_loop_seconds()
+    assert 0 < loop < 60
+    line = tests_line({"target": "test", "what": "everything", "limit_s": 120,
+                       "wall_s": 131.8, "cpu_s": 245.6, "load": 0.1, "load_after": 2.1,
+                       "returncode": 0, "loop_s": (0.28, 0.31),
+                       "counts": "1276 passed, 7 skipped"})
+    assert line == ("make test (everything): 132 s wall (target 120 s), 246 s CPU, load "
+                    "average 0.1 before, 2.1 after; a fixed loop 0.28 s before, 0.31 s "
+                    "after; 1276 passed, 7 skipped")

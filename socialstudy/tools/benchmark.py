@@ -119,6 +119,7 @@ def measure_tests() -> list[dict]:
     import resource
     found = []
     for target, what, limit in TIERS:
+        loop = fixed_loop_seconds()
         load, before = os.getloadavg()[0], resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(["make", "--no-print-directory", target], cwd=paths.ROOT,
@@ -128,14 +129,24 @@ def measure_tests() -> list[dict]:
         found.append({"target": target, "what": what, "limit_s": limit, "wall_s": wall,
                       "cpu_s": after.ru_utime - before.ru_utime + after.ru_stime
                       - before.ru_stime, "load": load, "load_after": os.getloadavg()[0],
-                      "returncode": done.returncode,
+                      "returncode": done.returncode, "loop_s": (loop, fixed_loop_seconds()),
                       "counts": counts[-1] if counts else "no pytest summary"})
     return found
+
+
+def fixed_loop_seconds() -> float:
+    """CPU seconds of one fixed loop: how fast the machine is just now. A shared virtual
+    machine's speed drifts (the same loop took 1.10-1.74 s within an hour, and
+    `make test` 122-158 s on the same code), so times are compared at like speeds."""
+    start = time.process_time()
+    sum(i * i for i in range(5_000_000))
+    return time.process_time() - start
 
 
 def tests_line(result: dict) -> str:
     failed = f"; FAILED (exit {result['returncode']})" if result["returncode"] else ""
     return (f"make {result['target']} ({result['what']}): {result['wall_s']:.0f} s wall "
             f"(target {result['limit_s']} s), {result['cpu_s']:.0f} s CPU, load average "
-            f"{result['load']:.1f} before, {result['load_after']:.1f} after; "
+            f"{result['load']:.1f} before, {result['load_after']:.1f} after; a fixed loop "
+            f"{result['loop_s'][0]:.2f} s before, {result['loop_s'][1]:.2f} s after; "
             f"{result['counts']}{failed}")
