@@ -159,18 +159,19 @@ def test_the_seeds_total_is_proposed_and_another_committees_never(tmp_path):
     assert not [i for i in items if i.crosswalk == "activities.csv" and ",total," in i.proposal]
 
 
-def _registered(tmp_path, text: str):
-    """A registry holding Gnesta's page as ``text`` (tkr, costs negative)."""
+def _registered(tmp_path, text: str, doc_id="gnesta_2013_ar", municipality="Gnesta",
+                kommun_code="0461", title="Driftredovisning", year=2013, unit="tkr"):
+    """A registry holding ``text`` as one full-year annual report (costs negative): by
+    default Gnesta's page (tkr)."""
     raw = tmp_path / "data/raw"
     raw.mkdir(parents=True)
     data = text.encode("utf-8")
-    (raw / "gnesta_2013_ar.txt").write_bytes(data)
-    fields = {"doc_id": "gnesta_2013_ar", "file": "gnesta_2013_ar.txt",
-              "municipality": "Gnesta", "kommun_code": "0461", "document_type":
-              "annual_report", "title": "Driftredovisning", "fiscal_year": 2013,
-              "period": "full_year", "period_covered": reg.period_covered(2013, "full_year"),
-              "money_unit": "tkr", "cost_sign": reg.COSTS_NEGATIVE,
-              "sha256": hashlib.sha256(data).hexdigest()}
+    (raw / f"{doc_id}.txt").write_bytes(data)
+    fields = {"doc_id": doc_id, "file": f"{doc_id}.txt", "municipality": municipality,
+              "kommun_code": kommun_code, "document_type": "annual_report", "title": title,
+              "fiscal_year": year, "period": "full_year",
+              "period_covered": reg.period_covered(year, "full_year"), "money_unit": unit,
+              "cost_sign": reg.COSTS_NEGATIVE, "sha256": hashlib.sha256(data).hexdigest()}
     (raw / "reports.yml").write_text("reports:\n" + entry_block(fields), encoding="utf-8")
     return raw / "reports.yml"
 
@@ -241,18 +242,10 @@ Det gör att bokslutet ser ut att bli drygt elva miljoner kronor i underskott ge
 def test_a_prose_only_report_is_not_pointed_at_activity_lines_it_cannot_have(tmp_path):
     """Before: 'see the activity lines and the finance prose proposals below', and the
     review listed neither (no table; no sentence matched a finance wording)."""
-    raw = tmp_path / "data/raw"
-    raw.mkdir(parents=True)
-    data = VIMMERBY_2023.encode("utf-8")
-    (raw / "vimmerby_2023_news.txt").write_bytes(data)
-    fields = {"doc_id": "vimmerby_2023_news", "file": "vimmerby_2023_news.txt",
-              "municipality": "Vimmerby", "kommun_code": "0884", "document_type":
-              "annual_report", "title": "Så blev socialens bokslut 2023", "fiscal_year": 2023,
-              "period": "full_year", "period_covered": reg.period_covered(2023, "full_year"),
-              "money_unit": "mnkr", "cost_sign": reg.COSTS_NEGATIVE,
-              "sha256": hashlib.sha256(data).hexdigest()}
-    (raw / "reports.yml").write_text("reports:\n" + entry_block(fields), encoding="utf-8")
-    _, items, _ = review.review("vimmerby_2023_news", raw / "reports.yml")
+    registry = _registered(tmp_path, VIMMERBY_2023, doc_id="vimmerby_2023_news",
+                           municipality="Vimmerby", kommun_code="0884",
+                           title="Så blev socialens bokslut 2023", year=2023, unit="mnkr")
+    _, items, _ = review.review("vimmerby_2023_news", registry)
     by = {i.measure: i for i in items}
     assert not [m for m in by if m.startswith(("activity line", "finance prose"))]
     for measure in ("net cost", "budget", "budget deviation"):
