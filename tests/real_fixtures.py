@@ -4,7 +4,6 @@ and ``expected.yml`` (key figures read by hand, each with its line, and ``not:``
 
 from __future__ import annotations
 
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,8 +70,3 @@ def copy_repo(dest: Path) -> Path:
     seed_bytecode(REPO, dest, ("socialstudy",))  # its compiled bytecode too
     return dest
 
-
-def repo_env(repo: Path) -> dict[str, str]:
-    """The environment that runs ``python -m socialstudy`` on the copy ``repo``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
-    return {**env, "PYTHONPATH": str(repo)}

@@ -63,6 +63,14 @@ def _relative(path: Path) -> Path:
     return path.relative_to(path.anchor)
 
 
+def repo_env(repo: Path) -> dict[str, str]:
+    """The environment that runs ``python -m socialstudy`` on the copy ``repo``: its own
+    package on the path, and not `make test`'s stage folder (SOCIALSTUDY_STAGE), which
+    would send the copy's notebooks elsewhere."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
+    return {**env, "PYTHONPATH": str(repo)}
+
+
 def run_cli(repo: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
     """`python -m socialstudy run` in a copy (its own package; not a notebook stage)."""
     from socialstudy.engine.staging import STAGE_ENV

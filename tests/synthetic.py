@@ -15,7 +15,6 @@ import copy
 import functools
 import hashlib
 import json
-import os
 import random
 import re
 import shutil
@@ -27,7 +26,7 @@ from pathlib import Path
 
 import yaml
 from reading import crosswalks_state, extract_changed
-from repo_copy import seed_bytecode
+from repo_copy import repo_env, seed_bytecode
 
 from socialstudy import paths
 from socialstudy.core.registry import PERIODS, by_doc_id, load_registry
@@ -223,9 +222,8 @@ def copy_repository(repo: Path) -> Path:
 def run_in(repo: Path, *args: str) -> subprocess.CompletedProcess:
     """``python ARGS`` in the copy ``repo``, importing the copy's package (outside any
     staging tree of the test session)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
     return subprocess.run([sys.executable, *args], cwd=repo, capture_output=True, text=True,
-                          env={**env, "PYTHONPATH": str(repo)})
+                          env=repo_env(repo))
 
 
 def planted(registry: Path) -> dict:

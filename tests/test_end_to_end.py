@@ -10,7 +10,6 @@ in every field that reaches a page (tests/test_hostile_pages.py): one run shows 
 """
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import synthetic
-from repo_copy import CliSession, seed_bytecode
+from repo_copy import CliSession, repo_env, seed_bytecode
 from test_hostile_pages import markup_never_runs, plant
 
 from socialstudy.core.registry import load_registry
@@ -33,16 +32,9 @@ COPIED = ("socialstudy", "data", "notebooks", "figures", "docs")
 PASTE = re.compile(r"^\s+paste into socialstudy/crosswalks/(\S+):\n\s+(.+)$", re.M)
 
 
-def _env(repo: Path) -> dict[str, str]:
-    """The copy's package on the path; not `make test`'s stage folder (SOCIALSTUDY_STAGE),
-    which would send the copy's notebooks elsewhere."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
-    return {**env, "PYTHONPATH": str(repo)}
-
-
 def _cli(repo: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "socialstudy", *args], cwd=repo,
-                          capture_output=True, text=True, env=_env(repo))
+                          capture_output=True, text=True, env=repo_env(repo))
 
 
 def _generate(tmp: Path) -> dict:
@@ -68,7 +60,7 @@ def added(tmp_path_factory):
     shutil.copy(ROOT / "study-manifest.json", repo)
     seed_bytecode(ROOT, repo, COPIED)
     new = _generate(tmp)
-    with CliSession(repo, _env(repo)) as cli:  # one command after the other
+    with CliSession(repo, repo_env(repo)) as cli:  # one command after the other
         haninge, nykoping = _add_both(cli, new)
     assert haninge.returncode == 0 and nykoping.returncode == 0, haninge.stderr + nykoping.stderr
     return {"repo": repo, "haninge": haninge.stdout, "nykoping": nykoping.stdout,
@@ -176,7 +168,7 @@ print(summary.key_figures(run.scope, summary.load(run.outputs.processed)).to_jso
 def _key_figures(root: Path, year="latest", municipalities="all") -> dict:
     done = subprocess.run([sys.executable, "-c", KEY_FIGURES.format(
         year=year, municipalities=municipalities)], cwd=root, capture_output=True, text=True,
-        env=_env(root))
+        env=repo_env(root))
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 

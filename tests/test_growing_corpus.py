@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 import synthetic
-from real_fixtures import repo_env
-from repo_copy import CliSession
+from repo_copy import CliSession, repo_env
 
 from socialstudy.core.registry import load_registry
 from socialstudy.publish.translations import TRANSLATIONS

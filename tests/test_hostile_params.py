@@ -2,7 +2,6 @@
 as the CLI. Each case ends in one line before anything is written, or changes nothing."""
 
 import json
-import os
 import shlex
 import shutil
 import subprocess
@@ -10,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from repo_copy import seed_bytecode
+from repo_copy import repo_env, seed_bytecode
 
 from socialstudy import paths
 from socialstudy.__main__ import _parser
@@ -126,9 +125,8 @@ def test_a_deleted_notebook_through_the_cli_is_one_line_and_changes_nothing(tmp_
         shutil.copytree(ROOT / name, repo / name, ignore=shutil.ignore_patterns("__pycache__"))
     seed_bytecode(ROOT, repo, ("socialstudy",))  # compiled once, not per copy
     (repo / "notebooks" / "03_staffing.ipynb").unlink()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
     done = subprocess.run([sys.executable, "-m", "socialstudy", "run", "--quiet"], cwd=repo,
-                          capture_output=True, text=True, env={**env, "PYTHONPATH": str(repo)})
+                          capture_output=True, text=True, env=repo_env(repo))
     assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.startswith("error: notebooks/03_staffing.ipynb: the notebook of step "
                                   "03_staffing is missing")
@@ -151,11 +149,10 @@ def test_stray_notebooks_are_not_collected_by_nbval(tmp_path):
         {"cells": [{"cell_type": "code", "source": "open('STRAY', 'w'); 1/0", "metadata": {},
                     "outputs": [], "execution_count": None}],
          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SOCIALSTUDY_STAGE")}
     done = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider",
                            "-p", "no:xdist", "--collect-only", "-q", "tests", "--nbval",
                            "notebooks/"], cwd=repo, capture_output=True, text=True,
-                          env={**env, "PYTHONPATH": str(repo)})
+                          env=repo_env(repo))
     collected = [ln for ln in done.stdout.splitlines() if "::" in ln]
     assert collected, done.stdout[-800:] + done.stderr[-800:]
     assert not [ln for ln in collected if "Untitled" in ln or "nbconvert" in ln]

@@ -22,8 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from real_fixtures import copy_repo, fixtures, repo_env
-from repo_copy import CliSession
+from real_fixtures import copy_repo, fixtures
+from repo_copy import CliSession, repo_env
 
 from socialstudy.core import registry as reg
 from socialstudy.extract.columns import header_period

@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from real_fixtures import copy_repo, repo_env
+from real_fixtures import copy_repo
+from repo_copy import repo_env
 
 from socialstudy.core import registry as reg
 from socialstudy.tools.pdf_entry import entry_block

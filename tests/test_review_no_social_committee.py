@@ -21,7 +21,8 @@ import sys
 
 import pytest
 import synthetic
-from real_fixtures import Fixture, copy_repo, fixtures, repo_env
+from real_fixtures import Fixture, copy_repo, fixtures
+from repo_copy import repo_env
 
 from socialstudy.core import registry as reg
 from socialstudy.core.registry import sha256_of
