@@ -41,6 +41,11 @@ ENGINE = "socialstudy"
 SOCKETS = "ssk-"  # prefix of the kernels' socket folders in the temporary directory
 NO_HISTORY = "--HistoryManager.enabled=False"  # no history.sqlite: nothing to lock
 SHORT = 107 - len("/k9999-9")  # a socket folder's path at most: a kernel's sockets fit
+# seconds a kernel asked to shut down has to exit before SIGTERM (then as long to SIGKILL):
+# ipykernel 7.4 mostly hangs at exit (its control thread flushes stdout through the IOPub
+# thread its main thread has stopped, and waits out a 10 s flush timeout), and
+# jupyter_client's default waited 2.5 s per kernel; by then every output is received
+EXIT_GRACE = 0.5
 
 
 class KernelPool:
@@ -226,14 +231,17 @@ def reap() -> None:
     from jupyter_core.utils import run_sync
 
     async def finish():
+        import asyncio
         while _closing:
-            await _finish(_closing.pop())
+            done, _closing[:] = list(_closing), []
+            await asyncio.gather(*map(_finish, done))
     run_sync(finish)()
 
 
 async def _finish(km) -> None:
-    """Wait for a kernel asked to shut down to exit, then free its ports and files."""
-    await km.finish_shutdown()
+    """Wait for a kernel asked to shut down to exit (``EXIT_GRACE``), then free its ports
+    and files."""
+    await km.finish_shutdown(waittime=2 * EXIT_GRACE)
     await km.cleanup_resources()
 
 
