@@ -30,6 +30,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -41,10 +42,9 @@ ENGINE = "socialstudy"
 SOCKETS = "ssk-"  # prefix of the kernels' socket folders in the temporary directory
 NO_HISTORY = "--HistoryManager.enabled=False"  # no history.sqlite: nothing to lock
 SHORT = 107 - len("/k9999-9")  # a socket folder's path at most: a kernel's sockets fit
-# seconds a kernel asked to shut down has to exit before SIGTERM (then as long to SIGKILL):
-# ipykernel 7.4 mostly hangs at exit (its control thread flushes stdout through the IOPub
-# thread its main thread has stopped, and waits out a 10 s flush timeout), and
-# jupyter_client's default waited 2.5 s per kernel; by then every output is received
+# seconds a kernel asked to shut down has to exit before SIGTERM: ipykernel 7.4 mostly hangs
+# at exit (its control thread flushes stdout through the IOPub thread its main thread has
+# stopped: a 10 s flush timeout); jupyter_client waited 2.5 s per kernel. Outputs are in.
 EXIT_GRACE = 0.5
 
 
@@ -220,10 +220,11 @@ def shutdown(km, client=None, *, wait: bool = True) -> None:
             await km.cleanup_resources()
             return
         await km.request_shutdown()
+        asked = (km, time.monotonic() + EXIT_GRACE)  # by when it should have exited
         if wait:
-            await _finish(km)
+            await _finish(*asked)
         else:
-            _closing.append(km)
+            _closing.append(asked)
     run_sync(stop)()
 
 
@@ -234,14 +235,14 @@ def reap() -> None:
         import asyncio
         while _closing:
             done, _closing[:] = list(_closing), []
-            await asyncio.gather(*map(_finish, done))
+            await asyncio.gather(*(_finish(*asked) for asked in done))
     run_sync(finish)()
 
 
-async def _finish(km) -> None:
-    """Wait for a kernel asked to shut down to exit (``EXIT_GRACE``), then free its ports
-    and files."""
-    await km.finish_shutdown(waittime=2 * EXIT_GRACE)
+async def _finish(km, exits_by: float) -> None:
+    """Give a kernel asked to shut down until ``exits_by`` to exit, then SIGTERM (SIGKILL
+    as long after); free its ports and files."""
+    await km.finish_shutdown(waittime=2 * max(exits_by - time.monotonic(), 0.05))
     await km.cleanup_resources()
 
 
