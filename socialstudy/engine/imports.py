@@ -62,14 +62,19 @@ def _imported(tree: ast.AST) -> set[str]:
 
 
 def notebook_modules(path: Path) -> set[str]:
-    """Package modules a notebook's code cells import."""
+    """Package modules a notebook's code cells import (parsed once per notebook text)."""
+    return set(_cell_imports(path.read_text(encoding="utf-8")))
+
+
+@functools.lru_cache(maxsize=16)
+def _cell_imports(text: str) -> frozenset[str]:
     found = set()
-    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+    for cell in json.loads(text)["cells"]:
         if cell["cell_type"] == "code":
             source = "\n".join(line for line in "".join(cell["source"]).splitlines()
                                if not line.lstrip().startswith(("%", "!")))
             found |= _imported(_parse(source))
-    return found
+    return frozenset(found)
 
 
 @functools.cache

@@ -168,6 +168,7 @@ class Runner:
         try:
             if first and self.runs_notebook(first, stage.dir):
                 pool.start(paths.ROOT / first.notebook)  # boots while the rest is checked
+            dag.parse_code(self.table.steps, render=self.table.render)
             journal.check_outputs(self.root, [dag.MANIFEST] + [
                 p for s in self.table.steps for p in s.writes + s.derived()])
             self.preflight(self.spec, self.base, self.inputs)
