@@ -24,8 +24,9 @@ pytestmark = [pytest.mark.skipif(not warm.usable(), reason="warm kernels are Lin
 
 PROBE = textwrap.dedent("""
     import json, os, sys, warnings
+    preloaded = "socialstudy" in sys.modules
     import matplotlib, pandas, socialstudy
-    print(json.dumps({
+    print(json.dumps({"preloaded": preloaded,
         "path": sys.path, "cwd": os.getcwd(), "environ": dict(os.environ),
         "backend": matplotlib.get_backend(), "argv": sys.argv, "orig_argv": sys.orig_argv,
         "rcParams": repr(sorted(matplotlib.rcParams.items())),
@@ -48,8 +49,8 @@ def _ask(km, code: str) -> str:
     return "".join(said)
 
 
-def _probe(cwd: Path, env: dict, cold: bool) -> tuple[dict, str, str]:
-    pool = kernels.KernelPool(cwd, env)
+def _probe(cwd: Path, env: dict, cold: bool, preload: str = "") -> tuple[dict, str, str]:
+    pool = kernels.KernelPool(cwd, env, preload)
     if cold:
         pool.cold = "asked for"
     km = pool.take()
@@ -64,7 +65,7 @@ def _probe(cwd: Path, env: dict, cold: bool) -> tuple[dict, str, str]:
 
 def test_a_warm_kernel_is_started_as_a_cold_one(tmp_path):
     """In a repository copy's stead: a package of the same name on PYTHONPATH, which the
-    kernel must import (the zygote never imports the package)."""
+    zygote imports for the warm kernel (``preload``) from there, as the cold one does."""
     copy = tmp_path / "copy"
     (copy / "socialstudy").mkdir(parents=True)
     (copy / "socialstudy" / "__init__.py").write_text('"""A copy."""\n')
@@ -72,10 +73,12 @@ def test_a_warm_kernel_is_started_as_a_cold_one(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(copy), "IPYTHONDIR": str(tmp_path / "ip")}
     env.pop("MPLBACKEND", None)
     cold, cold_kind, cold_said = _probe(tmp_path / "notebooks", env, cold=True)
-    hot, hot_kind, hot_said = _probe(tmp_path / "notebooks", env, cold=False)
+    hot, hot_kind, hot_said = _probe(tmp_path / "notebooks", env, cold=False,
+                                     preload="import socialstudy")
     assert (cold_kind, hot_kind) == ("Popen", "Forked")
     assert cold_said == "kernels: 1 started cold (asked for)"
     assert hot_said == "kernels: 1 forked from a preloaded process"
+    assert (cold.pop("preloaded"), hot.pop("preloaded")) == (False, True)
     assert hot["package"] == str(copy / "socialstudy" / "__init__.py")
     assert hot["cwd"] == str(tmp_path / "notebooks")
     assert hot["backend"] == "module://matplotlib_inline.backend_inline"

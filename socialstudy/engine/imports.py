@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import functools
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -93,3 +94,32 @@ def closure(modules) -> list[str]:
             seen.add(name)
             todo.extend(_module_imports(name))
     return sorted(_module_file(m).relative_to(PACKAGE.parent).as_posix() for m in seen)
+
+
+def import_lines(notebook: Path) -> str:
+    """The top-level import statements of a notebook's code cells, on one line (what its
+    kernel imports before the notebook runs, as ipykernel ``exec_lines``)."""
+    return _import_lines(notebook.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=16)
+def _import_lines(text: str) -> str:
+    found = []
+    for cell in json.loads(text)["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            tree = _parse("".join(cell["source"]))
+        except SyntaxError:  # magics: the notebook will say so itself
+            continue
+        found += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import,
+                                                                      ast.ImportFrom))]
+    return "; ".join(dict.fromkeys(found))
+
+
+def package_lines(notebooks) -> str:
+    """The import statements of all ``notebooks`` that name the package, on one line:
+    what the zygote imports once for every kernel (see ``engine.zygote``)."""
+    lines = (line for nb in notebooks for line in import_lines(nb).split("; "))
+    return "; ".join(dict.fromkeys(line for line in lines
+                                   if re.match(rf"(from|import) {PACKAGE.name}\b", line)))

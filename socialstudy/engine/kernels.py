@@ -34,7 +34,7 @@ import time
 import uuid
 from pathlib import Path
 
-from socialstudy.engine import cells, warm
+from socialstudy.engine import cells, imports, warm
 from socialstudy.engine.cheap_imports import without_iri_grammars
 from socialstudy.errors import StudyError
 
@@ -51,8 +51,9 @@ EXIT_GRACE = 0.5
 class KernelPool:
     """Python kernels started with the runner's environment, one kept ready."""
 
-    def __init__(self, cwd: Path, env: dict[str, str]):
-        self.cwd, self.env = str(cwd), env
+    def __init__(self, cwd: Path, env: dict[str, str], preload: str = ""):
+        """``preload``: import statements the zygote runs once for all its kernels."""
+        self.cwd, self.env, self.preload = str(cwd), env, preload
         # with the runner's pid for clean_stale; short: a socket's path has ≤ 107 bytes
         self.sockets = tempfile.mkdtemp(prefix=f"{SOCKETS}{os.getpid()}-")
         if len(self.sockets) > SHORT:  # (zmq said "File name too long", in a traceback)
@@ -70,7 +71,7 @@ class KernelPool:
     def start(self, notebook: Path | None = None) -> None:
         """Boot the next kernel now, in the background, importing what ``notebook`` imports."""
         if self.ready is None:
-            self.ready = self._launch(imports(notebook) if notebook else "")
+            self.ready = self._launch(imports.import_lines(notebook) if notebook else "")
 
     def take(self, notebook: Path | None = None):
         self.start(notebook)
@@ -80,7 +81,7 @@ class KernelPool:
             from jupyter_core.utils import run_sync
             run_sync(km.cleanup_resources)()
             self.processes.remove(process)
-            km = self._launch(imports(notebook) if notebook else "")
+            km = self._launch(imports.import_lines(notebook) if notebook else "")
         return km
 
     def _launch(self, preload: str):
@@ -108,7 +109,8 @@ class KernelPool:
             return
         if self.zygote is None:
             try:
-                self.zygote = warm.Zygote(self.cwd, self.env, self.stderr, self.sockets)
+                self.zygote = warm.Zygote(self.cwd, self.env, self.stderr, self.sockets,
+                                         self.preload)
             except OSError as exc:
                 self.cold = f"no preloaded process: {exc}"
                 return
@@ -181,23 +183,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # someone else's process
         return True
     return True
-
-
-def imports(notebook: Path) -> str:
-    """The top-level import statements of a notebook's code cells, on one line."""
-    import ast
-    import json
-    found = []
-    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
-        if cell["cell_type"] != "code":
-            continue
-        try:
-            tree = ast.parse("".join(cell["source"]))
-        except SyntaxError:  # magics: the notebook will say so itself
-            continue
-        found += [ast.unparse(n) for n in tree.body if isinstance(n, (ast.Import,
-                                                                      ast.ImportFrom))]
-    return "; ".join(dict.fromkeys(found))
 
 
 def _kill(pid: int) -> None:

@@ -161,7 +161,9 @@ class Runner:
         env = {**os.environ, **stage.env(),
                "PYTHONPATH": os.pathsep.join(filter(None, [str(paths.ROOT),
                                                           os.environ.get("PYTHONPATH")]))}
-        pool = box["pool"] = kernels.KernelPool(paths.ROOT / "notebooks", env)
+        preload = imports.package_lines(paths.ROOT / s.notebook for s in self.table.steps
+                                        if s.notebook)
+        pool = box["pool"] = kernels.KernelPool(paths.ROOT / "notebooks", env, preload)
         if box["stop"].is_set():  # interrupted while it was made
             pool.kill()
         first = next((s for s in self.table.steps if s.notebook), None)

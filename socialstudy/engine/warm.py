@@ -37,7 +37,8 @@ def usable() -> bool:
 class Zygote:
     """The runner's handle on its zygote, started at once, importing in the background."""
 
-    def __init__(self, cwd: str, env: dict[str, str], stderr_path: str, tag: str):
+    def __init__(self, cwd: str, env: dict[str, str], stderr_path: str, tag: str,
+                 preload: str = ""):
         self.cwd, self.env = cwd, {**env, PARENT: str(os.getpid())}
         boot = {**self.env, "MPLBACKEND": env.get("MPLBACKEND") or INLINE}
         self.sock, theirs = socket.socketpair()
@@ -45,7 +46,7 @@ class Zygote:
             with theirs, open(stderr_path, "ab") as stderr:
                 self.process = subprocess.Popen(
                     [sys.executable, "-c", zygote.BOOT, zygote.__file__,
-                     str(theirs.fileno()), tag],
+                     str(theirs.fileno()), tag, preload],
                     cwd=cwd, env=boot, stdin=subprocess.DEVNULL, stdout=stderr,
                     stderr=stderr,  # (its kernels' too: as KernelPool starts cold ones)
                     pass_fds=[theirs.fileno()],

@@ -8,10 +8,12 @@ it, ask for a fork, poll a forked kernel) is :mod:`socialstudy.engine.warm`.
 
 * **What it imports**: what ``python -m ipykernel_launcher`` imports first (``LAUNCHER``),
   then third-party libraries (``LIBRARIES``) with ``MPLBACKEND`` set as ipykernel sets it
-  and jsonschema's IRI grammars left out as ``engine.cheap_imports`` does. Never
-  ``socialstudy``: a kernel imports the package its ``PYTHONPATH`` names (a repository
-  copy's, in the tests) in its own environment. This file runs by path (``BOOT``), stdlib
-  only, not imported as ``socialstudy.engine.zygote``.
+  and jsonschema's IRI grammars left out as ``engine.cheap_imports`` does; then the
+  package's modules the run's notebooks import (the runner's ``preload`` lines), in the
+  kernels' environment, cwd and path (which ``KernelPool`` checks before it forks), so
+  from the package its ``PYTHONPATH`` names, as the kernel would (0.2 CPU-s a kernel).
+  This file runs by path (``BOOT``), stdlib only, not imported as
+  ``socialstudy.engine.zygote``.
 * **A fork becomes the kernel jupyter_client asked for**: its argv, environment, cwd and
   ``sys.path`` as ``python -m`` sets them, a session of its own, stdin a pipe nobody
   writes. What a library decided at import because no kernel was running yet (pandas's
@@ -53,7 +55,7 @@ def _main() -> None:
         del sys.path[0]
     path, sock = list(sys.path), socket.socket(fileno=int(sys.argv[2]))
     sigint = signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the runner's
-    added = _preload()
+    added = _preload(sys.argv[4] if len(sys.argv) > 4 else "")
     if threading.active_count() > 1:  # a library started a thread: forking is unsafe
         return  # (the socket closes: the pool starts its kernels cold)
     request = _serve(sock)
@@ -63,8 +65,8 @@ def _main() -> None:
     _become(request, path, added)
 
 
-def _preload() -> list:
-    """Import; return the warning filters the libraries added."""
+def _preload(package: str) -> list:
+    """Import; return the warning filters the libraries and the package added."""
     import gc
     import warnings
     sys.modules.setdefault("rfc3987_syntax", None)  # as engine.cheap_imports
@@ -74,6 +76,7 @@ def _preload() -> list:
         _imports(LAUNCHER)
         before = list(warnings.filters)
         _imports(LIBRARIES)
+        _package(package)
     finally:
         warnings.showwarning = shown
     gc.freeze()  # kept out of the kernels' collections: their pages stay shared
@@ -87,6 +90,23 @@ def _imports(names: tuple[str, ...]) -> None:
             importlib.import_module(name)
         except Exception:  # the kernel imports it itself, and says why not
             pass
+
+
+def _package(lines: str) -> None:
+    """Run each import statement of ``lines`` with the kernels' cwd first on the path, as
+    theirs will be (``_become``); what fails, a kernel imports itself and says why."""
+    if not lines:
+        return
+    first = [] if sys.flags.safe_path else [os.getcwd()]
+    sys.path[:0] = first
+    try:
+        for line in lines.split("; "):
+            try:
+                exec(line, {})
+            except Exception:
+                pass
+    finally:
+        del sys.path[:len(first)]
 
 
 def _serve(sock: socket.socket) -> dict | None:

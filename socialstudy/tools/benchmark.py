@@ -28,14 +28,14 @@ from socialstudy.study import runs
 
 def _floor_notebook(source: Path, target: Path) -> None:
     """Keep the parameters cell and one cell with every import statement of the notebook
-    (as the kernels pre-load them, ``kernels.imports``)."""
-    from socialstudy.engine.kernels import imports
+    (as the kernels pre-load them, ``imports.import_lines``)."""
+    from socialstudy.engine.imports import import_lines
     notebook = json.loads(source.read_text(encoding="utf-8"))
     params = next(c for c in notebook["cells"]
                   if "parameters" in c.get("metadata", {}).get("tags", []))
     params["outputs"], params["execution_count"] = [], None
     notebook["cells"] = [params, {"cell_type": "code", "execution_count": None, "id": "imports",
-                                  "metadata": {}, "outputs": [], "source": imports(source)}]
+                                  "metadata": {}, "outputs": [], "source": import_lines(source)}]
     target.write_text(json.dumps(notebook), encoding="utf-8")
 
 
