@@ -60,7 +60,7 @@ def test_every_period_column_accepts_every_registry_period():
 
 def test_a_period_added_to_the_registry_is_accepted_by_every_schema(monkeypatch):
     monkeypatch.setitem(registry.PERIODS, "jan_jun", ("01-01", "06-30"))
-    schemas._load.cache_clear()
+    schemas.get.cache_clear()
     try:
         facts = schemas.categories("facts", "period")
         assert facts["jan_jun"]["words"] == "January–June"
@@ -68,7 +68,7 @@ def test_a_period_added_to_the_registry_is_accepted_by_every_schema(monkeypatch)
         assert "jan_jun" in schemas.field("deviation_adjusted", "period")["constraints"]["enum"]
     finally:
         monkeypatch.undo()
-        schemas._load.cache_clear()
+        schemas.get.cache_clear()
 
 
 # ---- a header names its own period; a forecast deviation in two header rows ----------------

@@ -334,6 +334,7 @@ def test_forced_rebuild_reproduces_the_committed_study_byte_for_byte(forced_buil
     for step in dag.load_table().steps:
         assert f"{step.name}: running (forced)" in killed["stderr"], step.name
     assert again["stderr"].splitlines()[-1].endswith("nothing to run")
+    assert "runner imported pandas: False" in killed["stderr"]  # its kernels did
     out = paths.Outputs(study)
     rebuilt = committed_tree(out.root)
     assert rebuilt == committed_tree(ROOT)

@@ -188,9 +188,9 @@ def new_table(tmp_path, monkeypatch):
     shutil.copytree(schemas.SCHEMA_DIR, folder)
     (folder / "demo.yaml").write_text(NEW_TABLE, encoding="utf-8")
     monkeypatch.setattr(schemas, "SCHEMA_DIR", folder)
-    schemas._load.cache_clear()
+    schemas.get.cache_clear()
     yield folder
-    schemas._load.cache_clear()
+    schemas.get.cache_clear()
 
 
 def test_a_new_table_needs_only_its_yaml_file(new_table, tmp_path, reports):

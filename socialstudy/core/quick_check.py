@@ -16,8 +16,10 @@ import csv
 import operator
 import re
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the frames come from core.schemas
+    import pandas as pd
 
 HANDLED = {"required", "enum", "pattern", "minimum", "maximum"}  # constraints checked here
 INERT = {"name", "type", "description", "unit", "constraints", "categories"}  # read-neutral

@@ -9,18 +9,18 @@ table that has one, and the data package and the data dictionary describe it.
 
 Validation checks the exact CSV text ``write_csv`` would write, with Frictionless (types,
 required, enum, pattern, bounds, primary key; skipped for a text ``quick_check`` passes),
-then the rules with pandas. Every problem names the table, column, CSV row and value.
+then the rules with pandas (``core.schema_rules``). Every problem names the table, column,
+CSV row and value. Reading the declarations imports no pandas (the runner's checks).
 """
 
 from __future__ import annotations
 
 import csv
 import functools
-import re
 from io import StringIO
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import yaml
 
 from socialstudy import paths
@@ -28,6 +28,10 @@ from socialstudy.core import quick_check
 from socialstudy.core.registry import period_categories
 from socialstudy.engine.cheap_imports import without_iri_grammars
 from socialstudy.errors import SchemaError
+
+if TYPE_CHECKING:  # pandas is imported where a table is checked: the declarations
+    import pandas as pd  # (the runner's crosswalk check, the data package) need none;
+    # the row rules are core.schema_rules
 
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: 10× faster
 
@@ -44,7 +48,8 @@ def names() -> list[str]:
 
 
 @functools.cache
-def _load(name: str) -> dict:
+def get(name: str) -> dict:
+    """The schema of ``<name>.csv`` as read from its YAML file (do not modify it)."""
     path = SCHEMA_DIR / f"{name}.yaml"
     if not path.is_file():
         raise SchemaError(f"no schema declared for table {name!r} (known: {names()})",
@@ -80,11 +85,6 @@ def _included(categories: list[dict], path: Path) -> list[dict]:
                               fix=f"include one of {', '.join(INCLUDES)}")
         out += INCLUDES[name]() if name is not None else [category]
     return out
-
-
-def get(name: str) -> dict:
-    """The schema of ``<name>.csv`` as read from its YAML file (do not modify it)."""
-    return _load(name)
 
 
 def columns(name: str) -> list[str]:
@@ -148,7 +148,8 @@ def csv_text(frame: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
 
 
-def _describe(frame: pd.DataFrame, rows: list[int], shown: list[str]) -> str:
+def describe_rows(frame: pd.DataFrame, rows: list[int], shown: list[str]) -> str:
+    """Up to ``MAX_SHOWN`` offending rows: CSV record, context and the ``shown`` values."""
     parts = []
     for pos in rows[:MAX_SHOWN]:
         row = frame.iloc[pos]
@@ -172,7 +173,7 @@ def _frictionless_violations(name: str, text: str, frame: pd.DataFrame) -> list[
     found = []
     for (column, rule), rows in groups.items():
         shown = [c for c in column.split(", ") if c in frame]
-        found.append(Violation(name, column, rule, rows, _describe(frame, rows, shown)))
+        found.append(Violation(name, column, rule, rows, describe_rows(frame, rows, shown)))
     return found
 
 
@@ -192,12 +193,13 @@ def violations(frame: pd.DataFrame, name: str, text: str | None = None) -> list[
     if found:
         return found
     text = csv_text(frame) if text is None else text
+    import pandas as pd
     as_read = pd.read_csv(StringIO(text), dtype=str, keep_default_na=False)
     found = ([] if quick_check.passes(get(name), text, as_read, len(frame))  # Frictionless
              else _frictionless_violations(name, text, as_read))  # only to name the problems
     if not found:  # rules assume typed, valid cells
-        typed = _typed(name, as_read)  # once, for every rule
-        found = [v for rule in get(name)["rules"] for v in _check_rule(name, rule, as_read, typed)]
+        from socialstudy.core import schema_rules
+        found = schema_rules.broken(name, as_read)
     return found
 
 
@@ -224,67 +226,6 @@ def validate_if_declared(frame: pd.DataFrame, name: str, text: str | None = None
         return False
     validate(frame, name, text)
     return True
-
-
-# ---- row rules -------------------------------------------------------------------------------
-
-def _typed(name: str, frame: pd.DataFrame) -> dict[str, pd.Series]:
-    """Columns for rule expressions: numbers as floats (NaN when empty), text as text."""
-    typed = {}
-    for spec in get(name)["fields"]:
-        column = frame[spec["name"]]
-        if spec["type"] in ("integer", "number"):
-            column = pd.to_numeric(column.replace("", None), errors="coerce")
-            column = column.astype("Int64") if spec["type"] == "integer" else column
-        typed[spec["name"]] = column
-    return typed
-
-
-def _helpers(name: str, typed: dict[str, pd.Series]) -> dict:
-    def given(*series):
-        result = True
-        for s in series:
-            result = result & (s.notna() & (s.astype("string") != "")).fillna(False)
-        return result
-
-    def category_key(column: str, key: str) -> pd.Series:
-        notes = categories(name, column)
-        return typed[column].map(lambda v: notes.get(v, {}).get(key))
-
-    return {"given": given, "category_key": category_key, "abs": abs,
-            "implies": lambda a, b: ~a | b,
-            "where": lambda c, a, b: a.where(c, b),
-            "close": lambda a, b, tol=1e-6: (a - b).abs() <= tol}
-
-
-def _check_rule(name: str, rule: dict, frame: pd.DataFrame, typed: dict[str, pd.Series]
-                ) -> list[Violation]:
-    scope = {**typed, **_helpers(name, typed)}
-    if "unique" in rule:
-        rows = frame.index
-        if "where" in rule:
-            rows = frame.index[_evaluate(rule["where"], scope, name, rule)]
-        keys = frame.loc[rows, rule["unique"]]
-        bad = list(keys.index[keys.duplicated(keep=False)])
-        shown = rule["unique"]
-    else:
-        bad = list(frame.index[~_evaluate(rule["check"], scope, name, rule)])
-        shown = [c for c in columns(name) if re.search(rf"\b{c}\b", rule["check"])]
-    if not bad:
-        return []
-    return [Violation(name, ", ".join(shown), f"rule {rule['rule']!r}", bad,
-                      _describe(frame, bad, shown))]
-
-
-def _evaluate(expression: str, scope: dict, name: str, rule: dict) -> pd.Series:
-    try:
-        result = eval(expression, {"__builtins__": {}}, scope)  # noqa: S307 (package data)
-    except Exception as exc:
-        raise SchemaError(f"rule {rule['rule']!r} cannot be evaluated: {exc}",
-                          file=str(SCHEMA_DIR / f"{name}.yaml"),
-                          fix="see socialstudy/schemas/README.md for the rule syntax") from None
-    return pd.Series(result, index=scope[columns(name)[0]].index).astype("boolean").fillna(
-        False).astype(bool)
 
 
 def write_csv(frame: pd.DataFrame, path: Path, *, validate: bool = True) -> Path:
