@@ -15,7 +15,7 @@ from socialstudy import paths
 from socialstudy.core.registry import Report, load_registry
 from socialstudy.errors import RegistryError
 from socialstudy.extract.extraction import extract_and_clean
-from socialstudy.measures import damage
+from socialstudy.measures import compare, damage
 from socialstudy.tools.review_common import HEADINGS, Item
 from socialstudy.tools.review_finance import finance_items
 from socialstudy.tools.review_goals import goal_items, remit_items
@@ -63,10 +63,11 @@ def review(doc_id: str, registry: Path = paths.REGISTRY) -> tuple[Report, list[I
     warnings = pdf_warnings(report) + table_warnings(report, extraction.tables, previous,
                                                        before)
     had = previously_reported(previous, before)
-    items = (committee_items(report, facts) + cost_type_items(report, facts, had)
-             + activity_items(report, facts) + staffing_items(report, facts, had)
+    activity = compare.cost_by_activity(facts, [report])  # once: three kinds of item read it
+    items = (committee_items(report, facts, activity) + cost_type_items(report, facts, had)
+             + activity_items(report, facts, activity) + staffing_items(report, facts, had)
              + goal_items(report, earlier) + remit_items(report, reports)
-             + finance_items(report, facts) + finance_prose_items(report, facts)
+             + finance_items(report, facts) + finance_prose_items(report, facts, activity)
              + row_decisions(extraction.rejects))
     return report, items, warnings
 

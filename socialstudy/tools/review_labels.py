@@ -31,8 +31,8 @@ from socialstudy.tools.review_common import (
 )
 
 
-def committee_items(report: Report, facts: pd.DataFrame) -> list[Item]:
-    activity = compare.cost_by_activity(facts, [report])
+def committee_items(report: Report, facts: pd.DataFrame, activity: pd.DataFrame) -> list[Item]:
+    """``activity``: ``compare.cost_by_activity`` of the report's facts."""
     own = own_period(activity[activity.category == "total"], report)
     if own.empty:
         return _without_total(facts)
@@ -238,8 +238,8 @@ def own_period(table: pd.DataFrame, report: Report) -> pd.DataFrame:
     return same if not same.empty else own
 
 
-def activity_items(report: Report, facts: pd.DataFrame) -> list[Item]:
-    rows, mine, own = _rows("activities.csv", report, compare.cost_by_activity(facts, [report]))
+def activity_items(report: Report, facts: pd.DataFrame, activity: pd.DataFrame) -> list[Item]:
+    rows, mine, own = _rows("activities.csv", report, activity)
     items = [Item(f"activity line {r.source_line}", FOUND, f"'{r.report_label}' -> "
                   f"{r.category} ({r.fit}), net cost {r.net_cost_tkr or '-'} tkr")
              for r in own.itertuples() if r.category != compare.UNMAPPED]

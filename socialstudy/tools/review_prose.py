@@ -28,7 +28,6 @@ from socialstudy.errors import CrosswalkError
 from socialstudy.extract import prose
 from socialstudy.extract.forecasts import WHEN_WORDS
 from socialstudy.extract.tables import read_lines
-from socialstudy.measures import compare
 from socialstudy.tools.review_common import DECIDE, FOUND, Item, csv_row
 
 # Units, qualifiers, the committee's and other committees' names and every phrase are
@@ -66,14 +65,15 @@ def _phrase(entry: dict) -> Phrase:
 PHRASES = tuple(_phrase(entry) for entry in _DECLARED["phrases"])
 
 
-def finance_prose_items(report: Report, facts: pd.DataFrame) -> list[Item]:
+def finance_prose_items(report: Report, facts: pd.DataFrame, activity: pd.DataFrame
+                        ) -> list[Item]:
     """Found: the run's finance prose facts of ``report``; to decide: a prose_facts.csv
-    row for every finance figure the text states about the committee and the run misses."""
+    row for every finance figure the text states about the committee and the run misses
+    (none when ``activity``, its cost by activity, holds the committee's total)."""
     got = facts[(facts.source_kind == "prose") & (facts.topic == "finance")]
     items = [Item(f"finance prose {r.measure}", FOUND, f"{r.value} {r.unit} ({r.period}), "
                   f"line {r.source_line} '{r.raw[:60]}'" + (f"; {r.note}" if r.note else ""))
              for r in got.itertuples()] + _forecasts_to_order(got)
-    activity = compare.cost_by_activity(facts, [report])
     if (activity.category == "total").any():
         return items  # the committee's total stands in a table: the text is not needed
     lines = read_lines(report.path)
