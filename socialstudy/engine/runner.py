@@ -28,11 +28,11 @@ FORMAT = 1
 KERNELS = max(1, min(2, os.cpu_count() or 1))  # notebook kernels at once: the cores
 STOP_WAIT = 10.0  # seconds an interrupted run waits for its steps' threads to end
 KERNEL_PROCESSES = "kernel processes"  # what kernels wrote outside any notebook, in the log
-# what ipykernel prints on a kernel process's stderr when its IOPub thread does not answer
-# a flush within 10 s: seen at kernel shutdown on a loaded machine, cold and warm kernels
-# alike (tests/test_hostile_engine.py); every output has arrived by then (papermill waits
-# for each cell's idle status), so it is logged, labelled, and not counted as a warning
-SHUTDOWN_NOISE = frozenset({"IOStream.flush timed out"})
+# what ipykernel 7.4 kernels print as they tear their threads down at shutdown: a flush the
+# IOPub thread did not answer, libzmq's abort on a socket closed under another thread. Every
+# output has arrived by then (each cell's idle status): logged, labelled, not counted
+SHUTDOWN_NOISE = frozenset({"IOStream.flush timed out",
+                            "Assertion failed: pfd.revents & POLLIN (src/signaler.cpp:238)"})
 
 
 @dataclass
@@ -161,9 +161,9 @@ class Runner:
         env = {**os.environ, **stage.env(),
                "PYTHONPATH": os.pathsep.join(filter(None, [str(paths.ROOT),
                                                           os.environ.get("PYTHONPATH")]))}
-        preload = imports.package_lines(paths.ROOT / s.notebook for s in self.table.steps
-                                        if s.notebook)
-        pool = box["pool"] = kernels.KernelPool(paths.ROOT / "notebooks", env, preload)
+        notebooks = [paths.ROOT / s.notebook for s in self.table.steps if s.notebook]
+        pool = box["pool"] = kernels.KernelPool(paths.ROOT / "notebooks", env,
+                                                 imports.package_lines(notebooks))
         if box["stop"].is_set():  # interrupted while it was made
             pool.kill()
         first = next((s for s in self.table.steps if s.notebook), None)
