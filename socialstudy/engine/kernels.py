@@ -13,9 +13,12 @@
   locked ``history.sqlite`` (an open IPython, a backup tool) writes nothing into a
   notebook; the socket folder (``ssk-<runner pid>-…``) also holds the connection files,
   and :func:`clean_stale` removes folders whose runner was killed.
-* **Quiet shutdown**: jupyter_client interrupts (SIGINT) a kernel before shutting it
-  down, and ipykernel then logs "KeyboardInterrupt caught in kernel"; the kernel is asked
-  to shut down without that interrupt.
+* **Quiet shutdown**: a kernel whose notebook is done (every output received: papermill
+  waits for each cell's idle status) is ended with SIGTERM, which ipykernel does not catch.
+  Asked to shut down instead, ipykernel 7.4 tears its threads down racing each other: it
+  mostly hung 10 s in a flush (jupyter_client waited 2.5 s, then sent SIGTERM anyway), and
+  at random printed a traceback or libzmq's abort into the run's log; and jupyter_client
+  interrupts (SIGINT) a kernel first, which logs "KeyboardInterrupt caught in kernel".
 * **Warm starts**: on Linux kernels are forked from a process that has imported the
   heavy libraries once (:mod:`socialstudy.engine.zygote`,
   :mod:`socialstudy.engine.warm`), else started cold;
@@ -30,7 +33,6 @@ import shutil
 import signal
 import tempfile
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -42,10 +44,7 @@ ENGINE = "socialstudy"
 SOCKETS = "ssk-"  # prefix of the kernels' socket folders in the temporary directory
 NO_HISTORY = "--HistoryManager.enabled=False"  # no history.sqlite: nothing to lock
 SHORT = 107 - len("/k9999-9")  # a socket folder's path at most: a kernel's sockets fit
-# seconds a kernel asked to shut down has to exit before SIGTERM: ipykernel 7.4 mostly hangs
-# at exit (its control thread flushes stdout through the IOPub thread its main thread has
-# stopped: a 10 s flush timeout); jupyter_client waited 2.5 s per kernel. Outputs are in.
-EXIT_GRACE = 0.5
+EXIT_WAIT = 1.0  # seconds an ended kernel has to exit: SIGTERM again at half, then SIGKILL
 
 
 class KernelPool:
@@ -190,26 +189,23 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-_closing: list = []  # kernels asked to shut down, reaped when the pool closes
+_closing: list = []  # kernels ended, waited for when the pool closes
 
 
 def shutdown(km, client=None, *, wait: bool = True) -> None:
-    """Ask the kernel to shut down (no interrupt first); ``wait=False`` leaves the
+    """End the kernel (SIGTERM: see "Quiet shutdown" above); ``wait=False`` leaves the
     waiting for its exit to :meth:`KernelPool.close`, so the next notebook starts now."""
     from jupyter_core.utils import run_sync
 
     async def stop():
         if client is not None and client.kc is not None:
             client.kc.stop_channels()
-        if not await km.is_alive():
-            await km.cleanup_resources()
-            return
-        await km.request_shutdown()
-        asked = (km, time.monotonic() + EXIT_GRACE)  # by when it should have exited
+        if await km.is_alive():
+            await km.provisioner.terminate()
         if wait:
-            await _finish(*asked)
+            await _finish(km)
         else:
-            _closing.append(asked)
+            _closing.append(km)
     run_sync(stop)()
 
 
@@ -220,14 +216,13 @@ def reap() -> None:
         import asyncio
         while _closing:
             done, _closing[:] = list(_closing), []
-            await asyncio.gather(*(_finish(*asked) for asked in done))
+            await asyncio.gather(*map(_finish, done))
     run_sync(finish)()
 
 
-async def _finish(km, exits_by: float) -> None:
-    """Give a kernel asked to shut down until ``exits_by`` to exit, then SIGTERM (SIGKILL
-    as long after); free its ports and files."""
-    await km.finish_shutdown(waittime=2 * max(exits_by - time.monotonic(), 0.05))
+async def _finish(km) -> None:
+    """Wait for an ended kernel to exit (``EXIT_WAIT``), then free its ports and files."""
+    await km.finish_shutdown(waittime=EXIT_WAIT)
     await km.cleanup_resources()
 
 
