@@ -28,9 +28,9 @@ FORMAT = 1
 KERNELS = max(1, min(2, os.cpu_count() or 1))  # notebook kernels at once: the cores
 STOP_WAIT = 10.0  # seconds an interrupted run waits for its steps' threads to end
 KERNEL_PROCESSES = "kernel processes"  # what kernels wrote outside any notebook, in the log
-# what ipykernel 7.4 kernels print as they tear their threads down at shutdown: a flush the
-# IOPub thread did not answer, libzmq's abort on a socket closed under another thread. Every
-# output has arrived by then (each cell's idle status): logged, labelled, not counted
+# what an ipykernel 7.4 kernel that ends itself (the runner ends its kernels with SIGTERM)
+# prints tearing its threads down: a flush left unanswered, libzmq's abort on a socket closed
+# under another thread. Outputs are in by then (idle status): logged, labelled, not counted
 SHUTDOWN_NOISE = frozenset({"IOStream.flush timed out",
                             "Assertion failed: pfd.revents & POLLIN (src/signaler.cpp:238)"})
 
