@@ -82,7 +82,7 @@ END_TO_END = {"test_real_reports_end_to_end.py"}
 # heavy, though no rebuild: each draws and saves every figure, renders the HTML pages,
 # reviews whole reports, validates every finance table or starts the CLI (about a CPU-second
 # or more each, measured with --durations). `make test` runs them, `make test-fast` does
-# not; marked ``heavy``, not ``slow``, so the grown-corpus run of tests/test_growing_corpus.py
+# not; marked ``heavy``, not ``slow``, so the grown-corpus run of tests/test_end_to_end.py
 # (``-m "not slow"``) keeps them. A module named with no test: all of its tests.
 HEAVY = {
     "test_figures.py": {"test_figures_draw_only_the_selection"},

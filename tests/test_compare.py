@@ -188,10 +188,13 @@ def test_a_line_without_crosswalk_row_is_kept_as_unmapped(crosswalks, numbered_f
 
 
 def test_staffing_row_matching_two_tables_stops_the_run(crosswalks, numbered_facts, reports):
-    # 000_…txt: 'Funktionshinderomsorg' is a row of two tables (lines 371 and 394)
-    with (crosswalks / "staffing_map.csv").open("a", encoding="utf-8") as fh:
+    # 000_…txt: 'Funktionshinderomsorg' is a row of two tables (lines 371 and 394); the
+    # error names the line the row was appended at (14 in the committed crosswalk)
+    path = crosswalks / "staffing_map.csv"
+    line = len(path.read_text(encoding="utf-8").splitlines()) + 1
+    with path.open("a", encoding="utf-8") as fh:
         fh.write("Haninge,Funktionshinderomsorg,,fte,whole committee,test,full_year\n")
-    with pytest.raises(CrosswalkError, match=r"staffing_map.csv:14: haninge_2024_ar: "
+    with pytest.raises(CrosswalkError, match=rf"staffing_map.csv:{line}: haninge_2024_ar: "
                                              r"'Funktionshinderomsorg' matches tables"):
         staffing.staffing(numbered_facts, reports)
 

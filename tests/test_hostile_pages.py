@@ -5,12 +5,12 @@ and no element or attribute can run code; a page of a non-default run names its 
 The fields that reach a page, from the registry, the crosswalks and the reports:
 ``TITLE`` (reports.yml ``title:``, the one free-text field of an entry), ``FREE_TEXT``
 (every crosswalk column that is prose, not a match key or a quote checked against a raw
-line) and a report's row label (raw text and its crosswalk row, both changed). They are
-planted (:func:`plant`) in the copy of tests/test_end_to_end.py before its study run, and
-its pages checked (:func:`markup_never_runs`): one full run serves both."""
+line) and a report's row label (in a new report's text, and its crosswalk row). They are
+planted (:func:`plant_label`, :func:`plant`) in the grown corpus of
+tests/test_end_to_end.py before its study run, and its pages checked
+(:func:`markup_never_runs`): one full run serves both."""
 
 import csv
-import hashlib
 import io
 import re
 from html.parser import HTMLParser
@@ -40,7 +40,7 @@ FREE_TEXT = {
     "indicator_direction.csv": ["why"], "goal_levels.csv": ["justification"],
     "table_overrides.csv": ["why"], "core_reach.csv": ["why"], "remit_scope.csv": ["scope"],
 }
-RAW, LINE, LABEL = "000_7601200e7e1b7bea.txt", 347, "Köp av tjänster"
+LABEL = "Köp av tjänster"  # Haninge's, 000_7601200e7e1b7bea.txt:347
 ROW_LABEL = f"{LABEL} [x](javascript:alert('{MARK}'))"
 ACTIVE = {"script", "iframe", "frame", "object", "embed", "applet", "base", "form",
           "button", "input", "textarea", "select", "animate", "set", "portal", "template"}
@@ -179,26 +179,33 @@ def _rewrite_csv(path: Path, columns: list[str]) -> int:
     return sum(bool(row.get(c)) for row in rows for c in columns)
 
 
+def plant_label(text: Path, repo: Path) -> None:
+    """A report's row label with markup: in ``text``, a Haninge report about to be added,
+    the row ``LABEL`` relabelled ``ROW_LABEL``, and a cost_types.csv row for it (a copy of
+    the row for ``LABEL``, which the earlier reports still print)."""
+    lines = text.read_text(encoding="utf-8").split("\n")
+    found = [n for n, line in enumerate(lines) if line.startswith(LABEL + "\t")]
+    assert len(found) == 1, found
+    lines[found[0]] = ROW_LABEL + lines[found[0]][len(LABEL):]
+    text.write_text("\n".join(lines), encoding="utf-8")
+    cost = repo / "socialstudy" / "crosswalks" / "cost_types.csv"
+    row = next(line for line in cost.read_text(encoding="utf-8").splitlines()
+               if line.startswith(f"Haninge,{LABEL},"))
+    with cost.open("a", encoding="utf-8") as fh:
+        fh.write(row.replace(f"Haninge,{LABEL},", f'Haninge,"{ROW_LABEL}",', 1) + "\n")
+
+
 def plant(repo: Path) -> None:
+    """Markup in every report's title and in every free-text crosswalk column."""
     registry = repo / "data" / "raw" / "reports.yml"
     text = registry.read_text(encoding="utf-8")
     escaped = PAYLOAD.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t")
     text, titles = re.subn(r'(\n    title: "[^"]*)"', rf'\1 {escaped}"', text)
     assert titles == text.count("\n  - doc_id: ")  # every report's
-    raw = repo / "data" / "raw" / RAW
-    lines = raw.read_bytes().decode("utf-8").split("\n")
-    assert lines[LINE - 1].startswith(LABEL + "\t")
-    lines[LINE - 1] = ROW_LABEL + lines[LINE - 1][len(LABEL):]
-    raw.write_bytes("\n".join(lines).encode("utf-8"))
-    old = hashlib.sha256((ROOT / "data" / "raw" / RAW).read_bytes()).hexdigest()
-    text = text.replace(old, hashlib.sha256(raw.read_bytes()).hexdigest())
     registry.write_text(text, encoding="utf-8")
     crosswalks = repo / "socialstudy" / "crosswalks"
     for name, columns in FREE_TEXT.items():
         assert _rewrite_csv(crosswalks / name, columns) > 0, name
-    cost = crosswalks / "cost_types.csv"
-    cost.write_text(cost.read_text(encoding="utf-8").replace(
-        f"\nHaninge,{LABEL},", f'\nHaninge,"{ROW_LABEL}",', 1), encoding="utf-8")
 
 
 def markup_never_runs(repo: Path) -> None:

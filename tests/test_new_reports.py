@@ -6,6 +6,7 @@ Figures quoted from running text come from prose anchors (crosswalks/prose_facts
 keyed by wording templates, so they reach the synthetic reports too.
 """
 
+import csv
 import shutil
 from decimal import Decimal
 
@@ -220,13 +221,20 @@ def test_fourth_municipality_runs_through_and_remit_is_unknown(nykoping):
     assert remit.loc["elderly_care", "Strängnäs"] == "yes"
 
 
+def _template(proposal: str) -> bool:
+    """A row to fill in ('<choose>', '<why>' in a field), not a proposal. (The markup the
+    grown corpus of tests/test_end_to_end.py appends to the crosswalks' prose, which the
+    review copies into its proposals, starts no field.)"""
+    return any(field.startswith("<") for field in next(csv.reader([proposal])))
+
+
 def test_fourth_municipality_with_the_reviews_proposals(nykoping, tmp_path, monkeypatch):
     _, items, _ = review.review("nykoping_2024_ar", nykoping.registry)
     assert not [i for i in items if i.status == FOUND]
     folder = tmp_path / "crosswalks"
     shutil.copytree(paths.CROSSWALKS, folder)
     monkeypatch.setattr(crosswalk.read_crosswalk, "__defaults__", (folder,))
-    pasted = [i for i in items if i.proposal and "<" not in i.proposal]
+    pasted = [i for i in items if i.proposal and not _template(i.proposal)]
     for item in pasted:
         with (folder / item.crosswalk).open("a", encoding="utf-8") as fh:
             fh.write(item.proposal + "\n")
@@ -239,7 +247,7 @@ def test_fourth_municipality_with_the_reviews_proposals(nykoping, tmp_path, monk
     finance = {i.measure for i in pasted if i.crosswalk.startswith(("finance", "staffing_d"))}
     assert finance and finance <= found
     assert not [i.proposal for i in again if i.status == DECIDE and i.proposal
-                and "<" not in i.proposal]
+                and not _template(i.proposal)]
     nykoping.compare()
     # the seed's real figures (000_…txt lines 372, 344/350, 446, 465) under the new name
     total = nykoping.one("activity", category="total")
