@@ -259,6 +259,8 @@ def write_index(rendered: dict[str, tuple[Path, str]], out_dir: Path) -> list[Pa
     body = f'<p class="study-selection">{selection}</p>\n' + _dictionary_body(
         dictionary_source(out_dir))
     _write(dictionary, _page(f"{DICTIONARY_TITLE} · {shown}", body, _nav(pages, DICTIONARY)))
-    for stem in order:
-        _write(rendered[stem][0], NAV.sub(lambda _: _nav(pages, stem), texts[stem]))
+    for stem in order:  # (a page rendered with every stem has its links: not sanitised again)
+        linked = NAV.sub(lambda _: _nav(pages, stem), texts[stem])
+        if linked != texts[stem]:
+            _write(rendered[stem][0], linked)
     return [index] + [rendered[stem][0] for stem in order] + [dictionary]
