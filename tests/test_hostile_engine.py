@@ -473,6 +473,36 @@ def test_a_stray_module_beside_a_package_is_not_taken_for_its_code(tmp_path, mon
         imports._module_imports.cache_clear()  # nor the fake one's for the next test
 
 
+def test_the_import_statements_are_found_as_parsing_the_whole_module_finds_them(
+        tmp_path, monkeypatch):
+    """The code hashes read only the lines that start import statements; every way an
+    import is written gives the modules that parsing the whole module gives, and prose
+    shaped like one adds a module at most, never loses one."""
+    from socialstudy.engine import imports
+    package = tmp_path / "socialstudy"
+    for name in ("a", "b", "c", "d", "e", "f", "g"):
+        (package / name).mkdir(parents=True)
+        (package / name / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "m.py").write_text(
+        '"""Reads: from the registry, the crosswalks.\n'
+        'import socialstudy.g as prose_shaped\n"""\n'
+        "from socialstudy.a import (\n    x,\n    y,\n)\n"
+        "from socialstudy import \\\n    b\n"
+        "def f():\n    import socialstudy.c  # a comment\n"
+        "    if True:\n        from socialstudy.d import z\n")
+    (package / "n.py").write_text("x = 1; import socialstudy.e\nif x: import socialstudy.f\n")
+    monkeypatch.setattr(imports, "PACKAGE", package)
+    imports._module_imports.cache_clear()
+    try:
+        assert imports._module_imports("m") == {"a", "b", "c", "d", "g"}
+        assert imports._module_imports("n") == {"e", "f"}  # (parsed whole)
+        tree = imports._parse((package / "m.py").read_text())
+        assert imports._imported(tree) == imports._module_imports("m") - {"g"}
+    finally:
+        imports._module_imports.cache_clear()
+
+
 def test_a_file_written_atomically_gets_the_mode_open_would_give_it(tmp_path):
     """``mkstemp`` makes its file 0600, and every output a run replaced was stored so
     (notebooks/03_staffing.ipynb -rw------- after a run, found by a probe): unreadable
