@@ -79,9 +79,12 @@ def _derived_totals(facts: pd.DataFrame, reports: list[Report], totals: dict) ->
     """{(doc_id, year): _Derived} for a year before a printed total whose total is not
     printed but every line of the activity table is, the lines checked to add up to the
     printed total of the following year."""
-    wanted = [(doc, year) for doc, year in totals if (doc, year - 1) not in totals]
-    if not wanted:
+    printed = {(doc, int(year)) for doc, year in set(zip(facts.doc_id, facts.fiscal_year))}
+    wanted = [(doc, year) for doc, year in totals
+              if (doc, year - 1) not in totals and (doc, year - 1) in printed]
+    if not wanted:  # (no report prints anything of the year before its first total)
         return {}
+    reports = [r for r in reports if r.doc_id in {doc for doc, _ in wanted}]
     facts = facts[facts.doc_id.isin({r.doc_id for r in reports})]
     series = activity_series(facts, cost_by_activity(facts, reports), reports)
     net = series[(series.measure == "net_cost") & (series.period == "full_year")
